@@ -1,0 +1,69 @@
+import {Command, Flags, Interfaces} from '@oclif/core'
+import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {CcxError} from '../errors.js'
+import type {Store} from '../store/store.js'
+import {formatTable} from './table.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/** Shared flags and helpers: --config, JSON output, CcxError → clear message + exit code. */
+export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
+  static enableJsonFlag = true
+  static baseFlags = {
+    config: Flags.string({description: 'config file (default: ccx.config.json in this or a parent folder)', helpGroup: 'GLOBAL'}),
+  }
+
+  private loadedConfig?: LoadedConfig
+
+  protected get ccxConfig(): LoadedConfig {
+    if (!this.loadedConfig) {
+      const raw = this.argv.find((a, i, all) => a.startsWith('--config=') || all[i - 1] === '--config')
+      const path = raw?.startsWith('--config=') ? raw.slice('--config='.length) : raw
+      this.loadedConfig = loadConfig(path)
+    }
+    return this.loadedConfig
+  }
+
+  /** Progress and diagnostics: stderr, silent under --json unless it is an error. */
+  protected progress(message: string): void {
+    if (!this.jsonEnabled()) this.logToStderr(message)
+  }
+
+  protected table(rows: Record<string, unknown>[], columns?: string[]): void {
+    this.log(formatTable(rows, columns))
+  }
+
+  protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (error instanceof CcxError) {
+      this.error(error.message, {code: error.code, exit: error.exit, suggestions: error.suggestions.length > 0 ? error.suggestions : undefined})
+    }
+    return super.catch(error)
+  }
+}
+
+/** Commands that read or write the database: --db / CCX_DB. */
+export abstract class DataCommand<T extends typeof Command = typeof Command> extends BaseCommand<T> {
+  static baseFlags = {
+    ...BaseCommand.baseFlags,
+    db: Flags.string({description: 'DuckDB database file [env: CCX_DB] (default: ./ccx.duckdb)', env: 'CCX_DB', helpGroup: 'GLOBAL'}),
+  }
+
+  private openStores: Store[] = []
+
+  protected dbPath(flagValue?: string): string {
+    return flagValue ?? this.ccxConfig.config.db
+  }
+
+  /** Opens the database (lazily importing DuckDB, so `--help` stays fast); closed when the command ends. */
+  protected async openStore(path: string, options: {readOnly?: boolean} = {}): Promise<Store> {
+    const {Store} = await import('../store/store.js')
+    const store = await Store.open(path, options)
+    this.openStores.push(store)
+    return store
+  }
+
+  protected async finally(error: Error | undefined): Promise<unknown> {
+    for (const s of this.openStores.splice(0)) await s.close().catch(() => {})
+    return super.finally(error)
+  }
+}

@@ -1,0 +1,35 @@
+import {Args, Flags} from '@oclif/core'
+import {DataCommand} from '../cli/base-command.js'
+import type {PipelineListing, PipelineOutcome} from '../pipelines/runner.js'
+
+export default class Run extends DataCommand<typeof Run> {
+  static description = 'Run pipelines in dependency order; a pipeline whose inputs did not change is skipped.'
+  static examples = ['<%= config.bin %> run', '<%= config.bin %> run sessions --force', '<%= config.bin %> run --list --json']
+  static strict = false
+  static args = {pipeline: Args.string({description: 'pipelines to run (with their upstream); default: all'})}
+  static flags = {
+    list: Flags.boolean({description: 'show the pipeline graph and the state of each pipeline, run nothing'}),
+    force: Flags.boolean({description: 're-run even when inputs are unchanged'}),
+  }
+
+  async run(): Promise<{pipelines: PipelineListing[]} | {outcomes: PipelineOutcome[]}> {
+    const {argv, flags} = await this.parse(Run)
+    const {loadPipelines} = await import('../pipelines/registry.js')
+    const {listPipelines, runPipelines} = await import('../pipelines/runner.js')
+    const store = await this.openStore(this.dbPath(flags.db))
+    const ctx = {store, config: this.ccxConfig, log: (m: string) => this.progress(m)}
+    const pipelines = await loadPipelines()
+    if (flags.list) {
+      const listing = await listPipelines(pipelines, ctx)
+      this.table(
+        listing.map((p) => ({pipeline: p.pipeline, state: p.state, 'depends on': p.dependsOn.join(', '), writes: p.writes.join(', '), 'last run': p.lastRunAt})),
+      )
+      return {pipelines: listing}
+    }
+    const outcomes = await runPipelines(pipelines, ctx, {names: argv as string[], force: flags.force})
+    this.table(outcomes.map((o) => ({pipeline: o.pipeline, status: o.status, 'ms': o.durationMs, rows: o.rowsWritten, message: o.message})))
+    const failed = outcomes.find((o) => o.status === 'failed')
+    if (failed) this.error(`pipeline ${failed.pipeline} failed: ${failed.message}`, {exit: 1})
+    return {outcomes}
+  }
+}

@@ -1,0 +1,28 @@
+import type {LoadedConfig} from '../config/load.js'
+import type {Store} from '../store/store.js'
+
+export interface PipelineContext {
+  store: Store
+  config: LoadedConfig
+  /** Progress and diagnostics; goes to stderr. */
+  log: (message: string) => void
+}
+
+export interface PipelineResult {
+  rowsWritten?: number
+  message?: string
+}
+
+/**
+ * A step of the data flow. It declares the tables it reads and writes; the runner orders pipelines by
+ * those and skips one whose inputs (table versions + its own code/rule files) did not change.
+ */
+export interface Pipeline {
+  name: string
+  description: string
+  reads: string[]
+  writes: string[]
+  /** Extra inputs that are not tables (rule files, config sections, SQL text) folded into the fingerprint. */
+  fingerprint?: (ctx: PipelineContext) => Promise<string> | string
+  run: (ctx: PipelineContext) => Promise<PipelineResult>
+}

@@ -1,0 +1,122 @@
+import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {CcxError, EXIT} from '../errors.js'
+import {toPlain} from './values.js'
+import {migrate} from './migrate.js'
+
+export type SqlParams = Record<string, unknown> | unknown[]
+export type Row = Record<string, unknown>
+
+export interface OpenOptions {
+  readOnly?: boolean
+  /** Skip migrations (only for tools that inspect a foreign file). */
+  skipMigrations?: boolean
+}
+
+/**
+ * The one DuckDB instance of this process and its connection.
+ * DuckDB allows one read-write process per file; a second one gets a CcxError naming the holder.
+ */
+export class Store {
+  private constructor(
+    readonly path: string,
+    readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly readOnly: boolean,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Store> {
+    const {DuckDBInstance} = await import('@duckdb/node-api')
+    let instance: DuckDBInstance
+    try {
+      instance = await DuckDBInstance.create(path, options.readOnly ? {access_mode: 'READ_ONLY'} : {})
+    } catch (error) {
+      throw translateOpenError(path, error)
+    }
+    const connection = await instance.connect()
+    const store = new Store(path, instance, connection, Boolean(options.readOnly))
+    if (!options.readOnly && !options.skipMigrations) await migrate(store)
+    return store
+  }
+
+  /** Runs one or more statements; returns nothing. */
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    if (params === undefined) await this.connection.run(sql)
+    else await this.connection.run(sql, params as never)
+  }
+
+  /** Runs a query and returns plain JS rows (BIGINT → number, timestamps → Date). */
+  async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const reader = params === undefined ? await this.connection.runAndReadAll(sql) : await this.connection.runAndReadAll(sql, params as never)
+    return reader.getRowObjectsJS().map((row) => toPlain(row) as T)
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0]
+  }
+
+  async scalar<T = unknown>(sql: string, params?: SqlParams): Promise<T> {
+    const row = await this.one(sql, params)
+    return (row ? Object.values(row)[0] : undefined) as T
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const n = await this.scalar<number>(`select count(*) from information_schema.tables where table_name = $name`, {name})
+    return n > 0
+  }
+
+  /** Runs `fn` inside BEGIN/COMMIT; rolls back on any error so no half-state survives. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION')
+    try {
+      const result = await fn()
+      await this.connection.run('COMMIT')
+      return result
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => {})
+      throw error
+    }
+  }
+
+  /** Records that a table changed, so the runner knows its readers are stale. */
+  async bumpTableVersion(table: string): Promise<void> {
+    await this.run(
+      `insert into table_versions (table_name, version, changed_at) values ($t, 1, now()::TIMESTAMP)
+       on conflict (table_name) do update set version = table_versions.version + 1, changed_at = now()::TIMESTAMP`,
+      {t: table},
+    )
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync()
+    this.instance.closeSync()
+  }
+}
+
+function translateOpenError(path: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error)
+  const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message)
+  if (lock) {
+    return new CcxError(`database is in use by ${lock[1]} (PID ${lock[2]}): ${path}; use --db to choose another file or wait for it to finish`, {
+      code: 'DB_BUSY',
+      exit: EXIT.databaseBusy,
+      suggestions: ['Run the other job later, or point this command at another file with --db or CCX_DB.'],
+    })
+  }
+  return new CcxError(`cannot open database ${path}: ${message}`, {code: 'DB_OPEN', exit: EXIT.failure})
+}
+
+/** Reads a .sql file that sits beside the calling module (src/ in dev, dist/ after build). */
+export function readSql(moduleUrl: string, file: string): string {
+  return readFileSync(join(dirname(fileURLToPath(moduleUrl)), file), 'utf8')
+}
+
+/** Substitutes {{name}} placeholders (identifiers, file paths already quoted) before execution. */
+export function renderSql(sql: string, vars: Record<string, string | number>): string {
+  return sql.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`SQL template variable {{${name}}} has no value`)
+    return String(vars[name])
+  })
+}
