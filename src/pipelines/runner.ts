@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import type {Store} from '../store/store.js'
+import {sqlString} from '../store/values.js'
 import {dependencies, orderPipelines, withUpstream} from './graph.js'
 import type {Pipeline, PipelineContext} from './types.js'
 
@@ -26,10 +27,12 @@ export interface PipelineListing {
 }
 
 async function inputFingerprint(p: Pipeline, ctx: PipelineContext): Promise<string> {
-  const versions = await ctx.store.all<{table_name: string; version: number}>(
-    `select table_name, version from table_versions where list_contains($tables::VARCHAR[], table_name) order by table_name`,
-    {tables: p.reads},
-  )
+  const versions =
+    p.reads.length === 0
+      ? []
+      : await ctx.store.all<{table_name: string; version: number}>(
+          `select table_name, version from table_versions where table_name in (${p.reads.map(sqlString).join(', ')}) order by table_name`,
+        )
   const hash = createHash('sha256')
   hash.update(JSON.stringify(versions))
   hash.update(JSON.stringify({reads: p.reads, writes: p.writes}))

@@ -1,0 +1,79 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname} from 'node:path'
+import {CcxError, EXIT} from '../errors.js'
+
+/** The one font every chart uses: bundled, so Chinese labels render on a machine without CJK fonts. */
+export const CHART_FONT_FAMILY = 'Noto Sans SC'
+
+export function chartFontFile(): string {
+  const require = createRequire(import.meta.url)
+  return require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')
+}
+
+export type ChartFormat = 'vl.json' | 'svg' | 'png'
+
+export function chartFormatOf(path: string): ChartFormat {
+  const lower = path.toLowerCase()
+  if (lower.endsWith('.vl.json') || lower.endsWith('.json')) return 'vl.json'
+  if (lower.endsWith('.svg')) return 'svg'
+  if (lower.endsWith('.png')) return 'png'
+  throw new CcxError(`cannot tell the chart format of ${path}: use a name ending in .svg, .png or .vl.json`, {
+    code: 'CHART_FORMAT',
+    exit: EXIT.usage,
+  })
+}
+
+/** Sets the bundled font on every text part of a Vega-Lite spec (keeps any config the spec already has). */
+export function withChartFont(spec: object): Record<string, unknown> {
+  const s = {...(spec as Record<string, unknown>)}
+  const config = {...((s.config as Record<string, unknown>) ?? {})}
+  config.font = CHART_FONT_FAMILY
+  for (const part of ['axis', 'legend', 'title', 'header', 'text', 'mark']) {
+    const key = part === 'text' ? 'text' : part
+    const existing = (config[key] as Record<string, unknown>) ?? {}
+    if (part === 'axis' || part === 'legend' || part === 'header') config[key] = {labelFont: CHART_FONT_FAMILY, titleFont: CHART_FONT_FAMILY, ...existing}
+    else config[key] = {font: CHART_FONT_FAMILY, ...existing}
+  }
+  s.config = config
+  if (!s.$schema) s.$schema = 'https://vega.github.io/schema/vega-lite/v6.json'
+  if (s.background === undefined) s.background = 'white'
+  return s
+}
+
+/** Compiles a Vega-Lite spec and renders it headless to an SVG string. */
+export async function chartToSvg(spec: object): Promise<string> {
+  const vl = await import('vega-lite')
+  const vega = await import('vega')
+  const compiled = vl.compile(withChartFont(spec) as never).spec
+  const view = new vega.View(vega.parse(compiled), {renderer: 'none'})
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** Rasterises an SVG with resvg using only the bundled font (no system fonts: the output is the same everywhere). */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  const {Resvg} = await import('@resvg/resvg-js')
+  const resvg = new Resvg(svg, {
+    fitTo: {mode: 'zoom', value: scale},
+    background: 'white',
+    font: {fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY},
+  })
+  return resvg.render().asPng()
+}
+
+/** Writes a chart; the format follows the file name: .vl.json (the spec), .svg or .png. */
+export async function writeChart(spec: object, path: string): Promise<void> {
+  const format = chartFormatOf(path)
+  mkdirSync(dirname(path), {recursive: true})
+  if (format === 'vl.json') {
+    writeFileSync(path, JSON.stringify(withChartFont(spec), null, 2) + '\n')
+    return
+  }
+  const svg = await chartToSvg(spec)
+  if (format === 'svg') writeFileSync(path, svg)
+  else writeFileSync(path, await svgToPng(svg))
+}

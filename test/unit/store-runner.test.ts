@@ -1,0 +1,87 @@
+import {describe, expect, it, beforeEach, afterEach} from 'vitest'
+import {Store} from '../../src/store/store.js'
+import {orderPipelines, withUpstream, dependencies} from '../../src/pipelines/graph.js'
+import {runPipelines, listPipelines} from '../../src/pipelines/runner.js'
+import type {Pipeline, PipelineContext} from '../../src/pipelines/types.js'
+import {loadConfig} from '../../src/config/load.js'
+
+function pipeline(name: string, reads: string[], writes: string[], calls: string[]): Pipeline {
+  return {
+    name,
+    description: name,
+    reads,
+    writes,
+    async run(ctx) {
+      calls.push(name)
+      for (const t of writes) await ctx.store.run(`create or replace table ${t} as select 1 as x`)
+      return {rowsWritten: 1}
+    },
+  }
+}
+
+describe('pipeline graph', () => {
+  it('orders pipelines after the writers of the tables they read', () => {
+    const calls: string[] = []
+    const ps = [pipeline('c', ['b_out'], ['c_out'], calls), pipeline('a', ['raw'], ['a_out'], calls), pipeline('b', ['a_out'], ['b_out'], calls)]
+    expect(orderPipelines(ps).map((p) => p.name)).toEqual(['a', 'b', 'c'])
+    expect(withUpstream(ps, ['b']).map((p) => p.name)).toEqual(['a', 'b'])
+    expect(dependencies(ps).get('c')).toEqual(['b'])
+  })
+
+  it('rejects cycles and two writers of one table', () => {
+    const calls: string[] = []
+    expect(() => orderPipelines([pipeline('a', ['y'], ['x'], calls), pipeline('b', ['x'], ['y'], calls)])).toThrow(/cycle/)
+    expect(() => orderPipelines([pipeline('a', [], ['x'], calls), pipeline('b', [], ['x'], calls)])).toThrow(/one writer/)
+    expect(() => withUpstream([pipeline('a', [], ['x'], calls)], ['nope'])).toThrow(/unknown pipeline: nope/)
+  })
+})
+
+describe('runner', () => {
+  let store: Store
+  let ctx: PipelineContext
+  beforeEach(async () => {
+    store = await Store.open(':memory:')
+    ctx = {store, config: loadConfig(undefined, '/nonexistent-dir-for-defaults'), log: () => {}}
+  })
+  afterEach(async () => store.close())
+
+  it('runs in order, skips unchanged inputs, re-runs downstream of a changed table', async () => {
+    const calls: string[] = []
+    const ps = [pipeline('b', ['a_out'], ['b_out'], calls), pipeline('a', ['raw_probe_events'], ['a_out'], calls)]
+    const first = await runPipelines(ps, ctx)
+    expect(first.map((o) => [o.pipeline, o.status])).toEqual([['a', 'ran'], ['b', 'ran']])
+    const second = await runPipelines(ps, ctx)
+    expect(second.map((o) => o.status)).toEqual(['skipped', 'skipped'])
+    await store.bumpTableVersion('raw_probe_events')
+    const third = await runPipelines(ps, ctx)
+    expect(third.map((o) => o.status)).toEqual(['ran', 'ran'])
+    expect(calls).toEqual(['a', 'b', 'a', 'b'])
+    const listing = await listPipelines(ps, ctx)
+    expect(listing.map((l) => [l.pipeline, l.state, l.dependsOn])).toEqual([['a', 'up-to-date', []], ['b', 'up-to-date', ['a']]])
+  })
+
+  it('a failing pipeline rolls back its writes and stops its downstream', async () => {
+    const calls: string[] = []
+    const failing: Pipeline = {
+      name: 'a', description: 'fails', reads: [], writes: ['a_out'],
+      async run(c) {
+        await c.store.run('create table a_out as select 1 as x')
+        throw new Error('boom')
+      },
+    }
+    const out = await runPipelines([failing, pipeline('b', ['a_out'], ['b_out'], calls)], ctx)
+    expect(out.map((o) => o.status)).toEqual(['failed', 'not-run'])
+    expect(await store.tableExists('a_out')).toBe(false)
+    expect((await listPipelines([failing], ctx))[0].state).toBe('failed')
+  })
+})
+
+describe('store', () => {
+  it('applies migrations once and converts BIGINT to numbers', async () => {
+    const store = await Store.open(':memory:')
+    const versions = await store.all<{version: number}>('select version from schema_migrations order by 1')
+    expect(versions[0].version).toBe(1)
+    expect(await store.scalar('select 40::BIGINT + 2')).toBe(42)
+    await store.close()
+  })
+})
