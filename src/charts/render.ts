@@ -45,12 +45,47 @@ export function withChartFont(spec: object): Record<string, unknown> {
 export async function chartToSvg(spec: object): Promise<string> {
   const vl = await import('vega-lite')
   const vega = await import('vega')
+  installTextWidth((vega as unknown as {textMetrics: TextMetrics}).textMetrics)
   const compiled = vl.compile(withChartFont(spec) as never).spec
   const view = new vega.View(vega.parse(compiled), {renderer: 'none'})
   try {
     return await view.toSVG()
   } finally {
     view.finalize()
+  }
+}
+
+interface TextMetrics {
+  width: (item: {fontSize?: number; text?: unknown; limit?: number}, text?: unknown) => number
+}
+
+/**
+ * Headless Vega has no canvas to measure text and guesses 0.8 em per character, which is too narrow for
+ * Chinese (1 em each) and makes labels overlap axis titles. Widths per character class of Noto Sans SC instead.
+ */
+export function textWidthEm(text: string): number {
+  let em = 0
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!
+    if (code >= 0x2e80) em += 1
+    else if (/[A-Z]/.test(ch)) em += 0.66
+    else if (/[mwMW@%]/.test(ch)) em += 0.85
+    else if (/[ilj.,:;'|!]/.test(ch)) em += 0.28
+    else if (ch === ' ') em += 0.25
+    else em += 0.56
+  }
+  return em
+}
+
+let textWidthInstalled = false
+function installTextWidth(metrics: TextMetrics): void {
+  if (textWidthInstalled) return
+  textWidthInstalled = true
+  metrics.width = (item, text) => {
+    const value = text ?? item.text
+    const size = item.fontSize ?? 11
+    const lines = Array.isArray(value) ? value.map(String) : [value == null ? '' : String(value)]
+    return Math.ceil(Math.max(0, ...lines.map((l) => textWidthEm(l) * size)))
   }
 }
 

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {JobsSchema} from '../ops/jobs-schema.js'
 
 /** Sites tracked by the probe; industry tags pool sites for industry averages. */
 export const SiteSchema = z.object({
@@ -24,6 +25,8 @@ export const ConfigSchema = z.object({
       /** Matomo caps the time on the last page; we cap every page's dwell at this. */
       maxDwellMinutes: z.number().positive().default(30),
       splitOnCampaignChange: z.boolean().default(true),
+      /** Store geo only: sessions.ip is null (the address stays only in raw_probe_events). */
+      anonymizeIp: z.boolean().default(false),
     })
     .prefault({}),
   ingest: z
@@ -50,7 +53,8 @@ export const ConfigSchema = z.object({
     .prefault({}),
   /** Later sections (serve, jobs, scoring...) are added by their features. */
   serve: z.record(z.string(), z.unknown()).optional(),
-  jobs: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Scheduled jobs (`ccx schedule`, `ccx jobs ...`), see docs/ops.md. */
+  jobs: JobsSchema.default([]),
   scoring: z.record(z.string(), z.unknown()).optional(),
 })
 

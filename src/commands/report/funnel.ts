@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+import {DataCommand} from '../../cli/base-command.js'
+import {reportFlags} from '../../reports/flags.js'
+import type {FunnelResult} from '../../reports/funnel.js'
+
+export default class ReportFunnel extends DataCommand<typeof ReportFunnel> {
+  static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor or session.
+
+Stage 1 must fall in --from/--to; each later stage counts when it happens within --window after stage 1
+(strict order: at or after the previous stage). Breakdown values come from the unit's entry session.
+Semantics and formulas: docs/metrics.md "Marketing reports".`
+  static examples = [
+    '<%= config.bin %> report funnel --from 2026-11-01 --to 2026-11-30',
+    '<%= config.bin %> report funnel --by engine,keyword --unit session --window 7d --csv',
+    '<%= config.bin %> report funnel --stages "traffic,contact=chat_request|call_inbound,leads" --order any',
+    `<%= config.bin %> report funnel --where "s.device_type = 'mobile'" --chart reports/funnel.png`,
+  ]
+  static flags = {
+    ...reportFlags,
+    stages: Flags.string({description: 'comma-separated stages: presets (traffic, inquiries, leads, orders, chats, calls, messages, registrations, invitations, accepted), step types, or name=type1|type2'}),
+    'stages-file': Flags.string({description: 'JSON file {"stages": [{"name", "types": [...]} | {"name", "where": "SQL on the step row"}]}', exclusive: ['stages']}),
+    unit: Flags.string({description: 'counting unit', options: ['visitor', 'session'], default: 'visitor'}),
+    window: Flags.string({description: 'conversion window after stage 1 (e.g. 30m, 12h, 7d)', default: '30d'}),
+    order: Flags.string({description: 'strict: each stage at or after the previous; any: all earlier stages anywhere in the window; independent: each stage on its own', options: ['strict', 'any', 'independent'], default: 'strict'}),
+    by: Flags.string({description: 'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, …'}),
+    where: Flags.string({description: "SQL condition on the entry session s.* and its intent si.intent, e.g. \"s.province = '广东省'\""}),
+    limit: Flags.integer({description: 'breakdown groups shown (largest stage 1 first)', default: 50}),
+  }
+
+  async run(): Promise<FunnelResult> {
+    const {flags} = await this.parse(ReportFunnel)
+    const {funnelReport, funnelRows, funnelChart, parseStages, readStagesFile} = await import('../../reports/funnel.js')
+    const {parseDimensions, parseDuration} = await import('../../reports/common.js')
+    const {presentReport} = await import('../../reports/present.js')
+    const stages = flags['stages-file'] ? readStagesFile(flags['stages-file']) : parseStages(flags.stages)
+    const store = await this.openStore(this.dbPath(flags.db))
+    const result = await funnelReport(store, {
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      stages,
+      unit: flags.unit as 'visitor' | 'session',
+      windowS: parseDuration(flags.window, '--window'),
+      order: flags.order as 'strict' | 'any' | 'independent',
+      breakdown: parseDimensions(flags.by),
+      where: flags.where,
+      limit: flags.limit,
+    })
+    await presentReport(funnelRows(result), () => funnelChart(result), {
+      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
+      log: (t) => this.log(t), progress: (t) => this.progress(t),
+    })
+    if (result.groups_dropped > 0) this.progress(`${result.groups_dropped} smaller groups not shown (--limit)`)
+    return result
+  }
+}

@@ -1,0 +1,36 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+
+export default class Serve extends BaseCommand<typeof Serve> {
+  static description = `Answer the page probe in real time: enrich each batch, match scenarios, reply with directives.
+Events are appended durably (fsync before the ack) to segment files in --log-dir; load closed segments with
+"ccx ingest probe --from-log DIR". Serve never opens the DuckDB file, so batch jobs can write it meanwhile.`
+  static examples = ['<%= config.bin %> serve --port 8787', '<%= config.bin %> serve --workers 2 --redis redis://127.0.0.1:6379']
+  static flags = {
+    port: Flags.integer({description: 'port to listen on (default 8787; 0 picks a free one)'}),
+    host: Flags.string({description: 'address to bind (default 127.0.0.1)'}),
+    'log-dir': Flags.string({description: 'folder of the durable event log (default ./ccx-events)'}),
+    workers: Flags.integer({description: 'processes sharing the port (one per core)', default: 1, min: 1}),
+    redis: Flags.string({description: 'Redis URL for state shared across processes and machines (visits, previous agent, agent load)'}),
+    'trust-proxy': Flags.boolean({description: 'take the client address from X-Forwarded-For (behind a load balancer)', allowNo: true}),
+    fsync: Flags.boolean({description: 'fsync each group commit before acknowledging', allowNo: true}),
+  }
+
+  async run(): Promise<{stopped: true}> {
+    const {flags} = await this.parse(Serve)
+    const {ServeConfigSchema} = await import('../serve/config.js')
+    const {resolveFrom} = await import('../config/load.js')
+    const {runServe} = await import('../serve/run.js')
+    const base = ServeConfigSchema.parse(this.ccxConfig.config.serve ?? {})
+    const serve = {
+      ...base,
+      port: flags.port ?? base.port,
+      host: flags.host ?? base.host,
+      logDir: flags['log-dir'] ?? resolveFrom(this.ccxConfig.baseDir, base.logDir),
+      trustProxy: flags['trust-proxy'] ?? base.trustProxy,
+      fsync: flags.fsync ?? base.fsync,
+    }
+    await runServe({config: this.ccxConfig, serve, workers: flags.workers, redisUrl: flags.redis, log: (line) => this.logToStderr(line)})
+    return {stopped: true}
+  }
+}

@@ -1,0 +1,121 @@
+import type {DuckDBAppender} from '@duckdb/node-api'
+import {lookupIp, IP_PARSER_VERSION} from '../../enrich/ip.js'
+import {CAMPAIGN_MARKER_SQL, parseLanding, parseReferrer, REFERRER_PARSER_VERSION} from '../../enrich/referrer.js'
+import {parseUserAgent, UA_PARSER_VERSION} from '../../enrich/ua.js'
+import type {Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
+
+export interface MapCounts {
+  referrers: number
+  landings: number
+  ips: number
+  userAgents: number
+}
+
+/** Distinct values of one query's single column, read in one go (the anti-join keeps the list to new values). */
+async function distinctValues(store: Store, sql: string): Promise<string[]> {
+  const reader = await store.connection.runAndReadAll(sql)
+  const column = reader.getColumnsJS()[0] ?? []
+  return column as string[]
+}
+
+function text(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull()
+  else appender.appendVarchar(value)
+}
+
+async function append<T>(store: Store, table: string, values: T[], write: (a: DuckDBAppender, v: T) => void): Promise<void> {
+  if (values.length === 0) return
+  const appender = await store.connection.createAppender(table)
+  try {
+    for (const v of values) {
+      write(appender, v)
+      appender.endRow()
+    }
+    appender.flushSync()
+  } finally {
+    appender.closeSync()
+  }
+}
+
+/**
+ * Parses each new distinct referrer, campaign landing URL, IP and user agent once, and appends the results to
+ * referrer_map, landing_map, ip_geo_map and ua_map. Rows written by an older parser version are dropped first.
+ */
+export async function updateMaps(store: Store): Promise<MapCounts> {
+  await store.run(`delete from referrer_map where version <> ${REFERRER_PARSER_VERSION}`)
+  await store.run(`delete from landing_map where version <> ${REFERRER_PARSER_VERSION}`)
+  await store.run(`delete from ip_geo_map where version <> ${IP_PARSER_VERSION}`)
+  await store.run(`delete from ua_map where version <> ${UA_PARSER_VERSION}`)
+
+  const referrers = await distinctValues(
+    store,
+    `select distinct e.referrer from raw_probe_events e
+     where e.type = 'pageview' and e.referrer is not null and e.referrer <> ''
+       and not exists (select 1 from referrer_map m where m.referrer = e.referrer)`,
+  )
+  await append(store, 'referrer_map', referrers, (a, ref) => {
+    const p = parseReferrer(ref)
+    a.appendVarchar(ref)
+    text(a, p.host)
+    a.appendVarchar(p.medium)
+    text(a, p.source)
+    text(a, p.term)
+    text(a, p.termRaw)
+    a.appendInteger(REFERRER_PARSER_VERSION)
+  })
+
+  const landings = await distinctValues(
+    store,
+    `select distinct e.url from raw_probe_events e
+     where e.type = 'pageview' and e.url is not null and regexp_matches(e.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
+       and not exists (select 1 from landing_map m where m.url = e.url)`,
+  )
+  await append(store, 'landing_map', landings, (a, url) => {
+    const l = parseLanding(url)
+    a.appendVarchar(url)
+    text(a, l.host)
+    text(a, l.medium)
+    text(a, l.fallbackMedium)
+    text(a, l.source)
+    text(a, l.term)
+    text(a, l.termRaw)
+    text(a, l.campaign)
+    a.appendInteger(REFERRER_PARSER_VERSION)
+  })
+
+  const ips = await distinctValues(
+    store,
+    `select distinct e.ip from raw_probe_events e
+     where e.ip is not null and e.ip <> '' and not exists (select 1 from ip_geo_map m where m.ip = e.ip)`,
+  )
+  await append(store, 'ip_geo_map', ips, (a, ip) => {
+    const g = lookupIp(ip)
+    a.appendVarchar(ip)
+    text(a, g.country)
+    text(a, g.province)
+    text(a, g.city)
+    text(a, g.isp)
+    a.appendInteger(IP_PARSER_VERSION)
+  })
+
+  const userAgents = await distinctValues(
+    store,
+    `select distinct e.user_agent from raw_probe_events e
+     where e.user_agent is not null and not exists (select 1 from ua_map m where m.user_agent = e.user_agent)`,
+  )
+  await append(store, 'ua_map', userAgents, (a, ua) => {
+    const u = parseUserAgent(ua)
+    a.appendVarchar(ua)
+    text(a, u.browser)
+    text(a, u.browserVersion)
+    text(a, u.os)
+    text(a, u.osVersion)
+    a.appendVarchar(u.deviceType)
+    a.appendBoolean(u.isBot)
+    text(a, u.botName)
+    a.appendInteger(UA_PARSER_VERSION)
+  })
+
+  return {referrers: referrers.length, landings: landings.length, ips: ips.length, userAgents: userAgents.length}
+}

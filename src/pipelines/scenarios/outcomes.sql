@@ -1,0 +1,20 @@
+-- What each session led to: a lead or an order during the session, or by the same visitor afterwards.
+-- Sources: lead/order probe events, and leads.csv / orders.csv rows that carry the visitor id.
+create or replace table session_outcomes as
+with conv as (
+  select site, visitor_id, ts, 'lead' as kind from raw_leads where visitor_id is not null
+  union all
+  select site, visitor_id, ts, 'order' as kind from raw_orders where visitor_id is not null
+  union all
+  select site, visitor_id, ts, type as kind from events where type in ('lead', 'order')
+)
+select s.session_id,
+  coalesce(bool_or(c.kind = 'lead' and c.ts <= s.ended_at), false) as lead_in_session,
+  coalesce(bool_or(c.kind = 'order' and c.ts <= s.ended_at), false) as order_in_session,
+  coalesce(bool_or(c.kind = 'lead' and c.ts > s.ended_at), false) as lead_later,
+  coalesce(bool_or(c.kind = 'order' and c.ts > s.ended_at), false) as order_later,
+  count(c.ts) > 0 as converted
+from sessions s
+left join conv c
+  on c.visitor_id = s.visitor_id and (c.site is null or c.site = s.site) and c.ts >= s.started_at
+group by s.session_id;

@@ -1,0 +1,323 @@
+import {readFileSync} from 'node:fs'
+import {CcxError, EXIT} from '../errors.js'
+import {readSql, renderSql, type Store} from '../store/store.js'
+import {sqlString} from '../store/values.js'
+import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {ratio} from './stats.js'
+
+export interface StageDef {
+  name: string
+  /** Step types that count for this stage (see STEP_TYPES). */
+  types?: string[]
+  /** Or a SQL condition on the step row: columns site, visitor_id, session_id, ts, type, url, title, value. */
+  where?: string
+}
+
+/** Step types a stage can name: event types of the probe plus the sources outside it. */
+export const STEP_TYPES = [
+  'session_start', 'pageview', 'click', 'heartbeat', 'invite_shown', 'invite_accepted', 'invite_declined',
+  'chat_request', 'chat_start', 'lead', 'register', 'message', 'identify', 'order', 'call_inbound', 'call_outbound',
+]
+
+/** Named stages: the default funnel is traffic → inquiries → leads → orders. */
+export const STAGE_PRESETS: Record<string, StageDef> = {
+  traffic: {name: 'traffic', types: ['session_start']},
+  visits: {name: 'traffic', types: ['session_start']},
+  inquiries: {name: 'inquiries', types: ['chat_request', 'call_inbound', 'message']},
+  inquiry: {name: 'inquiries', types: ['chat_request', 'call_inbound', 'message']},
+  leads: {name: 'leads', types: ['lead']},
+  lead: {name: 'leads', types: ['lead']},
+  orders: {name: 'orders', types: ['order']},
+  order: {name: 'orders', types: ['order']},
+  chats: {name: 'chats', types: ['chat_request']},
+  calls: {name: 'calls', types: ['call_inbound']},
+  messages: {name: 'messages', types: ['message']},
+  registrations: {name: 'registrations', types: ['register']},
+  invitations: {name: 'invitations', types: ['invite_shown']},
+  accepted: {name: 'accepted', types: ['invite_accepted']},
+}
+
+export const DEFAULT_STAGES = ['traffic', 'inquiries', 'leads', 'orders']
+
+/**
+ * `--stages traffic,inquiries,leads,orders` or `visits,contact=chat_request|call_inbound,order` or bare
+ * step types (`pageview,chat_request,lead`).
+ */
+export function parseStages(spec: string | undefined): StageDef[] {
+  const items = (spec ?? DEFAULT_STAGES.join(',')).split(',').map((s) => s.trim()).filter(Boolean)
+  const stages = items.map((item): StageDef => {
+    const eq = item.indexOf('=')
+    if (eq > 0) {
+      const name = item.slice(0, eq).trim()
+      const types = item.slice(eq + 1).split('|').map((t) => t.trim()).filter(Boolean)
+      return {name, types: types.map((t) => checkType(t, item))}
+    }
+    if (item in STAGE_PRESETS) return {...STAGE_PRESETS[item]}
+    return {name: item, types: [checkType(item, item)]}
+  })
+  return checkStages(stages, '--stages')
+}
+
+/** A stages file: `{"stages": [{"name": "...", "types": ["..."]} | {"name": "...", "where": "SQL"}]}`. */
+export function readStagesFile(path: string): StageDef[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new CcxError(`cannot read stages file ${path}: ${error instanceof Error ? error.message : String(error)}`, {code: 'BAD_STAGES', exit: EXIT.badInput})
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as {stages?: unknown})?.stages
+  if (!Array.isArray(list)) throw new CcxError(`stages file ${path}: expected {"stages": [...]}`, {code: 'BAD_STAGES', exit: EXIT.invalidConfig})
+  const stages = list.map((raw, i): StageDef => {
+    const s = raw as Partial<StageDef> & {preset?: string}
+    const where = `stages file ${path}, stage ${i + 1}`
+    if (typeof s === 'string') return STAGE_PRESETS[s] ? {...STAGE_PRESETS[s]} : {name: s, types: [checkType(s, where)]}
+    if (!s || typeof s.name !== 'string') throw new CcxError(`${where}: "name" is required`, {code: 'BAD_STAGES', exit: EXIT.invalidConfig})
+    if (s.types !== undefined && (!Array.isArray(s.types) || s.types.length === 0)) {
+      throw new CcxError(`${where}: "types" must be a non-empty list`, {code: 'BAD_STAGES', exit: EXIT.invalidConfig})
+    }
+    if (!s.types && typeof s.where !== 'string') {
+      throw new CcxError(`${where}: give "types" (step types) or "where" (a SQL condition)`, {code: 'BAD_STAGES', exit: EXIT.invalidConfig})
+    }
+    return {name: s.name, types: s.types?.map((t) => checkType(String(t), where)), where: s.where}
+  })
+  return checkStages(stages, path)
+}
+
+function checkType(type: string, where: string): string {
+  if (!STEP_TYPES.includes(type)) {
+    throw new CcxError(`unknown step type "${type}" in ${where}`, {code: 'BAD_STAGES', exit: EXIT.usage, suggestions: [`Step types: ${STEP_TYPES.join(', ')}; presets: ${Object.keys(STAGE_PRESETS).join(', ')}`]})
+  }
+  return type
+}
+
+function checkStages(stages: StageDef[], where: string): StageDef[] {
+  if (stages.length < 2) throw new CcxError(`${where}: a funnel needs at least two stages`, {code: 'BAD_STAGES', exit: EXIT.usage})
+  if (stages.length > 12) throw new CcxError(`${where}: at most 12 stages`, {code: 'BAD_STAGES', exit: EXIT.usage})
+  return stages
+}
+
+export type FunnelOrder = 'strict' | 'any' | 'independent'
+
+export interface FunnelOptions extends DateRange {
+  stages?: StageDef[]
+  unit?: 'visitor' | 'session'
+  /** Seconds after stage 1 in which later stages count. */
+  windowS?: number
+  order?: FunnelOrder
+  breakdown?: string[]
+  site?: string
+  /** SQL condition on the entry session (`s.*`) and its intent (`si.intent`). */
+  where?: string
+  /** Breakdown groups kept, by stage-1 count (the rest are dropped). */
+  limit?: number
+}
+
+export interface FunnelStage {
+  stage: number
+  name: string
+  count: number
+  /** count / previous stage's count. */
+  conversion_from_previous: number | null
+  /** count / stage 1 count. */
+  conversion_from_first: number | null
+  /** previous stage's count − count. */
+  drop_off: number | null
+  /** Median seconds from the previous stage (strict order only). */
+  median_s_from_previous: number | null
+  median_s_from_first: number | null
+}
+
+export interface FunnelGroup {
+  key: Record<string, string>
+  stages: FunnelStage[]
+}
+
+export interface FunnelResult {
+  unit: 'visitor' | 'session'
+  order: FunnelOrder
+  window_s: number
+  from: string
+  to: string
+  stages: Array<{name: string; types?: string[]; where?: string}>
+  breakdown: string[]
+  total: FunnelStage[]
+  groups: FunnelGroup[]
+  groups_dropped: number
+}
+
+export const DEFAULT_WINDOW_S = 30 * 86400
+
+/** Builds the funnel query for the given options (exported for tests and the benchmark). */
+export async function funnelSql(store: Store, options: FunnelOptions): Promise<string> {
+  const stages = options.stages ?? parseStages(undefined)
+  const unit = options.unit ?? 'visitor'
+  const order = options.order ?? 'strict'
+  const windowS = options.windowS ?? DEFAULT_WINDOW_S
+  const breakdown = options.breakdown ?? []
+  const types = new Set(stages.flatMap((s) => s.types ?? []))
+  const anyCustom = stages.some((s) => s.where !== undefined)
+  const want = (t: string[]) => (anyCustom || t.some((x) => types.has(x)) ? 'true' : 'false')
+  const eventTypes = [...types].filter((t) => !['session_start', 'call_inbound', 'call_outbound'].includes(t))
+  const source = renderSql(readSql(import.meta.url, 'funnel_source.sql'), {
+    site_filter: siteFilter(options.site),
+    site_filter_nullable: siteFilter(options.site, 'site', true),
+    want_session_start: want(['session_start']),
+    event_filter: anyCustom ? 'true' : eventTypes.length ? `type in (${eventTypes.map(sqlString).join(', ')})` : 'false',
+    want_calls: want(['call_inbound', 'call_outbound']),
+    want_chats: want(['chat_request']),
+    want_leads: want(['lead']),
+    want_orders: want(['order']),
+  })
+  const unitCol = unit === 'visitor' ? "site || '\u0001' || visitor_id" : 'session_id'
+  const stageEvents = stages
+    .map((s, i) => {
+      const cond = [s.types ? `type in (${s.types.map(sqlString).join(', ')})` : null, s.where ? `(${s.where})` : null].filter(Boolean).join(' and ')
+      return `select ${unitCol} as unit, session_id, ts, ${i + 1} as stage from src where ${cond}`
+    })
+    .join('\n  union all\n  ')
+  const needIntent = breakdown.includes('intent') || /\bsi\./.test(options.where ?? '')
+  const intents = needIntent && (await store.tableExists('session_intents'))
+    ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
+    : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
+  const dims = breakdown.length
+    ? breakdown.map((d, i) => `coalesce(cast(${DIMENSIONS[d].sql.replaceAll('u_t1', 's1.t1')} as VARCHAR), '(none)') as dim_${i}`).join(', ')
+    : "'' as dim_none"
+  const window = `INTERVAL ${windowS} SECOND`
+  let steps = ''
+  let stepColumns = ''
+  let stepJoins = ''
+  for (let k = 2; k <= stages.length; k++) {
+    if (order === 'strict') {
+      const prev = k === 2 ? 'u' : `s${k - 1}`
+      steps += `,\ns${k} as (\n  select p.unit, p.t1, min(se.ts) as t${k}\n  from ${prev} p join se on se.unit = p.unit and se.stage = ${k} and se.ts >= p.t${k - 1} and se.ts <= p.t1 + ${window}\n  group by p.unit, p.t1\n)`
+    } else {
+      steps += `,\ns${k} as (\n  select u.unit, min(se.ts) as t${k}\n  from u join se on se.unit = u.unit and se.stage = ${k} and se.ts >= u.t1 and se.ts <= u.t1 + ${window}\n  group by u.unit\n)`
+    }
+    stepJoins += `\n  left join s${k} on s${k}.unit = u.unit`
+    if (order === 'any') {
+      const all = Array.from({length: k - 1}, (_, j) => `s${j + 2}.t${j + 2} is not null`).join(' and ')
+      stepColumns += `, case when ${all} then s${k}.t${k} end as t${k}`
+    } else {
+      stepColumns += `, s${k}.t${k}`
+    }
+  }
+  const dimCols = breakdown.length ? breakdown.map((_, i) => `dim_${i}, `).join('') : ''
+  const aggregates: string[] = ['count(*) as n1']
+  for (let k = 2; k <= stages.length; k++) {
+    aggregates.push(`count(t${k}) as n${k}`)
+    aggregates.push(order === 'strict' ? `median(epoch(t${k}) - epoch(t${k - 1})) as mp${k}` : `null::DOUBLE as mp${k}`)
+    aggregates.push(`median(epoch(t${k}) - epoch(t1)) as mf${k}`)
+  }
+  const grouping = breakdown.length ? `(${breakdown.map((_, i) => `dim_${i}`).join(', ')}), ()` : '()'
+  return renderSql(readSql(import.meta.url, 'funnel.sql'), {
+    source,
+    stage_events: stageEvents,
+    dims,
+    intents,
+    where: options.where ? `(${options.where})` : 'true',
+    steps,
+    step_columns: stepColumns,
+    step_joins: stepJoins,
+    dim_cols: dimCols + (breakdown.length ? `grouping(${breakdown.map((_, i) => `dim_${i}`).join(', ')}) = ${2 ** breakdown.length - 1} as is_total, ` : 'true as is_total, '),
+    aggregates: aggregates.join(', '),
+    grouping,
+  })
+}
+
+export async function funnelReport(store: Store, options: FunnelOptions = {}): Promise<FunnelResult> {
+  await requireTables(store, ['sessions', 'events'])
+  const stages = options.stages ?? parseStages(undefined)
+  const breakdown = options.breakdown ?? []
+  const range = resolveRange(options)
+  const sql = await funnelSql(store, {...options, stages})
+  let rows: Record<string, unknown>[]
+  try {
+    rows = await store.all(sql, {from: range.from, to: range.to})
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (options.where && /Binder Error|Parser Error/.test(message)) {
+      throw new CcxError(`--where ${options.where}: ${message.split('\n')[0]}`, {code: 'BAD_WHERE', exit: EXIT.usage, suggestions: ['--where is a SQL condition on the entry session (s.source, s.city, s.device_type, …) and si.intent']})
+    }
+    throw error
+  }
+  const toStages = (row: Record<string, unknown>): FunnelStage[] =>
+    stages.map((s, i) => {
+      const k = i + 1
+      const count = Number(row[`n${k}`] ?? 0)
+      const prev = k === 1 ? null : Number(row[`n${k - 1}`] ?? 0)
+      const first = Number(row.n1 ?? 0)
+      return {
+        stage: k,
+        name: s.name,
+        count,
+        conversion_from_previous: prev === null ? null : ratio(count, prev),
+        conversion_from_first: k === 1 ? (first > 0 ? 1 : null) : ratio(count, first),
+        drop_off: prev === null ? null : prev - count,
+        median_s_from_previous: k === 1 ? null : numOrNull(row[`mp${k}`]),
+        median_s_from_first: k === 1 ? null : numOrNull(row[`mf${k}`]),
+      }
+    })
+  const totalRow = rows.find((r) => r.is_total === true) ?? {n1: 0}
+  const groupRows = rows.filter((r) => r.is_total !== true).sort((a, b) => Number(b.n1) - Number(a.n1) || String(a.dim_0).localeCompare(String(b.dim_0)))
+  const limit = options.limit ?? 50
+  const groups = breakdown.length
+    ? groupRows.slice(0, limit).map((r) => ({key: Object.fromEntries(breakdown.map((d, i) => [d, String(r[`dim_${i}`])])), stages: toStages(r)}))
+    : []
+  return {
+    unit: options.unit ?? 'visitor',
+    order: options.order ?? 'strict',
+    window_s: options.windowS ?? DEFAULT_WINDOW_S,
+    from: range.from,
+    to: range.to,
+    stages: stages.map((s) => ({name: s.name, types: s.types, where: s.where})),
+    breakdown,
+    total: toStages(totalRow),
+    groups,
+    groups_dropped: Math.max(0, groupRows.length - groups.length),
+  }
+}
+
+function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v)
+}
+
+/** Flat rows (one per group × stage) for tables, CSV and file exports. */
+export function funnelRows(result: FunnelResult): Record<string, unknown>[] {
+  const flat = (key: Record<string, string>, stages: FunnelStage[]) =>
+    stages.map((s) => ({...key, stage: s.stage, name: s.name, count: s.count, conv_prev: s.conversion_from_previous, conv_first: s.conversion_from_first, drop_off: s.drop_off, median_s_prev: s.median_s_from_previous, median_s_first: s.median_s_from_first}))
+  if (result.breakdown.length === 0) return flat({}, result.total)
+  const totalKey = Object.fromEntries(result.breakdown.map((d) => [d, '(all)']))
+  return [...flat(totalKey, result.total), ...result.groups.flatMap((g) => flat(g.key, g.stages))]
+}
+
+/** Vega-Lite: stage bars (total or per group) with the share of stage 1 as labels. */
+export function funnelChart(result: FunnelResult): object {
+  const rows = funnelRows(result).map((r) => ({...r, group: result.breakdown.map((d) => r[d]).join(' · ') || 'all', label: `${r.stage}. ${r.name}`}))
+  const top = result.breakdown.length ? rows.filter((r) => r.group !== result.breakdown.map(() => '(all)').join(' · ')).slice(0, result.stages.length * 8) : rows
+  const base = {
+    title: `Funnel (${result.unit}s, ${result.order} order)`,
+    data: {values: top},
+    width: 520,
+  }
+  if (!result.breakdown.length) {
+    return {
+      ...base,
+      encoding: {y: {field: 'label', type: 'ordinal', title: null, sort: null}, x: {field: 'count', type: 'quantitative', title: `${result.unit}s`}},
+      layer: [
+        {mark: {type: 'bar', color: '#4c78a8'}},
+        {mark: {type: 'text', align: 'left', dx: 4}, encoding: {text: {field: 'conv_first', type: 'quantitative', format: '.1%'}}},
+      ],
+    }
+  }
+  return {
+    ...base,
+    mark: 'bar',
+    encoding: {
+      y: {field: 'group', type: 'nominal', title: result.breakdown.join(' · ')},
+      x: {field: 'count', type: 'quantitative', title: `${result.unit}s`},
+      color: {field: 'label', type: 'ordinal', title: 'stage', sort: null},
+      yOffset: {field: 'label', sort: null},
+    },
+  }
+}

@@ -1,0 +1,198 @@
+import type {Store} from '../store/store.js'
+import {type BenchmarkEntry, findBenchmark, type RateMetric} from './benchmarks.js'
+import {resolveRange, type DateRange} from './common.js'
+import {funnelReport, parseStages} from './funnel.js'
+import {benjaminiHochberg, binomialTest, twoProportionZTest, wilsonInterval} from './stats.js'
+
+export interface KeywordOptions extends DateRange {
+  site?: string
+  windowS?: number
+  metric?: RateMetric
+  benchmarks?: BenchmarkEntry[]
+  /** Which reference flags a keyword: the benchmarks file, the pooled industry, or auto (file when it has a figure). */
+  against?: 'auto' | 'benchmark' | 'industry'
+  /** Industry for sites whose `sites.industry` is empty. */
+  industry?: string
+  minVisitors?: number
+  /** False discovery rate for Benjamini–Hochberg. */
+  fdr?: number
+  limit?: number
+}
+
+export interface KeywordRow {
+  site: string
+  industry: string | null
+  engine: string
+  keyword: string
+  visitors: number
+  inquiries: number
+  leads: number
+  orders: number
+  inquiry_rate: number
+  lead_rate: number
+  order_rate: number
+  /** The tested metric's rate and its 95% Wilson interval. */
+  rate: number
+  ci_low: number
+  ci_high: number
+  industry_visitors: number | null
+  industry_rate: number | null
+  industry_p: number | null
+  benchmark_rate: number | null
+  benchmark_source: string | null
+  benchmark_p: number | null
+  reference: 'benchmark' | 'industry' | null
+  reference_rate: number | null
+  p_value: number | null
+  q_value: number | null
+  flag: 'below' | 'above' | 'within noise' | 'too few visitors' | 'no reference'
+  /** Conversions lost against the reference: max(0, reference_rate × visitors − conversions). */
+  lost: number
+  landing_page: string | null
+  advice: string | null
+}
+
+export interface KeywordResult {
+  metric: RateMetric
+  from: string
+  to: string
+  window_s: number
+  min_visitors: number
+  fdr: number
+  rows: KeywordRow[]
+}
+
+const COUNT_OF: Record<RateMetric, 'inquiries' | 'leads' | 'orders'> = {inquiry_rate: 'inquiries', lead_rate: 'leads', order_rate: 'orders'}
+
+/** Per keyword × engine conversion with Wilson intervals, compared with the industry and a benchmarks file. */
+export async function keywordReport(store: Store, options: KeywordOptions = {}): Promise<KeywordResult> {
+  const metric = options.metric ?? 'lead_rate'
+  const minVisitors = options.minVisitors ?? 30
+  const fdr = options.fdr ?? 0.05
+  const funnel = await funnelReport(store, {
+    from: options.from,
+    to: options.to,
+    windowS: options.windowS,
+    stages: parseStages('traffic,inquiries,leads,orders'),
+    order: 'independent',
+    breakdown: ['site', 'engine', 'keyword'],
+    where: 's.term is not null',
+    limit: Number.MAX_SAFE_INTEGER,
+  })
+  const industries = new Map((await store.all<{site: string; industry: string | null}>('select site, industry from sites')).map((r) => [r.site, r.industry]))
+  const range = resolveRange(options)
+  const landing = new Map(
+    (await store.all<{site: string; term: string; url: string}>(
+      `select site, term, mode(entry_url) as url from sessions
+       where term is not null and started_at >= $from::TIMESTAMP and started_at < $to::TIMESTAMP and not coalesce(is_bot, false)
+       group by all`,
+      range,
+    )).map((r) => [`${r.site}\u0001${r.term}`, r.url]),
+  )
+  const base = funnel.groups.map((g) => {
+    const [visitors, inquiries, leads, orders] = g.stages.map((s) => s.count)
+    const site = g.key.site
+    return {site, industry: industries.get(site) ?? options.industry ?? null, engine: g.key.engine, keyword: g.key.keyword, visitors, inquiries, leads, orders}
+  })
+  // pooled industry figures per (industry, keyword), to subtract the site's own share later
+  const pooled = new Map<string, {visitors: number; count: number}>()
+  const perSite = new Map<string, {visitors: number; count: number}>()
+  for (const r of base) {
+    if (!r.industry) continue
+    const count = r[COUNT_OF[metric]]
+    for (const [map, key] of [[pooled, `${r.industry}\u0001${r.keyword}`], [perSite, `${r.industry}\u0001${r.keyword}\u0001${r.site}`]] as const) {
+      const acc = map.get(key) ?? {visitors: 0, count: 0}
+      acc.visitors += r.visitors
+      acc.count += count
+      map.set(key, acc)
+    }
+  }
+  const shown = base.filter((r) => !options.site || r.site === options.site)
+  const rows: KeywordRow[] = shown.map((r) => {
+    const count = r[COUNT_OF[metric]]
+    const rate = r.visitors > 0 ? count / r.visitors : 0
+    const ci = wilsonInterval(count, r.visitors) ?? {low: 0, high: 0}
+    let industryVisitors: number | null = null
+    let industryCount = 0
+    if (r.industry) {
+      const all = pooled.get(`${r.industry}\u0001${r.keyword}`)!
+      const own = perSite.get(`${r.industry}\u0001${r.keyword}\u0001${r.site}`)!
+      if (all.visitors - own.visitors > 0) {
+        industryVisitors = all.visitors - own.visitors
+        industryCount = all.count - own.count
+      }
+    }
+    const industryRate = industryVisitors ? industryCount / industryVisitors : null
+    let industryP: number | null = null
+    if (industryVisitors && r.visitors >= minVisitors && industryVisitors >= minVisitors) {
+      const p = (count + industryCount) / (r.visitors + industryVisitors)
+      const enough = Math.min(r.visitors, industryVisitors) * Math.min(p, 1 - p) >= 5
+      if (enough) industryP = twoProportionZTest(count, r.visitors, industryCount, industryVisitors)?.p ?? null
+    }
+    const bench = options.benchmarks ? findBenchmark(options.benchmarks, r.industry, r.engine, r.keyword, metric) : null
+    let benchmarkP: number | null = null
+    if (bench && r.visitors >= minVisitors && r.visitors * bench.rate >= 5) benchmarkP = binomialTest(count, r.visitors, bench.rate)
+    const against = options.against ?? 'auto'
+    const reference: KeywordRow['reference'] =
+      against === 'benchmark' ? (bench ? 'benchmark' : null) : against === 'industry' ? (industryRate !== null ? 'industry' : null) : bench ? 'benchmark' : industryRate !== null ? 'industry' : null
+    const referenceRate = reference === 'benchmark' ? bench!.rate : reference === 'industry' ? industryRate : null
+    return {
+      ...r,
+      inquiry_rate: r.visitors ? r.inquiries / r.visitors : 0,
+      lead_rate: r.visitors ? r.leads / r.visitors : 0,
+      order_rate: r.visitors ? r.orders / r.visitors : 0,
+      rate,
+      ci_low: ci.low,
+      ci_high: ci.high,
+      industry_visitors: industryVisitors,
+      industry_rate: industryRate,
+      industry_p: industryP,
+      benchmark_rate: bench?.rate ?? null,
+      benchmark_source: bench?.source ?? null,
+      benchmark_p: benchmarkP,
+      reference,
+      reference_rate: referenceRate,
+      p_value: reference === 'benchmark' ? benchmarkP : reference === 'industry' ? industryP : null,
+      q_value: null,
+      flag: 'no reference',
+      lost: referenceRate === null ? 0 : Math.max(0, referenceRate * r.visitors - count),
+      landing_page: landing.get(`${r.site}\u0001${r.keyword}`) ?? null,
+      advice: null,
+    }
+  })
+  const q = benjaminiHochberg(rows.map((r) => r.p_value))
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  const who = (r: KeywordRow) => (r.reference === 'benchmark' ? 'the benchmark' : 'the industry')
+  rows.forEach((r, i) => {
+    r.q_value = q[i]
+    if (r.reference === null) r.flag = 'no reference'
+    else if (r.p_value === null) r.flag = 'too few visitors'
+    else if (r.q_value !== null && r.q_value <= fdr) r.flag = r.rate < r.reference_rate! ? 'below' : 'above'
+    else r.flag = 'within noise'
+    if (r.flag === 'below') {
+      r.advice = `"${r.keyword}" converts at ${pct(r.rate)} where ${who(r)} converts at ${pct(r.reference_rate!)}: check its landing page${r.landing_page ? ' ' + r.landing_page : ''}`
+    } else if (r.flag === 'above') {
+      r.advice = `"${r.keyword}" converts at ${pct(r.rate)}, above ${who(r)}'s ${pct(r.reference_rate!)}: consider more budget for it`
+    }
+  })
+  rows.sort((a, b) => b.lost - a.lost || b.visitors - a.visitors || a.keyword.localeCompare(b.keyword))
+  return {metric, from: funnel.from, to: funnel.to, window_s: funnel.window_s, min_visitors: minVisitors, fdr, rows: rows.slice(0, options.limit ?? rows.length)}
+}
+
+/** Vega-Lite: the tested rate per keyword with its Wilson interval and the reference rate as a tick. */
+export function keywordChart(result: KeywordResult, top = 25): object {
+  const values = result.rows.slice(0, top).map((r) => ({label: `${r.keyword} (${r.engine})`, rate: r.rate, low: r.ci_low, high: r.ci_high, reference: r.reference_rate, flag: r.flag}))
+  return {
+    title: `Keyword ${result.metric.replace('_', ' ')} with 95% Wilson interval vs reference`,
+    data: {values},
+    width: 480,
+    encoding: {y: {field: 'label', type: 'nominal', title: 'keyword (engine)', sort: null}},
+    layer: [
+      {mark: {type: 'rule'}, encoding: {x: {field: 'low', type: 'quantitative', axis: {format: '%'}, title: result.metric.replace('_', ' ')}, x2: {field: 'high'}}},
+      {mark: {type: 'point', filled: true, size: 60}, encoding: {x: {field: 'rate', type: 'quantitative'}, color: {field: 'flag', type: 'nominal', scale: {domain: ['below', 'above', 'within noise', 'too few visitors', 'no reference'], range: ['#d62728', '#2ca02c', '#7f7f7f', '#bcbd22', '#c7c7c7']}}}},
+      {mark: {type: 'tick', color: 'black', thickness: 2}, encoding: {x: {field: 'reference', type: 'quantitative'}}},
+    ],
+  }
+}
+
+export const KEYWORD_TABLE_COLUMNS = ['site', 'engine', 'keyword', 'visitors', 'inquiries', 'leads', 'orders', 'rate', 'ci_low', 'ci_high', 'reference', 'reference_rate', 'p_value', 'q_value', 'flag', 'lost', 'advice']

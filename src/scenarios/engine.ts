@@ -1,0 +1,124 @@
+import {findResource, indexDirectory, placeKey, type DirectoryIndex} from './directory.js'
+import type {Action, Conditions, Directive, Directory, LimitState, Limits, NumberRange, Resource, ScenarioContext, Scenario, ScenariosFile} from './types.js'
+
+/** Scenarios in firing order (priority high → low, then id) with the directory indexed once. */
+export interface CompiledScenarios {
+  limits: Limits
+  scenarios: Scenario[]
+  directory: DirectoryIndex
+}
+
+export function compileScenarios(file: ScenariosFile, directory: Directory = {resources: []}): CompiledScenarios {
+  const scenarios = file.scenarios.filter((s) => s.enabled).slice().sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return {limits: file.limits, scenarios, directory: indexDirectory(directory)}
+}
+
+export function emptyState(): LimitState {
+  return {visitNumber: null, pages: null, total: {visitor: 0, visit: 0, pageview: 0}, byScenario: {}}
+}
+
+/** Starts new visit / page-view counters when the context moved to another visit or page view. */
+function rollState(state: LimitState, ctx: ScenarioContext): LimitState {
+  const newVisit = state.visitNumber !== ctx.visitNumber
+  const newPage = newVisit || state.pages !== ctx.pages
+  const byScenario: LimitState['byScenario'] = {}
+  for (const [id, c] of Object.entries(state.byScenario)) {
+    byScenario[id] = {visitor: c.visitor, visit: newVisit ? 0 : c.visit, pageview: newPage ? 0 : c.pageview}
+  }
+  return {
+    visitNumber: ctx.visitNumber,
+    pages: ctx.pages,
+    total: {visitor: state.total.visitor, visit: newVisit ? 0 : state.total.visit, pageview: newPage ? 0 : state.total.pageview},
+    byScenario,
+  }
+}
+
+function underLimits(counts: {visitor: number; visit: number; pageview: number}, limits: Limits): boolean {
+  return (
+    (limits.perPageview === undefined || counts.pageview < limits.perPageview) &&
+    (limits.perVisit === undefined || counts.visit < limits.perVisit) &&
+    (limits.perVisitor === undefined || counts.visitor < limits.perVisitor)
+  )
+}
+
+const lower = (s: string | null | undefined) => (s ?? '').toLowerCase()
+const inRange = (v: number, r: NumberRange) => (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max)
+
+export function conditionsHold(w: Conditions, ctx: ScenarioContext): boolean {
+  if (w.intent && !(ctx.intent !== null && w.intent.includes(ctx.intent))) return false
+  if (w.minConfidence !== undefined && ctx.confidence < w.minConfidence) return false
+  if (w.province && !w.province.some((p) => placeKey(p) === placeKey(ctx.province) && placeKey(p) !== '')) return false
+  if (w.city && !w.city.some((c) => placeKey(c) === placeKey(ctx.city) && placeKey(c) !== '')) return false
+  if (w.source && !w.source.some((s) => lower(s) === lower(ctx.source))) return false
+  if (w.medium && !w.medium.some((s) => lower(s) === lower(ctx.medium))) return false
+  if (w.termContains && !w.termContains.some((s) => lower(ctx.term).includes(lower(s)))) return false
+  if (w.visitNumber && !inRange(ctx.visitNumber, w.visitNumber)) return false
+  if (w.dwellS && !inRange(ctx.dwellS, w.dwellS)) return false
+  if (w.pages && !inRange(ctx.pages, w.pages)) return false
+  if (w.urlContains && !w.urlContains.some((s) => lower(ctx.url).includes(lower(s)))) return false
+  if (w.hour) {
+    const {from, to} = w.hour
+    const h = ctx.hour
+    if (from <= to ? !(h >= from && h < to) : !(h >= from || h < to)) return false
+  }
+  if (w.device && !w.device.some((d) => lower(d) === lower(ctx.device))) return false
+  if (w.hasPreviousAgent !== undefined && Boolean(ctx.previousAgent) !== w.hasPreviousAgent) return false
+  return true
+}
+
+function fill(template: string, ctx: ScenarioContext, resource?: Resource): string {
+  return template.replace(/\{([\w.]+)\}/g, (whole, key: string) => {
+    const value: Record<string, string | null | undefined> = {
+      city: ctx.city,
+      province: ctx.province,
+      term: ctx.term,
+      intent: ctx.intent,
+      'resource.name': resource?.name,
+      'resource.phone': resource?.phone,
+      'resource.address': resource?.address,
+      'resource.hours': resource?.hours,
+      'resource.city': resource?.city,
+    }
+    return key in value ? (value[key] ?? '') : whole
+  })
+}
+
+/** One action → one directive, or none when its resource or route cannot be resolved. */
+function directiveFor(s: Scenario, a: Action, ctx: ScenarioContext, directory: DirectoryIndex): Directive | undefined {
+  const resource = a.resource ? findResource(directory, a.resource, ctx.city, ctx.province) : undefined
+  if (a.resource && !resource && a.requireResource !== false) return undefined
+  const d: Directive = {scenarioId: s.id, type: a.type, priority: s.priority}
+  if (resource) d.resource = resource
+  if (a.message) d.message = fill(a.message, ctx, resource)
+  if (a.route) {
+    let target: string | undefined
+    if (a.route.kind === 'local_partner') target = resource?.id
+    else if (a.route.kind === 'previous_agent') target = ctx.previousAgent ?? undefined
+    else target = a.route.target
+    if (target) d.route = {kind: a.route.kind, target}
+    else if (a.route.fallback) d.route = {kind: a.route.fallback.kind, target: a.route.fallback.target}
+    else return undefined
+  }
+  return d
+}
+
+/**
+ * Pure: the directives the scenarios give for this context, highest priority first, within the firing
+ * limits; returns the new limits state (the input state is not changed).
+ */
+export function evaluate(ctx: ScenarioContext, compiled: CompiledScenarios, state: LimitState = emptyState()): {directives: Directive[]; state: LimitState} {
+  const next = rollState(state, ctx)
+  const directives: Directive[] = []
+  for (const s of compiled.scenarios) {
+    if (!underLimits(next.total, compiled.limits)) break
+    const counts = next.byScenario[s.id] ?? {visitor: 0, visit: 0, pageview: 0}
+    if (!underLimits(counts, s.limits)) continue
+    if (!conditionsHold(s.when, ctx)) continue
+    const fired = s.actions.map((a) => directiveFor(s, a, ctx, compiled.directory)).filter((d): d is Directive => d !== undefined)
+    if (fired.length === 0) continue
+    directives.push(...fired)
+    next.byScenario[s.id] = {visitor: counts.visitor + 1, visit: counts.visit + 1, pageview: counts.pageview + 1}
+    next.total = {visitor: next.total.visitor + 1, visit: next.total.visit + 1, pageview: next.total.pageview + 1}
+  }
+  return {directives, state: next}
+}

@@ -1,0 +1,48 @@
+/** Counters and a latency histogram, exposed in the Prometheus text format. */
+export class Metrics {
+  private counters = new Map<string, {help: string; values: Map<string, number>}>()
+  private readonly buckets = [1, 2, 5, 10, 20, 50, 100, 250, 1000]
+  private histogram = {counts: new Array(10).fill(0) as number[], sum: 0, count: 0}
+  private gauges = new Map<string, {help: string; read: () => number}>()
+
+  inc(name: string, help: string, labels: Record<string, string> = {}, by = 1): void {
+    let c = this.counters.get(name)
+    if (!c) this.counters.set(name, (c = {help, values: new Map()}))
+    const key = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')
+    c.values.set(key, (c.values.get(key) ?? 0) + by)
+  }
+
+  gauge(name: string, help: string, read: () => number): void {
+    this.gauges.set(name, {help, read})
+  }
+
+  observeMs(ms: number): void {
+    const i = this.buckets.findIndex((b) => ms <= b)
+    this.histogram.counts[i === -1 ? this.buckets.length : i]++
+    this.histogram.sum += ms
+    this.histogram.count++
+  }
+
+  value(name: string, labels: Record<string, string> = {}): number {
+    const key = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')
+    return this.counters.get(name)?.values.get(key) ?? 0
+  }
+
+  render(): string {
+    const out: string[] = []
+    for (const [name, c] of this.counters) {
+      out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`)
+      for (const [labels, v] of c.values) out.push(`${name}${labels ? `{${labels}}` : ''} ${v}`)
+    }
+    for (const [name, g] of this.gauges) out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`)
+    out.push('# HELP ccx_collect_duration_ms Time to answer POST /collect', '# TYPE ccx_collect_duration_ms histogram')
+    let cumulative = 0
+    this.buckets.forEach((b, i) => {
+      cumulative += this.histogram.counts[i]
+      out.push(`ccx_collect_duration_ms_bucket{le="${b}"} ${cumulative}`)
+    })
+    out.push(`ccx_collect_duration_ms_bucket{le="+Inf"} ${this.histogram.count}`)
+    out.push(`ccx_collect_duration_ms_sum ${this.histogram.sum}`, `ccx_collect_duration_ms_count ${this.histogram.count}`)
+    return out.join('\n') + '\n'
+  }
+}

@@ -1,0 +1,163 @@
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync} from 'node:fs'
+import {join} from 'node:path'
+
+/**
+ * Append-only, durable event log in segments. Lines are JSON, appended whole; a batch is acknowledged only
+ * after write + fsync (group commit: every append waiting in the same tick shares one fsync).
+ *
+ * Files: `<prefix>-<seq>.ndjson.open` while written, renamed to `<prefix>-<seq>.ndjson` when closed (rotation,
+ * SIGTERM, or recovery after a crash). Only closed segments are ingested, so a reader never sees a half segment.
+ */
+export interface SegmentLogOptions {
+  dir: string
+  /** Distinguishes writers (one per worker process) sharing a folder. */
+  prefix?: string
+  /** Rotate when the open segment reaches this many bytes. */
+  maxBytes?: number
+  /** Rotate an open segment older than this (so the nightly job sees recent events). */
+  maxAgeMs?: number
+  /** false: skip fsync (documented bound: data since the last OS flush may be lost on power failure). */
+  fsync?: boolean
+}
+
+interface Pending {
+  lines: string
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
+export class SegmentLog {
+  private fd: number | null = null
+  private seq = 0
+  private bytes = 0
+  private openedAt = 0
+  private queue: Pending[] = []
+  private flushScheduled = false
+  private closed = false
+  readonly dir: string
+  readonly prefix: string
+  private readonly maxBytes: number
+  private readonly maxAgeMs: number
+  private readonly fsync: boolean
+  /** Counters for /metrics. */
+  readonly stats = {appendedEvents: 0, fsyncs: 0, rotations: 0}
+
+  constructor(options: SegmentLogOptions) {
+    this.dir = options.dir
+    this.prefix = options.prefix ?? `seg-${Date.now()}-${process.pid}`
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+    this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000
+    this.fsync = options.fsync ?? true
+    mkdirSync(this.dir, {recursive: true})
+  }
+
+  /** Appends events; resolves once they are on disk. */
+  append(events: object[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('segment log is closed'))
+    const lines = events.map((e) => JSON.stringify(e)).join('\n') + '\n'
+    return new Promise((resolve, reject) => {
+      this.queue.push({lines, resolve, reject})
+      this.stats.appendedEvents += events.length
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  private flush(): void {
+    this.flushScheduled = false
+    const batch = this.queue.splice(0)
+    if (batch.length === 0) return
+    try {
+      if (this.fd === null || this.bytes >= this.maxBytes || Date.now() - this.openedAt > this.maxAgeMs) this.rotate()
+      const buffer = Buffer.from(batch.map((p) => p.lines).join(''))
+      let off = 0
+      while (off < buffer.length) off += writeSync(this.fd!, buffer, off)
+      this.bytes += buffer.length
+      if (this.fsync) {
+        fsyncSync(this.fd!)
+        this.stats.fsyncs++
+      }
+      for (const p of batch) p.resolve()
+    } catch (error) {
+      for (const p of batch) p.reject(error as Error)
+    }
+  }
+
+  private openPath(seq: number): string {
+    return join(this.dir, `${this.prefix}-${String(seq).padStart(8, '0')}.ndjson.open`)
+  }
+
+  /** Closes the open segment (if any) and opens the next. */
+  rotate(): void {
+    this.closeSegment()
+    this.seq++
+    this.fd = openSync(this.openPath(this.seq), 'a')
+    this.bytes = 0
+    this.openedAt = Date.now()
+    this.stats.rotations++
+  }
+
+  private closeSegment(): void {
+    if (this.fd === null) return
+    if (this.fsync) fsyncSync(this.fd)
+    closeSync(this.fd)
+    this.fd = null
+    const open = this.openPath(this.seq)
+    if (this.bytes === 0) renameSync(open, open + '.empty')
+    else renameSync(open, open.slice(0, -'.open'.length))
+  }
+
+  /** Rotates an idle segment that is too old (called on a timer). */
+  maybeRotateIdle(): void {
+    if (this.fd !== null && this.queue.length === 0 && Date.now() - this.openedAt > this.maxAgeMs) this.closeSegment()
+  }
+
+  /** Flushes what is queued and closes the open segment. */
+  close(): void {
+    if (this.closed) return
+    this.flush()
+    this.closeSegment()
+    this.closed = true
+  }
+}
+
+/**
+ * Closes segments that a crashed writer left open: drops a torn last line (it was never acknowledged: acks follow
+ * fsync of whole lines) and renames the file to its closed name. Run once at startup, before any writer starts.
+ */
+export function recoverSegments(dir: string, prefix = ''): {recovered: number; truncatedBytes: number} {
+  mkdirSync(dir, {recursive: true})
+  let recovered = 0
+  let truncatedBytes = 0
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.ndjson.open') || !name.startsWith(prefix)) continue
+    const path = join(dir, name)
+    const content = readFileSync(path)
+    const keep = content.lastIndexOf(0x0a) + 1
+    if (keep < content.length) {
+      const fd = openSync(path, 'r+')
+      ftruncateSync(fd, keep)
+      fsyncSync(fd)
+      closeSync(fd)
+      truncatedBytes += content.length - keep
+    }
+    if (keep === 0) renameSync(path, path + '.empty')
+    else {
+      renameSync(path, path.slice(0, -'.open'.length))
+      recovered++
+    }
+  }
+  return {recovered, truncatedBytes}
+}
+
+/** Closed segments in a folder, oldest first (what `ccx ingest probe --from-log` loads). */
+export function closedSegments(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((n) => /\.ndjson$/.test(n) && statSync(join(dir, n)).size > 0)
+    .sort()
+    .map((n) => join(dir, n))
+}
+

@@ -1,0 +1,111 @@
+/**
+ * The state `serve` must remember between requests: per visitor (visit count, current visit, the agent who served
+ * them, the scenario engine's firing-limit state) and per agent (open assignments, for least-loaded routing).
+ * In memory for one process; in Redis (`--redis URL`) when several processes or machines serve one site.
+ */
+export interface VisitorState {
+  visitCount: number
+  visitStartedMs: number
+  lastSeenMs: number
+  pagesThisVisit: number
+  lastUrl?: string
+  referrer?: string
+  landingUrl?: string
+  previousAgent?: string
+  /** Agents that directives of this visitor routed to, by directive id (set as previous agent on accept). */
+  routedAgents?: Record<string, string>
+  /** Opaque firing-limit state of the scenario engine. */
+  scenarioState?: unknown
+  intent?: string
+  city?: string
+}
+
+export interface StateStore {
+  getVisitor(key: string): Promise<VisitorState | undefined>
+  setVisitor(key: string, state: VisitorState): Promise<void>
+  /** Open assignments per agent (each expires after its TTL, as chats end without telling us). */
+  agentLoads(agentIds: string[]): Promise<Map<string, number>>
+  assignAgent(agentId: string, ttlMs: number): Promise<void>
+  close(): Promise<void>
+}
+
+const VISITOR_TTL_MS = 90 * 24 * 3600 * 1000
+
+export class MemoryStateStore implements StateStore {
+  private visitors = new Map<string, VisitorState>()
+  private assignments = new Map<string, number[]>()
+
+  constructor(private readonly maxVisitors = 500_000, private readonly now: () => number = Date.now) {}
+
+  async getVisitor(key: string) {
+    return this.visitors.get(key)
+  }
+
+  async setVisitor(key: string, state: VisitorState) {
+    // Map keeps insertion order: delete+set moves the key to the end, so the oldest is first to evict.
+    this.visitors.delete(key)
+    this.visitors.set(key, state)
+    if (this.visitors.size > this.maxVisitors) this.visitors.delete(this.visitors.keys().next().value as string)
+  }
+
+  async agentLoads(agentIds: string[]) {
+    const t = this.now()
+    const out = new Map<string, number>()
+    for (const id of agentIds) {
+      const live = (this.assignments.get(id) ?? []).filter((exp) => exp > t)
+      this.assignments.set(id, live)
+      out.set(id, live.length)
+    }
+    return out
+  }
+
+  async assignAgent(agentId: string, ttlMs: number) {
+    const list = this.assignments.get(agentId) ?? []
+    list.push(this.now() + ttlMs)
+    this.assignments.set(agentId, list)
+  }
+
+  async close() {}
+}
+
+export class RedisStateStore implements StateStore {
+  private constructor(private readonly redis: import('ioredis').Redis, private readonly prefix: string) {}
+
+  static async connect(url: string, prefix = 'ccx:'): Promise<RedisStateStore> {
+    const {Redis} = await import('ioredis')
+    const redis = new Redis(url, {lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false})
+    await redis.connect()
+    return new RedisStateStore(redis, prefix)
+  }
+
+  async getVisitor(key: string) {
+    const raw = await this.redis.get(this.prefix + 'v:' + key)
+    return raw ? (JSON.parse(raw) as VisitorState) : undefined
+  }
+
+  async setVisitor(key: string, state: VisitorState) {
+    await this.redis.set(this.prefix + 'v:' + key, JSON.stringify(state), 'PX', VISITOR_TTL_MS)
+  }
+
+  async agentLoads(agentIds: string[]) {
+    const now = Date.now()
+    const pipeline = this.redis.pipeline()
+    for (const id of agentIds) {
+      pipeline.zremrangebyscore(this.prefix + 'a:' + id, 0, now)
+      pipeline.zcard(this.prefix + 'a:' + id)
+    }
+    const results = (await pipeline.exec()) ?? []
+    const out = new Map<string, number>()
+    agentIds.forEach((id, i) => out.set(id, Number(results[i * 2 + 1]?.[1] ?? 0)))
+    return out
+  }
+
+  async assignAgent(agentId: string, ttlMs: number) {
+    const exp = Date.now() + ttlMs
+    await this.redis.zadd(this.prefix + 'a:' + agentId, exp, `${exp}:${Math.random().toString(36).slice(2)}`)
+  }
+
+  async close() {
+    this.redis.disconnect()
+  }
+}

@@ -1,0 +1,105 @@
+/** Validation of probe batches: pure, hand-written (hot path), with the field at fault in each error. */
+
+export const PROBE_EVENT_TYPES = new Set([
+  'pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start',
+  'lead', 'register', 'message', 'identify', 'order',
+])
+
+export const LIMITS = {
+  idLength: 128,
+  urlLength: 2048,
+  titleLength: 512,
+  selectorLength: 256,
+  propsLength: 4096,
+  eventsPerBatch: 100,
+}
+
+export interface ProbeEventIn {
+  id?: string
+  type: string
+  ts?: number
+  url?: string
+  title?: string
+  referrer?: string
+  x?: number
+  y?: number
+  selector?: string
+  member_id?: string
+  directive_id?: string
+  ref_id?: string
+  value?: number
+  props?: string
+}
+
+export interface ProbeBatch {
+  site: string
+  key?: string
+  visitor_id: string
+  visit_count?: number
+  events: ProbeEventIn[]
+}
+
+export interface Rejection {
+  index: number
+  field: string
+  reason: string
+}
+
+export class BatchError extends Error {
+  constructor(readonly status: number, readonly field: string, message: string) {
+    super(message)
+  }
+}
+
+const STRING_FIELDS: Array<[keyof ProbeEventIn, number]> = [
+  ['id', LIMITS.idLength], ['url', LIMITS.urlLength], ['title', LIMITS.titleLength], ['referrer', LIMITS.urlLength],
+  ['selector', LIMITS.selectorLength], ['member_id', LIMITS.idLength], ['directive_id', LIMITS.idLength],
+  ['ref_id', LIMITS.idLength], ['props', LIMITS.propsLength],
+]
+
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idLength
+}
+
+/** Checks the envelope (422 on wrong types) and each event (bad events are rejected, good ones kept). */
+export function validateBatch(body: unknown): {batch: ProbeBatch; rejected: Rejection[]} {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BatchError(422, '(body)', 'body must be a JSON object')
+  const b = body as Record<string, unknown>
+  if (!isId(b.site)) throw new BatchError(422, 'site', 'site must be a non-empty string of at most 128 characters')
+  if (!isId(b.visitor_id)) throw new BatchError(422, 'visitor_id', 'visitor_id must be a non-empty string of at most 128 characters')
+  if (b.key !== undefined && typeof b.key !== 'string') throw new BatchError(422, 'key', 'key must be a string')
+  if (b.visit_count !== undefined && !(Number.isInteger(b.visit_count) && (b.visit_count as number) >= 0 && (b.visit_count as number) < 1e6)) {
+    throw new BatchError(422, 'visit_count', 'visit_count must be a non-negative integer')
+  }
+  if (!Array.isArray(b.events) || b.events.length === 0) throw new BatchError(422, 'events', 'events must be a non-empty array')
+  if (b.events.length > LIMITS.eventsPerBatch) throw new BatchError(413, 'events', `at most ${LIMITS.eventsPerBatch} events per batch`)
+  const events: ProbeEventIn[] = []
+  const rejected: Rejection[] = []
+  b.events.forEach((raw, index) => {
+    const problem = checkEvent(raw)
+    if (problem) rejected.push({index, ...problem})
+    else events.push(raw as ProbeEventIn)
+  })
+  if (events.length === 0) {
+    const first = rejected[0]
+    throw new BatchError(422, `events[${first.index}].${first.field}`, `no valid event: events[${first.index}].${first.field}: ${first.reason}`)
+  }
+  return {batch: {site: b.site, key: b.key as string | undefined, visitor_id: b.visitor_id, visit_count: b.visit_count as number | undefined, events}, rejected}
+}
+
+function checkEvent(raw: unknown): {field: string; reason: string} | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {field: '(event)', reason: 'must be an object'}
+  const e = raw as Record<string, unknown>
+  if (typeof e.type !== 'string' || !PROBE_EVENT_TYPES.has(e.type)) return {field: 'type', reason: `unknown event type ${JSON.stringify(e.type)?.slice(0, 40)}`}
+  for (const [field, max] of STRING_FIELDS) {
+    const v = e[field]
+    if (v === undefined || v === null) continue
+    if (typeof v !== 'string') return {field, reason: 'must be a string'}
+    if (v.length > max) return {field, reason: `longer than ${max} characters`}
+  }
+  for (const field of ['ts', 'x', 'y', 'value'] as const) {
+    const v = e[field]
+    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) return {field, reason: 'must be a finite number'}
+  }
+  return undefined
+}

@@ -1,0 +1,250 @@
+import type {Library, LibraryScript} from './library.js'
+import {createRng} from './rng.js'
+import {
+  benjaminiHochberg,
+  bootstrapConcentration,
+  buildHitMatrix,
+  concentration,
+  decideVerdict,
+  DEFAULT_VERDICT,
+  effectStats,
+  holm,
+  logFactorials,
+  permutationTest,
+  type EffectStats,
+  type Interval,
+  type Verdict,
+} from './stats.js'
+
+/** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
+export interface AnalysisCall {
+  callId: string
+  agentId: string | null
+  campaign: string | null
+  success: boolean
+  scripts: string[]
+  stages: string[]
+}
+
+export interface AnalysisOptions {
+  seed: number
+  permutations: number
+  bootstrap: number
+  topK: number
+  stratify?: 'agent' | 'campaign'
+  alpha: number
+  concentratedShare: number
+  minGroup: number
+}
+
+export const DEFAULT_ANALYSIS: AnalysisOptions = {seed: 1, permutations: 999, bootstrap: 200, topK: 2, alpha: 0.05, concentratedShare: DEFAULT_VERDICT.concentratedShare, minGroup: DEFAULT_VERDICT.minGroup}
+
+export interface ScriptRow extends EffectStats {
+  scriptId: string
+  stage: string
+  tags: string[]
+  /** Consequence of a sale or said by the customer: shown, not tested. */
+  excluded: boolean
+  successHit: number
+  qValue: number | null
+  pHolm: number | null
+  /** Share of the success/failure difference (JSD) this script carries. */
+  share: number | null
+  /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
+  direction: 1 | -1 | 0
+}
+
+export interface StageRow extends EffectStats {
+  stage: string
+  name: string
+  /** Stage-level test over this stage's scripts only. */
+  jsd: number
+  testPValue: number
+  topScript: string | null
+  topShare: number | null
+}
+
+export interface ScriptsAnalysis {
+  calls: number
+  successCalls: number
+  failCalls: number
+  conversion: number | null
+  verdict: Verdict
+  reason: string
+  test: {jsd: number; g: number; df: number; pValue: number; pValueG: number; permutations: number; stratify: string | null; strata: number}
+  concentration: {
+    k: number
+    scripts: number
+    topKShare: number
+    topKShareInterval: Interval
+    concentrationIndex: number
+    concentrationIndexInterval: Interval
+    hhi: number
+    hhiInterval: Interval
+    bootstrap: number
+    topScripts: Array<{scriptId: string; stage: string; share: number; direction: 1 | -1 | 0}>
+  }
+  scripts: ScriptRow[]
+  stages: StageRow[]
+  significantScripts: string[]
+  seed: number
+}
+
+function tested(s: LibraryScript): boolean {
+  return !s.consequence && s.speaker === 'agent'
+}
+
+/** The whole `ccx report scripts` analysis on already-loaded calls. Deterministic for a given seed. */
+export function analyzeScripts(library: Library, calls: AnalysisCall[], partial: Partial<AnalysisOptions> = {}): ScriptsAnalysis {
+  const o = {...DEFAULT_ANALYSIS, ...partial}
+  const testedScripts = library.scripts.filter(tested)
+  const column = new Map(testedScripts.map((s, j) => [s.id, j]))
+  const successCalls = calls.filter((c) => c.success).length
+  const failCalls = calls.length - successCalls
+  const lf = logFactorials(calls.length)
+
+  const callSets = calls.map((c) => new Set(c.scripts))
+  const twoByTwo = (has: (i: number) => boolean) => {
+    const t = {a: 0, b: 0, c: 0, d: 0}
+    calls.forEach((call, i) => {
+      const h = has(i)
+      if (h && call.success) t.a++
+      else if (h) t.b++
+      else if (call.success) t.c++
+      else t.d++
+    })
+    return t
+  }
+
+  const stratumOf = (c: AnalysisCall) => (o.stratify === 'agent' ? (c.agentId ?? '') : o.stratify === 'campaign' ? (c.campaign ?? '') : '')
+  const matrix = buildHitMatrix(
+    calls.map((c) => ({success: c.success, stratum: stratumOf(c), scripts: c.scripts.filter((id) => column.has(id)).map((id) => column.get(id)!)})),
+    testedScripts.length,
+  )
+  const rng = createRng(o.seed)
+  const test = permutationTest(matrix, {permutations: o.permutations, rng})
+  const conc = concentration(test.contributions, o.topK, testedScripts.length)
+  const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
+  const {verdict, reason} = decideVerdict({successCalls, failCalls, pValue: test.pValue, topKShare: conc.topKShare, k: o.topK}, o)
+
+  const totalContribution = test.contributions.reduce((a, b) => a + b, 0)
+  const rows: ScriptRow[] = library.scripts.map((s) => {
+    const t = twoByTwo((i) => callSets[i].has(s.id))
+    const j = column.get(s.id)
+    const e = effectStats(t, lf)
+    const direction: 1 | -1 | 0 = e.convHit === null || e.convMiss === null ? 0 : e.logOdds > 0 ? 1 : e.logOdds < 0 ? -1 : 0
+    return {
+      scriptId: s.id,
+      stage: s.stage,
+      tags: s.tags,
+      excluded: !tested(s),
+      successHit: t.a,
+      ...e,
+      qValue: null,
+      pHolm: null,
+      share: j === undefined || totalContribution === 0 ? null : test.contributions[j] / totalContribution,
+      direction,
+    }
+  })
+  const testedRows = rows.filter((r) => !r.excluded)
+  const q = benjaminiHochberg(testedRows.map((r) => r.pValue))
+  const h = holm(testedRows.map((r) => r.pValue))
+  testedRows.forEach((r, i) => {
+    r.qValue = q[i]
+    r.pHolm = h[i]
+  })
+
+  const stages: StageRow[] = library.stages.map((stage) => {
+    const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
+    const stageScripts = testedScripts.filter((s) => s.stage === stage.id)
+    const local = new Map(stageScripts.map((s, j) => [s.id, j]))
+    const m = buildHitMatrix(
+      calls.map((c) => ({success: c.success, stratum: stratumOf(c), scripts: c.scripts.filter((id) => local.has(id)).map((id) => local.get(id)!)})),
+      stageScripts.length,
+    )
+    const st = permutationTest(m, {permutations: o.permutations, rng: createRng(o.seed + 100 + stage.index)})
+    const c = concentration(st.contributions, 1, stageScripts.length)
+    return {
+      stage: stage.id,
+      name: stage.name,
+      ...effectStats(t, lf),
+      jsd: st.jsd,
+      testPValue: st.pValue,
+      topScript: stageScripts.length > 0 && st.jsd > 0 ? stageScripts[c.ranking[0]].id : null,
+      topShare: stageScripts.length > 0 && st.jsd > 0 ? c.topKShare : null,
+    }
+  })
+
+  return {
+    calls: calls.length,
+    successCalls,
+    failCalls,
+    conversion: calls.length > 0 ? successCalls / calls.length : null,
+    verdict,
+    reason,
+    test: {jsd: test.jsd, g: test.g, df: test.df, pValue: test.pValue, pValueG: test.pValueG, permutations: test.permutations, stratify: o.stratify ?? null, strata: test.strata},
+    concentration: {
+      k: o.topK,
+      scripts: testedScripts.length,
+      topKShare: conc.topKShare,
+      topKShareInterval: boot.topKShare,
+      concentrationIndex: conc.concentrationIndex,
+      concentrationIndexInterval: boot.concentrationIndex,
+      hhi: conc.hhi,
+      hhiInterval: boot.hhi,
+      bootstrap: o.bootstrap,
+      topScripts: conc.ranking.slice(0, Math.max(o.topK, 3)).map((j, r) => {
+        const id = testedScripts[j].id
+        return {scriptId: id, stage: testedScripts[j].stage, share: conc.shares[r], direction: rows.find((x) => x.scriptId === id)!.direction}
+      }),
+    },
+    scripts: rows,
+    stages,
+    significantScripts: testedRows.filter((r) => (r.qValue ?? 1) < o.alpha).map((r) => r.scriptId),
+    seed: o.seed,
+  }
+}
+
+export interface Recommendation {
+  stage: string
+  segment: string | null
+  calls: number
+  scripts: Array<ScriptRow & {evidence: 'works' | 'hurts' | 'unclear'}>
+  agents: Array<{agentId: string; calls: number; gaps: Array<{stage: string; workingScripts: string[]; agentRate: number; teamRate: number; calls: number}>}>
+}
+
+/**
+ * Scripts of a stage ranked by the lower bound of their log-odds interval (the evidence that they help),
+ * and per agent the stages where they say the working scripts clearly less often than the team.
+ */
+export function recommendScripts(library: Library, calls: AnalysisCall[], options: {stage: string; segment?: string; alpha?: number; minAgentCalls?: number; gap?: number}): Recommendation {
+  const alpha = options.alpha ?? 0.1
+  const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0})
+  const rank = (rows: ScriptRow[]) => [...rows].sort((a, b) => b.logOddsLow - a.logOddsLow)
+  const evidence = (r: ScriptRow): 'works' | 'hurts' | 'unclear' => ((r.qValue ?? 1) < alpha ? (r.logOdds > 0 ? 'works' : 'hurts') : 'unclear')
+  const stageRows = rank(analysis.scripts.filter((r) => r.stage === options.stage && !r.excluded)).map((r) => ({...r, evidence: evidence(r)}))
+
+  const working = new Map<string, string[]>()
+  for (const r of analysis.scripts) if (!r.excluded && evidence(r) === 'works') working.set(r.stage, [...(working.get(r.stage) ?? []), r.scriptId])
+  const usesWorking = (c: AnalysisCall, stage: string) => (working.get(stage) ?? []).some((id) => c.scripts.includes(id))
+  const teamRate = new Map<string, number>()
+  for (const stage of working.keys()) teamRate.set(stage, calls.filter((c) => usesWorking(c, stage)).length / Math.max(1, calls.length))
+  const byAgent = new Map<string, AnalysisCall[]>()
+  for (const c of calls) if (c.agentId) byAgent.set(c.agentId, [...(byAgent.get(c.agentId) ?? []), c])
+  const minCalls = options.minAgentCalls ?? 10
+  const gap = options.gap ?? 0.1
+  const agents: Recommendation['agents'] = []
+  for (const [agentId, own] of [...byAgent].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (own.length < minCalls) continue
+    const gaps = []
+    for (const stage of library.stages) {
+      const ids = working.get(stage.id)
+      if (!ids) continue
+      const agentRate = own.filter((c) => usesWorking(c, stage.id)).length / own.length
+      const team = teamRate.get(stage.id)!
+      if (agentRate < team - gap) gaps.push({stage: stage.id, workingScripts: ids, agentRate, teamRate: team, calls: own.length})
+    }
+    if (gaps.length > 0) agents.push({agentId, calls: own.length, gaps})
+  }
+  return {stage: options.stage, segment: options.segment ?? null, calls: calls.length, scripts: stageRows, agents}
+}

@@ -1,0 +1,398 @@
+/** Statistics of script hits vs sales. Pure functions; formulas in docs/metrics.md "Telesales scripts". */
+import {createRng, type Rng} from './rng.js'
+
+const Z95 = 1.959963984540054
+
+/** ln(k!) for k = 0..n. */
+export function logFactorials(n: number): Float64Array {
+  const out = new Float64Array(n + 1)
+  for (let k = 2; k <= n; k++) out[k] = out[k - 1] + Math.log(k)
+  return out
+}
+
+/**
+ * Two-sided Fisher exact test of a 2×2 table [[a, b], [c, d]] (a = hit & sale, b = hit & no sale,
+ * c = no hit & sale, d = no hit & no sale): sum of the probabilities of all tables with the same margins
+ * that are no more likely than the observed one.
+ */
+export function fisherExact(a: number, b: number, c: number, d: number, lf?: Float64Array): number {
+  const n = a + b + c + d
+  const table = lf && lf.length > n ? lf : logFactorials(n)
+  const r1 = a + b
+  const c1 = a + c
+  const base = table[r1] + table[n - r1] + table[c1] + table[n - c1] - table[n]
+  const logP = (x: number) => base - table[x] - table[r1 - x] - table[c1 - x] - table[n - r1 - c1 + x]
+  const observed = logP(a)
+  let p = 0
+  for (let x = Math.max(0, r1 + c1 - n); x <= Math.min(r1, c1); x++) {
+    const lp = logP(x)
+    if (lp <= observed + 1e-7) p += Math.exp(lp)
+  }
+  return Math.min(1, p)
+}
+
+/** Benjamini–Hochberg adjusted p-values (q-values), in input order. */
+export function benjaminiHochberg(pValues: number[]): number[] {
+  const m = pValues.length
+  const order = pValues.map((p, i) => [p, i] as const).sort((x, y) => x[0] - y[0])
+  const q = new Array<number>(m)
+  let running = 1
+  for (let r = m - 1; r >= 0; r--) {
+    const [p, i] = order[r]
+    running = Math.min(running, (p * m) / (r + 1))
+    q[i] = running
+  }
+  return q
+}
+
+/** Holm step-down adjusted p-values, in input order. */
+export function holm(pValues: number[]): number[] {
+  const m = pValues.length
+  const order = pValues.map((p, i) => [p, i] as const).sort((x, y) => x[0] - y[0])
+  const out = new Array<number>(m)
+  let running = 0
+  order.forEach(([p, i], r) => {
+    running = Math.max(running, Math.min(1, p * (m - r)))
+    out[i] = running
+  })
+  return out
+}
+
+export interface TwoByTwo {
+  /** hit & sale */
+  a: number
+  /** hit & no sale */
+  b: number
+  /** no hit & sale */
+  c: number
+  /** no hit & no sale */
+  d: number
+}
+
+export interface EffectStats {
+  calls: number
+  hits: number
+  hitRate: number
+  convHit: number | null
+  convMiss: number | null
+  lift: number | null
+  liftLow: number | null
+  liftHigh: number | null
+  /** ln odds ratio with the Haldane–Anscombe +0.5 correction, and its 95% Wald interval. */
+  logOdds: number
+  logOddsLow: number
+  logOddsHigh: number
+  pValue: number
+}
+
+export function effectStats(t: TwoByTwo, lf?: Float64Array): EffectStats {
+  const hits = t.a + t.b
+  const misses = t.c + t.d
+  const calls = hits + misses
+  const convHit = hits > 0 ? t.a / hits : null
+  const convMiss = misses > 0 ? t.c / misses : null
+  const lift = convHit !== null && convMiss !== null && convMiss > 0 ? convHit / convMiss : null
+  let liftLow: number | null = null
+  let liftHigh: number | null = null
+  if (lift !== null && t.a > 0 && t.c > 0) {
+    // Katz log relative-risk interval.
+    const se = Math.sqrt(1 / t.a - 1 / hits + 1 / t.c - 1 / misses)
+    liftLow = Math.exp(Math.log(lift) - Z95 * se)
+    liftHigh = Math.exp(Math.log(lift) + Z95 * se)
+  }
+  const logOdds = Math.log(((t.a + 0.5) * (t.d + 0.5)) / ((t.b + 0.5) * (t.c + 0.5)))
+  const se = Math.sqrt(1 / (t.a + 0.5) + 1 / (t.b + 0.5) + 1 / (t.c + 0.5) + 1 / (t.d + 0.5))
+  return {
+    calls,
+    hits,
+    hitRate: calls > 0 ? hits / calls : 0,
+    convHit,
+    convMiss,
+    lift,
+    liftLow,
+    liftHigh,
+    logOdds,
+    logOddsLow: logOdds - Z95 * se,
+    logOddsHigh: logOdds + Z95 * se,
+    pValue: fisherExact(t.a, t.b, t.c, t.d, lf),
+  }
+}
+
+/** The calls under analysis, compactly: per call a success flag, a stratum and its distinct scripts. */
+export interface HitMatrix {
+  /** Number of scripts (columns). */
+  scripts: number
+  success: Uint8Array
+  /** Stratum index per call (all 0 when not stratified). */
+  strata: Int32Array
+  /** CSR layout: scripts of call i are idx[offsets[i] .. offsets[i+1]). */
+  offsets: Int32Array
+  idx: Int32Array
+}
+
+export function buildHitMatrix(calls: Array<{success: boolean; scripts: number[]; stratum?: string}>, scripts: number): HitMatrix {
+  const offsets = new Int32Array(calls.length + 1)
+  const success = new Uint8Array(calls.length)
+  const strata = new Int32Array(calls.length)
+  const strataIds = new Map<string, number>()
+  let total = 0
+  calls.forEach((c, i) => {
+    total += new Set(c.scripts).size
+    offsets[i + 1] = total
+    success[i] = c.success ? 1 : 0
+    const key = c.stratum ?? ''
+    if (!strataIds.has(key)) strataIds.set(key, strataIds.size)
+    strata[i] = strataIds.get(key)!
+  })
+  const idx = new Int32Array(total)
+  calls.forEach((c, i) => idx.set([...new Set(c.scripts)], offsets[i]))
+  return {scripts, success, strata, offsets, idx}
+}
+
+/** Per-script counts of calls that hit it, among successful (s) and unsuccessful (u) calls. */
+export function groupCounts(m: HitMatrix, labels: Uint8Array = m.success, rows?: Int32Array): {s: Float64Array; u: Float64Array} {
+  const s = new Float64Array(m.scripts)
+  const u = new Float64Array(m.scripts)
+  const n = rows ? rows.length : labels.length
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r] : r
+    const target = labels[i] ? s : u
+    for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) target[m.idx[k]]++
+  }
+  return {s, u}
+}
+
+/**
+ * Jensen–Shannon divergence (bits) between the hit distributions P (successful calls) and Q (the rest),
+ * and each script's non-negative share of it: ½p·log2(p/m) + ½q·log2(q/m), m = (p+q)/2.
+ */
+export function jensenShannon(s: ArrayLike<number>, u: ArrayLike<number>): {jsd: number; contributions: Float64Array} {
+  let ts = 0
+  let tu = 0
+  for (let j = 0; j < s.length; j++) {
+    ts += s[j]
+    tu += u[j]
+  }
+  const contributions = new Float64Array(s.length)
+  if (ts === 0 || tu === 0) return {jsd: 0, contributions}
+  let jsd = 0
+  for (let j = 0; j < s.length; j++) {
+    const p = s[j] / ts
+    const q = u[j] / tu
+    const mid = (p + q) / 2
+    let c = 0
+    if (p > 0) c += 0.5 * p * Math.log2(p / mid)
+    if (q > 0) c += 0.5 * q * Math.log2(q / mid)
+    contributions[j] = c
+    jsd += c
+  }
+  return {jsd, contributions}
+}
+
+/** G statistic of the 2×J table of hit counts (successful vs unsuccessful calls × scripts). */
+export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: number; df: number} {
+  let ts = 0
+  let tu = 0
+  let used = 0
+  for (let j = 0; j < s.length; j++) {
+    ts += s[j]
+    tu += u[j]
+    if (s[j] + u[j] > 0) used++
+  }
+  const n = ts + tu
+  if (ts === 0 || tu === 0) return {g: 0, df: 0}
+  let g = 0
+  for (let j = 0; j < s.length; j++) {
+    const col = s[j] + u[j]
+    if (col === 0) continue
+    const es = (ts * col) / n
+    const eu = (tu * col) / n
+    if (s[j] > 0) g += s[j] * Math.log(s[j] / es)
+    if (u[j] > 0) g += u[j] * Math.log(u[j] / eu)
+  }
+  return {g: 2 * g, df: Math.max(0, used - 1)}
+}
+
+export interface GlobalTest {
+  jsd: number
+  g: number
+  df: number
+  permutations: number
+  /** (1 + #{permuted JSD ≥ observed}) / (1 + permutations) */
+  pValue: number
+  pValueG: number
+  stratified: boolean
+  strata: number
+  contributions: Float64Array
+}
+
+/**
+ * Does success depend on which scripts are said? Permutes the success labels between calls (each call's
+ * hits stay together), within strata (agent or campaign) when given, and compares JSD and G with the observed.
+ */
+export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng}): GlobalTest {
+  const observed = groupCounts(m)
+  const {jsd, contributions} = jensenShannon(observed.s, observed.u)
+  const {g, df} = gStatistic(observed.s, observed.u)
+  const total = new Float64Array(m.scripts)
+  for (let j = 0; j < m.scripts; j++) total[j] = observed.s[j] + observed.u[j]
+  const groups = new Map<number, number[]>()
+  m.strata.forEach((s, i) => {
+    const list = groups.get(s)
+    if (list) list.push(i)
+    else groups.set(s, [i])
+  })
+  const strataRows = [...groups.values()].map((rows) => Int32Array.from(rows))
+  const labels = new Uint8Array(m.success)
+  const s = new Float64Array(m.scripts)
+  const u = new Float64Array(m.scripts)
+  let geJsd = 0
+  let geG = 0
+  for (let b = 0; b < options.permutations; b++) {
+    for (const rows of strataRows) {
+      for (let k = rows.length - 1; k > 0; k--) {
+        const r = Math.floor(options.rng() * (k + 1))
+        const x = labels[rows[k]]
+        labels[rows[k]] = labels[rows[r]]
+        labels[rows[r]] = x
+      }
+    }
+    s.fill(0)
+    for (let i = 0; i < labels.length; i++) {
+      if (!labels[i]) continue
+      for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) s[m.idx[k]]++
+    }
+    for (let j = 0; j < m.scripts; j++) u[j] = total[j] - s[j]
+    if (jensenShannon(s, u).jsd >= jsd - 1e-12) geJsd++
+    if (gStatistic(s, u).g >= g - 1e-9) geG++
+  }
+  return {
+    jsd,
+    g,
+    df,
+    permutations: options.permutations,
+    pValue: (1 + geJsd) / (1 + options.permutations),
+    pValueG: (1 + geG) / (1 + options.permutations),
+    stratified: strataRows.length > 1,
+    strata: strataRows.length,
+    contributions,
+  }
+}
+
+export interface ConcentrationStats {
+  k: number
+  /** Share of the JSD carried by the k scripts that contribute most. */
+  topKShare: number
+  /** 1 − H(shares)/ln(J): 0 = spread evenly over the J scripts, 1 = all on one. */
+  concentrationIndex: number
+  /** Herfindahl–Hirschman index Σ share². */
+  hhi: number
+  /** Script indices, largest contribution first. */
+  ranking: number[]
+  shares: number[]
+}
+
+export function concentration(contributions: ArrayLike<number>, k: number, scripts = contributions.length): ConcentrationStats {
+  let total = 0
+  for (let j = 0; j < contributions.length; j++) total += contributions[j]
+  const ranking = Array.from({length: contributions.length}, (_, j) => j).sort((x, y) => contributions[y] - contributions[x] || x - y)
+  const shares = ranking.map((j) => (total > 0 ? contributions[j] / total : 0))
+  let entropy = 0
+  let hhi = 0
+  for (const s of shares) {
+    if (s > 0) entropy -= s * Math.log(s)
+    hhi += s * s
+  }
+  const topKShare = shares.slice(0, k).reduce((a, b) => a + b, 0)
+  return {
+    k,
+    topKShare,
+    concentrationIndex: total > 0 && scripts > 1 ? 1 - entropy / Math.log(scripts) : 0,
+    hhi,
+    ranking,
+    shares,
+  }
+}
+
+export interface Interval {
+  low: number
+  high: number
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+}
+
+/** Percentile bootstrap (calls resampled with replacement within successful and unsuccessful groups). */
+export function bootstrapConcentration(m: HitMatrix, k: number, options: {resamples: number; rng: Rng}): {topKShare: Interval; concentrationIndex: Interval; hhi: Interval} {
+  const succ: number[] = []
+  const fail: number[] = []
+  m.success.forEach((s, i) => (s ? succ : fail).push(i))
+  const rows = new Int32Array(m.success.length)
+  const top: number[] = []
+  const ci: number[] = []
+  const hh: number[] = []
+  for (let b = 0; b < options.resamples; b++) {
+    let r = 0
+    for (const group of [succ, fail]) for (let n = 0; n < group.length; n++) rows[r++] = group[Math.floor(options.rng() * group.length)]
+    const {s, u} = groupCounts(m, m.success, rows)
+    const c = concentration(jensenShannon(s, u).contributions, k, m.scripts)
+    top.push(c.topKShare)
+    ci.push(c.concentrationIndex)
+    hh.push(c.hhi)
+  }
+  const interval = (xs: number[]) => {
+    xs.sort((x, y) => x - y)
+    return {low: percentile(xs, 0.025), high: percentile(xs, 0.975)}
+  }
+  return {topKShare: interval(top), concentrationIndex: interval(ci), hhi: interval(hh)}
+}
+
+export type Verdict = 'concentrated' | 'dispersed' | 'not enough data'
+
+export interface VerdictOptions {
+  alpha: number
+  /** Top-k share at or above which a significant effect counts as concentrated. */
+  concentratedShare: number
+  /** Fewest successful and unsuccessful calls (each) for any verdict. */
+  minGroup: number
+}
+
+export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20}
+
+export function decideVerdict(input: {successCalls: number; failCalls: number; pValue: number; topKShare: number; k: number}, o: VerdictOptions = DEFAULT_VERDICT): {verdict: Verdict; reason: string} {
+  if (input.successCalls < o.minGroup || input.failCalls < o.minGroup) {
+    return {verdict: 'not enough data', reason: `need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`}
+  }
+  if (input.pValue >= o.alpha) {
+    return {verdict: 'dispersed', reason: `which scripts are said does not separate sales from non-sales (permutation p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}): success is spread over the scripts, calls mostly notify`}
+  }
+  if (input.topKShare >= o.concentratedShare) {
+    return {verdict: 'concentrated', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and the top ${input.k} carry ${(input.topKShare * 100).toFixed(0)}% of the difference (≥ ${(o.concentratedShare * 100).toFixed(0)}%)`}
+  }
+  return {verdict: 'dispersed', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but the top ${input.k} carry only ${(input.topKShare * 100).toFixed(0)}% of the difference (< ${(o.concentratedShare * 100).toFixed(0)}%)`}
+}
+
+/** Distribution of "calls needed before the first sale" per customer: median and mean from a histogram. */
+export function callsToCloseSummary(histogram: Array<{calls: number; customers: number}>): {customers: number; median: number | null; mean: number | null; distribution: Array<{calls: number; customers: number; share: number}>} {
+  const sorted = [...histogram].sort((a, b) => a.calls - b.calls)
+  const customers = sorted.reduce((n, h) => n + h.customers, 0)
+  if (customers === 0) return {customers, median: null, mean: null, distribution: []}
+  const valueAt = (rank: number) => {
+    let seen = 0
+    for (const h of sorted) {
+      seen += h.customers
+      if (rank < seen) return h.calls
+    }
+    return sorted.at(-1)!.calls
+  }
+  const median = customers % 2 === 1 ? valueAt((customers - 1) / 2) : (valueAt(customers / 2 - 1) + valueAt(customers / 2)) / 2
+  const mean = sorted.reduce((n, h) => n + h.calls * h.customers, 0) / customers
+  return {customers, median, mean, distribution: sorted.map((h) => ({...h, share: h.customers / customers}))}
+}
+
+export {createRng}

@@ -1,0 +1,121 @@
+/** Text helpers for matching ASR transcripts against script phrasings. Pure, no I/O. */
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
+
+/** NFKC (full-width → half-width), lower case, punctuation and spaces collapsed to one space. */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])/g, '')
+    .trim()
+}
+
+/**
+ * Character n-grams robust to ASR errors: bigrams inside runs of CJK characters (a one-character run
+ * yields itself), padded trigrams inside Latin words and numbers. One wrong character breaks at most
+ * two grams, so most of a paraphrase still overlaps.
+ */
+export function charGrams(normalized: string): Set<string> {
+  const out = new Set<string>()
+  let run = ''
+  const flushCjk = () => {
+    if (run.length === 1) out.add(run)
+    for (let k = 0; k + 1 < run.length; k++) out.add(run.slice(k, k + 2))
+    run = ''
+  }
+  let word = ''
+  const flushWord = () => {
+    if (word.length > 0) {
+      const w = `^${word}$`
+      for (let k = 0; k + 2 < w.length; k++) out.add(w.slice(k, k + 3))
+      if (w.length < 3) out.add(w)
+    }
+    word = ''
+  }
+  for (const ch of normalized) {
+    if (CJK.test(ch)) {
+      flushWord()
+      run += ch
+    } else if (ch === ' ') {
+      flushCjk()
+      flushWord()
+    } else {
+      flushCjk()
+      word += ch
+    }
+  }
+  flushCjk()
+  flushWord()
+  return out
+}
+
+/** Words for token overlap: jieba for Chinese when a tokenizer is given, else Latin words + CJK bigrams. */
+export type Tokenizer = (normalized: string) => string[]
+
+export function simpleTokens(normalized: string): string[] {
+  const out: string[] = []
+  for (const part of normalized.split(' ')) {
+    if (!part) continue
+    if (CJK.test(part)) for (let k = 0; k + 1 < part.length; k++) out.push(part.slice(k, k + 2))
+    else out.push(part)
+  }
+  return out
+}
+
+/** Loads @node-rs/jieba lazily (its dictionary takes a moment) and returns a tokenizer. */
+export async function createJiebaTokenizer(): Promise<Tokenizer> {
+  const {Jieba} = await import('@node-rs/jieba')
+  const {dict} = await import('@node-rs/jieba/dict')
+  const jieba = Jieba.withDict(dict)
+  return (normalized) => {
+    const out: string[] = []
+    for (const part of normalized.split(' ')) {
+      if (!part) continue
+      if (CJK.test(part)) for (const t of jieba.cut(part, false)) out.push(t)
+      else out.push(part)
+    }
+    return out
+  }
+}
+
+/**
+ * Smallest edit distance between `pattern` and any substring of `text` (Sellers' algorithm):
+ * how many typos separate the phrasing from the best-matching stretch of the turn.
+ */
+export function substringEditDistance(pattern: string, text: string): number {
+  const m = pattern.length
+  if (m === 0) return 0
+  let prev = new Uint16Array(m + 1)
+  let cur = new Uint16Array(m + 1)
+  for (let i = 0; i <= m; i++) prev[i] = i
+  let best = m
+  for (let j = 1; j <= text.length; j++) {
+    cur[0] = 0
+    const tc = text.charCodeAt(j - 1)
+    for (let i = 1; i <= m; i++) {
+      const sub = prev[i - 1] + (pattern.charCodeAt(i - 1) === tc ? 0 : 1)
+      const del = prev[i] + 1
+      const ins = cur[i - 1] + 1
+      cur[i] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins
+    }
+    if (cur[m] < best) best = cur[m]
+    const t = prev
+    prev = cur
+    cur = t
+  }
+  return best
+}
+
+/** Plain Levenshtein distance (used in tests and for short cue words). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0
+  let prev = Array.from({length: b.length + 1}, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    prev = cur
+  }
+  return prev[b.length]
+}

@@ -1,0 +1,57 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {Store} from '../../src/store/store.js'
+import {funnelReport, funnelRows, parseStages} from '../../src/reports/funnel.js'
+import {buildFunnelFixture} from '../helpers/report-fixture.js'
+
+describe('funnel report', () => {
+  let store: Store
+  beforeAll(async () => {
+    store = await Store.open(':memory:')
+    await buildFunnelFixture(store)
+  })
+  afterAll(async () => store.close())
+  const range = {from: '2026-11-01', to: '2026-11-07'}
+
+  it('counts visitors through the default stages in strict order', async () => {
+    const r = await funnelReport(store, range)
+    expect(r.total.map((s) => s.name)).toEqual(['traffic', 'inquiries', 'leads', 'orders'])
+    expect(r.total.map((s) => s.count)).toEqual([6, 5, 3, 1])
+    expect(r.total.map((s) => s.conversion_from_previous)).toEqual([null, 5 / 6, 3 / 5, 1 / 3])
+    expect(r.total.map((s) => s.conversion_from_first)).toEqual([1, 5 / 6, 3 / 6, 1 / 6])
+    expect(r.total.map((s) => s.drop_off)).toEqual([null, 1, 2, 2])
+    // medians: inquiries {300, 1800, 600, 2400, 900} → 900; leads {900, 1800, 3600} → 1800; orders {172800}
+    expect(r.total.map((s) => s.median_s_from_previous)).toEqual([null, 900, 1800, 172800])
+  })
+
+  it('any order counts a lead that came before the inquiry', async () => {
+    const r = await funnelReport(store, {...range, order: 'any'})
+    expect(r.total.map((s) => s.count)).toEqual([6, 5, 4, 1])
+  })
+
+  it('a shorter window drops the later order', async () => {
+    const r = await funnelReport(store, {...range, windowS: 86400})
+    expect(r.total.map((s) => s.count)).toEqual([6, 5, 3, 0])
+  })
+
+  it('counts sessions when the unit is session', async () => {
+    const r = await funnelReport(store, {...range, unit: 'session'})
+    expect(r.total.map((s) => s.count)).toEqual([7, 5, 3, 0])
+  })
+
+  it('breaks down by keyword from the entry session', async () => {
+    const r = await funnelReport(store, {...range, breakdown: ['keyword']})
+    const by = Object.fromEntries(r.groups.map((g) => [g.key.keyword, g.stages.map((s) => s.count)]))
+    expect(by).toEqual({佳能维修站: [3, 3, 2, 1], '(none)': [2, 1, 1, 0], 打印机维修: [1, 1, 0, 0]})
+    expect(r.total.map((s) => s.count)).toEqual([6, 5, 3, 1])
+    const rows = funnelRows(r)
+    expect(rows).toHaveLength(16)
+    expect(rows[0]).toMatchObject({keyword: '(all)', stage: 1, count: 6})
+  })
+
+  it('filters by --where on the entry session and by custom stages', async () => {
+    const r = await funnelReport(store, {...range, where: "s.city = '深圳市'"})
+    expect(r.total.map((s) => s.count)).toEqual([2, 2, 1, 1])
+    const custom = await funnelReport(store, {...range, stages: parseStages('traffic,contact=call_inbound|message,lead')})
+    expect(custom.total.map((s) => s.count)).toEqual([6, 2, 1])
+  })
+})

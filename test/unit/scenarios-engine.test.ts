@@ -1,0 +1,103 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {compileScenarios, emptyState, evaluate} from '../../src/scenarios/engine.js'
+import type {Directory, ScenarioContext, ScenariosFile} from '../../src/scenarios/types.js'
+import {checkScenariosText} from '../../src/scenarios/validate.js'
+
+const ROOT = join(import.meta.dirname, '../..')
+const defaults = checkScenariosText(readFileSync(join(ROOT, 'defaults/scenarios.json'), 'utf8')).file as ScenariosFile
+
+// A tiny directory in the fixtures' format: the Shenzhen/Changsha/Kunming/Shenyang resources plus distractors.
+const directory: Directory = {
+  resources: [
+    {id: 'rs-sz-1', type: 'repair_station', name: '佳能深圳维修站', province: '广东省', city: '深圳市', address: '福田区深南大道1号', phone: '0755-1'},
+    {id: 'rs-gz-1', type: 'repair_station', name: '佳能广州维修站', province: '广东省', city: '广州市', address: '天河路1号', phone: '020-1'},
+    {id: 'dl-cs-2', type: 'dealer', name: '长沙银牌经销商', province: '湖南省', city: '长沙市', tier: 'silver'},
+    {id: 'dl-cs-1', type: 'dealer', name: '长沙金牌经销商', province: '湖南省', city: '长沙市', tier: 'gold'},
+    {id: 'pt-km-1', type: 'partner', name: '昆明数码伙伴', province: '云南省', city: '昆明市'},
+    {id: 'st-sy-1', type: 'store', name: '佳能沈阳专卖店', province: '辽宁省', city: '沈阳市', address: '和平区中华路1号', hours: '9:00-21:00'},
+    {id: 'st-km-1', type: 'store', name: '佳能昆明专卖店', province: '云南省', city: '昆明市'},
+  ],
+}
+const compiled = compileScenarios(defaults, directory)
+
+const base: ScenarioContext = {intent: null, confidence: 0.9, province: null, city: null, source: null, medium: 'search', term: null, visitNumber: 1, dwellS: 30, pages: 1, url: 'https://www.canon.example/', hour: 10, device: 'desktop'}
+
+describe('scenario engine on the story visitors', () => {
+  it('Shenzhen, Baidu "佳能维修站", first visit → the Shenzhen repair station card', () => {
+    const {directives} = evaluate({...base, intent: 'service_station', province: '广东省', city: '深圳市', source: 'Baidu', term: '佳能维修站'}, compiled, emptyState())
+    expect(directives[0]).toMatchObject({scenarioId: 'service-station-card', type: 'card', resource: {id: 'rs-sz-1'}})
+    expect(directives[0].message).toContain('佳能深圳维修站')
+  })
+  it('Changsha, Google "佳能传真机报价", third visit → invitation routed to the Changsha (gold) dealer', () => {
+    const {directives} = evaluate({...base, intent: 'price_quote', province: '湖南省', city: '长沙市', source: 'Google', term: '佳能传真机报价', visitNumber: 3}, compiled, emptyState())
+    expect(directives[0]).toMatchObject({scenarioId: 'returning-quote-invite', type: 'invite', route: {kind: 'local_partner', target: 'dl-cs-1'}})
+    expect(directives[0].message).toContain('长沙市')
+  })
+  it('Kunming, Sogou "买佳能数码相机", 2 minutes → chat with the Kunming partner', () => {
+    const {directives} = evaluate({...base, intent: 'purchase', province: '云南省', city: '昆明市', source: 'Sogou', term: '买佳能数码相机', dwellS: 120}, compiled, emptyState())
+    expect(directives[0]).toMatchObject({scenarioId: 'purchase-partner-chat', type: 'invite', route: {kind: 'local_partner', target: 'pt-km-1'}})
+  })
+  it('Shenyang, Google "佳能专卖店" → the Shenyang store card', () => {
+    const {directives} = evaluate({...base, intent: 'store_locator', province: '辽宁省', city: '沈阳市', source: 'Google', term: '佳能专卖店'}, compiled, emptyState())
+    expect(directives[0]).toMatchObject({scenarioId: 'store-locator-card', type: 'card', resource: {id: 'st-sy-1'}})
+  })
+})
+
+describe('scenario engine rules', () => {
+  it('falls back to the province, then skips a card with no resource', () => {
+    const foshan = evaluate({...base, intent: 'service_station', province: '广东省', city: '佛山市'}, compiled).directives
+    expect(foshan[0].resource?.id).toBe('rs-gz-1') // same province, first by id
+    expect(evaluate({...base, intent: 'service_station', province: '西藏自治区', city: '拉萨市'}, compiled).directives).toEqual([])
+  })
+  it('routes to the fallback skill group when no local partner exists', () => {
+    const d = evaluate({...base, intent: 'purchase', province: '西藏自治区', city: '拉萨市', dwellS: 90}, compiled).directives
+    expect(d).toEqual([])
+    // requireResource: false keeps the invite and uses the fallback route
+    const file: ScenariosFile = {version: 1, limits: {}, scenarios: [{...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!, actions: [{...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!.actions[0], requireResource: false}]}]}
+    const d2 = evaluate({...base, intent: 'purchase', city: '拉萨市', dwellS: 90}, compileScenarios(file, directory)).directives
+    expect(d2[0].route).toEqual({kind: 'skill_group', target: 'sales'})
+  })
+  it('does not fire below the dwell, visit-number or hour conditions', () => {
+    expect(evaluate({...base, intent: 'purchase', city: '昆明市', dwellS: 59}, compiled).directives).toEqual([])
+    const quote = evaluate({...base, intent: 'price_quote', city: '长沙市', visitNumber: 2}, compiled).directives
+    expect(quote.map((d) => d.scenarioId)).not.toContain('returning-quote-invite')
+    expect(evaluate({...base, intent: 'support', hour: 23}, compiled).directives.map((d) => d.scenarioId)).toEqual(['support-after-hours'])
+    expect(evaluate({...base, intent: 'support', hour: 9}, compiled).directives.map((d) => d.scenarioId)).toEqual(['support-skill-group'])
+  })
+  it('keeps limits per page view, per visit and per visitor in the returned state, without mutating the input', () => {
+    const ctx = {...base, intent: 'service_station', city: '深圳市', province: '广东省'}
+    const s0 = emptyState()
+    const first = evaluate(ctx, compiled, s0)
+    expect(first.directives).toHaveLength(1)
+    expect(s0).toEqual(emptyState())
+    // same page view, same visit: perVisit 1 → nothing
+    expect(evaluate(ctx, compiled, first.state).directives).toEqual([])
+    // next page of the same visit: still nothing (perVisit 1)
+    expect(evaluate({...ctx, pages: 2}, compiled, first.state).directives).toEqual([])
+    // next visit: fires again
+    const second = evaluate({...ctx, visitNumber: 2}, compiled, first.state)
+    expect(second.directives).toHaveLength(1)
+    expect(second.state.byScenario['service-station-card'].visitor).toBe(2)
+  })
+  it('caps all scenarios together with the file limits, highest priority first', () => {
+    const file: ScenariosFile = {
+      version: 1,
+      limits: {perPageview: 1},
+      scenarios: [
+        {id: 'low', priority: 1, enabled: true, when: {}, actions: [{type: 'lead_form', message: 'low'}], limits: {}},
+        {id: 'high', priority: 9, enabled: true, when: {}, actions: [{type: 'lead_form', message: 'high'}], limits: {}},
+      ],
+    }
+    const c = compileScenarios(file)
+    const a = evaluate(base, c)
+    expect(a.directives.map((d) => d.scenarioId)).toEqual(['high'])
+    const b = evaluate({...base, pages: 2}, c, a.state)
+    expect(b.directives.map((d) => d.scenarioId)).toEqual(['high'])
+  })
+  it('routes a returning visitor to the agent who served them before', () => {
+    const d = evaluate({...base, visitNumber: 2, previousAgent: 'agent-7'}, compiled).directives
+    expect(d).toEqual([{scenarioId: 'returning-previous-agent', type: 'route', priority: 60, route: {kind: 'previous_agent', target: 'agent-7'}}])
+  })
+})

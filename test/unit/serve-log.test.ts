@@ -1,0 +1,80 @@
+import {appendFileSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {SegmentLog, closedSegments, recoverSegments} from '../../src/serve/segment-log.js'
+import {RateLimiter} from '../../src/serve/rate-limit.js'
+import {BatchError, validateBatch} from '../../src/serve/validate.js'
+import {tempDir} from '../helpers/cli.js'
+
+describe('segment log', () => {
+  it('acknowledges appends after writing them; closed segments hold every line once', async () => {
+    const dir = tempDir()
+    const log = new SegmentLog({dir: dir.path, prefix: 't', maxBytes: 200})
+    await Promise.all([log.append([{n: 1}, {n: 2}]), log.append([{n: 3}])])
+    await log.append([{n: 4, pad: 'x'.repeat(300)}]) // over maxBytes: the next append rotates
+    await log.append([{n: 5}])
+    expect(closedSegments(dir.path)).toHaveLength(1) // first segment closed by rotation, second still open
+    log.close()
+    const segments = closedSegments(dir.path)
+    expect(segments).toHaveLength(2)
+    const lines = segments.flatMap((s) => readFileSync(s, 'utf8').trim().split('\n')).map((l) => JSON.parse(l).n)
+    expect(lines).toEqual([1, 2, 3, 4, 5])
+    expect(log.stats.fsyncs).toBeGreaterThanOrEqual(3)
+    dir.cleanup()
+  })
+
+  it('recovery closes a crashed segment and drops only its torn, unacknowledged last line', () => {
+    const dir = tempDir()
+    const open = join(dir.path, 'seg-1-1-00000001.ndjson.open')
+    writeFileSync(open, '{"n":1}\n{"n":2}\n')
+    appendFileSync(open, '{"n":3,"tor') // a write cut by SIGKILL
+    writeFileSync(join(dir.path, 'seg-1-1-00000002.ndjson.open'), '') // opened, nothing written
+    const result = recoverSegments(dir.path)
+    expect(result).toEqual({recovered: 1, truncatedBytes: '{"n":3,"tor'.length})
+    const segments = closedSegments(dir.path)
+    expect(segments.map((s) => s.split('/').pop())).toEqual(['seg-1-1-00000001.ndjson'])
+    expect(readFileSync(segments[0], 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+    expect(readdirSync(dir.path).some((n) => n.endsWith('.open'))).toBe(false)
+    dir.cleanup()
+  })
+})
+
+describe('rate limiter', () => {
+  it('allows the burst, then the rate', () => {
+    let now = 0
+    const rl = new RateLimiter(2, 3, () => now)
+    expect([rl.take('a'), rl.take('a'), rl.take('a'), rl.take('a')]).toEqual([true, true, true, false])
+    expect(rl.take('b')).toBe(true) // per key
+    now = 500 // half a second at 2/s = one token
+    expect([rl.take('a'), rl.take('a')]).toEqual([true, false])
+  })
+})
+
+describe('batch validation', () => {
+  const good = {site: 's', visitor_id: 'v', events: [{type: 'pageview', url: 'https://x/'}]}
+  it('keeps good events and names the field of bad ones', () => {
+    const {batch, rejected} = validateBatch({...good, events: [...good.events, {type: 'nope'}, {type: 'click', x: 'a'}, {type: 'pageview', title: 't'.repeat(600)}]})
+    expect(batch.events).toHaveLength(1)
+    expect(rejected).toEqual([
+      {index: 1, field: 'type', reason: 'unknown event type "nope"'},
+      {index: 2, field: 'x', reason: 'must be a finite number'},
+      {index: 3, field: 'title', reason: 'longer than 512 characters'},
+    ])
+  })
+  it('refuses wrong envelopes with 422/413 and the field', () => {
+    const fail = (body: unknown) => {
+      try {
+        validateBatch(body)
+      } catch (e) {
+        return [(e as BatchError).status, (e as BatchError).field]
+      }
+      return undefined
+    }
+    expect(fail([])).toEqual([422, '(body)'])
+    expect(fail({...good, site: 5})).toEqual([422, 'site'])
+    expect(fail({...good, visitor_id: ''})).toEqual([422, 'visitor_id'])
+    expect(fail({...good, events: []})).toEqual([422, 'events'])
+    expect(fail({...good, events: Array.from({length: 101}, () => ({type: 'heartbeat'}))})).toEqual([413, 'events'])
+    expect(fail({...good, events: [{type: 'x'}]})).toEqual([422, 'events[0].type'])
+  })
+})
