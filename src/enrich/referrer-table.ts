@@ -15,6 +15,8 @@ export interface SearchEngine {
   charset?: 'gb2312'
   /** Paths that mark a paid click (Baidu's baidu.php, Google's /aclk). */
   paidPaths?: RegExp
+  /** Hosts match only themselves: Baidu runs many non-search subdomains (pan, baike, map…). */
+  exactHosts?: boolean
 }
 
 export const SEARCH_ENGINES: SearchEngine[] = [
@@ -24,6 +26,7 @@ export const SEARCH_ENGINES: SearchEngine[] = [
     params: ['wd', 'word', 'kw'],
     charset: 'gb2312',
     paidPaths: /^\/(baidu\.php|cpro\.php)/,
+    exactHosts: true,
   },
   {name: 'Sogou', hosts: ['sogou.com'], params: ['query', 'keyword'], charset: 'gb2312'},
   {name: 'WeChat Search', hosts: ['weixin.sogou.com', 'search.weixin.qq.com'], params: ['query', 'keyword']},

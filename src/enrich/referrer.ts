@@ -139,6 +139,7 @@ interface HostEntry {
   name: string
   engine?: SearchEngine
   pathPrefix?: string
+  exact?: boolean
 }
 
 const byHost = new Map<string, HostEntry[]>()
@@ -154,7 +155,7 @@ function add(host: string, entry: HostEntry) {
   byHost.set(h, list)
 }
 for (const engine of SEARCH_ENGINES) {
-  for (const h of engine.hosts) add(h, {kind: 'search', name: engine.name, engine})
+  for (const h of engine.hosts) add(h, {kind: 'search', name: engine.name, engine, exact: engine.exactHosts})
   for (const t of engine.tld ?? []) byTld.push({label: t, entry: {kind: 'search', name: engine.name, engine}})
 }
 for (const s of SOCIAL_NETWORKS) {
@@ -171,7 +172,7 @@ function lookupHost(host: string, path: string): HostEntry | undefined {
   for (;;) {
     const list = byHost.get(h)
     if (list) {
-      const hit = list.find((e) => !e.pathPrefix || path.startsWith(e.pathPrefix))
+      const hit = list.find((e) => (!e.pathPrefix || path.startsWith(e.pathPrefix)) && (!e.exact || h === host))
       if (hit) return hit
     }
     const dot = h.indexOf('.')

@@ -35,8 +35,9 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
   for (let s = 0; s < S; s++) prev[s] = emit(0, s) - options.skip * s
   for (let t = 1; t < T; t++) {
     for (let s = 0; s < S; s++) {
-      // Ties prefer staying, then earlier stages nearest first, then later ones.
-      let bestV = prev[s]
+      // Ties prefer coming from the nearest earlier stage, then staying: a quiet turn (a customer's "ok")
+      // stays with the stage before it rather than opening the next one early.
+      let bestV = -Infinity
       let bestFrom = s
       for (let from = s - 1; from >= 0; from--) {
         const v = prev[from] - trans(from, s)
@@ -44,6 +45,10 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
           bestV = v
           bestFrom = from
         }
+      }
+      if (prev[s] > bestV + 1e-12) {
+        bestV = prev[s]
+        bestFrom = s
       }
       for (let from = s + 1; from < S; from++) {
         const v = prev[from] - trans(from, s)

@@ -67,7 +67,7 @@ export function simpleTokens(normalized: string): string[] {
 /** Loads @node-rs/jieba lazily (its dictionary takes a moment) and returns a tokenizer. */
 export async function createJiebaTokenizer(): Promise<Tokenizer> {
   const {Jieba} = await import('@node-rs/jieba')
-  const {dict} = await import('@node-rs/jieba/dict')
+  const {dict} = await import('@node-rs/jieba/dict.js')
   const jieba = Jieba.withDict(dict)
   return (normalized) => {
     const out: string[] = []

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {closedSegments} from '../../src/serve/segment-log.js'
-import {tempDir} from '../helpers/cli.js'
+import {ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
 
 const SHENZHEN_IP = '113.116.1.1'
@@ -41,6 +41,13 @@ describe('ccx serve /collect', () => {
     expect(card, JSON.stringify(r.body)).toBeDefined()
     expect(card.resource.type).toBe('repair_station')
     expect(card.resource.city).toBe('深圳市')
+  })
+
+  it('GET /live and `ccx top --once --json` show the visitor on site with place and intent', async () => {
+    const top = await ccx(['top', '--url', serve.base, '--once', '--json'])
+    expect(top.code, top.stderr).toBe(0)
+    const sz = top.json().visitors.find((v: any) => v.visitorId === 'v-sz')
+    expect(sz).toMatchObject({city: '深圳市', intent: 'service_station', source: 'Baidu', term: '佳能维修站', visitNumber: 1})
   })
 
   it('refuses each kind of bad request with a clear 4xx and counts it', async () => {

@@ -2,7 +2,7 @@ import type {CompiledScenarios} from '../../scenarios/engine.js'
 import type {Directive} from '../../scenarios/types.js'
 import {readSql, type Store} from '../../store/store.js'
 
-export interface SessionContextRow {
+export type SessionContextRow = {
   session_id: string
   site: string
   visitor_id: string

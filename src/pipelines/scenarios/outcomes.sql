@@ -1,6 +1,6 @@
 -- What each session led to: a lead or an order during the session, or by the same visitor afterwards.
+-- A plain SELECT: the pipeline stores it as session_outcomes; replay runs it directly.
 -- Sources: lead/order probe events, and leads.csv / orders.csv rows that carry the visitor id.
-create or replace table session_outcomes as
 with conv as (
   select site, visitor_id, ts, 'lead' as kind from raw_leads where visitor_id is not null
   union all
@@ -17,4 +17,4 @@ select s.session_id,
 from sessions s
 left join conv c
   on c.visitor_id = s.visitor_id and (c.site is null or c.site = s.site) and c.ts >= s.started_at
-group by s.session_id;
+group by s.session_id

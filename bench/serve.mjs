@@ -1,0 +1,108 @@
+// npm run bench:serve — autocannon against `ccx serve` POST /collect (durability on: fsync before each ack) and, in
+// the same run, against a bare node:http server that only reads the body and answers 200. Prints requests/s of both,
+// the ratio and p50/p99 latency; then SIGKILLs ccx serve under load, restarts it, ingests the log and checks that
+// every acknowledged event is in DuckDB exactly once.
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import autocannon from 'autocannon'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const RUN = join(ROOT, 'bin/run.js')
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = 50
+const dir = mkdtempSync(join(tmpdir(), 'ccx-bench-serve-'))
+
+const REFERRERS = [
+  'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312',
+  'https://www.google.com/search?q=' + encodeURIComponent('佳能传真机报价'),
+  'https://www.sogou.com/web?query=' + encodeURIComponent('买佳能数码相机'),
+  'https://www.so.com/s?q=' + encodeURIComponent('佳能打印机驱动'),
+  '',
+]
+const PAGES = [['/service/stations', '佳能维修站查询'], ['/fax/l170-price', '佳能传真机报价'], ['/products/eos-r6', 'EOS R6 数码相机'], ['/stores', '佳能专卖店']]
+const IPS = ['113.116.1.1', '106.18.128.10', '58.250.1.9', '183.11.2.3', '120.229.5.5']
+const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
+
+let counter = 0
+function body() {
+  const n = counter++
+  const [path, title] = PAGES[n % PAGES.length]
+  const visitor = `bench-${n % 5000}`
+  const events = [
+    {id: `${n}-p`, type: 'pageview', url: `https://www.canon-like.cn${path}`, title, referrer: REFERRERS[n % REFERRERS.length]},
+    {id: `${n}-h`, type: 'heartbeat', url: `https://www.canon-like.cn${path}`},
+    {id: `${n}-c`, type: 'click', x: 100 + (n % 300), y: 200, selector: 'a.buy', url: `https://www.canon-like.cn${path}`},
+  ]
+  return JSON.stringify({site: 'canon-cn', key: 'bench-key', visitor_id: visitor, visit_count: 1 + (n % 3), events})
+}
+
+function startProcess(args, cwd) {
+  const child = spawn(process.execPath, args, {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+  return new Promise((resolvePort, reject) => {
+    let err = ''
+    const onData = (d) => {
+      err += d.toString()
+      const m = /"port":(\d+)/.exec(err)
+      if (m) resolvePort({child, port: Number(m[1])})
+    }
+    child.stderr.on('data', onData)
+    child.stdout.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)))
+  })
+}
+
+function load(port, seconds, onResponse) {
+  return new Promise((resolveRun, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [{method: 'POST', path: '/collect', headers: {'content-type': 'text/plain', 'user-agent': UA}, setupRequest: (req) => ({...req, body: body(), headers: {...req.headers, 'x-forwarded-for': IPS[counter % IPS.length]}})}],
+      },
+      (err, result) => (err ? reject(err) : resolveRun(result)),
+    )
+    if (onResponse) instance.on('response', onResponse)
+  })
+}
+
+const BARE = `
+const http = require('node:http')
+const s = http.createServer((req, res) => { const c = []; req.on('data', d => c.push(d)); req.on('end', () => { res.writeHead(200, {'content-type': 'application/json'}); res.end('{"ok":true}') }) })
+s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({port: s.address().port})))`
+
+const config = {
+  sites: [{id: 'canon-cn', key: 'bench-key', allowedOrigins: []}],
+  serve: {trustProxy: true, ratePerSecond: 1e9, rateBurst: 1e9, agents: [{id: 'a1', groups: ['sales']}, {id: 'p1', groups: ['partner'], cities: ['深圳市', '长沙市']}]},
+}
+writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify(config))
+
+const bare = await startProcess(['-e', BARE], dir)
+await load(bare.port, 2) // warm-up
+const bareResult = await load(bare.port, DURATION)
+bare.child.kill('SIGKILL')
+
+const logDir = join(dir, 'log')
+const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir], dir)
+await load(serve.port, 2)
+const ccxResult = await load(serve.port, DURATION)
+
+const rps = (r) => r.requests.average
+console.log(`\nccx serve bench (${CONNECTIONS} connections, ${DURATION}s each, 3 events per request, fsync on)`)
+console.log(`bare node:http : ${rps(bareResult).toFixed(0)} req/s  p50 ${bareResult.latency.p50} ms  p99 ${bareResult.latency.p99} ms  errors ${bareResult.errors} non2xx ${bareResult.non2xx}`)
+console.log(`ccx serve      : ${rps(ccxResult).toFixed(0)} req/s  p50 ${ccxResult.latency.p50} ms  p99 ${ccxResult.latency.p99} ms  errors ${ccxResult.errors} non2xx ${ccxResult.non2xx}`)
+console.log(`ratio ccx/bare : ${(rps(ccxResult) / rps(bareResult)).toFixed(2)}  (target >= 0.60, p99 < 20 ms, zero errors)`)
+
+// Crash test: load from concurrent clients, SIGKILL mid-load, restart (recovery), ingest, compare ids one by one.
+const {loadThenKill, startServe, ingestLog, eventIdCounts, compareAcked} = await import('./lib/serve-crash.mjs')
+const acked = await loadThenKill({port: serve.port, child: serve.child, clients: CONNECTIONS, killAfterMs: 3000, key: 'bench-key'})
+const restarted = await startServe(['--log-dir', logDir], dir)
+restarted.child.kill('SIGTERM')
+await new Promise((r) => restarted.child.once('exit', r))
+const db = join(dir, 'bench.duckdb')
+await ingestLog(logDir, db, dir)
+const check = compareAcked(acked, await eventIdCounts(db))
+console.log(`SIGKILL under load: ${check.acked} events acknowledged in the crash phase; ${check.missing} missing and ${check.duplicated} duplicated in DuckDB (${check.inDb} distinct events in all)`)
+rmSync(dir, {recursive: true, force: true})

@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+import {join, resolve} from 'node:path'
+import {BaseCommand} from '../cli/base-command.js'
+import type {DemoResult} from '../demo/service.js'
+
+export default class Demo extends BaseCommand<typeof Demo> {
+  static description = `From nothing to reports: generate realistic fixtures, ingest them into a fresh database, run every
+pipeline, and write the reports. Prints where everything went.`
+  static examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --visitors 20000 --days 30 --out /tmp/ccx-demo']
+  static flags = {
+    out: Flags.string({description: 'folder for generated data and the demo database', default: 'demo'}),
+    db: Flags.string({description: 'database file (default: <out>/ccx.duckdb; replaced)'}),
+    reports: Flags.string({description: 'folder for the reports (default: reports/)'}),
+    visitors: Flags.integer({description: 'visitors to generate', default: 3000, min: 1}),
+    days: Flags.integer({description: 'days of data', default: 14, min: 1}),
+    seed: Flags.string({description: 'generator seed (same seed, same data)', default: 'ccx-demo'}),
+  }
+
+  async run(): Promise<DemoResult> {
+    const {flags} = await this.parse(Demo)
+    const {runDemo} = await import('../demo/service.js')
+    const out = resolve(flags.out)
+    const result = await runDemo({
+      out,
+      db: resolve(flags.db ?? join(out, 'ccx.duckdb')),
+      reportsDir: resolve(flags.reports ?? this.ccxConfig.config.reportsDir),
+      visitors: flags.visitors,
+      days: flags.days,
+      seed: flags.seed,
+      config: this.ccxConfig,
+      log: (m) => this.progress(m),
+    })
+    const failed = result.pipelines.filter((p) => p.status === 'failed')
+    this.log('')
+    this.log(`data:      ${result.data}`)
+    this.log(`database:  ${result.db}   (try: ccx report funnel --db ${result.db})`)
+    for (const r of result.reports) this.log(`report:    ${r}`)
+    this.log(`pipelines: ${result.pipelines.filter((p) => p.status === 'ran').length} ran, ${failed.length} failed`)
+    if (result.story.length > 0) {
+      this.log('\nThe four visitors of the story:')
+      this.table(result.story)
+    }
+    if (failed.length > 0) this.error(`pipelines failed: ${failed.map((f) => `${f.pipeline}: ${f.message}`).join('; ')}`, {exit: 1})
+    return result
+  }
+}

@@ -1,0 +1,127 @@
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {LoadedConfig} from '../config/load.js'
+import type {Store} from '../store/store.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface DemoOptions {
+  out: string
+  db: string
+  reportsDir: string
+  visitors: number
+  days: number
+  seed: string
+  config: LoadedConfig
+  log: (message: string) => void
+}
+
+export interface DemoResult {
+  db: string
+  data: string
+  generated: Array<{file: string; rows: number}>
+  ingested: Array<{source: string; file: string; read: number; loaded: number; duplicate: number; quarantined: number}>
+  pipelines: Array<{pipeline: string; status: string; durationMs: number; rowsWritten?: number; message?: string}>
+  reports: string[]
+  story: Array<Record<string, unknown>>
+}
+
+const SOURCES = [
+  ['probe', 'probe_events.csv'],
+  ['calls', 'calls.csv'],
+  ['chats', 'chats.ndjson'],
+  ['transcripts', 'transcripts.csv'],
+  ['leads', 'leads.csv'],
+  ['orders', 'orders.csv'],
+] as const
+
+/** From nothing: generate fixtures, ingest into a fresh database, run every pipeline, write reports. */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const {log} = options
+  const data = join(options.out, 'data')
+  mkdirSync(options.out, {recursive: true})
+  log(`1/5 generating ${options.visitors} visitors over ${options.days} days (seed ${options.seed}) → ${data}`)
+  const {generate} = (await import(pathToGenerator())) as {generate: (o: object) => Promise<{files: Array<{file: string; rows: number}>}>}
+  const generated = await generate({out: data, visitors: options.visitors, days: options.days, seed: options.seed})
+
+  for (const suffix of ['', '.wal']) rmSync(options.db + suffix, {force: true})
+  const {Store} = await import('../store/store.js')
+  const store = await Store.open(options.db)
+  try {
+    log(`2/5 fresh database ${options.db}`)
+    const {readSitesFile, upsertSites} = await import('../sites/service.js')
+    await upsertSites(store, readSitesFile(join(data, 'sites.json')))
+
+    log('3/5 ingesting every source')
+    const {ingestFiles} = await import('../ingest/service.js')
+    const ingested: DemoResult['ingested'] = []
+    const story = join(ROOT, 'fixtures/samples/story/probe_events.csv')
+    for (const [source, file] of SOURCES) {
+      const paths = [join(data, file)]
+      if (source === 'probe' && existsSync(story)) paths.push(story)
+      const result = await ingestFiles(store, {source, paths})
+      for (const f of result.files) {
+        ingested.push({source, file: f.file, read: f.read, loaded: f.loaded, duplicate: f.duplicate, quarantined: f.quarantined})
+        log(`    ${source.padEnd(11)} ${f.loaded} rows from ${f.file}${f.quarantined ? ` (${f.quarantined} quarantined)` : ''}`)
+      }
+    }
+
+    log('4/5 running every pipeline')
+    const {loadPipelines} = await import('../pipelines/registry.js')
+    const {runPipelines} = await import('../pipelines/runner.js')
+    const outcomes = await runPipelines(await loadPipelines(), {store, config: options.config, log: (m) => log('    ' + m.trim())})
+
+    log(`5/5 writing reports → ${options.reportsDir}`)
+    const reports = await writeReports(store, options.reportsDir, log)
+    return {
+      db: options.db,
+      data,
+      generated: generated.files,
+      ingested,
+      pipelines: outcomes,
+      reports,
+      story: await storyOutcomes(store),
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+function pathToGenerator(): string {
+  return new URL('../../fixtures/generator/index.js', import.meta.url).href
+}
+
+async function writeReports(store: Store, dir: string, log: (m: string) => void): Promise<string[]> {
+  mkdirSync(dir, {recursive: true})
+  const written: string[] = []
+  try {
+    const {buildHtmlReport} = await import('../charts/html-report.js')
+    const report = await buildHtmlReport(store, {}, {title: 'ccx demo report'})
+    const path = join(dir, 'ccx-report.html')
+    writeFileSync(path, report.html)
+    written.push(path)
+    for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
+  } catch (error) {
+    log(`    HTML report not written: ${(error as Error).message}`)
+  }
+  return written
+}
+
+/** How the four visitors of the story came out (when the visitor-intelligence pipelines ran). */
+async function storyOutcomes(store: Store): Promise<Array<Record<string, unknown>>> {
+  if (!(await store.tableExists('scenario_matches')) || !(await store.tableExists('sessions'))) return []
+  try {
+    return await store.all(`
+      select s.visitor_id, s.city, s.source, s.term, s.visit_number, i.intent,
+             string_agg(m.scenario_id, ', ' order by m.scenario_id) as scenarios
+      from sessions s
+      left join session_intents i using (session_id)
+      left join scenario_matches m using (session_id)
+      where s.visitor_id like 'story-%'
+      group by all
+      order by s.visitor_id, s.visit_number`)
+  } catch {
+    return []
+  }
+}

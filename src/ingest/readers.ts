@@ -1,0 +1,189 @@
+import {createWriteStream, readFileSync, type WriteStream} from 'node:fs'
+import iconv from 'iconv-lite'
+import {CcxError, EXIT} from '../errors.js'
+import {mergeProps, parseAccessLogLine} from './access-log.js'
+import {csvCell, readRawLines} from './lines.js'
+import type {ColumnMap} from './mapping.js'
+import type {SourceSpec} from './sources.js'
+
+/** A line a JS reader could not use; lands in `quarantine` with the file's own line number. */
+export interface JsQuarantineRow {
+  line: number
+  field: string | null
+  reason: string
+  raw: string
+}
+
+export interface CanonicalCsv {
+  path: string
+  /** `__line` then the source's fields, in spec order. */
+  header: string[]
+  /** Records written (good or not yet type-checked). */
+  rows: number
+  quarantine: JsQuarantineRow[]
+}
+
+export const MAX_LINE_BYTES = 2 * 1024 * 1024
+export const RAW_CUT = 64 * 1024
+
+/** Buffered writer: one write per ~1 MB, waits for drain. */
+class CsvWriter {
+  private buf: string[] = []
+  private size = 0
+  constructor(private readonly out: WriteStream) {}
+  async row(cells: string[]): Promise<void> {
+    const line = cells.map(csvCell).join(',') + '\n'
+    this.buf.push(line)
+    this.size += line.length
+    if (this.size > 1 << 20) await this.flush()
+  }
+  async flush(): Promise<void> {
+    if (this.buf.length === 0) return
+    const chunk = this.buf.join('')
+    this.buf = []
+    this.size = 0
+    if (!this.out.write(chunk)) await new Promise<void>((r) => this.out.once('drain', () => r()))
+  }
+  async close(): Promise<void> {
+    await this.flush()
+    await new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  }
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
+  return JSON.stringify(v)
+}
+
+/** Maps one JSON record to canonical cells; for probe, keys that map to no field go into props. */
+function recordCells(record: Record<string, unknown>, spec: SourceSpec, map: ColumnMap, used?: Set<string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  const consumed = used ?? new Set<string>()
+  for (const field of spec.fields) {
+    const key = map[field.name] ?? field.name
+    if (key in record) {
+      out[field.name] = cell(record[key])
+      consumed.add(key)
+    }
+  }
+  if (spec.name === 'probe') {
+    const extra: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(record)) if (!consumed.has(k)) extra[k] = v
+    if (Object.keys(extra).length > 0) out.props = mergeProps(out.props || undefined, extra)
+  }
+  return out
+}
+
+/** chats: one conversation (with `messages`) → one row per message with the conversation fields repeated. */
+function chatRows(record: Record<string, unknown>, spec: SourceSpec, map: ColumnMap): Record<string, string>[] {
+  const messagesKey = map.messages ?? 'messages'
+  const messages = record[messagesKey]
+  const conv = recordCells(record, spec, map)
+  if (!Array.isArray(messages) || messages.length === 0) return [conv]
+  return messages.map((m, i) => {
+    const msg = m && typeof m === 'object' ? recordCells(m as Record<string, unknown>, spec, map) : {}
+    return {...conv, seq: msg.seq || String(i + 1), ts: msg.ts ?? '', sender_type: msg.sender_type ?? '', sender_id: msg.sender_id ?? '', text: msg.text ?? ''}
+  })
+}
+
+function decodeLine(bytes: Buffer, encoding: string): {text: string; ok: boolean} {
+  if (encoding === 'utf-8') {
+    const ok = isUtf8(bytes)
+    return {text: bytes.toString('utf8'), ok}
+  }
+  return {text: iconv.decode(bytes, encoding), ok: true}
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  // node:buffer isUtf8 exists from Node 18.14
+  return (globalThis as unknown as {Buffer: {isUtf8?: (b: Buffer) => boolean}}).Buffer.isUtf8?.(bytes) ?? !bytes.toString('utf8').includes('\uFFFD')
+}
+
+const cut = (s: string) => (s.length > RAW_CUT ? s.slice(0, RAW_CUT) : s)
+
+/**
+ * NDJSON, JSON arrays and access logs → a canonical CSV (`__line` + fields) that the same typed
+ * `read_csv` load then checks; lines that are not JSON objects, not log lines, invalid UTF-8 or too
+ * long are quarantined here with their line numbers.
+ */
+export async function writeCanonicalCsv(options: {
+  path: string
+  out: string
+  format: 'ndjson' | 'json' | 'access-log'
+  encoding: string
+  spec: SourceSpec
+  map: ColumnMap
+  onBytes?: (done: number) => void
+}): Promise<CanonicalCsv> {
+  const {spec, map} = options
+  const header = ['__line', ...spec.fields.map((f) => f.name)]
+  const writer = new CsvWriter(createWriteStream(options.out))
+  const quarantine: JsQuarantineRow[] = []
+  let rows = 0
+  await writer.row(header)
+  const write = async (line: number, rec: Record<string, string>) => {
+    rows++
+    await writer.row([String(line), ...spec.fields.map((f) => rec[f.name] ?? '')])
+  }
+  const records = async (line: number, value: unknown, raw: string) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      quarantine.push({line, field: null, reason: 'bad_json: not a JSON object', raw: cut(raw)})
+      return
+    }
+    const recs = spec.name === 'chats' ? chatRows(value as Record<string, unknown>, spec, map) : [recordCells(value as Record<string, unknown>, spec, map)]
+    for (const rec of recs) await write(line, rec)
+  }
+  try {
+    if (options.format === 'json') {
+      const buf = readFileSync(options.path)
+      const text = options.encoding === 'utf-8' ? buf.toString('utf8') : iconv.decode(buf, options.encoding)
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(text.replace(/^\uFEFF/, ''))
+      } catch (error) {
+        throw new CcxError(`${options.path}: not valid JSON (${(error as Error).message})`, {
+          code: 'BAD_JSON',
+          exit: EXIT.badInput,
+          suggestions: ['Use NDJSON (one object per line, .ndjson) so a bad record is quarantined instead of failing the file.'],
+        })
+      }
+      const list = Array.isArray(parsed) ? parsed : [parsed]
+      // A JSON array has no useful line numbers: `line` is the record's position (1-based).
+      for (let i = 0; i < list.length; i++) await records(i + 1, list[i], JSON.stringify(list[i]) ?? '')
+      options.onBytes?.(buf.length)
+    } else {
+      for await (const l of readRawLines(options.path, MAX_LINE_BYTES, options.onBytes)) {
+        if (l.tooLong) {
+          quarantine.push({line: l.line, field: null, reason: `line_too_long: ${l.length} bytes (limit ${MAX_LINE_BYTES})`, raw: cut(l.bytes.subarray(0, RAW_CUT).toString('utf8'))})
+          continue
+        }
+        const {text, ok} = decodeLine(l.bytes, options.encoding)
+        const trimmed = text.replace(/^\uFEFF/, '')
+        if (!ok) {
+          quarantine.push({line: l.line, field: null, reason: 'invalid_utf8: the line is not valid UTF-8', raw: cut(trimmed)})
+          continue
+        }
+        if (trimmed.trim() === '') continue
+        if (options.format === 'access-log') {
+          const r = parseAccessLogLine(trimmed)
+          if (r.kind === 'event') await write(l.line, r.fields)
+          else if (r.kind === 'bad') quarantine.push({line: l.line, field: r.field ?? null, reason: r.reason, raw: cut(trimmed)})
+          continue
+        }
+        let value: unknown
+        try {
+          value = JSON.parse(trimmed)
+        } catch (error) {
+          quarantine.push({line: l.line, field: null, reason: `bad_json: ${(error as Error).message}`, raw: cut(trimmed)})
+          continue
+        }
+        await records(l.line, value, trimmed)
+      }
+    }
+  } finally {
+    await writer.close()
+  }
+  return {path: options.out, header, rows, quarantine}
+}

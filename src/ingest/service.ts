@@ -1,0 +1,228 @@
+import {createHash} from 'node:crypto'
+import {closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {basename, join, resolve} from 'node:path'
+import {pipeline} from 'node:stream/promises'
+import {CcxError, EXIT} from '../errors.js'
+import {readSql, type Store} from '../store/store.js'
+import {sqlString as q} from '../store/values.js'
+import {detectDelimiter, detectEncoding, detectFormat, firstLine, readHead, splitCsvLine, type InputFormat} from './detect.js'
+import {loadCsv, type CsvInput, type LoadCounts} from './load.js'
+import {checkMapKeys, type ColumnMap} from './mapping.js'
+import {expandPaths} from './paths.js'
+import {writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
+import {SOURCES, type SourceName} from './sources.js'
+
+export interface IngestOptions {
+  source: SourceName
+  paths: string[]
+  /** canonical field → the file's column name. */
+  map?: Record<string, string>
+  /** strptime format (e.g. `%Y/%m/%d %H:%M:%S`), or `epoch` / `epoch_ms`. */
+  tsFormat?: string
+  /** Force an input encoding (utf-8, gbk, gb18030, utf-16le...); default: detected. */
+  encoding?: string
+  /** Force an input format; default: detected from extension and content. */
+  format?: InputFormat
+  /** Force the CSV delimiter; default: detected from the header. */
+  delimiter?: string
+  keepContacts?: boolean
+  /** Largest acceptable quarantined share (0..1); default 0.01. */
+  maxBad?: number
+  /** Time zone for epoch timestamps (default Asia/Shanghai). */
+  timezone?: string
+  onProgress?: (p: {file: string; bytesDone: number; bytesTotal: number}) => void
+}
+
+export interface FileSummary extends LoadCounts {
+  file: string
+  format: string
+  encoding: string
+  /** Same content was ingested before for this source: nothing read again. */
+  skipped?: boolean
+  ingestId?: number
+}
+
+export interface IngestResult {
+  source: SourceName
+  files: FileSummary[]
+  totals: LoadCounts
+  /** quarantined / read over all files (0 when nothing was read). */
+  badShare: number
+  maxBad: number
+  tooManyBad: boolean
+}
+
+/** Size + sha256 of the content; files over 64 MiB hash 32 spread 256 KiB samples + mtime (fast, still specific). */
+export function fingerprintFile(path: string): string {
+  const st = statSync(path)
+  const h = createHash('sha256')
+  const fd = openSync(path, 'r')
+  try {
+    const chunk = 256 * 1024
+    const buf = Buffer.alloc(chunk)
+    if (st.size <= 64 * 1024 * 1024) {
+      for (let pos = 0; pos < st.size; pos += chunk) h.update(buf.subarray(0, readSync(fd, buf, 0, chunk, pos)))
+      return `sha256:${h.digest('hex')}:${st.size}`
+    }
+    const samples = 32
+    for (let i = 0; i < samples; i++) {
+      const pos = Math.floor(((st.size - chunk) * i) / (samples - 1))
+      h.update(buf.subarray(0, readSync(fd, buf, 0, chunk, pos)))
+    }
+    return `sampled-sha256:${h.digest('hex')}:${st.size}:${Math.floor(st.mtimeMs)}`
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Loads files into the raw_* tables of one source. Each file is one transaction (its rows, its
+ * ingest_files row and its quarantine rows commit together or not at all), so a crash or kill mid-file
+ * leaves nothing of it; re-running loads it whole. Natural keys make repeats and overlaps harmless.
+ */
+export async function ingestFiles(store: Store, options: IngestOptions): Promise<IngestResult> {
+  const spec = SOURCES[options.source]
+  if (!spec) throw new CcxError(`unknown source ${options.source}`, {code: 'BAD_SOURCE', exit: EXIT.usage})
+  const map: ColumnMap = options.map ?? {}
+  checkMapKeys(map, spec)
+  if (options.tsFormat && !['epoch', 'epoch_ms'].includes(options.tsFormat) && !options.tsFormat.includes('%')) {
+    throw new CcxError(`--ts-format ${options.tsFormat}: give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`, {code: 'BAD_TS_FORMAT', exit: EXIT.usage})
+  }
+  const files = expandPaths(options.paths)
+  const maxBad = options.maxBad ?? 0.01
+  await store.run(readSql(import.meta.url, 'contacts.sql'))
+  if (options.onProgress) await store.run('set enable_progress_bar = true; set enable_progress_bar_print = false')
+  await store.run('set preserve_insertion_order = false')
+  const summaries: FileSummary[] = []
+  try {
+    for (const file of files) summaries.push(await ingestOne(store, file, map, options))
+  } finally {
+    await store.run('reset preserve_insertion_order').catch(() => {})
+  }
+  const totals = {read: 0, loaded: 0, duplicate: 0, quarantined: 0}
+  for (const s of summaries) {
+    totals.read += s.read
+    totals.loaded += s.loaded
+    totals.duplicate += s.duplicate
+    totals.quarantined += s.quarantined
+  }
+  const badShare = totals.read > 0 ? totals.quarantined / totals.read : 0
+  return {source: options.source, files: summaries, totals, badShare, maxBad, tooManyBad: badShare > maxBad}
+}
+
+async function ingestOne(store: Store, file: string, map: ColumnMap, options: IngestOptions): Promise<FileSummary> {
+  const spec = SOURCES[options.source]
+  const size = statSync(file).size
+  const fingerprint = fingerprintFile(file)
+  const shown = file
+  const previous = await store.one<{rows_loaded: number; rows_duplicate: number; format: string; encoding: string}>(
+    `select rows_loaded, rows_duplicate, format, encoding from ingest_files where source = $s and fingerprint = $f and finished_at is not null limit 1`,
+    {s: spec.name, f: fingerprint},
+  )
+  if (previous) {
+    const again = Number(previous.rows_loaded) + Number(previous.rows_duplicate)
+    options.onProgress?.({file: shown, bytesDone: size, bytesTotal: size})
+    return {file: shown, format: previous.format, encoding: previous.encoding ?? 'utf-8', read: again, loaded: 0, duplicate: again, quarantined: 0, skipped: true}
+  }
+  const head = readHead(file)
+  const guess = options.encoding ? {encoding: normalizeEncoding(options.encoding), bom: false} : detectEncoding(head)
+  const format = options.format ?? detectFormat(file, head)
+  const progress = (done: number) => options.onProgress?.({file: shown, bytesDone: Math.min(done, size), bytesTotal: size})
+  const tmp = mkdtempSync(join(tmpdir(), 'ccx-ingest-'))
+  try {
+    let input: CsvInput
+    let jsQuarantine: JsQuarantineRow[] = []
+    let jsShare = 0 // fraction of the progress bar spent before DuckDB runs
+    if (format === 'csv' || format === 'tsv') {
+      let path = file
+      if (guess.encoding !== 'utf-8') {
+        path = join(tmp, 'utf8.csv')
+        await transcode(file, path, guess.encoding, (d) => progress(d * 0.3))
+        jsShare = 0.3
+      }
+      const sample = path === file ? head.toString('utf8') : readHead(path, 1 << 20).toString('utf8')
+      const headerLine = firstLine(sample)
+      const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : detectDelimiter(headerLine))
+      const newline = /^[^\n]*\r\n/.test(sample) ? '\r\n' : '\n'
+      input = {path, delimiter, newline, header: splitCsvLine(headerLine, delimiter), premapped: false, lineColumn: false}
+    } else if (format === 'parquet') {
+      const path = join(tmp, 'parquet.csv')
+      await store.run(
+        `copy (select file_row_number + 1 as __line, columns(* exclude (file_row_number))::VARCHAR from read_parquet(${q(file)}, file_row_number = true)) to ${q(path)} (header, delimiter ',')`,
+      )
+      const headerLine = firstLine(readHead(path, 1 << 16).toString('utf8'))
+      input = {path, delimiter: ',', newline: '\n', header: splitCsvLine(headerLine, ','), premapped: false, lineColumn: true}
+      jsShare = 0.3
+    } else {
+      const canonical = await writeCanonicalCsv({path: file, out: join(tmp, 'canonical.csv'), format, encoding: guess.encoding, spec, map, onBytes: (d) => progress(d * 0.7)})
+      jsQuarantine = canonical.quarantine
+      input = {path: canonical.path, delimiter: ',', newline: '\n', header: canonical.header, premapped: true, lineColumn: true}
+      jsShare = 0.7
+      if (canonical.rows === 0) input = {...input, header: canonical.header}
+    }
+    const encoding = guess.encoding + (guess.bom ? '-bom' : '')
+    return await store.transaction(async () => {
+      const ingestId = Number(await store.scalar(`select nextval('ingest_id_seq')`))
+      await store.run(
+        `insert into ingest_files (ingest_id, source, path, fingerprint, format, encoding, size_bytes, started_at) values ($id, $s, $p, $f, $fmt, $enc, $size, now()::TIMESTAMP)`,
+        {id: ingestId, s: spec.name, p: resolve(file), f: fingerprint, fmt: format, enc: encoding, size},
+      )
+      const counts = await loadCsv(
+        {
+          store,
+          spec,
+          ingestId,
+          file: shown,
+          map,
+          tsFormat: options.tsFormat,
+          timezone: options.timezone ?? 'Asia/Shanghai',
+          keepContacts: Boolean(options.keepContacts),
+          onFraction: (f) => progress((jsShare + (1 - jsShare) * f) * size),
+        },
+        input,
+      )
+      if (jsQuarantine.length > 0) {
+        const qfile = join(tmp, 'quarantine.ndjson')
+        writeFileSync(qfile, jsQuarantine.map((r) => JSON.stringify(r)).join('\n') + '\n')
+        await store.run(
+          `insert into quarantine select ${ingestId}, ${q(spec.name)}, ${q(shown)}, line, field, reason, raw, now()::TIMESTAMP
+           from read_json(${q(qfile)}, format = 'newline_delimited', columns = {line: 'BIGINT', field: 'VARCHAR', reason: 'VARCHAR', raw: 'VARCHAR'})`,
+        )
+        counts.read += jsQuarantine.length
+        counts.quarantined += jsQuarantine.length
+      }
+      await store.run(
+        `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,
+        {r: counts.read, l: counts.loaded, d: counts.duplicate, qq: counts.quarantined, id: ingestId},
+      )
+      if (counts.loaded > 0) for (const table of spec.tables) await store.bumpTableVersion(table)
+      progress(size)
+      return {file: shown, format, encoding, ingestId, ...counts}
+    })
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
+  }
+}
+
+function normalizeEncoding(e: string): string {
+  const n = e.toLowerCase().replace(/_/g, '-')
+  return n === 'utf8' || n === 'utf-8-bom' ? 'utf-8' : n
+}
+
+/** Any iconv-lite encoding → UTF-8, streaming (no whole file in memory). */
+async function transcode(from: string, to: string, encoding: string, onBytes: (done: number) => void): Promise<void> {
+  const iconv = (await import('iconv-lite')).default
+  if (!iconv.encodingExists(encoding)) {
+    throw new CcxError(`unknown encoding ${encoding}`, {code: 'BAD_ENCODING', exit: EXIT.usage, suggestions: ['Use utf-8, gbk, gb18030, big5 or utf-16le.']})
+  }
+  let done = 0
+  const input = createReadStream(from, {highWaterMark: 1 << 20})
+  input.on('data', (c) => {
+    done += c.length
+    onBytes(done)
+  })
+  await pipeline(input, iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(to))
+}
+
+export {basename}

@@ -1,0 +1,108 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {loadConfig} from '../../src/config/load.js'
+import {agentsReport, loadScorecard} from '../../src/service/agents.js'
+import {parseScorecard, percentileScores, scoreAgents} from '../../src/service/scorecard.js'
+import {ensureServiceFacts} from '../../src/service/service-report.js'
+import {Store} from '../../src/store/store.js'
+import {loadServiceFixtures} from '../fixtures/service/load.js'
+
+describe('scorecard (pure)', () => {
+  it('mid-rank percentile scores, higher and lower better', () => {
+    // 4 values: 10 beats 3 others → 100; 5 and 5 tie: 1 worse + ½ tie → (1 + 0.5)/3
+    expect(percentileScores([10, 5, 5, 1], 'higher')).toEqual([100, 50, 50, 0])
+    expect(percentileScores([10, 5, null, 1], 'lower')).toEqual([0, 50, null, 100])
+    expect(percentileScores([7, null], 'higher')).toEqual([50, null])
+  })
+
+  it('weights renormalise over present metrics; small agents are not ranked; ties share a rank', () => {
+    const card = parseScorecard({minContacts: 3, metrics: [{id: 'csat_top2', weight: 3}, {id: 'aht_s', weight: 1}]}, 'test')
+    const r = scoreAgents(
+      [
+        {agent_id: 'x', handled: 10, metrics: {csat_top2: 0.9, aht_s: 100}},
+        {agent_id: 'y', handled: 10, metrics: {csat_top2: 0.5, aht_s: 200}},
+        {agent_id: 'z', handled: 10, metrics: {csat_top2: 0.9, aht_s: null}},
+        {agent_id: 'tiny', handled: 2, metrics: {csat_top2: 1, aht_s: 10}},
+      ],
+      card,
+    )
+    const by = Object.fromEntries(r.map((a) => [a.agent_id, a]))
+    // csat: x, z tie at top → 75 each, y 0; aht among x, y: x 100, y 0; z has no AHT → csat only
+    expect(by.x.score).toBeCloseTo((3 * 75 + 100) / 4, 10)
+    expect(by.z.score).toBeCloseTo(75, 10)
+    expect(by.y.score).toBeCloseTo(0, 10)
+    expect([by.x.rank, by.z.rank, by.y.rank]).toEqual([1, 2, 3])
+    expect(by.tiny.ranked).toBe(false)
+    expect(by.tiny.rank).toBeNull()
+    expect(by.tiny.reason).toMatch(/fewer than 3/)
+  })
+
+  it('rejects unknown metrics and the default file parses', () => {
+    expect(() => parseScorecard({metrics: [{id: 'speed', weight: 1}]}, 'f.json')).toThrow(/f.json: metrics\[0\].id "speed"/)
+    expect(loadScorecard({}).metrics.length).toBe(10)
+  })
+})
+
+describe('ccx report agents on the service fixture', () => {
+  let store: Store
+  beforeAll(async () => {
+    store = await Store.open(':memory:')
+    await loadServiceFixtures(store)
+    await ensureServiceFacts(store, loadConfig(undefined, '/'))
+  })
+  afterAll(async () => store.close())
+
+  it('values, scores and ranks by hand', async () => {
+    const card = {...loadScorecard({}), minSegmentContacts: 1}
+    const r = await agentsReport(store, card, {minContacts: 3})
+    const by = Object.fromEntries(r.agents.map((a) => [a.agent_id, a]))
+    expect(by.a1.handled).toBe(2)
+    expect(by.a1.ranked).toBe(false) // 2 contacts < 3
+    expect(by.a2.values.aht_s).toBeCloseTo((130 + 180 + 135) / 3, 10) // c2, c7 (outbound), c8
+    expect(by.a2.values.fcr).toBeCloseTo(0.5, 10)
+    expect(by.a3.values.lead_rate).toBeCloseTo(1 / 3, 10)
+    expect(by.a3.values.first_response_s).toBeCloseTo(25, 10)
+    // weighted percentile scores (weights from defaults/scorecard.json), see docs/metrics.md
+    expect(by.a2.score).toBeCloseTo(12.5 / 0.8, 8)
+    expect(by.a3.score).toBeCloseTo(70 / 0.85, 8)
+    expect(by.a3.rank).toBe(1)
+    expect(by.a2.rank).toBe(2)
+    expect(r.team.handled).toBe(8)
+    expect(r.team.fcr).toBeCloseTo(4 / 7, 10)
+    expect(r.team.lead_rate).toBeCloseTo(2 / 8, 10)
+    expect(r.team.order_rate).toBeCloseTo(1 / 8, 10)
+    expect(by.a3.vsTeam.lead_rate).toBeCloseTo(1 / 3 - 1 / 4, 10)
+    expect(r.notes.join(' ')).toMatch(/adherence: n\/a/)
+  })
+
+  it('profile tags: segments an agent converts better than the team', async () => {
+    const card = {...loadScorecard({}), minSegmentContacts: 1}
+    const r = await agentsReport(store, card, {minContacts: 3})
+    const by = Object.fromEntries(r.agents.map((a) => [a.agent_id, a]))
+    // a1: returning customers 1/1 vs team 1/3 → lift 3; industry 1/2 vs 2/8 → lift 2
+    expect(by.a1.tags.map((t) => [t.dimension, t.value, t.lift])).toEqual([
+      ['customer_type', 'returning', 3],
+      ['industry', 'office-equipment', 2],
+    ])
+    // a3: new customers 1/2 vs team 1/5 → 2.5; industry 1/3 vs 1/4 → 4/3
+    expect(by.a3.tags[0]).toMatchObject({dimension: 'customer_type', value: 'new', lift: 2.5})
+    expect(by.a3.tags[1].lift).toBeCloseTo(4 / 3, 10)
+    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'repair_station')?.agent_id).toBe('a3')
+    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'buy')?.agent_id).toBe('a1')
+  })
+
+  it('industry average pools every site of the industry', async () => {
+    await store.run(`insert into sites values ('s2', 'Site two', 'office-equipment', null)`)
+    await store.run(`insert into raw_calls (call_id, site, direction, queue, agent_id, offered_at, answered_at, ended_at, hold_s, wrap_s, csat, ingest_id)
+      values ('z1', 's2', 'inbound', 'sales', 'a9', '2026-01-05 09:00:00', '2026-01-05 09:00:05', '2026-01-05 09:01:05', 0, 0, 5, 0)`)
+    await store.bumpTableVersion('raw_calls') // as ingest does; the facts are rebuilt only when an input changed
+    await ensureServiceFacts(store, loadConfig(undefined, '/'))
+    const r = await agentsReport(store, loadScorecard({}), {minContacts: 3, site: 's1'})
+    expect(r.agents.map((a) => a.agent_id)).not.toContain('a9')
+    const ind = r.industries.find((i) => i.industry === 'office-equipment')!
+    expect(ind.sites).toBe(2)
+    expect(ind.values.handled).toBe(9)
+    // s1 surveys: calls 5, 3, 4 and chats 5, 4, 2 (4 of 6 in the top two boxes); s2 adds z1's 5 → 5 of 7
+    expect(ind.values.csat_top2).toBeCloseTo(5 / 7, 10)
+    expect(r.team.handled).toBe(8)
+  })
+})

@@ -1,0 +1,115 @@
+import {describe, expect, it} from 'vitest'
+import {
+  benjaminiHochberg,
+  bootstrapConcentration,
+  buildHitMatrix,
+  callsToCloseSummary,
+  concentration,
+  decideVerdict,
+  effectStats,
+  fisherExact,
+  gStatistic,
+  holm,
+  jensenShannon,
+  permutationTest,
+} from '../../src/telesales/stats.js'
+import {createRng} from '../../src/telesales/rng.js'
+
+describe('per-script statistics', () => {
+  it('Fisher exact two-sided p: the lady tasting tea table [[3,1],[1,3]] → 34/70', () => {
+    expect(fisherExact(3, 1, 1, 3)).toBeCloseTo(34 / 70, 10)
+    expect(fisherExact(4, 0, 0, 4)).toBeCloseTo(2 / 70, 10)
+  })
+
+  it('hit rate, conversion, lift with Katz interval, Haldane log-odds with Wald interval', () => {
+    // a = hit & sale 30, b = hit & no sale 70, c = no hit & sale 20, d = no hit & no sale 180
+    const e = effectStats({a: 30, b: 70, c: 20, d: 180})
+    expect(e.calls).toBe(300)
+    expect(e.hitRate).toBeCloseTo(100 / 300, 12)
+    expect(e.convHit).toBeCloseTo(0.3, 12)
+    expect(e.convMiss).toBeCloseTo(0.1, 12)
+    expect(e.lift).toBeCloseTo(3, 12)
+    expect(e.liftLow).toBeCloseTo(1.797263, 5) // exp(ln 3 − 1.96·√(1/30 − 1/100 + 1/20 − 1/200))
+    expect(e.liftHigh).toBeCloseTo(5.007614, 5)
+    expect(e.logOdds).toBeCloseTo(1.337420, 5) // ln(30.5·180.5 / (70.5·20.5))
+    expect(e.logOddsLow).toBeCloseTo(1.337420 - 1.959964 * 0.318264, 5)
+    expect(e.logOddsHigh).toBeCloseTo(1.337420 + 1.959964 * 0.318264, 5)
+  })
+
+  it('Benjamini–Hochberg and Holm adjustments', () => {
+    const p = [0.01, 0.04, 0.03, 0.2]
+    const q = benjaminiHochberg(p)
+    expect(q[0]).toBeCloseTo(0.04, 12)
+    expect(q[1]).toBeCloseTo(0.04 * 4 / 3, 12)
+    expect(q[2]).toBeCloseTo(0.04 * 4 / 3, 12)
+    expect(q[3]).toBeCloseTo(0.2, 12)
+    const h = holm(p)
+    expect(h.map((x) => Number(x.toFixed(10)))).toEqual([0.04, 0.09, 0.09, 0.2])
+  })
+})
+
+describe('global test and concentration', () => {
+  it('Jensen–Shannon divergence in bits and its per-script contributions', () => {
+    expect(jensenShannon([1, 0], [0, 1]).jsd).toBeCloseTo(1, 12)
+    expect(jensenShannon([2, 2], [5, 5]).jsd).toBeCloseTo(0, 12)
+    const r = jensenShannon([3, 1], [1, 3]) // p = (.75,.25), q = (.25,.75): 1 − H(0.25)
+    expect(r.jsd).toBeCloseTo(0.188722, 6)
+    expect(r.contributions[0]).toBeCloseTo(0.188722 / 2, 6)
+  })
+
+  it('G statistic of the 2×J hit table', () => {
+    const r = gStatistic([10, 20], [20, 10]) // expected 15 everywhere
+    expect(r.g).toBeCloseTo(6.795961, 5)
+    expect(r.df).toBe(1)
+  })
+
+  it('top-k share, normalized-entropy concentration index and HHI', () => {
+    const c = concentration([3, 1, 0, 0], 1)
+    expect(c.ranking.slice(0, 2)).toEqual([0, 1])
+    expect(c.topKShare).toBeCloseTo(0.75, 12)
+    expect(c.concentrationIndex).toBeCloseTo(0.594361, 6) // 1 − H(.75,.25)/ln 4
+    expect(c.hhi).toBeCloseTo(0.625, 12)
+    expect(concentration([1, 1, 1, 1], 2).concentrationIndex).toBeCloseTo(0, 12)
+  })
+
+  it('permutation test keeps calls together, is reproducible with a seed and finds a planted effect', () => {
+    const rng = createRng(3)
+    const calls = Array.from({length: 400}, () => {
+      const scripts = [0, 1, 2, 3, 4].filter(() => rng() < 0.4)
+      return {success: rng() < (scripts.includes(2) ? 0.6 : 0.1), scripts, stratum: rng() < 0.5 ? 'a' : 'b'}
+    })
+    const m = buildHitMatrix(calls, 5)
+    const r1 = permutationTest(m, {permutations: 199, rng: createRng(9)})
+    const r2 = permutationTest(m, {permutations: 199, rng: createRng(9)})
+    expect(r1).toEqual(r2)
+    expect(r1.pValue).toBeCloseTo(1 / 200, 12) // no permutation reaches the observed JSD
+    expect(concentration(r1.contributions, 1).ranking[0]).toBe(2)
+    const boot = bootstrapConcentration(m, 1, {resamples: 50, rng: createRng(1)})
+    expect(boot.topKShare.low).toBeGreaterThan(0.5)
+    expect(boot.topKShare.high).toBeLessThanOrEqual(1)
+    // Null data: labels independent of scripts.
+    const nul = buildHitMatrix(calls.map((c) => ({...c, success: rng() < 0.3})), 5)
+    expect(permutationTest(nul, {permutations: 199, rng: createRng(9)}).pValue).toBeGreaterThan(0.05)
+    expect(permutationTest(buildHitMatrix(calls, 5), {permutations: 99, rng: createRng(9)}).stratified).toBe(true)
+  })
+
+  it('verdict rules', () => {
+    expect(decideVerdict({successCalls: 5, failCalls: 100, pValue: 0.001, topKShare: 0.9, k: 2}).verdict).toBe('not enough data')
+    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.2, topKShare: 0.9, k: 2}).verdict).toBe('dispersed')
+    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.01, topKShare: 0.7, k: 2}).verdict).toBe('concentrated')
+    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.01, topKShare: 0.3, k: 2}).verdict).toBe('dispersed')
+  })
+})
+
+describe('calls to close', () => {
+  it('median and mean from the histogram', () => {
+    // customers needing 1,1,1,2,2,4 calls: median (1+2)/2, mean 11/6
+    const s = callsToCloseSummary([{calls: 2, customers: 2}, {calls: 1, customers: 3}, {calls: 4, customers: 1}])
+    expect(s.customers).toBe(6)
+    expect(s.median).toBe(1.5)
+    expect(s.mean).toBeCloseTo(11 / 6, 12)
+    expect(s.distribution.map((d) => d.calls)).toEqual([1, 2, 4])
+    expect(s.distribution[0].share).toBeCloseTo(0.5, 12)
+    expect(callsToCloseSummary([]).median).toBeNull()
+  })
+})
