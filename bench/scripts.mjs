@@ -58,7 +58,7 @@ try {
 
   t = performance.now()
   const config = loadConfig(undefined, dir)
-  const [outcome] = await runPipelines([pipeline], {store, config, log: () => {}}, {force: true})
+  const [outcome] = await runPipelines([pipeline], {store, config, log: (m) => process.env.BENCH_VERBOSE && console.log(m)}, {force: true})
   if (outcome.status !== 'ran') throw new Error(`pipeline ${outcome.status}: ${outcome.message}`)
   console.log(`pipeline telesales: ${outcome.message} in ${ms(t)}`)
 

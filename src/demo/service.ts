@@ -113,14 +113,16 @@ async function storyOutcomes(store: Store): Promise<Array<Record<string, unknown
   if (!(await store.tableExists('scenario_matches')) || !(await store.tableExists('sessions'))) return []
   try {
     return await store.all(`
-      select s.visitor_id, s.city, s.source, s.term, s.visit_number, i.intent,
-             string_agg(m.scenario_id, ', ' order by m.scenario_id) as scenarios
-      from sessions s
+      with last_visit as (
+        select * from sessions where visitor_id like 'v-story-%'
+        qualify row_number() over (partition by visitor_id order by started_at desc) = 1)
+      select s.visitor_id, s.city, s.source, s.term, s.visit_number as visit, i.intent,
+             string_agg(m.action_type || ' → ' || coalesce(m.resource_id, m.route_target, ''), '; ' order by m.priority desc) as directives
+      from last_visit s
       left join session_intents i using (session_id)
       left join scenario_matches m using (session_id)
-      where s.visitor_id like 'story-%'
       group by all
-      order by s.visitor_id, s.visit_number`)
+      order by s.visitor_id`)
   } catch {
     return []
   }

@@ -50,7 +50,10 @@ export function detectEncoding(head: Buffer): EncodingGuess {
   if (head[0] === 0xff && head[1] === 0xfe) return {encoding: 'utf-16le', bom: true}
   if (head[0] === 0xfe && head[1] === 0xff) return {encoding: 'utf-16be', bom: true}
   const {valid, invalid} = countUtf8(head)
-  if (invalid === 0 || valid >= invalid * 4) return {encoding: 'utf-8', bom: false}
+  if (invalid === 0) return {encoding: 'utf-8', bom: false}
+  if (valid >= invalid * 4) return {encoding: 'utf-8', bom: false}
+  // Bytes GB18030 never uses (0x80, 0xFF, bad trail bytes) with as many valid UTF-8 characters: corrupt UTF-8.
+  if (countGb18030Invalid(head) > 0 && valid >= invalid) return {encoding: 'utf-8', bom: false}
   return {encoding: 'gb18030', bom: false}
 }
 
@@ -84,6 +87,43 @@ export function countUtf8(buf: Buffer): {valid: number; invalid: number} {
     }
   }
   return {valid, invalid}
+}
+
+/** Byte sequences that are not GB18030 (1, 2 or 4 bytes); a sequence cut at the end of the sample is not counted. */
+export function countGb18030Invalid(buf: Buffer): number {
+  let invalid = 0
+  let i = 0
+  const n = buf.length
+  while (i < n) {
+    const b = buf[i]!
+    if (b < 0x80) {
+      i++
+      continue
+    }
+    if (b === 0x80 || b === 0xff) {
+      invalid++
+      i++
+      continue
+    }
+    if (i + 1 >= n) break
+    const b2 = buf[i + 1]!
+    if ((b2 >= 0x40 && b2 <= 0x7e) || (b2 >= 0x80 && b2 <= 0xfe)) {
+      i += 2
+      continue
+    }
+    if (b2 >= 0x30 && b2 <= 0x39) {
+      if (i + 3 >= n) break
+      const b3 = buf[i + 2]!
+      const b4 = buf[i + 3]!
+      if (b3 >= 0x81 && b3 <= 0xfe && b4 >= 0x30 && b4 <= 0x39) {
+        i += 4
+        continue
+      }
+    }
+    invalid++
+    i++
+  }
+  return invalid
 }
 
 /** Splits one CSV record (no embedded newlines) honouring double quotes. */

@@ -171,7 +171,7 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
     runTracked(
       ctx,
       `insert into quarantine (ingest_id, source, file, line, field, reason, raw, quarantined_at)
-       select ${ctx.ingestId}, ${q(spec.name)}, ${q(ctx.file)}, ${lineExpr}, ${fieldCase},
+       select ${ctx.ingestId}, ${q(spec.name)}, ${q(ctx.file)}, ${lineExpr}, field_name,
          case error_type
            when 'MISSING COLUMNS' then 'wrong_column_count'
            when 'TOO MANY COLUMNS' then 'wrong_column_count'
@@ -180,11 +180,11 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
            when 'LINE SIZE OVER MAXIMUM' then 'line_too_long'
            when 'UNQUOTED VALUE' then 'bad_quoting'
            when 'CAST' then case when error_message like '%string ""%' or error_message not like '%Could not convert%' then 'missing_value' else ${castReason} end
-           else lower(replace(error_type, ' ', '_')) end || ': ' || error_message,
-         left(csv_line, 65536), now()::TIMESTAMP
+           else lower(replace(error_type, ' ', '_')) end || ': ' || regexp_replace(error_message, 'column "c[0-9]+"', 'column "' || coalesce(field_name, '?') || '"'),
+         left(trim(csv_line, chr(13) || chr(10)), 65536), now()::TIMESTAMP
        from (select line, first(column_name order by column_idx nulls first) column_name, first(error_type order by column_idx nulls first) error_type,
                first(error_message order by column_idx nulls first) error_message, first(csv_line) csv_line
-             from ${REJECTS} group by line)`,
+             from ${REJECTS} group by line) r, lateral (select ${fieldCase} as field_name) f`,
     )
 
   const requiredText = spec.fields.filter((f) => f.required && f.kind === 'text').map((f) => f.name)

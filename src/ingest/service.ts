@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {basename, join, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {CcxError, EXIT} from '../errors.js'
 import {readSql, type Store} from '../store/store.js'
@@ -10,7 +10,8 @@ import {detectDelimiter, detectEncoding, detectFormat, firstLine, readHead, spli
 import {loadCsv, type CsvInput, type LoadCounts} from './load.js'
 import {checkMapKeys, type ColumnMap} from './mapping.js'
 import {expandPaths} from './paths.js'
-import {writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
+import {readRawLines} from './lines.js'
+import {MAX_LINE_BYTES, RAW_CUT, writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
 import {SOURCES, type SourceName} from './sources.js'
 
 export interface IngestOptions {
@@ -192,6 +193,7 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         counts.read += jsQuarantine.length
         counts.quarantined += jsQuarantine.length
       }
+      if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, file, guess.encoding)
       await store.run(
         `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,
         {r: counts.read, l: counts.loaded, d: counts.duplicate, qq: counts.quarantined, id: ingestId},
@@ -203,6 +205,25 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }
+}
+
+/**
+ * Rows DuckDB rejected from a canonical temp file carry that file's text; put the user's original line
+ * (found by its line number) in `raw` instead. Skipped when there are very many.
+ */
+async function restoreRawLines(store: Store, ingestId: number, file: string, encoding: string): Promise<void> {
+  const rows = await store.all<{line: number}>(`select distinct line from quarantine where ingest_id = $id and line is not null`, {id: ingestId})
+  if (rows.length === 0 || rows.length > 10_000) return
+  const wanted = new Set(rows.map((r) => Number(r.line)))
+  const iconv = encoding === 'utf-8' ? undefined : (await import('iconv-lite')).default
+  const found: Array<{line: number; raw: string}> = []
+  for await (const l of readRawLines(file, MAX_LINE_BYTES)) {
+    if (!wanted.has(l.line)) continue
+    const bytes = l.bytes.subarray(0, RAW_CUT)
+    found.push({line: l.line, raw: iconv ? iconv.decode(bytes, encoding) : bytes.toString('utf8')})
+    if (found.length === wanted.size) break
+  }
+  for (const f of found) await store.run(`update quarantine set raw = $raw where ingest_id = $id and line = $line`, {raw: f.raw, id: ingestId, line: f.line})
 }
 
 function normalizeEncoding(e: string): string {
@@ -225,4 +246,3 @@ async function transcode(from: string, to: string, encoding: string, onBytes: (d
   await pipeline(input, iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(to))
 }
 
-export {basename}

@@ -1,6 +1,7 @@
 import {hostname} from 'node:os'
 import type {Store} from '../store/store.js'
 import {isProcessAlive} from './lock.js'
+import {Mutex} from './mutex.js'
 import {sleep} from './time.js'
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned' | 'interrupted'
@@ -54,8 +55,18 @@ export function isDbBusy(error: unknown): boolean {
   return (error as {code?: string})?.code === 'DB_BUSY'
 }
 
+/**
+ * DuckDB's file lock is per process: two instances of one file inside this process would not
+ * exclude each other (and can corrupt it), so every open here takes turns.
+ */
+const processStoreMutex = new Mutex()
+
 /** Opens the database, runs `fn`, closes it: the scheduler never keeps the file open while steps run. */
 export async function withStore<T>(dbPath: string, fn: (store: Store) => Promise<T>, options: {waitMs?: number; open?: OpenStore} = {}): Promise<T> {
+  return processStoreMutex.with(() => withStoreUnlocked(dbPath, fn, options))
+}
+
+async function withStoreUnlocked<T>(dbPath: string, fn: (store: Store) => Promise<T>, options: {waitMs?: number; open?: OpenStore}): Promise<T> {
   const open = options.open ?? openStoreDefault
   const deadline = Date.now() + (options.waitMs ?? 0)
   for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {

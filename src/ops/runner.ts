@@ -103,7 +103,11 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
     hostname: hostname(),
   }
   const persist = async () => {
-    const ok = await ctx.dbMutex.with(() => ctx.journal.flush())
+    // A failed history write must not fail the job: the JSON log lines still tell what happened.
+    const ok = await ctx.dbMutex.with(() => ctx.journal.flush()).catch((error: Error) => {
+      ctx.log('journal.error', {job: job.name, run_id: runId, error: error.message}, 'error')
+      return true
+    })
     if (!ok) ctx.log('journal.pending', {job: job.name, run_id: runId, pending: ctx.journal.pending, reason: 'database busy; job_runs rows will be written later'}, 'warn')
   }
   const finish = async (status: RunStatus, error?: string): Promise<JobRunResult> => {
@@ -168,7 +172,8 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
         const remaining = deadline - Date.now()
         const stepTimeout = Math.min(remaining, (step.timeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000)
         const outcome = remaining <= 0 ? ({status: 'timeout', error: `job timeout of ${job.timeoutSeconds} s reached`} as StepOutcome) : await runStep(job, i, attempt, step, stepTimeout, runId, ctx, lock)
-        if (outcome.rows !== undefined) rows = (rows ?? 0) + outcome.rows
+        // Rows the job loaded or wrote; retention's deleted rows stay on its step record.
+        if (outcome.rows !== undefined && step.kind !== 'retention') rows = (rows ?? 0) + outcome.rows
         run.rows = rows ?? null
         if (outcome.status === 'ok') {
           run.steps_done = i + 1
@@ -243,7 +248,8 @@ async function runStep(job: JobConfig, index: number, attempt: number, step: Job
     // Written before the child starts (the database is free now), so a crash leaves a `running` row to recover.
     ctx.journal.recordStep(record)
     ctx.log('step.start', {...fields, command: record.command})
-    const flushed = await ctx.journal.flush()
+    const flush = () => ctx.journal.flush().catch((error: Error) => (ctx.log('journal.error', {...fields, error: error.message}, 'error'), true))
+    const flushed = release ? await flush() : await ctx.dbMutex.with(flush)
     if (!flushed) ctx.log('journal.pending', {...fields, pending: ctx.journal.pending}, 'warn')
 
     if (step.kind === 'retention') {

@@ -2,7 +2,7 @@ import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import type {ScheduledTask} from 'node-cron'
 import type {JobConfig} from './jobs-schema.js'
-import {JobJournal, markInterrupted, withStore} from './journal.js'
+import {isDbBusy, JobJournal, markInterrupted, withStore} from './journal.js'
 import {killOrphanChild, lockDir, readLock, staleReason} from './lock.js'
 import type {JobLogger} from './log.js'
 import {Mutex} from './mutex.js'
@@ -59,7 +59,14 @@ export async function recover(ctx: Pick<JobRunnerContext, 'dbPath' | 'timezone' 
       ctx.log('lock.stale', {job: info?.job, run_id: info?.runId, reason, killed_child: killed ? info?.childPid : undefined}, 'warn')
     }
   }
-  const interrupted = await withStore(ctx.dbPath, (store) => markInterrupted(store, localTimestamp(new Date(), ctx.timezone)), {waitMs: 15_000, open: ctx.openStore})
+  let interrupted: Array<{run_id: string; job: string}> = []
+  try {
+    interrupted = await withStore(ctx.dbPath, (store) => markInterrupted(store, localTimestamp(new Date(), ctx.timezone)), {waitMs: 15_000, open: ctx.openStore})
+  } catch (error) {
+    // Another process holds the database: the runs are marked when a job next takes over their stale lock.
+    if (!isDbBusy(error)) throw error
+    ctx.log('recover.deferred', {reason: (error as Error).message}, 'warn')
+  }
   for (const r of interrupted) ctx.log('job.interrupted', {job: r.job, run_id: r.run_id, reason: 'its process stopped while it was running'}, 'warn')
   return {staleLocks, interrupted}
 }

@@ -6,18 +6,8 @@ with
 se as (
   {{stage_events}}
 ),
-s1 as (
-  select unit, arg_min(session_id, ts) as entry_session, min(ts) as t1
-  from se
-  where stage = 1 and ts >= $from::TIMESTAMP and ts < $to::TIMESTAMP and unit is not null
-  group by unit
-),
 u as (
-  select s1.unit, s1.t1, {{dims}}
-  from s1
-  left join sess s on s.session_id = s1.entry_session
-  left join {{intents}} si on si.session_id = s1.entry_session
-  where {{where}}
+  {{units}}
 ){{steps}},
 f as (
   select u.*{{step_columns}}

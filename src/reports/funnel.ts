@@ -4,6 +4,7 @@ import {readSql, renderSql, type Store} from '../store/store.js'
 import {sqlString} from '../store/values.js'
 import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
 import {ratio} from './stats.js'
+import {MART_INPUTS, MART_STEP_TYPES} from '../pipelines/marketing/pipeline.js'
 
 export interface StageDef {
   name: string
@@ -111,6 +112,18 @@ export interface FunnelOptions extends DateRange {
   where?: string
   /** Breakdown groups kept, by stage-1 count (the rest are dropped). */
   limit?: number
+  /** live: read events/sessions; mart: read the marketing marts; auto (default): the marts when fresh and sufficient. */
+  source?: 'auto' | 'live' | 'mart'
+}
+
+/** The marts are fresh when they were rebuilt after every change of their inputs (table_versions). */
+export async function martIsFresh(store: Store): Promise<boolean> {
+  if (!(await store.tableExists('mart_funnel_steps')) || !(await store.tableExists('mart_sessions'))) return false
+  const row = await store.one<{fresh: boolean | null}>(
+    `select (select min(changed_at) from table_versions where table_name in ('mart_funnel_steps', 'mart_sessions'))
+        >= coalesce((select max(changed_at) from table_versions where table_name in (${MART_INPUTS.map(sqlString).join(', ')})), TIMESTAMP '1970-01-01') as fresh`,
+  )
+  return row?.fresh === true
 }
 
 export interface FunnelStage {
@@ -157,36 +170,91 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   const breakdown = options.breakdown ?? []
   const types = new Set(stages.flatMap((s) => s.types ?? []))
   const anyCustom = stages.some((s) => s.where !== undefined)
-  const want = (t: string[]) => (anyCustom || t.some((x) => types.has(x)) ? 'true' : 'false')
-  const eventTypes = [...types].filter((t) => !['session_start', 'call_inbound', 'call_outbound'].includes(t))
-  const source = renderSql(readSql(import.meta.url, 'funnel_source.sql'), {
-    site_filter: siteFilter(options.site),
-    site_filter_nullable: siteFilter(options.site, 'site', true),
-    want_session_start: want(['session_start']),
-    event_filter: anyCustom ? 'true' : eventTypes.length ? `type in (${eventTypes.map(sqlString).join(', ')})` : 'false',
-    want_calls: want(['call_inbound', 'call_outbound']),
-    want_chats: want(['chat_request']),
-    want_leads: want(['lead']),
-    want_orders: want(['order']),
-  })
-  const unitCol = unit === 'visitor' ? "site || '\u0001' || visitor_id" : 'session_id'
-  const stageEvents = stages
-    .map((s, i) => {
-      const cond = [s.types ? `type in (${s.types.map(sqlString).join(', ')})` : null, s.where ? `(${s.where})` : null].filter(Boolean).join(' and ')
-      return `select ${unitCol} as unit, session_id, ts, ${i + 1} as stage from src where ${cond}`
-    })
-    .join('\n  union all\n  ')
   const needIntent = breakdown.includes('intent') || /\bsi\./.test(options.where ?? '')
-  const intents = needIntent && (await store.tableExists('session_intents'))
-    ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
-    : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
-  const dims = breakdown.length
-    ? breakdown.map((d, i) => `coalesce(cast(${DIMENSIONS[d].sql.replaceAll('u_t1', 's1.t1')} as VARCHAR), '(none)') as dim_${i}`).join(', ')
-    : "'' as dim_none"
+  const mart = options.source === 'mart' || (options.source !== 'live' && !anyCustom && [...types].every((t) => MART_STEP_TYPES.includes(t)) && (await martIsFresh(store)))
+  // stage 1 = sessions (traffic): units and their breakdown values come straight from the sessions table
+  const fromSessions = stages[0].where === undefined && stages[0].types?.length === 1 && stages[0].types[0] === 'session_start'
+  const laterTypes = new Set(stages.slice(fromSessions ? 1 : 0).flatMap((s) => s.types ?? []))
+  const stageCondition = (s: StageDef) =>
+    [s.types ? `type in (${s.types.map(sqlString).join(', ')})` : null, s.where ? `(${s.where})` : null].filter(Boolean).join(' and ')
+  const fromSi = mart ? (sql: string) => sql.replace(/\bsi\./g, 's.') : (sql: string) => sql
+  const where = options.where ? `(${fromSi(options.where)})` : 'true'
+  const dimSql = (d: string, t1: string) => `coalesce(cast(${fromSi(DIMENSIONS[d].sql).replaceAll('u_t1', t1)} as VARCHAR), '(none)')`
+  const dimNames = breakdown.length ? breakdown.map((_, i) => `dim_${i}`) : ['dim_none']
+  const dimExprs = (t1: string) => (breakdown.length ? breakdown.map((d) => dimSql(d, t1)) : ["''"])
+
+  let source: string
+  let sessionsTable: string
+  let intentJoin = ''
+  let unitKey: string
+  let sessionKey: string
+  if (mart) {
+    // integer keys, page-level events left out: see src/pipelines/marketing/marts.sql
+    source = `steps as (select * from mart_funnel_steps where ${siteFilter(options.site)} and type in (${[...laterTypes].map(sqlString).join(', ') || "''"}))`
+    sessionsTable = `(select * from mart_sessions where ${siteFilter(options.site)})`
+    unitKey = unit === 'visitor' ? 'visitor_key' : 'session_key'
+    sessionKey = 'session_key'
+  } else {
+    const want = (t: string[]) => (anyCustom || t.some((x) => laterTypes.has(x)) ? 'true' : 'false')
+    const eventTypes = [...laterTypes].filter((t) => !['session_start', 'call_inbound', 'call_outbound'].includes(t))
+    source = renderSql(readSql(import.meta.url, 'funnel_source.sql'), {
+      site_filter: siteFilter(options.site),
+      site_filter_nullable: siteFilter(options.site, 'site', true),
+      want_session_start: want(['session_start']),
+      event_filter: anyCustom ? 'true' : eventTypes.length ? `type in (${eventTypes.map(sqlString).join(', ')})` : 'false',
+      want_calls: want(['call_inbound', 'call_outbound']),
+      want_chats: want(['chat_request']),
+      want_leads: want(['lead']),
+      want_orders: want(['order']),
+    })
+    const intents = needIntent && (await store.tableExists('session_intents'))
+      ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
+      : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
+    sessionsTable = 'sess'
+    intentJoin = `\n  left join ${intents} si on si.session_id = s.session_id`
+    unitKey = unit === 'visitor' ? 'hash(site, visitor_id)' : 'session_id'
+    sessionKey = 'session_id'
+  }
+  const sessionsFrom = `${sessionsTable} s${intentJoin}`
+  const stepRows = mart ? 'steps' : 'src'
+  const later = stages.map((s, i) => ({s, k: i + 1})).filter(({k}) => !fromSessions || k > 1)
+  const disjoint = !anyCustom && later.every(({s}, i) => later.every(({s: o}, j) => i === j || !(s.types ?? []).some((t) => o.types?.includes(t))))
+  const stageEvents = later.length === 0
+    ? `select null as unit, null as session_id, null::TIMESTAMP as ts, null::INTEGER as stage where false`
+    : disjoint
+      ? `select * from (select ${unitKey} as unit, ${sessionKey} as session_id, ts, case ${later.map(({s, k}) => `when ${stageCondition(s)} then ${k}`).join(' ')} end as stage from ${stepRows}) where stage is not null`
+      : later.map(({s, k}) => `select ${unitKey} as unit, ${sessionKey} as session_id, ts, ${k} as stage from ${stepRows} where ${stageCondition(s)}`).join('\n  union all\n  ')
+  const inRange = (col: string) => `${col} >= $from::TIMESTAMP and ${col} < $to::TIMESTAMP`
+  let units: string
+  if (fromSessions && unit === 'session') {
+    units = `select s.${sessionKey} as unit, s.started_at as t1, ${dimExprs('s.started_at').map((e, i) => `${e} as ${dimNames[i]}`).join(', ')}
+  from ${sessionsFrom}
+  where ${inRange('s.started_at')} and ${where}`
+  } else if (fromSessions) {
+    // the visitor's first session in the range is the entry session: its values are picked in the same pass (arg_min)
+    const packed = dimExprs('s.started_at').map((e, i) => `${dimNames[i]} := ${e}`).join(', ')
+    units = `select unit, t1, ${dimNames.map((n) => `d.${n}`).join(', ')}
+  from (
+    select ${mart ? 's.visitor_key' : 'hash(s.site, s.visitor_id)'} as unit, min(s.started_at) as t1,
+      arg_min(struct_pack(${packed}, keep := ${where}), s.started_at) as d
+    from ${sessionsFrom}
+    where ${inRange('s.started_at')}
+    group by 1
+  )
+  where d.keep`
+  } else {
+    units = `select s1.unit, s1.t1, ${dimExprs('s1.t1').map((e, i) => `${e} as ${dimNames[i]}`).join(', ')}
+  from (
+    select unit, arg_min(session_id, ts) as entry_session, min(ts) as t1
+    from se
+    where stage = 1 and ${inRange('ts')} and unit is not null
+    group by unit
+  ) s1
+  left join ${sessionsTable} s on s.${sessionKey} = s1.entry_session${intentJoin}
+  where ${where}`
+  }
   const window = `INTERVAL ${windowS} SECOND`
   let steps = ''
-  let stepColumns = ''
-  let stepJoins = ''
   for (let k = 2; k <= stages.length; k++) {
     if (order === 'strict') {
       const prev = k === 2 ? 'u' : `s${k - 1}`
@@ -194,34 +262,42 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
     } else {
       steps += `,\ns${k} as (\n  select u.unit, min(se.ts) as t${k}\n  from u join se on se.unit = u.unit and se.stage = ${k} and se.ts >= u.t1 and se.ts <= u.t1 + ${window}\n  group by u.unit\n)`
     }
-    stepJoins += `\n  left join s${k} on s${k}.unit = u.unit`
+  }
+  // later stages are few: put them together first, then one join with the (large) stage-1 units
+  const laterK = Array.from({length: stages.length - 1}, (_, j) => j + 2)
+  if (order === 'strict') {
+    steps += `,\nreached as (\n  select s2.unit${laterK.map((k) => `, s${k}.t${k}`).join('')}\n  from s2${laterK.slice(1).map((k) => `\n  left join s${k} on s${k}.unit = s2.unit`).join('')}\n)`
+  } else {
+    const unitsUpTo = (upTo: number) => `coalesce(${laterK.filter((k) => k < upTo).map((k) => `s${k}.unit`).join(', ')})`
+    steps += `,\nreached as (\n  select ${unitsUpTo(99)} as unit${laterK.map((k) => `, s${k}.t${k}`).join('')}\n  from s2${laterK.slice(1).map((k) => `\n  full join s${k} on s${k}.unit = ${unitsUpTo(k)}`).join('')}\n)`
+  }
+  let stepColumns = ''
+  for (const k of laterK) {
     if (order === 'any') {
-      const all = Array.from({length: k - 1}, (_, j) => `s${j + 2}.t${j + 2} is not null`).join(' and ')
-      stepColumns += `, case when ${all} then s${k}.t${k} end as t${k}`
+      const all = laterK.filter((j) => j <= k).map((j) => `r.t${j} is not null`).join(' and ')
+      stepColumns += `, case when ${all} then r.t${k} end as t${k}`
     } else {
-      stepColumns += `, s${k}.t${k}`
+      stepColumns += `, r.t${k}`
     }
   }
-  const dimCols = breakdown.length ? breakdown.map((_, i) => `dim_${i}, `).join('') : ''
   const aggregates: string[] = ['count(*) as n1']
-  for (let k = 2; k <= stages.length; k++) {
+  for (const k of laterK) {
     aggregates.push(`count(t${k}) as n${k}`)
     aggregates.push(order === 'strict' ? `median(epoch(t${k}) - epoch(t${k - 1})) as mp${k}` : `null::DOUBLE as mp${k}`)
     aggregates.push(`median(epoch(t${k}) - epoch(t1)) as mf${k}`)
   }
-  const grouping = breakdown.length ? `(${breakdown.map((_, i) => `dim_${i}`).join(', ')}), ()` : '()'
+  const dimCols = breakdown.length ? dimNames.map((n) => `${n}, `).join('') : ''
+  const isTotal = breakdown.length ? `grouping(${dimNames.join(', ')}) = ${2 ** breakdown.length - 1} as is_total, ` : 'true as is_total, '
   return renderSql(readSql(import.meta.url, 'funnel.sql'), {
     source,
     stage_events: stageEvents,
-    dims,
-    intents,
-    where: options.where ? `(${options.where})` : 'true',
+    units,
     steps,
     step_columns: stepColumns,
-    step_joins: stepJoins,
-    dim_cols: dimCols + (breakdown.length ? `grouping(${breakdown.map((_, i) => `dim_${i}`).join(', ')}) = ${2 ** breakdown.length - 1} as is_total, ` : 'true as is_total, '),
+    step_joins: '\n  left join reached r on r.unit = u.unit',
+    dim_cols: dimCols + isTotal,
     aggregates: aggregates.join(', '),
-    grouping,
+    grouping: breakdown.length ? `(${dimNames.join(', ')}), ()` : '()',
   })
 }
 

@@ -1,4 +1,5 @@
 import type {Store} from '../store/store.js'
+import {sqlString} from '../store/values.js'
 import {type BenchmarkEntry, findBenchmark, type RateMetric} from './benchmarks.js'
 import {resolveRange, type DateRange} from './common.js'
 import {funnelReport, parseStages} from './funnel.js'
@@ -17,6 +18,7 @@ export interface KeywordOptions extends DateRange {
   /** False discovery rate for Benjamini–Hochberg. */
   fdr?: number
   limit?: number
+  source?: 'auto' | 'live' | 'mart'
 }
 
 export interface KeywordRow {
@@ -78,17 +80,9 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     breakdown: ['site', 'engine', 'keyword'],
     where: 's.term is not null',
     limit: Number.MAX_SAFE_INTEGER,
+    source: options.source,
   })
   const industries = new Map((await store.all<{site: string; industry: string | null}>('select site, industry from sites')).map((r) => [r.site, r.industry]))
-  const range = resolveRange(options)
-  const landing = new Map(
-    (await store.all<{site: string; term: string; url: string}>(
-      `select site, term, mode(entry_url) as url from sessions
-       where term is not null and started_at >= $from::TIMESTAMP and started_at < $to::TIMESTAMP and not coalesce(is_bot, false)
-       group by all`,
-      range,
-    )).map((r) => [`${r.site}\u0001${r.term}`, r.url]),
-  )
   const base = funnel.groups.map((g) => {
     const [visitors, inquiries, leads, orders] = g.stages.map((s) => s.count)
     const site = g.key.site
@@ -156,19 +150,23 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
       q_value: null,
       flag: 'no reference',
       lost: referenceRate === null ? 0 : Math.max(0, referenceRate * r.visitors - count),
-      landing_page: landing.get(`${r.site}\u0001${r.keyword}`) ?? null,
+      landing_page: null,
       advice: null,
     }
   })
   const q = benjaminiHochberg(rows.map((r) => r.p_value))
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-  const who = (r: KeywordRow) => (r.reference === 'benchmark' ? 'the benchmark' : 'the industry')
   rows.forEach((r, i) => {
     r.q_value = q[i]
     if (r.reference === null) r.flag = 'no reference'
     else if (r.p_value === null) r.flag = 'too few visitors'
     else if (r.q_value !== null && r.q_value <= fdr) r.flag = r.rate < r.reference_rate! ? 'below' : 'above'
     else r.flag = 'within noise'
+  })
+  const landing = await landingPages(store, options, rows.filter((r) => r.flag === 'below' || r.flag === 'above'))
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  const who = (r: KeywordRow) => (r.reference === 'benchmark' ? 'the benchmark' : 'the industry')
+  rows.forEach((r) => {
+    r.landing_page = landing.get(`${r.site}\u0001${r.keyword}`) ?? null
     if (r.flag === 'below') {
       r.advice = `"${r.keyword}" converts at ${pct(r.rate)} where ${who(r)} converts at ${pct(r.reference_rate!)}: check its landing page${r.landing_page ? ' ' + r.landing_page : ''}`
     } else if (r.flag === 'above') {
@@ -177,6 +175,21 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
   })
   rows.sort((a, b) => b.lost - a.lost || b.visitors - a.visitors || a.keyword.localeCompare(b.keyword))
   return {metric, from: funnel.from, to: funnel.to, window_s: funnel.window_s, min_visitors: minVisitors, fdr, rows: rows.slice(0, options.limit ?? rows.length)}
+}
+
+/** The most common landing page of each flagged keyword (read only for the few flagged rows). */
+async function landingPages(store: Store, options: KeywordOptions, rows: Array<{site: string; keyword: string}>): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map()
+  const range = resolveRange(options)
+  const found = await store.all<{site: string; term: string; url: string}>(
+    `select site, term, mode(entry_url) as url from sessions
+     where term in (${[...new Set(rows.map((r) => r.keyword))].map(sqlString).join(', ')})
+       and site in (${[...new Set(rows.map((r) => r.site))].map(sqlString).join(', ')})
+       and started_at >= $from::TIMESTAMP and started_at < $to::TIMESTAMP and not coalesce(is_bot, false)
+     group by all`,
+    range,
+  )
+  return new Map(found.map((r) => [`${r.site}\u0001${r.term}`, r.url]))
 }
 
 /** Vega-Lite: the tested rate per keyword with its Wilson interval and the reference rate as a tick. */

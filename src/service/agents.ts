@@ -13,8 +13,10 @@ export function loadScorecard(options: {file?: string; config?: Record<string, u
   const where = options.file ?? (options.config ? 'config "scoring"' : DEFAULT_SCORECARD_URL.pathname)
   try {
     if (options.file) return parseScorecard(JSON.parse(readFileSync(options.file, 'utf8')), where)
-    if (options.config && Object.keys(options.config).length > 0) return parseScorecard(options.config, where)
-    return parseScorecard(JSON.parse(readFileSync(DEFAULT_SCORECARD_URL, 'utf8')), where)
+    const defaults = JSON.parse(readFileSync(DEFAULT_SCORECARD_URL, 'utf8')) as Record<string, unknown>
+    // Config `scoring` may set only some keys (e.g. minContacts); the rest come from the defaults.
+    if (options.config && Object.keys(options.config).length > 0) return parseScorecard({...defaults, ...options.config}, where)
+    return parseScorecard(defaults, where)
   } catch (error) {
     throw new CcxError(`scorecard ${(error as Error).message}`, {code: 'SCORECARD_INVALID', exit: EXIT.invalidConfig, suggestions: ['See defaults/scorecard.json for the shape.']})
   }
@@ -32,7 +34,8 @@ export interface AgentRow extends AgentScore {
 }
 
 export interface ProfileTag {
-  dimension: 'intent' | 'industry' | 'customer_type'
+  /** intent, industry, customer type and topic (queue): contacts → lead or order; product: the agent's leads → order. */
+  dimension: 'intent' | 'industry' | 'customer_type' | 'topic' | 'product'
   value: string
   contacts: number
   conversion: number
@@ -130,12 +133,12 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
       for (const id of Object.keys(METRICS) as MetricId[]) v[id] = typeof bench[id] === 'number' ? (bench[id] as number) : null
       return {industry, sites: sitesPerIndustry.get(industry) ?? 0, source: String(bench.source ?? 'benchmarks file'), values: v}
     }
-    return {industry, sites: sitesPerIndustry.get(industry) ?? 0, source: 'pooled from this database', values: values(byIndustry.get(industry), industryExtras.get(industry), null)}
+    return {industry, sites: sitesPerIndustry.get(industry) ?? 0, source: 'pooled from this database', values: values(byIndustry.get(industry), industryExtras.get(industry), adherence.get(`industry:${industry}`) ?? null)}
   })
   const industryValues = new Map(industries.map((i) => [i.industry, i.values]))
 
   const scores = scoreAgents(agentIds.map((id) => ({agent_id: id, handled: agentValues.get(id)!.handled ?? 0, metrics: agentValues.get(id)!})), card)
-  const {tags, best} = await profileTags(store, card.minSegmentContacts)
+  const {tags, best} = await profileTags(store, card.minSegmentContacts, card.minTagLift, from, to)
   const diff = (a: MetricValues, b: MetricValues | undefined): MetricValues => {
     const out: MetricValues = {}
     for (const id of Object.keys(METRICS) as MetricId[]) out[id] = a[id] != null && b?.[id] != null ? (a[id] as number) - (b[id] as number) : null
@@ -162,7 +165,7 @@ async function buildAgentContacts(store: Store, options: AgentsOptions, notes: s
                         where intent is not null and intent <> 'none' group by session_id) i using (session_id)) si
          on si.visitor_id = h.visitor_id and h.started_at >= si.started_at`
     : `select null::VARCHAR as contact_id, null::VARCHAR as intent where false`
-  if (!haveIntents) notes.push('intent tags use the lead intent or product (no session_intents table)')
+  if (!haveIntents) notes.push('no intent tags: no sessions/session_intents (run normalize and intents first)')
   await store.run(renderSql(readSql(import.meta.url, 'sql/agent_contacts.sql'), {filter: filterSql({site: options.site}), visit_intent: visitIntent}), {from, to})
 }
 
@@ -211,21 +214,39 @@ async function adherenceBy(store: Store, from: string | null, to: string | null,
     {from, to},
   )
   for (const r of rows) map.set(r.grp ?? '__team__', r.adherence)
+  // Industry averages pool every site of the industry (keyed "industry:<name>").
+  const byIndustry = await store.all<{industry: string; adherence: number | null}>(
+    `select coalesce(s.industry, '(none)') as industry, avg(${expr}) as adherence from call_script_summary c left join sites s on s.site = c.site
+     where ($from::TIMESTAMP is null or c.offered_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or c.offered_at < $to::TIMESTAMP)
+     group by 1`,
+    {from, to},
+  )
+  for (const r of byIndustry) map.set(`industry:${r.industry}`, r.adherence)
   return map
 }
 
 /** Segments where the agent converts (lead or order) better than the team, with enough contacts. */
-async function profileTags(store: Store, minSegment: number): Promise<{tags: Map<string, ProfileTag[]>; best: BestAgent[]}> {
+async function profileTags(store: Store, minSegment: number, minLift: number, from: string | null, to: string | null): Promise<{tags: Map<string, ProfileTag[]>; best: BestAgent[]}> {
   const rows = await store.all<{dimension: ProfileTag['dimension']; value: string; agent_id: string; contacts: number; converted: number; team_contacts: number; team_converted: number}>(
     `with seg as (
        select 'intent' as dimension, intent as value, agent_id, has_lead or has_order as converted from agent_contacts
        union all select 'industry', industry, agent_id, has_lead or has_order from agent_contacts
        union all select 'customer_type', customer_type, agent_id, has_lead or has_order from agent_contacts
+       union all select 'topic', queue, agent_id, has_lead or has_order from agent_contacts
+       -- Products: the agent's leads (its own agent_id, else the handling agent) and whether an order followed.
+       union all
+       select 'product', l.product, coalesce(l.agent_id, a.agent_id),
+         exists (select 1 from raw_orders o where o.lead_id = l.lead_id)
+       from raw_leads l left join agent_contacts a on a.contact_id = coalesce(l.conversation_id, l.call_id)
+       where l.product is not null and coalesce(l.agent_id, a.agent_id) is not null
+         and ($from::TIMESTAMP is null or l.ts >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or l.ts < $to::TIMESTAMP)
+         and (a.agent_id is not null or l.agent_id in (select agent_id from agent_contacts))
      ), a as (
        select dimension, value, agent_id, count(*) as contacts, count(*) filter (where converted) as converted from seg group by all
      )
      select a.*, sum(contacts) over (partition by dimension, value) as team_contacts, sum(converted) over (partition by dimension, value) as team_converted
-     from a where value not in ('(unknown)', 'unknown') order by dimension, value, agent_id`,
+     from a where value not in ('(unknown)', 'unknown', '(none)') order by dimension, value, agent_id`,
+    {from, to},
   )
   const tags = new Map<string, ProfileTag[]>()
   const best = new Map<string, BestAgent>()
@@ -238,7 +259,7 @@ async function profileTags(store: Store, minSegment: number): Promise<{tags: Map
     if (conversion > 0 && (!prev || conversion > prev.conversion || (conversion === prev.conversion && r.contacts > prev.contacts))) {
       best.set(key, {dimension: r.dimension, value: r.value, agent_id: r.agent_id, contacts: r.contacts, conversion, teamConversion})
     }
-    if (conversion > teamConversion) {
+    if (conversion > teamConversion && (teamConversion === 0 || conversion / teamConversion >= minLift)) {
       const list = tags.get(r.agent_id) ?? []
       list.push({dimension: r.dimension, value: r.value, contacts: r.contacts, conversion, teamConversion, lift: teamConversion > 0 ? conversion / teamConversion : null})
       tags.set(r.agent_id, list)

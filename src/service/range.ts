@@ -28,3 +28,8 @@ export function rangeBounds(range: DateRange): {from: string | null; to: string 
   const from = range.from ? (DAY.test(range.from) ? `${range.from} 00:00:00` : range.from.replace('T', ' ')) : null
   return {from, to}
 }
+
+/** DuckDB refuses named parameters the statement does not use: keep only the `$name`s that appear in `sql`. */
+export function usedParams(sql: string, params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)))
+}

@@ -26,6 +26,8 @@ export interface Scorecard {
   minContacts: number
   /** A profile tag needs at least this many contacts of the agent in the segment. */
   minSegmentContacts: number
+  /** A profile tag needs the agent's conversion ≥ this × the team's in the segment. */
+  minTagLift: number
   metrics: ScorecardMetric[]
 }
 
@@ -46,8 +48,10 @@ export function parseScorecard(raw: unknown, where: string): Scorecard {
   const minContacts = o.minContacts === undefined ? 20 : Number(o.minContacts)
   const minSegmentContacts = o.minSegmentContacts === undefined ? 5 : Number(o.minSegmentContacts)
   if (!(minContacts >= 1)) fail('"minContacts" must be ≥ 1')
+  const minTagLift = o.minTagLift === undefined ? 1.2 : Number(o.minTagLift)
   if (!(minSegmentContacts >= 1)) fail('"minSegmentContacts" must be ≥ 1')
-  return {minContacts, minSegmentContacts, metrics: parsed}
+  if (!(minTagLift >= 1)) fail('"minTagLift" must be ≥ 1')
+  return {minContacts, minSegmentContacts, minTagLift, metrics: parsed}
 }
 
 /**

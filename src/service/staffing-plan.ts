@@ -1,6 +1,6 @@
 import type {Store} from '../store/store.js'
 import {staffing, type StaffingResult} from './erlang.js'
-import {rangeBounds, type DateRange} from './range.js'
+import {rangeBounds, usedParams, type DateRange} from './range.js'
 
 export interface PlanOptions extends DateRange {
   kind: 'call' | 'chat'
@@ -33,7 +33,8 @@ export interface StaffingPlan {
 
 /**
  * A typical week from history: for each weekday × interval, the average contacts offered per occurrence of that
- * weekday in the observed date span (days without contacts count as zero), and the mean handle time there
+ * weekday in the date span (--from … --to when given, else the data's first … last day; days without contacts count
+ * as zero), and the mean handle time there
  * (the overall mean where an interval has no handled contact). Then Erlang C per interval.
  */
 export async function staffingFromHistory(store: Store, options: PlanOptions): Promise<StaffingPlan> {
@@ -43,12 +44,12 @@ export async function staffingFromHistory(store: Store, options: PlanOptions): P
   const params: Record<string, unknown> = {from, to, minutes: options.intervalMinutes}
   if (options.site) params.site = options.site
   const where = `${kindFilter} ${siteFilter} and ($from::TIMESTAMP is null or started_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or started_at < $to::TIMESTAMP)`
-  const span = await store.one<{first: string | null; last: string | null}>(
-    `select strftime(min(started_at), '%Y-%m-%d') as first, strftime(max(started_at), '%Y-%m-%d') as last from contact_facts where ${where}`,
-    params,
-  )
+  const spanSql = `select strftime(min(started_at), '%Y-%m-%d') as first, strftime(max(started_at), '%Y-%m-%d') as last from contact_facts where ${where}`
+  const span = await store.one<{first: string | null; last: string | null}>(spanSql, usedParams(spanSql, params))
   if (!span?.first || !span.last) return {kind: options.kind, days: 0, intervalMinutes: options.intervalMinutes, concurrency: 1, rows: []}
-  const occurrences = weekdayOccurrences(span.first, span.last)
+  // The span is the asked range where given (days without contacts count as zero), else the data's first … last day.
+  const lastAsked = to ? new Date(new Date(`${to.slice(0, 10)}T00:00:00Z`).getTime() - (to.endsWith('00:00:00') ? 86_400_000 : 0)).toISOString().slice(0, 10) : null
+  const occurrences = weekdayOccurrences(from ? from.slice(0, 10) : span.first, lastAsked ?? span.last)
   const slots = await store.all<{weekday: number; slot: number; contacts: number; handle_n: number; handle_sum: number}>(
     `select isodow(started_at) as weekday,
        cast(floor((hour(started_at) * 60 + minute(started_at)) / $minutes) as INTEGER) as slot,

@@ -125,8 +125,11 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   const test = permutationTest(matrix, {permutations: o.permutations, rng})
   const conc = concentration(test.contributions, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
-  const {verdict, reason} = decideVerdict({successCalls, failCalls, pValue: test.pValue, topKShare: conc.topKShare, k: o.topK}, o)
+  const decided = decideVerdict({successCalls, failCalls, pValue: test.pValue, topKShare: conc.topKShare, k: o.topK}, o)
 
+  const {verdict} = decided
+  const floor = 1 / (o.permutations + 1)
+  const reason = floor >= o.alpha ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)` : decided.reason
   const totalContribution = test.contributions.reduce((a, b) => a + b, 0)
   const rows: ScriptRow[] = library.scripts.map((s) => {
     const t = twoByTwo((i) => callSets[i].has(s.id))

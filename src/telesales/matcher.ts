@@ -76,7 +76,8 @@ export class ScriptMatcher {
     return result
   }
 
-  private compute(text: string): TextAnalysis {
+  /** Without the cache: for callers that already hold each distinct text once. */
+  compute(text: string): TextAnalysis {
     const stageScores = new Float64Array(this.library.stages.length)
     const norm = normalizeText(text)
     if (norm.length === 0) return {hits: [], stageScores}
@@ -89,20 +90,26 @@ export class ScriptMatcher {
         this.counts[p]++
       }
     }
-    const best = new Map<number, number>()
-    let turnTokens: Set<string> | undefined
+    // Per script, only its phrasing with the most n-grams in common is scored in full (edit distance is the cost).
+    const candidate = new Map<number, {phrasing: number; containment: number}>()
     for (const p of touched) {
       const phrasing = this.phrasings[p]
       const containment = this.counts[p] / phrasing.gramCount
       this.counts[p] = 0
       if (containment < this.minContainment) continue
+      const seen = candidate.get(phrasing.script)
+      if (!seen || containment > seen.containment) candidate.set(phrasing.script, {phrasing: p, containment})
+    }
+    const best = new Map<number, number>()
+    let turnTokens: Set<string> | undefined
+    for (const [script, {phrasing: p, containment}] of candidate) {
+      const phrasing = this.phrasings[p]
       const fuzzy = Math.max(0, 1 - substringEditDistance(phrasing.norm, norm) / phrasing.norm.length)
       turnTokens ??= new Set(this.tokenize(norm))
       let shared = 0
       for (const t of phrasing.tokens) if (turnTokens.has(t)) shared++
       const tokens = phrasing.tokens.size === 0 ? 0 : shared / phrasing.tokens.size
-      const score = SCORE_WEIGHTS.containment * containment + SCORE_WEIGHTS.fuzzy * fuzzy + SCORE_WEIGHTS.tokens * tokens
-      if (score > (best.get(phrasing.script) ?? 0)) best.set(phrasing.script, score)
+      best.set(script, SCORE_WEIGHTS.containment * containment + SCORE_WEIGHTS.fuzzy * fuzzy + SCORE_WEIGHTS.tokens * tokens)
     }
     const hits: TextAnalysis['hits'] = []
     for (const [script, score] of best) {

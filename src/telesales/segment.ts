@@ -1,5 +1,5 @@
 import type {Library} from './library.js'
-import type {ScriptMatcher} from './matcher.js'
+import type {ScriptMatcher, TextAnalysis} from './matcher.js'
 
 /** Penalties of the stage path (in units of match score); see docs/metrics.md "Stage segmentation". */
 export interface SegmentOptions {
@@ -113,9 +113,17 @@ export interface CallAnalysis {
 
 /** Stages and script hits of one call; `turns` in any order (sorted by turn number here). */
 export function analyzeCall(turns: TranscriptTurn[], matcher: ScriptMatcher, options?: SegmentOptions): CallAnalysis {
-  const library: Library = matcher.library
   const sorted = [...turns].sort((a, b) => a.turnNo - b.turnNo)
-  const analyses = sorted.map((t) => matcher.analyze(t.text))
+  return analyzeSortedTurns(
+    sorted,
+    sorted.map((t) => matcher.analyze(t.text)),
+    matcher.library,
+    options,
+  )
+}
+
+/** Same, for turns already sorted and already matched (the pipeline matches each distinct text once). */
+export function analyzeSortedTurns(sorted: TranscriptTurn[], analyses: TextAnalysis[], library: Library, options?: SegmentOptions): CallAnalysis {
   const path = segmentStages(
     analyses.map((a) => a.stageScores),
     library.stages.length,

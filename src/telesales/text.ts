@@ -2,14 +2,53 @@
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
 
-/** NFKC (full-width → half-width), lower case, punctuation and spaces collapsed to one space. */
+const LETTER = /[\p{L}\p{N}]/u
+
+function isCjkCode(c: number): boolean {
+  return (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)
+}
+
+/**
+ * NFKC (full-width → half-width), lower case, punctuation and spaces collapsed to one space, no space
+ * between two CJK characters. A single pass over the characters: this runs once per distinct turn text.
+ */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .replace(/(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])/g, '')
-    .trim()
+  // NFKC only when there is something it changes that matters here (full-width forms, compatibility chars).
+  const source = /[\uff00-\uffef\u3000\u2000-\u206f\uf900-\ufaff]/.test(text) ? text.normalize('NFKC') : text
+  let out = ''
+  let pendingSpace = false
+  let lastCjk = false
+  for (let i = 0; i < source.length; i++) {
+    let c = source.charCodeAt(i)
+    let ch: string
+    if (c < 128) {
+      if (c >= 65 && c <= 90) c += 32
+      const alnum = (c >= 97 && c <= 122) || (c >= 48 && c <= 57)
+      if (!alnum) {
+        pendingSpace = out.length > 0
+        continue
+      }
+      ch = String.fromCharCode(c)
+    } else if (isCjkCode(c)) {
+      ch = source[i]
+    } else {
+      // Other scripts: keep letters and digits (lower-cased), drop the rest; surrogate pairs stay together.
+      const cp = source.codePointAt(i)!
+      ch = String.fromCodePoint(cp)
+      if (cp > 0xffff) i++
+      if (!LETTER.test(ch)) {
+        pendingSpace = out.length > 0
+        continue
+      }
+      ch = ch.toLowerCase()
+    }
+    const cjk = isCjkCode(c)
+    if (pendingSpace && !(cjk && lastCjk)) out += ' '
+    pendingSpace = false
+    out += ch
+    lastCjk = cjk
+  }
+  return out
 }
 
 /**
@@ -80,6 +119,9 @@ export async function createJiebaTokenizer(): Promise<Tokenizer> {
   }
 }
 
+let rowA = new Uint16Array(128)
+let rowB = new Uint16Array(128)
+
 /**
  * Smallest edit distance between `pattern` and any substring of `text` (Sellers' algorithm):
  * how many typos separate the phrasing from the best-matching stretch of the turn.
@@ -87,8 +129,12 @@ export async function createJiebaTokenizer(): Promise<Tokenizer> {
 export function substringEditDistance(pattern: string, text: string): number {
   const m = pattern.length
   if (m === 0) return 0
-  let prev = new Uint16Array(m + 1)
-  let cur = new Uint16Array(m + 1)
+  if (rowA.length <= m) {
+    rowA = new Uint16Array(2 * m + 2)
+    rowB = new Uint16Array(2 * m + 2)
+  }
+  let prev = rowA
+  let cur = rowB
   for (let i = 0; i <= m; i++) prev[i] = i
   let best = m
   for (let j = 1; j <= text.length; j++) {

@@ -39,6 +39,10 @@ describe('scorecard (pure)', () => {
   it('rejects unknown metrics and the default file parses', () => {
     expect(() => parseScorecard({metrics: [{id: 'speed', weight: 1}]}, 'f.json')).toThrow(/f.json: metrics\[0\].id "speed"/)
     expect(loadScorecard({}).metrics.length).toBe(10)
+    // config "scoring" may override a single key
+    const partial = loadScorecard({config: {minContacts: 50}})
+    expect([partial.minContacts, partial.metrics.length]).toEqual([50, 10])
+    expect(() => loadScorecard({config: {metrics: [{id: 'csat_top2', weight: -1}]}})).toThrow(/config "scoring": metrics\[0\].weight/)
   })
 })
 
@@ -78,16 +82,42 @@ describe('ccx report agents on the service fixture', () => {
     const card = {...loadScorecard({}), minSegmentContacts: 1}
     const r = await agentsReport(store, card, {minContacts: 3})
     const by = Object.fromEntries(r.agents.map((a) => [a.agent_id, a]))
-    // a1: returning customers 1/1 vs team 1/3 → lift 3; industry 1/2 vs 2/8 → lift 2
+    // a1: returning customers 1/1 vs team 1/3 → lift 3; topic support 1/1 vs 2/5 (c3 c8 h1 h2 h5) → 2.5;
+    // industry 1/2 vs 2/8 → 2; product printer: a1's lead L2 ordered, a3's L1 not → 1/1 vs 1/2 → 2 (fewer contacts)
     expect(by.a1.tags.map((t) => [t.dimension, t.value, t.lift])).toEqual([
       ['customer_type', 'returning', 3],
+      ['topic', 'support', 2.5],
       ['industry', 'office-equipment', 2],
+      ['product', 'printer', 2],
     ])
-    // a3: new customers 1/2 vs team 1/5 → 2.5; industry 1/3 vs 1/4 → 4/3
-    expect(by.a3.tags[0]).toMatchObject({dimension: 'customer_type', value: 'new', lift: 2.5})
+    // a3: new customers 1/2 vs team 1/5 → 2.5; industry 1/3 vs 1/4 → 4/3 ≥ minTagLift 1.2; topic support 1/3 < 2/5
+    expect(by.a3.tags.map((t) => t.dimension)).toEqual(['customer_type', 'industry'])
+    expect(by.a3.tags[0]).toMatchObject({value: 'new', lift: 2.5})
     expect(by.a3.tags[1].lift).toBeCloseTo(4 / 3, 10)
-    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'repair_station')?.agent_id).toBe('a3')
-    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'buy')?.agent_id).toBe('a1')
+    expect(by.a2.tags).toEqual([])
+    expect(r.bestAgents.find((b) => b.dimension === 'product' && b.value === 'printer')?.agent_id).toBe('a1')
+    expect(r.bestAgents.find((b) => b.dimension === 'topic' && b.value === 'sales')).toBeUndefined() // nobody converted sales
+    // stricter lift: a3's industry tag (4/3) goes
+    const strict = await agentsReport(store, {...card, minTagLift: 1.5}, {minContacts: 3})
+    expect(strict.agents.find((a) => a.agent_id === 'a3')!.tags.map((t) => t.dimension)).toEqual(['customer_type'])
+  })
+
+  it('intent tags from the visitor session intent (ASOF: latest session at or before the contact)', async () => {
+    const s = await Store.open(':memory:')
+    await loadServiceFixtures(s)
+    await s.run(`create table sessions as select * from (values
+      ('x1', 'v2', timestamp '2026-01-05 09:50:00'), ('x2', 'v2', timestamp '2026-01-05 10:30:00'), ('x3', 'v1', timestamp '2026-01-05 08:00:00'))
+      t(session_id, visitor_id, started_at)`)
+    await s.run(`create table session_intents as select * from (values
+      ('x1', 'service_station', 0.9), ('x2', 'purchase', 0.9), ('x3', 'support', 0.7)) t(session_id, intent, confidence)`)
+    await ensureServiceFacts(s, loadConfig(undefined, '/'))
+    const r = await agentsReport(s, {...loadScorecard({}), minSegmentContacts: 1}, {minContacts: 1})
+    // h2 (v2, 10:00) takes x1 (09:50), not x2 (10:30, after the contact); h1 and h5 (v1) take x3
+    const best = r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'service_station')
+    expect(best).toMatchObject({agent_id: 'a3', contacts: 1, conversion: 1})
+    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'purchase')).toBeUndefined()
+    expect(r.bestAgents.find((b) => b.dimension === 'intent' && b.value === 'support')).toBeUndefined() // h1, h5: no lead
+    await s.close()
   })
 
   it('industry average pools every site of the industry', async () => {

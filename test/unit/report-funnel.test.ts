@@ -1,16 +1,19 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {funnelReport, funnelRows, parseStages} from '../../src/reports/funnel.js'
+import {funnelReport, funnelRows, martIsFresh, parseStages} from '../../src/reports/funnel.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
+import martsPipeline from '../../src/pipelines/marketing/pipeline.js'
 
-describe('funnel report', () => {
+// The same answers from the live tables and from the marketing marts (src/pipelines/marketing).
+describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
   let store: Store
   beforeAll(async () => {
     store = await Store.open(':memory:')
     await buildFunnelFixture(store)
+    if (source === 'mart') await martsPipeline.run({store, config: {} as never, log: () => {}})
   })
   afterAll(async () => store.close())
-  const range = {from: '2026-11-01', to: '2026-11-07'}
+  const range = {from: '2026-11-01', to: '2026-11-07', source}
 
   it('counts visitors through the default stages in strict order', async () => {
     const r = await funnelReport(store, range)
@@ -54,4 +57,39 @@ describe('funnel report', () => {
     const custom = await funnelReport(store, {...range, stages: parseStages('traffic,contact=call_inbound|message,lead')})
     expect(custom.total.map((s) => s.count)).toEqual([6, 2, 1])
   })
+
+  it('starts from a stage other than traffic, with the entry session of that first stage', async () => {
+    // inquiries: v1 10:05, v2 (call → session C), v3, v5, v6 = 5; leads after them: v1, v2, v6; orders: v1
+    const r = await funnelReport(store, {...range, stages: parseStages('inquiries,leads,orders'), breakdown: ['keyword']})
+    expect(r.total.map((s) => s.count)).toEqual([5, 3, 1])
+    const by = Object.fromEntries(r.groups.map((g) => [g.key.keyword, g.stages.map((s) => s.count)]))
+    expect(by).toEqual({佳能维修站: [3, 2, 1], 打印机维修: [1, 0, 0], '(none)': [1, 1, 0]})
+  })
+
+  it('breaks down by intent and by day', async () => {
+    await store.run(`delete from session_intents; insert into session_intents values ('A', 'repair', 0.9, 'rule', null), ('C', 'repair', 0.8, 'rule', null), ('D', 'buy', 0.7, 'rule', null)`)
+    if (source === 'mart') await martsPipeline.run({store, config: {} as never, log: () => {}})
+    const r = await funnelReport(store, {...range, breakdown: ['intent']})
+    const by = Object.fromEntries(r.groups.map((g) => [g.key.intent, g.stages.map((s) => s.count)]))
+    // repair: v1 (A), v2 (C); buy: v3 (D); none: v4, v5, v6
+    expect(by).toEqual({repair: [2, 2, 2, 1], buy: [1, 1, 0, 0], '(none)': [3, 2, 1, 0]})
+    const days = await funnelReport(store, {...range, breakdown: ['day']})
+    expect(Object.fromEntries(days.groups.map((g) => [g.key.day, g.stages[0].count]))).toEqual({'2026-11-01': 2, '2026-11-02': 3, '2026-11-03': 1})
+  })
+})
+
+it('uses the marts only when they are fresher than their inputs', async () => {
+  const store = await Store.open(':memory:')
+  await buildFunnelFixture(store)
+  expect(await martIsFresh(store)).toBe(false)
+  await martsPipeline.run({store, config: {} as never, log: () => {}})
+  await store.bumpTableVersion('events')
+  await new Promise((r) => setTimeout(r, 5))
+  await store.bumpTableVersion('mart_funnel_steps')
+  await store.bumpTableVersion('mart_sessions')
+  expect(await martIsFresh(store)).toBe(true)
+  await new Promise((r) => setTimeout(r, 5))
+  await store.bumpTableVersion('raw_leads')
+  expect(await martIsFresh(store)).toBe(false)
+  await store.close()
 })

@@ -50,7 +50,7 @@ describe('call KPIs (inbound c1..c6, c8; outbound c7 left out)', () => {
     // cu1: c1 then c3 20 min later → c1 repeats; cu2: c2 then c8 next day → c2 repeats
     expect(t.repeatRate).toBeCloseTo(2 / 4, 10)
     expect(t.fcr).toBeCloseTo(2 / 4, 10)
-    // with a 1-hour window... days only: 0 days → nothing repeats except same-instant contacts
+    // a 0-day window: only a contact at the same instant would repeat
     expect((await serviceReport(store, {by: 'total', kind: 'call', repeatDays: 0})).total.repeatRate).toBe(0)
   })
 

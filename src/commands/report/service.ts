@@ -48,7 +48,7 @@ response rate, first-contact resolution (no repeat contact within N days). Formu
     const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`)
     const sec = (v: number | null) => (v === null ? 'n/a' : Math.round(v * 10) / 10)
     this.table(
-      [...report.rows, report.total].map((r) => ({
+      (report.by === 'total' ? [report.total] : [...report.rows, report.total]).map((r) => ({
         [report.by]: r.group,
         offered: r.offered,
         answered: r.answered,

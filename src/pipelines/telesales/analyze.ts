@@ -1,82 +1,115 @@
-import type {DuckDBAppender} from '@duckdb/node-api'
+import {closeSync, openSync, rmSync, writeSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import type {Library} from '../../telesales/library.js'
-import {ScriptMatcher} from '../../telesales/matcher.js'
-import {analyzeCall, type CallAnalysis, type TranscriptTurn} from '../../telesales/segment.js'
+import {ScriptMatcher, type TextAnalysis} from '../../telesales/matcher.js'
+import {analyzeSortedTurns, type TranscriptTurn} from '../../telesales/segment.js'
 import {createJiebaTokenizer} from '../../telesales/text.js'
 import {readSql, type Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
 
-function appendNullable(app: DuckDBAppender, v: number | null): void {
-  if (v === null || v === undefined) app.appendNull()
-  else app.appendBigInt(BigInt(Math.round(v)))
+function csvText(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+function csvNum(n: number | null): string {
+  return n === null || n === undefined || Number.isNaN(n) ? '' : String(Math.round(n))
+}
+
+/** Buffered writer of a CSV file that DuckDB then COPYs in one statement (much faster than per-value appends). */
+class CsvSpool {
+  private fd: number
+  private buffer: string[] = []
+  private size = 0
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w')
+  }
+  line(text: string): void {
+    this.buffer.push(text)
+    this.size += text.length
+    if (this.size > 4_000_000) this.flush()
+  }
+  flush(): void {
+    if (this.buffer.length > 0) writeSync(this.fd, this.buffer.join('\n') + '\n')
+    this.buffer = []
+    this.size = 0
+  }
+  close(): void {
+    this.flush()
+    closeSync(this.fd)
+  }
 }
 
 /**
- * Streams transcripts call by call (ordered), segments and matches each (distinct texts are matched once,
- * via the matcher's cache), then bulk-appends call_stages and script_hits.
+ * Matches each distinct turn text once, then walks the turns call by call (ordered, with integer ids
+ * for calls and texts so few strings cross from DuckDB), segments each call and spools its stage runs
+ * and hits to CSV files that DuckDB loads with COPY.
  */
 export async function analyzeTranscripts(store: Store, library: Library, log: (m: string) => void = () => {}): Promise<{calls: number; stages: number; hits: number; distinctTexts: number}> {
+  const started = performance.now()
+  const lap = (what: string) => log(`  ${what}: ${Math.round(performance.now() - started)} ms`)
   await store.run(readSql(import.meta.url, 'tables.sql'))
+  await store.run(readSql(import.meta.url, 'ids.sql'))
   const matcher = new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()})
-  const results: Array<[string, CallAnalysis]> = []
-  const result = await store.connection.stream(
-    `select call_id, turn_no::INTEGER, speaker, start_ms::DOUBLE, end_ms::DOUBLE, text
-     from raw_transcript_turns order by call_id, turn_no`,
-  )
-  let currentId: string | undefined
-  let turns: TranscriptTurn[] = []
-  const flush = () => {
-    if (currentId !== undefined && turns.length > 0) results.push([currentId, analyzeCall(turns, matcher)])
-    turns = []
-  }
-  for await (const rows of result.yieldRowsJs()) {
-    for (const row of rows) {
-      const callId = row[0] as string
-      if (callId !== currentId) {
-        flush()
-        currentId = callId
-        if (results.length % 20000 === 0 && results.length > 0) log(`  … ${results.length} calls`)
-      }
-      turns.push({turnNo: row[1] as number, speaker: row[2] as string, startMs: row[3] as number | null, endMs: row[4] as number | null, text: row[5] as string | null})
-    }
-  }
-  flush()
 
+  const analyses: TextAnalysis[] = []
+  const textsResult = await store.connection.stream('select text from _telesales_texts order by text_id')
+  for await (const rows of textsResult.yieldRowsJs()) for (const row of rows) analyses.push(matcher.compute((row[0] as string | null) ?? ''))
+  lap(`matched ${analyses.length} distinct texts`)
+
+  const callIds = (await store.connection.runAndReadAll('select call_id from _telesales_calls order by call_no')).getColumnsJS()[0] as string[]
+  const dir = mkdtempSync(join(tmpdir(), 'ccx-telesales-'))
+  const stageFile = new CsvSpool(join(dir, 'call_stages.csv'))
+  const hitFile = new CsvSpool(join(dir, 'script_hits.csv'))
   let stages = 0
   let hits = 0
-  const stageApp = await store.connection.createAppender('call_stages')
-  for (const [callId, a] of results) {
-    a.stages.forEach((s, k) => {
-      stageApp.appendVarchar(callId)
-      stageApp.appendInteger(k + 1)
-      stageApp.appendVarchar(s.stage)
-      stageApp.appendInteger(s.stageOrder)
-      stageApp.appendInteger(s.firstTurn)
-      stageApp.appendInteger(s.lastTurn)
-      appendNullable(stageApp, s.startMs)
-      appendNullable(stageApp, s.endMs)
-      stageApp.appendInteger(s.turns)
-      stageApp.appendInteger(s.agentTurns)
-      stageApp.endRow()
-      stages++
-    })
-  }
-  stageApp.closeSync()
-  const hitApp = await store.connection.createAppender('script_hits')
-  for (const [callId, a] of results) {
-    for (const h of a.hits) {
-      hitApp.appendVarchar(callId)
-      hitApp.appendVarchar(h.scriptId)
-      hitApp.appendVarchar(h.stage)
-      hitApp.appendInteger(h.turnNo)
-      hitApp.appendVarchar(h.speaker)
-      appendNullable(hitApp, h.offsetMs)
-      hitApp.appendDouble(h.score)
-      hitApp.appendVarchar(h.turnStage)
-      hitApp.appendBoolean(h.consequence)
-      hitApp.endRow()
-      hits++
+  let calls = 0
+  try {
+    const result = await store.connection.stream(
+      `select c.call_no, t.turn_no::INTEGER, t.speaker, t.start_ms::DOUBLE, t.end_ms::DOUBLE, x.text_id
+       from raw_transcript_turns t
+       join _telesales_calls c using (call_id)
+       join _telesales_texts x on x.text is not distinct from t.text
+       order by c.call_no, t.turn_no`,
+    )
+    let current = -1
+    let turns: TranscriptTurn[] = []
+    let turnAnalyses: TextAnalysis[] = []
+    const flush = () => {
+      if (current < 0 || turns.length === 0) return
+      const a = analyzeSortedTurns(turns, turnAnalyses, library)
+      const id = csvText(callIds[current])
+      a.stages.forEach((s, k) => {
+        stageFile.line(`${id},${k + 1},${s.stage},${s.stageOrder},${s.firstTurn},${s.lastTurn},${csvNum(s.startMs)},${csvNum(s.endMs)},${s.turns},${s.agentTurns}`)
+      })
+      for (const h of a.hits) hitFile.line(`${id},${h.scriptId},${h.stage},${h.turnNo},${csvText(h.speaker)},${csvNum(h.offsetMs)},${h.score},${h.turnStage},${h.consequence}`)
+      stages += a.stages.length
+      hits += a.hits.length
+      calls++
+      turns = []
+      turnAnalyses = []
     }
+    for await (const rows of result.yieldRowsJs()) {
+      for (const row of rows) {
+        const callNo = row[0] as number
+        if (callNo !== current) {
+          flush()
+          current = callNo
+        }
+        turns.push({turnNo: row[1] as number, speaker: row[2] as string, startMs: row[3] as number | null, endMs: row[4] as number | null, text: null})
+        turnAnalyses.push(analyses[row[5] as number])
+      }
+    }
+    flush()
+    stageFile.close()
+    hitFile.close()
+    lap(`segmented ${calls} calls`)
+    await store.run(`copy call_stages from ${sqlString(join(dir, 'call_stages.csv'))} (format csv, header false)`)
+    await store.run(`copy script_hits from ${sqlString(join(dir, 'script_hits.csv'))} (format csv, header false)`)
+    lap('loaded stages and hits')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+    await store.run('drop table if exists _telesales_calls; drop table if exists _telesales_texts')
   }
-  hitApp.closeSync()
-  return {calls: results.length, stages, hits, distinctTexts: matcher.cacheSize}
+  return {calls, stages, hits, distinctTexts: analyses.length}
 }

@@ -29,10 +29,11 @@ order_by_contact as (
   group by h.contact_id
 ),
 visit_intent as ({{visit_intent}})
-select h.contact_id, h.kind, h.agent_id, h.site, coalesce(h.industry, '(none)') as industry, h.started_at,
+select h.contact_id, h.kind, h.agent_id, h.site, coalesce(h.industry, '(none)') as industry, h.queue, h.started_at,
   coalesce(lb.leads, 0) > 0 as has_lead,
   coalesce(ob.orders, 0) > 0 as has_order,
-  coalesce(vi.intent, lb.lead_intent, lb.lead_product, '(unknown)') as intent,
+  -- Only the visitor's session intent: a lead's intent exists only for converted contacts and would bias the rates.
+  coalesce(vi.intent, '(unknown)') as intent,
   case when h.customer_key is null then 'unknown' when o.nth = 1 then 'new' else 'returning' end as customer_type
 from handled h
 left join lead_by_contact lb on lb.contact_id = h.contact_id

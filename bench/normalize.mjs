@@ -1,0 +1,67 @@
+// Normalize speed: on the benchmark probe data (default 5 million events, bench/lib/probe-gen.mjs), time the
+// ingest and then `ccx run` (normalize + classify: every pipeline) on the same database, in the same run, and print
+// the ratio run / ingest. Target: ≤ 1.5.
+// Usage: npm run bench:normalize [-- --events 5000000 --seed 42 --keep /tmp/bench-normalize]
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {performance} from 'node:perf_hooks'
+import {writeBigProbeCsv} from './lib/probe-gen.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const RUN_JS = join(ROOT, 'bin/run.js')
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : fallback
+}
+const EVENTS = Number(arg('events', process.env.BENCH_EVENTS ?? 5_000_000))
+const SEED = Number(arg('seed', 42))
+const KEEP = arg('keep')
+const dir = KEEP ?? mkdtempSync(join(tmpdir(), 'ccx-bench-normalize-'))
+mkdirSync(dir, {recursive: true})
+const csv = join(dir, 'probe_events.csv')
+const db = join(dir, 'bench.duckdb')
+for (const f of [db, `${db}.wal`]) rmSync(f, {force: true})
+
+function ccx(args) {
+  const t = performance.now()
+  const out = execFileSync(process.execPath, [RUN_JS, ...args, '--db', db, '--json'], {cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit']})
+  return {seconds: (performance.now() - t) / 1000, json: JSON.parse(out)}
+}
+
+const hasIngestCommand = existsSync(join(ROOT, 'dist/commands/ingest.js')) || existsSync(join(ROOT, 'dist/commands/ingest/index.js'))
+
+let t = performance.now()
+if (!existsSync(csv) || !KEEP) writeBigProbeCsv({path: csv, events: EVENTS, seed: SEED})
+console.log(`data: ${EVENTS.toLocaleString('en')} probe events in ${csv} (${((performance.now() - t) / 1000).toFixed(1)} s to write)`)
+
+let ingestSeconds
+if (hasIngestCommand) {
+  const r = ccx(['ingest', 'probe', csv])
+  ingestSeconds = r.seconds
+  console.log(`ingest:    ${ingestSeconds.toFixed(1)} s  (ccx ingest probe)`)
+} else {
+  // Stand-in until `ccx ingest` exists: DuckDB's CSV reader straight into raw_probe_events.
+  const {Store} = await import('../dist/store/store.js')
+  t = performance.now()
+  const store = await Store.open(db)
+  await store.run(`insert into raw_probe_events by name select *, 1 as ingest_id from read_csv('${csv}', header = true, types = {'visit_count': 'INTEGER', 'props': 'VARCHAR', 'member_id': 'VARCHAR', 'selector': 'VARCHAR', 'directive_id': 'VARCHAR', 'ref_id': 'VARCHAR', 'value': 'DOUBLE'})`)
+  await store.bumpTableVersion('raw_probe_events')
+  await store.close()
+  ingestSeconds = (performance.now() - t) / 1000
+  console.log(`ingest:    ${ingestSeconds.toFixed(1)} s  (stand-in: read_csv, no ingest command built)`)
+}
+
+const run = ccx(['run'])
+console.log(`run (all): ${run.seconds.toFixed(1)} s  (ccx run: normalize + classify + every other pipeline)`)
+for (const o of run.json.outcomes ?? []) console.log(`  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.durationMs / 1000).toFixed(1).padStart(6)} s  ${o.message ?? ''}`)
+const normalizeOutcome = (run.json.outcomes ?? []).find((o) => o.pipeline === 'normalize')
+const ratio = run.seconds / ingestSeconds
+console.log(`ratio run / ingest = ${ratio.toFixed(2)} (target ≤ 1.5)${normalizeOutcome ? `; normalize alone / ingest = ${(normalizeOutcome.durationMs / 1000 / ingestSeconds).toFixed(2)}` : ''}`)
+
+const rerun = ccx(['run'])
+console.log(`re-run with unchanged inputs: ${rerun.seconds.toFixed(1)} s`)
+if (!KEEP) rmSync(dir, {recursive: true, force: true})
+process.exitCode = ratio <= 1.5 ? 0 : 1
