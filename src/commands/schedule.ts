@@ -5,9 +5,8 @@ import type {JobRunResult} from '../ops/runner.js'
 
 export default class Schedule extends DataCommand<typeof Schedule> {
   static description = `Run the config's jobs on their cron schedules until stopped (SIGTERM/SIGINT).
-Logs one JSON line per event on stderr and every run in the job_runs table. A job is never run twice at once
-(a lock file beside the database); an overlapping trigger is recorded as "skipped". On SIGTERM no new step starts,
-the running step gets --grace seconds, then it is killed and the run recorded as "abandoned". See docs/ops.md.`
+
+` + 'Logs one JSON line per event on stderr and every run in the job_runs table. A job never runs twice at once (a lock file beside the database); an overlapping trigger is recorded as "skipped". On SIGTERM no new step starts, the running step gets --grace seconds, then it is killed and the run is recorded as "abandoned". See docs/ops.md.'
   static examples = ['<%= config.bin %> schedule', '<%= config.bin %> schedule --db /var/lib/ccx/ccx.duckdb --grace 120', '<%= config.bin %> schedule --job nightly']
   static flags = {
     grace: Flags.integer({description: 'seconds a running step may take to finish after SIGTERM before it is killed', default: 30, min: 0}),

@@ -94,12 +94,17 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   const maxBad = options.maxBad ?? 0.01
   await store.run(readSql(import.meta.url, 'contacts.sql'))
   if (options.onProgress) await store.run('set enable_progress_bar = true; set enable_progress_bar_print = false')
+  // Bounded memory for big files: order of raw rows does not matter, and DuckDB spills past the limit.
   await store.run('set preserve_insertion_order = false')
+  const limit = String(await store.scalar(`select current_setting('memory_limit')`))
+  const lowerLimit = store.path !== ':memory:' && parseBytes(limit) > INGEST_MEMORY_LIMIT
+  if (lowerLimit) await store.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}B'`)
   const summaries: FileSummary[] = []
   try {
     for (const file of files) summaries.push(await ingestOne(store, file, map, options))
   } finally {
     await store.run('reset preserve_insertion_order').catch(() => {})
+    if (lowerLimit) await store.run(`set memory_limit = ${q(limit)}`).catch(() => {})
   }
   const totals = {read: 0, loaded: 0, duplicate: 0, quarantined: 0}
   for (const s of summaries) {
@@ -224,6 +229,17 @@ async function restoreRawLines(store: Store, ingestId: number, file: string, enc
     if (found.length === wanted.size) break
   }
   for (const f of found) await store.run(`update quarantine set raw = $raw where ingest_id = $id and line = $line`, {raw: f.raw, id: ingestId, line: f.line})
+}
+
+const INGEST_MEMORY_LIMIT = 1024 * 1024 * 1024
+
+/** DuckDB's memory_limit text ('17.9 GiB', '953.6 MiB') → bytes. */
+function parseBytes(s: string): number {
+  const m = /^([\d.]+)\s*([KMGT]?i?B)?/i.exec(s.trim())
+  if (!m) return Number.POSITIVE_INFINITY
+  const unit = (m[2] ?? 'B').toUpperCase().replace('I', '')
+  const mult = {B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4}[unit] ?? 1
+  return Number(m[1]) * mult
 }
 
 function normalizeEncoding(e: string): string {

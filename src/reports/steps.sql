@@ -30,8 +30,11 @@ steps_raw_s as (
     on r.visitor_id = m.visitor_id and r.ts >= m.started_at
 ),
 steps as (
-  select type, step_id, min(ts) as ts, arg_min(site, ts) as site, arg_min(visitor_id, ts) as visitor_id,
-    coalesce(arg_min(session_id, ts) filter (where session_id is not null), null) as session_id, max(amount) as amount
+  select type, step_id, min(ts) as ts,
+    arg_min(site, ts) filter (where site is not null) as site,
+    arg_min(visitor_id, ts) filter (where visitor_id is not null) as visitor_id,
+    arg_min(session_id, ts) filter (where session_id is not null) as session_id,
+    max(amount) as amount
   from (select * from steps_probe union all select * from steps_raw_s)
   where ts is not null
   group by type, step_id

@@ -123,8 +123,15 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
   }
 
-  function corsHeaders(origin: string | undefined): Record<string, string> {
-    return origin ? {'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': 'content-type'} : {}
+  function corsHeaders(origin: string | undefined, requestedHeaders?: string): Record<string, string> {
+    if (!origin) return {}
+    return {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': requestedHeaders && /^[\w\-, ]{1,200}$/.test(requestedHeaders) ? requestedHeaders : 'content-type',
+      'access-control-max-age': '600',
+    }
   }
 
   function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -219,7 +226,8 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     metrics.inc('ccx_requests_total', 'Requests by route', {route: path === '/collect' || path === '/probe.js' || path === '/live' || path === '/healthz' || path === '/metrics' ? path : 'other'})
     if (draining && path === '/collect') return reject(res, 503, 'draining', 'server is shutting down; retry', {'retry-after': '1', connection: 'close'})
     if (req.method === 'OPTIONS' && path === '/collect') {
-      res.writeHead(204, corsHeaders(typeof req.headers.origin === 'string' ? req.headers.origin : undefined))
+      const requested = req.headers['access-control-request-headers']
+      res.writeHead(204, corsHeaders(typeof req.headers.origin === 'string' ? req.headers.origin : undefined, typeof requested === 'string' ? requested : undefined))
       return res.end()
     }
     if (req.method === 'POST' && path === '/collect') {

@@ -68,8 +68,7 @@ export interface LayersReport {
  * hotline (an inbound call) > online agent (a chat offered to agents) > bot (a bot-only chat) > self-service (a
  * session with a service intent and no contact). See docs/metrics.md.
  */
-export async function layersReport(db: Store, options: LayersOptions): Promise<LayersReport> {
-  const store = bindingOnlyUsed(db)
+export async function layersReport(store: Store, options: LayersOptions): Promise<LayersReport> {
   const {from, to} = rangeBounds(options)
   const notes: string[] = []
   const params: Record<string, unknown> = {from, to}
@@ -87,8 +86,7 @@ export async function layersReport(db: Store, options: LayersOptions): Promise<L
     : `select null::VARCHAR as person, null::VARCHAR as layer, null::INTEGER as rnk, null::INTEGER as csat, null::TIMESTAMP as started_at where false`
   if (haveSessions) params.intents = JSON.stringify(intents) // arrays do not bind as parameters: pass JSON
 
-  const rows = await store.all<{layer: Layer; people: number; contacts: number; csat_n: number; csat_top2: number; csat_sum: number}>(
-    `with transfer_visitor as (select conversation_id, visitor_id from raw_conversations),
+  const layerSql = `with transfer_visitor as (select conversation_id, visitor_id from raw_conversations),
      touches as (
        ${selfService}
        union all
@@ -106,9 +104,8 @@ export async function layersReport(db: Store, options: LayersOptions): Promise<L
        count(*) as contacts,
        count(t.csat) as csat_n, count(*) filter (where t.csat >= 4) as csat_top2, coalesce(sum(t.csat), 0) as csat_sum
      from touches t left join top p on p.person = t.person
-     group by t.layer`,
-    params,
-  )
+     group by t.layer`
+  const rows = await store.all<{layer: Layer; people: number; contacts: number; csat_n: number; csat_top2: number; csat_sum: number}>(layerSql, usedParams(layerSql, params))
   const byLayer = new Map(rows.map((r) => [r.layer, r]))
   const totalPeople = rows.reduce((a, r) => a + r.people, 0)
   const layers: LayerRow[] = LAYERS.map((layer) => {
@@ -123,11 +120,9 @@ export async function layersReport(db: Store, options: LayersOptions): Promise<L
       csatAverage: r ? ratio(r.csat_sum, r.csat_n) : null,
     }
   })
-  const chats = await store.one<{bot_reached: number; bot_only: number}>(
-    `select count(*) filter (where bot_msgs > 0) as bot_reached, count(*) filter (where bot_only) as bot_only
-     from chat_facts where ${inRange('requested_at')}`,
-    params,
-  )
+  const chatSql = `select count(*) filter (where bot_msgs > 0) as bot_reached, count(*) filter (where bot_only) as bot_only
+     from chat_facts where ${inRange('requested_at')}`
+  const chats = await store.one<{bot_reached: number; bot_only: number}>(chatSql, usedParams(chatSql, params))
 
   return {
     from,
@@ -139,19 +134,6 @@ export async function layersReport(db: Store, options: LayersOptions): Promise<L
     transfers: await transferRepeats(store, params, inRange('f.started_at'), options.similarity ?? 0.5),
     notes,
   }
-}
-
-/** The same Store, but each query gets only the parameters it names. */
-function bindingOnlyUsed(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'all' || prop === 'one' || prop === 'scalar' || prop === 'run') {
-        return (sql: string, params?: Record<string, unknown>) =>
-          (target[prop] as (s: string, p?: Record<string, unknown>) => Promise<unknown>).call(target, sql, params && !Array.isArray(params) ? usedParams(sql, params) : params)
-      }
-      return Reflect.get(target, prop, receiver)
-    },
-  })
 }
 
 /** Reads a bot label file: header conversation_id,seq,correct; correct is 1/0, true/false, yes/no, y/n. */
@@ -183,11 +165,9 @@ async function botAccuracy(store: Store, file: string, params: Record<string, un
     throw new CcxError(`cannot read --bot-labels ${file}: ${(error as Error).message}`, {code: 'BAD_INPUT', exit: EXIT.badInput})
   }
   const labels = parseBotLabels(text, file)
-  const bot = await store.all<{conversation_id: string; seq: number}>(
-    `select m.conversation_id, m.seq from raw_messages m join raw_conversations c using (conversation_id)
-     where m.sender_type = 'bot' and ${chatInRange.replaceAll('and site', 'and c.site')}`,
-    params,
-  )
+  const botSql = `select m.conversation_id, m.seq from raw_messages m join raw_conversations c using (conversation_id)
+     where m.sender_type = 'bot' and ${chatInRange.replaceAll('and site', 'and c.site')}`
+  const bot = await store.all<{conversation_id: string; seq: number}>(botSql, usedParams(botSql, params))
   const botKeys = new Set(bot.map((b) => `${b.conversation_id}\u0000${b.seq}`))
   const matched = labels.filter((l) => botKeys.has(`${l.conversation_id}\u0000${l.seq}`))
   const correct = matched.filter((l) => l.correct).length
@@ -207,13 +187,11 @@ async function botAccuracy(store: Store, file: string, params: Record<string, un
  * the call's queue equals the chat's queue (same topic).
  */
 async function transferRepeats(store: Store, params: Record<string, unknown>, callInRange: string, threshold: number): Promise<LayersReport['transfers']> {
-  const calls = await store.all<{call_id: string; conversation_id: string; call_queue: string; chat_queue: string | null; chat_found: boolean}>(
-    `select f.contact_id as call_id, f.transferred_from as conversation_id, f.queue as call_queue, c.queue as chat_queue, c.conversation_id is not null as chat_found
+  const callSql = `select f.contact_id as call_id, f.transferred_from as conversation_id, f.queue as call_queue, c.queue as chat_queue, c.conversation_id is not null as chat_found
      from contact_facts f left join raw_conversations c on c.conversation_id = f.transferred_from
      where f.kind = 'call' and f.transferred_from is not null and ${callInRange.replaceAll('and site', 'and f.site')}
-     order by f.contact_id`,
-    params,
-  )
+     order by f.contact_id`
+  const calls = await store.all<{call_id: string; conversation_id: string; call_queue: string; chat_queue: string | null; chat_found: boolean}>(callSql, usedParams(callSql, params))
   const details: TransferRepeat[] = []
   let chatMissing = 0
   if (calls.length > 0) {

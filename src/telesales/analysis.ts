@@ -121,8 +121,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     calls.map((c) => ({success: c.success, stratum: stratumOf(c), scripts: c.scripts.filter((id) => column.has(id)).map((id) => column.get(id)!)})),
     testedScripts.length,
   )
-  const rng = createRng(o.seed)
-  const test = permutationTest(matrix, {permutations: o.permutations, rng})
+  const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
+  const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
   const conc = concentration(test.contributions, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
   const decided = decideVerdict({successCalls, failCalls, pValue: test.pValue, topKShare: conc.topKShare, k: o.topK}, o)
@@ -159,13 +159,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
 
   const stages: StageRow[] = library.stages.map((stage) => {
     const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
-    const stageScripts = testedScripts.filter((s) => s.stage === stage.id)
-    const local = new Map(stageScripts.map((s, j) => [s.id, j]))
-    const m = buildHitMatrix(
-      calls.map((c) => ({success: c.success, stratum: stratumOf(c), scripts: c.scripts.filter((id) => local.has(id)).map((id) => local.get(id)!)})),
-      stageScripts.length,
-    )
-    const st = permutationTest(m, {permutations: o.permutations, rng: createRng(o.seed + 100 + stage.index)})
+    const stageScripts = stageColumns[stage.index].map((j) => testedScripts[j])
+    const st = test.groups[stage.index]
     const c = concentration(st.contributions, 1, stageScripts.length)
     return {
       stage: stage.id,

@@ -1,5 +1,5 @@
 import type {Library} from './library.js'
-import {charGrams, normalizeText, simpleTokens, substringEditDistance, type Tokenizer} from './text.js'
+import {gramKeys, normalizeText, simpleTokens, substringEditDistance, type Tokenizer} from './text.js'
 
 /** How a turn's text relates to the library: scripts it says and how much it sounds like each stage. */
 export interface TextAnalysis {
@@ -33,7 +33,8 @@ const CUE_SCORE = 0.5
  */
 export class ScriptMatcher {
   private readonly phrasings: Phrasing[] = []
-  private readonly index = new Map<string, number[]>()
+  private readonly index = new Map<number, number[]>()
+  private readonly turnGrams = new Set<number>()
   private readonly counts: Int32Array
   private readonly cues: Array<{stage: number; norm: string}> = []
   private readonly cache = new Map<string, TextAnalysis>()
@@ -49,7 +50,7 @@ export class ScriptMatcher {
     for (const script of library.scripts) {
       for (const text of script.phrasings) {
         const norm = normalizeText(text)
-        const grams = charGrams(norm)
+        const grams = gramKeys(norm)
         const id = this.phrasings.length
         this.phrasings.push({script: script.index, norm, gramCount: grams.size, tokens: new Set(this.tokenize(norm))})
         for (const g of grams) {
@@ -82,7 +83,7 @@ export class ScriptMatcher {
     const norm = normalizeText(text)
     if (norm.length === 0) return {hits: [], stageScores}
     const touched: number[] = []
-    for (const g of charGrams(norm)) {
+    for (const g of gramKeys(norm, this.turnGrams)) {
       const list = this.index.get(g)
       if (!list) continue
       for (const p of list) {

@@ -226,57 +226,70 @@ export interface GlobalTest {
   contributions: Float64Array
 }
 
+function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
+  return cols ? Float64Array.from(cols, (j) => v[j]) : v
+}
+
 /**
  * Does success depend on which scripts are said? Permutes the success labels between calls (each call's
  * hits stay together), within strata (agent or campaign) when given, and compares JSD and G with the observed.
+ * `groups` (column subsets, e.g. the scripts of one stage) are tested on the same permutations.
+ * Each permutation draws the successful calls of every stratum as a partial Fisher–Yates shuffle.
  */
-export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng}): GlobalTest {
+export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng}): GlobalTest
+export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng; groups: number[][]}): GlobalTest & {groups: GlobalTest[]}
+export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng; groups?: number[][]}): GlobalTest & {groups?: GlobalTest[]} {
   const observed = groupCounts(m)
-  const {jsd, contributions} = jensenShannon(observed.s, observed.u)
-  const {g, df} = gStatistic(observed.s, observed.u)
   const total = new Float64Array(m.scripts)
   for (let j = 0; j < m.scripts; j++) total[j] = observed.s[j] + observed.u[j]
-  const groups = new Map<number, number[]>()
-  m.strata.forEach((s, i) => {
-    const list = groups.get(s)
-    if (list) list.push(i)
-    else groups.set(s, [i])
+  const targets: Array<number[] | undefined> = [undefined, ...(options.groups ?? [])]
+  const obs = targets.map((cols) => {
+    const s = subset(observed.s, cols)
+    const u = subset(observed.u, cols)
+    return {...jensenShannon(s, u), ...gStatistic(s, u), geJsd: 0, geG: 0}
   })
-  const strataRows = [...groups.values()].map((rows) => Int32Array.from(rows))
-  const labels = new Uint8Array(m.success)
+  const byStratum = new Map<number, {rows: number[]; successes: number}>()
+  m.strata.forEach((st, i) => {
+    let entry = byStratum.get(st)
+    if (!entry) byStratum.set(st, (entry = {rows: [], successes: 0}))
+    entry.rows.push(i)
+    if (m.success[i]) entry.successes++
+  })
+  const strata = [...byStratum.values()].map((e) => ({rows: Int32Array.from(e.rows), successes: e.successes}))
   const s = new Float64Array(m.scripts)
   const u = new Float64Array(m.scripts)
-  let geJsd = 0
-  let geG = 0
   for (let b = 0; b < options.permutations; b++) {
-    for (const rows of strataRows) {
-      for (let k = rows.length - 1; k > 0; k--) {
-        const r = Math.floor(options.rng() * (k + 1))
-        const x = labels[rows[k]]
-        labels[rows[k]] = labels[rows[r]]
-        labels[rows[r]] = x
+    s.fill(0)
+    for (const {rows, successes} of strata) {
+      const n = rows.length
+      for (let k = 0; k < successes; k++) {
+        const r = k + Math.floor(options.rng() * (n - k))
+        const i = rows[r]
+        rows[r] = rows[k]
+        rows[k] = i
+        for (let h = m.offsets[i]; h < m.offsets[i + 1]; h++) s[m.idx[h]]++
       }
     }
-    s.fill(0)
-    for (let i = 0; i < labels.length; i++) {
-      if (!labels[i]) continue
-      for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) s[m.idx[k]]++
-    }
     for (let j = 0; j < m.scripts; j++) u[j] = total[j] - s[j]
-    if (jensenShannon(s, u).jsd >= jsd - 1e-12) geJsd++
-    if (gStatistic(s, u).g >= g - 1e-9) geG++
+    targets.forEach((cols, t) => {
+      const ps = subset(s, cols)
+      const pu = subset(u, cols)
+      if (jensenShannon(ps, pu).jsd >= obs[t].jsd - 1e-12) obs[t].geJsd++
+      if (gStatistic(ps, pu).g >= obs[t].g - 1e-9) obs[t].geG++
+    })
   }
-  return {
-    jsd,
-    g,
-    df,
+  const results = obs.map((o) => ({
+    jsd: o.jsd,
+    g: o.g,
+    df: o.df,
     permutations: options.permutations,
-    pValue: (1 + geJsd) / (1 + options.permutations),
-    pValueG: (1 + geG) / (1 + options.permutations),
-    stratified: strataRows.length > 1,
-    strata: strataRows.length,
-    contributions,
-  }
+    pValue: (1 + o.geJsd) / (1 + options.permutations),
+    pValueG: (1 + o.geG) / (1 + options.permutations),
+    stratified: strata.length > 1,
+    strata: strata.length,
+    contributions: o.contributions,
+  }))
+  return options.groups ? {...results[0], groups: results.slice(1)} : results[0]
 }
 
 export interface ConcentrationStats {

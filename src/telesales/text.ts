@@ -90,6 +90,60 @@ export function charGrams(normalized: string): Set<string> {
   return out
 }
 
+const SINGLE_CJK = 2 ** 22
+const PAD_START = 1
+const PAD_END = 2
+
+/**
+ * The same n-grams as `charGrams`, as numbers (no substring allocations: this runs for every distinct turn):
+ * CJK bigram = c1·65536 + c2, lone CJK char = 2²² + c, Latin trigram = 7-bit symbols packed in 21 bits.
+ * Fills and returns `out` (cleared first).
+ */
+export function gramKeys(normalized: string, out: Set<number> = new Set()): Set<number> {
+  out.clear()
+  let runLen = 0
+  let prev = 0
+  let first = 0
+  let inWord = false
+  let w1 = -1
+  let w2 = -1
+  const endRun = () => {
+    if (runLen === 1) out.add(SINGLE_CJK + first)
+    runLen = 0
+  }
+  const endWord = () => {
+    if (inWord) out.add(((w1 < 0 ? PAD_START : w1) << 14) | (w2 << 7) | PAD_END)
+    inWord = false
+  }
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i)
+    if (isCjkCode(c)) {
+      endWord()
+      if (runLen > 0) out.add(prev * 65536 + c)
+      else first = c
+      runLen++
+      prev = c
+    } else if (c === 32) {
+      endRun()
+      endWord()
+    } else {
+      endRun()
+      const sym = c < 128 ? c : 3 + (c % 125)
+      if (!inWord) {
+        inWord = true
+        w1 = -1
+        w2 = PAD_START
+      }
+      if (w1 >= 0) out.add((w1 << 14) | (w2 << 7) | sym)
+      w1 = w2
+      w2 = sym
+    }
+  }
+  endRun()
+  endWord()
+  return out
+}
+
 /** Words for token overlap: jieba for Chinese when a tokenizer is given, else Latin words + CJK bigrams. */
 export type Tokenizer = (normalized: string) => string[]
 

@@ -136,7 +136,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     try {
       const r = await ccx(['ingest', 'probe', join(BROKEN, 'probe_broken.csv'), '--db', db])
       expect(r.code).toBe(4)
-      expect(r.stderr).toMatch(/database is in use by .*use --db/)
+      expect(r.stderr).toMatch(/database is in use by [\s\S]*use --db/)
     } finally {
       await holder.close()
     }
@@ -144,12 +144,12 @@ describe('ccx ingest: concurrency and crashes', () => {
 
   it('SIGKILL mid-file leaves nothing of the file; re-running gives the counts of one clean run', async () => {
     const csv = join(dir.path, 'big.csv')
-    writeBigProbeCsv({path: csv, events: 300_000, seed: 11})
+    writeBigProbeCsv({path: csv, events: 250_000, seed: 11})
     appendFileSync(csv, 'bad-1,2026-13-45 99:00:00,site1,v1,pageview\nbad-2,2026-10-29 10:00:00,site1,v1,teleport,,,,,,,,,,,,,,\n')
     const clean = join(dir.path, 'clean.duckdb')
     const cleanRun = await ccx(['ingest', 'probe', csv, '--db', clean, '--json'])
     expect(cleanRun.code).toBe(0)
-    expect(cleanRun.json().totals).toEqual({read: 300_002, loaded: 300_000, duplicate: 0, quarantined: 2})
+    expect(cleanRun.json().totals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
 
     const killed = join(dir.path, 'killed.duckdb')
     const tmp = join(dir.path, 'tmp')

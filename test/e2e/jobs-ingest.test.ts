@@ -19,7 +19,10 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
     config,
     JSON.stringify({
       timezone: TZ,
-      jobs: [{name: 'nightly', schedule: '0 2 * * *', steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: 'probe_*.csv'}, {kind: 'retention', rawDays: 5}]}],
+      jobs: [
+        {name: 'nightly', schedule: '0 2 * * *', steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: 'probe_*.csv'}, {kind: 'retention', rawDays: 5}]},
+        {name: 'refresh', schedule: '0 * * * *', steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: 'fresh_*.csv'}, {kind: 'run', pipelines: ['normalize']}]},
+      ],
     }),
   )
   const base = ['--db', db, '--config', config]
@@ -65,6 +68,25 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
     const store = await Store.open(db)
     try {
       expect(await store.scalar(`select count(*) from raw_probe_events`)).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('runs a pipeline after loading: the job rows add the loaded rows and the rows the pipeline wrote', async () => {
+    writeFileSync(join(drop, 'fresh_1.csv'), 'event_id,ts,site,visitor_id,type,url\n' + `f1,${daysAgo(0, '00:10:00')},s1,v7,pageview,https://a.example/\n`)
+    const r = await ccx(['jobs', 'run', 'refresh', ...base, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const store = await Store.open(db)
+    try {
+      const steps = await store.all<{kind: string; rows: number; command: string}>(`select kind, rows, command from job_run_steps where run_id = $id order by step_no`, {id: r.json().runId})
+      expect(steps.map((x) => x.kind)).toEqual(['ingest', 'run'])
+      expect(steps[0].rows).toBe(1)
+      expect(steps[1].command).toBe(`ccx run normalize --json --db ${db} --config ${config}`)
+      // The run step's rows are what the pipeline runner recorded for normalize.
+      expect(steps[1].rows).toBe(await store.scalar(`select rows_written from pipeline_state where pipeline = 'normalize'`))
+      expect(r.json().rows).toBe(1 + steps[1].rows)
+      expect(await store.tableExists('sessions')).toBe(true)
     } finally {
       await store.close()
     }

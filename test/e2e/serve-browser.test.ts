@@ -10,6 +10,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHENZHEN_IP = '113.116.1.1'
 const CHANGSHA_IP = '106.18.128.10'
 const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'
+// Headless Chromium says "HeadlessChrome" and ccx rightly treats it as a bot (no directives): browse as a person's Chrome.
+const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 const GOOGLE_FAX_QUOTE = 'https://www.google.com/search?q=' + encodeURIComponent('佳能传真机报价')
 
 /** A customer's web site on another origin, with the probe tag in its pages (pointing at `probe.base`). */
@@ -50,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
   })
 
   it('shows the Shenzhen visitor from Baidu "佳能维修站" the Shenzhen repair station card', async () => {
-    const context = await browser.newContext({extraHTTPHeaders: {'x-forwarded-for': SHENZHEN_IP}})
+    const context = await browser.newContext({userAgent: USER_AGENT, extraHTTPHeaders: {'x-forwarded-for': SHENZHEN_IP}})
     const page = await context.newPage()
     await page.goto(`${site.origin}/service/stations`, {referer: BAIDU_GBK})
     const card = page.locator('.ccx-card')
@@ -62,7 +64,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
   })
 
   it('records an accepted invitation (Changsha, Google "佳能传真机报价", third visit) and the events reach DuckDB', async () => {
-    const context = await browser.newContext({extraHTTPHeaders: {'x-forwarded-for': CHANGSHA_IP}})
+    const context = await browser.newContext({userAgent: USER_AGENT, extraHTTPHeaders: {'x-forwarded-for': CHANGSHA_IP}})
     await context.addInitScript(() => {
       if (!localStorage.getItem('ccx_vid')) {
         localStorage.setItem('ccx_vid', 'changsha-visitor')

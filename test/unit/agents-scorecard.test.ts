@@ -120,6 +120,27 @@ describe('ccx report agents on the service fixture', () => {
     await s.close()
   })
 
+  it('script adherence from the telesales tables: stages reached ÷ stages in the library', async () => {
+    const s = await Store.open(':memory:')
+    await loadServiceFixtures(s)
+    await s.run(`create table call_stages as select * from (values ('c1', 'greeting'), ('c1', 'introduction'), ('c3', 'objection'), ('c3', 'close'))
+      t(call_id, stage)`)
+    await s.run(`create table call_script_summary as select * from (values
+      ('c1', 's1', 'a1', timestamp '2026-01-05 09:00:00', 2), ('c3', 's1', 'a1', timestamp '2026-01-05 09:20:00', 4),
+      ('c2', 's1', 'a2', timestamp '2026-01-05 09:10:00', 1)) t(call_id, site, agent_id, offered_at, stages_reached)`)
+    await ensureServiceFacts(s, loadConfig(undefined, '/'))
+    const r = await agentsReport(s, loadScorecard({}), {minContacts: 1})
+    const by = Object.fromEntries(r.agents.map((a) => [a.agent_id, a]))
+    // 4 distinct stages: a1 (2/4 + 4/4) / 2, a2 1/4; team and industry: mean over the three calls
+    expect(by.a1.values.adherence).toBeCloseTo(0.75, 10)
+    expect(by.a2.values.adherence).toBeCloseTo(0.25, 10)
+    expect(by.a3.values.adherence).toBeNull()
+    expect(r.team.adherence).toBeCloseTo(1.75 / 3, 10)
+    expect(r.industries[0].values.adherence).toBeCloseTo(1.75 / 3, 10)
+    expect(by.a1.subScores.adherence).toBe(100)
+    await s.close()
+  })
+
   it('industry average pools every site of the industry', async () => {
     await store.run(`insert into sites values ('s2', 'Site two', 'office-equipment', null)`)
     await store.run(`insert into raw_calls (call_id, site, direction, queue, agent_id, offered_at, answered_at, ended_at, hold_s, wrap_s, csat, ingest_id)

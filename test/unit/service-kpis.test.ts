@@ -131,3 +131,16 @@ describe('kpisFromCounters', () => {
     expect(sum.offered).toBe(5)
   })
 })
+
+describe('service_kpis_daily mart (default thresholds)', () => {
+  it('holds the same counters as the report, per day × site × kind × channel × queue', async () => {
+    const rows = await store.all<Record<string, unknown>>('select * from service_kpis_daily order by day, kind, channel, queue')
+    const calls0105 = rows.filter((r) => r.day === '2026-01-05' && r.kind === 'call')
+    expect(calls0105.map((r) => [r.queue, r.offered, r.answered_within])).toEqual([['sales', 4, 2], ['support', 2, 0]])
+    const total = addCounters(rows as never)
+    const report = await serviceReport(store, {by: 'total'})
+    const {group, concurrency, maxConcurrency, occupancy, ...reportKpis} = report.total
+    expect(kpisFromCounters(total)).toEqual(reportKpis)
+    expect(total.offered).toBe(11)
+  })
+})

@@ -77,3 +77,16 @@ describe('noisy transcript', async () => {
     expect(matcher.analyze('').hits).toEqual([])
   })
 })
+
+describe('numeric n-gram keys', () => {
+  it('match the string n-grams one to one', async () => {
+    const {gramKeys} = await import('../../src/telesales/text.js')
+    for (const text of ['打印机 ok', '您好这里是canon hello world', '我 a 你好', 'x', '']) {
+      expect(gramKeys(normalizeText(text)).size).toBe(charGrams(normalizeText(text)).size)
+    }
+    // The same gram in two texts gets the same key.
+    const a = gramKeys('打印机')
+    const b = gramKeys('新打印')
+    expect([...a].filter((k) => b.has(k))).toHaveLength(1)
+  })
+})

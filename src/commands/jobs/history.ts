@@ -6,8 +6,9 @@ import type {HistoryRow, JobStepRecord} from '../../ops/journal.js'
 const shortTs = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 19).replace('T', ' ') : '')
 
 export default class JobsHistory extends DataCommand<typeof JobsHistory> {
-  static description = `Past job runs from job_runs: failures (failed, interrupted, abandoned) first, then the rest, newest first.
-Times are wall-clock times in the config's time zone. --run shows the steps of one run.`
+  static description = `Past job runs: failures (failed, interrupted, abandoned) first, then the rest, newest first.
+
+` + "Times are wall-clock times in the config's time zone. --run shows the steps and attempts of one run."
   static examples = ['<%= config.bin %> jobs history', '<%= config.bin %> jobs history --job nightly --failures --json', '<%= config.bin %> jobs history --run 3f2a9c1e']
   static flags = {
     job: Flags.string({description: 'only this job'}),

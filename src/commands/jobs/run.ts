@@ -4,7 +4,8 @@ import type {JobRunResult} from '../../ops/runner.js'
 
 export default class JobsRun extends DataCommand<typeof JobsRun> {
   static description = `Run one job now, the way the scheduler runs it (same lock, steps, retries and job_runs record).
-Exit code: 0 ok, 1 failed or abandoned, 4 skipped because the job is already running. Logs JSON lines on stderr.`
+
+` + 'Exit code: 0 ok, 1 failed or abandoned, 4 skipped because the job is already running. Logs JSON lines on stderr.'
   static examples = ['<%= config.bin %> jobs run nightly', '<%= config.bin %> jobs run nightly --no-retries --json']
   static args = {name: Args.string({description: 'job name (from the config\'s "jobs")', required: true})}
   static flags = {

@@ -14,8 +14,9 @@ with joined as (
     l.term as l_term, l.term_raw as l_term_raw, l.campaign as l_campaign
   from raw_probe_events e
   left join ua_map u on u.user_agent = e.user_agent
-  left join referrer_map r on e.type = 'pageview' and r.referrer = e.referrer
-  left join landing_map l on e.type = 'pageview' and l.url = e.url
+  -- join keys are null on other events: a plain equi-join (a side condition here would make it a nested loop)
+  left join referrer_map r on r.referrer = case when e.type = 'pageview' then e.referrer end
+  left join landing_map l on l.url = case when e.type = 'pageview' then e.url end
 ), flagged as (
   select *,
     case when ref_host is null then false

@@ -65,8 +65,8 @@ select
   p.engaged_s,
   q.medium, q.source, q.term
 from norm_seq q
-left join norm_pages p on q.type = 'pageview' and p.site = q.site and p.visitor_id = q.visitor_id
-  and p.session_no = q.session_no and p.page_idx = q.page_idx;
+left join norm_pages p on p.site = q.site and p.visitor_id = q.visitor_id
+  and p.session_no = q.session_no and p.page_idx = case when q.type = 'pageview' then q.page_idx end;
 
 create or replace table visitors as
 select site, visitor_id,

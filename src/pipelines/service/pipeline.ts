@@ -1,17 +1,28 @@
-import {readSql} from '../../store/store.js'
+import {readSql, renderSql} from '../../store/store.js'
 import type {Pipeline} from '../types.js'
 
 const STEPS = ['call_facts.sql', 'chat_facts.sql', 'contact_facts.sql']
 
+/** The report's counter query, grouped by day × site × kind × channel × queue, at the default thresholds. */
+function dailyKpisSql(): string {
+  const counters = renderSql(readSql(import.meta.url, '../../service/sql/kpi_counters.sql'), {
+    group: `{'day': strftime(started_at, '%Y-%m-%d'), 'site': site, 'kind': kind, 'channel': channel, 'queue': queue}`,
+    filter: 'true',
+  })
+  return renderSql(readSql(import.meta.url, 'service_kpis_daily.sql'), {counters: counters.replace(/;\s*$/, '')})
+}
+const DAILY_DEFAULTS = {from: null, to: null, threshold_s: 20, short_s: 5, repeat_days: 7}
+
 /** Facts for service KPIs, agent scores and layers: one row per call, per chat, and both in one shape. */
 const service: Pipeline = {
   name: 'service',
-  description: 'service quality facts: call_facts, chat_facts, contact_facts',
+  description: 'service quality facts and daily KPI counters',
   reads: ['raw_calls', 'raw_conversations', 'raw_messages', 'sites'],
-  writes: ['call_facts', 'chat_facts', 'contact_facts'],
-  fingerprint: () => STEPS.map((f) => readSql(import.meta.url, f)).join('\n'),
+  writes: ['call_facts', 'chat_facts', 'contact_facts', 'service_kpis_daily'],
+  fingerprint: () => [...STEPS.map((f) => readSql(import.meta.url, f)), dailyKpisSql()].join('\n'),
   async run({store}) {
     for (const step of STEPS) await store.run(readSql(import.meta.url, step))
+    await store.run(dailyKpisSql(), DAILY_DEFAULTS)
     const rows = await store.scalar<number>('select count(*) from contact_facts')
     return {rowsWritten: rows}
   },

@@ -17,7 +17,7 @@ base as (
     and {{filter}}
 )
 select
-  cast(grp as VARCHAR) as grp,
+  grp,
   count(*) filter (where offered) as offered,
   count(*) filter (where offered and answered) as answered,
   count(*) filter (where abandoned) as abandoned,

@@ -1,0 +1,43 @@
+import type {Store} from '../../store/store.js'
+import type {ReportRange, ReportSection} from '../section.js'
+
+/** Marketing part of the HTML report: overview, funnel, funnel by source, keywords against benchmarks. */
+export default async function marketingSections(store: Store, range: ReportRange): Promise<ReportSection[]> {
+  const {overviewReport, overviewRows, overviewChart} = await import('../../reports/overview.js')
+  const {funnelReport, funnelRows, funnelChart} = await import('../../reports/funnel.js')
+  const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/keywords.js')
+  const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/benchmarks.js')
+  const sections: ReportSection[] = []
+
+  const overview = await overviewReport(store, range)
+  sections.push({
+    title: 'Service overview',
+    description: 'Visitors, invitations, chats, leads and orders of the range (docs/metrics.md, "ccx report overview").',
+    charts: overview.daily.length ? [overviewChart(overview)] : [],
+    tables: [
+      {title: 'Figures', rows: overviewRows(overview)},
+      {title: 'Chats by agent', rows: overview.agents as unknown as Record<string, unknown>[]},
+    ],
+  })
+
+  const funnel = await funnelReport(store, range)
+  const bySource = await funnelReport(store, {...range, breakdown: ['source'], limit: 10})
+  sections.push({
+    title: 'Funnel: traffic → inquiries → leads → orders',
+    description: `Visitors, strict order, ${funnel.window_s / 86400}-day window after the first visit of the range.`,
+    charts: [funnelChart(funnel), funnelChart(bySource)],
+    tables: [{title: 'Funnel', rows: funnelRows(funnel)}, {title: 'Funnel by source (top 10)', rows: funnelRows(bySource)}],
+  })
+
+  const keywords = await keywordReport(store, {...range, benchmarks: loadBenchmarks(defaultBenchmarksPath())})
+  if (keywords.rows.length > 0) {
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(KEYWORD_TABLE_COLUMNS.map((c) => [c, r[c]]))
+    sections.push({
+      title: 'Keywords against industry benchmarks',
+      description: 'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
+      charts: [keywordChart(keywords, 25)],
+      tables: [{title: 'Keywords (ranked by leads lost)', rows: keywords.rows.slice(0, 100).map((r) => pick(r as unknown as Record<string, unknown>))}],
+    })
+  }
+  return sections
+}

@@ -1,0 +1,38 @@
+import {Flags} from '@oclif/core'
+import {DataCommand} from '../../cli/base-command.js'
+import {reportFlags} from '../../reports/flags.js'
+import type {ExitsResult} from '../../reports/exits.js'
+
+export default class ReportExits extends DataCommand<typeof ReportExits> {
+  static description = `Where visitors of each intent leave without an inquiry: sessions that ended with no chat request, left
+message, inbound call, lead or order, by classified intent and exit page, with each page's share of the
+intent's silent exits and its exit rate.
+
+Formulas: docs/metrics.md "Marketing reports › Exits".`
+  static examples = [
+    '<%= config.bin %> report exits --from 2026-11-01 --to 2026-11-30',
+    '<%= config.bin %> report exits --intent service_station --top 20',
+    '<%= config.bin %> report exits --chart exits.svg --csv',
+  ]
+  static flags = {
+    ...reportFlags,
+    intent: Flags.string({description: 'only this intent'}),
+    top: Flags.integer({description: 'exit pages shown per intent', default: 10}),
+  }
+
+  async run(): Promise<ExitsResult> {
+    const {flags} = await this.parse(ReportExits)
+    const {exitsReport, exitsChart} = await import('../../reports/exits.js')
+    const {presentTables} = await import('../../reports/marketing-common.js')
+    const store = await this.openStore(this.dbPath(flags.db))
+    const result = await exitsReport(store, {from: flags.from, to: flags.to, site: flags.site, intent: flags.intent, top: flags.top})
+    const asRows = (x: unknown) => x as Record<string, unknown>[]
+    await presentTables(
+      [{title: 'Silent exits by intent', rows: asRows(result.intents)}, {title: 'Exit pages', rows: asRows(result.pages)}],
+      asRows(result.pages),
+      () => exitsChart(result),
+      {json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store, log: (t) => this.log(t), progress: (t) => this.progress(t)},
+    )
+    return result
+  }
+}

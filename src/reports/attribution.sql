@@ -1,0 +1,16 @@
+-- Conversion paths: every lead and order in the range (steps.sql: probe and CRM, counted once) with the
+-- visitor's non-bot sessions that started at or before it and within the lookback window, oldest first.
+-- A conversion without such a session keeps one row with a null touch.
+with
+{{steps}},
+conv as (
+  select type as conversion, step_id, ts, site, visitor_id, amount from steps
+  where type in ('lead', 'order') and ts >= $from::TIMESTAMP and ts < $to::TIMESTAMP and {{conversion_filter}}
+)
+select c.conversion, c.step_id, c.ts as conversion_ts, c.visitor_id, c.amount,
+  s.session_id, s.started_at as touch_ts, {{channel}} as channel
+from conv c
+left join sessions s
+  on s.visitor_id = c.visitor_id and (c.site is null or s.site = c.site) and not coalesce(s.is_bot, false)
+  and s.started_at <= c.ts and s.started_at > c.ts - INTERVAL {{lookback_s}} SECOND
+order by c.conversion, c.step_id, s.started_at

@@ -1,0 +1,175 @@
+import {CcxError, EXIT} from '../errors.js'
+import {readSql, renderSql, type Store} from '../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {num, stepsCte} from './marketing-common.js'
+
+export const ATTRIBUTION_MODELS = ['first', 'last', 'linear', 'time_decay', 'position'] as const
+export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number]
+
+/** Channel of a touch (a session): medium, source, both, or campaign. */
+export const CHANNELS: Record<string, string> = {
+  medium_source: "coalesce(s.medium, 'direct') || coalesce(' / ' || s.source, '')",
+  medium: "coalesce(s.medium, 'direct')",
+  source: "coalesce(s.source, coalesce(s.medium, 'direct'))",
+  campaign: "coalesce(s.campaign, '(no campaign)')",
+}
+
+export interface Touch {
+  channel: string
+  /** Seconds from the touch (session start) to the conversion. */
+  age_s: number
+}
+
+/**
+ * Credit of each touch of one path (oldest first) under a model; the credits sum to 1.
+ * first/last: all to the first/last touch; linear: 1/n each; time_decay: weight 2^(−age/half-life), normalized;
+ * position: 40% first, 40% last, 20% shared by the middle touches (two touches: 50/50; one: 100%).
+ */
+export function touchCredits(path: Touch[], model: AttributionModel, halfLifeS = 7 * 86400): number[] {
+  const n = path.length
+  if (n === 0) return []
+  if (n === 1) return [1]
+  switch (model) {
+    case 'first':
+      return path.map((_, i) => (i === 0 ? 1 : 0))
+    case 'last':
+      return path.map((_, i) => (i === n - 1 ? 1 : 0))
+    case 'linear':
+      return path.map(() => 1 / n)
+    case 'time_decay': {
+      const w = path.map((t) => 2 ** (-t.age_s / halfLifeS))
+      const sum = w.reduce((a, b) => a + b, 0)
+      return w.map((x) => x / sum)
+    }
+    case 'position':
+      if (n === 2) return [0.5, 0.5]
+      return path.map((_, i) => (i === 0 || i === n - 1 ? 0.4 : 0.2 / (n - 2)))
+  }
+}
+
+export interface AttributionOptions extends DateRange {
+  site?: string
+  /** Which conversions: leads, orders or both (default). */
+  conversion?: 'lead' | 'order' | 'both'
+  channel?: keyof typeof CHANNELS
+  halfLifeS?: number
+  /** Sessions older than this before the conversion are not touches. */
+  lookbackS?: number
+}
+
+export interface AttributionRow {
+  conversion: 'lead' | 'order'
+  channel: string
+  /** conversions with at least one touch in this channel */
+  touched: number
+  first: number
+  last: number
+  linear: number
+  time_decay: number
+  position: number
+  /** orders only: amount × credit, per model */
+  revenue_first: number | null
+  revenue_last: number | null
+  revenue_linear: number | null
+  revenue_time_decay: number | null
+  revenue_position: number | null
+}
+
+export interface AttributionResult {
+  from: string
+  to: string
+  channel: string
+  half_life_s: number
+  lookback_s: number
+  conversions: {lead: number; order: number}
+  /** conversions without a visitor id (phone, CRM) or without a session in the lookback window */
+  unattributed: {lead: number; order: number}
+  /** mean touches per attributed path */
+  mean_path_length: {lead: number | null; order: number | null}
+  rows: AttributionRow[]
+}
+
+export const NO_SESSION = '(no session)'
+
+export async function attributionReport(store: Store, options: AttributionOptions = {}): Promise<AttributionResult> {
+  await requireTables(store, ['sessions', 'events'])
+  const range = resolveRange(options)
+  const channel = options.channel ?? 'medium_source'
+  if (!(channel in CHANNELS)) throw new CcxError(`unknown channel "${channel}"`, {code: 'BAD_CHANNEL', exit: EXIT.usage, suggestions: [`Use one of: ${Object.keys(CHANNELS).join(', ')}`]})
+  const halfLifeS = options.halfLifeS ?? 7 * 86400
+  const lookbackS = options.lookbackS ?? 30 * 86400
+  const conversion = options.conversion ?? 'both'
+  const sql = renderSql(readSql(import.meta.url, 'attribution.sql'), {
+    steps: stepsCte(options.site),
+    channel: CHANNELS[channel],
+    lookback_s: Math.round(lookbackS),
+    conversion_filter: conversion === 'both' ? 'true' : `type = '${conversion}'`,
+  })
+  const rows = await store.all<{conversion: 'lead' | 'order'; step_id: string; conversion_ts: Date; amount: number | null; session_id: string | null; touch_ts: Date | null; channel: string | null}>(sql, range)
+  const paths = new Map<string, {conversion: 'lead' | 'order'; amount: number | null; touches: Touch[]}>()
+  for (const r of rows) {
+    const key = `${r.conversion}\u0001${r.step_id}`
+    if (!paths.has(key)) paths.set(key, {conversion: r.conversion, amount: r.amount === null ? null : num(r.amount), touches: []})
+    if (r.session_id !== null && r.touch_ts) paths.get(key)!.touches.push({channel: String(r.channel), age_s: (r.conversion_ts.getTime() - r.touch_ts.getTime()) / 1000})
+  }
+  const acc = new Map<string, AttributionRow>()
+  const counts = {lead: 0, order: 0}
+  const unattributed = {lead: 0, order: 0}
+  const pathLength = {lead: 0, order: 0}
+  for (const p of paths.values()) {
+    counts[p.conversion]++
+    const touches = p.touches.length ? p.touches : [{channel: NO_SESSION, age_s: 0}]
+    if (!p.touches.length) unattributed[p.conversion]++
+    else pathLength[p.conversion] += p.touches.length
+    const ensure = (ch: string) => {
+      const key = `${p.conversion}\u0001${ch}`
+      if (!acc.has(key)) {
+        const revenue = p.conversion === 'order' ? 0 : null
+        acc.set(key, {conversion: p.conversion, channel: ch, touched: 0, first: 0, last: 0, linear: 0, time_decay: 0, position: 0, revenue_first: revenue, revenue_last: revenue, revenue_linear: revenue, revenue_time_decay: revenue, revenue_position: revenue})
+      }
+      return acc.get(key)!
+    }
+    for (const ch of new Set(touches.map((t) => t.channel))) ensure(ch).touched++
+    for (const model of ATTRIBUTION_MODELS) {
+      const credits = touchCredits(touches, model, halfLifeS)
+      touches.forEach((t, i) => {
+        const row = ensure(t.channel)
+        row[model] += credits[i]
+        const revenueKey = `revenue_${model}` as const
+        if (p.conversion === 'order') row[revenueKey] = (row[revenueKey] ?? 0) + credits[i] * (p.amount ?? 0)
+      })
+    }
+  }
+  const attributed = (k: 'lead' | 'order') => counts[k] - unattributed[k]
+  return {
+    from: range.from,
+    to: range.to,
+    channel,
+    half_life_s: halfLifeS,
+    lookback_s: lookbackS,
+    conversions: counts,
+    unattributed,
+    mean_path_length: {lead: attributed('lead') ? pathLength.lead / attributed('lead') : null, order: attributed('order') ? pathLength.order / attributed('order') : null},
+    rows: [...acc.values()].sort((a, b) => a.conversion.localeCompare(b.conversion) || b.linear - a.linear || a.channel.localeCompare(b.channel)),
+  }
+}
+
+/** Vega-Lite: credited conversions per channel under each model, one panel per conversion kind. */
+export function attributionChart(result: AttributionResult): object {
+  const values = result.rows.flatMap((r) => ATTRIBUTION_MODELS.map((m) => ({conversion: `${r.conversion}s`, channel: r.channel, model: m, credit: r[m]})))
+  return {
+    title: 'Attributed conversions by channel and model',
+    data: {values},
+    width: 320,
+    mark: 'bar',
+    encoding: {
+      column: {field: 'conversion', type: 'nominal', title: null},
+      y: {field: 'channel', type: 'nominal', sort: '-x', title: null},
+      x: {field: 'credit', type: 'quantitative', title: 'credited conversions'},
+      yOffset: {field: 'model', sort: [...ATTRIBUTION_MODELS]},
+      color: {field: 'model', type: 'nominal', sort: [...ATTRIBUTION_MODELS]},
+      tooltip: [{field: 'channel'}, {field: 'model'}, {field: 'credit', format: '.2f'}],
+    },
+    resolve: {scale: {y: 'independent'}},
+  }
+}

@@ -1,0 +1,99 @@
+import {readSql, renderSql, type Store} from '../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {intentsSubquery, num, share, stepsCte} from './marketing-common.js'
+
+export interface ExitsOptions extends DateRange {
+  site?: string
+  /** Exit pages shown per intent (most silent exits first). */
+  top?: number
+  intent?: string
+}
+
+export interface ExitIntent {
+  intent: string
+  sessions: number
+  /** sessions that ended without a contact or a conversion */
+  silent_exits: number
+  /** silent_exits ÷ sessions */
+  silent_share: number | null
+}
+
+export interface ExitPage {
+  intent: string
+  exit_url: string
+  rank: number
+  /** silent sessions of this intent that ended on this page */
+  exits: number
+  /** exits ÷ the intent's silent exits */
+  share_of_intent: number | null
+  /** sessions of this intent that viewed the page */
+  viewing_sessions: number
+  /** exits ÷ viewing_sessions: how often a visit to the page was the silent end */
+  exit_rate: number | null
+}
+
+export interface ExitsResult {
+  from: string
+  to: string
+  intents: ExitIntent[]
+  pages: ExitPage[]
+}
+
+export async function exitsReport(store: Store, options: ExitsOptions = {}): Promise<ExitsResult> {
+  await requireTables(store, ['sessions', 'events'])
+  const range = resolveRange(options)
+  const sql = renderSql(readSql(import.meta.url, 'exits.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store)})
+  const rows = (await store.all(sql, range)).filter((r) => !options.intent || r.intent === options.intent)
+  const intents = new Map<string, ExitIntent>()
+  for (const r of rows) {
+    const intent = String(r.intent)
+    if (!intents.has(intent)) intents.set(intent, {intent, sessions: num(r.intent_sessions), silent_exits: num(r.intent_silent_exits), silent_share: share(num(r.intent_silent_exits), num(r.intent_sessions))})
+  }
+  const top = options.top ?? 10
+  const pages: ExitPage[] = rows
+    .filter((r) => r.exit_url !== null)
+    .map((r) => ({
+      intent: String(r.intent),
+      exit_url: String(r.exit_url),
+      rank: 0,
+      exits: num(r.exits),
+      share_of_intent: share(num(r.exits), num(r.intent_silent_exits)),
+      viewing_sessions: num(r.viewing_sessions),
+      exit_rate: share(num(r.exits), num(r.viewing_sessions)),
+    }))
+    .sort((a, b) => a.intent.localeCompare(b.intent) || b.exits - a.exits || a.exit_url.localeCompare(b.exit_url))
+  let previous = ''
+  let rank = 0
+  for (const p of pages) {
+    rank = p.intent === previous ? rank + 1 : 1
+    previous = p.intent
+    p.rank = rank
+  }
+  const intentList = [...intents.values()].sort((a, b) => b.silent_exits - a.silent_exits || a.intent.localeCompare(b.intent))
+  const order = new Map(intentList.map((i, k) => [i.intent, k]))
+  return {
+    from: range.from,
+    to: range.to,
+    intents: intentList,
+    pages: pages.filter((p) => p.rank <= top).sort((a, b) => order.get(a.intent)! - order.get(b.intent)! || a.rank - b.rank),
+  }
+}
+
+/** Vega-Lite: the top silent exit pages of each intent, as a share of that intent's silent exits. */
+export function exitsChart(result: ExitsResult, perIntent = 5): object {
+  const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '') || '/'
+  const values = result.pages.filter((p) => p.rank <= perIntent).map((p) => ({intent: p.intent, page: path(p.exit_url), exits: p.exits, share: p.share_of_intent}))
+  return {
+    title: 'Where visitors leave without an inquiry, by intent',
+    data: {values},
+    width: 360,
+    mark: 'bar',
+    encoding: {
+      row: {field: 'intent', type: 'nominal', title: null, header: {labelAngle: 0, labelAlign: 'left'}, sort: result.intents.map((i) => i.intent)},
+      y: {field: 'page', type: 'nominal', sort: '-x', title: null},
+      x: {field: 'share', type: 'quantitative', title: "share of the intent's silent exits", axis: {format: '%'}},
+      tooltip: [{field: 'intent'}, {field: 'page'}, {field: 'exits'}, {field: 'share', format: '.1%'}],
+    },
+    resolve: {scale: {y: 'independent'}},
+  }
+}

@@ -1,0 +1,101 @@
+import {readSql, renderSql, type Store} from '../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {num, share, stepsCte} from './marketing-common.js'
+import {wilsonInterval} from './stats.js'
+
+export interface GeoOptions extends DateRange {
+  site?: string
+  level?: 'province' | 'city'
+  /** Fewest sessions for a place to get an index against the whole (smaller places: null). */
+  minSessions?: number
+  limit?: number
+}
+
+export interface GeoRow {
+  province: string
+  city: string | null
+  sessions: number
+  visitors: number
+  /** sessions ÷ all sessions */
+  share: number | null
+  inquiries: number
+  leads: number
+  orders: number
+  inquiry_rate: number | null
+  /** sessions with a lead ÷ sessions, with its 95% Wilson interval */
+  lead_rate: number | null
+  ci_low: number | null
+  ci_high: number | null
+  /** lead_rate ÷ the lead rate of all places (1 = average; >1 converts better) */
+  lead_index: number | null
+}
+
+export interface GeoResult {
+  from: string
+  to: string
+  level: 'province' | 'city'
+  total: GeoRow
+  rows: GeoRow[]
+  rows_dropped: number
+}
+
+export async function geoReport(store: Store, options: GeoOptions = {}): Promise<GeoResult> {
+  await requireTables(store, ['sessions', 'events'])
+  const range = resolveRange(options)
+  const level = options.level ?? 'city'
+  const minSessions = options.minSessions ?? 30
+  const sql = renderSql(readSql(import.meta.url, 'geo.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site')})
+  const raw = await store.all(sql, range)
+  const totalRaw = raw.find((r) => r.level === 'total') ?? {}
+  const totalSessions = num(totalRaw.sessions)
+  const overallRate = share(num(totalRaw.leads), totalSessions)
+  const toRow = (r: Record<string, unknown>): GeoRow => {
+    const sessions = num(r.sessions)
+    const leads = num(r.leads)
+    const ci = wilsonInterval(leads, sessions)
+    const rate = share(leads, sessions)
+    return {
+      province: r.level === 'total' ? '(all)' : String(r.province),
+      city: r.level === 'city' ? String(r.city) : null,
+      sessions,
+      visitors: num(r.visitors),
+      share: share(sessions, totalSessions),
+      inquiries: num(r.inquiries),
+      leads,
+      orders: num(r.orders),
+      inquiry_rate: share(num(r.inquiries), sessions),
+      lead_rate: rate,
+      ci_low: ci?.low ?? null,
+      ci_high: ci?.high ?? null,
+      lead_index: rate !== null && overallRate && sessions >= minSessions ? rate / overallRate : null,
+    }
+  }
+  const rows = raw
+    .filter((r) => r.level === level)
+    .map(toRow)
+    .sort((a, b) => b.sessions - a.sessions || a.province.localeCompare(b.province) || String(a.city).localeCompare(String(b.city)))
+  const limit = options.limit ?? 50
+  return {from: range.from, to: range.to, level, total: toRow(totalRaw), rows: rows.slice(0, limit), rows_dropped: Math.max(0, rows.length - limit)}
+}
+
+export function geoRows(result: GeoResult): Record<string, unknown>[] {
+  const rows = result.rows as unknown as Record<string, unknown>[]
+  return result.level === 'province' ? rows.map(({city: _city, ...r}) => r) : rows
+}
+
+/** Vega-Lite: sessions per place as bars, coloured by lead rate. */
+export function geoChart(result: GeoResult, top = 20): object {
+  const values = result.rows.slice(0, top).map((r) => ({place: r.city ? `${r.province} ${r.city}` : r.province, sessions: r.sessions, lead_rate: r.lead_rate ?? 0, leads: r.leads}))
+  return {
+    title: `Sessions and lead rate by ${result.level}`,
+    data: {values},
+    width: 420,
+    mark: 'bar',
+    encoding: {
+      y: {field: 'place', type: 'nominal', sort: '-x', title: null},
+      x: {field: 'sessions', type: 'quantitative'},
+      color: {field: 'lead_rate', type: 'quantitative', title: 'lead rate', scale: {scheme: 'blues'}, legend: {format: '.0%'}},
+      tooltip: [{field: 'place'}, {field: 'sessions'}, {field: 'leads'}, {field: 'lead_rate', format: '.1%'}],
+    },
+  }
+}

@@ -1,0 +1,115 @@
+import {readSql, renderSql, type Store} from '../store/store.js'
+import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {num, share, stepsCte} from './marketing-common.js'
+
+export interface SourcesOptions extends DateRange {
+  site?: string
+  /** Keywords shown per engine (most sessions first). */
+  topKeywords?: number
+}
+
+interface Counts {
+  sessions: number
+  visitors: number
+  inquiries: number
+  leads: number
+  orders: number
+  /** sessions with a lead ÷ sessions */
+  lead_rate: number | null
+}
+
+export interface MediumRow extends Counts {
+  medium: string
+  /** sessions ÷ all sessions */
+  share: number | null
+}
+
+export interface EngineRow extends Counts {
+  engine: string
+  /** sessions ÷ sessions from search engines */
+  share: number | null
+}
+
+export interface KeywordShareRow extends Counts {
+  engine: string
+  keyword: string
+  rank: number
+  /** sessions ÷ the engine's sessions */
+  share_of_engine: number | null
+}
+
+export interface SourcesResult {
+  from: string
+  to: string
+  sessions: number
+  search_sessions: number
+  mediums: MediumRow[]
+  engines: EngineRow[]
+  keywords: KeywordShareRow[]
+}
+
+export async function sourcesReport(store: Store, options: SourcesOptions = {}): Promise<SourcesResult> {
+  await requireTables(store, ['sessions', 'events'])
+  const range = resolveRange(options)
+  const sql = renderSql(readSql(import.meta.url, 'sources.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), engine: DIMENSIONS.engine.sql})
+  const rows = await store.all(sql, range)
+  const counts = (r: Record<string, unknown>): Counts => ({
+    sessions: num(r.sessions), visitors: num(r.visitors), inquiries: num(r.inquiries), leads: num(r.leads), orders: num(r.orders),
+    lead_rate: share(num(r.leads), num(r.sessions)),
+  })
+  const bySessions = (a: {sessions: number}, b: {sessions: number}) => b.sessions - a.sessions
+  const total = num(rows.find((r) => r.level === 'total')?.sessions)
+  const engineRows = rows.filter((r) => r.level === 'engine' && r.engine !== null)
+  const searchSessions = engineRows.reduce((acc, r) => acc + num(r.sessions), 0)
+  const engineSessions = new Map(engineRows.map((r) => [String(r.engine), num(r.sessions)]))
+  const top = options.topKeywords ?? 10
+  const keywords = rows
+    .filter((r) => r.level === 'keyword' && r.engine !== null)
+    .map((r) => ({engine: String(r.engine), keyword: String(r.keyword), rank: 0, ...counts(r), share_of_engine: share(num(r.sessions), engineSessions.get(String(r.engine)) ?? 0)}))
+    .sort((a, b) => a.engine.localeCompare(b.engine) || b.sessions - a.sessions || a.keyword.localeCompare(b.keyword))
+  let previous = ''
+  let rank = 0
+  for (const k of keywords) {
+    rank = k.engine === previous ? rank + 1 : 1
+    previous = k.engine
+    k.rank = rank
+  }
+  return {
+    from: range.from,
+    to: range.to,
+    sessions: total,
+    search_sessions: searchSessions,
+    mediums: rows.filter((r) => r.level === 'medium').map((r) => ({medium: String(r.medium), ...counts(r), share: share(num(r.sessions), total)})).sort(bySessions),
+    engines: engineRows.map((r) => ({engine: String(r.engine), ...counts(r), share: share(num(r.sessions), searchSessions)})).sort(bySessions),
+    keywords: keywords.filter((k) => k.rank <= top).sort((a, b) => (engineSessions.get(b.engine) ?? 0) - (engineSessions.get(a.engine) ?? 0) || a.engine.localeCompare(b.engine) || a.rank - b.rank),
+  }
+}
+
+/** Flat rows for CSV/file exports: one table column names which breakdown a row belongs to. */
+export function sourcesRows(result: SourcesResult): Record<string, unknown>[] {
+  return [
+    ...result.mediums.map((r) => ({table: 'medium', ...r})),
+    ...result.engines.map((r) => ({table: 'engine', ...r})),
+    ...result.keywords.map((r) => ({table: 'keyword', ...r})),
+  ]
+}
+
+/** Vega-Lite: medium share and search-engine share side by side. */
+export function sourcesChart(result: SourcesResult): object {
+  const pie = (title: string, field: string, values: Array<Record<string, unknown>>) => ({
+    title,
+    data: {values},
+    width: 220,
+    height: 220,
+    mark: {type: 'arc', innerRadius: 50},
+    encoding: {theta: {field: 'sessions', type: 'quantitative', stack: true}, color: {field, type: 'nominal', sort: {field: 'sessions', order: 'descending'}, legend: {title: null}}, tooltip: [{field}, {field: 'sessions'}, {field: 'share', format: '.1%'}]},
+  })
+  return {
+    title: 'Traffic sources',
+    hconcat: [
+      pie('Medium share of sessions', 'medium', result.mediums as unknown as Array<Record<string, unknown>>),
+      pie('Search engine share of search sessions', 'engine', result.engines as unknown as Array<Record<string, unknown>>),
+    ],
+    resolve: {scale: {color: 'independent'}},
+  }
+}
