@@ -2,7 +2,7 @@ import {existsSync, readdirSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Store} from '../store/store.js'
-import {chartToSvg} from './render.js'
+import {chartToSvg, svgToPngImage} from './render.js'
 import type {ReportRange, ReportSection, SectionBuilder} from './section.js'
 
 const SECTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sections')
@@ -42,6 +42,11 @@ export interface HtmlReportOptions {
   maxRows?: number
   sections?: DiscoveredSection[]
   generatedAt?: Date
+  /**
+   * png (default): charts as inline PNG drawn with the bundled CJK font, so Chinese labels show on any machine;
+   * svg: inline SVG (smaller, selectable text, but Chinese needs a CJK font on the reader's machine).
+   */
+  chartFormat?: 'png' | 'svg'
 }
 
 /**
@@ -69,7 +74,14 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
       let charts = 0
       for (const spec of section.charts) {
         try {
-          body.push(`<figure class="chart">${stripXmlProlog(await chartToSvg(spec))}</figure>`)
+          const svg = await chartToSvg(spec)
+          if (options.chartFormat === 'svg') {
+            body.push(`<figure class="chart">${stripXmlProlog(svg)}</figure>`)
+          } else {
+            const image = await svgToPngImage(svg, 2)
+            const alt = chartTitle(spec) ?? section.title
+            body.push(`<figure class="chart"><img alt="${esc(alt)}" width="${image.width}" height="${image.height}" src="data:image/png;base64,${image.png.toString('base64')}"></figure>`)
+          }
           charts++
         } catch (error) {
           body.push(`<p class="error">chart failed: ${esc(error instanceof Error ? error.message : String(error))}</p>`)
@@ -97,7 +109,7 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
 body{font-family:"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}.meta{color:#666;margin-top:0}
 section{border-top:1px solid #ddd;padding:1rem 0}
-figure.chart{margin:1rem 0;overflow-x:auto}figure.chart svg{max-width:100%;height:auto}
+figure.chart{margin:1rem 0;overflow-x:auto}figure.chart svg,figure.chart img{max-width:100%;height:auto}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border:1px solid #ddd;padding:.25rem .5rem}th{background:#f4f6f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .error{color:#b00020}.description{color:#444}nav ol{columns:2}
@@ -112,6 +124,13 @@ ${anchored.join('\n')}
 </html>
 `
   return {html, sections: summary}
+}
+
+function chartTitle(spec: object): string | undefined {
+  const title = (spec as {title?: unknown}).title
+  if (typeof title === 'string') return title
+  if (title && typeof title === 'object' && typeof (title as {text?: unknown}).text === 'string') return (title as {text: string}).text
+  return undefined
 }
 
 function stripXmlProlog(svg: string): string {

@@ -5,6 +5,8 @@ import {CcxError, EXIT} from '../errors.js'
 
 /** The one font every chart uses: bundled, so Chinese labels render on a machine without CJK fonts. */
 export const CHART_FONT_FAMILY = 'Noto Sans SC'
+/** What the spec asks for: the bundled font first; browsers showing an inline SVG without it fall back to a system CJK sans. */
+export const CHART_FONT_STACK = `${CHART_FONT_FAMILY}, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif`
 
 export function chartFontFile(): string {
   const require = createRequire(import.meta.url)
@@ -28,12 +30,12 @@ export function chartFormatOf(path: string): ChartFormat {
 export function withChartFont(spec: object): Record<string, unknown> {
   const s = {...(spec as Record<string, unknown>)}
   const config = {...((s.config as Record<string, unknown>) ?? {})}
-  config.font = CHART_FONT_FAMILY
+  config.font = CHART_FONT_STACK
   for (const part of ['axis', 'legend', 'title', 'header', 'text', 'mark']) {
-    const key = part === 'text' ? 'text' : part
-    const existing = (config[key] as Record<string, unknown>) ?? {}
-    if (part === 'axis' || part === 'legend' || part === 'header') config[key] = {labelFont: CHART_FONT_FAMILY, titleFont: CHART_FONT_FAMILY, ...existing}
-    else config[key] = {font: CHART_FONT_FAMILY, ...existing}
+    const existing = (config[part] as Record<string, unknown>) ?? {}
+    if (part === 'axis' || part === 'legend' || part === 'header') config[part] = {labelFont: CHART_FONT_STACK, titleFont: CHART_FONT_STACK, ...existing}
+    else if (part === 'title') config[part] = {font: CHART_FONT_STACK, subtitleFont: CHART_FONT_STACK, ...existing}
+    else config[part] = {font: CHART_FONT_STACK, ...existing}
   }
   s.config = config
   if (!s.$schema) s.$schema = 'https://vega.github.io/schema/vega-lite/v6.json'
@@ -91,13 +93,18 @@ function installTextWidth(metrics: TextMetrics): void {
 
 /** Rasterises an SVG with resvg using only the bundled font (no system fonts: the output is the same everywhere). */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  return (await svgToPngImage(svg, scale)).png
+}
+
+/** The PNG and its size in CSS pixels (the SVG's own size; the bitmap has `scale` times as many pixels). */
+export async function svgToPngImage(svg: string, scale = 2): Promise<{png: Buffer; width: number; height: number}> {
   const {Resvg} = await import('@resvg/resvg-js')
   const resvg = new Resvg(svg, {
     fitTo: {mode: 'zoom', value: scale},
     background: 'white',
     font: {fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY},
   })
-  return resvg.render().asPng()
+  return {png: resvg.render().asPng(), width: Math.round(resvg.width), height: Math.round(resvg.height)}
 }
 
 /** Writes a chart; the format follows the file name: .vl.json (the spec), .svg or .png. */

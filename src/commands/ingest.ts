@@ -16,11 +16,12 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
     '<%= config.bin %> ingest probe /var/log/nginx/access.log*',
     '<%= config.bin %> ingest calls cdr.csv --map call_id=呼叫编号,phone=主叫号码,offered_at=振铃时间 --ts-format "%Y/%m/%d %H:%M:%S"',
     '<%= config.bin %> ingest chats exports/ --json',
+    '<%= config.bin %> ingest probe --from-log /var/lib/ccx/segments',
   ]
   static strict = false
   static args = {
     source: Args.string({description: 'what the files hold', required: true, options: [...SOURCES]}),
-    paths: Args.string({description: 'files, directories or globs', required: true}),
+    paths: Args.string({description: 'files, directories or globs'}),
   }
   static flags = {
     map: Flags.string({description: 'column mapping field=column[,field=column...] (repeatable)', multiple: true}),
@@ -29,6 +30,7 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
     encoding: Flags.string({description: 'input encoding (utf-8, gbk, gb18030, utf-16le, ...); default: detected'}),
     format: Flags.string({description: 'input format; default: from extension and content', options: ['csv', 'tsv', 'ndjson', 'json', 'parquet', 'access-log']}),
     delimiter: Flags.string({description: 'CSV delimiter; default: detected from the header'}),
+    'from-log': Flags.string({description: 'probe: also load the closed segments of `ccx serve` in this folder (docs/serve.md)'}),
     'keep-contacts': Flags.boolean({description: 'also store raw phone/email/WeChat values (contacts_raw); default: only masked + sha256'}),
     'max-bad': Flags.string({description: 'largest quarantined share before exit status 3, as 0.01 or 1% [config ingest.maxBad, default 1%]'}),
   }
@@ -36,6 +38,17 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
   async run(): Promise<IngestResult> {
     const {args, argv, flags} = await this.parse(Ingest)
     const paths = (argv as string[]).slice(1)
+    if (flags['from-log']) {
+      if (args.source !== 'probe') throw new CcxError('--from-log holds probe events: use ccx ingest probe --from-log DIR', {code: 'BAD_FLAG', exit: EXIT.usage})
+      const {closedSegments} = await import('../serve/segment-log.js')
+      const segments = closedSegments(flags['from-log'])
+      if (segments.length === 0 && paths.length === 0) {
+        this.progress(`no closed segments in ${flags['from-log']}: nothing to load`)
+        return {source: 'probe', files: [], totals: {read: 0, loaded: 0, duplicate: 0, quarantined: 0}, badShare: 0, maxBad: this.ccxConfig.config.ingest.maxBad, tooManyBad: false}
+      }
+      paths.push(...segments)
+    }
+    if (paths.length === 0) throw new CcxError('no input files given', {code: 'BAD_INPUT', exit: EXIT.badInput, suggestions: ['Usage: ccx ingest <source> <file|dir|glob>...']})
     const {ingestFiles} = await import('../ingest/service.js')
     const {parseMapArgs, readMapFile} = await import('../ingest/mapping.js')
     const config = this.ccxConfig.config
@@ -96,6 +109,7 @@ function formatSummary(rows: Record<string, unknown>[]): string {
 /** One-line bar on stderr, redrawn at most 10 times a second. */
 class ProgressBar {
   private last = 0
+  private text = ''
   private shown = false
   update(file: string, done: number, total: number): void {
     const now = Date.now()
@@ -105,7 +119,10 @@ class ProgressBar {
     const frac = total > 0 ? Math.min(1, done / total) : 1
     const filled = Math.round(frac * width)
     const name = file.length > 40 ? '…' + file.slice(-39) : file
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB ${name}\x1b[K`)
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB ${name}`
+    if (text === this.text) return
+    this.text = text
+    process.stderr.write(`\r${text}\x1b[K`)
     this.shown = true
   }
   done(): void {

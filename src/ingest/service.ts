@@ -140,6 +140,8 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
     let input: CsvInput
     let jsQuarantine: JsQuarantineRow[] = []
     let jsShare = 0 // fraction of the progress bar spent before DuckDB runs
+    let lineSource = file
+    let lineEncoding = guess.encoding
     if (format === 'csv' || format === 'tsv') {
       let path = file
       if (guess.encoding !== 'utf-8') {
@@ -161,11 +163,16 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
       input = {path, delimiter: ',', newline: '\n', header: splitCsvLine(headerLine, ','), premapped: false, lineColumn: true}
       jsShare = 0.3
     } else {
-      const canonical = await writeCanonicalCsv({path: file, out: join(tmp, 'canonical.csv'), format, encoding: guess.encoding, spec, map, onBytes: (d) => progress(d * 0.7)})
+      if (guess.encoding.startsWith('utf-16')) {
+        // Lines are split on the LF byte: UTF-16 first becomes UTF-8.
+        lineSource = join(tmp, 'utf8.txt')
+        await transcode(file, lineSource, guess.encoding, (d) => progress(d * 0.2))
+        lineEncoding = 'utf-8'
+      }
+      const canonical = await writeCanonicalCsv({path: lineSource, out: join(tmp, 'canonical.csv'), format, encoding: lineEncoding, spec, map, onBytes: (d) => progress(d * 0.7)})
       jsQuarantine = canonical.quarantine
       input = {path: canonical.path, delimiter: ',', newline: '\n', header: canonical.header, premapped: true, lineColumn: true}
       jsShare = 0.7
-      if (canonical.rows === 0) input = {...input, header: canonical.header}
     }
     const encoding = guess.encoding + (guess.bom ? '-bom' : '')
     return await store.transaction(async () => {
@@ -198,7 +205,7 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         counts.read += jsQuarantine.length
         counts.quarantined += jsQuarantine.length
       }
-      if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, file, guess.encoding)
+      if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
       await store.run(
         `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,
         {r: counts.read, l: counts.loaded, d: counts.duplicate, qq: counts.quarantined, id: ingestId},

@@ -9,7 +9,7 @@ import type {JobLogger} from './log.js'
 import {Mutex} from './mutex.js'
 import {applyRetention} from './retention.js'
 import {describeStep, dropFolderFiles, errorFromOutput, moveToDone, rowsFromJson, stepCommand, type StepCommand} from './steps.js'
-import {localTimestamp, sleep} from './time.js'
+import {localTimestamp} from './time.js'
 
 /** Asked to stop (SIGTERM/SIGINT): no new job, step or retry starts; a running step gets `graceMs`, then it is killed. */
 export class Shutdown {
@@ -53,6 +53,17 @@ export interface JobRunResult {
   rows?: number
   error?: string
   durationMs: number
+}
+
+/** Waits `ms`, or less when a shutdown comes first (no timer is left to keep the process alive). */
+function sleepUnlessShutdown(ms: number, shutdown: Shutdown): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    void shutdown.whenRequested.then(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }
 
 /** Wait before retry n (1-based): initial × factor^(n−1), at most max. */
@@ -160,7 +171,7 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
       if (attempt > 1) {
         const wait = backoffMs(job, attempt - 1)
         ctx.log('job.retry', {job: job.name, run_id: runId, attempt, from_step: next + 1, wait_ms: wait})
-        await Promise.race([sleep(wait), ctx.shutdown.whenRequested])
+        await sleepUnlessShutdown(wait, ctx.shutdown)
         if (ctx.shutdown.requested) return await finish('abandoned', `stopped before retry ${attempt - 1}: ${run.error ?? ''}`.trim())
       }
       run.attempts = attempt
@@ -264,8 +275,8 @@ async function runStep(job: JobConfig, index: number, attempt: number, step: Job
 
     const child = await runChild(cmd!, timeoutMs, ctx, (pid, argv) => lock.setChild(pid, argv), {CCX_JOB: job.name, CCX_RUN_ID: runId, CCX_ATTEMPT: String(attempt), CCX_DB: ctx.dbPath})
     lock.setChild(undefined)
-    if (child.outcome === 'timeout') return done({status: 'timeout', exitCode: child.exitCode, error: `no result after ${Math.round(timeoutMs / 1000)} s; the step was killed`})
-    if (child.outcome === 'abandoned') return done({status: 'abandoned', exitCode: child.exitCode, error: `still running after the ${Math.round(ctx.shutdown.graceMs / 1000)} s grace period; killed`})
+    if (child.outcome === 'timeout') return done({status: 'timeout', exitCode: child.exitCode, error: `no result after ${seconds(timeoutMs)} s; the step was killed`})
+    if (child.outcome === 'abandoned') return done({status: 'abandoned', exitCode: child.exitCode, error: `still running after the ${seconds(ctx.shutdown.graceMs)} s grace period; killed`})
     if (child.exitCode !== 0) return done({status: 'failed', exitCode: child.exitCode, error: errorFromOutput(child.stdout, child.stderr, child.exitCode, child.signal)})
     const rows = cmd!.json ? rowsFromJson(child.stdout) : undefined
     if (step.kind === 'ingest' && step.doneDir) {
@@ -288,6 +299,8 @@ function displayCommand(cmd: StepCommand): string {
   if (cmd.argv[0] === '/bin/sh') return cmd.argv[2]
   return ['ccx', ...cmd.argv.slice(2)].map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ')
 }
+
+const seconds = (ms: number) => String(Math.round(ms / 100) / 10)
 
 const absFrom = (base: string, path: string) => (isAbsolute(path) ? path : resolve(base, path))
 

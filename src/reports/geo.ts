@@ -39,6 +39,9 @@ export interface GeoResult {
   rows_dropped: number
 }
 
+/** Ties in sessions are ordered by name in code-point order (the same on every machine, unlike localeCompare). */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 export async function geoReport(store: Store, options: GeoOptions = {}): Promise<GeoResult> {
   await requireTables(store, ['sessions', 'events'])
   const range = resolveRange(options)
@@ -73,7 +76,7 @@ export async function geoReport(store: Store, options: GeoOptions = {}): Promise
   const rows = raw
     .filter((r) => r.level === level)
     .map(toRow)
-    .sort((a, b) => b.sessions - a.sessions || a.province.localeCompare(b.province) || String(a.city).localeCompare(String(b.city)))
+    .sort((a, b) => b.sessions - a.sessions || byCodePoint(a.province, b.province) || byCodePoint(String(a.city), String(b.city)))
   const limit = options.limit ?? 50
   return {from: range.from, to: range.to, level, total: toRow(totalRaw), rows: rows.slice(0, limit), rows_dropped: Math.max(0, rows.length - limit)}
 }

@@ -25,14 +25,14 @@ select * from (
     case
       when e.type = 'pageview' then e.title
       when e.type like 'invite_%' then 'directive ' || coalesce(e.directive_id, '?')
-      when e.type = 'click' then coalesce(e.selector, '') || ' @' || e.x || ',' || e.y
+      when e.type = 'click' then concat_ws(' ', e.selector, '@' || e.x || ',' || e.y)
       else concat_ws(' ', e.ref_id, case when e.value is not null then cast(e.value as VARCHAR) end)
     end,
     e.dwell_s
   from events e join sess s on s.session_id = e.session_id
   where e.type not in ('heartbeat', {{skip_clicks}}) and not (e.type in ('chat_request', 'lead', 'order') and e.ref_id in (select id from crm_ids))
   union all
-  select m.started_at, m.session_id, s.visit_number, 0, 'directive', null,
+  select m.started_at, m.session_id, s.visit_number, 1, 'directive', null,
     concat_ws(' · ', m.scenario_id, m.action_type, m.message), null
   from {{scenario_matches}} m join sess s on s.session_id = m.session_id
   union all
@@ -60,4 +60,4 @@ select * from (
     duration_s
   from sess
 )
-order by ts, kind_order
+order by ts, kind_order, kind, url

@@ -1,7 +1,7 @@
 -- Business steps (contacts and conversions) from the probe and the raw sources, one row per (type, step_id):
 -- the probe's chat_request/lead/order events carry the conversation/lead/order id in ref_id, so a step seen
 -- both by the probe and by the CRM counts once. Raw rows get the visitor's latest session that started at or
--- before them (ASOF join), as in the funnel. Shared by overview, sources, geo, exits and attribution.
+-- before them (ASOF join), as in the funnel. Shared by sources, geo, exits and attribution.
 step_sessions as (
   select session_id, site, visitor_id, started_at from sessions
   where not coalesce(is_bot, false) and {{site_filter}}

@@ -172,13 +172,9 @@ async function buildAgentContacts(store: Store, options: AgentsOptions, notes: s
 async function extraCounters(store: Store, group: string, fromFacts = false, from: string | null = null, to: string | null = null): Promise<Map<string, ExtraRow>> {
   // Industry averages pool every site of the industry, not just the selected one: read contact_facts then.
   const source = fromFacts
-    ? `(select a.*, f.handle_s from (
-         select h.contact_id, h.kind, coalesce(h.industry, '(none)') as industry, h.agent_id,
-           exists(select 1 from raw_leads l where coalesce(l.conversation_id, l.call_id) = h.contact_id) as has_lead,
-           exists(select 1 from raw_orders o join raw_leads l on l.lead_id = o.lead_id where coalesce(l.conversation_id, l.call_id) = h.contact_id) as has_order
-         from contact_facts h where h.answered and h.agent_id is not null
-           and ($from::TIMESTAMP is null or h.started_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or h.started_at < $to::TIMESTAMP)) a
-       join contact_facts f using (contact_id))`
+    ? `(select f.contact_id, f.kind, coalesce(f.industry, '(none)') as industry, f.agent_id, f.handle_s, cv.has_lead, cv.has_order
+        from contact_facts f join contact_conversions cv using (contact_id)
+        where ($from::TIMESTAMP is null or f.started_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or f.started_at < $to::TIMESTAMP))`
     : `(select a.*, f.handle_s from agent_contacts a join contact_facts f using (contact_id))`
   const rows = await store.all<ExtraRow>(
     `select cast(${group} as VARCHAR) as grp, count(*) as handled,

@@ -48,7 +48,7 @@ export interface ScriptRow extends EffectStats {
   successHit: number
   qValue: number | null
   pHolm: number | null
-  /** Share of the success/failure difference (JSD) this script carries. */
+  /** Share of the success/failure difference (G) this script carries. */
   share: number | null
   /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
   direction: 1 | -1 | 0
@@ -57,8 +57,8 @@ export interface ScriptRow extends EffectStats {
 export interface StageRow extends EffectStats {
   stage: string
   name: string
-  /** Stage-level test over this stage's scripts only. */
-  jsd: number
+  /** Stage-level test over this stage's scripts only (G and its permutation p). */
+  g: number
   testPValue: number
   topScript: string | null
   topShare: number | null
@@ -71,7 +71,8 @@ export interface ScriptsAnalysis {
   conversion: number | null
   verdict: Verdict
   reason: string
-  test: {jsd: number; g: number; df: number; pValue: number; pValueG: number; permutations: number; stratify: string | null; strata: number}
+  /** pValue: permutation p of G (the verdict's); pValueJsd: of the Jensen–Shannon divergence. */
+  test: {g: number; df: number; pValue: number; jsd: number; pValueJsd: number; permutations: number; stratify: string | null; strata: number}
   concentration: {
     k: number
     scripts: number
@@ -123,14 +124,14 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  const conc = concentration(test.contributions, o.topK, testedScripts.length)
+  const conc = concentration(test.gContributions, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
-  const decided = decideVerdict({successCalls, failCalls, pValue: test.pValue, topKShare: conc.topKShare, k: o.topK}, o)
+  const decided = decideVerdict({successCalls, failCalls, pValue: test.pValueG, topKShare: conc.topKShare, k: o.topK}, o)
 
   const {verdict} = decided
   const floor = 1 / (o.permutations + 1)
   const reason = floor >= o.alpha ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)` : decided.reason
-  const totalContribution = test.contributions.reduce((a, b) => a + b, 0)
+  const totalContribution = test.gContributions.reduce((a, b) => a + b, 0)
   const rows: ScriptRow[] = library.scripts.map((s) => {
     const t = twoByTwo((i) => callSets[i].has(s.id))
     const j = column.get(s.id)
@@ -145,7 +146,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       ...e,
       qValue: null,
       pHolm: null,
-      share: j === undefined || totalContribution === 0 ? null : test.contributions[j] / totalContribution,
+      share: j === undefined || totalContribution === 0 ? null : test.gContributions[j] / totalContribution,
       direction,
     }
   })
@@ -161,15 +162,15 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
     const stageScripts = stageColumns[stage.index].map((j) => testedScripts[j])
     const st = test.groups[stage.index]
-    const c = concentration(st.contributions, 1, stageScripts.length)
+    const c = concentration(st.gContributions, 1, stageScripts.length)
     return {
       stage: stage.id,
       name: stage.name,
       ...effectStats(t, lf),
-      jsd: st.jsd,
-      testPValue: st.pValue,
-      topScript: stageScripts.length > 0 && st.jsd > 0 ? stageScripts[c.ranking[0]].id : null,
-      topShare: stageScripts.length > 0 && st.jsd > 0 ? c.topKShare : null,
+      g: st.g,
+      testPValue: st.pValueG,
+      topScript: stageScripts.length > 0 && st.g > 0 ? stageScripts[c.ranking[0]].id : null,
+      topShare: stageScripts.length > 0 && st.g > 0 ? c.topKShare : null,
     }
   })
 
@@ -180,7 +181,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     conversion: calls.length > 0 ? successCalls / calls.length : null,
     verdict,
     reason,
-    test: {jsd: test.jsd, g: test.g, df: test.df, pValue: test.pValue, pValueG: test.pValueG, permutations: test.permutations, stratify: o.stratify ?? null, strata: test.strata},
+    test: {g: test.g, df: test.df, pValue: test.pValueG, jsd: test.jsd, pValueJsd: test.pValue, permutations: test.permutations, stratify: o.stratify ?? null, strata: test.strata},
     concentration: {
       k: o.topK,
       scripts: testedScripts.length,

@@ -36,12 +36,12 @@ export function liftChart(a: ScriptsAnalysis): object {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Effect on sale: log odds ratio, hit vs not hit (95% interval)',
     data: {values},
-    encoding: {y: {field: 'script', type: 'nominal', sort: null, title: null}},
     layer: [
-      {mark: 'rule', encoding: {x: {field: 'low', type: 'quantitative', title: 'log odds ratio'}, x2: {field: 'high'}}},
+      {mark: 'rule', encoding: {y: {field: 'script', type: 'nominal', sort: null, title: null}, x: {field: 'low', type: 'quantitative', title: 'log odds ratio'}, x2: {field: 'high'}}},
       {
         mark: {type: 'point', filled: true, size: 60},
         encoding: {
+          y: {field: 'script', type: 'nominal', sort: null, title: null},
           x: {field: 'logOdds', type: 'quantitative'},
           color: {field: 'significant', type: 'nominal', scale: {domain: ['q < 0.05', 'not significant'], range: ['#d62728', '#7f7f7f']}},
           tooltip: [{field: 'script'}, {field: 'lift', format: '.2f'}, {field: 'logOdds', format: '.2f'}, {field: 'q', format: '.3g'}],
@@ -75,7 +75,7 @@ export function concentrationChart(a: ScriptsAnalysis): object {
       {
         mark: 'bar',
         encoding: {
-          y: {field: 'share', type: 'quantitative', axis: {format: '%'}, title: 'share of JSD'},
+          y: {field: 'share', type: 'quantitative', axis: {format: '%'}, title: 'share of G'},
           color: {field: 'direction', type: 'nominal', scale: {domain: ['more in sales', 'more in non-sales'], range: ['#2ca02c', '#ff7f0e']}},
         },
       },

@@ -189,8 +189,11 @@ export function jensenShannon(s: ArrayLike<number>, u: ArrayLike<number>): {jsd:
   return {jsd, contributions}
 }
 
-/** G statistic of the 2×J table of hit counts (successful vs unsuccessful calls × scripts). */
-export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: number; df: number} {
+/**
+ * G statistic of the 2×J table of hit counts (successful vs unsuccessful calls × scripts), and each script's
+ * non-negative part of it: 2·Σ_group O·ln(O/E) over its column (= 2·nⱼ·KL(its sale split ‖ the overall split)).
+ */
+export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: number; df: number; gContributions: Float64Array} {
   let ts = 0
   let tu = 0
   let used = 0
@@ -200,17 +203,21 @@ export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: numb
     if (s[j] + u[j] > 0) used++
   }
   const n = ts + tu
-  if (ts === 0 || tu === 0) return {g: 0, df: 0}
+  const gContributions = new Float64Array(s.length)
+  if (ts === 0 || tu === 0) return {g: 0, df: 0, gContributions}
   let g = 0
   for (let j = 0; j < s.length; j++) {
     const col = s[j] + u[j]
     if (col === 0) continue
     const es = (ts * col) / n
     const eu = (tu * col) / n
-    if (s[j] > 0) g += s[j] * Math.log(s[j] / es)
-    if (u[j] > 0) g += u[j] * Math.log(u[j] / eu)
+    let c = 0
+    if (s[j] > 0) c += s[j] * Math.log(s[j] / es)
+    if (u[j] > 0) c += u[j] * Math.log(u[j] / eu)
+    gContributions[j] = Math.max(0, 2 * c)
+    g += c
   }
-  return {g: 2 * g, df: Math.max(0, used - 1)}
+  return {g: 2 * g, df: Math.max(0, used - 1), gContributions}
 }
 
 export interface GlobalTest {
@@ -223,7 +230,9 @@ export interface GlobalTest {
   pValueG: number
   stratified: boolean
   strata: number
+  /** Per-script parts of the JSD and of G. */
   contributions: Float64Array
+  gContributions: Float64Array
 }
 
 function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
@@ -288,6 +297,7 @@ export function permutationTest(m: HitMatrix, options: {permutations: number; rn
     stratified: strata.length > 1,
     strata: strata.length,
     contributions: o.contributions,
+    gContributions: o.gContributions,
   }))
   return options.groups ? {...results[0], groups: results.slice(1)} : results[0]
 }
@@ -353,7 +363,7 @@ export function bootstrapConcentration(m: HitMatrix, k: number, options: {resamp
     let r = 0
     for (const group of [succ, fail]) for (let n = 0; n < group.length; n++) rows[r++] = group[Math.floor(options.rng() * group.length)]
     const {s, u} = groupCounts(m, m.success, rows)
-    const c = concentration(jensenShannon(s, u).contributions, k, m.scripts)
+    const c = concentration(gStatistic(s, u).gContributions, k, m.scripts)
     top.push(c.topKShare)
     ci.push(c.concentrationIndex)
     hh.push(c.hhi)

@@ -160,7 +160,8 @@ describe('ccx ingest: concurrency and crashes', () => {
     while (!readdirSync(tmp).some((n) => n.startsWith('ccx-ingest-')) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20))
     await new Promise((r) => setTimeout(r, 250))
     child.kill('SIGKILL')
-    await new Promise((r) => child.on('exit', r))
+    const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)))
+    expect(signal).toBe('SIGKILL') // killed, not finished
     expect(existsSync(killed)).toBe(true)
     const afterKill = await counts(killed)
     expect(afterKill).toEqual({events: 0, quarantined: 0, files: 0, distinct_events: 0})

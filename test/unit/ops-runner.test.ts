@@ -83,7 +83,7 @@ describe('runJob', () => {
     // The grandchild died with its process group.
     expect(isProcessAlive(Number(readFileSync(join(dir, 'bg.pid'), 'utf8')))).toBe(false)
     expect(result.status).toBe('failed')
-    expect(result.error).toContain('timed out: no result after 1 s; the step was killed')
+    expect(result.error).toContain('timed out: no result after 0.5 s; the step was killed')
   })
 
   it('records a skipped run when the job lock is held', async () => {
@@ -110,5 +110,27 @@ describe('runJob', () => {
     // Nothing left to load: the step succeeds with 0 rows and starts no process.
     const again = await runJob(job({steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: '*.csv'}]}), {...ctx, ccxEntry: join(dir, 'missing.mjs')})
     expect(again).toMatchObject({status: 'ok', rows: 0})
+  })
+
+  it('on shutdown kills a step still running after the grace period and records the run as abandoned', async () => {
+    const {ctx} = setup()
+    setTimeout(() => ctx.shutdown.request(300), 500)
+    const t0 = Date.now()
+    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 30'}, {kind: 'exec', command: 'true'}]}), ctx)
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    expect(result).toMatchObject({status: 'abandoned', failedStep: 1, stepsDone: 0})
+    expect(result.error).toBe('step 1/2 (exec: sleep 30) was stopped by shutdown: still running after the 0.3 s grace period; killed')
+    await withStore(ctx.dbPath, async (store) => {
+      expect((await runSteps(store, result.runId)).map((s) => s.status)).toEqual(['abandoned'])
+    })
+  })
+
+  it('on shutdown lets a step finish within the grace period but starts no further step', async () => {
+    const {dir, ctx} = setup()
+    setTimeout(() => ctx.shutdown.request(10_000), 300)
+    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 1; touch first'}, {kind: 'exec', command: 'touch second'}]}), ctx)
+    expect(result).toMatchObject({status: 'abandoned', stepsDone: 1, error: 'stopped by shutdown before step 2/2'})
+    expect(existsSync(join(dir, 'first'))).toBe(true)
+    expect(existsSync(join(dir, 'second'))).toBe(false)
   })
 })

@@ -61,6 +61,9 @@ describe('global test and concentration', () => {
     const r = gStatistic([10, 20], [20, 10]) // expected 15 everywhere
     expect(r.g).toBeCloseTo(6.795961, 5)
     expect(r.df).toBe(1)
+    // each column: 2·(10·ln(10/15) + 20·ln(20/15)) = 3.39798
+    expect(r.gContributions[0]).toBeCloseTo(3.397981, 5)
+    expect(r.gContributions[0] + r.gContributions[1]).toBeCloseTo(r.g, 10)
   })
 
   it('top-k share, normalized-entropy concentration index and HHI', () => {

@@ -1,24 +1,12 @@
 import type {Store} from '../../store/store.js'
 import type {ReportRange, ReportSection} from '../section.js'
 
-/** Marketing part of the HTML report: overview, funnel, funnel by source, keywords against benchmarks. */
+/** Marketing part of the HTML report: the funnel, the funnel by source, keywords against benchmarks (overview, sources, geo, exits and attribution: marketing-more.ts). */
 export default async function marketingSections(store: Store, range: ReportRange): Promise<ReportSection[]> {
-  const {overviewReport, overviewRows, overviewChart} = await import('../../reports/overview.js')
   const {funnelReport, funnelRows, funnelChart} = await import('../../reports/funnel.js')
   const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/keywords.js')
   const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/benchmarks.js')
   const sections: ReportSection[] = []
-
-  const overview = await overviewReport(store, range)
-  sections.push({
-    title: 'Service overview',
-    description: 'Visitors, invitations, chats, leads and orders of the range (docs/metrics.md, "ccx report overview").',
-    charts: overview.daily.length ? [overviewChart(overview)] : [],
-    tables: [
-      {title: 'Figures', rows: overviewRows(overview)},
-      {title: 'Chats by agent', rows: overview.agents as unknown as Record<string, unknown>[]},
-    ],
-  })
 
   const funnel = await funnelReport(store, range)
   const bySource = await funnelReport(store, {...range, breakdown: ['source'], limit: 10})

@@ -30,9 +30,9 @@ export default async function telesalesSection(store: Store, range: ReportRange)
     {
       title: `Telesales scripts: ${a.verdict}`,
       description:
-        `${a.reason}. ${a.calls} calls, ${a.successCalls} sales. Permutation test of the Jensen–Shannon divergence between the script-hit ` +
-        `distributions of successful and unsuccessful calls: JSD ${a.test.jsd.toFixed(4)} bits, p = ${a.test.pValue.toFixed(3)}; top ${c.k} scripts carry ` +
-        `${pct(c.topKShare)}% [${pct(c.topKShareInterval.low)}–${pct(c.topKShareInterval.high)}%] of it; concentration index ${r2(c.concentrationIndex)}.`,
+        `${a.reason}. ${a.calls} calls, ${a.successCalls} sales. Permutation test of the G statistic of the script-hit counts of successful vs ` +
+        `unsuccessful calls: G ${a.test.g.toFixed(1)}, p = ${a.test.pValue.toFixed(3)} (Jensen–Shannon divergence ${a.test.jsd.toFixed(4)} bits, p = ${a.test.pValueJsd.toFixed(3)}); ` +
+        `top ${c.k} scripts carry ${pct(c.topKShare)}% [${pct(c.topKShareInterval.low)}–${pct(c.topKShareInterval.high)}%] of G; concentration index ${r2(c.concentrationIndex)}.`,
       charts: [concentrationChart(a), liftChart(a)],
       tables: [
         {

@@ -56,6 +56,7 @@ each agent converts better than the team (for routing). Scorecard: defaults/scor
         'order%': pct(a.values.order_rate),
         adherence: pct(a.values.adherence),
         'Δ team CSAT': a.vsTeam.csat_top2 == null ? 'n/a' : `${(a.vsTeam.csat_top2 * 100).toFixed(1)} pt`,
+        'Δ industry CSAT': a.vsIndustry.csat_top2 == null ? 'n/a' : `${(a.vsIndustry.csat_top2 * 100).toFixed(1)} pt`,
         tags: a.tags.slice(0, 3).map((t) => `${t.dimension}=${t.value}`).join('; '),
       })),
     )

@@ -72,8 +72,8 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
     const c = r.concentration
     this.log(`Verdict: ${r.verdict.toUpperCase()} — ${r.reason}`)
     this.log(
-      `${r.calls} calls, ${r.successCalls} sales (${pct(r.conversion)}); JSD ${r.test.jsd.toFixed(4)} bits, G ${r.test.g.toFixed(1)} (df ${r.test.df}); ` +
-        `permutation p ${r.test.pValue.toFixed(4)} (G: ${r.test.pValueG.toFixed(4)}; ${r.test.permutations} permutations${r.test.stratify ? `, within ${r.test.strata} ${r.test.stratify}s` : ''})`,
+      `${r.calls} calls, ${r.successCalls} sales (${pct(r.conversion)}); G ${r.test.g.toFixed(1)} (df ${r.test.df}), permutation p ${r.test.pValue.toFixed(4)}; ` +
+        `JSD ${r.test.jsd.toFixed(4)} bits, p ${r.test.pValueJsd.toFixed(4)} (${r.test.permutations} permutations${r.test.stratify ? `, within ${r.test.strata} ${r.test.stratify}s` : ''})`,
     )
     this.log(
       `Top ${c.k} share ${pct(c.topKShare)} [${pct(c.topKShareInterval.low)}, ${pct(c.topKShareInterval.high)}]; concentration index ${num(c.concentrationIndex)} ` +

@@ -1,22 +1,18 @@
--- Every probe event with its user agent's bot flag, heartbeat visibility and, on pageviews, the traffic source:
--- campaign parameters on the landing URL (landing_map) win over the referrer (referrer_map); a referrer from the
--- landing host or a site domain is internal; no referrer is direct. Same precedence as classifyReferrer().
-create or replace temp table norm_ev as
+-- Traffic source of each pageview that has a referrer or campaign parameters (others are direct): campaign
+-- parameters on the landing URL (landing_map) win over the referrer (referrer_map); a referrer from the landing
+-- host or a site domain is internal. Same precedence as classifyReferrer() in src/enrich/referrer.ts.
+-- rid is the raw row's rowid: the narrow tables below carry it instead of the wide text columns.
+create or replace temp table norm_attr as
 with joined as (
   select
-    e.event_id, e.site, e.visitor_id, e.ts, e.type, e.url, e.title, e.referrer, e.ip, e.user_agent,
-    e.x, e.y, e.selector, e.member_id, e.visit_count, e.directive_id, e.ref_id, e.value,
-    coalesce(u.is_bot, false) as is_bot,
-    not coalesce(e.type = 'heartbeat' and e.props like '%visib%'
-         and (json_extract_string(e.props, '$.visible') in ('false', '0') or json_extract_string(e.props, '$.visibility') = 'hidden'), false) as visible,
+    e.rowid as rid, e.url,
     r.host as ref_host, r.medium as ref_medium, r.source as ref_source, r.term as ref_term, r.term_raw as ref_term_raw,
     l.url is not null as has_landing, l.medium as l_medium, l.fallback_medium as l_fallback, l.source as l_source,
     l.term as l_term, l.term_raw as l_term_raw, l.campaign as l_campaign
   from raw_probe_events e
-  left join ua_map u on u.user_agent = e.user_agent
-  -- join keys are null on other events: a plain equi-join (a side condition here would make it a nested loop)
-  left join referrer_map r on r.referrer = case when e.type = 'pageview' then e.referrer end
-  left join landing_map l on l.url = case when e.type = 'pageview' then e.url end
+  left join referrer_map r on r.referrer = e.referrer
+  left join landing_map l on l.url = e.url
+  where e.type = 'pageview' and (r.referrer is not null or l.url is not null)
 ), flagged as (
   select *,
     case when ref_host is null then false
@@ -26,24 +22,41 @@ with joined as (
       ) end as internal
   from joined
 ), classified as (
-  select *,
-    ref_host is not null and ref_medium <> 'direct' and not internal as external,
+  select *, ref_host is not null and ref_medium <> 'direct' and not internal as external
   from flagged
 )
 select
-  event_id, site, visitor_id, ts, type, url, title, referrer, ip, user_agent, x, y, selector, member_id, visit_count,
-  directive_id, ref_id, value, is_bot, visible,
-  case when type = 'pageview' then coalesce(l_medium, case when external then ref_medium end, l_fallback, case when internal then 'internal' else 'direct' end) end as medium,
-  case when type = 'pageview' then coalesce(l_source, case when external then ref_source end, case when internal then ref_host end) end as source,
+  rid,
+  coalesce(l_medium, case when external then ref_medium end, l_fallback, case when internal then 'internal' else 'direct' end) as medium,
+  coalesce(l_source, case when external then ref_source end, case when internal then ref_host end) as source,
   case when l_term_raw is not null then l_term when external then ref_term end as term,
   case when l_term_raw is not null then l_term_raw when external then ref_term_raw end as term_raw,
   l_campaign as campaign,
   -- the visit's traffic-source key: only pageviews arriving from outside or with campaign parameters carry one
-  case when type = 'pageview' and (external or has_landing) then
-    concat_ws(chr(31),
-      coalesce(l_medium, case when external then ref_medium end, l_fallback, 'direct'),
-      coalesce(l_source, case when external then ref_source end, ''),
-      coalesce(case when l_term_raw is not null then l_term when external then ref_term end, ''),
-      coalesce(l_campaign, ''))
+  case when external or has_landing then
+    hash(coalesce(l_medium, case when external then ref_medium end, l_fallback, 'direct'),
+         coalesce(l_source, case when external then ref_source end, ''),
+         coalesce(case when l_term_raw is not null then l_term when external then ref_term end, ''),
+         coalesce(l_campaign, ''))
   end as attr_key
 from classified;
+
+-- Every probe event, narrow: what sessionization needs and nothing wider.
+create or replace temp table norm_ev as
+select
+  e.rowid as rid, e.site, e.visitor_id, e.ts,
+  e.type = 'pageview' as is_pv,
+  -- visitor actions (not pageviews, heartbeats or what the system showed): they make a visit engaged
+  e.type not in ('pageview', 'heartbeat', 'invite_shown') as is_action,
+  e.type = 'invite_shown' as is_system,
+  not coalesce(e.type = 'heartbeat' and e.props like '%visib%'
+       and (json_extract_string(e.props, '$.visible') in ('false', '0') or json_extract_string(e.props, '$.visibility') = 'hidden'), false) as visible,
+  e.visit_count,
+  coalesce(u.is_bot, false) as is_bot,
+  e.ip is not null and e.ip <> '' as has_ip,
+  e.user_agent is not null as has_ua,
+  e.member_id is not null and e.member_id <> '' as has_member,
+  a.attr_key
+from raw_probe_events e
+left join ua_map u on u.user_agent = e.user_agent
+left join norm_attr a on a.rid = e.rowid;

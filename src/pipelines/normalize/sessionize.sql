@@ -8,7 +8,7 @@ with ordered as (
     row_number() over w as rn,
     lag(ts) over w as prev_ts
   from norm_ev
-  window w as (partition by site, visitor_id order by ts, type = 'pageview', event_id)
+  window w as (partition by site, visitor_id order by ts, is_pv, rid)
 ), segmented as (
   select *,
     prev_ts is null or epoch(ts) - epoch(prev_ts) > {{inactivity_s}} as new_seg
@@ -27,13 +27,13 @@ with ordered as (
                 and attr_key is distinct from (case when prev_key_rn >= seg_start_rn then prev_key end)) as new_session
   from keyed
 )
-select *,
+select rid, site, visitor_id, ts, rn, is_pv, is_action, is_bot, visit_count, has_ip, has_ua, has_member,
   sum(new_session::INTEGER) over v as session_no,
   max(case when new_session then rn end) over v as session_start_rn,
-  sum((type = 'pageview')::INTEGER) over v as page_idx,
+  sum(is_pv::INTEGER) over v as page_idx,
   -- engaged seconds this event adds: the time since the previous event of the same page, when the event shows a
   -- present visitor (a visible heartbeat or a visitor action; not a pageview, not a system event)
-  case when not new_session and type <> 'pageview' and type <> 'invite_shown' and visible
+  case when not new_session and not is_pv and not is_system and visible
        then epoch(ts) - epoch(prev_ts) else 0 end as engaged_add_s
 from split
 window v as (partition by site, visitor_id order by rn rows between unbounded preceding and current row);

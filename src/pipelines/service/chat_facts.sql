@@ -8,18 +8,21 @@ with m as (
 firsts as (
   select conversation_id,
     min(seq) filter (where sender_type = 'agent') as first_agent_seq,
+    arg_min(ts, seq) filter (where sender_type = 'agent') as first_agent_at,
     count(*) filter (where sender_type = 'agent') as agent_msgs,
     count(*) filter (where sender_type = 'bot') as bot_msgs,
     count(*) filter (where sender_type = 'visitor') as visitor_msgs,
     max(ts) filter (where sender_type = 'visitor') as last_visitor_at
   from m group by conversation_id
 ),
+handoffs as (
+  select m.conversation_id, max(m.ts) as handoff_at
+  from m join firsts f using (conversation_id)
+  where m.sender_type = 'bot' and (f.first_agent_seq is null or m.seq < f.first_agent_seq)
+  group by m.conversation_id
+),
 marks as (
-  select f.*,
-    (select min(ts) from m where m.conversation_id = f.conversation_id and m.seq = f.first_agent_seq) as first_agent_at,
-    (select max(ts) from m where m.conversation_id = f.conversation_id and m.sender_type = 'bot'
-       and (f.first_agent_seq is null or m.seq < f.first_agent_seq)) as handoff_at
-  from firsts f
+  select f.*, h.handoff_at from firsts f left join handoffs h using (conversation_id)
 ),
 -- Visitor turns: visitor messages between two non-visitor messages. turn = number of non-visitor messages so far;
 -- the message that closes turn g is the non-visitor message whose running count is g + 1.
