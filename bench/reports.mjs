@@ -94,7 +94,7 @@ try {
     await generate(store)
     console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }
-  if (!(await store.tableExists('mart_funnel_steps')) || have < EVENTS) {
+  {
     // what `ccx run` does: build the marketing marts, then record that they are newer than their inputs
     const t0 = performance.now()
     for (const t of ['events', 'sessions']) await store.bumpTableVersion(t)

@@ -14,7 +14,12 @@ export interface CsvInput {
   premapped: boolean
   /** First column `__line` holds the original file's line number. */
   lineColumn: boolean
+  /** Sampled timestamps carry a UTC offset or Z: read them as TIMESTAMPTZ, convert to the site's time zone. */
+  offsets?: boolean
 }
+
+/** `2026-10-29T10:00:00+08:00`, `...Z`, `... +0800`: a timestamp with an explicit offset. */
+export const OFFSET_TS_RE = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})(?=["\t,;|\r\n]|$)/m
 
 export interface LoadContext {
   store: Store
@@ -42,10 +47,10 @@ export const MAX_LINE_SIZE = 2 * 1024 * 1024
 const REJECTS = 'ccx_rejects'
 const REJECTS_SCAN = 'ccx_rejects_scan'
 
-function readType(kind: FieldKind, tsFormat?: string): string {
+function readType(kind: FieldKind, tsFormat?: string, offsets?: boolean): string {
   switch (kind) {
     case 'timestamp':
-      return tsFormat === 'epoch' || tsFormat === 'epoch_ms' ? 'DOUBLE' : 'TIMESTAMP'
+      return tsFormat === 'epoch' || tsFormat === 'epoch_ms' ? 'DOUBLE' : offsets && !tsFormat ? 'TIMESTAMPTZ' : 'TIMESTAMP'
     case 'int':
       return 'INTEGER'
     case 'bigint':
@@ -118,7 +123,7 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
   const lineIdx = input.lineColumn ? input.header.indexOf('__line') : -1
   const strptime = ctx.tsFormat && ctx.tsFormat !== 'epoch' && ctx.tsFormat !== 'epoch_ms' ? ctx.tsFormat : undefined
 
-  const columns = input.header.map((_, k) => `${q(`c${k}`)}: ${q(k === lineIdx ? 'BIGINT' : fieldOf.has(k) ? readType(fieldOf.get(k)!.kind, ctx.tsFormat) : 'VARCHAR')}`)
+  const columns = input.header.map((_, k) => `${q(`c${k}`)}: ${q(k === lineIdx ? 'BIGINT' : fieldOf.has(k) ? readType(fieldOf.get(k)!.kind, ctx.tsFormat, input.offsets) : 'VARCHAR')}`)
   const forceNotNull = [...fieldOf].filter(([, f]) => f.required).map(([k]) => q(`c${k}`))
   const readCsv = `read_csv(${q(input.path)}, header = true, auto_detect = false, delim = ${q(input.delimiter)}, quote = '"', escape = '"',
     new_line = ${q(input.newline === '\r\n' ? '\\r\\n' : '\\n')}, max_line_size = ${MAX_LINE_SIZE}, null_padding = false,
@@ -132,6 +137,8 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
     const c = `c${k}`
     if (f.kind === 'timestamp' && ctx.tsFormat === 'epoch') return `timezone(${q(ctx.timezone)}, to_timestamp(${c}))`
     if (f.kind === 'timestamp' && ctx.tsFormat === 'epoch_ms') return `timezone(${q(ctx.timezone)}, to_timestamp(${c} / 1000.0))`
+    // TIMESTAMPTZ → TIMESTAMP uses the session TimeZone, which ingestFiles sets to the site's zone.
+    if (f.kind === 'timestamp' && input.offsets && !ctx.tsFormat) return `${c}::TIMESTAMP`
     if (f.kind === 'probe_type') return `${c}::VARCHAR`
     return c
   }

@@ -7,7 +7,7 @@ import {CcxError, EXIT} from '../errors.js'
 import {readSql, type Store} from '../store/store.js'
 import {sqlString as q} from '../store/values.js'
 import {detectDelimiter, detectEncoding, detectFormat, firstLine, readHead, splitCsvLine, type InputFormat} from './detect.js'
-import {loadCsv, type CsvInput, type LoadCounts} from './load.js'
+import {loadCsv, OFFSET_TS_RE, type CsvInput, type LoadCounts} from './load.js'
 import {checkMapKeys, type ColumnMap} from './mapping.js'
 import {expandPaths} from './paths.js'
 import {readRawLines} from './lines.js'
@@ -96,6 +96,8 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   if (options.onProgress) await store.run('set enable_progress_bar = true; set enable_progress_bar_print = false')
   // Bounded memory for big files: order of raw rows does not matter, and DuckDB spills past the limit.
   await store.run('set preserve_insertion_order = false')
+  const zone = String(await store.scalar(`select current_setting('TimeZone')`))
+  await store.run(`set TimeZone = ${q(options.timezone ?? 'Asia/Shanghai')}`)
   const limit = String(await store.scalar(`select current_setting('memory_limit')`))
   const lowerLimit = store.path !== ':memory:' && parseBytes(limit) > INGEST_MEMORY_LIMIT
   if (lowerLimit) await store.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}B'`)
@@ -104,6 +106,7 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
     for (const file of files) summaries.push(await ingestOne(store, file, map, options))
   } finally {
     await store.run('reset preserve_insertion_order').catch(() => {})
+    await store.run(`set TimeZone = ${q(zone)}`).catch(() => {})
     if (lowerLimit) await store.run(`set memory_limit = ${q(limit)}`).catch(() => {})
   }
   const totals = {read: 0, loaded: 0, duplicate: 0, quarantined: 0}
@@ -119,6 +122,9 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
 
 async function ingestOne(store: Store, file: string, map: ColumnMap, options: IngestOptions): Promise<FileSummary> {
   const spec = SOURCES[options.source]
+  if (/\.(gz|zst|bz2|xz|zip|7z|rar)$/i.test(file)) {
+    throw new CcxError(`${file}: compressed files are not read directly`, {code: 'COMPRESSED', exit: EXIT.badInput, suggestions: [`Decompress it first (e.g. gunzip -k ${file}).`]})
+  }
   const size = statSync(file).size
   const fingerprint = fingerprintFile(file)
   const shown = file
@@ -153,14 +159,14 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
       const headerLine = firstLine(sample)
       const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : detectDelimiter(headerLine))
       const newline = /^[^\n]*\r\n/.test(sample) ? '\r\n' : '\n'
-      input = {path, delimiter, newline, header: splitCsvLine(headerLine, delimiter), premapped: false, lineColumn: false}
+      input = {path, delimiter, newline, header: splitCsvLine(headerLine, delimiter), premapped: false, lineColumn: false, offsets: OFFSET_TS_RE.test(sample)}
     } else if (format === 'parquet') {
       const path = join(tmp, 'parquet.csv')
       await store.run(
         `copy (select file_row_number + 1 as __line, columns(* exclude (file_row_number))::VARCHAR from read_parquet(${q(file)}, file_row_number = true)) to ${q(path)} (header, delimiter ',')`,
       )
       const headerLine = firstLine(readHead(path, 1 << 16).toString('utf8'))
-      input = {path, delimiter: ',', newline: '\n', header: splitCsvLine(headerLine, ','), premapped: false, lineColumn: true}
+      input = {path, delimiter: ',', newline: '\n', header: splitCsvLine(headerLine, ','), premapped: false, lineColumn: true, offsets: OFFSET_TS_RE.test(readHead(path).toString('utf8'))}
       jsShare = 0.3
     } else {
       if (guess.encoding.startsWith('utf-16')) {
@@ -171,7 +177,7 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
       }
       const canonical = await writeCanonicalCsv({path: lineSource, out: join(tmp, 'canonical.csv'), format, encoding: lineEncoding, spec, map, onBytes: (d) => progress(d * 0.7)})
       jsQuarantine = canonical.quarantine
-      input = {path: canonical.path, delimiter: ',', newline: '\n', header: canonical.header, premapped: true, lineColumn: true}
+      input = {path: canonical.path, delimiter: ',', newline: '\n', header: canonical.header, premapped: true, lineColumn: true, offsets: OFFSET_TS_RE.test(readHead(canonical.path).toString('utf8'))}
       jsShare = 0.7
     }
     const encoding = guess.encoding + (guess.bom ? '-bom' : '')

@@ -6,11 +6,16 @@ with
 conv as (
   select type as conversion, step_id, ts, site, visitor_id, amount from steps
   where type in ('lead', 'order') and ts >= $from::TIMESTAMP and ts < $to::TIMESTAMP and {{conversion_filter}}
+),
+-- an inner equi-join on the visitor first (a hash join); the left join below keeps conversions without touches
+touches as (
+  select c.conversion, c.step_id, s.session_id, s.started_at, {{channel}} as channel
+  from conv c join sessions s on s.visitor_id = c.visitor_id
+  where s.site = coalesce(c.site, s.site) and not coalesce(s.is_bot, false)
+    and s.started_at <= c.ts and s.started_at > c.ts - INTERVAL {{lookback_s}} SECOND
 )
 select c.conversion, c.step_id, c.ts as conversion_ts, c.visitor_id, c.amount,
-  s.session_id, s.started_at as touch_ts, {{channel}} as channel
+  t.session_id, t.started_at as touch_ts, t.channel
 from conv c
-left join sessions s
-  on s.visitor_id = c.visitor_id and (c.site is null or s.site = c.site) and not coalesce(s.is_bot, false)
-  and s.started_at <= c.ts and s.started_at > c.ts - INTERVAL {{lookback_s}} SECOND
-order by c.conversion, c.step_id, s.started_at
+left join touches t on t.conversion = c.conversion and t.step_id = c.step_id
+order by c.conversion, c.step_id, t.started_at

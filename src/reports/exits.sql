@@ -9,6 +9,7 @@ f as (
   left join session_outcomes o on o.session_id = s.session_id
   left join {{intents}} si on si.session_id = s.session_id
   where not coalesce(s.is_bot, false) and {{site_filter}} and s.started_at >= $from::TIMESTAMP and s.started_at < $to::TIMESTAMP
+    and {{where}}
 ),
 -- sessions of each intent that viewed each page (the exit-rate denominator)
 viewed as (

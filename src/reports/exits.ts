@@ -1,12 +1,14 @@
 import {readSql, renderSql, type Store} from '../store/store.js'
 import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
-import {intentsSubquery, num, share, stepsCte} from './marketing-common.js'
+import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
 
 export interface ExitsOptions extends DateRange {
   site?: string
   /** Exit pages shown per intent (most silent exits first). */
   top?: number
   intent?: string
+  /** SQL condition on the session `s.*` and its intent `si.intent`. */
+  where?: string
 }
 
 export interface ExitIntent {
@@ -42,8 +44,8 @@ export interface ExitsResult {
 export async function exitsReport(store: Store, options: ExitsOptions = {}): Promise<ExitsResult> {
   await requireTables(store, ['sessions', 'events'])
   const range = resolveRange(options)
-  const sql = renderSql(readSql(import.meta.url, 'exits.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store)})
-  const rows = (await store.all(sql, range)).filter((r) => !options.intent || r.intent === options.intent)
+  const sql = renderSql(readSql(import.meta.url, 'exits.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store), where: whereSql(options.where)})
+  const rows = (await allWithWhere(store, sql, range, options.where)).filter((r) => !options.intent || r.intent === options.intent)
   const intents = new Map<string, ExitIntent>()
   for (const r of rows) {
     const intent = String(r.intent)
@@ -81,7 +83,9 @@ export async function exitsReport(store: Store, options: ExitsOptions = {}): Pro
 
 /** Vega-Lite: the top silent exit pages of each intent, as a share of that intent's silent exits. */
 export function exitsChart(result: ExitsResult, perIntent = 5): object {
-  const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '') || '/'
+  // one host: paths are enough; several: keep the host so two sites' "/" stay apart
+  const hosts = new Set(result.pages.map((p) => /^https?:\/\/([^/]+)/.exec(p.exit_url)?.[1] ?? ''))
+  const path = (url: string) => (hosts.size > 1 ? url.replace(/^https?:\/\//, '') : url.replace(/^https?:\/\/[^/]+/, '') || '/')
   const values = result.pages.filter((p) => p.rank <= perIntent).map((p) => ({intent: p.intent, page: path(p.exit_url), exits: p.exits, share: p.share_of_intent}))
   return {
     title: 'Where visitors leave without an inquiry, by intent',

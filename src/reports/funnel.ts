@@ -98,7 +98,7 @@ function checkStages(stages: StageDef[], where: string): StageDef[] {
   return stages
 }
 
-export type FunnelOrder = 'strict' | 'any' | 'independent'
+export type FunnelOrder = 'ordered' | 'any' | 'independent'
 
 export interface FunnelOptions extends DateRange {
   stages?: StageDef[]
@@ -112,6 +112,8 @@ export interface FunnelOptions extends DateRange {
   where?: string
   /** Breakdown groups kept, by stage-1 count (the rest are dropped). */
   limit?: number
+  /** False: skip the median times (holistic aggregates; the keyword report does not show them). */
+  medians?: boolean
   /** live: read events/sessions; mart: read the marketing marts; auto (default): the marts when fresh and sufficient. */
   source?: 'auto' | 'live' | 'mart'
 }
@@ -136,7 +138,7 @@ export interface FunnelStage {
   conversion_from_first: number | null
   /** previous stage's count − count. */
   drop_off: number | null
-  /** Median seconds from the previous stage (strict order only). */
+  /** Median seconds from the previous stage (ordered funnels only). */
   median_s_from_previous: number | null
   median_s_from_first: number | null
 }
@@ -165,13 +167,15 @@ export const DEFAULT_WINDOW_S = 30 * 86400
 export async function funnelSql(store: Store, options: FunnelOptions): Promise<string> {
   const stages = options.stages ?? parseStages(undefined)
   const unit = options.unit ?? 'visitor'
-  const order = options.order ?? 'strict'
+  const order = options.order ?? 'ordered'
   const windowS = options.windowS ?? DEFAULT_WINDOW_S
   const breakdown = options.breakdown ?? []
   const types = new Set(stages.flatMap((s) => s.types ?? []))
   const anyCustom = stages.some((s) => s.where !== undefined)
   const needIntent = breakdown.includes('intent') || /\bsi\./.test(options.where ?? '')
-  const mart = options.source === 'mart' || (options.source !== 'live' && !anyCustom && [...types].every((t) => MART_STEP_TYPES.includes(t)) && (await martIsFresh(store)))
+  // the marts hold no page-level events and no URLs: custom SQL stages and page-level types always read events
+  const martCanAnswer = !anyCustom && [...types].every((t) => MART_STEP_TYPES.includes(t))
+  const mart = martCanAnswer && options.source !== 'live' && (options.source === 'mart' || (await martIsFresh(store)))
   // stage 1 = sessions (traffic): units and their breakdown values come straight from the sessions table
   const fromSessions = stages[0].where === undefined && stages[0].types?.length === 1 && stages[0].types[0] === 'session_start'
   const laterTypes = new Set(stages.slice(fromSessions ? 1 : 0).flatMap((s) => s.types ?? []))
@@ -230,6 +234,11 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
     units = `select s.${sessionKey} as unit, s.started_at as t1, ${dimExprs('s.started_at').map((e, i) => `${e} as ${dimNames[i]}`).join(', ')}
   from ${sessionsFrom}
   where ${inRange('s.started_at')} and ${where}`
+  } else if (fromSessions && mart) {
+    // mart_sessions knows each session's predecessor: the entry session is the one whose predecessor is before the range
+    units = `select s.visitor_key as unit, s.started_at as t1, ${dimExprs('s.started_at').map((e, i) => `${e} as ${dimNames[i]}`).join(', ')}
+  from ${sessionsFrom}
+  where ${inRange('s.started_at')} and (s.prev_started_at is null or s.prev_started_at < $from::TIMESTAMP) and ${where}`
   } else if (fromSessions) {
     // the visitor's first session in the range is the entry session: its values are picked in the same pass (arg_min)
     const packed = dimExprs('s.started_at').map((e, i) => `${dimNames[i]} := ${e}`).join(', ')
@@ -256,7 +265,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   const window = `INTERVAL ${windowS} SECOND`
   let steps = ''
   for (let k = 2; k <= stages.length; k++) {
-    if (order === 'strict') {
+    if (order === 'ordered') {
       const prev = k === 2 ? 'u' : `s${k - 1}`
       steps += `,\ns${k} as (\n  select p.unit, p.t1, min(se.ts) as t${k}\n  from ${prev} p join se on se.unit = p.unit and se.stage = ${k} and se.ts >= p.t${k - 1} and se.ts <= p.t1 + ${window}\n  group by p.unit, p.t1\n)`
     } else {
@@ -265,7 +274,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   }
   // later stages are few: put them together first, then one join with the (large) stage-1 units
   const laterK = Array.from({length: stages.length - 1}, (_, j) => j + 2)
-  if (order === 'strict') {
+  if (order === 'ordered') {
     steps += `,\nreached as (\n  select s2.unit${laterK.map((k) => `, s${k}.t${k}`).join('')}\n  from s2${laterK.slice(1).map((k) => `\n  left join s${k} on s${k}.unit = s2.unit`).join('')}\n)`
   } else {
     const unitsUpTo = (upTo: number) => `coalesce(${laterK.filter((k) => k < upTo).map((k) => `s${k}.unit`).join(', ')})`
@@ -280,24 +289,28 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
       stepColumns += `, r.t${k}`
     }
   }
-  const aggregates: string[] = ['count(*) as n1']
+  const aggregates: string[] = []
+  const medians = options.medians !== false
   for (const k of laterK) {
     aggregates.push(`count(t${k}) as n${k}`)
-    aggregates.push(order === 'strict' ? `median(epoch(t${k}) - epoch(t${k - 1})) as mp${k}` : `null::DOUBLE as mp${k}`)
-    aggregates.push(`median(epoch(t${k}) - epoch(t1)) as mf${k}`)
+    const fromFirst = medians ? `median(epoch(t${k}) - epoch(t1))` : 'null::DOUBLE'
+    aggregates.push(`${fromFirst} as mf${k}`)
+    // for stage 2 the previous stage is the first: the same median, computed once
+    aggregates.push(medians && order === 'ordered' ? (k === 2 ? `mf2 as mp2` : `median(epoch(t${k}) - epoch(t${k - 1})) as mp${k}`) : `null::DOUBLE as mp${k}`)
   }
-  const dimCols = breakdown.length ? dimNames.map((n) => `${n}, `).join('') : ''
-  const isTotal = breakdown.length ? `grouping(${dimNames.join(', ')}) = ${2 ** breakdown.length - 1} as is_total, ` : 'true as is_total, '
+  const grouped = breakdown.length > 0
+  const isTotal = grouped ? `grouping(${dimNames.join(', ')}) = ${2 ** breakdown.length - 1} as is_total, ` : 'true as is_total, '
   return renderSql(readSql(import.meta.url, 'funnel.sql'), {
     source,
     stage_events: stageEvents,
     units,
     steps,
     step_columns: stepColumns,
-    step_joins: '\n  left join reached r on r.unit = u.unit',
-    dim_cols: dimCols + isTotal,
+    dim_cols: (grouped ? dimNames.map((n) => `${n}, `).join('') : '') + isTotal,
     aggregates: aggregates.join(', '),
-    grouping: breakdown.length ? `(${dimNames.join(', ')}), ()` : '()',
+    group_by: grouped ? `group by grouping sets ((${dimNames.join(', ')}), ())` : '',
+    exclude: [...(grouped ? dimNames : []), 'is_total'].join(', '),
+    match: [...(grouped ? dimNames.map((n) => `c.${n} is not distinct from e.${n}`) : []), 'c.is_total = e.is_total'].join(' and '),
   })
 }
 
@@ -335,14 +348,23 @@ export async function funnelReport(store: Store, options: FunnelOptions = {}): P
       }
     })
   const totalRow = rows.find((r) => r.is_total === true) ?? {n1: 0}
-  const groupRows = rows.filter((r) => r.is_total !== true).sort((a, b) => Number(b.n1) - Number(a.n1) || String(a.dim_0).localeCompare(String(b.dim_0)))
+  const dimOrder = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (let i = 0; i < breakdown.length; i++) {
+      const x = String(a[`dim_${i}`])
+      const y = String(b[`dim_${i}`])
+      if (x !== y) return x < y ? -1 : 1
+    }
+    return 0
+  }
+  // largest stage 1 first; ties by the breakdown values in code-point order, so the output is stable
+  const groupRows = rows.filter((r) => r.is_total !== true).sort((a, b) => Number(b.n1) - Number(a.n1) || dimOrder(a, b))
   const limit = options.limit ?? 50
   const groups = breakdown.length
     ? groupRows.slice(0, limit).map((r) => ({key: Object.fromEntries(breakdown.map((d, i) => [d, String(r[`dim_${i}`])])), stages: toStages(r)}))
     : []
   return {
     unit: options.unit ?? 'visitor',
-    order: options.order ?? 'strict',
+    order: options.order ?? 'ordered',
     window_s: options.windowS ?? DEFAULT_WINDOW_S,
     from: range.from,
     to: range.to,
@@ -372,7 +394,7 @@ export function funnelChart(result: FunnelResult): object {
   const rows = funnelRows(result).map((r) => ({...r, group: result.breakdown.map((d) => r[d]).join(' · ') || 'all', label: `${r.stage}. ${r.name}`}))
   const top = result.breakdown.length ? rows.filter((r) => r.group !== result.breakdown.map(() => '(all)').join(' · ')).slice(0, result.stages.length * 8) : rows
   const base = {
-    title: `Funnel (${result.unit}s, ${result.order} order)`,
+    title: `Funnel (${result.unit}s, ${result.order === "ordered" ? "ordered" : result.order + " order"})`,
     data: {values: top},
     width: 520,
   }

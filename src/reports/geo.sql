@@ -8,8 +8,11 @@ f as (
     coalesce(s.city, '(unknown)') as city,
     s.site, s.visitor_id,
     coalesce(o.inquiry, false) as inquiry, coalesce(o.lead, false) as lead, coalesce(o.ordered, false) as ordered
-  from sessions s left join session_outcomes o on o.session_id = s.session_id
+  from sessions s
+  left join session_outcomes o on o.session_id = s.session_id
+  left join {{intents}} si on si.session_id = s.session_id
   where not coalesce(s.is_bot, false) and {{site_filter}} and s.started_at >= $from::TIMESTAMP and s.started_at < $to::TIMESTAMP
+    and {{where}}
 )
 select
   case when grouping(province) = 1 then 'total' when grouping(city) = 1 then 'province' else 'city' end as level,

@@ -1,6 +1,6 @@
 import {readSql, renderSql, type Store} from '../store/store.js'
 import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
-import {num, share, stepsCte} from './marketing-common.js'
+import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
 import {wilsonInterval} from './stats.js'
 
 export interface GeoOptions extends DateRange {
@@ -9,6 +9,8 @@ export interface GeoOptions extends DateRange {
   /** Fewest sessions for a place to get an index against the whole (smaller places: null). */
   minSessions?: number
   limit?: number
+  /** SQL condition on the session `s.*` and its intent `si.intent`. */
+  where?: string
 }
 
 export interface GeoRow {
@@ -47,8 +49,8 @@ export async function geoReport(store: Store, options: GeoOptions = {}): Promise
   const range = resolveRange(options)
   const level = options.level ?? 'city'
   const minSessions = options.minSessions ?? 30
-  const sql = renderSql(readSql(import.meta.url, 'geo.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site')})
-  const raw = await store.all(sql, range)
+  const sql = renderSql(readSql(import.meta.url, 'geo.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store), where: whereSql(options.where)})
+  const raw = await allWithWhere(store, sql, range, options.where)
   const totalRaw = raw.find((r) => r.level === 'total') ?? {}
   const totalSessions = num(totalRaw.sessions)
   const overallRate = share(num(totalRaw.leads), totalSessions)

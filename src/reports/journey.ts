@@ -61,6 +61,15 @@ export async function journeyReport(store: Store, visitorId: string, options: Jo
     detail: (r.detail as string | null) ?? null,
     dwell_s: numOrNull(r.dwell_s),
   }))
+  // chats, calls, leads and orders from the CRM belong to the visit that started last before them (as in steps.sql)
+  let current: JourneyStep | undefined
+  for (const step of steps) {
+    if (step.kind === 'visit') current = step
+    else if (step.visit_number === null && current) {
+      step.visit_number = current.visit_number
+      step.session_id = current.session_id
+    }
+  }
   const visits = steps.filter((s) => s.kind === 'visit')
   return {
     visitor_id: visitorId,
@@ -74,7 +83,7 @@ export async function journeyReport(store: Store, visitorId: string, options: Jo
 
 /** Vega-Lite: the timeline as one lane per kind of step. */
 export function journeyChart(result: JourneyResult): object {
-  const values = result.steps.map((s) => ({...s, ts: s.ts.replace(' ', 'T')}))
+  const values = result.steps.map((s) => ({...s, ts: s.ts.replace(' ', 'T'), visit: s.visit_number === null ? 'before the first visit' : `visit ${s.visit_number}`}))
   return {
     title: `Journey of visitor ${result.visitor_id}`,
     data: {values},
@@ -83,7 +92,7 @@ export function journeyChart(result: JourneyResult): object {
     encoding: {
       x: {field: 'ts', type: 'temporal', title: null},
       y: {field: 'kind', type: 'nominal', title: null, sort: ['visit', 'page', 'click', 'invite_shown', 'directive', 'invite_accepted', 'invite_declined', 'chat_request', 'chat', 'chat_start', 'message', 'call', 'register', 'lead', 'order', 'exit']},
-      color: {field: 'visit_number', type: 'ordinal', title: 'visit'},
+      color: {field: 'visit', type: 'nominal', title: null},
       tooltip: [{field: 'ts', type: 'temporal', format: '%Y-%m-%d %H:%M:%S'}, {field: 'kind'}, {field: 'url'}, {field: 'detail'}, {field: 'dwell_s'}],
     },
   }

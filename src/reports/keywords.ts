@@ -81,6 +81,7 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     where: 's.term is not null',
     limit: Number.MAX_SAFE_INTEGER,
     source: options.source,
+    medians: false,
   })
   const industries = new Map((await store.all<{site: string; industry: string | null}>('select site, industry from sites')).map((r) => [r.site, r.industry]))
   const base = funnel.groups.map((g) => {
@@ -173,7 +174,8 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
       r.advice = `"${r.keyword}" converts at ${pct(r.rate)}, above ${who(r)}'s ${pct(r.reference_rate!)}: consider more budget for it`
     }
   })
-  rows.sort((a, b) => b.lost - a.lost || b.visitors - a.visitors || a.keyword.localeCompare(b.keyword))
+  const key = (r: KeywordRow) => `${r.keyword}\u0001${r.engine}\u0001${r.site}`
+  rows.sort((a, b) => b.lost - a.lost || b.visitors - a.visitors || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
   return {metric, from: funnel.from, to: funnel.to, window_s: funnel.window_s, min_visitors: minVisitors, fdr, rows: rows.slice(0, options.limit ?? rows.length)}
 }
 

@@ -47,3 +47,26 @@ export function num(v: unknown): number {
 export function numOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v)
 }
+
+/** `--where`: a SQL condition on the session `s.*` and its intent `si.intent`, wrapped for a WHERE clause. */
+export function whereSql(where: string | undefined): string {
+  return where ? `(${where})` : 'true'
+}
+
+/** Runs a report query; a --where that DuckDB cannot bind or parse becomes a usage error naming the flag. */
+export async function allWithWhere(store: Store, sql: string, params: Record<string, unknown>, where: string | undefined): Promise<Record<string, unknown>[]> {
+  try {
+    return await store.all(sql, params)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (where && /Binder Error|Parser Error|Conversion Error/.test(message)) {
+      const {CcxError, EXIT} = await import('../errors.js')
+      throw new CcxError(`--where ${where}: ${message.split('\n')[0]}`, {
+        code: 'BAD_WHERE',
+        exit: EXIT.usage,
+        suggestions: ["--where is a SQL condition on the session s.* (s.source, s.city, s.device_type, s.term, …) and si.intent, e.g. \"s.device_type = 'mobile'\""],
+      })
+    }
+    throw error
+  }
+}

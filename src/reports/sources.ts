@@ -1,11 +1,13 @@
 import {readSql, renderSql, type Store} from '../store/store.js'
 import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
-import {num, share, stepsCte} from './marketing-common.js'
+import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
 
 export interface SourcesOptions extends DateRange {
   site?: string
   /** Keywords shown per engine (most sessions first). */
   topKeywords?: number
+  /** SQL condition on the session `s.*` and its intent `si.intent`. */
+  where?: string
 }
 
 interface Counts {
@@ -51,8 +53,11 @@ export interface SourcesResult {
 export async function sourcesReport(store: Store, options: SourcesOptions = {}): Promise<SourcesResult> {
   await requireTables(store, ['sessions', 'events'])
   const range = resolveRange(options)
-  const sql = renderSql(readSql(import.meta.url, 'sources.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), engine: DIMENSIONS.engine.sql})
-  const rows = await store.all(sql, range)
+  const sql = renderSql(readSql(import.meta.url, 'sources.sql'), {
+    steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), engine: DIMENSIONS.engine.sql,
+    intents: await intentsSubquery(store), where: whereSql(options.where),
+  })
+  const rows = await allWithWhere(store, sql, range, options.where)
   const counts = (r: Record<string, unknown>): Counts => ({
     sessions: num(r.sessions), visitors: num(r.visitors), inquiries: num(r.inquiries), leads: num(r.leads), orders: num(r.orders),
     lead_rate: share(num(r.leads), num(r.sessions)),

@@ -2,6 +2,7 @@
 -- the probe's chat_request/lead/order events carry the conversation/lead/order id in ref_id, so a step seen
 -- both by the probe and by the CRM counts once. Raw rows get the visitor's latest session that started at or
 -- before them (ASOF join), as in the funnel. Shared by sources, geo, exits and attribution.
+-- Steps before --from are skipped: they can belong to no session that started in the range.
 step_sessions as (
   select session_id, site, visitor_id, started_at from sessions
   where not coalesce(is_bot, false) and {{site_filter}}
@@ -9,7 +10,7 @@ step_sessions as (
 steps_probe as (
   select site, visitor_id, session_id, ts, type, coalesce(ref_id, event_id) as step_id, value as amount
   from events
-  where not coalesce(is_bot, false) and {{site_filter}}
+  where not coalesce(is_bot, false) and {{site_filter}} and ts >= $from::TIMESTAMP
     and type in ('chat_request', 'chat_start', 'message', 'lead', 'register', 'order')
 ),
 steps_raw as (
@@ -36,7 +37,7 @@ steps as (
     arg_min(session_id, ts) filter (where session_id is not null) as session_id,
     max(amount) as amount
   from (select * from steps_probe union all select * from steps_raw_s)
-  where ts is not null
+  where ts >= $from::TIMESTAMP
   group by type, step_id
 ),
 -- contact = the visitor reached out (chat request, left message, inbound call); conversion = lead or order

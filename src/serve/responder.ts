@@ -126,7 +126,7 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
         const hour = Number(localTimestamp(nowMs, timeZone).slice(11, 13))
         const result = evaluate(
           {
-            intent: decision.intent === 'unknown' ? null : decision.intent,
+            intent: decision.intent, // 'unknown' as in the batch pipeline, so one scenario file means the same in both
             confidence: decision.confidence,
             province: place.province,
             city: place.city,

@@ -1,17 +1,19 @@
 import type {Library} from './library.js'
-import {gramKeys, normalizeText, simpleTokens, substringEditDistance, type Tokenizer} from './text.js'
+import {gramKeys, myersPattern, myersSubstringDistance, normalizeText, simpleTokens, substringEditDistance, type MyersPattern, type Tokenizer} from './text.js'
 
 /** How a turn's text relates to the library: scripts it says and how much it sounds like each stage. */
 export interface TextAnalysis {
   /** Scripts scored at or above the library's threshold, best first (script = index in library.scripts). */
   hits: Array<{script: number; score: number}>
   /** Per stage: evidence 0..1 that the text belongs to it (best script score or a cue word). */
-  stageScores: Float64Array
+  stageScores: number[]
 }
 
 interface Phrasing {
   script: number
   norm: string
+  /** Bit-parallel edit-distance state for phrasings up to 31 characters. */
+  myers?: MyersPattern
   gramCount: number
   tokens: Set<string>
 }
@@ -52,7 +54,7 @@ export class ScriptMatcher {
         const norm = normalizeText(text)
         const grams = gramKeys(norm)
         const id = this.phrasings.length
-        this.phrasings.push({script: script.index, norm, gramCount: grams.size, tokens: new Set(this.tokenize(norm))})
+        this.phrasings.push({script: script.index, norm, myers: myersPattern(norm), gramCount: grams.size, tokens: new Set(this.tokenize(norm))})
         for (const g of grams) {
           const list = this.index.get(g)
           if (list) list.push(id)
@@ -79,7 +81,8 @@ export class ScriptMatcher {
 
   /** Without the cache: for callers that already hold each distinct text once. */
   compute(text: string): TextAnalysis {
-    const stageScores = new Float64Array(this.library.stages.length)
+    // A plain array: hundreds of thousands of small typed arrays cost the GC far more.
+    const stageScores = new Array<number>(this.library.stages.length).fill(0)
     const norm = normalizeText(text)
     if (norm.length === 0) return {hits: [], stageScores}
     const touched: number[] = []
@@ -105,7 +108,8 @@ export class ScriptMatcher {
     let turnTokens: Set<string> | undefined
     for (const [script, {phrasing: p, containment}] of candidate) {
       const phrasing = this.phrasings[p]
-      const fuzzy = Math.max(0, 1 - substringEditDistance(phrasing.norm, norm) / phrasing.norm.length)
+      const distance = phrasing.myers ? myersSubstringDistance(phrasing.myers, norm) : substringEditDistance(phrasing.norm, norm)
+      const fuzzy = Math.max(0, 1 - distance / phrasing.norm.length)
       turnTokens ??= new Set(this.tokenize(norm))
       let shared = 0
       for (const t of phrasing.tokens) if (turnTokens.has(t)) shared++

@@ -11,9 +11,11 @@ export interface SegmentOptions {
   skip: number
   /** Moving back to an earlier stage (out-of-order talk), any distance. */
   back: number
+  /** Entering a stage on a turn with no evidence for it: quiet turns ("ok", "嗯") never open a stage. */
+  entry: number
 }
 
-export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {noiseFloor: 0.3, advance: 0.05, skip: 0.2, back: 0.7}
+export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {noiseFloor: 0.45, advance: 0.05, skip: 0.2, back: 0.7, entry: 0.3}
 
 /**
  * Monotone-ish Viterbi: the stage path that maximizes Σ evidence(turn, stage) − transition penalties.
@@ -32,15 +34,16 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
   let prev = new Float64Array(S)
   let cur = new Float64Array(S)
   const back = new Int32Array(T * S)
-  for (let s = 0; s < S; s++) prev[s] = emit(0, s) - options.skip * s
+  for (let s = 0; s < S; s++) prev[s] = emit(0, s) - options.skip * s - (s > 0 && emit(0, s) === 0 ? options.entry : 0)
   for (let t = 1; t < T; t++) {
     for (let s = 0; s < S; s++) {
-      // Ties prefer coming from the nearest earlier stage, then staying: a quiet turn (a customer's "ok")
-      // stays with the stage before it rather than opening the next one early.
+      // Entering a stage needs evidence on that turn (else `entry` is paid), so a quiet turn stays with the
+      // stage before it. Ties prefer the nearest earlier stage, then staying, then later stages.
+      const enter = emit(t, s) === 0 ? options.entry : 0
       let bestV = -Infinity
       let bestFrom = s
       for (let from = s - 1; from >= 0; from--) {
-        const v = prev[from] - trans(from, s)
+        const v = prev[from] - trans(from, s) - enter
         if (v > bestV + 1e-12) {
           bestV = v
           bestFrom = from
@@ -51,7 +54,7 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
         bestFrom = s
       }
       for (let from = s + 1; from < S; from++) {
-        const v = prev[from] - trans(from, s)
+        const v = prev[from] - trans(from, s) - enter
         if (v > bestV + 1e-12) {
           bestV = v
           bestFrom = from

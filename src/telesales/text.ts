@@ -208,6 +208,52 @@ export function substringEditDistance(pattern: string, text: string): number {
   return best
 }
 
+/** Pattern bitmasks for `myersSubstringDistance` (patterns of at most 31 UTF-16 units). */
+export interface MyersPattern {
+  length: number
+  peq: Map<number, number>
+}
+
+export function myersPattern(pattern: string): MyersPattern | undefined {
+  if (pattern.length === 0 || pattern.length > 31) return undefined
+  const peq = new Map<number, number>()
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i)
+    peq.set(c, (peq.get(c) ?? 0) | (1 << i))
+  }
+  return {length: pattern.length, peq}
+}
+
+/**
+ * Same result as `substringEditDistance`, bit-parallel (Myers 1999, Hyyrö's formulation): one pass over the
+ * text with a few word operations per character, for patterns up to 31 characters.
+ */
+export function myersSubstringDistance(p: MyersPattern, text: string): number {
+  const m = p.length
+  const high = 1 << (m - 1)
+  const mask = m === 31 ? 0x7fffffff : (1 << m) - 1
+  let pv = mask
+  let mv = 0
+  let score = m
+  let best = m
+  for (let j = 0; j < text.length; j++) {
+    const eq = p.peq.get(text.charCodeAt(j)) ?? 0
+    const xv = eq | mv
+    const xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+    let ph = mv | (~(xh | pv) & mask)
+    let mh = pv & xh
+    if (ph & high) score++
+    else if (mh & high) score--
+    // Text may start anywhere: no 1 shifted into the horizontal delta.
+    ph = (ph << 1) & mask
+    mh = (mh << 1) & mask
+    pv = mh | (~(xv | ph) & mask)
+    mv = ph & xv
+    if (score < best) best = score
+  }
+  return best
+}
+
 /** Plain Levenshtein distance (used in tests and for short cue words). */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0

@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
         expect(c.w).toBeGreaterThan(100)
         expect(c.h).toBeGreaterThan(50)
       }
-      expect(charts.map((c) => c.alt)).toContain('Funnel (visitors, strict order)')
+      expect(charts.map((c) => c.alt)).toContain('Funnel (visitors, ordered)')
       expect(await page.textContent('body')).toContain('traffic')
       const shot = join(ROOT, 'reports', 'e2e-export-report.png')
       await page.screenshot({path: shot, fullPage: true})

@@ -39,7 +39,7 @@ describe('ccx ingest probe: broken samples', () => {
     expect(r.code).toBe(3)
     const result = r.json()
     const byName = Object.fromEntries(result.files.map((f: any) => [f.file.split('/').pop(), [f.read, f.loaded, f.duplicate, f.quarantined]]))
-    // Hand-counted from the sample files (comments in .tmp generator, listed in docs/formats.md "Quarantine"):
+    // Hand-counted from the sample files (fixtures/samples/broken/README.md lists every bad line):
     // CSV: 37 data rows, 7 bad (lines 22-28), 1 repeated event; NDJSON: 21 lines, 6 bad (11-16), 1 repeat;
     // access log: 9 lines, 6 beacons (1 unknown type, line 7) + 1 non-log line (5), 3 other requests skipped.
     expect(byName).toEqual({

@@ -6,7 +6,7 @@ import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import {Store} from '../../src/store/store.js'
 
 // The funnel fixture's answer by construction (test/helpers/report-fixture.ts):
-// visitors, strict order, 30-day window: traffic 6 → inquiries 5 → leads 3 → orders 1.
+// visitors, ordered, 30-day window: traffic 6 → inquiries 5 → leads 3 → orders 1.
 const COUNTS = [6, 5, 3, 1]
 const CONV_PREV = [null, 5 / 6, 3 / 5, 1 / 3]
 const CONV_FIRST = [1, 5 / 6, 3 / 6, 1 / 6]

@@ -4,7 +4,7 @@ import {ingestFiles} from '../../src/ingest/service.js'
 import {Store} from '../../src/store/store.js'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
 
-// The four visitors of the story: ingest → `ccx run` (normalize → intents → scenarios) → scenario_matches.
+// The four visitors of the story: ingest → `ccx run scenarios` (with its upstream: normalize → intents) → scenario_matches.
 const tmp = tempDir('ccx-story-')
 const db = join(tmp.path, 'story.duckdb')
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
   const store = await Store.open(db)
   await ingestFiles(store, {source: 'probe', paths: [join(ROOT, 'fixtures/samples/story/probe_events.csv')]})
   await store.close()
-  const run = await ccx(['run', '--db', db, '--json'])
+  const run = await ccx(['run', 'scenarios', '--db', db, '--json'])
   expect(run.code, run.stderr).toBe(0)
 })
 afterAll(() => tmp.cleanup())

@@ -88,9 +88,9 @@ export function event(e: {site?: string; visitor_id: string; session_id: string;
 //  v5  baidu 佳能维修站  11-02 09:50; lead 10:00, then chat 10:30 (+2400): lead BEFORE the inquiry
 //  v6  direct            11-03 08:00; chat 08:15 (+900); lead 09:15 (+3600); order 12-10 (outside the 30-day window)
 //  v7  bot session (excluded); v8 session 10-30, before the range (excluded)
-// Visitors, strict order: 6 → 5 (v1,v2,v3,v5,v6) → 3 (v1,v2,v6) → 1 (v1)
+// Visitors, ordered: 6 → 5 (v1,v2,v3,v5,v6) → 3 (v1,v2,v6) → 1 (v1)
 // Visitors, any order:    6 → 5 → 4 (+v5) → 1
-// Sessions, strict: 7 sessions → 5 → 3 → 0 (v1's order falls in session B, which has no earlier stage)
+// Sessions, ordered: 7 sessions → 5 → 3 → 0 (v1's order falls in session B, which has no earlier stage)
 export async function buildFunnelFixture(store: Store): Promise<void> {
   await createIntermediateTables(store)
   await insertRows(store, 'sessions', [
@@ -128,3 +128,25 @@ export async function buildFunnelFixture(store: Store): Promise<void> {
   ])
 }
 
+
+/** n visitors of one site arriving from `keyword` on Baidu (one session each); the first `leads` of them leave a lead. */
+export async function cohort(store: Store, site: string, keyword: string, n: number, leads: number): Promise<void> {
+  const p = `${site}-${keyword}`
+  await store.run(`insert into sessions (session_id, site, visitor_id, visit_number, is_returning, started_at, medium, source, term, entry_url, is_bot)
+    select '${p}-s' || i, '${site}', '${p}-v' || i, 1, false, TIMESTAMP '2026-11-02 09:00:00' + to_minutes(i::BIGINT), 'search', 'baidu', '${keyword}', 'https://${site}.cn/${keyword}', false
+    from range(${n}) t(i)`)
+  await store.run(`insert into events (event_id, site, visitor_id, session_id, ts, type, is_bot)
+    select '${p}-e' || i, '${site}', '${p}-v' || i, '${p}-s' || i, TIMESTAMP '2026-11-02 09:30:00' + to_minutes(i::BIGINT), 'lead', false
+    from range(${leads}) t(i)`)
+}
+
+/** Site A (printers): bad 2/200, noise 8/100, small 0/10; site B (printers): bad 27/300, noise 9/100 (leads/visitors). */
+export async function buildKeywordFixture(store: Store): Promise<void> {
+  await createIntermediateTables(store)
+  await store.run(`insert into sites (site, industry) values ('A', 'printers'), ('B', 'printers')`)
+  await cohort(store, 'A', 'bad', 200, 2)
+  await cohort(store, 'A', 'noise', 100, 8)
+  await cohort(store, 'A', 'small', 10, 0)
+  await cohort(store, 'B', 'bad', 300, 27)
+  await cohort(store, 'B', 'noise', 100, 9)
+}

@@ -6,7 +6,9 @@ import {maskEmail, maskPhone, maskWechat, normalizePhone, protectContact} from '
 import {checkMapKeys, parseMapArgs, resolveColumns} from '../../src/ingest/mapping.js'
 import {SOURCES} from '../../src/ingest/sources.js'
 import {Store} from '../../src/store/store.js'
-import {readFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {expandPaths} from '../../src/ingest/paths.js'
+import {tempDir} from '../helpers/cli.js'
 import {join} from 'node:path'
 
 describe('encoding detection', () => {
@@ -105,6 +107,22 @@ describe('contacts', () => {
       }
     } finally {
       await store.close()
+    }
+  })
+})
+
+describe('paths', () => {
+  it('expands directories (data files, sorted, not recursive) and globs (* and **)', () => {
+    const d = tempDir('ccx-paths-')
+    try {
+      mkdirSync(join(d.path, 'sub'))
+      for (const f of ['b.csv', 'a.csv', 'notes.md', 'sub/c.csv', 'seg.ndjson.open']) writeFileSync(join(d.path, f), 'x,y\n1,2\n')
+      expect(expandPaths([d.path]).map((p) => p.slice(d.path.length + 1))).toEqual(['a.csv', 'b.csv'])
+      expect(expandPaths([join(d.path, '*.csv')]).map((p) => p.slice(d.path.length + 1))).toEqual(['a.csv', 'b.csv'])
+      expect(expandPaths([join(d.path, '**/*.csv')]).map((p) => p.slice(d.path.length + 1))).toEqual(['a.csv', 'b.csv', 'sub/c.csv'])
+      expect(() => expandPaths([join(d.path, '*.parquet')])).toThrow(/no files match/)
+    } finally {
+      d.cleanup()
     }
   })
 })

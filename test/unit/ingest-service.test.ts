@@ -70,6 +70,21 @@ describe('probe', () => {
     expect((await ingestFiles(store, {source: 'probe', paths: [file('ok.csv', [PH, ev(9)].join('\n'))], maxBad: 0.2})).tooManyBad).toBe(false)
   })
 
+  it('timestamps with a UTC offset are converted to the site time zone; without one they are taken as written', async () => {
+    const p = file('tz.csv', [PH, 'z1,2026-10-29T02:00:00Z,canon,v1,pageview,u', 'z2,2026-10-29T10:00:00+08:00,canon,v1,pageview,u', 'z3,2026-10-29 10:00:00,canon,v1,pageview,u', 'z4,2026-10-29T03:00:00-01:00,canon,v1,pageview,u'].join('\n'))
+    const nd = file('tz.ndjson', JSON.stringify({event_id: 'z5', ts: '2026-10-28T18:30:00.000Z', site: 'canon', visitor_id: 'v1', type: 'click'}))
+    await ingestFiles(store, {source: 'probe', paths: [p, nd], timezone: 'Asia/Shanghai'})
+    const rows = await store.all<{event_id: string; t: string}>(`select event_id, strftime(ts, '%Y-%m-%d %H:%M:%S') t from raw_probe_events order by event_id`)
+    // 02:00Z = 10:00 +08; 03:00-01:00 = 04:00Z = 12:00 +08; 18:30Z = 02:30 next day +08
+    expect(rows).toEqual([
+      {event_id: 'z1', t: '2026-10-29 10:00:00'},
+      {event_id: 'z2', t: '2026-10-29 10:00:00'},
+      {event_id: 'z3', t: '2026-10-29 10:00:00'},
+      {event_id: 'z4', t: '2026-10-29 12:00:00'},
+      {event_id: 'z5', t: '2026-10-29 02:30:00'},
+    ])
+  })
+
   it('a line of 10 MB is quarantined, the rest loads', async () => {
     const big = 'e9,2026-10-29 10:00:09,canon,v9,pageview,' + 'x'.repeat(10 * 1024 * 1024)
     const p = file('long.csv', [PH, ev(1), big, ev(2)].join('\n') + '\n')
@@ -144,6 +159,28 @@ describe('calls, transcripts, leads, orders, chats', () => {
     expect(o.files[0]!.format).toBe('parquet')
     expect(o.totals.loaded).toBe(3)
     expect(await n(`select sum(amount) from raw_orders`)).toBeCloseTo(await n(`select sum(amount::DOUBLE) from read_csv('${join(SAMPLES, 'orders.csv')}')`))
+  })
+})
+
+describe('other formats', () => {
+  it('a JSON array (line = record position), a TSV file and UTF-16 NDJSON', async () => {
+    const arr = file('orders.json', JSON.stringify([
+      {order_id: 'o1', ts: '2026-10-29 10:00:00', amount: 10.5, currency: 'CNY'},
+      {order_id: 'o2', ts: 'soon', amount: 3},
+      {order_id: 'o3', ts: '2026-10-29 11:00:00', quantity: 'two'},
+    ]))
+    const a = await ingestFiles(store, {source: 'orders', paths: [arr]})
+    expect(a.files[0]).toMatchObject({format: 'json', read: 3, loaded: 1, quarantined: 2})
+    expect(await store.all('select line, field from quarantine order by line')).toEqual([
+      {line: 2, field: 'ts'},
+      {line: 3, field: 'quantity'},
+    ])
+    const tsv = file('t.tsv', 'call_id\tturn_no\tspeaker\ttext\nc9\t1\tagent\t您好, 请讲\n')
+    expect((await ingestFiles(store, {source: 'transcripts', paths: [tsv]})).files[0]).toMatchObject({format: 'tsv', loaded: 1})
+    expect(await store.scalar(`select text from raw_transcript_turns where call_id = 'c9'`)).toBe('您好, 请讲')
+    const u16 = file('u16.ndjson', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(JSON.stringify({lead_id: 'L1', ts: '2026-10-29 10:00:00', product: '传真机'}) + '\n', 'utf-16le')]))
+    expect((await ingestFiles(store, {source: 'leads', paths: [u16]})).files[0]).toMatchObject({format: 'ndjson', encoding: 'utf-16le-bom', loaded: 1})
+    expect(await store.scalar(`select product from raw_leads where lead_id = 'L1'`)).toBe('传真机')
   })
 })
 

@@ -1,4 +1,6 @@
-import {readFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {classify, makeClassifier} from '../../src/enrich/intent/classify.js'
@@ -100,6 +102,15 @@ describe('evaluation', () => {
     expect(a.test.filter((r) => r.intent === 'rare')).toHaveLength(2)
     expect(a.train.length + a.test.length).toBe(50)
   })
+  it('the labelled set is what its seeded generator writes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccx-labels-'))
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'fixtures/labelled/generate-queries.mjs'), '--seed', '7', '--n', '3000', '--out', join(dir, 'q.ndjson')], {stdio: 'ignore'})
+      expect(readFileSync(join(dir, 'q.ndjson'), 'utf8')).toBe(readFileSync(LABELS, 'utf8'))
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
   it('on the shipped labelled set, rules + model beat rules alone', () => {
     const rows = readLabels(LABELS)
     expect(rows.length).toBeGreaterThanOrEqual(2000)
@@ -109,5 +120,9 @@ describe('evaluation', () => {
     expect(r.testRows).toBeGreaterThanOrEqual(400)
     expect(r.modes['rules+model'].macroF1).toBeGreaterThan(r.modes.rules.macroF1)
     expect(r.modes['rules+model'].macroF1).toBeGreaterThan(0.8)
+    expect(r.byKind.reduce((n, k) => n + k.n, 0)).toBe(r.testRows)
+    // accuracy is correct / n: recompute the overall figure from the per-kind ones
+    const correct = r.byKind.reduce((n, k) => n + k['rules+model'] * k.n, 0)
+    expect(correct / r.testRows).toBeCloseTo(r.modes['rules+model'].accuracy, 9)
   })
 })

@@ -1,6 +1,9 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {funnelReport, funnelRows, martIsFresh, parseStages} from '../../src/reports/funnel.js'
+import {writeFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {funnelReport, funnelRows, martIsFresh, parseStages, readStagesFile} from '../../src/reports/funnel.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import martsPipeline from '../../src/pipelines/marketing/pipeline.js'
 
@@ -15,7 +18,7 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
   afterAll(async () => store.close())
   const range = {from: '2026-11-01', to: '2026-11-07', source}
 
-  it('counts visitors through the default stages in strict order', async () => {
+  it('counts visitors through the default stages in order (ordered)', async () => {
     const r = await funnelReport(store, range)
     expect(r.total.map((s) => s.name)).toEqual(['traffic', 'inquiries', 'leads', 'orders'])
     expect(r.total.map((s) => s.count)).toEqual([6, 5, 3, 1])
@@ -64,6 +67,18 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
     expect(r.total.map((s) => s.count)).toEqual([5, 3, 1])
     const by = Object.fromEntries(r.groups.map((g) => [g.key.keyword, g.stages.map((s) => s.count)]))
     expect(by).toEqual({佳能维修站: [3, 2, 1], 打印机维修: [1, 0, 0], '(none)': [1, 1, 0]})
+  })
+
+  it('reads stages from a file, with SQL conditions on the step', async () => {
+    const file = join(tmpdir(), `ccx-stages-${process.pid}-${source}.json`)
+    writeFileSync(file, JSON.stringify({stages: ['traffic', {name: 'chat', where: "type = 'chat_request'"}, {name: 'bought', types: ['order']}]}))
+    const stages = readStagesFile(file)
+    rmSync(file)
+    // chats: v1, v5, v6 (probe chat_request events); orders after the chat within 30 days: v1
+    const r = await funnelReport(store, {...range, stages})
+    expect(r.total.map((s) => [s.name, s.count])).toEqual([['traffic', 6], ['chat', 3], ['bought', 1]])
+    expect(() => parseStages('traffic,teleport')).toThrow(/unknown step type "teleport"/)
+    expect(() => parseStages('traffic')).toThrow(/at least two stages/)
   })
 
   it('breaks down by intent and by day', async () => {

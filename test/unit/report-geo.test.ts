@@ -36,4 +36,10 @@ describe('geo report', () => {
     expect(limited.rows).toHaveLength(1)
     expect(limited.rows_dropped).toBe(2)
   })
+
+  it('filters with --where', async () => {
+    // search sessions only: 广东省 S1 S2 S7, 北京 S3 S8
+    const r = await geoReport(store, {from: '2026-11-02', to: '2026-11-03', level: 'province', where: "s.medium = 'search'"})
+    expect(r.rows.map((x) => [x.province, x.sessions])).toEqual([['广东省', 3], ['北京', 2]])
+  })
 })

@@ -1,18 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
 import {keywordReport} from '../../src/reports/keywords.js'
-import {createIntermediateTables} from '../helpers/report-fixture.js'
-
-/** n visitors of one site arriving from `keyword` on Baidu (one session each); the first `leads` of them leave a lead. */
-async function cohort(store: Store, site: string, keyword: string, n: number, leads: number): Promise<void> {
-  const p = `${site}-${keyword}`
-  await store.run(`insert into sessions (session_id, site, visitor_id, visit_number, is_returning, started_at, medium, source, term, entry_url, is_bot)
-    select '${p}-s' || i, '${site}', '${p}-v' || i, 1, false, TIMESTAMP '2026-11-02 09:00:00' + to_minutes(i::BIGINT), 'search', 'baidu', '${keyword}', 'https://${site}.cn/${keyword}', false
-    from range(${n}) t(i)`)
-  await store.run(`insert into events (event_id, site, visitor_id, session_id, ts, type, is_bot)
-    select '${p}-e' || i, '${site}', '${p}-v' || i, '${p}-s' || i, TIMESTAMP '2026-11-02 09:30:00' + to_minutes(i::BIGINT), 'lead', false
-    from range(${leads}) t(i)`)
-}
+import {buildKeywordFixture} from '../helpers/report-fixture.js'
 
 // Site A (industry printers): "bad" 2 leads / 200 visitors = 1%; "noise" 8 / 100 = 8%; "small" 0 / 10.
 // Site B (same industry): "bad" 27 / 300 = 9%; "noise" 9 / 100 = 9%.
@@ -21,13 +10,7 @@ describe('keyword report', () => {
   let store: Store
   beforeAll(async () => {
     store = await Store.open(':memory:')
-    await createIntermediateTables(store)
-    await store.run(`insert into sites (site, industry) values ('A', 'printers'), ('B', 'printers')`)
-    await cohort(store, 'A', 'bad', 200, 2)
-    await cohort(store, 'A', 'noise', 100, 8)
-    await cohort(store, 'A', 'small', 10, 0)
-    await cohort(store, 'B', 'bad', 300, 27)
-    await cohort(store, 'B', 'noise', 100, 9)
+    await buildKeywordFixture(store)
   })
   afterAll(async () => store.close())
   const benchmarks = [{industry: 'printers', engine: '*', keyword: '*', lead_rate: 0.09, source: 'test figure'}]

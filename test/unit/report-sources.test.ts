@@ -42,4 +42,11 @@ describe('sources report', () => {
     expect(none.sessions).toBe(0)
     expect(none.mediums).toEqual([])
   })
+
+  it('filters sessions with --where on s.* and si.intent, and names the flag when it is wrong', async () => {
+    // purchase sessions: S1 S2 S7 (search / Baidu) and S4 (direct)
+    const r = await sourcesReport(store, {from: '2026-11-02', to: '2026-11-03', where: "si.intent = 'purchase'"})
+    expect(r.mediums.map((m) => [m.medium, m.sessions, m.share])).toEqual([['search', 3, 3 / 4], ['direct', 1, 1 / 4]])
+    await expect(sourcesReport(store, {where: 's.no_such_column = 1'})).rejects.toThrow(/--where s.no_such_column = 1/)
+  })
 })

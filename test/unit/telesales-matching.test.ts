@@ -90,3 +90,18 @@ describe('numeric n-gram keys', () => {
     expect([...a].filter((k) => b.has(k))).toHaveLength(1)
   })
 })
+
+describe('bit-parallel edit distance', () => {
+  it('equals the dynamic-programming substring distance', async () => {
+    const {myersPattern, myersSubstringDistance} = await import('../../src/telesales/text.js')
+    const {createRng} = await import('../../src/telesales/rng.js')
+    const rng = createRng(5)
+    const alphabet = 'abc打印机您'
+    for (let n = 0; n < 2000; n++) {
+      const pattern = Array.from({length: 1 + Math.floor(rng() * 31)}, () => alphabet[Math.floor(rng() * alphabet.length)]).join('')
+      const text = Array.from({length: Math.floor(rng() * 40)}, () => alphabet[Math.floor(rng() * alphabet.length)]).join('')
+      expect(myersSubstringDistance(myersPattern(pattern)!, text)).toBe(substringEditDistance(pattern, text))
+    }
+    expect(myersPattern('x'.repeat(32))).toBeUndefined()
+  })
+})

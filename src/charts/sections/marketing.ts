@@ -12,7 +12,7 @@ export default async function marketingSections(store: Store, range: ReportRange
   const bySource = await funnelReport(store, {...range, breakdown: ['source'], limit: 10})
   sections.push({
     title: 'Funnel: traffic → inquiries → leads → orders',
-    description: `Visitors, strict order, ${funnel.window_s / 86400}-day window after the first visit of the range.`,
+    description: `Visitors, ordered stages, ${funnel.window_s / 86400}-day window after the first visit of the range.`,
     charts: [funnelChart(funnel), funnelChart(bySource)],
     tables: [{title: 'Funnel', rows: funnelRows(funnel)}, {title: 'Funnel by source (top 10)', rows: funnelRows(bySource)}],
   })
@@ -24,7 +24,7 @@ export default async function marketingSections(store: Store, range: ReportRange
       title: 'Keywords against industry benchmarks',
       description: 'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
       charts: [keywordChart(keywords, 25)],
-      tables: [{title: 'Keywords (ranked by leads lost)', rows: keywords.rows.slice(0, 100).map((r) => pick(r as unknown as Record<string, unknown>))}],
+      tables: [{title: 'Keywords (top 50 by leads lost)', rows: keywords.rows.slice(0, 50).map((r) => pick(r as unknown as Record<string, unknown>))}],
     })
   }
   return sections

@@ -38,6 +38,10 @@ export default class IntentEval extends BaseCommand<typeof IntentEval> {
         'unknown %': pct(result.modes[m].unknownShare),
       })),
     )
+    if (result.byKind.length > 0) {
+      this.log('\naccuracy by kind of text:')
+      this.table(result.byKind.map((k) => ({kind: k.kind, n: k.n, 'rules %': pct(k.rules), 'model %': pct(k.model), 'rules+model %': pct(k['rules+model'])})))
+    }
     return result
   }
 }

@@ -34,8 +34,9 @@ export default class IntentExplain extends DataCommand<typeof IntentExplain> {
     const {file, model} = loadIntents(intentsPathFor(this.ccxConfig, flags.intents), flags.model)
     let input: ExplainResult['input'] = {term: args.subject, url: flags.url, title: flags.title}
     const db = this.dbPath(flags.db)
-    if (existsSync(db)) {
-      const store = await this.openStore(db, {readOnly: true})
+    // A session id is looked up when the database can be read; otherwise the argument is a text.
+    const store = existsSync(db) ? await this.openStore(db, {readOnly: true}).catch(() => undefined) : undefined
+    if (store) {
       if (await store.tableExists('sessions')) {
         const s = await store.one<{term: string | null; entry_url: string | null; entry_title: string | null}>(
           'select term, entry_url, entry_title from sessions where session_id = $id',

@@ -7,7 +7,7 @@ export default class ReportFunnel extends DataCommand<typeof ReportFunnel> {
   static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor or session.
 
 Stage 1 must fall in --from/--to; each later stage counts when it happens within --window after stage 1
-(strict order: at or after the previous stage). Breakdown values come from the unit's entry session.
+(--order ordered: at or after the previous stage). Breakdown values come from the unit's entry session.
 Semantics and formulas: docs/metrics.md "Marketing reports".`
   static examples = [
     '<%= config.bin %> report funnel --from 2026-11-01 --to 2026-11-30',
@@ -21,7 +21,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
     'stages-file': Flags.string({description: 'JSON file {"stages": [{"name", "types": [...]} | {"name", "where": "SQL on the step row"}]}', exclusive: ['stages']}),
     unit: Flags.string({description: 'counting unit', options: ['visitor', 'session'], default: 'visitor'}),
     window: Flags.string({description: 'conversion window after stage 1 (e.g. 30m, 12h, 7d)', default: '30d'}),
-    order: Flags.string({description: 'strict: each stage at or after the previous; any: all earlier stages anywhere in the window; independent: each stage on its own', options: ['strict', 'any', 'independent'], default: 'strict'}),
+    order: Flags.string({description: 'ordered: each stage at or after the previous one (other steps may come between); any: all earlier stages anywhere in the window; independent: each stage on its own', options: ['ordered', 'any', 'independent'], default: 'ordered'}),
     by: Flags.string({description: 'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, …'}),
     where: Flags.string({description: "SQL condition on the entry session s.* and its intent si.intent, e.g. \"s.province = '广东省'\""}),
     limit: Flags.integer({description: 'breakdown groups shown (largest stage 1 first)', default: 50}),
@@ -41,7 +41,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
       stages,
       unit: flags.unit as 'visitor' | 'session',
       windowS: parseDuration(flags.window, '--window'),
-      order: flags.order as 'strict' | 'any' | 'independent',
+      order: flags.order as 'ordered' | 'any' | 'independent',
       breakdown: parseDimensions(flags.by),
       where: flags.where,
       limit: flags.limit,

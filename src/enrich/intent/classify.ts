@@ -1,4 +1,4 @@
-import {predict, type IntentModel} from './model.js'
+import {predict, type IntentModel, type ModelPrediction} from './model.js'
 import {compileRules, ruleHits, ruleScores, type CompiledRules} from './rules.js'
 import {UNKNOWN, type IntentDecision, type IntentInput, type IntentsFile} from './types.js'
 
@@ -8,10 +8,24 @@ export interface Classifier {
   threshold: number
   rules: CompiledRules
   model?: IntentModel
+  /** Model answers per distinct model text: many (keyword, page, title) combinations share a keyword. */
+  predictions: Map<string, ModelPrediction>
 }
 
+const PREDICTION_CACHE_LIMIT = 100_000
+
 export function makeClassifier(file: IntentsFile, model?: IntentModel): Classifier {
-  return {threshold: file.threshold, rules: compileRules(file.intents), model}
+  return {threshold: file.threshold, rules: compileRules(file.intents), model, predictions: new Map()}
+}
+
+function cachedPredict(c: Classifier, model: IntentModel, text: string): ModelPrediction {
+  let p = c.predictions.get(text)
+  if (!p) {
+    p = predict(model, text)
+    if (c.predictions.size >= PREDICTION_CACHE_LIMIT) c.predictions.clear()
+    c.predictions.set(text, p)
+  }
+  return p
 }
 
 /** The text the model reads: the search keyword when there is one, else the landing page title. */
@@ -37,7 +51,7 @@ export function classify(input: IntentInput, c: Classifier, mode: ClassifyMode =
   }
   if (mode !== 'rules' && c.model) {
     const text = modelText(input)
-    const p = predict(c.model, text)
+    const p = cachedPredict(c, c.model, text)
     if (p.intent !== undefined && p.confidence >= c.threshold) {
       const top = p.contributions.slice(0, 3).map((f) => f.feature.slice(2))
       return {intent: p.intent, confidence: round(p.confidence), method: 'model', evidence: `model: ${top.join(', ')}`}

@@ -8,6 +8,8 @@ export interface LabelledRow {
   intent: string
   url?: string
   title?: string
+  /** Optional tag of how the text was made (clean, typo, pinyin…): eval reports accuracy per kind. */
+  kind?: string
 }
 
 /** A labelled file: NDJSON ({"text","intent",...} per line) or CSV with a header naming text and intent. */
@@ -27,7 +29,7 @@ export function readLabels(path: string): LabelledRow[] {
       if (typeof o.text !== 'string' || typeof o.intent !== 'string') {
         throw new CcxError(`${path}:${i + 1}: needs string fields "text" and "intent"`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
       }
-      rows.push({text: o.text, intent: o.intent, url: o.url as string | undefined, title: o.title as string | undefined})
+      rows.push({text: o.text, intent: o.intent, url: o.url as string | undefined, title: o.title as string | undefined, kind: o.kind as string | undefined})
     })
   } else {
     const parsed = Papa.parse<Record<string, string>>(body, {header: true, skipEmptyLines: true})
@@ -35,7 +37,7 @@ export function readLabels(path: string): LabelledRow[] {
     if (!fields.includes('text') || !fields.includes('intent')) {
       throw new CcxError(`${path}: the CSV header must name the columns "text" and "intent" (found: ${fields.join(', ')})`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
     }
-    for (const r of parsed.data) rows.push({text: r.text ?? '', intent: r.intent ?? '', url: r.url || undefined, title: r.title || undefined})
+    for (const r of parsed.data) rows.push({text: r.text ?? '', intent: r.intent ?? '', url: r.url || undefined, title: r.title || undefined, kind: r.kind || undefined})
   }
   if (rows.length === 0) throw new CcxError(`${path}: no labelled rows`, {code: 'LABELS_EMPTY', exit: EXIT.badInput})
   return rows

@@ -9,7 +9,10 @@ select
   s.session_id, s.site, s.visitor_id, s.visit_number, s.is_returning, s.started_at, s.ended_at,
   s.entry_url, s.exit_url, s.medium, s.source, s.term, s.term_raw, s.campaign,
   s.country, s.province, s.city, s.isp, s.browser, s.os, s.device_type, s.member_id,
-  si.intent
+  si.intent,
+  -- the visitor's previous session: the first session of a visitor in [from, to) is the one whose previous
+  -- session started before `from` (or that has none), so the funnel picks entry sessions with a filter, not a GROUP BY
+  lag(s.started_at) over (partition by s.site, s.visitor_id order by s.started_at, s.session_id) as prev_started_at
 from sessions s
 left join {{intents}} si on si.session_id = s.session_id
 where not coalesce(s.is_bot, false)

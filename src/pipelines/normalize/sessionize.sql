@@ -8,7 +8,7 @@ with ordered as (
     row_number() over w as rn,
     lag(ts) over w as prev_ts
   from norm_ev
-  window w as (partition by site, visitor_id order by ts, is_pv, rid)
+  window w as (partition by vkey order by ts, is_pv, rid)
 ), segmented as (
   select *,
     prev_ts is null or epoch(ts) - epoch(prev_ts) > {{inactivity_s}} as new_seg
@@ -19,15 +19,15 @@ with ordered as (
     last_value(attr_key ignore nulls) over v1 as prev_key,
     max(case when attr_key is not null then rn end) over v1 as prev_key_rn
   from segmented
-  window v as (partition by site, visitor_id order by rn rows between unbounded preceding and current row),
-         v1 as (partition by site, visitor_id order by rn rows between unbounded preceding and 1 preceding)
+  window v as (partition by vkey order by rn rows between unbounded preceding and current row),
+         v1 as (partition by vkey order by rn rows between unbounded preceding and 1 preceding)
 ), split as (
   select *,
     new_seg or ({{split_on_campaign}} and attr_key is not null
                 and attr_key is distinct from (case when prev_key_rn >= seg_start_rn then prev_key end)) as new_session
   from keyed
 )
-select rid, site, visitor_id, ts, rn, is_pv, is_action, is_bot, visit_count, has_ip, has_ua, has_member,
+select rid, vkey, ts, rn, is_pv, is_action, is_bot, visit_count, ip_h, ua_h, member_id,
   sum(new_session::INTEGER) over v as session_no,
   max(case when new_session then rn end) over v as session_start_rn,
   sum(is_pv::INTEGER) over v as page_idx,
@@ -36,4 +36,4 @@ select rid, site, visitor_id, ts, rn, is_pv, is_action, is_bot, visit_count, has
   case when not new_session and not is_pv and not is_system and visible
        then epoch(ts) - epoch(prev_ts) else 0 end as engaged_add_s
 from split
-window v as (partition by site, visitor_id order by rn rows between unbounded preceding and current row);
+window v as (partition by vkey order by rn rows between unbounded preceding and current row);

@@ -1,42 +1,42 @@
 -- The intermediate tables: events, sessions, visitors (docs/schema.md, "Intermediate: visitor intelligence").
 create or replace temp table norm_sess as
 with agg as (
-  select site, visitor_id, session_no,
+  select vkey, session_no,
     min(ts) as started_at,
     max(ts) as ended_at,
     count(*) filter (where is_pv) as pageviews,
     count(*) as events,
     count(*) filter (where is_action) as engagement_events,
+    arg_min(rid, rn) as first_rid,
     arg_min(rid, rn) filter (where is_pv) as entry_rid,
     arg_max(rid, rn) filter (where is_pv) as exit_rid,
-    arg_min(rid, rn) filter (where has_ip) as ip_rid,
-    arg_min(rid, rn) filter (where has_ua) as ua_rid,
-    arg_max(rid, rn) filter (where has_member) as member_rid,
+    arg_min(ip_h, rn) filter (where ip_h is not null) as ip_h,
+    arg_min(ua_h, rn) filter (where ua_h is not null) as ua_h,
+    arg_max(member_id, rn) filter (where member_id is not null) as member_id,
     bool_or(is_bot) as is_bot,
     max(visit_count) as probe_visit_count
   from norm_seq
-  group by site, visitor_id, session_no
+  group by vkey, session_no
 ), engaged as (
-  select site, visitor_id, session_no, sum(engaged_s) as engaged_s from norm_pages group by site, visitor_id, session_no
+  select vkey, session_no, sum(engaged_s) as engaged_s from norm_pages group by vkey, session_no
 )
 -- the probe's own visit counter knows visits before the data began: shift our ordinal by what it says
 select a.*, coalesce(g.engaged_s, 0) as engaged_s,
-  session_no + greatest(0, coalesce(max(probe_visit_count - session_no) over (partition by site, visitor_id), 0)) as visit_number
+  session_no + greatest(0, coalesce(max(probe_visit_count - session_no) over (partition by vkey), 0)) as visit_number
 from agg a
-left join engaged g using (site, visitor_id, session_no);
+left join engaged g using (vkey, session_no);
 
--- the raw text of the few rows sessions quote (entry, exit, first IP and user agent, member)
+-- the raw text of the few rows sessions quote (first event, entry and exit pageviews)
 create or replace temp table norm_quoted as
-select e.rowid as rid, e.url, e.title, e.referrer, e.ip, e.user_agent, e.member_id
+select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer
 from raw_probe_events e
 where e.rowid in (
-  select entry_rid from norm_sess union all select exit_rid from norm_sess union all select ip_rid from norm_sess
-  union all select ua_rid from norm_sess union all select member_rid from norm_sess);
+  select first_rid from norm_sess union all select entry_rid from norm_sess union all select exit_rid from norm_sess);
 
 create or replace table sessions as
 select
-  n.site || '/' || n.visitor_id || '/' || n.session_no as session_id,
-  n.site, n.visitor_id,
+  f.site || '/' || f.visitor_id || '/' || n.session_no as session_id,
+  f.site, f.visitor_id,
   n.visit_number::INTEGER as visit_number,
   n.visit_number > 1 as is_returning,
   n.started_at, n.ended_at,
@@ -49,32 +49,36 @@ select
   coalesce(a.medium, 'direct') as medium, a.source, a.term, a.term_raw, a.campaign, entry.referrer,
   geo.country, geo.province, geo.city, geo.isp,
   ua.browser, ua.os, coalesce(ua.device_type, 'other') as device_type,
-  n.is_bot, m.member_id,
-  case when {{anonymize_ip}} then null else ipq.ip end as ip,
+  n.is_bot, n.member_id,
+  case when {{anonymize_ip}} then null else geo.ip end as ip,
   ua.bot_name,
   n.engagement_events::INTEGER as engagement_events
 from norm_sess n
+join norm_quoted f on f.rid = n.first_rid
 left join norm_quoted entry on entry.rid = n.entry_rid
 left join norm_quoted exit on exit.rid = n.exit_rid
 left join norm_attr a on a.rid = n.entry_rid
-left join norm_quoted ipq on ipq.rid = n.ip_rid
-left join ip_geo_map geo on geo.ip = ipq.ip
-left join norm_quoted uaq on uaq.rid = n.ua_rid
-left join ua_map ua on ua.user_agent = uaq.user_agent
-left join norm_quoted m on m.rid = n.member_rid;
+left join (select hash(ip) as ip_h, * from ip_geo_map) geo on geo.ip_h = n.ip_h
+left join (select hash(user_agent) as ua_h, * from ua_map) ua on ua.ua_h = n.ua_h;
+
+-- events: the raw rows with their session columns. norm_seq has exactly one row per raw row; sorted by rowid it
+-- lines up with a scan of raw_probe_events, so a positional join replaces a wide 1:1 hash join (the WHERE
+-- asserts the alignment).
+create or replace temp table norm_event_cols as
+select q.rid, q.session_no, (q.rn - q.session_start_rn + 1)::INTEGER as seq_in_session, q.is_bot, p.dwell_s, p.engaged_s
+from norm_seq q
+left join norm_pages p on p.pv_rid = q.rid
+order by q.rid;
 
 create or replace table events as
 select
   e.event_id, e.site, e.visitor_id,
-  q.site || '/' || q.visitor_id || '/' || q.session_no as session_id,
+  e.site || '/' || e.visitor_id || '/' || q.session_no as session_id,
   e.ts, e.type, e.url, e.title, e.x, e.y, e.selector, e.member_id, e.directive_id, e.ref_id, e.value,
-  (q.rn - q.session_start_rn + 1)::INTEGER as seq_in_session,
-  p.dwell_s,
-  q.is_bot,
-  p.engaged_s
+  q.seq_in_session, q.dwell_s, q.is_bot, q.engaged_s
 from raw_probe_events e
-join norm_seq q on q.rid = e.rowid
-left join norm_pages p on p.pv_rid = e.rowid;
+positional join norm_event_cols q
+where case when e.rowid = q.rid then true else error('normalize: events are not aligned with raw_probe_events') end;
 
 create or replace table visitors as
 select site, visitor_id,
@@ -89,6 +93,7 @@ select site, visitor_id,
 from sessions
 group by site, visitor_id;
 
+drop table if exists norm_event_cols;
 drop table if exists norm_quoted;
 drop table if exists norm_sess;
 drop table if exists norm_pages;

@@ -10,7 +10,7 @@ with served as (
     and ($from::VARCHAR is null or started_at >= $from::TIMESTAMP)
     and ($to::VARCHAR is null or started_at < $to::TIMESTAMP)
 )
-select s.session_id, s.site, s.visitor_id, s.started_at,
+select s.session_id, s.site, s.visitor_id,
   i.intent, coalesce(i.confidence, 0) as confidence,
   s.province, s.city, s.source, s.medium, s.term,
   coalesce(s.visit_number, 1)::INTEGER as visit_number,

@@ -40,7 +40,8 @@ const rate = (n: number, d: number) => (d === 0 ? 0 : n / d)
 export async function replayScenarios(store: Store, compiled: CompiledScenarios, range: {from?: string; to?: string} = {}): Promise<ReplayReport> {
   const matches = await matchSessions(store, compiled, range)
   const outcomes = new Map<string, boolean>()
-  for (const r of await store.all<{session_id: string; converted: boolean}>(readSql(import.meta.url, 'outcomes.sql'))) outcomes.set(r.session_id, r.converted)
+  const reader = await store.connection.runAndReadAll(readSql(import.meta.url, 'outcomes.sql'))
+  for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>) outcomes.set(r.session_id, r.converted)
   const matched = {sessions: 0, converted: 0}
   const unmatched = {sessions: 0, converted: 0}
   const per = new Map<string, {sessions: number; directives: number; converted: number}>()

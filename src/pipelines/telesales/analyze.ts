@@ -47,9 +47,14 @@ class CsvSpool {
  */
 export async function analyzeTranscripts(store: Store, library: Library, log: (m: string) => void = () => {}): Promise<{calls: number; stages: number; hits: number; distinctTexts: number}> {
   const started = performance.now()
-  const lap = (what: string) => log(`  ${what}: ${Math.round(performance.now() - started)} ms`)
+  const cpuStart = process.cpuUsage()
+  const lap = (what: string) => {
+    const cpu = process.cpuUsage(cpuStart)
+    log(`  ${what}: ${Math.round(performance.now() - started)} ms (cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms)`)
+  }
   await store.run(readSql(import.meta.url, 'tables.sql'))
   await store.run(readSql(import.meta.url, 'ids.sql'))
+  lap('ids')
   const matcher = new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()})
 
   const analyses: TextAnalysis[] = []
@@ -65,8 +70,10 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
   let hits = 0
   let calls = 0
   try {
+    // Speaker as a small code and numbers only: no per-row strings cross from DuckDB.
     const result = await store.connection.stream(
-      `select c.call_no, t.turn_no::INTEGER, t.speaker, t.start_ms::DOUBLE, t.end_ms::DOUBLE, x.text_id
+      `select c.call_no, t.turn_no::INTEGER, case t.speaker when 'agent' then 0 when 'customer' then 1 else 2 end::INTEGER,
+              t.start_ms::DOUBLE, t.end_ms::DOUBLE, x.text_id
        from raw_transcript_turns t
        join _telesales_calls c using (call_id)
        join _telesales_texts x on x.text is not distinct from t.text
@@ -89,15 +96,16 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
       turns = []
       turnAnalyses = []
     }
-    for await (const rows of result.yieldRowsJs()) {
-      for (const row of rows) {
-        const callNo = row[0] as number
-        if (callNo !== current) {
+    const SPEAKERS = ['agent', 'customer', 'other']
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const [callNos, turnNos, speakers, starts, ends, textIds] = chunk.getColumns() as [number[], number[], number[], Array<number | null>, Array<number | null>, number[]]
+      for (let r = 0; r < callNos.length; r++) {
+        if (callNos[r] !== current) {
           flush()
-          current = callNo
+          current = callNos[r]
         }
-        turns.push({turnNo: row[1] as number, speaker: row[2] as string, startMs: row[3] as number | null, endMs: row[4] as number | null, text: null})
-        turnAnalyses.push(analyses[row[5] as number])
+        turns.push({turnNo: turnNos[r], speaker: SPEAKERS[speakers[r]], startMs: starts[r], endMs: ends[r], text: null})
+        turnAnalyses.push(analyses[textIds[r]])
       }
     }
     flush()

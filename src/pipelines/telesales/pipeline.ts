@@ -22,7 +22,9 @@ const telesales: Pipeline = {
     const library = await libraryFor(ctx)
     const {analyzeTranscripts} = await import('./analyze.js')
     const result = await analyzeTranscripts(ctx.store, library, ctx.log)
+    const started = performance.now()
     await ctx.store.run(readSql(import.meta.url, 'summary.sql'))
+    ctx.log(`  call_script_summary: ${Math.round(performance.now() - started)} ms`)
     return {rowsWritten: result.hits + result.stages, message: `${result.calls} calls, ${result.stages} stage runs, ${result.hits} script hits`}
   },
 }
