@@ -1,6 +1,9 @@
 // Marketing report speed: on ≥ 10 million synthetic normalized events (generated in DuckDB with SQL, seeded by
 // hashing), the funnel broken down by keyword and the keyword report must each answer in under one second.
-// Usage: npm run bench:reports [-- --events 10000000 --keep /tmp/bench-reports.duckdb]
+// It builds the marketing marts as `ccx run` would, times each report 3 times after a warm-up, and prints the
+// wall-clock median and the CPU time of all DuckDB threads (CPU ÷ cores = the wall time on an idle machine: on a
+// shared machine the wall clock mostly measures the neighbours).
+// Usage: npm run bench:reports [-- --events 10000000 --seed 7 --keep /tmp/bench-reports.duckdb (reuse the data)]
 import {existsSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'

@@ -1,3 +1,6 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
 import type {Store} from '../store/store.js'
 import {sqlString as q} from '../store/values.js'
@@ -216,16 +219,32 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
     const inserted = await runTracked(ctx, insertProbe)
     let moved = 0
     if (direct) {
-      // No line numbers for good rows on this path: missing site / visitor rows are moved out after the load.
-      const bad = `ingest_id = ${ctx.ingestId} and (site = '' or visitor_id = '')`
-      moved = await store.connection
-        .run(
-          `insert into quarantine select ${ctx.ingestId}, 'probe', ${q(ctx.file)}, NULL, ${emptyCase}, 'missing_value: ' || ${emptyCase} || ' is empty (line unknown)', ${rawExpr(f)}, now()::TIMESTAMP
-           from raw_probe_events where ${bad}`,
-        )
-        .then((r) => Number(r.rowsChanged))
-      if (moved > 0) await store.run(`delete from raw_probe_events where ${bad}`)
-      counts.quarantined += moved
+      // No line numbers for rows this path loaded: rows with an empty site / visitor are found again in the
+      // file (a second pass, only when there are any), quarantined with their lines and removed.
+      const bad = `ingest_id = ${ctx.ingestId} and (trim(site) = '' or trim(visitor_id) = '')`
+      moved = await count(store, `select count(*) from raw_probe_events where ${bad}`)
+      if (moved > 0) {
+        const skip = new Set((await store.all<{line: number}>(`select distinct line from ${REJECTS}`)).map((r) => Number(r.line)))
+        const cols = ['site', 'visitor_id'].map((field) => ({index: resolved.index.get(field)!, field}))
+        const {locateEmptyFields} = await import('./locate.js')
+        const located = await locateEmptyFields(input.path, input.delimiter, cols, skip, input.header.length)
+        if (located.length === moved) {
+          const tmp = join(mkdtempSync(join(tmpdir(), 'ccx-locate-')), 'rows.ndjson')
+          writeFileSync(tmp, located.map((r) => JSON.stringify(r)).join('\n') + '\n')
+          await store.run(
+            `insert into quarantine select ${ctx.ingestId}, 'probe', ${q(ctx.file)}, line, field, 'missing_value: ' || field || ' is empty', raw, now()::TIMESTAMP
+             from read_json(${q(tmp)}, format = 'newline_delimited', columns = {line: 'BIGINT', field: 'VARCHAR', raw: 'VARCHAR'})`,
+          )
+          rmSync(dirname(tmp), {recursive: true, force: true})
+        } else {
+          await store.run(
+            `insert into quarantine select ${ctx.ingestId}, 'probe', ${q(ctx.file)}, NULL, ${emptyCase}, 'missing_value: ' || ${emptyCase} || ' is empty (line unknown)', ${rawExpr(f)}, now()::TIMESTAMP
+             from raw_probe_events where ${bad}`,
+          )
+        }
+        await store.run(`delete from raw_probe_events where ${bad}`)
+        counts.quarantined += moved
+      }
     }
     const hasOlder = (await count(store, `select count(*) from (select 1 from raw_probe_events where ingest_id <> ${ctx.ingestId} limit 1)`)) > 0
     // Natural key: a repeated event_id within the file, or one an earlier ingest loaded, is a duplicate.

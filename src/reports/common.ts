@@ -14,6 +14,10 @@ export function resolveRange(range: DateRange): {from: string; to: string} {
     if (!m) {
       throw new CcxError(`${flag} ${value} is not a date: use YYYY-MM-DD or "YYYY-MM-DD HH:MM:SS"`, {code: 'BAD_DATE', exit: EXIT.usage})
     }
+    const day = new Date(`${m[1]}T00:00:00Z`)
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== m[1]) {
+      throw new CcxError(`${flag} ${value} is not a calendar date`, {code: 'BAD_DATE', exit: EXIT.usage})
+    }
     if (m[2]) return `${m[1]} ${m[2].length === 5 ? m[2] + ':00' : m[2]}`
     if (!endOfDay) return `${m[1]} 00:00:00`
     const next = new Date(`${m[1]}T00:00:00Z`)
@@ -48,7 +52,7 @@ export function siteFilter(site: string | undefined, column = 'site', nullable =
 export const DIMENSIONS: Record<string, {sql: string; description: string}> = {
   site: {sql: 's.site', description: 'site'},
   source: {sql: 's.source', description: 'traffic source (search engine, social network, referring site, direct)'},
-  engine: {sql: "case when s.term is not null or s.medium in ('search', 'organic', 'cpc', 'paid_search') then s.source end", description: 'search engine (sessions from search only)'},
+  engine: {sql: "case when s.term is not null or s.medium in ('search', 'paid', 'organic', 'cpc', 'paid_search') then s.source end", description: 'search engine (sessions from search only)'},
   keyword: {sql: 's.term', description: 'normalized search keyword'},
   keyword_raw: {sql: 's.term_raw', description: 'keyword as typed'},
   medium: {sql: 's.medium', description: 'medium (search, social, referral, direct, campaign…)'},

@@ -263,22 +263,18 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   where ${where}`
   }
   const window = `INTERVAL ${windowS} SECOND`
+  const laterK = Array.from({length: stages.length - 1}, (_, j) => j + 2)
   let steps = ''
-  for (let k = 2; k <= stages.length; k++) {
-    if (order === 'ordered') {
+  if (order === 'ordered') {
+    // stage k must follow stage k−1: one join per stage, each on the (shrinking) set of units still in the funnel
+    for (const k of laterK) {
       const prev = k === 2 ? 'u' : `s${k - 1}`
       steps += `,\ns${k} as (\n  select p.unit, p.t1, min(se.ts) as t${k}\n  from ${prev} p join se on se.unit = p.unit and se.stage = ${k} and se.ts >= p.t${k - 1} and se.ts <= p.t1 + ${window}\n  group by p.unit, p.t1\n)`
-    } else {
-      steps += `,\ns${k} as (\n  select u.unit, min(se.ts) as t${k}\n  from u join se on se.unit = u.unit and se.stage = ${k} and se.ts >= u.t1 and se.ts <= u.t1 + ${window}\n  group by u.unit\n)`
     }
-  }
-  // later stages are few: put them together first, then one join with the (large) stage-1 units
-  const laterK = Array.from({length: stages.length - 1}, (_, j) => j + 2)
-  if (order === 'ordered') {
     steps += `,\nreached as (\n  select s2.unit${laterK.map((k) => `, s${k}.t${k}`).join('')}\n  from s2${laterK.slice(1).map((k) => `\n  left join s${k} on s${k}.unit = s2.unit`).join('')}\n)`
   } else {
-    const unitsUpTo = (upTo: number) => `coalesce(${laterK.filter((k) => k < upTo).map((k) => `s${k}.unit`).join(', ')})`
-    steps += `,\nreached as (\n  select ${unitsUpTo(99)} as unit${laterK.map((k) => `, s${k}.t${k}`).join('')}\n  from s2${laterK.slice(1).map((k) => `\n  full join s${k} on s${k}.unit = ${unitsUpTo(k)}`).join('')}\n)`
+    // any order / independent: the first step of each stage in the window, all stages in one pass
+    steps += `,\nreached as (\n  select u.unit${laterK.map((k) => `, min(se.ts) filter (where se.stage = ${k}) as t${k}`).join('')}\n  from u join se on se.unit = u.unit and se.ts >= u.t1 and se.ts <= u.t1 + ${window}\n  group by u.unit\n)`
   }
   let stepColumns = ''
   for (const k of laterK) {

@@ -17,6 +17,8 @@ export interface SegmentOptions {
 
 export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {noiseFloor: 0.45, advance: 0.05, skip: 0.2, back: 0.7, entry: 0.3}
 
+let scratch = {a: new Float64Array(8), b: new Float64Array(8), back: new Int32Array(1024)}
+
 /**
  * Monotone-ish Viterbi: the stage path that maximizes Σ evidence(turn, stage) − transition penalties.
  * A call may start at any stage (cost: skipping the ones before), skip stages and go back (penalized).
@@ -31,9 +33,12 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
     return v >= options.noiseFloor ? v : 0
   }
   const trans = (from: number, to: number) => (to === from ? 0 : to > from ? options.advance + options.skip * (to - from - 1) : options.back)
-  let prev = new Float64Array(S)
-  let cur = new Float64Array(S)
-  const back = new Int32Array(T * S)
+  // Reused buffers: this runs once per call, and a few hundred thousand small typed arrays keep the GC busy.
+  if (scratch.back.length < T * S) scratch.back = new Int32Array(2 * T * S)
+  if (scratch.a.length < S) scratch = {a: new Float64Array(S), b: new Float64Array(S), back: scratch.back}
+  let prev = scratch.a
+  let cur = scratch.b
+  const back = scratch.back
   for (let s = 0; s < S; s++) prev[s] = emit(0, s) - options.skip * s - (s > 0 && emit(0, s) === 0 ? options.entry : 0)
   for (let t = 1; t < T; t++) {
     for (let s = 0; s < S; s++) {

@@ -15,7 +15,7 @@ beforeAll(() => {
 })
 afterAll(() => dir.cleanup())
 
-async function query<T = Record<string, unknown>>(db: string, sql: string): Promise<T[]> {
+async function query<T extends Record<string, unknown> = Record<string, unknown>>(db: string, sql: string): Promise<T[]> {
   const store = await Store.open(db, {readOnly: true})
   try {
     return await store.all<T>(sql)
@@ -23,6 +23,27 @@ async function query<T = Record<string, unknown>>(db: string, sql: string): Prom
     await store.close()
   }
 }
+/** Runs bin/run.js with its own TMPDIR; notes when the ingest's temp folder appears; SIGKILLs it killAfterMs later. */
+async function runWatched(args: string[], tmp: string, killAfterMs?: number): Promise<{code: number | null; signal: string | null; stdout: string; loadMs: number}> {
+  mkdirSync(tmp)
+  const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, TMPDIR: tmp}, stdio: ['ignore', 'pipe', 'ignore']})
+  let stdout = ''
+  child.stdout!.on('data', (d) => (stdout += d))
+  let exited: {code: number | null; signal: string | null} | undefined
+  const done = new Promise<void>((r) => child.on('exit', (code, signal) => ((exited = {code, signal}), r())))
+  let seenAt = 0
+  while (!exited && !seenAt) {
+    if (readdirSync(tmp).some((n) => n.startsWith('ccx-ingest-'))) seenAt = Date.now()
+    else await new Promise((r) => setTimeout(r, 10))
+  }
+  if (killAfterMs !== undefined && !exited) {
+    await new Promise((r) => setTimeout(r, killAfterMs))
+    child.kill('SIGKILL')
+  }
+  await done
+  return {...exited!, stdout, loadMs: seenAt ? Date.now() - seenAt : 0}
+}
+
 const counts = async (db: string) =>
   (
     await query(
@@ -40,15 +61,15 @@ describe('ccx ingest probe: broken samples', () => {
     const result = r.json()
     const byName = Object.fromEntries(result.files.map((f: any) => [f.file.split('/').pop(), [f.read, f.loaded, f.duplicate, f.quarantined]]))
     // Hand-counted from the sample files (fixtures/samples/broken/README.md lists every bad line):
-    // CSV: 37 data rows, 7 bad (lines 22-28), 1 repeated event; NDJSON: 21 lines, 6 bad (11-16), 1 repeat;
+    // CSV: 38 data rows, 8 bad (lines 22-28, 39), 1 repeated event; NDJSON: 21 lines, 6 bad (11-16), 1 repeat;
     // access log: 9 lines, 6 beacons (1 unknown type, line 7) + 1 non-log line (5), 3 other requests skipped.
     expect(byName).toEqual({
       'probe_broken.access.log': [6, 4, 0, 2],
-      'probe_broken.csv': [37, 29, 1, 7],
+      'probe_broken.csv': [38, 29, 1, 8],
       'probe_broken.ndjson': [21, 14, 1, 6],
     })
-    expect(result.totals).toEqual({read: 64, loaded: 47, duplicate: 2, quarantined: 15})
-    expect(result.badShare).toBeCloseTo(15 / 64)
+    expect(result.totals).toEqual({read: 65, loaded: 47, duplicate: 2, quarantined: 16})
+    expect(result.badShare).toBeCloseTo(16 / 65)
     const lines = await query<{f: string; line: number; field: string | null; code: string}>(
       db,
       `select regexp_extract(file, '[^/]+$') f, line, field, split_part(reason, ':', 1) code from quarantine order by f, line`,
@@ -61,6 +82,7 @@ describe('ccx ingest probe: broken samples', () => {
       [26, null, 'wrong_column_count'],
       [27, 'ts', 'missing_value'],
       [28, 'x', 'bad_number'],
+      [39, 'visitor_id', 'missing_value'],
     ])
     expect(lines.filter((l) => l.f === 'probe_broken.ndjson').map((l) => [l.line, l.code])).toEqual([
       [11, 'bad_json'],
@@ -78,7 +100,7 @@ describe('ccx ingest probe: broken samples', () => {
     const raw = await query<{raw: string}>(db, `select raw from quarantine where file like '%access.log' and line = 7`)
     expect(raw[0]!.raw).toMatch(/^14\.17\.1\.2 - - \[29\/Oct\/2026:12:00:31 \+0800\] "GET \/collect\?/)
     const before = await counts(db)
-    expect(before).toEqual({events: 47, quarantined: 15, files: 3, distinct_events: 47})
+    expect(before).toEqual({events: 47, quarantined: 16, files: 3, distinct_events: 47})
 
     const again = await ccx(['ingest', 'probe', BROKEN, '--db', db])
     expect(again.code).toBe(0)
@@ -87,7 +109,7 @@ describe('ccx ingest probe: broken samples', () => {
 
     const tolerant = await ccx(['ingest', 'probe', join(BROKEN, 'probe_broken.csv'), '--db', join(dir.path, 'tolerant.duckdb'), '--max-bad', '25%'])
     expect(tolerant.code).toBe(0)
-    expect(tolerant.stderr).toMatch(/probe_broken\.csv\s+csv\s+utf-8\s+37\s+29\s+1\s+7/)
+    expect(tolerant.stderr).toMatch(/probe_broken\.csv\s+csv\s+utf-8\s+38\s+29\s+1\s+8/)
   })
 
   it('missing and empty inputs: exit 5 naming the path', async () => {
@@ -146,29 +168,24 @@ describe('ccx ingest: concurrency and crashes', () => {
     const csv = join(dir.path, 'big.csv')
     writeBigProbeCsv({path: csv, events: 250_000, seed: 11})
     appendFileSync(csv, 'bad-1,2026-13-45 99:00:00,site1,v1,pageview\nbad-2,2026-10-29 10:00:00,site1,v1,teleport,,,,,,,,,,,,,,\n')
+    // One clean run, timing its load: from the temp folder appearing (migrations done, file's transaction next)
+    // to exit. The killed run is then stopped half-way through that span.
     const clean = join(dir.path, 'clean.duckdb')
-    const cleanRun = await ccx(['ingest', 'probe', csv, '--db', clean, '--json'])
+    const cleanRun = await runWatched(['ingest', 'probe', csv, '--db', clean, '--json'], join(dir.path, 'tmp-clean'))
     expect(cleanRun.code).toBe(0)
-    expect(cleanRun.json().totals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
+    const cleanTotals = JSON.parse(cleanRun.stdout).totals
+    expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
 
     const killed = join(dir.path, 'killed.duckdb')
-    const tmp = join(dir.path, 'tmp')
-    mkdirSync(tmp)
-    const child = spawn(process.execPath, [RUN_JS, 'ingest', 'probe', csv, '--db', killed], {env: {...process.env, TMPDIR: tmp}, stdio: 'ignore'})
-    // The ingest made its temp folder: migrations are done and the file's transaction is about to start or running.
-    const t0 = Date.now()
-    while (!readdirSync(tmp).some((n) => n.startsWith('ccx-ingest-')) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20))
-    await new Promise((r) => setTimeout(r, 250))
-    child.kill('SIGKILL')
-    const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)))
-    expect(signal).toBe('SIGKILL') // killed, not finished
+    const killedRun = await runWatched(['ingest', 'probe', csv, '--db', killed], join(dir.path, 'tmp-killed'), Math.max(50, cleanRun.loadMs / 2))
+    expect(killedRun.signal).toBe('SIGKILL') // killed, not finished
     expect(existsSync(killed)).toBe(true)
     const afterKill = await counts(killed)
     expect(afterKill).toEqual({events: 0, quarantined: 0, files: 0, distinct_events: 0})
 
     const rerun = await ccx(['ingest', 'probe', csv, '--db', killed, '--json'])
     expect(rerun.code).toBe(0)
-    expect(rerun.json().totals).toEqual(cleanRun.json().totals)
+    expect(rerun.json().totals).toEqual(cleanTotals)
     expect(await counts(killed)).toEqual(await counts(clean))
   })
 })

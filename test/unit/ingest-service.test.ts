@@ -59,6 +59,21 @@ describe('probe', () => {
     expect(JSON.parse(rows[0]!.props)).toEqual({campaign: 'autumn'})
   })
 
+  it('rows with an empty site or visitor are quarantined with their line, counted as DuckDB counts records', async () => {
+    // line 1 header; 2-3 one record (quoted newline) = record 2; 3 blank = record 3; record 4 empty visitor;
+    // record 5 bad ts (DuckDB reject) and empty site: reported once, as the reject; record 6 empty site.
+    const rows = [PH, 'e1,2026-10-29 10:00:01,canon,v1,pageview,"https://x.cn/a\nb"', '', 'e2,2026-10-29 10:00:02,canon,,pageview,u', 'e3,bad,,v3,pageview,u', 'e4,2026-10-29 10:00:04,,v4,click,u', ev(5)]
+    const p = file('empties.csv', rows.join('\n') + '\n')
+    const r = await ingestFiles(store, {source: 'probe', paths: [p]})
+    expect(r.totals).toEqual({read: 5, loaded: 2, duplicate: 0, quarantined: 3})
+    expect(await store.all(`select line, field, split_part(reason, ':', 1) code from quarantine order by line`)).toEqual([
+      {line: 4, field: 'visitor_id', code: 'missing_value'},
+      {line: 5, field: 'ts', code: 'bad_timestamp'},
+      {line: 6, field: 'site', code: 'missing_value'},
+    ])
+    expect(await store.scalar(`select raw from quarantine where line = 6`)).toBe('e4,2026-10-29 10:00:04,,v4,click,u')
+  })
+
   it('reports the bad share against --max-bad', async () => {
     const p = file('bad.csv', [PH, ev(1), ev(2), ev(3), 'e4,not a time,canon,v4,pageview,u'].join('\n') + '\n')
     const r = await ingestFiles(store, {source: 'probe', paths: [p], maxBad: 0.2})
@@ -94,6 +109,10 @@ describe('probe', () => {
     expect(q!.line).toBe(3)
     expect(q!.reason).toMatch(/^line_too_long/)
     expect(q!.len).toBeLessThanOrEqual(65536)
+    const nd = file('long.ndjson', [JSON.stringify({event_id: 'j1', ts: '2026-10-29 10:00:00', site: 's', visitor_id: 'v', type: 'click'}), JSON.stringify({event_id: 'j2', title: 'y'.repeat(10 * 1024 * 1024)})].join('\n'))
+    const j = await ingestFiles(store, {source: 'probe', paths: [nd]})
+    expect(j.totals).toEqual({read: 2, loaded: 1, duplicate: 0, quarantined: 1})
+    expect(await store.one(`select line, split_part(reason, ':', 1) code from quarantine where file like '%long.ndjson'`)).toEqual({line: 2, code: 'line_too_long'})
   })
 })
 

@@ -39,3 +39,16 @@ describe('report statistics', () => {
     expect(median([])).toBeNull()
   })
 })
+
+describe('report ranges and durations', () => {
+  it('turns --from/--to days into a half-open range and rejects impossible dates', async () => {
+    const {resolveRange, parseDuration} = await import('../../src/reports/common.js')
+    expect(resolveRange({from: '2026-11-01', to: '2026-11-30'})).toEqual({from: '2026-11-01 00:00:00', to: '2026-12-01 00:00:00'})
+    expect(resolveRange({from: '2026-11-01 08:30', to: '2026-11-01 12:00:00'})).toEqual({from: '2026-11-01 08:30:00', to: '2026-11-01 12:00:00'})
+    expect(() => resolveRange({from: '2026-13-01'})).toThrow(/not a calendar date/)
+    expect(() => resolveRange({to: 'yesterday'})).toThrow(/not a date/)
+    expect(parseDuration('7d', '--window')).toBe(604800)
+    expect(parseDuration('90m', '--window')).toBe(5400)
+    expect(() => parseDuration('soon', '--window')).toThrow(/not a duration/)
+  })
+})

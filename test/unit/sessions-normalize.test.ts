@@ -134,6 +134,19 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
     expect(a).toEqual([{n: 1, medium: 'search', ip: null, city: '深圳市'}])
   })
 
+  it('a referrer from a site domain (sites table or config) is internal, not referral', async () => {
+    await store.run(`insert into sites values ('shop', 'Shop', 'office', 'www.example.cn')`)
+    await insertEvents(store, [
+      ['f1', 'F', '2026-03-02 13:00:00', 'pageview', 'https://shop.example.cn/', 'https://m.example.cn/list'],
+      ['g1', 'G', '2026-03-02 13:00:00', 'pageview', 'https://shop.example.cn/', 'https://blog.other.cn/post'],
+    ])
+    await runNormalize(store, {sites: [{id: 'shop', domain: 'other.cn'}]})
+    expect(await store.all(`select visitor_id, medium, source from sessions where visitor_id in ('F', 'G') order by visitor_id`)).toEqual([
+      {visitor_id: 'F', medium: 'internal', source: 'm.example.cn'},
+      {visitor_id: 'G', medium: 'internal', source: 'blog.other.cn'},
+    ])
+  })
+
   it('parses each distinct value once: re-runs only parse new referrers, IPs and user agents', async () => {
     const first = await runNormalize(store)
     expect(first.join('\n')).toContain('5 referrers, 1 campaign URLs, 2 IPs, 2 user agents')

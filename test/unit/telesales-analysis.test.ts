@@ -64,3 +64,20 @@ describe('planted-data acceptance', () => {
     expect(rec.agents.length).toBeGreaterThan(0)
   })
 })
+
+describe('charts', () => {
+  it('concentration chart: shares sorted, cumulative reaches 100%, verdict in the title; lift chart has tested scripts only', async () => {
+    const {concentrationChart, hitRateChart, liftChart} = await import('../../src/telesales/charts.js')
+    const calls = detected({calls: 400, seed: 11, mode: 'planted'})
+    const a = analyzeScripts(library, calls, {seed: 1, permutations: 99, bootstrap: 20})
+    const conc = concentrationChart(a) as {title: {text: string}; data: {values: Array<{share: number; cumulative: number}>}}
+    expect(conc.title.text).toBe(`Verdict: ${a.verdict}`)
+    const shares = conc.data.values.map((v) => v.share)
+    expect(shares).toEqual([...shares].sort((x, y) => y - x))
+    expect(conc.data.values.at(-1)!.cumulative).toBeCloseTo(1, 3)
+    const lift = liftChart(a) as {data: {values: Array<{script: string}>}}
+    expect(lift.data.values.map((v) => v.script)).not.toContain('close_order_confirm')
+    const hit = hitRateChart(a) as {data: {values: Array<{script: string; hitRate: number}>}}
+    expect(hit.data.values.find((v) => v.script === 'greet_company')!.hitRate).toBeCloseTo(a.scripts.find((s) => s.scriptId === 'greet_company')!.hitRate, 4)
+  })
+})
