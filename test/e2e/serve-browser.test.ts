@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     await card.waitFor({timeout: 15_000})
     const text = await card.innerText()
     expect(text).toMatch(/深圳/)
-    await page.screenshot({path: join(dir.path, 'shenzhen.png')})
+    await page.screenshot({path: join(process.env.CCX_SCREENSHOT_DIR ?? dir.path, 'probe-shenzhen.png')})
     await context.close()
   })
 

@@ -57,10 +57,35 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
   lap('ids')
   const matcher = new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()})
 
-  const analyses: TextAnalysis[] = []
+  // Each distinct text's result is packed into flat arrays: a few hundred thousand long-lived small objects
+  // would make every garbage collection of the call loop below trace them again.
+  const textCount = await store.scalar<number>('select count(*)::INTEGER from _telesales_texts')
+  const S = library.stages.length
+  const stageScores = new Float64Array(textCount * S)
+  const hitOffsets = new Int32Array(textCount + 1)
+  const hitScript: number[] = []
+  const hitScore: number[] = []
+  let textNo = 0
   const textsResult = await store.connection.stream('select text from _telesales_texts order by text_id')
-  for await (const rows of textsResult.yieldRowsJs()) for (const row of rows) analyses.push(matcher.compute((row[0] as string | null) ?? ''))
-  lap(`matched ${analyses.length} distinct texts`)
+  for (let chunk = await textsResult.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await textsResult.fetchChunk()) {
+    for (const text of chunk.getColumns()[0] as Array<string | null>) {
+      const a = matcher.compute(text ?? '')
+      for (let k = 0; k < S; k++) stageScores[textNo * S + k] = a.stageScores[k]
+      for (const h of a.hits) {
+        hitScript.push(h.script)
+        hitScore.push(h.score)
+      }
+      hitOffsets[++textNo] = hitScript.length
+    }
+  }
+  const analysisOf = (id: number): TextAnalysis => {
+    const hits: TextAnalysis['hits'] = []
+    for (let h = hitOffsets[id]; h < hitOffsets[id + 1]; h++) hits.push({script: hitScript[h], score: hitScore[h]})
+    const scores = new Array<number>(S)
+    for (let k = 0; k < S; k++) scores[k] = stageScores[id * S + k]
+    return {hits, stageScores: scores}
+  }
+  lap(`matched ${textNo} distinct texts`)
 
   const callIds = (await store.connection.runAndReadAll('select call_id from _telesales_calls order by call_no')).getColumnsJS()[0] as string[]
   const dir = mkdtempSync(join(tmpdir(), 'ccx-telesales-'))
@@ -105,7 +130,7 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
           current = callNos[r]
         }
         turns.push({turnNo: turnNos[r], speaker: SPEAKERS[speakers[r]], startMs: starts[r], endMs: ends[r], text: null})
-        turnAnalyses.push(analyses[textIds[r]])
+        turnAnalyses.push(analysisOf(textIds[r]))
       }
     }
     flush()
@@ -119,5 +144,5 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
     rmSync(dir, {recursive: true, force: true})
     await store.run('drop table if exists _telesales_calls; drop table if exists _telesales_texts')
   }
-  return {calls, stages, hits, distinctTexts: analyses.length}
+  return {calls, stages, hits, distinctTexts: textNo}
 }

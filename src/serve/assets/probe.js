@@ -101,8 +101,9 @@
       var r = d.resource || {}
       b.appendChild(el('strong', d.title || r.name, 'ccx-title'))
       if (d.message) b.appendChild(el('p', d.message, 'ccx-message'))
-      if (r.address) b.appendChild(el('p', r.address, 'ccx-address'))
-      if (r.phone) b.appendChild(el('p', r.phone, 'ccx-phone'))
+      // The scenario's message usually names the address and phone already.
+      if (r.address && !(d.message && d.message.indexOf(r.address) !== -1)) b.appendChild(el('p', r.address, 'ccx-address'))
+      if (r.phone && !(d.message && d.message.indexOf(r.phone) !== -1)) b.appendChild(el('p', r.phone, 'ccx-phone'))
       if (r.hours) b.appendChild(el('p', r.hours, 'ccx-hours'))
       if (r.url && /^https?:\/\//.test(r.url)) { var a = el('a', d.linkLabel || r.url, 'ccx-link'); a.href = r.url; b.appendChild(a) }
       b.appendChild(closeButton(b, d, null))
