@@ -71,6 +71,29 @@ describe('noisy transcript', async () => {
     expect(a.hits.find((h) => h.scriptId === 'close_order_confirm')!.consequence).toBe(true)
   })
 
+  it('out-of-order talk: a clear closing line said early is one excursion, and the call returns to needs', () => {
+    const turns = [
+      turn(1, 'agent', '您好，这里是佳能官方客户服务中心'),
+      turn(2, 'agent', '请问您平时主要是打印文档还是打印照片'),
+      turn(3, 'agent', '优惠名额今天就截止了，建议您今天就定下来'),
+      turn(4, 'agent', '您每个月大概要打印多少页'),
+      turn(5, 'agent', '您的预算大概在什么范围'),
+      turn(6, 'agent', '那我现在就帮您登记一台，您看寄到哪个地址方便'),
+    ]
+    const a = analyzeCall(turns, matcher)
+    // An exact closing line (score 1) outweighs skip + back penalties (0.05 + 0.2 + 0.7): it is its own short run,
+    // then the needs questions pull the path back instead of leaving the rest of the call in closing.
+    expect(a.turnStages).toEqual(['greeting', 'needs', 'closing', 'needs', 'needs', 'closing'])
+    expect(a.stages.map((x) => [x.stage, x.firstTurn, x.lastTurn])).toEqual([
+      ['greeting', 1, 1],
+      ['needs', 2, 2],
+      ['closing', 3, 3],
+      ['needs', 4, 5],
+      ['closing', 6, 6],
+    ])
+    expect(a.hits.find((h) => h.scriptId === 'close_urgency')).toMatchObject({turnNo: 3, stage: 'closing', turnStage: 'closing'})
+  })
+
   it('matches paraphrases but not unrelated talk', () => {
     expect(matcher.analyze('这个月下单能享受八折优惠，再送一套原装墨盒').hits[0]?.script).toBe(library.scripts.find((s) => s.id === 'obj_price_discount')!.index)
     expect(matcher.analyze('今天天气不错，我们去公园散步吧').hits).toEqual([])
