@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {JsonSyntaxError, lineOf, parseWithPositions} from './json-positions.js'
+import {JsonSyntaxError, lineOf, parseWithPositions} from '../config/json-positions.js'
 import type {Directory, ScenariosFile} from './types.js'
 
 const names = z.array(z.string().min(1)).min(1)

@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {z} from 'zod'
 import {CcxError, EXIT} from '../errors.js'
-import {formatPath, JsonSyntaxError, parseJsonWithLines} from './json-lines.js'
+import {formatPath, JsonSyntaxError, parseJsonWithLines} from '../config/json-positions.js'
 import {normalizeText} from './text.js'
 
 const ID = /^[a-z][a-z0-9_-]*$/

@@ -1,5 +1,5 @@
 import type {Library} from './library.js'
-import {createRng, randomInt, type Rng} from './rng.js'
+import {createRng, randomInt, type Rng} from '../stats/random.js'
 
 /**
  * Seeded generator of outbound telesales calls and ASR-like transcripts built from a script library,

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseWithPositions} from '../../src/scenarios/json-positions.js'
+import {parseWithPositions} from '../../src/config/json-positions.js'
 import {checkScenariosText} from '../../src/scenarios/validate.js'
 
 const ROOT = join(import.meta.dirname, '../..')

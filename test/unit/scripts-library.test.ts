@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {loadLibrary, parseLibrary} from '../../src/telesales/library.js'
-import {parseJsonWithLines} from '../../src/telesales/json-lines.js'
+import {parseJsonWithLines} from '../../src/config/json-positions.js'
 
 describe('script library', () => {
   it('the shipped defaults/scripts.json is valid, stages in order, one consequence script', () => {

@@ -13,7 +13,7 @@ import {
   jensenShannon,
   permutationTest,
 } from '../../src/telesales/stats.js'
-import {createRng} from '../../src/telesales/rng.js'
+import {createRng} from '../../src/stats/random.js'
 
 describe('per-script statistics', () => {
   it('Fisher exact two-sided p: the lady tasting tea table [[3,1],[1,3]] → 34/70', () => {

@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import Papa from 'papaparse'
 import {CcxError, EXIT} from '../../errors.js'
 import {UNKNOWN} from './types.js'
+import {mulberry32} from '../../stats/random.js'
 
 export interface LabelledRow {
   text: string
@@ -43,17 +44,8 @@ export function readLabels(path: string): LabelledRow[] {
   return rows
 }
 
-/** Deterministic PRNG (mulberry32), so a seed reproduces a split. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic PRNG, so a seed reproduces a split. */
+export const seededRandom = mulberry32
 
 /** Stratified split: each intent contributes round(n × testShare) rows to the test part. */
 export function splitRows<T extends {intent: string}>(rows: T[], testShare: number, seed: number): {train: T[]; test: T[]} {

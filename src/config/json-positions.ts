@@ -132,3 +132,16 @@ export function lineOf(positions: Map<string, Position>, path: Array<string | nu
   }
   return 1
 }
+
+/** `stages[1].scripts[0].id` style, for messages that name a field. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`
+  return out || '(root)'
+}
+
+/** Parses JSON and answers "which line is this path on" — for validators of rule files. */
+export function parseJsonWithLines(text: string): {value: unknown; lineOf: (path: ReadonlyArray<PropertyKey>) => number} {
+  const {value, positions} = parseWithPositions(text)
+  return {value, lineOf: (path) => lineOf(positions, [...path])}
+}
