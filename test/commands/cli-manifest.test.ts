@@ -66,3 +66,21 @@ describe('CLI skeleton', () => {
     dir.cleanup()
   })
 })
+
+describe('README', () => {
+  it('lists every command (the build writes the list from the manifest)', async () => {
+    const {updateReadme} = await import('../../scripts/readme-commands.mjs')
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'))
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    expect(updateReadme(readme, manifest)).toBe(readme)
+    for (const id of Object.keys(manifest.commands)) expect(readme).toContain(`ccx ${id.split(':').join(' ')}`)
+  })
+
+  it('keeps exactly two set-up commands, and they are the ones CI and users run', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const setUp = readme.split('## Set up')[1].split('\n## ')[0]
+    const block = /```sh\n([\s\S]*?)```/.exec(setUp)![1].trim().split('\n')
+    expect(block.map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm run demo', 'npm test'])
+    expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toMatch(/npm ci[^\n]*\nnpm test\n/)
+  })
+})
