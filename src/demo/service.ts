@@ -97,7 +97,7 @@ async function writeReports(store: Store, dir: string, log: (m: string) => void)
   const written: string[] = []
   try {
     const {buildHtmlReport} = await import('../charts/html-report.js')
-    const report = await buildHtmlReport(store, {}, {title: 'ccx demo report'})
+    const report = await buildHtmlReport(store, {}, {title: 'ccx demo report', chartFormat: 'png'})
     const path = join(dir, 'ccx-report.html')
     writeFileSync(path, report.html)
     written.push(path)

@@ -8,7 +8,7 @@ export interface ExportReportResult {
 }
 
 export default class ExportReport extends DataCommand<typeof ExportReport> {
-  static description = `Write ONE self-contained HTML report (charts as inline SVG, tables; no script, no network) for a date range.
+  static description = `Write ONE self-contained HTML report (every chart and table; no script, no network needed) for a date range.
 
 Sections come from every module in src/charts/sections/ (marketing, scripts, service…); one that fails is
 reported in place and does not stop the others.`

@@ -61,14 +61,11 @@ left join norm_attr a on a.rid = n.entry_rid
 left join (select hash(ip) as ip_h, * from ip_geo_map) geo on geo.ip_h = n.ip_h
 left join (select hash(user_agent) as ua_h, * from ua_map) ua on ua.ua_h = n.ua_h;
 
--- events: the raw rows with their session columns. norm_seq has exactly one row per raw row; sorted by rowid it
--- lines up with a scan of raw_probe_events, so a positional join replaces a wide 1:1 hash join (the WHERE
--- asserts the alignment).
+-- events: the raw rows with their session columns (narrow first, then one 1:1 join on the raw rowid).
 create or replace temp table norm_event_cols as
 select q.rid, q.session_no, (q.rn - q.session_start_rn + 1)::INTEGER as seq_in_session, q.is_bot, p.dwell_s, p.engaged_s
 from norm_seq q
-left join norm_pages p on p.pv_rid = q.rid
-order by q.rid;
+left join norm_pages p on p.pv_rid = q.rid;
 
 create or replace table events as
 select
@@ -77,8 +74,7 @@ select
   e.ts, e.type, e.url, e.title, e.x, e.y, e.selector, e.member_id, e.directive_id, e.ref_id, e.value,
   q.seq_in_session, q.dwell_s, q.is_bot, q.engaged_s
 from raw_probe_events e
-positional join norm_event_cols q
-where case when e.rowid = q.rid then true else error('normalize: events are not aligned with raw_probe_events') end;
+join norm_event_cols q on q.rid = e.rowid;
 
 create or replace table visitors as
 select site, visitor_id,
