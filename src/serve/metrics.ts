@@ -8,7 +8,7 @@ export class Metrics {
   inc(name: string, help: string, labels: Record<string, string> = {}, by = 1): void {
     let c = this.counters.get(name)
     if (!c) this.counters.set(name, (c = {help, values: new Map()}))
-    const key = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')
+    const key = labelKey(labels)
     c.values.set(key, (c.values.get(key) ?? 0) + by)
   }
 
@@ -24,7 +24,7 @@ export class Metrics {
   }
 
   value(name: string, labels: Record<string, string> = {}): number {
-    const key = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')
+    const key = labelKey(labels)
     return this.counters.get(name)?.values.get(key) ?? 0
   }
 
@@ -45,4 +45,17 @@ export class Metrics {
     out.push(`ccx_collect_duration_ms_sum ${this.histogram.sum}`, `ccx_collect_duration_ms_count ${this.histogram.count}`)
     return out.join('\n') + '\n'
   }
+}
+
+const labelKeys = new Map<string, string>()
+/** `{route: "/collect"}` → `route="/collect"`, cached: the hot path counts with a handful of label sets. */
+function labelKey(labels: Record<string, string>): string {
+  let raw = ''
+  for (const k in labels) raw += k + '\u0000' + labels[k] + '\u0001'
+  let key = labelKeys.get(raw)
+  if (key === undefined) {
+    key = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')
+    if (labelKeys.size < 10_000) labelKeys.set(raw, key)
+  }
+  return key
 }

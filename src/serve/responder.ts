@@ -24,11 +24,19 @@ export function memo<T>(fn: (key: string) => T, max = 50_000): (key: string) => 
 
 /** Site-local wall-clock time, as the ingest expects: `YYYY-MM-DD HH:MM:SS.mmm`. */
 export function localTimestamp(ms: number, timeZone: string): string {
-  const parts = localFormatter(timeZone).formatToParts(new Date(ms))
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00'
-  const hour = get('hour') === '24' ? '00' : get('hour')
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}:${get('second')}.${String(ms % 1000).padStart(3, '0')}`
+  // Intl formatting costs microseconds: format each second once per zone (the hot path answers thousands a second).
+  const second = Math.floor(ms / 1000)
+  let cached = lastSecond.get(timeZone)
+  if (!cached || cached.second !== second) {
+    const parts = localFormatter(timeZone).formatToParts(new Date(second * 1000))
+    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00'
+    const hour = get('hour') === '24' ? '00' : get('hour')
+    cached = {second, text: `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}:${get('second')}`}
+    lastSecond.set(timeZone, cached)
+  }
+  return `${cached.text}.${String(ms - second * 1000).padStart(3, '0')}`
 }
+const lastSecond = new Map<string, {second: number; text: string}>()
 const formatters = new Map<string, Intl.DateTimeFormat>()
 function localFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone)

@@ -1,4 +1,4 @@
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
 /**
@@ -33,6 +33,7 @@ export class SegmentLog {
   private openedAt = 0
   private queue: Pending[] = []
   private flushScheduled = false
+  private inFlight: Promise<void> | null = null
   private closed = false
   readonly dir: string
   readonly prefix: string
@@ -58,31 +59,50 @@ export class SegmentLog {
     return new Promise((resolve, reject) => {
       this.queue.push({lines, resolve, reject})
       this.stats.appendedEvents += events.length
-      if (!this.flushScheduled) {
-        this.flushScheduled = true
-        setImmediate(() => this.flush())
-      }
+      this.scheduleFlush()
     })
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      this.flush()
+    })
+  }
+
+  /**
+   * Group commit: takes everything queued, writes it, and fsyncs on libuv's thread pool, so the event loop keeps
+   * parsing requests meanwhile; those queue up and share the next fsync. One flush in flight at a time.
+   */
   private flush(): void {
-    this.flushScheduled = false
     const batch = this.queue.splice(0)
     if (batch.length === 0) return
+    const settle = (error: Error | null) => {
+      this.inFlight = null
+      for (const p of batch) if (error) p.reject(error)
+      else p.resolve()
+      if (this.queue.length > 0) this.scheduleFlush()
+    }
     try {
       if (this.fd === null || this.bytes >= this.maxBytes || Date.now() - this.openedAt > this.maxAgeMs) this.rotate()
       const buffer = Buffer.from(batch.map((p) => p.lines).join(''))
       let off = 0
       while (off < buffer.length) off += writeSync(this.fd!, buffer, off)
       this.bytes += buffer.length
-      if (this.fsync) {
-        fsyncSync(this.fd!)
-        this.stats.fsyncs++
-      }
-      for (const p of batch) p.resolve()
     } catch (error) {
-      for (const p of batch) p.reject(error as Error)
+      settle(error as Error)
+      return
     }
+    if (!this.fsync) return settle(null)
+    this.stats.fsyncs++
+    this.inFlight = new Promise<void>((done) =>
+      fsync(this.fd!, (error) => {
+        settle(error)
+        done()
+      }),
+    )
   }
 
   private openPath(seq: number): string {
@@ -111,15 +131,18 @@ export class SegmentLog {
 
   /** Rotates an idle segment that is too old (called on a timer). */
   maybeRotateIdle(): void {
-    if (this.fd !== null && this.queue.length === 0 && Date.now() - this.openedAt > this.maxAgeMs) this.closeSegment()
+    if (this.fd !== null && !this.inFlight && this.queue.length === 0 && Date.now() - this.openedAt > this.maxAgeMs) this.closeSegment()
   }
 
-  /** Flushes what is queued and closes the open segment. */
-  close(): void {
+  /** Waits for the fsync in flight, flushes what is queued, and closes the open segment. */
+  async close(): Promise<void> {
     if (this.closed) return
-    this.flush()
-    this.closeSegment()
     this.closed = true
+    while (this.inFlight || this.queue.length > 0) {
+      if (this.inFlight) await this.inFlight
+      else this.flush()
+    }
+    this.closeSegment()
   }
 }
 

@@ -99,6 +99,7 @@ export function createCcxServer(options: ServeOptions): CcxServer {
 
   function publishLive(v: LiveVisitor): void {
     online.set(`${v.site}\u0000${v.visitorId}`, v)
+    if (sseClients.size === 0) return
     const payload = `event: visitor\ndata: ${JSON.stringify(v)}\n\n`
     for (const c of sseClients) c.write(payload)
   }
@@ -202,6 +203,7 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     const live: LiveVisitor = {site: batch.site, visitorId: batch.visitor_id, lastSeen: new Date().toISOString(), ...answer.live}
     publishLive(live)
     options.onLive?.(live)
+    // (the live feed is best-effort; the ack below is what the probe waits for)
     send(res, 200, {ok: true, accepted: answer.rows.length, rejected, directives: answer.directives}, corsHeaders(origin))
     metrics.observeMs(performance.now() - started)
   }
@@ -272,7 +274,7 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     server.closeAllConnections()
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))])
-    options.log.close()
+    await options.log.close()
     await options.state.close()
   }
 

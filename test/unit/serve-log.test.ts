@@ -14,7 +14,7 @@ describe('segment log', () => {
     await log.append([{n: 4, pad: 'x'.repeat(300)}]) // over maxBytes: the next append rotates
     await log.append([{n: 5}])
     expect(closedSegments(dir.path)).toHaveLength(1) // first segment closed by rotation, second still open
-    log.close()
+    await log.close()
     const segments = closedSegments(dir.path)
     expect(segments).toHaveLength(2)
     const lines = segments.flatMap((s) => readFileSync(s, 'utf8').trim().split('\n')).map((l) => JSON.parse(l).n)
