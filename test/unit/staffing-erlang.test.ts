@@ -62,3 +62,21 @@ describe('Erlang building blocks', () => {
     expect(weekdayOccurrences('2026-01-05', '2026-01-19')).toEqual({1: 3, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2})
   })
 })
+
+/*
+ * Published worked example of an Erlang C calculator's manual (personal.telefonica.terra.es/web/vr/erlang/eng/mcerlc.htm):
+ * "If in one hour there are 600 calls with call length of 120 seconds, that is a traffic of 20 erlangs. For a target
+ * delay probability of 15% the number of circuits needed are 26. The average delay is 2.5 sec/CCS, so ... 3 seconds
+ * per call. If circuits are incremented to 30, delay is reduced to 2.5%." Stated precision: whole agents, the delay
+ * probability to 0.5 percentage point, the delay per call to the second.
+ */
+describe('Erlang C published example (600 calls/h, 120 s, P(wait) ≤ 15%)', () => {
+  it('20 Erlangs; 26 agents are the fewest with P(wait) ≤ 15%; ASA ≈ 3 s; 30 agents give P(wait) ≈ 2.5%', () => {
+    const a = trafficErlangs(600, 3600, 120)
+    expect(a).toBe(20)
+    const fewest = Array.from({length: 20}, (_, i) => 21 + i).find((n) => erlangC(n, a) <= 0.15)
+    expect(fewest).toBe(26)
+    expect(Math.round(averageSpeedOfAnswer(26, a, 120))).toBe(3)
+    expect(Math.abs(erlangC(30, a) - 0.025)).toBeLessThan(0.005)
+  })
+})
