@@ -12,13 +12,28 @@ export class Metrics {
     c.values.set(key, (c.values.get(key) ?? 0) + by)
   }
 
+  /** A pre-bound counter cell (the hot path counts without rebuilding the label key each time). */
+  counter(name: string, help: string, labels: Record<string, string> = {}): (by?: number) => void {
+    const key = labelKey(labels)
+    let values: Map<string, number> | undefined // created on first use, so /metrics lists only counters that counted
+    return (by = 1) => {
+      if (!values) {
+        let c = this.counters.get(name)
+        if (!c) this.counters.set(name, (c = {help, values: new Map()}))
+        values = c.values
+      }
+      values.set(key, (values.get(key) ?? 0) + by)
+    }
+  }
+
   gauge(name: string, help: string, read: () => number): void {
     this.gauges.set(name, {help, read})
   }
 
   observeMs(ms: number): void {
-    const i = this.buckets.findIndex((b) => ms <= b)
-    this.histogram.counts[i === -1 ? this.buckets.length : i]++
+    let i = 0
+    while (i < this.buckets.length && ms > this.buckets[i]) i++
+    this.histogram.counts[i]++
     this.histogram.sum += ms
     this.histogram.count++
   }

@@ -2,9 +2,9 @@ import {createHash} from 'node:crypto'
 import type {LoadedConfig} from '../config/load.js'
 import {resolveFrom} from '../config/load.js'
 import type {ServeConfig, AgentConfig} from './config.js'
-import type {Directive, Responder} from './server.js'
+import type {Directive, Responder, ResponderAnswer} from './server.js'
 import type {VisitorState} from './state.js'
-import type {ProbeEventIn} from './validate.js'
+import type {ProbeBatch, ProbeEventIn} from './validate.js'
 
 const VISIT_GAP_MS = 30 * 60 * 1000
 
@@ -63,7 +63,11 @@ export function pickAgent(agents: AgentConfig[], loads: Map<string, number>, fil
  * The realtime side of visitor intelligence: the same parsers, intent classifier and scenario engine as the batch
  * pipelines (imported, not copied), cached per distinct value.
  */
-export async function createResponder(config: LoadedConfig, serve: ServeConfig, options: {agentLoads?: (ids: string[]) => Promise<Map<string, number>>} = {}): Promise<Responder> {
+export async function createResponder(
+  config: LoadedConfig,
+  serve: ServeConfig,
+  options: {agentLoads?: (ids: string[]) => Promise<Map<string, number>>; agentLoadsSync?: (ids: string[]) => Map<string, number>} = {},
+): Promise<Responder> {
   const {classifyReferrer} = await import('../enrich/referrer.js')
   const {lookupIp} = await import('../enrich/ip.js')
   const {parseUserAgent} = await import('../enrich/ua.js')
@@ -80,22 +84,58 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
   const compiled = compileScenarios(scenarios, directory)
   const timeZone = config.config.timezone
   const agents = serve.agents
+  const agentIds = agents.map((a) => a.id)
 
   const geo = memo((ip: string) => lookupIp(ip))
   const siteDomains = config.config.sites.map((s) => s.domain).filter((d): d is string => Boolean(d))
-  const referrerOf = memo((key: string) => {
-    const [referrer, landingUrl] = JSON.parse(key) as [string | null, string | null]
-    return classifyReferrer(referrer, {landingUrl, siteDomains})
-  })
+  // Memo keys are built by concatenation with length prefixes (unambiguous, cheaper than JSON.stringify per request).
+  const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
+  const referrerOf = (referrer: string | null, landingUrl: string | null) =>
+    cached(referrers, keyOf(referrer) + keyOf(landingUrl), () => classifyReferrer(referrer, {landingUrl, siteDomains}))
   const ua = memo((s: string) => parseUserAgent(s))
-  const intentOf = memo((key: string) => {
-    const [term, url, title] = JSON.parse(key) as [string | null, string | null, string | null]
-    return classify({term, url, title}, classifier)
-  })
-  const loadsOf = options.agentLoads ?? (async () => new Map<string, number>())
+  const decisions = new Map<string, ReturnType<typeof classify>>()
+  const intentOf = (term: string | null, url: string | null, title: string | null) =>
+    cached(decisions, keyOf(term) + keyOf(url) + keyOf(title), () => classify({term, url, title}, classifier))
+  const hash = memo(shortHash)
+  const loadsAsync = options.agentLoads ?? (async () => new Map<string, number>())
+  const loadsSync = options.agentLoadsSync
+
+  type Evaluated = {
+    state: VisitorState
+    batch: ProbeBatch
+    ip: string
+    userAgent: string
+    nowMs: number
+    ts: string
+    place: ReturnType<typeof lookupIp>
+    ref: ReturnType<typeof classifyReferrer>
+    intent: string
+    fired: ReturnType<typeof evaluate>['directives']
+  }
+
+  function finish(e: Evaluated, loads: Map<string, number>): ResponderAnswer {
+    const {state, batch, place, ref} = e
+    const directives: Directive[] = []
+    for (const d of e.fired) {
+      const id = `${d.scenarioId}.${state.visitCount}.${hash(batch.visitor_id)}`
+      let route: Directive['route']
+      if (d.route) {
+        let agentId: string | null = null
+        if (d.route.kind === 'previous_agent') agentId = d.route.target
+        else if (d.route.kind === 'skill_group' || d.route.kind === 'least_loaded') agentId = pickAgent(agents, loads, (a) => a.groups.includes(d.route!.target))?.id ?? null
+        else if (d.route.kind === 'local_partner') agentId = pickAgent(agents, loads, (a) => a.cities.includes(place.city ?? '') && a.groups.includes('partner'))?.id ?? null
+        route = {kind: d.route.kind, target: d.route.target, agentId}
+        if (agentId) state.routedAgents = {...(state.routedAgents ?? {}), [id]: agentId}
+      }
+      directives.push({id, scenarioId: d.scenarioId, type: d.type, message: d.message, resource: d.resource as Record<string, unknown> | undefined, route})
+    }
+    const {lines, count} = logLines(batch, e.ts, e.ip, e.userAgent, e.nowMs, state.visitCount)
+    const live = {url: state.lastUrl, intent: e.intent, province: place.province, city: place.city, source: ref.source, term: ref.term, visitNumber: state.visitCount, directives: directives.map((d) => d.scenarioId)}
+    return {directives, state, lines, count, live}
+  }
 
   return {
-    async respond({batch, ip, userAgent, nowMs, previous}) {
+    respond({batch, ip, userAgent, nowMs, previous}) {
       // Visit bookkeeping: the server's own count, never lower than what the probe remembers.
       const newVisit = !previous || nowMs - previous.lastSeenMs > VISIT_GAP_MS
       const state: VisitorState = previous
@@ -108,8 +148,15 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
         state.referrer = undefined
       }
       state.lastSeenMs = nowMs
-      const pageview = batch.events.find((e) => e.type === 'pageview')
-      for (const e of batch.events) if (e.type === 'pageview') state.pagesThisVisit++
+      let pageview: ProbeEventIn | undefined
+      let heartbeat = false
+      for (const e of batch.events) {
+        if (e.type === 'pageview') {
+          pageview ??= e
+          state.pagesThisVisit++
+        } else if (e.type === 'heartbeat') heartbeat = true
+        else if (e.type === 'invite_accepted' && e.directive_id && state.routedAgents?.[e.directive_id]) state.previousAgent = state.routedAgents[e.directive_id]
+      }
       if (pageview) {
         state.lastUrl = pageview.url ?? state.lastUrl
         if (newVisit || (pageview.referrer && !sameHost(pageview.referrer, pageview.url))) {
@@ -117,21 +164,18 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
           state.landingUrl = pageview.url
         }
       }
-      for (const e of batch.events) {
-        if (e.type === 'invite_accepted' && e.directive_id && state.routedAgents?.[e.directive_id]) state.previousAgent = state.routedAgents[e.directive_id]
-      }
 
-      const ref = referrerOf(JSON.stringify([state.referrer ?? null, state.landingUrl ?? state.lastUrl ?? null]))
+      const ref = referrerOf(state.referrer ?? null, state.landingUrl ?? state.lastUrl ?? null)
       const place = geo(ip)
       const device = ua(userAgent)
       const title = pageview?.title ?? null
-      const decision = intentOf(JSON.stringify([ref.term ?? null, state.lastUrl ?? null, title]))
+      const decision = intentOf(ref.term ?? null, state.lastUrl ?? null, title)
       state.intent = decision.intent
       state.city = place.city ?? undefined
+      const ts = localTimestamp(nowMs, timeZone)
 
-      const directives: Directive[] = []
-      if (!device.isBot && (pageview || batch.events.some((e) => e.type === 'heartbeat'))) {
-        const hour = Number(localTimestamp(nowMs, timeZone).slice(11, 13))
+      let fired: Evaluated['fired'] = []
+      if (!device.isBot && (pageview || heartbeat)) {
         const result = evaluate(
           {
             intent: decision.intent, // 'unknown' as in the batch pipeline, so one scenario file means the same in both
@@ -145,7 +189,7 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
             dwellS: Math.round((nowMs - state.visitStartedMs) / 1000),
             pages: state.pagesThisVisit,
             url: state.lastUrl ?? null,
-            hour,
+            hour: Number(ts.slice(11, 13)),
             device: device.deviceType,
             previousAgent: state.previousAgent ?? null,
           },
@@ -153,61 +197,74 @@ export async function createResponder(config: LoadedConfig, serve: ServeConfig, 
           (state.scenarioState as never) ?? emptyState(),
         )
         state.scenarioState = result.state
-        const loads = agents.length > 0 ? await loadsOf(agents.map((a) => a.id)) : new Map<string, number>()
-        for (const d of result.directives) {
-          const id = `${d.scenarioId}.${state.visitCount}.${shortHash(batch.visitor_id)}`
-          let route: Directive['route']
-          if (d.route) {
-            let agentId: string | null = null
-            if (d.route.kind === 'previous_agent') agentId = d.route.target
-            else if (d.route.kind === 'skill_group' || d.route.kind === 'least_loaded') agentId = pickAgent(agents, loads, (a) => a.groups.includes(d.route!.target))?.id ?? null
-            else if (d.route.kind === 'local_partner') agentId = pickAgent(agents, loads, (a) => a.cities.includes(place.city ?? '') && a.groups.includes('partner'))?.id ?? null
-            route = {kind: d.route.kind, target: d.route.target, agentId}
-            if (agentId) state.routedAgents = {...(state.routedAgents ?? {}), [id]: agentId}
-          }
-          directives.push({id, scenarioId: d.scenarioId, type: d.type, message: d.message, resource: d.resource as Record<string, unknown> | undefined, route})
-        }
+        fired = result.directives
       }
-
-      const ts = localTimestamp(nowMs, timeZone)
-      const rows = batch.events.map((e: ProbeEventIn, i) => ({
-        event_id: `${batch.site}:${batch.visitor_id}:${e.id ?? `${nowMs}-${i}-${Math.random().toString(36).slice(2, 10)}`}`,
-        ts,
-        site: batch.site,
-        visitor_id: batch.visitor_id,
-        type: e.type,
-        url: e.url ?? null,
-        title: e.title ?? null,
-        referrer: e.type === 'pageview' ? (e.referrer ?? null) : null,
-        ip,
-        user_agent: userAgent,
-        x: e.x ?? null,
-        y: e.y ?? null,
-        selector: e.selector ?? null,
-        member_id: e.member_id ?? null,
-        visit_count: state.visitCount,
-        directive_id: e.directive_id ?? null,
-        ref_id: e.ref_id ?? null,
-        value: e.value ?? null,
-        props: JSON.stringify({client_ts: e.ts ?? null, ...(e.props ? {data: e.props} : {})}),
-      }))
-      // Directives shown are events too: the journey report and scenario replay read them.
-      return {
-        directives,
-        state,
-        rows,
-        live: {url: state.lastUrl, intent: decision.intent, province: place.province, city: place.city, source: ref.source, term: ref.term, visitNumber: state.visitCount, directives: directives.map((d) => d.scenarioId)},
-      }
+      const evaluated: Evaluated = {state, batch, ip, userAgent, nowMs, ts, place, ref, intent: decision.intent, fired}
+      // Agent loads are read only when a directive routes by load (the memory store answers synchronously).
+      const needsLoads = agents.length > 0 && fired.some((d) => d.route && d.route.kind !== 'previous_agent')
+      if (!needsLoads) return finish(evaluated, new Map())
+      if (loadsSync) return finish(evaluated, loadsSync(agentIds))
+      return loadsAsync(agentIds).then((loads) => finish(evaluated, loads))
     },
   }
 }
 
-function sameHost(a: string, b: string | undefined): boolean {
-  try {
-    return Boolean(b) && new URL(a).host === new URL(b!).host
-  } catch {
-    return false
+/** Bounded cache lookup (oldest entry evicted first), as memo() but with the key built by the caller. */
+function cached<T>(cache: Map<string, T>, key: string, compute: () => T, max = 50_000): T {
+  let v = cache.get(key)
+  if (v === undefined && !cache.has(key)) {
+    v = compute()
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string)
+    cache.set(key, v)
   }
+  return v as T
+}
+
+/** Length-prefixed memo key part: `null` and every string map to distinct, unambiguous keys. */
+function keyOf(s: string | null): string {
+  return s === null ? '-|' : `${s.length}|${s}`
+}
+
+const str = (v: string | null | undefined): string => (v === undefined || v === null ? 'null' : JSON.stringify(v))
+const num = (v: number | null | undefined): string => (v === undefined || v === null ? 'null' : String(v))
+
+/**
+ * The batch's canonical probe rows as NDJSON, built as text once (same keys and values as
+ * `JSON.stringify(row)` of the row object; the parts shared by every event of the batch are encoded once).
+ */
+export function logLines(batch: ProbeBatch, ts: string, ip: string, userAgent: string, nowMs: number, visitCount: number): {lines: string; count: number} {
+  const idPrefix = `${batch.site}:${batch.visitor_id}:`
+  const shared = `,"ts":${JSON.stringify(ts)},"site":${JSON.stringify(batch.site)},"visitor_id":${JSON.stringify(batch.visitor_id)},"type":`
+  const client = `,"ip":${JSON.stringify(ip)},"user_agent":${JSON.stringify(userAgent)},"x":`
+  let lines = ''
+  const events = batch.events
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]
+    const eventId = idPrefix + (e.id ?? `${nowMs}-${i}-${Math.random().toString(36).slice(2, 10)}`)
+    const clientTs = e.ts === undefined || e.ts === null ? 'null' : String(e.ts)
+    // props holds JSON text: {"client_ts":…,"data":…}
+    const props = e.props ? JSON.stringify(`{"client_ts":${clientTs},"data":${JSON.stringify(e.props)}}`) : `"{\\"client_ts\\":${clientTs}}"`
+    lines +=
+      `{"event_id":${JSON.stringify(eventId)}${shared}${JSON.stringify(e.type)},"url":${str(e.url)},"title":${str(e.title)},"referrer":${e.type === 'pageview' ? str(e.referrer) : 'null'}` +
+      `${client}${num(e.x)},"y":${num(e.y)},"selector":${str(e.selector)},"member_id":${str(e.member_id)},"visit_count":${visitCount},"directive_id":${str(e.directive_id)},"ref_id":${str(e.ref_id)},"value":${num(e.value)},"props":${props}}\n`
+  }
+  return {lines, count: events.length}
+}
+
+const hosts = memo((url: string): string | null => {
+  try {
+    return new URL(url).host
+  } catch {
+    return null
+  }
+})
+
+/** Same host (parsed once per distinct URL); an unparsable URL is never the same host. */
+function sameHost(a: string, b: string | undefined): boolean {
+  if (!b) return false
+  const ha = hosts(a)
+  const hb = hosts(b)
+  return ha !== null && hb !== null && ha === hb
 }
 
 function shortHash(s: string): string {

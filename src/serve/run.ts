@@ -46,7 +46,7 @@ export async function runServerProcess(options: ServeRunOptions, segmentPrefix: 
   const {serve} = options
   const state: StateStore = options.redisUrl ? await RedisStateStore.connect(options.redisUrl) : new MemoryStateStore()
   const log = new SegmentLog({dir: serve.logDir, prefix: segmentPrefix, fsync: serve.fsync, maxBytes: serve.segmentMaxBytes, maxAgeMs: serve.segmentMaxAgeSeconds * 1000})
-  const responder = await createResponder(options.config, serve, {agentLoads: (ids) => state.agentLoads(ids)})
+  const responder = await createResponder(options.config, serve, {agentLoads: (ids) => state.agentLoads(ids), agentLoadsSync: state.agentLoadsSync?.bind(state)})
   const ccx = createCcxServer({
     log,
     state,

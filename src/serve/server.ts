@@ -33,14 +33,18 @@ export interface LiveVisitor {
   directives: string[]
 }
 
+export interface ResponderAnswer {
+  directives: Directive[]
+  state: VisitorState
+  live: Omit<LiveVisitor, 'lastSeen' | 'site' | 'visitorId'>
+  /** Canonical probe rows to log as NDJSON (one line per accepted event). */
+  lines: string
+  count: number
+}
+
 export interface Responder {
-  respond(input: {batch: ProbeBatch; ip: string; userAgent: string; nowMs: number; previous: VisitorState | undefined}): Promise<{
-    directives: Directive[]
-    state: VisitorState
-    live: Omit<LiveVisitor, 'lastSeen' | 'site' | 'visitorId'>
-    /** Canonical probe rows to log (one per accepted event). */
-    rows: Record<string, unknown>[]
-  }>
+  /** Synchronous when nothing needs I/O (memory state); a promise otherwise (e.g. agent loads from Redis). */
+  respond(input: {batch: ProbeBatch; ip: string; userAgent: string; nowMs: number; previous: VisitorState | undefined}): ResponderAnswer | Promise<ResponderAnswer>
 }
 
 export interface SiteAccess {
@@ -68,6 +72,8 @@ export interface ServeOptions {
 
 const PROBE_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'probe.js'), 'utf8')
 const ONLINE_WINDOW_MS = 5 * 60 * 1000
+/** An agent counts an assignment this long (chats end without telling us). */
+const AGENT_ASSIGNMENT_MS = 20 * 60 * 1000
 
 export interface CcxServer {
   server: Server
@@ -104,9 +110,13 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     for (const c of sseClients) c.write(payload)
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(body)
-    res.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers})
+  const JSON_HEADERS = {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store'}
+  function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+    sendText(res, status, JSON.stringify(body), headers)
+  }
+
+  function sendText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+    res.writeHead(status, headers ? {...JSON_HEADERS, ...headers} : JSON_HEADERS)
     res.end(text)
   }
 
@@ -121,11 +131,12 @@ export function createCcxServer(options: ServeOptions): CcxServer {
       const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim()
       if (first) return first
     }
-    return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+    const address = req.socket.remoteAddress ?? ''
+    return address.startsWith('::ffff:') ? address.slice(7) : address
   }
 
-  function corsHeaders(origin: string | undefined, requestedHeaders?: string): Record<string, string> {
-    if (!origin) return {}
+  function corsHeaders(origin: string | undefined, requestedHeaders?: string): Record<string, string> | undefined {
+    if (!origin) return undefined
     return {
       'access-control-allow-origin': origin,
       vary: 'Origin',
@@ -135,77 +146,154 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     }
   }
 
-  function readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const declared = Number(req.headers['content-length'] ?? 0)
-      if (declared > bodyLimit) return reject(new BatchError(413, '(body)', `body larger than ${bodyLimit} bytes`))
-      const chunks: Buffer[] = []
-      let size = 0
-      req.on('data', (c: Buffer) => {
-        size += c.length
-        if (size > bodyLimit) {
-          reject(new BatchError(413, '(body)', `body larger than ${bodyLimit} bytes`))
-          req.destroy()
-          return
-        }
-        chunks.push(c)
-      })
-      req.on('end', () => resolve(Buffer.concat(chunks)))
-      req.on('error', reject)
+  /** Reads the body within the limit: `done` gets it, or `tooLarge` runs (once) when it is over. */
+  function readBody(req: IncomingMessage, done: (body: Buffer) => void, tooLarge: () => void): void {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > bodyLimit) return tooLarge()
+    let first: Buffer | undefined
+    let chunks: Buffer[] | undefined
+    let size = 0
+    let failed = false
+    req.on('data', (c: Buffer) => {
+      if (failed) return
+      size += c.length
+      if (size > bodyLimit) {
+        failed = true
+        tooLarge()
+        req.destroy()
+        return
+      }
+      if (!first) first = c
+      else (chunks ??= [first]).push(c)
+    })
+    req.on('end', () => {
+      if (!failed) done(chunks ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0)))
     })
   }
 
-  async function collect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const countRequest = new Map(['/collect', '/probe.js', '/live', '/healthz', '/metrics', 'other'].map((route) => [route, metrics.counter('ccx_requests_total', 'Requests by route', {route})]))
+  const countAccepted = metrics.counter('ccx_events_accepted_total', 'Events logged durably')
+  const countRejectedEvents = metrics.counter('ccx_events_rejected_total', 'Events dropped by validation')
+  const countErrors = metrics.counter('ccx_errors_total', 'Unexpected errors answering /collect')
+  const directiveCounters = new Map<string, (by?: number) => void>()
+  const countDirective = (type: string) => {
+    let c = directiveCounters.get(type)
+    if (!c) directiveCounters.set(type, (c = metrics.counter('ccx_directives_total', 'Directives sent, by type', {type})))
+    c()
+  }
+  const {state} = options
+  let isoMs = -1
+  let isoText = ''
+  /** `new Date().toISOString()`, computed once per millisecond (the live feed stamps every batch). */
+  function isoNow(): string {
+    const ms = Date.now()
+    if (ms !== isoMs) {
+      isoMs = ms
+      isoText = new Date(ms).toISOString()
+    }
+    return isoText
+  }
+
+  /**
+   * POST /collect. Callback style on purpose: with the memory state store the only wait is the durable append
+   * (group commit), so a request costs no promise hops; Redis answers go through promises. `finished` runs once.
+   */
+  function collect(req: IncomingMessage, res: ServerResponse, finished: () => void): void {
     const started = performance.now()
     const ip = clientIp(req)
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined
-    if (!limiter.take(ip)) return reject(res, 429, 'rate_limited', 'too many requests from this address; slow down', {'retry-after': '1'})
-    let body: Buffer
-    try {
-      body = await readBody(req)
-    } catch (error) {
-      if (error instanceof BatchError) return reject(res, error.status, 'body_too_large', error.message)
-      throw error
+    const fail = (error: Error) => {
+      countErrors()
+      if (!res.headersSent) send(res, 500, {ok: false, error: 'internal', message: error.message})
+      finished()
     }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body.toString('utf8'))
-    } catch {
-      return reject(res, 400, 'malformed_json', 'body is not valid JSON')
+    const refuse = (status: number, reason: string, message: string, headers?: Record<string, string>) => {
+      reject(res, status, reason, message, headers)
+      finished()
     }
-    let validated
-    try {
-      validated = validateBatch(parsed)
-    } catch (error) {
-      if (error instanceof BatchError) return reject(res, error.status, error.status === 413 ? 'too_many_events' : 'invalid_batch', `${error.field}: ${error.message}`)
-      throw error
-    }
-    const {batch, rejected} = validated
-    if (options.sites.size > 0) {
-      const site = options.sites.get(batch.site)
-      if (!site) return reject(res, 403, 'unknown_site', `unknown site ${JSON.stringify(batch.site)}`)
-      if (site.key && batch.key !== site.key) return reject(res, 403, 'bad_site_key', `wrong key for site ${batch.site}`)
-      if (origin && site.allowedOrigins.length > 0 && !site.allowedOrigins.includes(origin)) {
-        return reject(res, 403, 'origin_not_allowed', `origin ${origin} is not allowed for site ${batch.site}`)
+    if (!limiter.take(ip)) return refuse(429, 'rate_limited', 'too many requests from this address; slow down', {'retry-after': '1'})
+    req.on('error', fail)
+    readBody(
+      req,
+      (body) => {
+        try {
+          handle(body)
+        } catch (error) {
+          fail(error as Error)
+        }
+      },
+      () => refuse(413, 'body_too_large', `body larger than ${bodyLimit} bytes`),
+    )
+
+    function handle(body: Buffer): void {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(body.toString('utf8'))
+      } catch {
+        return refuse(400, 'malformed_json', 'body is not valid JSON')
       }
+      let validated
+      try {
+        validated = validateBatch(parsed)
+      } catch (error) {
+        if (!(error instanceof BatchError)) throw error
+        return refuse(error.status, error.status === 413 ? 'too_many_events' : 'invalid_batch', `${error.field}: ${error.message}`)
+      }
+      const {batch, rejected} = validated
+      if (options.sites.size > 0) {
+        const site = options.sites.get(batch.site)
+        if (!site) return refuse(403, 'unknown_site', `unknown site ${JSON.stringify(batch.site)}`)
+        if (site.key && batch.key !== site.key) return refuse(403, 'bad_site_key', `wrong key for site ${batch.site}`)
+        if (origin && site.allowedOrigins.length > 0 && !site.allowedOrigins.includes(origin)) {
+          return refuse(403, 'origin_not_allowed', `origin ${origin} is not allowed for site ${batch.site}`)
+        }
+      }
+      if (rejected.length > 0) countRejectedEvents(rejected.length)
+      const stateKey = `${batch.site}\u0000${batch.visitor_id}`
+      const userAgent = String(req.headers['user-agent'] ?? '')
+      const withPrevious = (previous: VisitorState | undefined) => {
+        const answer = options.responder.respond({batch, ip, userAgent, nowMs: Date.now(), previous})
+        if (answer instanceof Promise) answer.then(log, fail)
+        else log(answer)
+      }
+      const log = (answer: ResponderAnswer) => {
+        // durable before the ack
+        options.log.appendLines(answer.lines, answer.count, (error) => {
+          if (error) return fail(error)
+          try {
+            if (state.setVisitorSync && state.assignAgentSync) {
+              state.setVisitorSync(stateKey, answer.state)
+              for (const d of answer.directives) if (d.route?.agentId) state.assignAgentSync(d.route.agentId, AGENT_ASSIGNMENT_MS)
+              ack(answer)
+            } else {
+              saveAsync(answer).then(() => ack(answer), fail)
+            }
+          } catch (thrown) {
+            fail(thrown as Error)
+          }
+        })
+      }
+      const saveAsync = async (answer: ResponderAnswer) => {
+        await state.setVisitor(stateKey, answer.state)
+        for (const d of answer.directives) if (d.route?.agentId) await state.assignAgent(d.route.agentId, AGENT_ASSIGNMENT_MS)
+      }
+      const ack = (answer: ResponderAnswer) => {
+        for (const d of answer.directives) countDirective(d.type)
+        countAccepted(answer.count)
+        const live = {site: batch.site, visitorId: batch.visitor_id, lastSeen: isoNow(), ...answer.live} as LiveVisitor
+        publishLive(live)
+        options.onLive?.(live)
+        // (the live feed is best-effort; the ack below is what the probe waits for)
+        const text =
+          `{"ok":true,"accepted":${answer.count},"rejected":${rejected.length > 0 ? JSON.stringify(rejected) : '[]'},` +
+          `"directives":${answer.directives.length > 0 ? JSON.stringify(answer.directives) : '[]'}}`
+        sendText(res, 200, text, corsHeaders(origin))
+        metrics.observeMs(performance.now() - started)
+        finished()
+      }
+      if (state.getVisitorSync) withPrevious(state.getVisitorSync(stateKey))
+      else state.getVisitor(stateKey).then(withPrevious, fail)
     }
-    if (rejected.length > 0) metrics.inc('ccx_events_rejected_total', 'Events dropped by validation', {}, rejected.length)
-    const stateKey = `${batch.site}\u0000${batch.visitor_id}`
-    const previous = await options.state.getVisitor(stateKey)
-    const answer = await options.responder.respond({batch, ip, userAgent: String(req.headers['user-agent'] ?? ''), nowMs: Date.now(), previous})
-    await options.log.append(answer.rows) // durable before the ack
-    await options.state.setVisitor(stateKey, answer.state)
-    for (const d of answer.directives) {
-      metrics.inc('ccx_directives_total', 'Directives sent, by type', {type: d.type})
-      if (d.route?.agentId) await options.state.assignAgent(d.route.agentId, 20 * 60 * 1000)
-    }
-    metrics.inc('ccx_events_accepted_total', 'Events logged durably', {}, answer.rows.length)
-    const live: LiveVisitor = {site: batch.site, visitorId: batch.visitor_id, lastSeen: new Date().toISOString(), ...answer.live}
-    publishLive(live)
-    options.onLive?.(live)
-    // (the live feed is best-effort; the ack below is what the probe waits for)
-    send(res, 200, {ok: true, accepted: answer.rows.length, rejected, directives: answer.directives}, corsHeaders(origin))
-    metrics.observeMs(performance.now() - started)
   }
 
   function live(req: IncomingMessage, res: ServerResponse): void {
@@ -224,8 +312,9 @@ export function createCcxServer(options: ServeOptions): CcxServer {
   // Node checks request timeouts on this interval (default 30 s): check often enough to honour short limits.
   const server = createServer({connectionsCheckingInterval: Math.min(1000, requestTimeoutMs)}, (req, res) => {
     const url = req.url ?? '/'
-    const path = url.split('?')[0]
-    metrics.inc('ccx_requests_total', 'Requests by route', {route: path === '/collect' || path === '/probe.js' || path === '/live' || path === '/healthz' || path === '/metrics' ? path : 'other'})
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    ;(countRequest.get(path) ?? countRequest.get('other')!)()
     if (draining && path === '/collect') return reject(res, 503, 'draining', 'server is shutting down; retry', {'retry-after': '1', connection: 'close'})
     if (req.method === 'OPTIONS' && path === '/collect') {
       const requested = req.headers['access-control-request-headers']
@@ -234,12 +323,11 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     }
     if (req.method === 'POST' && path === '/collect') {
       inFlight++
-      collect(req, res)
-        .catch((error: Error) => {
-          metrics.inc('ccx_errors_total', 'Unexpected errors answering /collect')
-          if (!res.headersSent) send(res, 500, {ok: false, error: 'internal', message: error.message})
-        })
-        .finally(() => inFlight--)
+      let counted = true
+      collect(req, res, () => {
+        if (counted) inFlight--
+        counted = false
+      })
       return
     }
     if (req.method === 'GET' && path === '/probe.js') {

@@ -27,6 +27,11 @@ export interface StateStore {
   agentLoads(agentIds: string[]): Promise<Map<string, number>>
   assignAgent(agentId: string, ttlMs: number): Promise<void>
   close(): Promise<void>
+  /** Synchronous forms, when the store can answer without I/O (memory): the hot path then skips promise hops. */
+  getVisitorSync?(key: string): VisitorState | undefined
+  setVisitorSync?(key: string, state: VisitorState): void
+  agentLoadsSync?(agentIds: string[]): Map<string, number>
+  assignAgentSync?(agentId: string, ttlMs: number): void
 }
 
 const VISITOR_TTL_MS = 90 * 24 * 3600 * 1000
@@ -38,17 +43,33 @@ export class MemoryStateStore implements StateStore {
   constructor(private readonly maxVisitors = 500_000, private readonly now: () => number = Date.now) {}
 
   async getVisitor(key: string) {
-    return this.visitors.get(key)
+    return this.getVisitorSync(key)
   }
 
   async setVisitor(key: string, state: VisitorState) {
+    this.setVisitorSync(key, state)
+  }
+
+  async agentLoads(agentIds: string[]) {
+    return this.agentLoadsSync(agentIds)
+  }
+
+  async assignAgent(agentId: string, ttlMs: number) {
+    this.assignAgentSync(agentId, ttlMs)
+  }
+
+  getVisitorSync(key: string): VisitorState | undefined {
+    return this.visitors.get(key)
+  }
+
+  setVisitorSync(key: string, state: VisitorState): void {
     // Map keeps insertion order: delete+set moves the key to the end, so the oldest is first to evict.
     this.visitors.delete(key)
     this.visitors.set(key, state)
     if (this.visitors.size > this.maxVisitors) this.visitors.delete(this.visitors.keys().next().value as string)
   }
 
-  async agentLoads(agentIds: string[]) {
+  agentLoadsSync(agentIds: string[]): Map<string, number> {
     const t = this.now()
     const out = new Map<string, number>()
     for (const id of agentIds) {
@@ -59,7 +80,7 @@ export class MemoryStateStore implements StateStore {
     return out
   }
 
-  async assignAgent(agentId: string, ttlMs: number) {
+  assignAgentSync(agentId: string, ttlMs: number): void {
     const list = this.assignments.get(agentId) ?? []
     list.push(this.now() + ttlMs)
     this.assignments.set(agentId, list)
