@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+import {ccx, tempDir} from '../helpers/cli.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import {Store} from '../../src/store/store.js'
 
@@ -51,7 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
       }
       expect(charts.map((c) => c.alt)).toContain('Funnel (visitors, ordered)')
       expect(await page.textContent('body')).toContain('traffic')
-      const shot = join(ROOT, 'reports', 'e2e-export-report.png')
+      const shot = join(process.env.CCX_SCREENSHOT_DIR ?? dir.path, 'e2e-export-report.png')
       await page.screenshot({path: shot, fullPage: true})
       expect(readFileSync(shot).length).toBeGreaterThan(10_000)
       expect(requests).toEqual([])
