@@ -11,7 +11,7 @@ pipeline, and write the reports. Prints where everything went.`
     out: Flags.string({description: 'folder for generated data and the demo database', default: 'demo'}),
     db: Flags.string({description: 'database file (default: <out>/ccx.duckdb; replaced)'}),
     reports: Flags.string({description: 'folder for the reports (default: reports/)'}),
-    visitors: Flags.integer({description: 'visitors to generate', default: 3000, min: 1}),
+    visitors: Flags.integer({description: 'visitors to generate', default: 10000, min: 1}),
     days: Flags.integer({description: 'days of data', default: 14, min: 1}),
     seed: Flags.string({description: 'generator seed (same seed, same data)', default: 'ccx-demo'}),
   }
