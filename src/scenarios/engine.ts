@@ -22,7 +22,8 @@ function rollState(state: LimitState, ctx: ScenarioContext): LimitState {
   const newVisit = state.visitNumber !== ctx.visitNumber
   const newPage = newVisit || state.pages !== ctx.pages
   const byScenario: LimitState['byScenario'] = {}
-  for (const [id, c] of Object.entries(state.byScenario)) {
+  for (const id in state.byScenario) {
+    const c = state.byScenario[id]
     byScenario[id] = {visitor: c.visitor, visit: newVisit ? 0 : c.visit, pageview: newPage ? 0 : c.pageview}
   }
   return {

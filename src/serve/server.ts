@@ -116,7 +116,9 @@ export function createCcxServer(options: ServeOptions): CcxServer {
   }
 
   function sendText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
-    res.writeHead(status, headers ? {...JSON_HEADERS, ...headers} : JSON_HEADERS)
+    // An explicit length: writeHead before end() would otherwise make node answer chunked (framing for both sides).
+    const length = String(Buffer.byteLength(text))
+    res.writeHead(status, headers ? {...JSON_HEADERS, ...headers, 'content-length': length} : ['content-type', JSON_HEADERS['content-type'], 'cache-control', 'no-store', 'content-length', length])
     res.end(text)
   }
 
