@@ -36,25 +36,53 @@ function fieldText(input: IntentInput, field: RuleField): string {
   return normalizeText(raw)
 }
 
+type FieldMatches = Array<RuleHit | undefined>
+
+/** What each rule matches in one field's text (per rule: its hit or undefined), worked out once per distinct text. */
+const fieldMatchCache = new WeakMap<CompiledRules, Record<RuleField, Map<string, FieldMatches>>>()
+const FIELD_CACHE_LIMIT = 100_000
+
+function fieldMatches(compiled: CompiledRules, field: RuleField, raw: string): FieldMatches {
+  let caches = fieldMatchCache.get(compiled)
+  if (!caches) fieldMatchCache.set(compiled, (caches = {term: new Map(), url: new Map(), title: new Map()}))
+  // Distinct keywords, landing pages and titles are few next to their combinations: match each one once.
+  const cache = caches[field]
+  const key = raw
+  let matches = cache.get(key)
+  if (matches) return matches
+  const t = fieldText({[field]: raw} as IntentInput, field)
+  matches = compiled.rules.map((r) => {
+    if (!t || !r.fields.includes(field)) return undefined
+    const c = r.contains.find((p) => t.includes(p))
+    if (c) return {intent: r.intent, field, matched: c, weight: r.weight}
+    if (r.regex) {
+      const m = r.regex.exec(t)
+      if (m) return {intent: r.intent, field, matched: m[0], weight: r.weight}
+    }
+    return undefined
+  })
+  if (cache.size >= FIELD_CACHE_LIMIT) cache.clear()
+  cache.set(key, matches)
+  return matches
+}
+
 /** Every rule that hits, once per rule (the first field and pattern that matched). */
 export function ruleHits(input: IntentInput, compiled: CompiledRules): RuleHit[] {
-  const texts = {term: fieldText(input, 'term'), url: fieldText(input, 'url'), title: fieldText(input, 'title')}
-  const hits: RuleHit[] = []
-  for (const r of compiled.rules) {
-    let hit: RuleHit | undefined
-    for (const f of r.fields) {
-      const t = texts[f]
-      if (!t) continue
-      const c = r.contains.find((p) => t.includes(p))
-      if (c) hit = {intent: r.intent, field: f, matched: c, weight: r.weight}
-      else if (r.regex) {
-        const m = r.regex.exec(t)
-        if (m) hit = {intent: r.intent, field: f, matched: m[0], weight: r.weight}
-      }
-      if (hit) break
-    }
-    if (hit) hits.push(hit)
+  const byField: Record<RuleField, FieldMatches | undefined> = {
+    term: input.term ? fieldMatches(compiled, 'term', input.term) : undefined,
+    url: input.url ? fieldMatches(compiled, 'url', input.url) : undefined,
+    title: input.title ? fieldMatches(compiled, 'title', input.title) : undefined,
   }
+  const hits: RuleHit[] = []
+  compiled.rules.forEach((r, i) => {
+    for (const f of r.fields) {
+      const hit = byField[f]?.[i]
+      if (hit) {
+        hits.push({...hit})
+        break
+      }
+    }
+  })
   return hits
 }
 

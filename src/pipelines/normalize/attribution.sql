@@ -41,8 +41,9 @@ select
   end as attr_key
 from classified;
 
--- Every probe event, narrow: what sessionization needs and nothing wider.
-create or replace temp table norm_ev as
+-- Every probe event, narrow: what sessionization needs and nothing wider. A view: sessionize.sql reads it once, so
+-- materializing it would only add a write and a re-read of every row.
+create or replace temp view norm_ev as
 select
   -- windows sort on an integer visitor key, much faster than on (site, visitor_id) text; 64-bit hash collisions
   -- among even millions of visitors are vanishingly rare (~1e-8)

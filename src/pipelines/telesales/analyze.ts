@@ -137,12 +137,14 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
     stageFile.close()
     hitFile.close()
     lap(`segmented ${calls} calls`)
-    await store.run(`copy call_stages from ${sqlString(join(dir, 'call_stages.csv'))} (format csv, header false)`)
-    await store.run(`copy script_hits from ${sqlString(join(dir, 'script_hits.csv'))} (format csv, header false)`)
+    // COPY of an empty file fails (and would abort the runner's transaction): a database without transcripts has none.
+    if (stages > 0) await store.run(`copy call_stages from ${sqlString(join(dir, 'call_stages.csv'))} (format csv, header false)`)
+    if (hits > 0) await store.run(`copy script_hits from ${sqlString(join(dir, 'script_hits.csv'))} (format csv, header false)`)
     lap('loaded stages and hits')
   } finally {
     rmSync(dir, {recursive: true, force: true})
-    await store.run('drop table if exists _telesales_calls; drop table if exists _telesales_texts')
+    // After a failure the transaction is aborted and this would hide the real error; the runner rolls back anyway.
+    await store.run('drop table if exists _telesales_calls; drop table if exists _telesales_texts').catch(() => {})
   }
   return {calls, stages, hits, distinctTexts: textNo}
 }

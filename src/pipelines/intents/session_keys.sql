@@ -1,0 +1,9 @@
+-- Each session's classification key (md5 of keyword, landing path and title), computed once: new_texts.sql and
+-- session_intents.sql both read it, so neither recomputes the URL regex and the hash per session.
+create or replace temp table intent_session_keys as
+with s as (
+  select session_id, term, regexp_replace(coalesce(entry_url, ''), '[?#].*$', '') as url, coalesce(entry_title, '') as title
+  from sessions
+)
+select session_id, md5(coalesce(term, '') || chr(31) || url || chr(31) || title) as text_key, term, url, title
+from s
