@@ -7,17 +7,9 @@ export const PROBE_COLUMNS = [
   'selector', 'member_id', 'visit_count', 'directive_id', 'ref_id', 'value', 'props',
 ]
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The project's seeded PRNG (mulberry32); benches and e2e tests run after `npm run build`.
+export {mulberry32 as rng} from '../../dist/stats/random.js'
+import {mulberry32 as rng} from '../../dist/stats/random.js'
 
 const KEYWORDS = [
   '佳能维修站', '佳能打印机维修', '传真机价格', '复印机租赁', '深圳相机维修', '长沙传真机', '昆明数码相机', '打印机墨盒',

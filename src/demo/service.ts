@@ -94,25 +94,18 @@ function pathToGenerator(): string {
 
 async function writeReports(store: Store, dir: string, log: (m: string) => void): Promise<string[]> {
   mkdirSync(dir, {recursive: true})
-  const written: string[] = []
-  try {
-    const {buildHtmlReport} = await import('../charts/html-report.js')
-    const report = await buildHtmlReport(store, {}, {title: 'ccx demo report', chartFormat: 'png'})
-    const path = join(dir, 'ccx-report.html')
-    writeFileSync(path, report.html)
-    written.push(path)
-    for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
-  } catch (error) {
-    log(`    HTML report not written: ${(error as Error).message}`)
-  }
-  return written
+  const {buildHtmlReport} = await import('../charts/html-report.js')
+  const report = await buildHtmlReport(store, {}, {title: 'ccx demo report', chartFormat: 'png'})
+  const path = join(dir, 'ccx-report.html')
+  writeFileSync(path, report.html)
+  for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
+  return [path]
 }
 
 /** How the four visitors of the story came out (when the visitor-intelligence pipelines ran). */
 async function storyOutcomes(store: Store): Promise<Array<Record<string, unknown>>> {
   if (!(await store.tableExists('scenario_matches')) || !(await store.tableExists('sessions'))) return []
-  try {
-    return await store.all(`
+  return store.all(`
       with last_visit as (
         select * from sessions where visitor_id like 'v-story-%'
         qualify row_number() over (partition by visitor_id order by started_at desc) = 1)
@@ -123,7 +116,4 @@ async function storyOutcomes(store: Store): Promise<Array<Record<string, unknown
       left join scenario_matches m using (session_id)
       group by all
       order by s.visitor_id`)
-  } catch {
-    return []
-  }
 }

@@ -170,8 +170,6 @@ export async function createResponder(
       const device = ua(userAgent)
       const title = pageview?.title ?? null
       const decision = intentOf(ref.term ?? null, state.lastUrl ?? null, title)
-      state.intent = decision.intent
-      state.city = place.city ?? undefined
       const ts = localTimestamp(nowMs, timeZone)
 
       let fired: Evaluated['fired'] = []

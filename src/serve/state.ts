@@ -16,8 +16,6 @@ export interface VisitorState {
   routedAgents?: Record<string, string>
   /** Opaque firing-limit state of the scenario engine. */
   scenarioState?: unknown
-  intent?: string
-  city?: string
 }
 
 export interface StateStore {
