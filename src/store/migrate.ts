@@ -31,5 +31,7 @@ export async function migrate(store: Store): Promise<number[]> {
     })
     done.push(m.version)
   }
+  // Schema changes go to the database file at once, so a crash later leaves only data in the WAL to replay.
+  if (done.length > 0) await store.run('checkpoint')
   return done
 }

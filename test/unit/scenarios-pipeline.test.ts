@@ -83,7 +83,7 @@ describe('intents and scenarios pipelines', () => {
     await store.run(`insert into sessions select 's8', site, 'v8', 1, started_at, ended_at, duration_s, pageviews, entry_url, entry_title, medium, source, '佳能打印机驱动下载', province, city, device_type, false from sessions where session_id = 's1'`)
     await store.bumpTableVersion('sessions')
     const outcomes = await runPipelines([intents], ctx())
-    expect(outcomes[0].message).toBe('1 new distinct texts classified')
+    expect(outcomes[0].message).toBe('1 new distinct texts classified (1 keywords × 1 pages)')
     expect(await store.scalar(`select intent from session_intents where session_id = 's8'`)).toBe('support')
     await store.run(`delete from sessions where session_id = 's8'`)
     await store.bumpTableVersion('sessions')

@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {readSql} from '../../store/store.js'
+import type {DuckDBAppender} from '@duckdb/node-api'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 async function classifierSetup(ctx: PipelineContext) {
@@ -10,6 +12,23 @@ async function classifierSetup(ctx: PipelineContext) {
   const hash = createHash('sha256').update(readFileSync(path))
   if (loaded.modelPath) hash.update(readFileSync(loaded.modelPath))
   return {...loaded, fingerprint: hash.digest('hex').slice(0, 16)}
+}
+
+async function columns(store: Store, sql: string): Promise<unknown[][]> {
+  return (await store.connection.runAndReadAll(sql)).getColumnsJS() as unknown[][]
+}
+
+async function append(store: Store, table: string, rows: number, write: (a: DuckDBAppender, k: number) => void): Promise<void> {
+  const appender = await store.connection.createAppender(table)
+  try {
+    for (let k = 0; k < rows; k++) {
+      write(appender, k)
+      appender.endRow()
+    }
+    appender.flushSync()
+  } finally {
+    appender.closeSync()
+  }
 }
 
 /** Classifies each distinct (keyword, landing page, title) once and gives every session its intent. */
@@ -22,42 +41,37 @@ const intents: Pipeline = {
   async run(ctx) {
     const {store} = ctx
     const {file, model, fingerprint} = await classifierSetup(ctx)
-    const {classify, makeClassifier} = await import('../../enrich/intent/classify.js')
-    const classifier = makeClassifier(file, model)
+    const {makeClassifier} = await import('../../enrich/intent/classify.js')
+    const {classifyCombinations} = await import('../../enrich/intent/batch.js')
     // A changed intents file or model invalidates every cached decision.
     await store.run('delete from intent_text_cache where classifier <> $f', {f: fingerprint})
     await store.run(readSql(import.meta.url, 'session_keys.sql'))
-    // Read column-wise: hundreds of thousands of new texts on big data, and row objects cost more than classifying.
-    const reader = await store.connection.runAndReadAll(readSql(import.meta.url, 'new_texts.sql'))
-    const [keys = [], terms = [], urls = [], titles = []] = reader.getColumnsJS() as Array<Array<string | null>>
-    if (keys.length > 0) {
-      const appender = await store.connection.createAppender('intent_text_cache')
-      try {
-        for (let i = 0; i < keys.length; i++) {
-          const term = terms[i] ?? null
-          const url = urls[i] as string
-          const title = titles[i] as string
-          const d = classify({term, url, title}, classifier)
-          appender.appendVarchar(keys[i] as string)
-          if (term === null) appender.appendNull()
-          else appender.appendVarchar(term)
-          appender.appendVarchar(url)
-          appender.appendVarchar(title)
-          appender.appendVarchar(d.intent)
-          appender.appendDouble(d.confidence)
-          appender.appendVarchar(d.method)
-          appender.appendVarchar(d.evidence)
-          appender.appendVarchar(fingerprint)
-          appender.endRow()
-        }
-        appender.flushSync()
-      } finally {
-        appender.closeSync()
-      }
-    }
+    await store.run(readSql(import.meta.url, 'new_texts.sql'))
+    // Only the few distinct keywords and pages travel as text; combinations travel as integer pairs.
+    const [terms = []] = await columns(store, 'select term from intent_terms order by tid')
+    const [urls = [], titles = []] = await columns(store, 'select url, title from intent_pages order by pid')
+    const [termIdx = [], pageIdx = []] = await columns(
+      store,
+      `select t.tid, p.pid from intent_new n join intent_terms t using (term) join intent_pages p using (url, title) order by n.i`,
+    )
+    const pages = urls.map((url, k) => ({url: url as string, title: titles[k] as string}))
+    const batch = classifyCombinations(terms as string[], pages, termIdx as number[], pageIdx as number[], makeClassifier(file, model))
+    await append(store, 'intent_decisions', batch.decisions.length, (a, k) => {
+      const d = batch.decisions[k]!
+      a.appendInteger(k)
+      a.appendVarchar(d.intent)
+      a.appendDouble(d.confidence)
+      a.appendVarchar(d.method)
+      a.appendVarchar(d.evidence)
+    })
+    await append(store, 'intent_decided', batch.decisionOf.length, (a, k) => {
+      a.appendInteger(k)
+      a.appendInteger(batch.decisionOf[k]!)
+    })
+    await store.run(renderSql(readSql(import.meta.url, 'save_decisions.sql'), {classifier: sqlString(fingerprint)}))
     await store.run(readSql(import.meta.url, 'session_intents.sql'))
     const rows = await store.scalar<number>('select count(*) from session_intents')
-    return {rowsWritten: rows, message: `${keys.length} new distinct texts classified`}
+    return {rowsWritten: rows, message: `${termIdx.length} new distinct texts classified (${terms.length} keywords × ${pages.length} pages)`}
   },
 }
 

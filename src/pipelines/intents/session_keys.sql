@@ -1,9 +1,10 @@
--- Each session's classification key (md5 of keyword, landing path and title), computed once: new_texts.sql and
--- session_intents.sql both read it, so neither recomputes the URL regex and the hash per session.
+-- Each session's classification key (md5_number of keyword, landing path and title), computed once: new_texts.sql and
+-- session_intents.sql both read it, so neither recomputes the URL regex and the hash per session. A missing and an
+-- empty keyword are the same input.
 create or replace temp table intent_session_keys as
 with s as (
-  select session_id, term, regexp_replace(coalesce(entry_url, ''), '[?#].*$', '') as url, coalesce(entry_title, '') as title
+  select session_id, coalesce(term, '') as term, regexp_replace(coalesce(entry_url, ''), '[?#].*$', '') as url, coalesce(entry_title, '') as title
   from sessions
 )
-select session_id, md5(coalesce(term, '') || chr(31) || url || chr(31) || title) as text_key, term, url, title
+select session_id, md5_number(term || chr(31) || url || chr(31) || title) as text_key, term, url, title
 from s

@@ -53,7 +53,7 @@ const normalize: Pipeline = {
   name: 'normalize',
   description: 'referrers, keywords, geo and devices per distinct value; sessions, visit numbers, dwell (events, sessions, visitors)',
   reads: ['raw_probe_events', 'sites'],
-  writes: ['events', 'sessions', 'visitors', 'referrer_map', 'landing_map', 'ip_geo_map', 'ua_map'],
+  writes: ['events', 'event_sessions', 'sessions', 'visitors', 'referrer_map', 'landing_map', 'ip_geo_map', 'ua_map'],
   fingerprint: async (ctx) => {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
@@ -66,23 +66,16 @@ const normalize: Pipeline = {
     const started = Date.now()
     const counts = await updateMaps(ctx.store)
     ctx.log(`  parsed new distinct values: ${counts.referrers} referrers, ${counts.landings} campaign URLs, ${counts.ips} IPs, ${counts.userAgents} user agents (${Date.now() - started} ms)`)
-    for (const step of STEPS) {
-      if (step !== 'tables.sql') {
-        await ctx.store.run(renderStep(step, o))
-        continue
-      }
-      // DuckDB's automatic choice of compression (it tries FSST, dictionary…) dominates writing millions of event
-      // rows on a small machine; dictionary alone writes 2–3× faster and suits these repetitive columns.
-      const previous = await ctx.store.scalar<string>(`select current_setting('force_compression')`)
-      await ctx.store.run(`pragma force_compression = 'dictionary'`)
-      try {
-        await ctx.store.run(renderStep(step, o))
-      } finally {
-        await ctx.store.run(`pragma force_compression = ${sqlString(previous || 'auto')}`)
-      }
+    // Row order in these tables means nothing (readers sort); DuckDB writes big tables faster without keeping it.
+    const keepOrder = await ctx.store.scalar<boolean>(`select current_setting('preserve_insertion_order')`)
+    await ctx.store.run('set preserve_insertion_order = false')
+    try {
+      for (const step of STEPS) await ctx.store.run(renderStep(step, o))
+    } finally {
+      await ctx.store.run(`set preserve_insertion_order = ${keepOrder ? 'true' : 'false'}`)
     }
     const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions')
-    const events = await ctx.store.scalar<number>('select count(*)::INTEGER from events')
+    const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions')
     return {rowsWritten: events + sessions, message: `${events} events, ${sessions} sessions`}
   },
 }

@@ -1,9 +1,10 @@
 -- The intermediate tables: events, sessions, visitors (docs/schema.md, "Intermediate: visitor intelligence").
 create or replace temp table norm_sess as
 with agg as (
-  select vkey, session_no,
+  select vkey, sess_key,
     min(ts) as started_at,
     max(ts) as ended_at,
+    min(rn) as first_rn,
     count(*) filter (where is_pv) as pageviews,
     count(*) as events,
     count(*) filter (where is_action) as engagement_events,
@@ -16,15 +17,17 @@ with agg as (
     bool_or(is_bot) as is_bot,
     max(visit_count) as probe_visit_count
   from norm_seq
-  group by vkey, session_no
+  group by vkey, sess_key
+), numbered as (
+  select *, row_number() over (partition by vkey order by sess_key) as session_no from agg
 ), engaged as (
-  select vkey, session_no, sum(engaged_s) as engaged_s from norm_pages group by vkey, session_no
+  select vkey, sess_key, sum(engaged_s) as engaged_s from norm_pages group by vkey, sess_key
 )
 -- the probe's own visit counter knows visits before the data began: shift our ordinal by what it says
 select a.*, coalesce(g.engaged_s, 0) as engaged_s,
   session_no + greatest(0, coalesce(max(probe_visit_count - session_no) over (partition by vkey), 0)) as visit_number
-from agg a
-left join engaged g using (vkey, session_no);
+from numbered a
+left join engaged g using (vkey, sess_key);
 
 -- the raw text of the few rows sessions quote (first event, entry and exit pageviews)
 create or replace temp table norm_quoted as
@@ -61,17 +64,27 @@ left join norm_attr a on a.rid = n.entry_rid
 left join (select hash(ip) as ip_h, * from ip_geo_map) geo on geo.ip_h = n.ip_h
 left join (select hash(user_agent) as ua_h, * from ua_map) ua on ua.ua_h = n.ua_h;
 
--- events: the raw rows with their session columns, joined 1:1 on the raw rowid straight from norm_seq/norm_pages
--- (no narrow per-event copy in between: one temp table of every event fewer to write and re-read).
-create or replace table events as
+-- Each event's session, position and (pageviews) dwell, keyed by the raw row's event_key: narrow, so writing it costs
+-- little; the `events` view adds the raw columns. Pageviews come from norm_pages, the other events from norm_seq.
+create or replace table event_sessions as
+select p.pv_key as event_key, n.session_no::INTEGER as session_no, (p.pv_rn - n.first_rn + 1)::INTEGER as seq_in_session,
+  p.dwell_s, p.engaged_s, p.is_bot
+from norm_pages p
+join norm_sess n using (vkey, sess_key)
+union all
+select q.event_key, n.session_no::INTEGER, (q.rn - n.first_rn + 1)::INTEGER, null::DOUBLE, null::DOUBLE, q.is_bot
+from norm_seq q
+join norm_sess n using (vkey, sess_key)
+where not q.is_pv;
+
+create or replace view events as
 select
   e.event_id, e.site, e.visitor_id,
-  e.site || '/' || e.visitor_id || '/' || q.session_no as session_id,
+  e.site || '/' || e.visitor_id || '/' || s.session_no as session_id,
   e.ts, e.type, e.url, e.title, e.x, e.y, e.selector, e.member_id, e.directive_id, e.ref_id, e.value,
-  (q.rn - q.session_start_rn + 1)::INTEGER as seq_in_session, p.dwell_s, q.is_bot, p.engaged_s
+  s.seq_in_session, s.dwell_s, s.is_bot, s.engaged_s
 from raw_probe_events e
-join norm_seq q on q.rid = e.rowid
-left join norm_pages p on p.pv_rid = q.rid;
+join event_sessions s on s.event_key = e.event_key;
 
 create or replace table visitors as
 select site, visitor_id,
