@@ -72,8 +72,10 @@ export async function runPipelines(all: Pipeline[], ctx: PipelineContext, option
     const started = new Date()
     ctx.log(`▶ ${p.name}: ${p.description}`)
     try {
+      const staged = p.stage ? await p.stage(ctx) : undefined
       const result = await ctx.store.transaction(async () => {
         const r = await p.run(ctx)
+        if (staged?.message) r.message = r.message ? `${staged.message}; ${r.message}` : staged.message
         for (const t of p.writes) await ctx.store.bumpTableVersion(t)
         return r
       })

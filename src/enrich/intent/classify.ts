@@ -33,31 +33,38 @@ export function modelText(input: IntentInput): string {
   return (input.term && input.term.trim()) || (input.title ?? '')
 }
 
+/** The rules' answer when their winner reaches the threshold, else undefined. */
+export function ruleDecision(input: IntentInput, c: Classifier): IntentDecision | undefined {
+  const hits = ruleHits(input, c.rules)
+  const r = ruleScores(hits)
+  if (r.best === undefined || r.confidence < c.threshold) return undefined
+  const evidence = hits
+    .filter((h) => h.intent === r.best)
+    .map((h) => `${h.field}~"${h.matched}"`)
+    .join(', ')
+  return {intent: r.best, confidence: round(r.confidence), method: 'rule', evidence: `rule: ${evidence}`}
+}
+
+/** The model's answer when its posterior reaches the threshold, else undefined. */
+export function modelDecision(input: IntentInput, c: Classifier): IntentDecision | undefined {
+  if (!c.model) return undefined
+  const p = cachedPredict(c, c.model, modelText(input))
+  if (p.intent === undefined || p.confidence < c.threshold) return undefined
+  const top = p.contributions.slice(0, 3).map((f) => f.feature.slice(2))
+  return {intent: p.intent, confidence: round(p.confidence), method: 'model', evidence: `model: ${top.join(', ')}`}
+}
+
+export const NO_DECISION: IntentDecision = {intent: UNKNOWN, confidence: 0, method: 'none', evidence: ''}
+
 /**
  * Rules first (they are the reviewed, explainable part): a rule winner at or above the threshold is taken.
  * Otherwise the model's answer is taken when its posterior reaches the threshold. Otherwise `unknown`.
  */
 export function classify(input: IntentInput, c: Classifier, mode: ClassifyMode = 'rules+model'): IntentDecision {
-  if (mode !== 'model') {
-    const hits = ruleHits(input, c.rules)
-    const r = ruleScores(hits)
-    if (r.best !== undefined && r.confidence >= c.threshold) {
-      const evidence = hits
-        .filter((h) => h.intent === r.best)
-        .map((h) => `${h.field}~"${h.matched}"`)
-        .join(', ')
-      return {intent: r.best, confidence: round(r.confidence), method: 'rule', evidence: `rule: ${evidence}`}
-    }
-  }
-  if (mode !== 'rules' && c.model) {
-    const text = modelText(input)
-    const p = cachedPredict(c, c.model, text)
-    if (p.intent !== undefined && p.confidence >= c.threshold) {
-      const top = p.contributions.slice(0, 3).map((f) => f.feature.slice(2))
-      return {intent: p.intent, confidence: round(p.confidence), method: 'model', evidence: `model: ${top.join(', ')}`}
-    }
-  }
-  return {intent: UNKNOWN, confidence: 0, method: 'none', evidence: ''}
+  const byRules = mode === 'model' ? undefined : ruleDecision(input, c)
+  if (byRules) return byRules
+  const byModel = mode === 'rules' ? undefined : modelDecision(input, c)
+  return byModel ?? {...NO_DECISION}
 }
 
 function round(x: number): number {

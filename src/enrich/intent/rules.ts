@@ -66,6 +66,17 @@ function fieldMatches(compiled: CompiledRules, field: RuleField, raw: string): F
   return matches
 }
 
+/**
+ * A signature of what the rules match in one field's text: two texts with the same signature give the same rule
+ * hits, so a batch can decide the rule part once per combination of signatures.
+ */
+export function fieldMatchKey(compiled: CompiledRules, field: RuleField, raw: string | null | undefined): string {
+  if (!raw) return ''
+  return fieldMatches(compiled, field, raw)
+    .map((m) => (m ? `+${m.matched}` : '-'))
+    .join('\u0001')
+}
+
 /** Every rule that hits, once per rule (the first field and pattern that matched). */
 export function ruleHits(input: IntentInput, compiled: CompiledRules): RuleHit[] {
   const byField: Record<RuleField, FieldMatches | undefined> = {

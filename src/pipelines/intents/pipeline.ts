@@ -38,7 +38,8 @@ const intents: Pipeline = {
   reads: ['sessions'],
   writes: ['session_intents'],
   fingerprint: async (ctx) => (await classifierSetup(ctx)).fingerprint,
-  async run(ctx) {
+  // Classification and the cache (valid on its own) outside the transaction; run() publishes session_intents.
+  async stage(ctx) {
     const {store} = ctx
     const {file, model, fingerprint} = await classifierSetup(ctx)
     const {makeClassifier} = await import('../../enrich/intent/classify.js')
@@ -70,8 +71,12 @@ const intents: Pipeline = {
     })
     await store.run(renderSql(readSql(import.meta.url, 'save_decisions.sql'), {classifier: sqlString(fingerprint)}))
     await store.run(readSql(import.meta.url, 'session_intents.sql'))
-    const rows = await store.scalar<number>('select count(*) from session_intents')
-    return {rowsWritten: rows, message: `${termIdx.length} new distinct texts classified (${terms.length} keywords × ${pages.length} pages)`}
+    return {message: `${termIdx.length} new distinct texts classified (${terms.length} keywords × ${pages.length} pages)`}
+  },
+  async run(ctx) {
+    await ctx.store.run('drop table if exists session_intents; alter table session_intents__staged rename to session_intents')
+    const rows = await ctx.store.scalar<number>('select count(*) from session_intents')
+    return {rowsWritten: rows}
   },
 }
 

@@ -47,7 +47,7 @@ create or replace temp view norm_ev as
 select
   -- windows sort on an integer visitor key, much faster than on (site, visitor_id) text; 64-bit hash collisions
   -- among even millions of visitors are vanishingly rare (~1e-8)
-  e.rowid as rid, e.event_key, hash(e.site, e.visitor_id) as vkey, e.ts,
+  e.rowid as rid, e.event_key, hash(e.event_id) as event_h, hash(e.site, e.visitor_id) as vkey, e.ts,
   e.type = 'pageview' as is_pv,
   -- visitor actions (not pageviews, heartbeats or what the system showed): they make a visit engaged
   e.type not in ('pageview', 'heartbeat', 'invite_shown') as is_action,

@@ -8,6 +8,8 @@ import type {Pipeline, PipelineContext} from '../types.js'
 import {updateMaps} from './maps.js'
 
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
+const STAGED = ['sessions__staged', 'event_sessions__staged', 'visitors__staged']
+const SCRATCH = ['norm_quoted', 'norm_sess', 'norm_pages', 'norm_seq', 'norm_attr']
 
 interface NormalizeOptions {
   inactivityS: number
@@ -58,10 +60,11 @@ const normalize: Pipeline = {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
     hash.update(JSON.stringify([REFERRER_PARSER_VERSION, IP_PARSER_VERSION, UA_PARSER_VERSION]))
-    for (const f of STEPS) hash.update(readSql(import.meta.url, f))
+    for (const f of [...STEPS, 'publish.sql']) hash.update(readSql(import.meta.url, f))
     return hash.digest('hex')
   },
-  async run(ctx) {
+  // Everything heavy happens here, outside the transaction, into temp and `__staged` tables; run() publishes them.
+  async stage(ctx) {
     const o = options(ctx, await siteDomains(ctx))
     const started = Date.now()
     const counts = await updateMaps(ctx.store)
@@ -70,10 +73,20 @@ const normalize: Pipeline = {
     const keepOrder = await ctx.store.scalar<boolean>(`select current_setting('preserve_insertion_order')`)
     await ctx.store.run('set preserve_insertion_order = false')
     try {
-      for (const step of STEPS) await ctx.store.run(renderStep(step, o))
+      for (const step of STEPS) {
+        const t = Date.now()
+        await ctx.store.run(renderStep(step, o))
+        ctx.log(`  ${step.replace('.sql', '')}: ${Date.now() - t} ms`)
+      }
+    } catch (error) {
+      await ctx.store.run([...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n') + 'drop view if exists norm_ev;')
+      throw error
     } finally {
       await ctx.store.run(`set preserve_insertion_order = ${keepOrder ? 'true' : 'false'}`)
     }
+  },
+  async run(ctx) {
+    await ctx.store.run(readSql(import.meta.url, 'publish.sql'))
     const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions')
     const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions')
     return {rowsWritten: events + sessions, message: `${events} events, ${sessions} sessions`}

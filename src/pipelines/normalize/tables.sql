@@ -1,7 +1,8 @@
--- The intermediate tables: events, sessions, visitors (docs/schema.md, "Intermediate: visitor intelligence").
+-- The intermediate tables, staged: sessions, event_sessions, visitors (docs/schema.md, "Intermediate: visitor
+-- intelligence"); publish.sql puts them in place.
 create or replace temp table norm_sess as
 with agg as (
-  select vkey, sess_key,
+  select vkey, seg_start_rn, sess_sub,
     min(ts) as started_at,
     max(ts) as ended_at,
     min(rn) as first_rn,
@@ -17,26 +18,26 @@ with agg as (
     bool_or(is_bot) as is_bot,
     max(visit_count) as probe_visit_count
   from norm_seq
-  group by vkey, sess_key
+  group by vkey, seg_start_rn, sess_sub
 ), numbered as (
-  select *, row_number() over (partition by vkey order by sess_key) as session_no from agg
+  select *, row_number() over (partition by vkey order by first_rn) as session_no from agg
 ), engaged as (
-  select vkey, sess_key, sum(engaged_s) as engaged_s from norm_pages group by vkey, sess_key
+  select vkey, seg_start_rn, sess_sub, sum(engaged_s) as engaged_s from norm_pages group by vkey, seg_start_rn, sess_sub
 )
 -- the probe's own visit counter knows visits before the data began: shift our ordinal by what it says
 select a.*, coalesce(g.engaged_s, 0) as engaged_s,
   session_no + greatest(0, coalesce(max(probe_visit_count - session_no) over (partition by vkey), 0)) as visit_number
 from numbered a
-left join engaged g using (vkey, sess_key);
+left join engaged g using (vkey, seg_start_rn, sess_sub);
 
--- the raw text of the few rows sessions quote (first event, entry and exit pageviews)
+-- the raw text of the few rows sessions quote: the entry pageview (the first event when the session has no
+-- pageview: it still names the site and visitor) and the exit pageview
 create or replace temp table norm_quoted as
 select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer
 from raw_probe_events e
-where e.rowid in (
-  select first_rid from norm_sess union all select entry_rid from norm_sess union all select exit_rid from norm_sess);
+where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess);
 
-create or replace table sessions as
+create or replace table sessions__staged as
 select
   f.site || '/' || f.visitor_id || '/' || n.session_no as session_id,
   f.site, f.visitor_id,
@@ -47,9 +48,11 @@ select
   n.engaged_s::DOUBLE as engaged_s,
   n.pageviews::INTEGER as pageviews,
   n.events::INTEGER as events,
-  entry.url as entry_url, exit.url as exit_url, entry.title as entry_title,
+  case when n.entry_rid is not null then f.url end as entry_url, exit.url as exit_url,
+  case when n.entry_rid is not null then f.title end as entry_title,
   n.pageviews = 1 and n.engagement_events = 0 as bounce,
-  coalesce(a.medium, 'direct') as medium, a.source, a.term, a.term_raw, a.campaign, entry.referrer,
+  coalesce(a.medium, 'direct') as medium, a.source, a.term, a.term_raw, a.campaign,
+  case when n.entry_rid is not null then f.referrer end as referrer,
   geo.country, geo.province, geo.city, geo.isp,
   ua.browser, ua.os, coalesce(ua.device_type, 'other') as device_type,
   n.is_bot, n.member_id,
@@ -57,8 +60,7 @@ select
   ua.bot_name,
   n.engagement_events::INTEGER as engagement_events
 from norm_sess n
-join norm_quoted f on f.rid = n.first_rid
-left join norm_quoted entry on entry.rid = n.entry_rid
+join norm_quoted f on f.rid = coalesce(n.entry_rid, n.first_rid)
 left join norm_quoted exit on exit.rid = n.exit_rid
 left join norm_attr a on a.rid = n.entry_rid
 left join (select hash(ip) as ip_h, * from ip_geo_map) geo on geo.ip_h = n.ip_h
@@ -66,27 +68,18 @@ left join (select hash(user_agent) as ua_h, * from ua_map) ua on ua.ua_h = n.ua_
 
 -- Each event's session, position and (pageviews) dwell, keyed by the raw row's event_key: narrow, so writing it costs
 -- little; the `events` view adds the raw columns. Pageviews come from norm_pages, the other events from norm_seq.
-create or replace table event_sessions as
+create or replace table event_sessions__staged as
 select p.pv_key as event_key, n.session_no::INTEGER as session_no, (p.pv_rn - n.first_rn + 1)::INTEGER as seq_in_session,
   p.dwell_s, p.engaged_s, p.is_bot
 from norm_pages p
-join norm_sess n using (vkey, sess_key)
+join norm_sess n using (vkey, seg_start_rn, sess_sub)
 union all
 select q.event_key, n.session_no::INTEGER, (q.rn - n.first_rn + 1)::INTEGER, null::DOUBLE, null::DOUBLE, q.is_bot
 from norm_seq q
-join norm_sess n using (vkey, sess_key)
+join norm_sess n using (vkey, seg_start_rn, sess_sub)
 where not q.is_pv;
 
-create or replace view events as
-select
-  e.event_id, e.site, e.visitor_id,
-  e.site || '/' || e.visitor_id || '/' || s.session_no as session_id,
-  e.ts, e.type, e.url, e.title, e.x, e.y, e.selector, e.member_id, e.directive_id, e.ref_id, e.value,
-  s.seq_in_session, s.dwell_s, s.is_bot, s.engaged_s
-from raw_probe_events e
-join event_sessions s on s.event_key = e.event_key;
-
-create or replace table visitors as
+create or replace table visitors__staged as
 select site, visitor_id,
   min(started_at) as first_seen,
   max(ended_at) as last_seen,
@@ -96,7 +89,7 @@ select site, visitor_id,
   arg_max(province, started_at) filter (where province is not null) as province,
   arg_max(city, started_at) filter (where city is not null) as city,
   bool_and(is_bot) as is_bot
-from sessions
+from sessions__staged
 group by site, visitor_id;
 
 drop table if exists norm_quoted;
