@@ -1,4 +1,4 @@
-// Marketing report speed: on ≥ 10 million synthetic normalized events (generated in DuckDB with SQL, seeded by
+// Marketing report speed: on ≥ 10 million synthetic normalized events (raw_probe_events + event_sessions + the events view) (generated in DuckDB with SQL, seeded by
 // hashing), the funnel broken down by keyword and the keyword report must each answer in under one second.
 // It builds the marketing marts as `ccx run` would, times each report 3 times after a warm-up, and prints the
 // wall-clock median and the CPU time of all DuckDB threads (CPU ÷ cores = the wall time on an idle machine: on a
@@ -8,7 +8,7 @@ import {existsSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {Store} from '../dist/store/store.js'
+import {readSql, Store} from '../dist/store/store.js'
 import {funnelReport} from '../dist/reports/funnel.js'
 import {keywordReport} from '../dist/reports/keywords.js'
 import martsPipeline from '../dist/pipelines/marketing/pipeline.js'
@@ -25,11 +25,10 @@ const KEEP = arg('keep')
 const CORES = (await import('node:os')).availableParallelism()
 const path = KEEP ?? join(tmpdir(), `ccx-bench-reports-${process.pid}.duckdb`)
 
+// events is what `ccx run` makes it: raw_probe_events (from the migrations) + event_sessions, joined by the view.
 const DDL = `
-create or replace table events (
-  event_id VARCHAR, site VARCHAR, visitor_id VARCHAR, session_id VARCHAR, ts TIMESTAMP, type VARCHAR, url VARCHAR,
-  title VARCHAR, x INTEGER, y INTEGER, selector VARCHAR, member_id VARCHAR, directive_id VARCHAR, ref_id VARCHAR,
-  value DOUBLE, seq_in_session INTEGER, dwell_s DOUBLE, is_bot BOOLEAN);
+create or replace table event_sessions (
+  event_key BIGINT, session_no INTEGER, seq_in_session INTEGER, dwell_s DOUBLE, engaged_s DOUBLE, is_bot BOOLEAN);
 create or replace table sessions (
   session_id VARCHAR, site VARCHAR, visitor_id VARCHAR, visit_number INTEGER, is_returning BOOLEAN, started_at TIMESTAMP,
   ended_at TIMESTAMP, duration_s DOUBLE, engaged_s DOUBLE, pageviews INTEGER, events INTEGER, entry_url VARCHAR,
@@ -46,7 +45,8 @@ async function generate(store) {
   // visitor v has sessions v, v + VISITORS, … (about 1.5 each); one in three sessions comes from a search keyword
   await store.run(`
     insert into sessions
-    select 'S' || i, 's' || ((i % ${VISITORS}) % 4), 'V' || (i % ${VISITORS}), (i // ${VISITORS} + 1)::INTEGER, i >= ${VISITORS},
+    select 's' || ((i % ${VISITORS}) % 4) || '/V' || (i % ${VISITORS}) || '/' || (i // ${VISITORS} + 1),
+      's' || ((i % ${VISITORS}) % 4), 'V' || (i % ${VISITORS}), (i // ${VISITORS} + 1)::INTEGER, i >= ${VISITORS},
       TIMESTAMP '2026-10-01 00:00:00' + to_seconds((${h('i', 't')} * 30 * 86400)::BIGINT + (i // ${VISITORS}) * 86400),
       null, 300, 200, 5, 7, 'https://ex.cn/p' || (hash(i, 'u') % 50), 'https://ex.cn/p' || (hash(i, 'x') % 50), null, false,
       case when ${h('i', 'm')} < 0.6 then 'search' else 'direct' end,
@@ -58,12 +58,16 @@ async function generate(store) {
   await store.run(`update sessions set ended_at = started_at + INTERVAL 300 SECOND`)
   // events: session j % SESSIONS, one every 40 s; 3% chat requests, 1.5% leads, 0.4% orders, the rest page views and heartbeats
   await store.run(`
-    insert into events
-    select 'E' || j, s.site, s.visitor_id, s.session_id, s.started_at + to_seconds((j // ${SESSIONS}) * 40),
+    insert into raw_probe_events (event_id, site, visitor_id, ts, type, url, ingest_id, event_key)
+    select 'E' || j, s.site, s.visitor_id, s.started_at + to_seconds((j // ${SESSIONS}) * 40),
       case when r < 0.03 then 'chat_request' when r < 0.045 then 'lead' when r < 0.049 then 'order' when r < 0.7 then 'pageview' else 'heartbeat' end,
-      s.entry_url, null, null, null, null, null, null, null, null, (j // ${SESSIONS})::INTEGER, 30, false
+      s.entry_url, 1, j
     from (select j, ${h('j', 'y')} as r from range(${EVENTS}) t(j)) e
-    join sessions s on s.session_id = 'S' || (j % ${SESSIONS})`)
+    join sessions s on s.session_id = 's' || ((j % ${SESSIONS} % ${VISITORS}) % 4) || '/V' || (j % ${SESSIONS} % ${VISITORS}) || '/' || (j % ${SESSIONS} // ${VISITORS} + 1)`)
+  await store.run(`
+    insert into event_sessions
+    select j, (j % ${SESSIONS} // ${VISITORS} + 1)::INTEGER, (j // ${SESSIONS} + 1)::INTEGER, 30, null, false from range(${EVENTS}) t(j)`)
+  await store.run(readSql(new URL('../dist/pipelines/normalize/pipeline.js', import.meta.url).href, 'events_view.sql'))
   await store.run('checkpoint')
 }
 
@@ -91,7 +95,7 @@ async function timed(label, fn, runs = 3) {
 if (!KEEP && existsSync(path)) rmSync(path)
 const store = await Store.open(path)
 try {
-  const have = (await store.tableExists('events')) ? await store.scalar('select count(*) from events') : 0
+  const have = (await store.tableExists('event_sessions')) ? await store.scalar('select count(*) from event_sessions') : 0
   if (have < EVENTS) {
     const t0 = performance.now()
     await generate(store)
@@ -100,7 +104,7 @@ try {
   {
     // what `ccx run` does: build the marketing marts, then record that they are newer than their inputs
     const t0 = performance.now()
-    for (const t of ['events', 'sessions']) await store.bumpTableVersion(t)
+    for (const t of ['events', 'event_sessions', 'sessions']) await store.bumpTableVersion(t)
     await martsPipeline.run({store, config: {}, log: () => {}})
     for (const t of martsPipeline.writes) await store.bumpTableVersion(t)
     console.log(`marketing marts built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${await store.scalar('select count(*) from mart_funnel_steps')} steps)`)

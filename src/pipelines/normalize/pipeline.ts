@@ -60,7 +60,7 @@ const normalize: Pipeline = {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
     hash.update(JSON.stringify([REFERRER_PARSER_VERSION, IP_PARSER_VERSION, UA_PARSER_VERSION]))
-    for (const f of [...STEPS, 'publish.sql']) hash.update(readSql(import.meta.url, f))
+    for (const f of [...STEPS, 'publish.sql', 'events_view.sql']) hash.update(readSql(import.meta.url, f))
     return hash.digest('hex')
   },
   // Everything heavy happens here, outside the transaction, into temp and `__staged` tables; run() publishes them.
@@ -87,6 +87,7 @@ const normalize: Pipeline = {
   },
   async run(ctx) {
     await ctx.store.run(readSql(import.meta.url, 'publish.sql'))
+    await ctx.store.run(readSql(import.meta.url, 'events_view.sql'))
     const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions')
     const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions')
     return {rowsWritten: events + sessions, message: `${events} events, ${sessions} sessions`}
