@@ -127,6 +127,31 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
     expect(await store.scalar('select count(*)::INTEGER from events')).toBe(EVENTS.length)
   })
 
+  it('gives the same sessions and event numbers whatever order the events were loaded in (ties in a second too)', async () => {
+    // two pageviews and a click of one visitor in the same second: only the event-id hash orders the pageviews
+    const tied: Ev[] = [
+      ['t1', 'T', '2026-03-02 12:00:00', 'pageview', 'https://shop.example.cn/x', GOOGLE],
+      ['t2', 'T', '2026-03-02 12:00:00', 'pageview', 'https://shop.example.cn/y', BAIDU_GBK],
+      ['t3', 'T', '2026-03-02 12:00:00', 'click', 'https://shop.example.cn/x'],
+      ['t4', 'T', '2026-03-02 12:00:20', 'pageview', 'https://shop.example.cn/z', 'https://shop.example.cn/y'],
+    ]
+    await insertEvents(store, tied)
+    await runNormalize(store)
+    const read = async (s: Store) => ({
+      sessions: await s.all('select * exclude (ip) from sessions order by session_id'),
+      events: await s.all('select event_id, session_id, seq_in_session, dwell_s, engaged_s from events order by event_id'),
+    })
+    const expected = await read(store)
+    const other = await Store.open(':memory:')
+    try {
+      await insertEvents(other, [...EVENTS, ...tied].reverse())
+      await runNormalize(other)
+      expect(await read(other)).toEqual(expected)
+    } finally {
+      await other.close()
+    }
+  })
+
   it('config: inactivity window, campaign splitting off, IP anonymization', async () => {
     await runNormalize(store, {sessions: {inactivityMinutes: 60, splitOnCampaignChange: false, anonymizeIp: true}})
     // A: 10:00–11:10:05 without a 60 min gap and no keyword splits → one visit

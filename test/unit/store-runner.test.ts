@@ -45,6 +45,35 @@ describe('runner', () => {
   })
   afterEach(async () => store.close())
 
+  it('stages heavy work before the transaction: a failing stage leaves the published table and runs nothing else', async () => {
+    const staging = (fail: boolean): Pipeline => ({
+      name: 'staged',
+      description: 'staged',
+      reads: ['raw_probe_events'],
+      writes: ['out'],
+      async stage(c) {
+        await c.store.run(`create or replace table out__staged as select ${fail ? 2 : 1} as x`)
+        if (fail) {
+          await c.store.run('drop table out__staged')
+          throw new Error('stage broke')
+        }
+        return {message: 'staged 1 row'}
+      },
+      async run(c) {
+        await c.store.run('drop table if exists out; alter table out__staged rename to out')
+        return {rowsWritten: 1, message: 'published'}
+      },
+    })
+    const ok = await runPipelines([staging(false)], ctx)
+    expect(ok[0]).toMatchObject({status: 'ran', message: 'staged 1 row; published'})
+    await store.bumpTableVersion('raw_probe_events')
+    const failed = await runPipelines([staging(true)], ctx)
+    expect(failed[0]).toMatchObject({status: 'failed', message: 'stage broke'})
+    expect(await store.all('select x from out')).toEqual([{x: 1}])
+    expect(await store.tableExists('out__staged')).toBe(false)
+    expect(await store.scalar(`select version from table_versions where table_name = 'out'`)).toBe(1)
+  })
+
   it('runs in order, skips unchanged inputs, re-runs downstream of a changed table', async () => {
     const calls: string[] = []
     const ps = [pipeline('b', ['a_out'], ['b_out'], calls), pipeline('a', ['raw_probe_events'], ['a_out'], calls)]
