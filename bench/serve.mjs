@@ -85,7 +85,7 @@ writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify(config))
 
 const bare = await startProcess(['-e', BARE], dir)
 const logDir = join(dir, 'log')
-const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir], dir)
+const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir, ...(process.env.BENCH_NO_FSYNC ? ['--no-fsync'] : [])], dir)
 await load(bare.port, 2) // warm-up
 await load(serve.port, 2)
 // Rounds in the order bare, ccx, ccx, bare (half the duration each): the machine is shared, and a load change during

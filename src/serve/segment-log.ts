@@ -176,8 +176,10 @@ export class SegmentLog {
 }
 
 /**
- * Closes segments that a crashed writer left open: drops a torn last line (it was never acknowledged: acks follow
- * fsync of whole lines) and renames the file to its closed name. Run once at startup, before any writer starts.
+ * Closes segments that a crashed writer left open: drops a torn last line and anything from the first zero byte on
+ * (a crash can leave a hole of zeros where the OS had not yet flushed a later, unacknowledged write; acks follow fsync
+ * of whole lines written in order, so all of that is unacknowledged) and renames the file to its closed name. Run once
+ * at startup, before any writer starts.
  */
 export function recoverSegments(dir: string, prefix = ''): {recovered: number; truncatedBytes: number} {
   mkdirSync(dir, {recursive: true})
@@ -187,7 +189,8 @@ export function recoverSegments(dir: string, prefix = ''): {recovered: number; t
     if (!name.endsWith('.ndjson.open') || !name.startsWith(prefix)) continue
     const path = join(dir, name)
     const content = readFileSync(path)
-    const keep = content.lastIndexOf(0x0a) + 1
+    const firstZero = content.indexOf(0)
+    const keep = (firstZero === -1 ? content.lastIndexOf(0x0a) : content.lastIndexOf(0x0a, firstZero)) + 1
     if (keep < content.length) {
       const fd = openSync(path, 'r+')
       ftruncateSync(fd, keep)

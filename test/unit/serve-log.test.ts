@@ -37,6 +37,18 @@ describe('segment log', () => {
     expect(readdirSync(dir.path).some((n) => n.endsWith('.open'))).toBe(false)
     dir.cleanup()
   })
+
+  it('recovery cuts at the first zero byte: a hole the OS left before a later, unacknowledged write', () => {
+    const dir = tempDir()
+    const data = '{"n":1}\n{"n":2}\n'
+    const crashed = Buffer.alloc(200)
+    crashed.write(data + '{"n":3,"to', 0)
+    crashed.write('{"n":9}\n', 150) // flushed, but after a hole of zeros
+    writeFileSync(join(dir.path, 'z-00000001.ndjson.open'), crashed)
+    expect(recoverSegments(dir.path, 'z')).toEqual({recovered: 1, truncatedBytes: 200 - data.length})
+    expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual([data])
+    dir.cleanup()
+  })
 })
 
 describe('rate limiter', () => {
