@@ -20,7 +20,7 @@ with pass_a as (
     -- the last traffic-source key before this event, in any segment
     last_value(attr_key ignore nulls) over (w rows between unbounded preceding and 1 preceding) as prev_key
   from norm_ev
-  window w as (partition by vkey order by ts, is_pv, event_h, event_key)
+  window w as (partition by vkey order by ts, is_pv, event_h)
 ), flagged as (
   select *,
     prev_ts is null or epoch(ts) - epoch(prev_ts) > {{inactivity_s}} as new_seg,
