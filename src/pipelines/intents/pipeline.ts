@@ -1,6 +1,5 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import type {DuckDBAppender} from '@duckdb/node-api'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import type {Pipeline, PipelineContext} from '../types.js'
@@ -16,19 +15,6 @@ async function classifierSetup(ctx: PipelineContext) {
 
 async function columns(store: Store, sql: string): Promise<unknown[][]> {
   return (await store.connection.runAndReadAll(sql)).getColumnsJS() as unknown[][]
-}
-
-async function append(store: Store, table: string, rows: number, write: (a: DuckDBAppender, k: number) => void): Promise<void> {
-  const appender = await store.connection.createAppender(table)
-  try {
-    for (let k = 0; k < rows; k++) {
-      write(appender, k)
-      appender.endRow()
-    }
-    appender.flushSync()
-  } finally {
-    appender.closeSync()
-  }
 }
 
 /** Classifies each distinct (keyword, landing page, title) once and gives every session its intent. */
@@ -57,7 +43,7 @@ const intents: Pipeline = {
     )
     const pages = urls.map((url, k) => ({url: url as string, title: titles[k] as string}))
     const batch = classifyCombinations(terms as string[], pages, termIdx as number[], pageIdx as number[], makeClassifier(file, model))
-    await append(store, 'intent_decisions', batch.decisions.length, (a, k) => {
+    await store.append('intent_decisions', batch.decisions.length, (a, k) => {
       const d = batch.decisions[k]!
       a.appendInteger(k)
       a.appendVarchar(d.intent)
@@ -65,7 +51,7 @@ const intents: Pipeline = {
       a.appendVarchar(d.method)
       a.appendVarchar(d.evidence)
     })
-    await append(store, 'intent_decided', batch.decisionOf.length, (a, k) => {
+    await store.append('intent_decided', batch.decisionOf.length, (a, k) => {
       a.appendInteger(k)
       a.appendInteger(batch.decisionOf[k]!)
     })

@@ -24,20 +24,6 @@ function text(appender: DuckDBAppender, value: string | null): void {
   else appender.appendVarchar(value)
 }
 
-async function append<T>(store: Store, table: string, values: T[], write: (a: DuckDBAppender, v: T) => void): Promise<void> {
-  if (values.length === 0) return
-  const appender = await store.connection.createAppender(table)
-  try {
-    for (const v of values) {
-      write(appender, v)
-      appender.endRow()
-    }
-    appender.flushSync()
-  } finally {
-    appender.closeSync()
-  }
-}
-
 /**
  * Parses each new distinct referrer, campaign landing URL, IP and user agent once, and appends the results to
  * referrer_map, landing_map, ip_geo_map and ua_map. Rows written by an older parser version are dropped first.
@@ -54,7 +40,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
      where e.type = 'pageview' and e.referrer is not null and e.referrer <> ''
        and not exists (select 1 from referrer_map m where m.referrer = e.referrer)`,
   )
-  await append(store, 'referrer_map', referrers, (a, ref) => {
+  await store.append('referrer_map', referrers.length, (a, k) => {
+    const ref = referrers[k]!
     const p = parseReferrer(ref)
     a.appendVarchar(ref)
     text(a, p.host)
@@ -71,7 +58,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
      where e.type = 'pageview' and e.url is not null and regexp_matches(e.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
        and not exists (select 1 from landing_map m where m.url = e.url)`,
   )
-  await append(store, 'landing_map', landings, (a, url) => {
+  await store.append('landing_map', landings.length, (a, k) => {
+    const url = landings[k]!
     const l = parseLanding(url)
     a.appendVarchar(url)
     text(a, l.host)
@@ -89,7 +77,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
     `select distinct e.ip from raw_probe_events e
      where e.ip is not null and e.ip <> '' and not exists (select 1 from ip_geo_map m where m.ip = e.ip)`,
   )
-  await append(store, 'ip_geo_map', ips, (a, ip) => {
+  await store.append('ip_geo_map', ips.length, (a, k) => {
+    const ip = ips[k]!
     const g = lookupIp(ip)
     a.appendVarchar(ip)
     text(a, g.country)
@@ -104,7 +93,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
     `select distinct e.user_agent from raw_probe_events e
      where e.user_agent is not null and not exists (select 1 from ua_map m where m.user_agent = e.user_agent)`,
   )
-  await append(store, 'ua_map', userAgents, (a, ua) => {
+  await store.append('ua_map', userAgents.length, (a, k) => {
+    const ua = userAgents[k]!
     const u = parseUserAgent(ua)
     a.appendVarchar(ua)
     text(a, u.browser)
