@@ -1,7 +1,8 @@
-// npm run bench:serve — autocannon against `ccx serve` POST /collect (durability on: fsync before each ack) and, in
-// the same run, against a bare node:http server that only reads the body and answers 200. Prints requests/s of both,
-// the ratio and p50/p99 latency; then SIGKILLs ccx serve under load, restarts it, ingests the log and checks that
-// every acknowledged event is in DuckDB exactly once.
+// npm run bench:serve — autocannon against `ccx serve` POST /collect (durability on, default `--sync interval`: the
+// ack follows the write, an fsync follows within 10 ms; docs/serve.md) and, in the same run, against a bare node:http
+// server that only reads the body and answers 200. Prints requests/s of both, the ratio and p50/p99 latency, and for
+// information the same for `--sync ack` (fsync before each ack); then SIGKILLs ccx serve under load, restarts it,
+// ingests the log and checks that every acknowledged event is in DuckDB exactly once.
 // The comparison is one ccx process (no --workers) against one bare process, with autocannon in this process on the
 // same machine. Then, as an extra line, `ccx serve --workers 2` (BENCH_WORKERS=0 skips it). The ratio is only
 // meaningful within one run: the machine is shared, so absolute figures move from run to run.
@@ -85,15 +86,19 @@ writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify(config))
 
 const bare = await startProcess(['-e', BARE], dir)
 const logDir = join(dir, 'log')
-const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir, ...(process.env.BENCH_NO_FSYNC ? ['--no-fsync'] : [])], dir)
+const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir], dir)
+const strict = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-ack'), '--sync', 'ack'], dir)
 await load(bare.port, 2) // warm-up
 await load(serve.port, 2)
+await load(strict.port, 2)
 // Rounds in the order bare, ccx, ccx, bare (half the duration each): the machine is shared, and a load change during
 // the run then weighs on both sides alike instead of on whichever ran second.
 const half = Math.max(1, Math.round(DURATION / 2))
-const rounds = {bare: [], ccx: []}
-for (const side of ['bare', 'ccx', 'ccx', 'bare']) rounds[side].push(await load(side === 'bare' ? bare.port : serve.port, half))
+const rounds = {bare: [], ccx: [], ack: []}
+const ports = {bare: bare.port, ccx: serve.port, ack: strict.port}
+for (const side of ['bare', 'ccx', 'ack', 'ack', 'ccx', 'bare']) rounds[side].push(await load(ports[side], half))
 bare.child.kill('SIGKILL')
+strict.child.kill('SIGKILL')
 /** Both rounds of one side as one result: mean requests/s, the worse p99, the mean p50, errors summed. */
 const combine = ([a, b]) => ({
   requests: {average: (a.requests.average + b.requests.average) / 2},
@@ -103,13 +108,15 @@ const combine = ([a, b]) => ({
 })
 const bareResult = combine(rounds.bare)
 const ccxResult = combine(rounds.ccx)
+const ackResult = combine(rounds.ack)
 
 const rps = (r) => r.requests.average
 const line = (label, r) => `${label}: ${rps(r).toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors} non2xx ${r.non2xx}`
-console.log(`\nccx serve bench (${CONNECTIONS} connections, ${2 * half}s each in rounds bare/ccx/ccx/bare, 3 events per request, fsync on; one process each)`)
+console.log(`\nccx serve bench (${CONNECTIONS} connections, ${2 * half}s each in rounds bare/ccx/ack/ack/ccx/bare, 3 events per request; one process each)`)
 console.log(line('bare node:http          ', bareResult))
-console.log(line('ccx serve (1 process)   ', ccxResult))
+console.log(line('ccx serve (1 process)   ', ccxResult) + '  (default --sync interval: fsync within 10 ms of the ack)')
 console.log(`ratio ccx/bare          : ${(rps(ccxResult) / rps(bareResult)).toFixed(2)}  (target >= 0.60, p99 < 20 ms, zero errors)`)
+console.log(`${line('ccx serve --sync ack    ', ackResult)}  (fsync before each ack; for information: ${(rps(ackResult) / rps(bareResult)).toFixed(2)}x)`)
 
 // Crash test: load from concurrent clients, SIGKILL mid-load, restart (recovery), ingest, compare ids one by one.
 const {loadThenKill, startServe, ingestLog, eventIdCounts, compareAcked} = await import('./lib/serve-crash.mjs')

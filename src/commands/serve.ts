@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base-command.js'
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static description = `Answer the page probe in real time: enrich each batch, match scenarios, reply with directives.
-Events are appended durably (fsync before the ack) to segment files in --log-dir; load closed segments with
+Events are appended durably to segment files (fsynced within 10 ms of the ack, or before it with --sync ack) in --log-dir; load closed segments with
 "ccx ingest probe --from-log DIR". Serve never opens the DuckDB file, so batch jobs can write it meanwhile.`
   static examples = ['<%= config.bin %> serve --port 8787', '<%= config.bin %> serve --workers 2 --redis redis://127.0.0.1:6379']
   static flags = {
@@ -13,7 +13,10 @@ Events are appended durably (fsync before the ack) to segment files in --log-dir
     workers: Flags.integer({description: 'processes sharing the port (one per core)', default: 1, min: 1}),
     redis: Flags.string({description: 'Redis URL for state shared across processes and machines (visits, previous agent, agent load)'}),
     'trust-proxy': Flags.boolean({description: 'take the client address from X-Forwarded-For (behind a load balancer)', allowNo: true}),
-    fsync: Flags.boolean({description: 'fsync each group commit before acknowledging', allowNo: true}),
+    sync: Flags.string({
+      description: 'when /collect is acknowledged: interval = after the write, fsynced within serve.syncIntervalMs (default 10 ms); ack = after its fsync; off = after the write',
+      options: ['interval', 'ack', 'off'],
+    }),
   }
 
   async run(): Promise<{stopped: true}> {
@@ -28,7 +31,7 @@ Events are appended durably (fsync before the ack) to segment files in --log-dir
       host: flags.host ?? base.host,
       logDir: flags['log-dir'] ?? resolveFrom(this.ccxConfig.baseDir, base.logDir),
       trustProxy: flags['trust-proxy'] ?? base.trustProxy,
-      fsync: flags.fsync ?? base.fsync,
+      sync: (flags.sync as typeof base.sync | undefined) ?? base.sync,
     }
     await runServe({config: this.ccxConfig, serve, workers: flags.workers, redisUrl: flags.redis, log: (line) => this.logToStderr(line)})
     return {stopped: true}

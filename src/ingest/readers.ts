@@ -1,6 +1,8 @@
 import {createWriteStream, readFileSync, type WriteStream} from 'node:fs'
 import iconv from 'iconv-lite'
 import {CcxError, EXIT} from '../errors.js'
+import {batchLogRows} from '../serve/log-record.js'
+import {BatchError} from '../serve/validate.js'
 import {mergeProps, parseAccessLogLine} from './access-log.js'
 import {csvCell, readRawLines} from './lines.js'
 import type {ColumnMap} from './mapping.js'
@@ -132,8 +134,22 @@ export async function writeCanonicalCsv(options: {
       quarantine.push({line, field: null, reason: 'bad_json: not a JSON object', raw: cut(raw)})
       return
     }
+    if (spec.name === 'probe' && 'probe_batch' in value) return logRecord(line, value as Record<string, unknown>, raw)
     const recs = spec.name === 'chats' ? chatRows(value as Record<string, unknown>, spec, map) : [recordCells(value as Record<string, unknown>, spec, map)]
     for (const rec of recs) await write(line, rec)
+  }
+  /** A line of `ccx serve`'s event log (src/serve/log-record.ts): the request's accepted events, canonical already. */
+  const logRecord = async (line: number, value: Record<string, unknown>, raw: string) => {
+    let expanded
+    try {
+      expanded = batchLogRows(value)
+    } catch (error) {
+      if (!(error instanceof BatchError)) throw error
+      quarantine.push({line, field: error.field, reason: `bad_log_record: ${error.message}`, raw: cut(raw)})
+      return
+    }
+    for (const p of expanded.problems) quarantine.push({line, field: p.field, reason: `invalid_event: ${p.reason}`, raw: cut(raw)})
+    for (const row of expanded.rows) await write(line, recordCells(row, spec, {}))
   }
   try {
     if (options.format === 'json') {

@@ -19,8 +19,10 @@ export const ServeConfigSchema = z.object({
   rateBurst: z.number().positive().default(100),
   requestTimeoutMs: z.number().int().positive().default(10_000),
   trustProxy: z.boolean().default(false),
-  /** false trades durability for speed: see docs/serve.md for the bound. */
-  fsync: z.boolean().default(true),
+  /** When an append is acknowledged: after the write, with an fsync within syncIntervalMs (interval), after its
+   * fsync (ack), or after the write alone (off). docs/serve.md, "Durability", gives the bound of each. */
+  sync: z.enum(['interval', 'ack', 'off']).default('interval'),
+  syncIntervalMs: z.number().int().min(1).max(1000).default(10),
   segmentMaxBytes: z.number().int().positive().default(64 * 1024 * 1024),
   segmentMaxAgeSeconds: z.number().positive().default(300),
   agents: z.array(AgentSchema).default([]),

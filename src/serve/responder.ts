@@ -103,9 +103,6 @@ export async function createResponder(
   type Evaluated = {
     state: VisitorState
     batch: ProbeBatch
-    ip: string
-    userAgent: string
-    nowMs: number
     ts: string
     place: ReturnType<typeof lookupIp>
     ref: ReturnType<typeof classifyReferrer>
@@ -129,9 +126,8 @@ export async function createResponder(
       }
       directives.push({id, scenarioId: d.scenarioId, type: d.type, message: d.message, resource: d.resource as Record<string, unknown> | undefined, route})
     }
-    const {lines, count} = logLines(batch, e.ts, e.ip, e.userAgent, e.nowMs, state.visitCount)
     const live = {url: state.lastUrl, intent: e.intent, province: place.province, city: place.city, source: ref.source, term: ref.term, visitNumber: state.visitCount, directives: directives.map((d) => d.scenarioId)}
-    return {directives, state, lines, count, live}
+    return {directives, state, ts: e.ts, count: batch.events.length, live}
   }
 
   return {
@@ -197,7 +193,7 @@ export async function createResponder(
         state.scenarioState = result.state
         fired = result.directives
       }
-      const evaluated: Evaluated = {state, batch, ip, userAgent, nowMs, ts, place, ref, intent: decision.intent, fired}
+      const evaluated: Evaluated = {state, batch, ts, place, ref, intent: decision.intent, fired}
       // Agent loads are read only when a directive routes by load (the memory store answers synchronously).
       const needsLoads = agents.length > 0 && fired.some((d) => d.route && d.route.kind !== 'previous_agent')
       if (!needsLoads) return finish(evaluated, new Map())
@@ -221,32 +217,6 @@ function cached<T>(cache: Map<string, T>, key: string, compute: () => T, max = 5
 /** Length-prefixed memo key part: `null` and every string map to distinct, unambiguous keys. */
 function keyOf(s: string | null): string {
   return s === null ? '-|' : `${s.length}|${s}`
-}
-
-const str = (v: string | null | undefined): string => (v === undefined || v === null ? 'null' : JSON.stringify(v))
-const num = (v: number | null | undefined): string => (v === undefined || v === null ? 'null' : String(v))
-
-/**
- * The batch's canonical probe rows as NDJSON, built as text once (same keys and values as
- * `JSON.stringify(row)` of the row object; the parts shared by every event of the batch are encoded once).
- */
-export function logLines(batch: ProbeBatch, ts: string, ip: string, userAgent: string, nowMs: number, visitCount: number): {lines: string; count: number} {
-  const idPrefix = `${batch.site}:${batch.visitor_id}:`
-  const shared = `,"ts":${JSON.stringify(ts)},"site":${JSON.stringify(batch.site)},"visitor_id":${JSON.stringify(batch.visitor_id)},"type":`
-  const client = `,"ip":${JSON.stringify(ip)},"user_agent":${JSON.stringify(userAgent)},"x":`
-  let lines = ''
-  const events = batch.events
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]
-    const eventId = idPrefix + (e.id ?? `${nowMs}-${i}-${Math.random().toString(36).slice(2, 10)}`)
-    const clientTs = e.ts === undefined || e.ts === null ? 'null' : String(e.ts)
-    // props holds JSON text: {"client_ts":…,"data":…}
-    const props = e.props ? JSON.stringify(`{"client_ts":${clientTs},"data":${JSON.stringify(e.props)}}`) : `"{\\"client_ts\\":${clientTs}}"`
-    lines +=
-      `{"event_id":${JSON.stringify(eventId)}${shared}${JSON.stringify(e.type)},"url":${str(e.url)},"title":${str(e.title)},"referrer":${e.type === 'pageview' ? str(e.referrer) : 'null'}` +
-      `${client}${num(e.x)},"y":${num(e.y)},"selector":${str(e.selector)},"member_id":${str(e.member_id)},"visit_count":${visitCount},"directive_id":${str(e.directive_id)},"ref_id":${str(e.ref_id)},"value":${num(e.value)},"props":${props}}\n`
-  }
-  return {lines, count: events.length}
 }
 
 const hosts = memo((url: string): string | null => {

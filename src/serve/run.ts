@@ -45,7 +45,7 @@ function siteAccess(config: LoadedConfig): Map<string, SiteAccess> {
 export async function runServerProcess(options: ServeRunOptions, segmentPrefix: string): Promise<void> {
   const {serve} = options
   const state: StateStore = options.redisUrl ? await RedisStateStore.connect(options.redisUrl) : new MemoryStateStore()
-  const log = new SegmentLog({dir: serve.logDir, prefix: segmentPrefix, fsync: serve.fsync, maxBytes: serve.segmentMaxBytes, maxAgeMs: serve.segmentMaxAgeSeconds * 1000})
+  const log = new SegmentLog({dir: serve.logDir, prefix: segmentPrefix, sync: serve.sync, syncIntervalMs: serve.syncIntervalMs, maxBytes: serve.segmentMaxBytes, maxAgeMs: serve.segmentMaxAgeSeconds * 1000})
   const responder = await createResponder(options.config, serve, {agentLoads: (ids) => state.agentLoads(ids), agentLoadsSync: state.agentLoadsSync?.bind(state)})
   const ccx = createCcxServer({
     log,

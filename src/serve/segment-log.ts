@@ -2,8 +2,16 @@ import {closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSyn
 import {join} from 'node:path'
 
 /**
- * Append-only, durable event log in segments. Lines are JSON, appended whole; a batch is acknowledged only
- * after write + fsync (group commit: every append waiting in the same tick shares one fsync).
+ * When an append is acknowledged (docs/serve.md, "Durability"):
+ * - `ack`: after write + fsync (group commit: appends waiting together share one fsync) — on disk when acknowledged;
+ * - `interval`: after the write to the OS, which fsyncs at most `syncIntervalMs` later (plus the fsync's own time) —
+ *   survives a crash of ccx, and a power failure loses at most that window;
+ * - `off`: after the write; the OS flushes when it likes (~30 s on Linux).
+ */
+export type SyncMode = 'ack' | 'interval' | 'off'
+
+/**
+ * Append-only, durable event log in segments. Lines are JSON, appended whole, in order.
  *
  * Files: `<prefix>-<seq>.ndjson.open` while written, renamed to `<prefix>-<seq>.ndjson` when closed (rotation,
  * SIGTERM, or recovery after a crash). Only closed segments are ingested, so a reader never sees a half segment.
@@ -16,8 +24,10 @@ export interface SegmentLogOptions {
   maxBytes?: number
   /** Rotate an open segment older than this (so the nightly job sees recent events). */
   maxAgeMs?: number
-  /** false: skip fsync (documented bound: data since the last OS flush may be lost on power failure). */
-  fsync?: boolean
+  /** When appends are acknowledged (default `ack`; `ccx serve` defaults to `interval`, see ServeConfigSchema). */
+  sync?: SyncMode
+  /** `interval` mode: the longest time an acknowledged write waits for its fsync to start (default 10 ms). */
+  syncIntervalMs?: number
 }
 
 /**
@@ -26,8 +36,11 @@ export interface SegmentLogOptions {
  */
 const MAX_FSYNCS_IN_FLIGHT = 1
 
+/** Text of whole lines: one string, or pieces (strings and raw bytes) that together end in a newline. */
+export type LinesText = string | ReadonlyArray<string | Buffer>
+
 interface Pending {
-  lines: string
+  lines: LinesText
   done: (error: Error | null) => void
 }
 
@@ -42,20 +55,25 @@ export class SegmentLog {
   private inFlight = 0
   private idleWaiters: Array<() => void> = []
   private closed = false
+  /** `interval` mode: when the oldest write not yet covered by an fsync was made (0: none), and the pending timer. */
+  private unsyncedSince = 0
+  private syncTimer: NodeJS.Timeout | null = null
   readonly dir: string
   readonly prefix: string
   private readonly maxBytes: number
   private readonly maxAgeMs: number
-  private readonly fsync: boolean
+  private readonly sync: SyncMode
+  private readonly syncIntervalMs: number
   /** Counters for /metrics. */
-  readonly stats = {appendedEvents: 0, fsyncs: 0, rotations: 0}
+  readonly stats = {appendedEvents: 0, fsyncs: 0, fsyncErrors: 0, rotations: 0}
 
   constructor(options: SegmentLogOptions) {
     this.dir = options.dir
     this.prefix = options.prefix ?? `seg-${Date.now()}-${process.pid}`
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000
-    this.fsync = options.fsync ?? true
+    this.sync = options.sync ?? 'ack'
+    this.syncIntervalMs = options.syncIntervalMs ?? 10
     mkdirSync(this.dir, {recursive: true})
   }
 
@@ -67,10 +85,10 @@ export class SegmentLog {
   }
 
   /**
-   * Appends ready-made NDJSON (`count` whole lines, each ending in a newline); `done` runs once they are on disk.
-   * The callback form spares the hot path a promise per request.
+   * Appends ready-made NDJSON (`count` whole lines, each ending in a newline); `done` runs once they are acknowledged
+   * (see SyncMode). The callback form spares the hot path a promise per request.
    */
-  appendLines(lines: string, count: number, done: (error: Error | null) => void): void {
+  appendLines(lines: LinesText, count: number, done: (error: Error | null) => void): void {
     if (this.closed) return done(new Error('segment log is closed'))
     this.queue.push({lines, done})
     this.stats.appendedEvents += count
@@ -78,7 +96,8 @@ export class SegmentLog {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.inFlight >= MAX_FSYNCS_IN_FLIGHT) return
+    // in `ack` mode the next group waits for the running fsync (it grows meanwhile); otherwise writes go on
+    if (this.flushScheduled || (this.sync === 'ack' && this.inFlight >= MAX_FSYNCS_IN_FLIGHT)) return
     this.flushScheduled = true
     setImmediate(() => {
       this.flushScheduled = false
@@ -110,9 +129,7 @@ export class SegmentLog {
     }
     try {
       if (rotateDue) this.rotate()
-      let text = ''
-      for (const p of batch) text += p.lines
-      const buffer = Buffer.from(text)
+      const buffer = joinLines(batch)
       let off = 0
       while (off < buffer.length) off += writeSync(this.fd!, buffer, off)
       this.bytes += buffer.length
@@ -120,13 +137,41 @@ export class SegmentLog {
       settle(error as Error)
       return
     }
-    if (!this.fsync) return settle(null)
+    if (this.sync === 'ack') return this.startFsync(settle)
+    if (this.sync === 'interval') this.noteUnsynced()
+    settle(null)
+  }
+
+  /** fsyncs the open segment on the thread pool; `done` runs when it returns. */
+  private startFsync(done: (error: Error | null) => void): void {
     this.stats.fsyncs++
     this.inFlight++
     fsync(this.fd!, (error) => {
       this.inFlight--
-      settle(error)
+      if (error) this.stats.fsyncErrors++
+      done(error)
       if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake()
+    })
+  }
+
+  /** `interval` mode: a write is waiting for its fsync; make sure one starts within syncIntervalMs of it. */
+  private noteUnsynced(): void {
+    if (this.unsyncedSince === 0) this.unsyncedSince = Date.now()
+    if (this.syncTimer !== null || this.inFlight > 0) return
+    const wait = Math.max(0, this.unsyncedSince + this.syncIntervalMs - Date.now())
+    this.syncTimer = setTimeout(() => this.intervalSync(), wait)
+  }
+
+  private intervalSync(): void {
+    this.syncTimer = null
+    if (this.unsyncedSince === 0 || this.fd === null) return
+    // everything written so far is covered by this fsync; writes made while it runs wait for the next
+    this.unsyncedSince = 0
+    this.startFsync((error) => {
+      // not any one request's error: the writes it covered were acknowledged already (counted in /metrics)
+      if (error) process.emitWarning(`event log fsync failed: ${error.message}`)
+      if (this.unsyncedSince !== 0) this.noteUnsynced()
+      if (this.queue.length > 0) this.scheduleFlush()
     })
   }
 
@@ -150,7 +195,11 @@ export class SegmentLog {
 
   private closeSegment(): void {
     if (this.fd === null) return
-    if (this.fsync) fsyncSync(this.fd)
+    if (this.sync !== 'off') fsyncSync(this.fd)
+    // the fsync above covers whatever the interval timer was waiting for
+    this.unsyncedSince = 0
+    if (this.syncTimer !== null) clearTimeout(this.syncTimer)
+    this.syncTimer = null
     closeSync(this.fd)
     this.fd = null
     const open = this.openPath(this.seq)
@@ -173,6 +222,30 @@ export class SegmentLog {
     }
     this.closeSegment()
   }
+}
+
+/** One buffer of the group's lines, in order (request bodies are copied as bytes, never decoded and re-encoded). */
+function joinLines(batch: Pending[]): Buffer {
+  let text = ''
+  let pieces: Buffer[] | undefined
+  for (const p of batch) {
+    if (typeof p.lines === 'string') {
+      text += p.lines
+      continue
+    }
+    for (const piece of p.lines) {
+      if (typeof piece === 'string') text += piece
+      else {
+        pieces ??= []
+        if (text !== '') pieces.push(Buffer.from(text))
+        text = ''
+        pieces.push(piece)
+      }
+    }
+  }
+  if (!pieces) return Buffer.from(text)
+  if (text !== '') pieces.push(Buffer.from(text))
+  return Buffer.concat(pieces)
 }
 
 /**

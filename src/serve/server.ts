@@ -6,6 +6,7 @@ import {Metrics} from './metrics.js'
 import {RateLimiter} from './rate-limit.js'
 import type {SegmentLog} from './segment-log.js'
 import type {StateStore, VisitorState} from './state.js'
+import {batchLogLine} from './log-record.js'
 import {BatchError, validateBatch, type ProbeBatch} from './validate.js'
 
 /** What the scenario side answers for one batch (see responder.ts). */
@@ -37,8 +38,9 @@ export interface ResponderAnswer {
   directives: Directive[]
   state: VisitorState
   live: Omit<LiveVisitor, 'lastSeen' | 'site' | 'visitorId'>
-  /** Canonical probe rows to log as NDJSON (one line per accepted event). */
-  lines: string
+  /** When the batch arrived, local time of the site's zone (the events' ts in the log). */
+  ts: string
+  /** Accepted events. */
   count: number
 }
 
@@ -184,6 +186,8 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     c()
   }
   const {state} = options
+  /** Numbers the logged requests (with the log's prefix: unique across processes and restarts). */
+  let logSeq = 0
   let isoMs = -1
   let isoText = ''
   /** `new Date().toISOString()`, computed once per millisecond (the live feed stamps every batch). */
@@ -260,7 +264,8 @@ export function createCcxServer(options: ServeOptions): CcxServer {
       }
       const log = (answer: ResponderAnswer) => {
         // durable before the ack
-        options.log.appendLines(answer.lines, answer.count, (error) => {
+        const line = batchLogLine({seq: `${options.log.prefix}-${++logSeq}`, ts: answer.ts, ip, userAgent, visitCount: answer.state.visitCount, rejected}, body, parsed)
+        options.log.appendLines(line, answer.count, (error) => {
           if (error) return fail(error)
           try {
             if (state.setVisitorSync && state.assignAgentSync) {

@@ -2,6 +2,7 @@ import {createServer, type Server} from 'node:http'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {segmentRows} from '../../src/serve/log-record.js'
 import {closedSegments} from '../../src/serve/segment-log.js'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
@@ -81,7 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     await context.close()
     expect(await serve.stop('SIGTERM')).toBe(0)
 
-    const events = closedSegments(join(dir.path, 'log')).flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)))
+    const events = segmentRows(closedSegments(join(dir.path, 'log')).map((f) => readFileSync(f, 'utf8')))
     const changsha = events.filter((e) => e.visitor_id === 'changsha-visitor').map((e) => e.type)
     expect(changsha).toEqual(expect.arrayContaining(['pageview', 'invite_shown', 'invite_accepted', 'chat_request']))
 

@@ -2,6 +2,7 @@ import {connect} from 'node:net'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {segmentRows} from '../../src/serve/log-record.js'
 import {closedSegments} from '../../src/serve/segment-log.js'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
@@ -103,8 +104,7 @@ describe('ccx serve /collect', () => {
     const results = await Promise.all(Array.from({length: 20}, (_, i) => post(serve, batch(`v-load-${i}`, [{id: `p${i}`, type: 'pageview', url: 'https://www.canon-like.cn/'}, {id: `h${i}`, type: 'heartbeat'}]))))
     acked += results.reduce((n, r) => n + r.body.accepted, 0)
     expect(await serve.stop('SIGTERM')).toBe(0)
-    const lines = closedSegments(join(dir.path, 'log')).flatMap((f) => readFileSync(f, 'utf8').trim().split('\n'))
-    const ids = lines.map((l) => JSON.parse(l).event_id)
+    const ids = segmentRows(closedSegments(join(dir.path, 'log')).map((f) => readFileSync(f, 'utf8'))).map((r) => r.event_id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids.length).toBe(acked)
   })

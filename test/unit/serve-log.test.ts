@@ -23,6 +23,29 @@ describe('segment log', () => {
     dir.cleanup()
   })
 
+  it('interval mode acknowledges after the write and fsyncs within the interval; off never fsyncs', async () => {
+    const dir = tempDir()
+    const log = new SegmentLog({dir: dir.path, prefix: 'i', sync: 'interval', syncIntervalMs: 20})
+    await log.append([{n: 1}])
+    await log.append([{n: 2}])
+    // acknowledged, written to the OS, no fsync yet: the timer started by the first write has not fired
+    expect(log.stats.fsyncs).toBe(0)
+    const open = readdirSync(dir.path).find((n) => n.endsWith('.open'))!
+    expect(readFileSync(join(dir.path, open), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+    await new Promise((r) => setTimeout(r, 80))
+    expect(log.stats.fsyncs).toBe(1) // one fsync covered both writes, and none runs while nothing is written
+    await log.append([{n: 3}])
+    await log.close()
+    expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n{"n":2}\n{"n":3}\n'])
+
+    const off = new SegmentLog({dir: dir.path, prefix: 'o', sync: 'off', syncIntervalMs: 1})
+    await off.append([{n: 1}])
+    await new Promise((r) => setTimeout(r, 20))
+    await off.close()
+    expect(off.stats.fsyncs).toBe(0)
+    dir.cleanup()
+  })
+
   it('recovery closes a crashed segment and drops only its torn, unacknowledged last line', () => {
     const dir = tempDir()
     const open = join(dir.path, 'seg-1-1-00000001.ndjson.open')
