@@ -25,11 +25,12 @@ const KEEP = arg('keep')
 const CORES = (await import('node:os')).availableParallelism()
 const path = KEEP ?? join(tmpdir(), `ccx-bench-reports-${process.pid}.duckdb`)
 
-// events is what `ccx run` makes it: raw_probe_events (from the migrations) + event_sessions, joined by the view.
+// events and sessions are what `ccx run` makes them: views over raw_probe_events (from the migrations) + event_sessions,
+// and over sessions_core + its three dimension tables (generated flat as sessions_flat, then split the same way).
 const DDL = `
 create or replace table event_sessions (
   event_key BIGINT, session_no INTEGER, seq_in_session INTEGER, dwell_s DOUBLE, engaged_s DOUBLE, is_bot BOOLEAN);
-create or replace table sessions (
+create or replace table sessions_flat (
   session_id VARCHAR, site VARCHAR, visitor_id VARCHAR, visit_number INTEGER, is_returning BOOLEAN, started_at TIMESTAMP,
   ended_at TIMESTAMP, duration_s DOUBLE, engaged_s DOUBLE, pageviews INTEGER, events INTEGER, entry_url VARCHAR,
   exit_url VARCHAR, entry_title VARCHAR, bounce BOOLEAN, medium VARCHAR, source VARCHAR, term VARCHAR, term_raw VARCHAR,
@@ -44,7 +45,7 @@ async function generate(store) {
   await store.run(`delete from sites; insert into sites values ('s0','站点0','office_equipment','a.cn'),('s1','站点1','office_equipment','b.cn'),('s2','站点2','office_equipment','c.cn'),('s3','站点3','cameras','d.cn')`)
   // visitor v has sessions v, v + VISITORS, … (about 1.5 each); one in three sessions comes from a search keyword
   await store.run(`
-    insert into sessions
+    insert into sessions_flat
     select 's' || ((i % ${VISITORS}) % 4) || '/V' || (i % ${VISITORS}) || '/' || (i // ${VISITORS} + 1),
       's' || ((i % ${VISITORS}) % 4), 'V' || (i % ${VISITORS}), (i // ${VISITORS} + 1)::INTEGER, i >= ${VISITORS},
       TIMESTAMP '2026-10-01 00:00:00' + to_seconds((${h('i', 't')} * 30 * 86400)::BIGINT + (i // ${VISITORS}) * 86400),
@@ -55,7 +56,20 @@ async function generate(store) {
       ['广东省','湖南省','云南省','北京市'][1 + (hash(i, 'p') % 4)::BIGINT], null, null, null, null,
       ['desktop','mobile'][1 + (hash(i, 'd') % 2)::BIGINT], false, null
     from range(${SESSIONS}) t(i)`)
-  await store.run(`update sessions set ended_at = started_at + INTERVAL 300 SECOND`)
+  await store.run(`update sessions_flat set ended_at = started_at + INTERVAL 300 SECOND`)
+  await store.run(`
+    create or replace table session_sources as
+    select distinct on (source_key) hash(medium, source, term, term_raw, campaign) as source_key, medium, source, term, term_raw, campaign from sessions_flat;
+    create or replace table session_places as
+    select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from sessions_flat;
+    create or replace table session_devices as
+    select distinct on (ua_h) hash(browser, os, device_type) as ua_h, browser, os, device_type, null::VARCHAR as bot_name from sessions_flat;
+    create or replace table sessions_core as
+    select session_id, site, visitor_id, visit_number, is_returning, started_at, ended_at, duration_s, engaged_s, pageviews, events,
+      entry_url, exit_url, entry_title, bounce, hash(medium, source, term, term_raw, campaign) as source_key, referrer,
+      hash(country, province, city, isp) as place_key, hash(browser, os, device_type) as ua_h, is_bot, member_id, null::VARCHAR as ip,
+      0 as engagement_events
+    from sessions_flat`)
   // events: session j % SESSIONS, one every 40 s; 3% chat requests, 1.5% leads, 0.4% orders, the rest page views and heartbeats
   await store.run(`
     insert into raw_probe_events (event_id, site, visitor_id, ts, type, url, ingest_id, event_key)
@@ -63,11 +77,12 @@ async function generate(store) {
       case when r < 0.03 then 'chat_request' when r < 0.045 then 'lead' when r < 0.049 then 'order' when r < 0.7 then 'pageview' else 'heartbeat' end,
       s.entry_url, 1, j
     from (select j, ${h('j', 'y')} as r from range(${EVENTS}) t(j)) e
-    join sessions s on s.session_id = 's' || ((j % ${SESSIONS} % ${VISITORS}) % 4) || '/V' || (j % ${SESSIONS} % ${VISITORS}) || '/' || (j % ${SESSIONS} // ${VISITORS} + 1)`)
+    join sessions_flat s on s.session_id = 's' || ((j % ${SESSIONS} % ${VISITORS}) % 4) || '/V' || (j % ${SESSIONS} % ${VISITORS}) || '/' || (j % ${SESSIONS} // ${VISITORS} + 1)`)
   await store.run(`
     insert into event_sessions
     select j, (j % ${SESSIONS} // ${VISITORS} + 1)::INTEGER, (j // ${SESSIONS} + 1)::INTEGER, 30, null, false from range(${EVENTS}) t(j)`)
-  await store.run(readSql(new URL('../dist/pipelines/normalize/pipeline.js', import.meta.url).href, 'events_view.sql'))
+  await store.run(readSql(new URL('../dist/pipelines/normalize/pipeline.js', import.meta.url).href, 'views.sql'))
+  await store.run('drop table sessions_flat')
   await store.run('checkpoint')
 }
 

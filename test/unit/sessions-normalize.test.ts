@@ -184,4 +184,30 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
     expect(await store.scalar(`select source from referrer_map where referrer = '${GOOGLE}'`)).toBe('kept')
     expect(await store.all(`select medium, source, term from sessions where visitor_id = 'E'`)).toEqual([{medium: 'search', source: 'Toutiao', term: 'canon'}])
   })
+
+  it('upgrades a database whose sessions is a table (before migration 073): normalize rebuilds it as the view', async () => {
+    const {mkdtempSync, rmSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'ccx-073-'))
+    const path = join(dir, 'old.duckdb')
+    const old = await Store.open(path)
+    await old.run(`delete from schema_migrations where version = 73; create table sessions as select 'x' as session_id`)
+    await insertEvents(old, EVENTS)
+    await old.close()
+    const upgraded = await Store.open(path)
+    try {
+      expect(await upgraded.tableExists('sessions')).toBe(false)
+      await runNormalize(upgraded)
+      expect(await upgraded.scalar(`select table_type from information_schema.tables where table_name = 'sessions'`)).toBe('VIEW')
+      expect(await upgraded.scalar('select count(*)::INTEGER from sessions')).toBe(await upgraded.scalar('select count(*)::INTEGER from sessions_core'))
+      expect(await upgraded.scalar(`select count(*)::INTEGER from sessions where visitor_id = 'A'`)).toBe(4)
+      // a second run replaces the view's tables in place
+      await runNormalize(upgraded, {sessions: {splitOnCampaignChange: false}})
+      expect(await upgraded.scalar(`select count(*)::INTEGER from sessions where visitor_id = 'A'`)).toBe(2)
+    } finally {
+      await upgraded.close()
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
 })

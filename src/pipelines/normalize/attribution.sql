@@ -32,6 +32,8 @@ select
   case when l_term_raw is not null then l_term when external then ref_term end as term,
   case when l_term_raw is not null then l_term_raw when external then ref_term_raw end as term_raw,
   l_campaign as campaign,
+  -- the row of session_sources this source is (tables.sql): a hash of the five values above
+  hash(medium, source, term, term_raw, campaign) as source_key,
   -- the visit's traffic-source key: only pageviews arriving from outside or with campaign parameters carry one
   case when external or has_landing then
     hash(coalesce(l_medium, case when external then ref_medium end, l_fallback, 'direct'),

@@ -54,9 +54,10 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const landings = await distinctValues(
     store,
-    `select distinct e.url from raw_probe_events e
-     where e.type = 'pageview' and e.url is not null and regexp_matches(e.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
-       and not exists (select 1 from landing_map m where m.url = e.url)`,
+    // distinct first: the pattern then runs once per page URL, not once per pageview
+    `select url from (select distinct e.url from raw_probe_events e where e.type = 'pageview' and e.url is not null) u
+     where regexp_matches(u.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
+       and not exists (select 1 from landing_map m where m.url = u.url)`,
   )
   await store.append('landing_map', landings.length, (a, k) => {
     const url = landings[k]!

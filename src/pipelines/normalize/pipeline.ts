@@ -8,7 +8,7 @@ import type {Pipeline, PipelineContext} from '../types.js'
 import {updateMaps} from './maps.js'
 
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
-const STAGED = ['sessions__staged', 'event_sessions__staged', 'visitors__staged']
+const STAGED = ['sessions_core__staged', 'session_sources__staged', 'session_places__staged', 'session_devices__staged', 'event_sessions__staged', 'visitors__staged']
 const SCRATCH = ['norm_quoted', 'norm_sess', 'norm_pages', 'norm_seq', 'norm_attr']
 
 interface NormalizeOptions {
@@ -55,12 +55,12 @@ const normalize: Pipeline = {
   name: 'normalize',
   description: 'referrers, keywords, geo and devices per distinct value; sessions, visit numbers, dwell (events, sessions, visitors)',
   reads: ['raw_probe_events', 'sites'],
-  writes: ['events', 'event_sessions', 'sessions', 'visitors', 'referrer_map', 'landing_map', 'ip_geo_map', 'ua_map'],
+  writes: ['events', 'event_sessions', 'sessions', 'sessions_core', 'session_sources', 'session_places', 'session_devices', 'visitors', 'referrer_map', 'landing_map', 'ip_geo_map', 'ua_map'],
   fingerprint: async (ctx) => {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
     hash.update(JSON.stringify([REFERRER_PARSER_VERSION, IP_PARSER_VERSION, UA_PARSER_VERSION]))
-    for (const f of [...STEPS, 'publish.sql', 'events_view.sql']) hash.update(readSql(import.meta.url, f))
+    for (const f of [...STEPS, 'publish.sql', 'views.sql']) hash.update(readSql(import.meta.url, f))
     return hash.digest('hex')
   },
   // Everything heavy happens here, outside the transaction, into temp and `__staged` tables; run() publishes them.
@@ -87,8 +87,8 @@ const normalize: Pipeline = {
   },
   async run(ctx) {
     await ctx.store.run(readSql(import.meta.url, 'publish.sql'))
-    await ctx.store.run(readSql(import.meta.url, 'events_view.sql'))
-    const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions')
+    await ctx.store.run(readSql(import.meta.url, 'views.sql'))
+    const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core')
     const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions')
     return {rowsWritten: events + sessions, message: `${events} events, ${sessions} sessions`}
   },

@@ -1,5 +1,7 @@
--- The intermediate tables, staged: sessions, event_sessions, visitors (docs/schema.md, "Intermediate: visitor
--- intelligence"); publish.sql puts them in place.
+-- The intermediate tables, staged: sessions (sessions_core and its three small dimensions: the `sessions` view of
+-- views.sql joins them), event_sessions, visitors (docs/schema.md, "Intermediate: visitor intelligence"); publish.sql
+-- puts them in place. The dimensions keep the repetitive text (source, place, device) out of the 1-row-per-visit table:
+-- DuckDB spends most of a big table's write on its text columns.
 create or replace temp table norm_sess as
 with agg as (
   select vkey, seg_start_rn, sess_sub,
@@ -37,7 +39,18 @@ select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer
 from raw_probe_events e
 where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess);
 
-create or replace table sessions__staged as
+-- Each distinct traffic source, place and device once, keyed by a hash of its values (DISTINCT ON keeps the key
+-- unique even if two ever collided).
+create or replace table session_sources__staged as
+select distinct on (source_key) source_key, medium, source, term, term_raw, campaign from norm_attr;
+
+create or replace table session_places__staged as
+select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from ip_geo_map;
+
+create or replace table session_devices__staged as
+select distinct on (ua_h) hash(user_agent) as ua_h, browser, os, device_type, bot_name from ua_map;
+
+create or replace table sessions_core__staged as
 select
   f.site || '/' || f.visitor_id || '/' || n.session_no as session_id,
   f.site, f.visitor_id,
@@ -51,20 +64,18 @@ select
   case when n.entry_rid is not null then f.url end as entry_url, exit.url as exit_url,
   case when n.entry_rid is not null then f.title end as entry_title,
   n.pageviews = 1 and n.engagement_events = 0 as bounce,
-  coalesce(a.medium, 'direct') as medium, a.source, a.term, a.term_raw, a.campaign,
+  a.source_key,
   case when n.entry_rid is not null then f.referrer end as referrer,
-  geo.country, geo.province, geo.city, geo.isp,
-  ua.browser, ua.os, coalesce(ua.device_type, 'other') as device_type,
+  case when geo.ip is not null then hash(geo.country, geo.province, geo.city, geo.isp) end as place_key,
+  n.ua_h,
   n.is_bot, n.member_id,
   case when {{anonymize_ip}} then null else geo.ip end as ip,
-  ua.bot_name,
   n.engagement_events::INTEGER as engagement_events
 from norm_sess n
 join norm_quoted f on f.rid = coalesce(n.entry_rid, n.first_rid)
 left join norm_quoted exit on exit.rid = n.exit_rid
 left join norm_attr a on a.rid = n.entry_rid
-left join (select hash(ip) as ip_h, * from ip_geo_map) geo on geo.ip_h = n.ip_h
-left join (select hash(user_agent) as ua_h, * from ua_map) ua on ua.ua_h = n.ua_h;
+left join (select hash(ip) as ip_h, ip, country, province, city, isp from ip_geo_map) geo on geo.ip_h = n.ip_h;
 
 -- Each event's session, position and (pageviews) dwell, keyed by the raw row's event_key: narrow, so writing it costs
 -- little; the `events` view adds the raw columns. Pageviews come from norm_pages, the other events from norm_seq.
@@ -80,17 +91,18 @@ join norm_sess n using (vkey, seg_start_rn, sess_sub)
 where not q.is_pv;
 
 create or replace table visitors__staged as
-select site, visitor_id,
-  min(started_at) as first_seen,
-  max(ended_at) as last_seen,
-  max(visit_number)::INTEGER as visits,
+select c.site, c.visitor_id,
+  min(c.started_at) as first_seen,
+  max(c.ended_at) as last_seen,
+  max(c.visit_number)::INTEGER as visits,
   count(*)::INTEGER as sessions,
-  arg_max(member_id, started_at) filter (where member_id is not null) as member_id,
-  arg_max(province, started_at) filter (where province is not null) as province,
-  arg_max(city, started_at) filter (where city is not null) as city,
-  bool_and(is_bot) as is_bot
-from sessions__staged
-group by site, visitor_id;
+  arg_max(c.member_id, c.started_at) filter (where c.member_id is not null) as member_id,
+  arg_max(p.province, c.started_at) filter (where p.province is not null) as province,
+  arg_max(p.city, c.started_at) filter (where p.city is not null) as city,
+  bool_and(c.is_bot) as is_bot
+from sessions_core__staged c
+left join session_places__staged p using (place_key)
+group by c.site, c.visitor_id;
 
 drop table if exists norm_quoted;
 drop table if exists norm_sess;
