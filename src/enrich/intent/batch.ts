@@ -22,38 +22,56 @@ export interface BatchDecisions {
  * one small integer per combination.
  */
 export function classifyCombinations(terms: string[], pages: PageText[], termIdx: ArrayLike<number>, pageIdx: ArrayLike<number>, classifier: Classifier): BatchDecisions {
-  const termSig = terms.map((t) => fieldMatchKey(classifier.rules, 'term', t || null))
-  const pageSig = pages.map((p) => `${fieldMatchKey(classifier.rules, 'url', p.url)}\u0002${fieldMatchKey(classifier.rules, 'title', p.title)}`)
-  const byRules = new Map<string, IntentDecision | null>()
-  const byModel = new Map<string, IntentDecision | null>()
+  // Signatures become small integers, so the per-combination work is arithmetic and array lookups (no strings).
+  const termSig = internAll(terms.map((t) => fieldMatchKey(classifier.rules, 'term', t || null)))
+  const pageSig = internAll(pages.map((p) => `${fieldMatchKey(classifier.rules, 'url', p.url)}\u0002${fieldMatchKey(classifier.rules, 'title', p.title)}`))
+  const byRules = new Map<number, IntentDecision | null>()
+  // the model reads the keyword, or the title when there is no keyword (modelText): one answer per keyword / title
+  const termText = terms.map((t) => modelText({term: t || null, url: null, title: null}))
+  const byTermText = new Map<string, IntentDecision>()
+  const byTitle = new Map<string, IntentDecision>()
   const decisions: IntentDecision[] = []
   const idOf = new Map<IntentDecision, number>()
   const decisionOf = new Int32Array(termIdx.length)
+  const input = (t: number, p: number) => ({term: terms[t] || null, url: pages[p]!.url, title: pages[p]!.title})
   for (let k = 0; k < termIdx.length; k++) {
     const t = termIdx[k] as number
     const p = pageIdx[k] as number
-    const input = {term: terms[t] || null, url: pages[p]!.url, title: pages[p]!.title}
-    const ruleKey = `${termSig[t]}\u0003${pageSig[p]}`
+    const ruleKey = termSig.ids[t]! * pageSig.count + pageSig.ids[p]!
     let d = byRules.get(ruleKey)
     if (d === undefined) {
-      d = ruleDecision(input, classifier) ?? null
+      d = ruleDecision(input(t, p), classifier) ?? null
       byRules.set(ruleKey, d)
     }
     if (d === null) {
-      const text = modelText(input)
-      d = byModel.get(text)
+      const text = termText[t]!
+      const cache = text ? byTermText : byTitle
+      const key = text || pages[p]!.title
+      d = cache.get(key)
       if (d === undefined) {
-        d = modelDecision(input, classifier) ?? NO_DECISION
-        byModel.set(text, d)
+        d = modelDecision(input(t, p), classifier) ?? NO_DECISION
+        cache.set(key, d)
       }
     }
-    let id = idOf.get(d!)
+    let id = idOf.get(d)
     if (id === undefined) {
       id = decisions.length
-      decisions.push(d!)
-      idOf.set(d!, id)
+      decisions.push(d)
+      idOf.set(d, id)
     }
     decisionOf[k] = id
   }
   return {decisionOf, decisions}
+}
+
+/** Numbers equal strings alike: ids[i] is the number of values[i]; count is how many distinct values. */
+function internAll(values: string[]): {ids: Int32Array; count: number} {
+  const numbers = new Map<string, number>()
+  const ids = new Int32Array(values.length)
+  values.forEach((v, i) => {
+    let n = numbers.get(v)
+    if (n === undefined) numbers.set(v, (n = numbers.size))
+    ids[i] = n
+  })
+  return {ids, count: Math.max(1, numbers.size)}
 }

@@ -12,7 +12,10 @@ export interface MapCounts {
   userAgents: number
 }
 
-/** Distinct values of one query's single column, read in one go (the anti-join keeps the list to new values). */
+/**
+ * Distinct values of one query's single column, read in one go. The queries take the distinct values first and then
+ * drop those already mapped (an anti-join on thousands of values, not on every row).
+ */
 async function distinctValues(store: Store, sql: string): Promise<string[]> {
   const reader = await store.connection.runAndReadAll(sql)
   const column = reader.getColumnsJS()[0] ?? []
@@ -36,9 +39,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const referrers = await distinctValues(
     store,
-    `select distinct e.referrer from raw_probe_events e
-     where e.type = 'pageview' and e.referrer is not null and e.referrer <> ''
-       and not exists (select 1 from referrer_map m where m.referrer = e.referrer)`,
+    `select referrer from (select distinct referrer from raw_probe_events where type = 'pageview' and referrer <> '') d
+     where not exists (select 1 from referrer_map m where m.referrer = d.referrer)`,
   )
   await store.append('referrer_map', referrers.length, (a, k) => {
     const ref = referrers[k]!
@@ -54,7 +56,7 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const landings = await distinctValues(
     store,
-    // distinct first: the pattern then runs once per page URL, not once per pageview
+    // the pattern runs once per distinct page URL, not once per pageview
     `select url from (select distinct e.url from raw_probe_events e where e.type = 'pageview' and e.url is not null) u
      where regexp_matches(u.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
        and not exists (select 1 from landing_map m where m.url = u.url)`,
@@ -75,8 +77,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const ips = await distinctValues(
     store,
-    `select distinct e.ip from raw_probe_events e
-     where e.ip is not null and e.ip <> '' and not exists (select 1 from ip_geo_map m where m.ip = e.ip)`,
+    `select ip from (select distinct ip from raw_probe_events where ip <> '') d
+     where not exists (select 1 from ip_geo_map m where m.ip = d.ip)`,
   )
   await store.append('ip_geo_map', ips.length, (a, k) => {
     const ip = ips[k]!
@@ -91,8 +93,8 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const userAgents = await distinctValues(
     store,
-    `select distinct e.user_agent from raw_probe_events e
-     where e.user_agent is not null and not exists (select 1 from ua_map m where m.user_agent = e.user_agent)`,
+    `select user_agent from (select distinct user_agent from raw_probe_events where user_agent is not null) d
+     where not exists (select 1 from ua_map m where m.user_agent = d.user_agent)`,
   )
   await store.append('ua_map', userAgents.length, (a, k) => {
     const ua = userAgents[k]!
