@@ -61,7 +61,8 @@ select
   -- IP and user agent travel as 64-bit hashes (joined back to ip_geo_map / ua_map by the same hash)
   case when e.ip <> '' then hash(e.ip) end as ip_h,
   u.ua_h,
-  nullif(e.member_id, '') as member_id,
+  -- the member id travels as its row's rowid (a number sorts far cheaper than text); tables.sql fetches the text
+  case when e.member_id <> '' then e.rowid end as member_rid,
   a.attr_key
 from raw_probe_events e
 left join (select hash(user_agent) as ua_h, is_bot from ua_map) u on u.ua_h = hash(e.user_agent)

@@ -49,7 +49,7 @@ with pass_a as (
       and (next_key is distinct from coalesce(attr_key, prev_key) or not key_seen))) as next_new_session
   from keyed
 )
-select rid, event_key, vkey, ts, rn, is_pv, is_action, is_bot, visit_count, ip_h, ua_h, member_id, page_rn,
+select rid, event_key, vkey, ts, rn, is_pv, is_action, is_bot, visit_count, ip_h, ua_h, member_rid, page_rn,
   seg_start_rn,
   case when {{split_on_campaign}}
        then (case when key_change_rn >= seg_start_rn then key_change_rn else 0 end::BIGINT << 1) | key_seen::BIGINT

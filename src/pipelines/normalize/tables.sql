@@ -16,7 +16,7 @@ with agg as (
     arg_max(rid, rn) filter (where is_pv) as exit_rid,
     arg_min(ip_h, rn) filter (where ip_h is not null) as ip_h,
     arg_min(ua_h, rn) filter (where ua_h is not null) as ua_h,
-    arg_max(member_id, rn) filter (where member_id is not null) as member_id,
+    arg_max(member_rid, rn) filter (where member_rid is not null) as member_rid,
     bool_or(is_bot) as is_bot,
     max(visit_count) as probe_visit_count
   from norm_seq
@@ -33,11 +33,12 @@ from numbered a
 left join engaged g using (vkey, seg_start_rn, sess_sub);
 
 -- the raw text of the few rows sessions quote: the entry pageview (the first event when the session has no
--- pageview: it still names the site and visitor) and the exit pageview
+-- pageview: it still names the site and visitor), the exit pageview and the last identified member's event
 create or replace temp table norm_quoted as
-select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer
+select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer, e.member_id
 from raw_probe_events e
-where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess);
+where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess
+                  union all select member_rid from norm_sess where member_rid is not null);
 
 -- Each distinct traffic source, place and device once, keyed by a hash of its values (DISTINCT ON keeps the key
 -- unique even if two ever collided).
@@ -68,12 +69,13 @@ select
   case when n.entry_rid is not null then f.referrer end as referrer,
   case when geo.ip is not null then hash(geo.country, geo.province, geo.city, geo.isp) end as place_key,
   n.ua_h,
-  n.is_bot, n.member_id,
+  n.is_bot, member.member_id,
   case when {{anonymize_ip}} then null else geo.ip end as ip,
   n.engagement_events::INTEGER as engagement_events
 from norm_sess n
 join norm_quoted f on f.rid = coalesce(n.entry_rid, n.first_rid)
 left join norm_quoted exit on exit.rid = n.exit_rid
+left join norm_quoted member on member.rid = n.member_rid
 left join norm_attr a on a.rid = n.entry_rid
 left join (select hash(ip) as ip_h, ip, country, province, city, isp from ip_geo_map) geo on geo.ip_h = n.ip_h;
 
