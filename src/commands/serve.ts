@@ -3,7 +3,8 @@ import {BaseCommand} from '../cli/base-command.js'
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static description = `Answer the page probe in real time: enrich each batch, match scenarios, reply with directives.
-Events are appended durably to segment files (fsynced within 10 ms of the ack, or before it with --sync ack) in --log-dir; load closed segments with
+Events are appended durably to segment files in --log-dir (by default on disk ~10 ms after the ack; before it with
+--sync ack; docs/serve.md "Durability"); load closed segments with
 "ccx ingest probe --from-log DIR". Serve never opens the DuckDB file, so batch jobs can write it meanwhile.`
   static examples = ['<%= config.bin %> serve --port 8787', '<%= config.bin %> serve --workers 2 --redis redis://127.0.0.1:6379']
   static flags = {
@@ -21,10 +22,10 @@ Events are appended durably to segment files (fsynced within 10 ms of the ack, o
 
   async run(): Promise<{stopped: true}> {
     const {flags} = await this.parse(Serve)
-    const {ServeConfigSchema} = await import('../serve/config.js')
+    const {parseServeConfig} = await import('../serve/config.js')
     const {resolveFrom} = await import('../config/load.js')
     const {runServe} = await import('../serve/run.js')
-    const base = ServeConfigSchema.parse(this.ccxConfig.config.serve ?? {})
+    const base = parseServeConfig(this.ccxConfig.config.serve)
     const serve = {
       ...base,
       port: flags.port ?? base.port,

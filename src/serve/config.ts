@@ -14,7 +14,8 @@ export const ServeConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8787),
   host: z.string().default('127.0.0.1'),
   logDir: z.string().default('ccx-events'),
-  bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  // at most 512 KiB: the event log keeps a request on one line, and ingest reads lines of up to 2 MiB
+  bodyLimitBytes: z.number().int().positive().max(512 * 1024).default(64 * 1024),
   ratePerSecond: z.number().positive().default(50),
   rateBurst: z.number().positive().default(100),
   requestTimeoutMs: z.number().int().positive().default(10_000),
@@ -29,4 +30,13 @@ export const ServeConfigSchema = z.object({
 })
 
 export type ServeConfig = z.infer<typeof ServeConfigSchema>
+
+/**
+ * The `serve` section of the config. A file written before `sync` existed keeps its meaning: `fsync: true` was an
+ * fsync before each ack (`ack`), `fsync: false` none (`off`).
+ */
+export function parseServeConfig(raw: Record<string, unknown> = {}): ServeConfig {
+  const legacy = typeof raw.fsync === 'boolean' && raw.sync === undefined ? {sync: raw.fsync ? 'ack' : 'off'} : {}
+  return ServeConfigSchema.parse({...raw, ...legacy})
+}
 export type AgentConfig = z.infer<typeof AgentSchema>

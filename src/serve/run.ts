@@ -1,4 +1,5 @@
 import cluster from 'node:cluster'
+import {randomBytes} from 'node:crypto'
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {LoadedConfig} from '../config/load.js'
@@ -95,15 +96,18 @@ export async function runServe(options: ServeRunOptions): Promise<void> {
   if (recovered.recovered > 0 || recovered.truncatedBytes > 0) options.log(JSON.stringify({event: 'recovered', ...recovered}))
   const unlock = lockLogDir(options.serve.logDir)
   const startedAt = Date.now()
+  // the prefix numbers this writer's requests in the log (event ids of events sent without one): random bytes keep it
+  // unique across machines too (containers often share a pid)
+  const writer = `seg-${startedAt}-${process.pid}-${randomBytes(3).toString('hex')}`
   try {
     if (options.workers <= 1) {
-      await runServerProcess(options, `seg-${startedAt}-${process.pid}`)
+      await runServerProcess(options, writer)
       return
     }
     const workers = new Set<ReturnType<typeof cluster.fork>>()
     let stopping = false
     const fork = (slot: number) => {
-      const prefix = `seg-${startedAt}-${process.pid}-w${slot}-${Date.now()}`
+      const prefix = `${writer}-w${slot}-${Date.now()}`
       const w = cluster.fork({CCX_SEGMENT_PREFIX: prefix})
       workers.add(w)
       w.on('message', (m: {ccxLive?: LiveVisitor}) => {

@@ -55,6 +55,11 @@ export class SegmentLog {
   private inFlight = 0
   private idleWaiters: Array<() => void> = []
   private closed = false
+  /**
+   * Set by a failed fdatasync: Linux may then have dropped the dirty pages (and report the next fdatasync clean), so
+   * the log can no longer promise anything; every later append fails (the probe retries elsewhere or later).
+   */
+  private failure: Error | null = null
   /** `interval` mode: when the oldest write not yet covered by an fsync was made (0: none), and the pending timer. */
   private unsyncedSince = 0
   private syncTimer: NodeJS.Timeout | null = null
@@ -90,6 +95,7 @@ export class SegmentLog {
    */
   appendLines(lines: LinesText, count: number, done: (error: Error | null) => void): void {
     if (this.closed) return done(new Error('segment log is closed'))
+    if (this.failure) return done(this.failure)
     this.queue.push({lines, done})
     this.stats.appendedEvents += count
     this.scheduleFlush()
@@ -152,7 +158,10 @@ export class SegmentLog {
     this.inFlight++
     fdatasync(this.fd!, (error) => {
       this.inFlight--
-      if (error) this.stats.fsyncErrors++
+      if (error) {
+        this.stats.fsyncErrors++
+        this.failure ??= new Error(`event log ${this.dir}: fdatasync failed (${error.message}); not accepting events until restarted`)
+      }
       done(error)
       if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake()
     })
@@ -172,8 +181,9 @@ export class SegmentLog {
     // everything written so far is covered by this fsync; writes made while it runs wait for the next
     this.unsyncedSince = 0
     this.startFsync((error) => {
-      // not any one request's error: the writes it covered were acknowledged already (counted in /metrics)
-      if (error) process.emitWarning(`event log fsync failed: ${error.message}`)
+      // not any one request's error: the writes it covered were acknowledged already (counted in /metrics, and the
+      // log refuses appends from now on: see `failure`)
+      if (error) process.emitWarning(`event log fdatasync failed: ${error.message}`)
       if (this.unsyncedSince !== 0) this.noteUnsynced()
       if (this.queue.length > 0) this.scheduleFlush()
     })
@@ -209,6 +219,11 @@ export class SegmentLog {
     const open = this.openPath(this.seq)
     if (this.bytes === 0) renameSync(open, open + '.empty')
     else renameSync(open, open.slice(0, -'.open'.length))
+  }
+
+  /** Why the log refuses appends (a failed fdatasync), or null. */
+  get failed(): Error | null {
+    return this.failure
   }
 
   /** Rotates an idle segment that is too old (called on a timer). */
@@ -254,9 +269,10 @@ function joinLines(batch: Pending[]): Buffer {
 
 /**
  * Closes segments that a crashed writer left open: drops a torn last line and anything from the first zero byte on
- * (a crash can leave a hole of zeros where the OS had not yet flushed a later, unacknowledged write; acks follow fsync
- * of whole lines written in order, so all of that is unacknowledged) and renames the file to its closed name. Run once
- * at startup, before any writer starts.
+ * (a machine crash can leave a hole of zeros where the OS had not flushed a write, before a later one it had) and
+ * renames the file to its closed name. Lines are written whole and in order, so with `--sync ack` all of that was
+ * unacknowledged; with `interval` or `off` it is within the documented loss window (docs/serve.md). A crash of ccx
+ * alone leaves no hole. Run once at startup, before any writer starts.
  */
 export function recoverSegments(dir: string, prefix = ''): {recovered: number; truncatedBytes: number} {
   mkdirSync(dir, {recursive: true})

@@ -97,7 +97,8 @@ export function createCcxServer(options: ServeOptions): CcxServer {
 
   metrics.gauge('ccx_visitors_online', 'Visitors seen in the last 5 minutes', () => pruneOnline())
   metrics.gauge('ccx_live_clients', 'Connected /live clients', () => sseClients.size)
-  metrics.gauge('ccx_segment_fsyncs', 'fsync calls of the event log', () => options.log.stats.fsyncs)
+  metrics.gauge('ccx_segment_fsyncs', 'fdatasync calls of the event log', () => options.log.stats.fsyncs)
+  metrics.gauge('ccx_segment_fsync_errors', 'failed fdatasync calls of the event log (after one, /collect answers 500)', () => options.log.stats.fsyncErrors)
 
   function pruneOnline(): number {
     const cutoff = Date.now() - ONLINE_WINDOW_MS
@@ -342,7 +343,10 @@ export function createCcxServer(options: ServeOptions): CcxServer {
       return res.end(PROBE_JS)
     }
     if (req.method === 'GET' && path === '/live') return live(req, res)
-    if (req.method === 'GET' && path === '/healthz') return send(res, draining ? 503 : 200, {ok: !draining, inFlight, online: pruneOnline()})
+    if (req.method === 'GET' && path === '/healthz') {
+      const logFailure = options.log.failed?.message
+      return send(res, draining || logFailure ? 503 : 200, {ok: !draining && !logFailure, inFlight, online: pruneOnline(), ...(logFailure ? {error: logFailure} : {})})
+    }
     if (req.method === 'GET' && path === '/metrics') {
       res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'})
       return res.end(metrics.render())

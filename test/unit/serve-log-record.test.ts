@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {writeCanonicalCsv} from '../../src/ingest/readers.js'
 import {SOURCES} from '../../src/ingest/sources.js'
+import {parseServeConfig} from '../../src/serve/config.js'
 import {batchLogLine, batchLogRows, segmentRows} from '../../src/serve/log-record.js'
 import {validateBatch} from '../../src/serve/validate.js'
 import {tempDir} from '../helpers/cli.js'
@@ -82,5 +83,13 @@ describe('event log records', () => {
     expect(csv).toHaveLength(4) // header + 3 rows, each from line 1
     expect(csv.slice(1).every((l) => l.startsWith('1,canon-cn:v1:'))).toBe(true)
     dir.cleanup()
+  })
+
+  it('serve config: sync defaults to interval; an old fsync setting keeps its meaning; the body limit fits a log line', () => {
+    expect(parseServeConfig().sync).toBe('interval')
+    expect(parseServeConfig({fsync: true}).sync).toBe('ack')
+    expect(parseServeConfig({fsync: false}).sync).toBe('off')
+    expect(parseServeConfig({fsync: false, sync: 'ack'}).sync).toBe('ack')
+    expect(() => parseServeConfig({bodyLimitBytes: 4 * 1024 * 1024})).toThrow()
   })
 })

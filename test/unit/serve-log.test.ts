@@ -46,6 +46,24 @@ describe('segment log', () => {
     dir.cleanup()
   })
 
+  it('a failed fdatasync stops the log: later appends fail, the error is counted', async () => {
+    const dir = tempDir()
+    const log = new SegmentLog({dir: dir.path, prefix: 'f', sync: 'interval', syncIntervalMs: 5})
+    await log.append([{n: 1}])
+    // the next fdatasync gets a descriptor that is not open (EBADF), as a disk error would fail it
+    const internals = log as unknown as {fd: number}
+    const real = internals.fd
+    internals.fd = 1 << 30
+    await new Promise((r) => setTimeout(r, 60))
+    expect(log.stats.fsyncErrors).toBe(1)
+    expect(log.failed?.message).toMatch(/fdatasync failed/)
+    await expect(log.append([{n: 2}])).rejects.toThrow(/not accepting events/)
+    internals.fd = real
+    await log.close()
+    expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n'])
+    dir.cleanup()
+  })
+
   it('recovery closes a crashed segment and drops only its torn, unacknowledged last line', () => {
     const dir = tempDir()
     const open = join(dir.path, 'seg-1-1-00000001.ndjson.open')
