@@ -4,7 +4,7 @@
 import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {writeBigProbeCsv} from './lib/probe-gen.mjs'
+import {writeBigProbeCsvApart} from './lib/probe-gen.mjs'
 import {measure} from './lib/measure.mjs'
 
 const args = process.argv.slice(2)
@@ -21,7 +21,7 @@ const csv = join(dir, 'probe_events.csv')
 
 try {
   let t = Date.now()
-  const gen = writeBigProbeCsv({path: csv, events, seed})
+  const gen = writeBigProbeCsvApart({path: csv, events, seed})
   console.error(`generated ${gen.events} events, ${(gen.bytes / 1e9).toFixed(2)} GB in ${((Date.now() - t) / 1000).toFixed(1)} s: ${csv}`)
 
   // DuckDB's bare load, in its own process like ccx (auto-detected read_csv into a table).

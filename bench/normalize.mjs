@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {performance} from 'node:perf_hooks'
-import {writeBigProbeCsv} from './lib/probe-gen.mjs'
+import {writeBigProbeCsvApart} from './lib/probe-gen.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RUN_JS = join(ROOT, 'bin/run.js')
@@ -51,7 +51,7 @@ async function pipelineTimes() {
 }
 
 let t = performance.now()
-if (!existsSync(csv) || !KEEP) writeBigProbeCsv({path: csv, events: EVENTS, seed: SEED})
+if (!existsSync(csv) || !KEEP) writeBigProbeCsvApart({path: csv, events: EVENTS, seed: SEED})
 console.log(`data: ${EVENTS.toLocaleString('en')} probe events in ${csv} (${((performance.now() - t) / 1000).toFixed(1)} s to write)`)
 
 // Rounds of (ingest into a new database, then normalize + classify): the machine is shared, so a slow spell weighs on

@@ -1,5 +1,6 @@
 // Fast seeded generator of realistic-ish probe events (canonical probe CSV layout, docs/formats.md).
-// Reused by bench/ingest.mjs and bench/normalize.mjs: writeBigProbeCsv({path, events, seed}).
+// Reused by bench/ingest.mjs and bench/normalize.mjs: writeBigProbeCsvApart({path, events, seed}).
+import {execFileSync} from 'node:child_process'
 import {closeSync, fsyncSync, openSync, writeSync} from 'node:fs'
 
 export const PROBE_COLUMNS = [
@@ -150,4 +151,13 @@ export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4
   fsyncSync(fd)
   closeSync(fd)
   return {events: written, bytes}
+}
+
+/**
+ * writeBigProbeCsv in a child process, for benchmarks: generating leaves GBs of garbage strings in the generating
+ * process, and V8 collecting them on its background threads would take the cores from whatever is timed next.
+ */
+export function writeBigProbeCsvApart(options) {
+  const script = `import {writeBigProbeCsv} from ${JSON.stringify(import.meta.url)}; console.log(JSON.stringify(writeBigProbeCsv(${JSON.stringify(options)})))`
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8'}))
 }
