@@ -99,13 +99,3 @@ function probeRow(batch: ProbeBatch, e: ProbeBatch['events'][number], index: num
     props: e.props ? `{"client_ts":${clientTs},"data":${JSON.stringify(e.props)}}` : `{"client_ts":${clientTs}}`,
   }
 }
-
-/** Every probe row in log segments (tests and tools; ingest goes through the same batchLogRows). */
-export function segmentRows(texts: string[]): ProbeRow[] {
-  return texts.flatMap((text) =>
-    text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .flatMap((l) => batchLogRows(JSON.parse(l) as Record<string, unknown>).rows),
-  )
-}

@@ -24,8 +24,8 @@ export interface SegmentLogOptions {
   maxBytes?: number
   /** Rotate an open segment older than this (so the nightly job sees recent events). */
   maxAgeMs?: number
-  /** When appends are acknowledged (default `ack`; `ccx serve` defaults to `interval`, see ServeConfigSchema). */
-  sync?: SyncMode
+  /** When appends are acknowledged (the default is the config's: ServeConfigSchema). */
+  sync: SyncMode
   /** `interval` mode: the longest time an acknowledged write waits for its fsync to start (default 10 ms). */
   syncIntervalMs?: number
 }
@@ -70,34 +70,26 @@ export class SegmentLog {
   private readonly sync: SyncMode
   private readonly syncIntervalMs: number
   /** Counters for /metrics. */
-  readonly stats = {appendedEvents: 0, fsyncs: 0, fsyncErrors: 0, rotations: 0}
+  readonly stats = {fsyncs: 0, fsyncErrors: 0}
 
   constructor(options: SegmentLogOptions) {
     this.dir = options.dir
     this.prefix = options.prefix ?? `seg-${Date.now()}-${process.pid}`
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000
-    this.sync = options.sync ?? 'ack'
+    this.sync = options.sync
     this.syncIntervalMs = options.syncIntervalMs ?? 10
     mkdirSync(this.dir, {recursive: true})
   }
 
-  /** Appends events; resolves once they are on disk. */
-  append(events: object[]): Promise<void> {
-    let lines = ''
-    for (const e of events) lines += JSON.stringify(e) + '\n'
-    return new Promise((resolve, reject) => this.appendLines(lines, events.length, (error) => (error ? reject(error) : resolve())))
-  }
-
   /**
-   * Appends ready-made NDJSON (`count` whole lines, each ending in a newline); `done` runs once they are acknowledged
+   * Appends ready-made NDJSON (whole lines, each ending in a newline); `done` runs once they are acknowledged
    * (see SyncMode). The callback form spares the hot path a promise per request.
    */
-  appendLines(lines: LinesText, count: number, done: (error: Error | null) => void): void {
+  appendLines(lines: LinesText, done: (error: Error | null) => void): void {
     if (this.closed) return done(new Error('segment log is closed'))
     if (this.failure) return done(this.failure)
     this.queue.push({lines, done})
-    this.stats.appendedEvents += count
     this.scheduleFlush()
   }
 
@@ -204,7 +196,6 @@ export class SegmentLog {
     this.fd = openSync(this.openPath(this.seq), 'a')
     this.bytes = 0
     this.openedAt = Date.now()
-    this.stats.rotations++
   }
 
   private closeSegment(): void {

@@ -266,7 +266,7 @@ export function createCcxServer(options: ServeOptions): CcxServer {
       const log = (answer: ResponderAnswer) => {
         // durable before the ack
         const line = batchLogLine({seq: `${options.log.prefix}-${++logSeq}`, ts: answer.ts, ip, userAgent, visitCount: answer.state.visitCount, rejected}, body, parsed)
-        options.log.appendLines(line, answer.count, (error) => {
+        options.log.appendLines(line, (error) => {
           if (error) return fail(error)
           try {
             if (state.setVisitorSync && state.assignAgentSync) {

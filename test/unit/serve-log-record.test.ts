@@ -4,9 +4,10 @@ import {describe, expect, it} from 'vitest'
 import {writeCanonicalCsv} from '../../src/ingest/readers.js'
 import {SOURCES} from '../../src/ingest/sources.js'
 import {parseServeConfig} from '../../src/serve/config.js'
-import {batchLogLine, batchLogRows, segmentRows} from '../../src/serve/log-record.js'
+import {batchLogLine, batchLogRows} from '../../src/serve/log-record.js'
 import {validateBatch} from '../../src/serve/validate.js'
 import {tempDir} from '../helpers/cli.js'
+import {segmentRows} from '../helpers/serve-log.js'
 
 const head = {seq: 'seg-1-7-42', ts: '2026-11-23 08:00:00.123', ip: '113.116.1.1', userAgent: 'UA/1.0', visitCount: 3}
 

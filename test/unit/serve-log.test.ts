@@ -5,14 +5,15 @@ import {SegmentLog, closedSegments, recoverSegments} from '../../src/serve/segme
 import {RateLimiter} from '../../src/serve/rate-limit.js'
 import {BatchError, validateBatch} from '../../src/serve/validate.js'
 import {tempDir} from '../helpers/cli.js'
+import {appendObjects} from '../helpers/serve-log.js'
 
 describe('segment log', () => {
   it('acknowledges appends after writing them; closed segments hold every line once', async () => {
     const dir = tempDir()
-    const log = new SegmentLog({dir: dir.path, prefix: 't', maxBytes: 200})
-    await Promise.all([log.append([{n: 1}, {n: 2}]), log.append([{n: 3}])])
-    await log.append([{n: 4, pad: 'x'.repeat(300)}]) // over maxBytes: the next append rotates
-    await log.append([{n: 5}])
+    const log = new SegmentLog({dir: dir.path, prefix: 't', sync: 'ack', maxBytes: 200})
+    await Promise.all([appendObjects(log, [{n: 1}, {n: 2}]), appendObjects(log, [{n: 3}])])
+    await appendObjects(log, [{n: 4, pad: 'x'.repeat(300)}]) // over maxBytes: the next append rotates
+    await appendObjects(log, [{n: 5}])
     expect(closedSegments(dir.path)).toHaveLength(1) // first segment closed by rotation, second still open
     await log.close()
     const segments = closedSegments(dir.path)
@@ -26,20 +27,20 @@ describe('segment log', () => {
   it('interval mode acknowledges after the write and fsyncs within the interval; off never fsyncs', async () => {
     const dir = tempDir()
     const log = new SegmentLog({dir: dir.path, prefix: 'i', sync: 'interval', syncIntervalMs: 20})
-    await log.append([{n: 1}])
-    await log.append([{n: 2}])
+    await appendObjects(log, [{n: 1}])
+    await appendObjects(log, [{n: 2}])
     // acknowledged, written to the OS, no fsync yet: the timer started by the first write has not fired
     expect(log.stats.fsyncs).toBe(0)
     const open = readdirSync(dir.path).find((n) => n.endsWith('.open'))!
     expect(readFileSync(join(dir.path, open), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
     await new Promise((r) => setTimeout(r, 80))
     expect(log.stats.fsyncs).toBe(1) // one fsync covered both writes, and none runs while nothing is written
-    await log.append([{n: 3}])
+    await appendObjects(log, [{n: 3}])
     await log.close()
     expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n{"n":2}\n{"n":3}\n'])
 
     const off = new SegmentLog({dir: dir.path, prefix: 'o', sync: 'off', syncIntervalMs: 1})
-    await off.append([{n: 1}])
+    await appendObjects(off, [{n: 1}])
     await new Promise((r) => setTimeout(r, 20))
     await off.close()
     expect(off.stats.fsyncs).toBe(0)
@@ -49,7 +50,7 @@ describe('segment log', () => {
   it('a failed fdatasync stops the log: later appends fail, the error is counted', async () => {
     const dir = tempDir()
     const log = new SegmentLog({dir: dir.path, prefix: 'f', sync: 'interval', syncIntervalMs: 5})
-    await log.append([{n: 1}])
+    await appendObjects(log, [{n: 1}])
     // the next fdatasync gets a descriptor that is not open (EBADF), as a disk error would fail it
     const internals = log as unknown as {fd: number}
     const real = internals.fd
@@ -57,7 +58,7 @@ describe('segment log', () => {
     await new Promise((r) => setTimeout(r, 60))
     expect(log.stats.fsyncErrors).toBe(1)
     expect(log.failed?.message).toMatch(/fdatasync failed/)
-    await expect(log.append([{n: 2}])).rejects.toThrow(/not accepting events/)
+    await expect(appendObjects(log, [{n: 2}])).rejects.toThrow(/not accepting events/)
     internals.fd = real
     await log.close()
     expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n'])

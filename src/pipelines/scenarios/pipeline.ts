@@ -43,30 +43,25 @@ const scenarios: Pipeline = {
     await store.run(`create or replace table scenario_matches_stage (
       session_id VARCHAR, seq INTEGER, scenario_id VARCHAR, priority DOUBLE, action_type VARCHAR, message VARCHAR,
       resource_id VARCHAR, resource_type VARCHAR, route_kind VARCHAR, route_target VARCHAR)`)
-    const appender = await store.connection.createAppender('scenario_matches_stage')
-    const text = (v: string | undefined) => (v === undefined ? appender.appendNull() : appender.appendVarchar(v))
-    let n = 0
-    for (const m of matches) {
-      m.directives.forEach((d, seq) => {
-        appender.appendVarchar(m.row.session_id)
-        appender.appendInteger(seq)
-        appender.appendVarchar(d.scenarioId)
-        appender.appendDouble(d.priority)
-        appender.appendVarchar(d.type)
-        text(d.message)
-        text(d.resource?.id)
-        text(d.resource?.type)
-        text(d.route?.kind)
-        text(d.route?.target)
-        appender.endRow()
-        n++
-      })
-    }
-    appender.closeSync()
+    const rows = matches.flatMap((m) => m.directives.map((d, seq) => ({sessionId: m.row.session_id, seq, d})))
+    await store.append('scenario_matches_stage', rows.length, (a, k) => {
+      const {sessionId, seq, d} = rows[k]!
+      const text = (v: string | undefined) => (v === undefined ? a.appendNull() : a.appendVarchar(v))
+      a.appendVarchar(sessionId)
+      a.appendInteger(seq)
+      a.appendVarchar(d.scenarioId)
+      a.appendDouble(d.priority)
+      a.appendVarchar(d.type)
+      text(d.message)
+      text(d.resource?.id)
+      text(d.resource?.type)
+      text(d.route?.kind)
+      text(d.route?.target)
+    })
     await store.run(readSql(import.meta.url, 'matches.sql'))
     await store.run(`create or replace table session_outcomes as ${readSql(import.meta.url, 'outcomes.sql')}`)
     const sessions = matches.filter((m) => m.directives.length > 0).length
-    return {rowsWritten: n, message: `${sessions} of ${matches.length} sessions matched a scenario`}
+    return {rowsWritten: rows.length, message: `${sessions} of ${matches.length} sessions matched a scenario`}
   },
 }
 
