@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(opt('dir', tmpdir()), 'ccx-bench-ingest-'))
 const csv = join(dir, 'probe_events.csv')
 
 try {
-  let t = Date.now()
+  const t = Date.now()
   const gen = writeBigProbeCsvApart({path: csv, events, seed})
   console.error(`generated ${gen.events} events, ${(gen.bytes / 1e9).toFixed(2)} GB in ${((Date.now() - t) / 1000).toFixed(1)} s: ${csv}`)
 
@@ -40,7 +40,10 @@ try {
   const bareOut = JSON.parse(bare.stdout)
 
   const db = join(dir, 'ccx.duckdb')
-  const ccx = await measure(process.execPath, [join(root, 'bin/run.js'), 'ingest', 'probe', csv, '--db', db, '--json'], {cwd: root, env: {...process.env, NO_COLOR: '1'}})
+  const ccx = await measure(process.execPath, [join(root, 'bin/run.js'), 'ingest', 'probe', csv, '--db', db, '--json'], {
+    cwd: root,
+    env: {...process.env, NO_COLOR: '1'},
+  })
   if (ccx.code !== 0) throw new Error(`ccx ingest failed (exit ${ccx.code}): ${ccx.stderr}`)
   const result = JSON.parse(ccx.stdout)
   if (result.totals.loaded !== gen.events) throw new Error(`ccx loaded ${result.totals.loaded} of ${gen.events} events`)
@@ -59,7 +62,9 @@ try {
     target: 'ratio <= 1.5, ccx peak RSS < 1536 MB',
     pass: ratio <= 1.5 && ccx.peakRssMb < 1536,
   }
-  console.log(`DuckDB read_csv (bare, own process): ${summary.duckdbBareSeconds} s (query ${summary.duckdbBareQuerySeconds} s), peak RSS ${summary.duckdbBarePeakRssMB} MB`)
+  console.log(
+    `DuckDB read_csv (bare, own process): ${summary.duckdbBareSeconds} s (query ${summary.duckdbBareQuerySeconds} s), peak RSS ${summary.duckdbBarePeakRssMB} MB`,
+  )
   console.log(`ccx ingest probe:                    ${summary.ccxSeconds} s, peak RSS ${summary.ccxPeakRssMB} MB`)
   console.log(`ratio ccx / DuckDB: ${summary.ratio} (target <= 1.5)  ${summary.pass ? 'PASS' : 'MISS'}`)
   console.log(JSON.stringify(summary))

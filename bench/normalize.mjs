@@ -31,7 +31,12 @@ function ccx(args) {
   let out
   let failed = null
   try {
-    out = execFileSync(process.execPath, [RUN_JS, ...args, '--db', db, '--json'], {cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe']})
+    out = execFileSync(process.execPath, [RUN_JS, ...args, '--db', db, '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
   } catch (error) {
     // a failing pipeline (not ours) must not hide the timings of the others
     out = error.stdout
@@ -50,7 +55,7 @@ async function pipelineTimes() {
   }
 }
 
-let t = performance.now()
+const t = performance.now()
 if (!existsSync(csv) || !KEEP) writeBigProbeCsvApart({path: csv, events: EVENTS, seed: SEED})
 console.log(`data: ${EVENTS.toLocaleString('en')} probe events in ${csv} (${((performance.now() - t) / 1000).toFixed(1)} s to write)`)
 
@@ -63,23 +68,34 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const f of [db, `${db}.wal`]) rmSync(f, {force: true})
   const ingest = ccx(['ingest', 'probe', csv])
   // a ratio against an ingest that loaded nothing means nothing
-  if (ingest.failed || !(ingest.json.totals?.loaded > 0)) throw new Error(`ccx ingest probe loaded no rows: ${ingest.failed ?? JSON.stringify(ingest.json.totals)}`)
+  if (ingest.failed || !(ingest.json.totals?.loaded > 0))
+    throw new Error(`ccx ingest probe loaded no rows: ${ingest.failed ?? JSON.stringify(ingest.json.totals)}`)
   // The target is normalize + classify: `ccx run intents` runs exactly that (intents and its upstream, normalize).
   const run = ccx(['run', 'intents'])
   if (run.failed) throw new Error(`ccx run intents failed: ${run.failed}`)
   ingestTotal += ingest.seconds
   runTotal += run.seconds
-  console.log(`round ${round}: ingest ${ingest.seconds.toFixed(1)} s (ccx ingest probe); normalize + classify ${run.seconds.toFixed(1)} s (ccx run intents); ratio ${(run.seconds / ingest.seconds).toFixed(2)}`)
-  for (const o of await pipelineTimes()) console.log(`  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.duration_ms / 1000).toFixed(1).padStart(6)} s  ${(o.message ?? '').slice(0, 90)}`)
+  console.log(
+    `round ${round}: ingest ${ingest.seconds.toFixed(1)} s (ccx ingest probe); normalize + classify ${run.seconds.toFixed(1)} s (ccx run intents); ratio ${(run.seconds / ingest.seconds).toFixed(2)}`,
+  )
+  for (const o of await pipelineTimes())
+    console.log(
+      `  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.duration_ms / 1000).toFixed(1).padStart(6)} s  ${(o.message ?? '').slice(0, 90)}`,
+    )
 }
 const ratio = runTotal / ingestTotal
-console.log(`ratio (normalize + classify) / ingest = ${ratio.toFixed(2)} over ${ROUNDS} round(s): ${runTotal.toFixed(1)} s / ${ingestTotal.toFixed(1)} s (target ≤ 1.5)`)
+console.log(
+  `ratio (normalize + classify) / ingest = ${ratio.toFixed(2)} over ${ROUNDS} round(s): ${runTotal.toFixed(1)} s / ${ingestTotal.toFixed(1)} s (target ≤ 1.5)`,
+)
 
 // For information: the other pipelines (not part of the target) on the same data.
 const rest = ccx(['run'])
 console.log(`then the other pipelines (ccx run): ${rest.seconds.toFixed(1)} s${rest.failed ? ` — exited with: ${rest.failed}` : ''}`)
 for (const o of await pipelineTimes()) {
-  if (o.pipeline !== 'normalize' && o.pipeline !== 'intents') console.log(`  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.duration_ms / 1000).toFixed(1).padStart(6)} s  ${(o.message ?? '').slice(0, 90)}`)
+  if (o.pipeline !== 'normalize' && o.pipeline !== 'intents')
+    console.log(
+      `  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.duration_ms / 1000).toFixed(1).padStart(6)} s  ${(o.message ?? '').slice(0, 90)}`,
+    )
 }
 
 const rerun = ccx(['run'])

@@ -42,7 +42,9 @@ const h = (expr, salt) => `(hash(${expr}, ${SEED}, '${salt}') % 1000000) / 10000
 
 async function generate(store) {
   await store.run(DDL)
-  await store.run(`delete from sites; insert into sites values ('s0','站点0','office_equipment','a.cn'),('s1','站点1','office_equipment','b.cn'),('s2','站点2','office_equipment','c.cn'),('s3','站点3','cameras','d.cn')`)
+  await store.run(
+    `delete from sites; insert into sites values ('s0','站点0','office_equipment','a.cn'),('s1','站点1','office_equipment','b.cn'),('s2','站点2','office_equipment','c.cn'),('s3','站点3','cameras','d.cn')`,
+  )
   // visitor v has sessions v, v + VISITORS, … (about 1.5 each); one in three sessions comes from a search keyword
   await store.run(`
     insert into sessions_flat
@@ -103,7 +105,9 @@ async function timed(label, fn, runs = 3) {
   const median = mid(times)
   // CPU time of all DuckDB threads / cores = the wall time on an otherwise idle machine
   const idle = mid(cpu) / CORES
-  console.log(`${label.padEnd(44)} wall median ${median.toFixed(0).padStart(5)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}); cpu ${mid(cpu).toFixed(0)} ms → ${idle.toFixed(0)} ms on ${CORES} idle cores  ${median < 1000 ? 'OK < 1 s' : idle < 1000 ? 'OK on an idle machine' : 'SLOW ≥ 1 s'}`)
+  console.log(
+    `${label.padEnd(44)} wall median ${median.toFixed(0).padStart(5)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}); cpu ${mid(cpu).toFixed(0)} ms → ${idle.toFixed(0)} ms on ${CORES} idle cores  ${median < 1000 ? 'OK < 1 s' : idle < 1000 ? 'OK on an idle machine' : 'SLOW ≥ 1 s'}`,
+  )
   return {median, out}
 }
 
@@ -122,17 +126,31 @@ try {
     for (const t of ['events', 'event_sessions', 'sessions']) await store.bumpTableVersion(t)
     await martsPipeline.run({store, config: {}, log: () => {}})
     for (const t of martsPipeline.writes) await store.bumpTableVersion(t)
-    console.log(`marketing marts built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${await store.scalar('select count(*) from mart_funnel_steps')} steps)`)
+    console.log(
+      `marketing marts built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${await store.scalar('select count(*) from mart_funnel_steps')} steps)`,
+    )
   }
   const events = await store.scalar('select count(*) from events')
   const sessions = await store.scalar('select count(*) from sessions')
-  console.log(`events: ${events.toLocaleString('en')}  sessions: ${sessions.toLocaleString('en')}  cores: ${CORES}  load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`)
+  console.log(
+    `events: ${events.toLocaleString('en')}  sessions: ${sessions.toLocaleString('en')}  cores: ${CORES}  load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`,
+  )
   const range = {from: '2026-10-01', to: '2026-10-31'}
   const f = await timed('funnel --by keyword', () => funnelReport(store, {...range, breakdown: ['keyword']}))
-  console.log(`  stage counts: ${f.out.total.map((s) => `${s.name} ${s.count}`).join(' → ')}; ${f.out.groups.length + f.out.groups_dropped} keyword groups`)
-  const k = await timed('keywords (site s0, vs benchmark+industry)', () => keywordReport(store, {...range, site: 's0', benchmarks: [{industry: '*', engine: '*', keyword: '*', lead_rate: 0.09, source: 'bench'}]}))
+  console.log(
+    `  stage counts: ${f.out.total.map((s) => `${s.name} ${s.count}`).join(' → ')}; ${f.out.groups.length + f.out.groups_dropped} keyword groups`,
+  )
+  const k = await timed('keywords (site s0, vs benchmark+industry)', () =>
+    keywordReport(store, {
+      ...range,
+      site: 's0',
+      benchmarks: [{industry: '*', engine: '*', keyword: '*', lead_rate: 0.09, source: 'bench'}],
+    }),
+  )
   console.log(`  keyword rows: ${k.out.rows.length}; flagged below: ${k.out.rows.filter((r) => r.flag === 'below').length}`)
-  await timed('funnel --by engine,keyword --unit session', () => funnelReport(store, {...range, breakdown: ['engine', 'keyword'], unit: 'session'}))
+  await timed('funnel --by engine,keyword --unit session', () =>
+    funnelReport(store, {...range, breakdown: ['engine', 'keyword'], unit: 'session'}),
+  )
 } finally {
   await store.close()
   if (!KEEP) rmSync(path, {force: true})

@@ -3,7 +3,6 @@
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 const dist = new URL('../dist/', import.meta.url)
 const load = (p) => import(new URL(p, dist).href)
@@ -75,11 +74,18 @@ try {
   const calls = await loadAnalysisCalls(store)
   const analysis = analyzeScripts(library, calls, {seed: 1, permutations: 199, bootstrap: 100})
   const ctc = callsToCloseSummary((await loadCallsToClose(store)).histogram)
-  console.log(`report: ${analysis.calls} calls, verdict ${analysis.verdict} (p ${analysis.test.pValue.toFixed(3)}, top-${analysis.concentration.k} share ${(analysis.concentration.topKShare * 100).toFixed(0)}%: ${analysis.concentration.topScripts.slice(0, 2).map((s) => s.scriptId).join(', ')}), calls-to-close median ${ctc.median} in ${ms(t)}`)
+  console.log(
+    `report: ${analysis.calls} calls, verdict ${analysis.verdict} (p ${analysis.test.pValue.toFixed(3)}, top-${analysis.concentration.k} share ${(analysis.concentration.topKShare * 100).toFixed(0)}%: ${analysis.concentration.topScripts
+      .slice(0, 2)
+      .map((s) => s.scriptId)
+      .join(', ')}), calls-to-close median ${ctc.median} in ${ms(t)}`,
+  )
   const seconds = (performance.now() - total) / 1000
   const cpu = process.cpuUsage(cpuStart)
   console.log(`pipeline + report: ${((performance.now() - analyse) / 1000).toFixed(2)} s`)
-  console.log(`TOTAL ingest + pipeline + report: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s cpu, for ${N} calls (target < 60 s) ${seconds < 60 ? 'OK' : 'SLOW'}`)
+  console.log(
+    `TOTAL ingest + pipeline + report: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s cpu, for ${N} calls (target < 60 s) ${seconds < 60 ? 'OK' : 'SLOW'}`,
+  )
   await store.close()
 } finally {
   rmSync(dir, {recursive: true, force: true})

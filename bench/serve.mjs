@@ -26,9 +26,15 @@ const REFERRERS = [
   'https://www.so.com/s?q=' + encodeURIComponent('佳能打印机驱动'),
   '',
 ]
-const PAGES = [['/service/stations', '佳能维修站查询'], ['/fax/l170-price', '佳能传真机报价'], ['/products/eos-r6', 'EOS R6 数码相机'], ['/stores', '佳能专卖店']]
+const PAGES = [
+  ['/service/stations', '佳能维修站查询'],
+  ['/fax/l170-price', '佳能传真机报价'],
+  ['/products/eos-r6', 'EOS R6 数码相机'],
+  ['/stores', '佳能专卖店'],
+]
 const IPS = ['113.116.1.1', '106.18.128.10', '58.250.1.9', '183.11.2.3', '120.229.5.5']
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
+const UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
 
 let counter = 0
 function body() {
@@ -65,7 +71,14 @@ function load(port, seconds, onResponse) {
         url: `http://127.0.0.1:${port}`,
         connections: CONNECTIONS,
         duration: seconds,
-        requests: [{method: 'POST', path: '/collect', headers: {'content-type': 'text/plain', 'user-agent': UA}, setupRequest: (req) => ({...req, body: body(), headers: {...req.headers, 'x-forwarded-for': IPS[counter % IPS.length]}})}],
+        requests: [
+          {
+            method: 'POST',
+            path: '/collect',
+            headers: {'content-type': 'text/plain', 'user-agent': UA},
+            setupRequest: (req) => ({...req, body: body(), headers: {...req.headers, 'x-forwarded-for': IPS[counter % IPS.length]}}),
+          },
+        ],
       },
       (err, result) => (err ? reject(err) : resolveRun(result)),
     )
@@ -80,7 +93,15 @@ s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({port: s.address().por
 
 const config = {
   sites: [{id: 'canon-cn', key: 'bench-key', allowedOrigins: []}],
-  serve: {trustProxy: true, ratePerSecond: 1e9, rateBurst: 1e9, agents: [{id: 'a1', groups: ['sales']}, {id: 'p1', groups: ['partner'], cities: ['深圳市', '长沙市']}]},
+  serve: {
+    trustProxy: true,
+    ratePerSecond: 1e9,
+    rateBurst: 1e9,
+    agents: [
+      {id: 'a1', groups: ['sales']},
+      {id: 'p1', groups: ['partner'], cities: ['深圳市', '长沙市']},
+    ],
+  },
 }
 writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify(config))
 
@@ -111,12 +132,17 @@ const ccxResult = combine(rounds.ccx)
 const ackResult = combine(rounds.ack)
 
 const rps = (r) => r.requests.average
-const line = (label, r) => `${label}: ${rps(r).toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors} non2xx ${r.non2xx}`
-console.log(`\nccx serve bench (${CONNECTIONS} connections, ${2 * half}s each in rounds bare/ccx/ack/ack/ccx/bare, 3 events per request; one process each)`)
+const line = (label, r) =>
+  `${label}: ${rps(r).toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors} non2xx ${r.non2xx}`
+console.log(
+  `\nccx serve bench (${CONNECTIONS} connections, ${2 * half}s each in rounds bare/ccx/ack/ack/ccx/bare, 3 events per request; one process each)`,
+)
 console.log(line('bare node:http          ', bareResult))
 console.log(line('ccx serve (1 process)   ', ccxResult) + '  (default --sync interval: fsync within 10 ms of the ack)')
 console.log(`ratio ccx/bare          : ${(rps(ccxResult) / rps(bareResult)).toFixed(2)}  (target >= 0.60, p99 < 20 ms, zero errors)`)
-console.log(`${line('ccx serve --sync ack    ', ackResult)}  (fsync before each ack; for information: ${(rps(ackResult) / rps(bareResult)).toFixed(2)}x)`)
+console.log(
+  `${line('ccx serve --sync ack    ', ackResult)}  (fsync before each ack; for information: ${(rps(ackResult) / rps(bareResult)).toFixed(2)}x)`,
+)
 
 // Crash test: load from concurrent clients, SIGKILL mid-load, restart (recovery), ingest, compare ids one by one.
 const {loadThenKill, startServe, ingestLog, eventIdCounts, compareAcked} = await import('./lib/serve-crash.mjs')
@@ -127,15 +153,22 @@ await new Promise((r) => restarted.child.once('exit', r))
 const db = join(dir, 'bench.duckdb')
 await ingestLog(logDir, db, dir)
 const check = compareAcked(acked, await eventIdCounts(db))
-console.log(`SIGKILL under load: ${check.acked} events acknowledged in the crash phase; ${check.missing} missing and ${check.duplicated} duplicated in DuckDB (${check.inDb} distinct events in all)`)
+console.log(
+  `SIGKILL under load: ${check.acked} events acknowledged in the crash phase; ${check.missing} missing and ${check.duplicated} duplicated in DuckDB (${check.inDb} distinct events in all)`,
+)
 
 if (EXTRA_WORKERS > 1) {
   // Extra line, not the comparison above: N worker processes (node:cluster) against the same single bare process.
-  const workers = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-workers'), '--workers', String(EXTRA_WORKERS)], dir)
+  const workers = await startProcess(
+    [RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-workers'), '--workers', String(EXTRA_WORKERS)],
+    dir,
+  )
   await load(workers.port, 2)
   const workersResult = await load(workers.port, DURATION)
   workers.child.kill('SIGTERM')
   await new Promise((r) => workers.child.once('exit', r))
-  console.log(`${line(`ccx serve --workers ${EXTRA_WORKERS}   `, workersResult)}  (extra: ${(rps(workersResult) / rps(bareResult)).toFixed(2)}x the bare server above)`)
+  console.log(
+    `${line(`ccx serve --workers ${EXTRA_WORKERS}   `, workersResult)}  (extra: ${(rps(workersResult) / rps(bareResult)).toFixed(2)}x the bare server above)`,
+  )
 }
 rmSync(dir, {recursive: true, force: true})

@@ -4,8 +4,25 @@ import {execFileSync} from 'node:child_process'
 import {closeSync, fsyncSync, openSync, writeSync} from 'node:fs'
 
 export const PROBE_COLUMNS = [
-  'event_id', 'ts', 'site', 'visitor_id', 'type', 'url', 'title', 'referrer', 'ip', 'user_agent', 'x', 'y',
-  'selector', 'member_id', 'visit_count', 'directive_id', 'ref_id', 'value', 'props',
+  'event_id',
+  'ts',
+  'site',
+  'visitor_id',
+  'type',
+  'url',
+  'title',
+  'referrer',
+  'ip',
+  'user_agent',
+  'x',
+  'y',
+  'selector',
+  'member_id',
+  'visit_count',
+  'directive_id',
+  'ref_id',
+  'value',
+  'props',
 ]
 
 // The project's seeded PRNG (mulberry32); benches and e2e tests run after `npm run build`.
@@ -13,18 +30,78 @@ export {mulberry32 as rng} from '../../dist/stats/random.js'
 import {mulberry32 as rng} from '../../dist/stats/random.js'
 
 const KEYWORDS = [
-  '佳能维修站', '佳能打印机维修', '传真机价格', '复印机租赁', '深圳相机维修', '长沙传真机', '昆明数码相机', '打印机墨盒',
-  '激光打印机报价', '佳能官网', '佳能售后电话', '扫描仪驱动', '投影仪维修点', '北京佳能维修', '上海打印机维修', '广州复印机',
-  '成都相机专卖店', '杭州打印机', '武汉传真机维修', '西安佳能经销商', '镜头维修', '单反相机价格', '打印机卡纸怎么办', '墨盒加墨',
+  '佳能维修站',
+  '佳能打印机维修',
+  '传真机价格',
+  '复印机租赁',
+  '深圳相机维修',
+  '长沙传真机',
+  '昆明数码相机',
+  '打印机墨盒',
+  '激光打印机报价',
+  '佳能官网',
+  '佳能售后电话',
+  '扫描仪驱动',
+  '投影仪维修点',
+  '北京佳能维修',
+  '上海打印机维修',
+  '广州复印机',
+  '成都相机专卖店',
+  '杭州打印机',
+  '武汉传真机维修',
+  '西安佳能经销商',
+  '镜头维修',
+  '单反相机价格',
+  '打印机卡纸怎么办',
+  '墨盒加墨',
 ]
 const PRODUCTS = ['printer', 'fax', 'camera', 'copier', 'scanner', 'projector', 'lens', 'ink']
 const PAGES = ['/', '/products', '/service', '/repair', '/stores', '/contact', '/price', '/support/faq', '/news', '/about']
 const TITLES = ['首页', '产品中心', '服务支持', '维修网点', '经销商查询', '联系我们', '价格查询', '常见问题', '新闻', '关于我们']
 const CN_PREFIXES = [
-  '1.180', '14.17', '27.38', '36.110', '39.96', '42.120', '49.65', '58.30', '59.108', '60.12', '61.135', '101.226', '106.11',
-  '110.75', '111.13', '112.80', '113.108', '114.114', '115.239', '116.228', '117.136', '118.112', '119.75', '120.204',
-  '121.14', '122.224', '123.125', '124.160', '125.88', '140.205', '175.6', '180.149', '182.61', '183.60', '202.96', '210.21',
-  '211.136', '218.30', '219.133', '220.181', '221.179', '222.73', '223.5',
+  '1.180',
+  '14.17',
+  '27.38',
+  '36.110',
+  '39.96',
+  '42.120',
+  '49.65',
+  '58.30',
+  '59.108',
+  '60.12',
+  '61.135',
+  '101.226',
+  '106.11',
+  '110.75',
+  '111.13',
+  '112.80',
+  '113.108',
+  '114.114',
+  '115.239',
+  '116.228',
+  '117.136',
+  '118.112',
+  '119.75',
+  '120.204',
+  '121.14',
+  '122.224',
+  '123.125',
+  '124.160',
+  '125.88',
+  '140.205',
+  '175.6',
+  '180.149',
+  '182.61',
+  '183.60',
+  '202.96',
+  '210.21',
+  '211.136',
+  '218.30',
+  '219.133',
+  '220.181',
+  '221.179',
+  '222.73',
+  '223.5',
 ]
 const TYPES = ['pageview', 'pageview', 'pageview', 'heartbeat', 'heartbeat', 'click', 'pageview', 'heartbeat']
 
@@ -33,11 +110,31 @@ function buildUserAgents(rand, n) {
   for (let i = 0; i < n; i++) {
     const r = rand()
     const chrome = 90 + Math.floor(rand() * 40)
-    if (r < 0.35) out.push(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.${Math.floor(rand() * 6000)}.${Math.floor(rand() * 200)} Safari/537.36`)
-    else if (r < 0.55) out.push(`Mozilla/5.0 (iPhone; CPU iPhone OS ${14 + Math.floor(rand() * 4)}_${Math.floor(rand() * 7)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.${Math.floor(rand() * 50)}(0x1800${Math.floor(rand() * 9999)}) NetType/WIFI Language/zh_CN`)
-    else if (r < 0.8) out.push(`Mozilla/5.0 (Linux; Android ${9 + Math.floor(rand() * 5)}; ${['HUAWEI P40', 'MI 11', 'OPPO R17', 'vivo X60', 'Redmi K40'][Math.floor(rand() * 5)]}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.${Math.floor(rand() * 6000)}.${Math.floor(rand() * 200)} Mobile Safari/537.36`)
-    else if (r < 0.95) out.push(`Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_${Math.floor(rand() * 8)}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${13 + Math.floor(rand() * 5)}.1 Safari/605.1.15`)
-    else out.push(['Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)', 'Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', '360Spider'][Math.floor(rand() * 4)])
+    if (r < 0.35)
+      out.push(
+        `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.${Math.floor(rand() * 6000)}.${Math.floor(rand() * 200)} Safari/537.36`,
+      )
+    else if (r < 0.55)
+      out.push(
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${14 + Math.floor(rand() * 4)}_${Math.floor(rand() * 7)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.${Math.floor(rand() * 50)}(0x1800${Math.floor(rand() * 9999)}) NetType/WIFI Language/zh_CN`,
+      )
+    else if (r < 0.8)
+      out.push(
+        `Mozilla/5.0 (Linux; Android ${9 + Math.floor(rand() * 5)}; ${['HUAWEI P40', 'MI 11', 'OPPO R17', 'vivo X60', 'Redmi K40'][Math.floor(rand() * 5)]}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.${Math.floor(rand() * 6000)}.${Math.floor(rand() * 200)} Mobile Safari/537.36`,
+      )
+    else if (r < 0.95)
+      out.push(
+        `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_${Math.floor(rand() * 8)}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${13 + Math.floor(rand() * 5)}.1 Safari/605.1.15`,
+      )
+    else
+      out.push(
+        [
+          'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)',
+          'Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)',
+          'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+          '360Spider',
+        ][Math.floor(rand() * 4)],
+      )
   }
   return out
 }
@@ -55,7 +152,10 @@ function buildReferrers(rand, n) {
     else if (r < 0.8) out.push(`https://www.google.com/search?q=${enc}&hl=zh-CN`)
     else if (r < 0.85) out.push(`https://m.sm.cn/s?q=${enc}&from=wm${Math.floor(rand() * 9999)}`)
     else if (r < 0.9) out.push(`https://www.bing.com/search?q=${enc}`)
-    else out.push(`https://www.${['zhihu', 'weibo', 'douban', 'tieba.baidu', 'news.163', 'sina', 'qq', 'hao123'][Math.floor(rand() * 8)]}.com/${Math.floor(rand() * 1e6)}.html`)
+    else
+      out.push(
+        `https://www.${['zhihu', 'weibo', 'douban', 'tieba.baidu', 'news.163', 'sina', 'qq', 'hao123'][Math.floor(rand() * 8)]}.com/${Math.floor(rand() * 1e6)}.html`,
+      )
   }
   return out
 }
@@ -86,7 +186,11 @@ export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4
   const ips = []
   for (let i = 0; i < 200_000; i++) {
     const p = CN_PREFIXES[Math.floor(rand() * CN_PREFIXES.length)]
-    ips.push(p.split('.').length === 2 ? `${p}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}` : `${p}.${1 + Math.floor(rand() * 254)}`)
+    ips.push(
+      p.split('.').length === 2
+        ? `${p}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`
+        : `${p}.${1 + Math.floor(rand() * 254)}`,
+    )
   }
   const siteIds = Array.from({length: sites}, (_, i) => `site${i + 1}`)
   const visitors = Math.max(1000, Math.floor(events / 20))

@@ -31,7 +31,15 @@ export async function loadThenKill({port, child, clients = 20, killAfterMs = 150
     while (!stop) {
       const i = n++
       const ids = [`c${c}-${i}-p`, `c${c}-${i}-h`]
-      const body = JSON.stringify({site, key, visitor_id: `crash-${c}`, events: [{id: ids[0], type: 'pageview', url: 'https://www.canon-like.cn/stores', title: '佳能专卖店'}, {id: ids[1], type: 'heartbeat'}]})
+      const body = JSON.stringify({
+        site,
+        key,
+        visitor_id: `crash-${c}`,
+        events: [
+          {id: ids[0], type: 'pageview', url: 'https://www.canon-like.cn/stores', title: '佳能专卖店'},
+          {id: ids[1], type: 'heartbeat'},
+        ],
+      })
       try {
         const res = await fetch(`http://127.0.0.1:${port}/collect`, {method: 'POST', body, headers: {'content-type': 'text/plain'}})
         const answer = await res.json()
@@ -51,7 +59,10 @@ export async function loadThenKill({port, child, clients = 20, killAfterMs = 150
 
 export function ingestLog(logDir, db, cwd) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [RUN, 'ingest', 'probe', '--from-log', logDir, '--db', db, '--json'], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [RUN, 'ingest', 'probe', '--from-log', logDir, '--db', db, '--json'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))

@@ -65,7 +65,9 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       summary.push({source: discovered.name, title: discovered.name, charts: 0, tables: 0, error: message})
-      parts.push(`<section class="failed"><h2>${esc(discovered.name)}</h2><p class="error">This section could not be built: ${esc(message)}</p></section>`)
+      parts.push(
+        `<section class="failed"><h2>${esc(discovered.name)}</h2><p class="error">This section could not be built: ${esc(message)}</p></section>`,
+      )
       continue
     }
     for (const section of built) {
@@ -80,7 +82,9 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
           } else {
             const image = await svgToPngImage(svg, 2)
             const alt = chartTitle(spec) ?? section.title
-            body.push(`<figure class="chart"><img alt="${esc(alt)}" width="${image.width}" height="${image.height}" src="data:image/png;base64,${image.png.toString('base64')}"></figure>`)
+            body.push(
+              `<figure class="chart"><img alt="${esc(alt)}" width="${image.width}" height="${image.height}" src="data:image/png;base64,${image.png.toString('base64')}"></figure>`,
+            )
           }
           charts++
         } catch (error) {
@@ -143,9 +147,15 @@ export function tableHtml(title: string, rows: Record<string, unknown>[], maxRow
   const head = cols.map((c) => `<th>${esc(c)}</th>`).join('')
   const body = rows
     .slice(0, maxRows)
-    .map((r) => `<tr>${cols.map((c) => (typeof r[c] === 'number' ? `<td class="n">${esc(formatCell(r[c]))}</td>` : `<td>${esc(formatCell(r[c]))}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${cols.map((c) => (typeof r[c] === 'number' ? `<td class="n">${esc(formatCell(r[c]))}</td>` : `<td>${esc(formatCell(r[c]))}</td>`)).join('')}</tr>`,
+    )
     .join('\n')
-  const more = rows.length > maxRows ? `<tfoot><tr><td colspan="${cols.length}">… ${rows.length - maxRows} more rows (export the report table with --out for all)</td></tr></tfoot>` : ''
+  const more =
+    rows.length > maxRows
+      ? `<tfoot><tr><td colspan="${cols.length}">… ${rows.length - maxRows} more rows (export the report table with --out for all)</td></tr></tfoot>`
+      : ''
   return `<table><caption>${esc(title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody>${more}</table>`
 }
 

@@ -33,7 +33,8 @@ export function withChartFont(spec: object): Record<string, unknown> {
   config.font = CHART_FONT_STACK
   for (const part of ['axis', 'legend', 'title', 'header', 'text', 'mark']) {
     const existing = (config[part] as Record<string, unknown>) ?? {}
-    if (part === 'axis' || part === 'legend' || part === 'header') config[part] = {labelFont: CHART_FONT_STACK, titleFont: CHART_FONT_STACK, ...existing}
+    if (part === 'axis' || part === 'legend' || part === 'header')
+      config[part] = {labelFont: CHART_FONT_STACK, titleFont: CHART_FONT_STACK, ...existing}
     else if (part === 'title') config[part] = {font: CHART_FONT_STACK, subtitleFont: CHART_FONT_STACK, ...existing}
     else config[part] = {font: CHART_FONT_STACK, ...existing}
   }

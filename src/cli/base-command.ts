@@ -1,4 +1,4 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, type Interfaces} from '@oclif/core'
 import {loadConfig, type LoadedConfig} from '../config/load.js'
 import {CcxError} from '../errors.js'
 import type {Store} from '../store/store.js'
@@ -7,7 +7,7 @@ import {formatTable} from './table.js'
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 /** Shared flags and helpers: --config, JSON output, CcxError → clear message + exit code. */
-export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
+export abstract class BaseCommand<_T extends typeof Command = typeof Command> extends Command {
   static enableJsonFlag = true
   static baseFlags = {
     config: Flags.string({description: 'config file (default: ccx.config.json in this or a parent folder)', helpGroup: 'GLOBAL'}),
@@ -35,7 +35,11 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
 
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     if (error instanceof CcxError) {
-      this.error(error.message, {code: error.code, exit: error.exit, suggestions: error.suggestions.length > 0 ? error.suggestions : undefined})
+      this.error(error.message, {
+        code: error.code,
+        exit: error.exit,
+        suggestions: error.suggestions.length > 0 ? error.suggestions : undefined,
+      })
     }
     return super.catch(error)
   }

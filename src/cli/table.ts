@@ -4,7 +4,11 @@ export function formatTable(rows: Record<string, unknown>[], columns?: string[],
   const cols = columns ?? Object.keys(rows[0])
   const cell = (v: unknown): string => {
     if (v === null || v === undefined) return ''
-    if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '')
+    if (v instanceof Date)
+      return v
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.000Z$|Z$/, '')
     if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')
     if (typeof v === 'object') return JSON.stringify(v)
     const s = String(v)
@@ -26,7 +30,17 @@ export function displayWidth(s: string): number {
   let w = 0
   for (const ch of s) {
     const code = ch.codePointAt(0)!
-    w += (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd) ? 2 : 1
+    w +=
+      (code >= 0x1100 && code <= 0x115f) ||
+      (code >= 0x2e80 && code <= 0xa4cf) ||
+      (code >= 0xac00 && code <= 0xd7a3) ||
+      (code >= 0xf900 && code <= 0xfaff) ||
+      (code >= 0xfe30 && code <= 0xfe4f) ||
+      (code >= 0xff00 && code <= 0xff60) ||
+      (code >= 0xffe0 && code <= 0xffe6) ||
+      (code >= 0x20000 && code <= 0x3fffd)
+        ? 2
+        : 1
   }
   return w
 }

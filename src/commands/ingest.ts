@@ -28,27 +28,45 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
     'map-file': Flags.string({description: 'mapping file: JSON {"field": "column"} or lines field=column'}),
     'ts-format': Flags.string({description: 'timestamp format: strptime (e.g. "%Y/%m/%d %H:%M:%S"), epoch or epoch_ms'}),
     encoding: Flags.string({description: 'input encoding (utf-8, gbk, gb18030, utf-16le, ...); default: detected'}),
-    format: Flags.string({description: 'input format; default: from extension and content', options: ['csv', 'tsv', 'ndjson', 'json', 'parquet', 'access-log']}),
+    format: Flags.string({
+      description: 'input format; default: from extension and content',
+      options: ['csv', 'tsv', 'ndjson', 'json', 'parquet', 'access-log'],
+    }),
     delimiter: Flags.string({description: 'CSV delimiter; default: detected from the header'}),
     'from-log': Flags.string({description: 'probe: also load the closed segments of `ccx serve` in this folder (docs/serve.md)'}),
     'keep-contacts': Flags.boolean({description: 'also store raw phone/email/WeChat values (contacts_raw); default: only masked + sha256'}),
-    'max-bad': Flags.string({description: 'largest quarantined share before exit status 3, as 0.01 or 1% [config ingest.maxBad, default 1%]'}),
+    'max-bad': Flags.string({
+      description: 'largest quarantined share before exit status 3, as 0.01 or 1% [config ingest.maxBad, default 1%]',
+    }),
   }
 
   async run(): Promise<IngestResult> {
     const {args, argv, flags} = await this.parse(Ingest)
     const paths = (argv as string[]).slice(1)
     if (flags['from-log']) {
-      if (args.source !== 'probe') throw new CcxError('--from-log holds probe events: use ccx ingest probe --from-log DIR', {code: 'BAD_FLAG', exit: EXIT.usage})
+      if (args.source !== 'probe')
+        throw new CcxError('--from-log holds probe events: use ccx ingest probe --from-log DIR', {code: 'BAD_FLAG', exit: EXIT.usage})
       const {closedSegments} = await import('../serve/segment-log.js')
       const segments = closedSegments(flags['from-log'])
       if (segments.length === 0 && paths.length === 0) {
         this.progress(`no closed segments in ${flags['from-log']}: nothing to load`)
-        return {source: 'probe', files: [], totals: {read: 0, loaded: 0, duplicate: 0, quarantined: 0}, badShare: 0, maxBad: this.ccxConfig.config.ingest.maxBad, tooManyBad: false}
+        return {
+          source: 'probe',
+          files: [],
+          totals: {read: 0, loaded: 0, duplicate: 0, quarantined: 0},
+          badShare: 0,
+          maxBad: this.ccxConfig.config.ingest.maxBad,
+          tooManyBad: false,
+        }
       }
       paths.push(...segments)
     }
-    if (paths.length === 0) throw new CcxError('no input files given', {code: 'BAD_INPUT', exit: EXIT.badInput, suggestions: ['Usage: ccx ingest <source> <file|dir|glob>...']})
+    if (paths.length === 0)
+      throw new CcxError('no input files given', {
+        code: 'BAD_INPUT',
+        exit: EXIT.badInput,
+        suggestions: ['Usage: ccx ingest <source> <file|dir|glob>...'],
+      })
     const {ingestFiles} = await import('../ingest/service.js')
     const {parseMapArgs, readMapFile} = await import('../ingest/mapping.js')
     const config = this.ccxConfig.config
@@ -75,10 +93,25 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
       bar?.done()
     }
     if (!this.jsonEnabled()) {
-      const rows = result.files.map((f) => ({file: f.file, format: f.format, encoding: f.encoding, read: f.read, loaded: f.loaded, duplicate: f.duplicate, quarantined: f.quarantined, note: f.skipped ? 'already ingested' : ''}))
+      const rows = result.files.map((f) => ({
+        file: f.file,
+        format: f.format,
+        encoding: f.encoding,
+        read: f.read,
+        loaded: f.loaded,
+        duplicate: f.duplicate,
+        quarantined: f.quarantined,
+        note: f.skipped ? 'already ingested' : '',
+      }))
       if (result.files.length > 1) rows.push({file: 'total', format: '', encoding: '', ...result.totals, note: ''})
       this.logToStderr(formatSummary(rows))
-      if (result.totals.quarantined > 0) this.logToStderr(`quarantined rows: select * from quarantine where ingest_id in (${result.files.map((f) => f.ingestId).filter(Boolean).join(', ')})`)
+      if (result.totals.quarantined > 0)
+        this.logToStderr(
+          `quarantined rows: select * from quarantine where ingest_id in (${result.files
+            .map((f) => f.ingestId)
+            .filter(Boolean)
+            .join(', ')})`,
+        )
     }
     if (result.tooManyBad) {
       this.logToStderr(
@@ -94,7 +127,8 @@ function parseShare(s: string): number {
   const pct = s.trim().endsWith('%')
   const n = Number(pct ? s.trim().slice(0, -1) : s)
   const share = pct || n > 1 ? n / 100 : n
-  if (!Number.isFinite(share) || share < 0 || share > 1) throw new CcxError(`--max-bad ${s}: give a share like 0.01 or 1%`, {code: 'BAD_FLAG', exit: EXIT.usage})
+  if (!Number.isFinite(share) || share < 0 || share > 1)
+    throw new CcxError(`--max-bad ${s}: give a share like 0.01 or 1%`, {code: 'BAD_FLAG', exit: EXIT.usage})
   return share
 }
 
@@ -102,7 +136,11 @@ function formatSummary(rows: Record<string, unknown>[]): string {
   const cols = ['file', 'format', 'encoding', 'read', 'loaded', 'duplicate', 'quarantined', 'note']
   const cells = rows.map((r) => cols.map((c) => String(r[c] ?? '')))
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)))
-  const line = (r: string[]) => r.map((v, i) => (i >= 3 && i <= 6 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd()
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => (i >= 3 && i <= 6 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n')
 }
 

@@ -22,12 +22,18 @@ export default class Run extends DataCommand<typeof Run> {
     if (flags.list) {
       const listing = await listPipelines(pipelines, ctx)
       this.table(
-        listing.map((p) => ({pipeline: p.pipeline, state: p.state, 'depends on': p.dependsOn.join(', '), writes: p.writes.join(', '), 'last run': p.lastRunAt})),
+        listing.map((p) => ({
+          pipeline: p.pipeline,
+          state: p.state,
+          'depends on': p.dependsOn.join(', '),
+          writes: p.writes.join(', '),
+          'last run': p.lastRunAt,
+        })),
       )
       return {pipelines: listing}
     }
     const outcomes = await runPipelines(pipelines, ctx, {names: argv as string[], force: flags.force})
-    this.table(outcomes.map((o) => ({pipeline: o.pipeline, status: o.status, 'ms': o.durationMs, rows: o.rowsWritten, message: o.message})))
+    this.table(outcomes.map((o) => ({pipeline: o.pipeline, status: o.status, ms: o.durationMs, rows: o.rowsWritten, message: o.message})))
     const failed = outcomes.find((o) => o.status === 'failed')
     if (failed) this.error(`pipeline ${failed.pipeline} failed: ${failed.message}`, {exit: 1})
     return {outcomes}

@@ -4,10 +4,16 @@ import {CcxError, EXIT} from '../errors.js'
 import type {JobRunResult} from '../ops/runner.js'
 
 export default class Schedule extends DataCommand<typeof Schedule> {
-  static description = `Run the config's jobs on their cron schedules until stopped (SIGTERM/SIGINT).
+  static description =
+    `Run the config's jobs on their cron schedules until stopped (SIGTERM/SIGINT).
 
-` + 'Logs one JSON line per event on stderr and every run in the job_runs table. A job never runs twice at once (a lock file beside the database); an overlapping trigger is recorded as "skipped". On SIGTERM no new step starts, the running step gets --grace seconds, then it is killed and the run is recorded as "abandoned". See docs/ops.md.'
-  static examples = ['<%= config.bin %> schedule', '<%= config.bin %> schedule --db /var/lib/ccx/ccx.duckdb --grace 120', '<%= config.bin %> schedule --job nightly']
+` +
+    'Logs one JSON line per event on stderr and every run in the job_runs table. A job never runs twice at once (a lock file beside the database); an overlapping trigger is recorded as "skipped". On SIGTERM no new step starts, the running step gets --grace seconds, then it is killed and the run is recorded as "abandoned". See docs/ops.md.'
+  static examples = [
+    '<%= config.bin %> schedule',
+    '<%= config.bin %> schedule --db /var/lib/ccx/ccx.duckdb --grace 120',
+    '<%= config.bin %> schedule --job nightly',
+  ]
   static flags = {
     grace: Flags.integer({description: 'seconds a running step may take to finish after SIGTERM before it is killed', default: 30, min: 0}),
     job: Flags.string({description: 'schedule only this job (repeatable)', multiple: true}),
@@ -29,7 +35,12 @@ export default class Schedule extends DataCommand<typeof Schedule> {
       })
     }
     const runs: JobRunResult[] = []
-    const scheduler = new Scheduler({...setup, jobs: jobs.map((j) => ({...j, enabled: true})), log: jsonLineLogger(), onResult: (r) => runs.push(r)})
+    const scheduler = new Scheduler({
+      ...setup,
+      jobs: jobs.map((j) => ({...j, enabled: true})),
+      log: jsonLineLogger(),
+      onResult: (r) => runs.push(r),
+    })
     let stopSignal!: (signal: string) => void
     const stopped = new Promise<string>((resolve) => (stopSignal = resolve))
     const onSignal = (signal: NodeJS.Signals) => stopSignal(signal)

@@ -15,7 +15,8 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
     redis: Flags.string({description: 'Redis URL for state shared across processes and machines (visits, previous agent, agent load)'}),
     'trust-proxy': Flags.boolean({description: 'take the client address from X-Forwarded-For (behind a load balancer)', allowNo: true}),
     sync: Flags.string({
-      description: 'when /collect is acknowledged: interval = after the write, fsynced within serve.syncIntervalMs (default 10 ms); ack = after its fsync; off = after the write',
+      description:
+        'when /collect is acknowledged: interval = after the write, fsynced within serve.syncIntervalMs (default 10 ms); ack = after its fsync; off = after the write',
       options: ['interval', 'ack', 'off'],
     }),
   }

@@ -4,7 +4,14 @@ import {CcxError, EXIT} from '../errors.js'
 import type {StaffingResult} from '../service/erlang.js'
 import type {StaffingPlan} from '../service/staffing-plan.js'
 
-type FlagStaffing = StaffingResult & {mode: 'flags'; kind: 'call' | 'chat'; contacts: number; intervalMinutes: number; ahtSeconds: number; concurrency: number}
+type FlagStaffing = StaffingResult & {
+  mode: 'flags'
+  kind: 'call' | 'chat'
+  contacts: number
+  intervalMinutes: number
+  ahtSeconds: number
+  concurrency: number
+}
 type HistoryStaffing = StaffingPlan & {mode: 'history'; peak: StaffingPlan['rows'][number] | null}
 
 export default class Staffing extends DataCommand<typeof Staffing> {
@@ -39,16 +46,27 @@ average volume per weekday × interval and the measured handle time. Chats accou
     const shrinkage = share(flags.shrinkage, 'shrinkage', true)
     const maxOccupancy = share(flags['max-occupancy'], 'max-occupancy')
     const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency)
-    if (concurrency !== undefined && !(concurrency >= 1)) throw new CcxError(`--concurrency ${flags.concurrency}: must be a number ≥ 1`, {code: 'BAD_FLAG', exit: EXIT.usage})
+    if (concurrency !== undefined && !(concurrency >= 1))
+      throw new CcxError(`--concurrency ${flags.concurrency}: must be a number ≥ 1`, {code: 'BAD_FLAG', exit: EXIT.usage})
     if (!(flags.interval > 0)) throw new CcxError('--interval must be a positive number of minutes', {code: 'BAD_FLAG', exit: EXIT.usage})
 
     if (flags.calls !== undefined || flags.chats !== undefined) {
-      if (flags.aht === undefined || flags.aht <= 0) throw new CcxError('--aht (seconds, > 0) is needed with --calls/--chats', {code: 'BAD_FLAG', exit: EXIT.usage})
+      if (flags.aht === undefined || flags.aht <= 0)
+        throw new CcxError('--aht (seconds, > 0) is needed with --calls/--chats', {code: 'BAD_FLAG', exit: EXIT.usage})
       const {staffing} = await import('../service/erlang.js')
       const kind = flags.chats === undefined ? 'call' : 'chat'
       const contacts = (flags.calls ?? flags.chats)!
       const c = kind === 'chat' ? (concurrency ?? 1) : 1
-      const result = staffing({contacts, intervalSeconds: flags.interval * 60, ahtSeconds: flags.aht, target, thresholdSeconds: flags.threshold, shrinkage, maxOccupancy, concurrency: c})
+      const result = staffing({
+        contacts,
+        intervalSeconds: flags.interval * 60,
+        ahtSeconds: flags.aht,
+        target,
+        thresholdSeconds: flags.threshold,
+        shrinkage,
+        maxOccupancy,
+        concurrency: c,
+      })
       this.table([
         {measure: 'traffic (Erlangs)', value: result.trafficErlangs},
         {measure: 'agents needed', value: result.agents},
@@ -79,13 +97,22 @@ average volume per weekday × interval and the measured handle time. Chats accou
       to: flags.to,
       site: flags.site,
     })
-    if (plan.rows.length === 0) this.progress('no contacts in the chosen range: nothing to plan (ingest calls/chats first, or use --calls/--chats)')
+    if (plan.rows.length === 0)
+      this.progress('no contacts in the chosen range: nothing to plan (ingest calls/chats first, or use --calls/--chats)')
     const peak = plan.rows.reduce<StaffingPlan['rows'][number] | null>((p, r) => (p === null || r.scheduled > p.scheduled ? r : p), null)
     const days = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
     this.table(
       plan.rows.map((r) => ({
-        day: days[r.weekday], interval: r.interval, contacts: r.contacts, 'aht s': r.ahtSeconds, erlangs: r.trafficErlangs,
-        agents: r.agents, scheduled: r.scheduled, 'sl': r.serviceLevel, 'asa s': r.asaSeconds, occupancy: r.occupancy,
+        day: days[r.weekday],
+        interval: r.interval,
+        contacts: r.contacts,
+        'aht s': r.ahtSeconds,
+        erlangs: r.trafficErlangs,
+        agents: r.agents,
+        scheduled: r.scheduled,
+        sl: r.serviceLevel,
+        'asa s': r.asaSeconds,
+        occupancy: r.occupancy,
       })),
     )
     if (flags.chart) {

@@ -17,13 +17,28 @@ export default class Top extends BaseCommand<typeof Top> {
       const {followLive} = await import('../serve/live-client.js')
       const controller = new AbortController()
       let visitors: LiveVisitor[] = []
-      await followLive(liveUrl, (s) => {
-        visitors = s
-        controller.abort()
-      }, () => {}, controller.signal).catch((e: Error) => {
+      await followLive(
+        liveUrl,
+        (s) => {
+          visitors = s
+          controller.abort()
+        },
+        () => {},
+        controller.signal,
+      ).catch((e: Error) => {
         if (!controller.signal.aborted) this.error(`cannot read ${liveUrl}: ${e.message}`, {exit: 1})
       })
-      this.table(visitors.map((v) => ({visitor: v.visitorId, city: v.city, intent: v.intent, source: v.source, term: v.term, visit: v.visitNumber, directives: v.directives.join(', ')})))
+      this.table(
+        visitors.map((v) => ({
+          visitor: v.visitorId,
+          city: v.city,
+          intent: v.intent,
+          source: v.source,
+          term: v.term,
+          visit: v.visitNumber,
+          directives: v.directives.join(', '),
+        })),
+      )
       return {visitors}
     }
     const React = await import('react')

@@ -24,7 +24,10 @@ export function loadConfig(explicitPath?: string, cwd = process.cwd()): LoadedCo
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new CcxError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {code: 'CONFIG_INVALID', exit: EXIT.invalidConfig})
+    throw new CcxError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {
+      code: 'CONFIG_INVALID',
+      exit: EXIT.invalidConfig,
+    })
   }
   const parsed = ConfigSchema.safeParse(raw)
   if (!parsed.success) {

@@ -41,7 +41,13 @@ function database(): Ip2RegionInstance {
 
 function usableIpv4Index(db: Ip2RegionInstance): Ipv4Index | undefined {
   const v4 = db.ipv4
-  return v4 && Buffer.isBuffer(v4.data) && Number.isInteger(v4.firstIndexPtr) && Number.isInteger(v4.totalBlocks) && v4.indexBlockLength === 12 ? v4 : undefined
+  return v4 &&
+    Buffer.isBuffer(v4.data) &&
+    Number.isInteger(v4.firstIndexPtr) &&
+    Number.isInteger(v4.totalBlocks) &&
+    v4.indexBlockLength === 12
+    ? v4
+    : undefined
 }
 
 const regions = new Map<string, Ip2RegionHit>()

@@ -22,7 +22,19 @@ export interface SearchEngine {
 export const SEARCH_ENGINES: SearchEngine[] = [
   {
     name: 'Baidu',
-    hosts: ['baidu.com', 'www.baidu.com', 'www1.baidu.com', 'm.baidu.com', 'wap.baidu.com', 'zhidao.baidu.com', 'tieba.baidu.com', 'news.baidu.com', 'image.baidu.com', 'xueshu.baidu.com', 'baidu.co.th'],
+    hosts: [
+      'baidu.com',
+      'www.baidu.com',
+      'www1.baidu.com',
+      'm.baidu.com',
+      'wap.baidu.com',
+      'zhidao.baidu.com',
+      'tieba.baidu.com',
+      'news.baidu.com',
+      'image.baidu.com',
+      'xueshu.baidu.com',
+      'baidu.co.th',
+    ],
     params: ['wd', 'word', 'kw'],
     charset: 'gb2312',
     paidPaths: /^\/(baidu\.php|cpro\.php)/,

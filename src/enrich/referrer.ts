@@ -305,7 +305,10 @@ export function isInternal(refHost: string | null, landingHost: string | null, s
  * the referrer; a referrer from the site itself is internal; no referrer is direct.
  * The normalize pipeline applies the same precedence in SQL (attribution.sql) over the mapping tables.
  */
-export function classifyReferrer(referrer: string | null | undefined, options: {landingUrl?: string | null; siteDomains?: string[]} = {}): ReferrerClass {
+export function classifyReferrer(
+  referrer: string | null | undefined,
+  options: {landingUrl?: string | null; siteDomains?: string[]} = {},
+): ReferrerClass {
   const ref = parseReferrer(referrer)
   const landing = parseLanding(options.landingUrl)
   const internal = isInternal(ref.host, landing.host, options.siteDomains)

@@ -72,12 +72,22 @@ function uaParser(): UaParserFn {
   return parser
 }
 
-const DESKTOP_OS = /^(windows|mac os|macos|linux|ubuntu|debian|fedora|chromium os|chrome os|freebsd|openbsd|solaris|mint|arch|gentoo|suse|red hat|centos)/i
+const DESKTOP_OS =
+  /^(windows|mac os|macos|linux|ubuntu|debian|fedora|chromium os|chrome os|freebsd|openbsd|solaris|mint|arch|gentoo|suse|red hat|centos)/i
 
 /** Browser, OS, device type and bot flag, with ua-parser-js 1.x (MIT) and our crawler list. */
 export function parseUserAgent(ua: string | null | undefined): UserAgentInfo {
   const text = (ua ?? '').trim()
-  const base: UserAgentInfo = {ua: ua ?? '', browser: null, browserVersion: null, os: null, osVersion: null, deviceType: 'other', isBot: false, botName: null}
+  const base: UserAgentInfo = {
+    ua: ua ?? '',
+    browser: null,
+    browserVersion: null,
+    os: null,
+    osVersion: null,
+    deviceType: 'other',
+    isBot: false,
+    botName: null,
+  }
   if (text === '') return base
   const r = uaParser()(text)
   const info: UserAgentInfo = {
@@ -92,7 +102,8 @@ export function parseUserAgent(ua: string | null | undefined): UserAgentInfo {
   const t = r.device.type
   if (t === 'mobile') info.deviceType = 'mobile'
   else if (t === 'tablet') info.deviceType = 'tablet'
-  else if (t === undefined && info.os && /^(android|ios|harmonyos|windows phone)/i.test(info.os)) info.deviceType = /ipad|tablet/i.test(text) ? 'tablet' : 'mobile'
+  else if (t === undefined && info.os && /^(android|ios|harmonyos|windows phone)/i.test(info.os))
+    info.deviceType = /ipad|tablet/i.test(text) ? 'tablet' : 'mobile'
   else if (t === undefined && info.os && DESKTOP_OS.test(info.os)) info.deviceType = 'desktop'
   else info.deviceType = 'other'
   return info

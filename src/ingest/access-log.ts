@@ -29,7 +29,20 @@ export const BEACON_PARAMS: Record<string, string> = {
 /** Protocol version and cache busters: not event data. */
 const IGNORED_PARAMS = new Set(['v', '_', 'z', 'cb'])
 
-const MONTHS: Record<string, string> = {Jan: '01', Feb: '02', Mar: '03', Apr: '04', May: '05', Jun: '06', Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12'}
+const MONTHS: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+}
 
 /** `10/Oct/2026:13:55:36 +0800` → `2026-10-10 13:55:36` (the server's wall clock; the offset is dropped). */
 export function parseLogTime(s: string): string | null {
@@ -39,9 +52,7 @@ export function parseLogTime(s: string): string | null {
 }
 
 export type AccessLogResult =
-  | {kind: 'event'; fields: Record<string, string>}
-  | {kind: 'skip'}
-  | {kind: 'bad'; reason: string; field?: string}
+  {kind: 'event'; fields: Record<string, string>} | {kind: 'skip'} | {kind: 'bad'; reason: string; field?: string}
 
 /** One access-log line → a probe event (beacon request), skip (another request), or bad (not a log line). */
 export function parseAccessLogLine(line: string): AccessLogResult {

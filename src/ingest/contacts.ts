@@ -47,7 +47,10 @@ export function hashContact(normalized: string | null): string | null {
 }
 
 /** {normalized, hash, masked} for one contact value. */
-export function protectContact(kind: ContactKind, value: string | null | undefined): {normalized: string | null; hash: string | null; masked: string | null} {
+export function protectContact(
+  kind: ContactKind,
+  value: string | null | undefined,
+): {normalized: string | null; hash: string | null; masked: string | null} {
   const normalized = kind === 'phone' ? normalizePhone(value) : kind === 'email' ? normalizeEmail(value) : normalizeWechat(value)
   const masked = kind === 'phone' ? maskPhone(normalized) : kind === 'email' ? maskEmail(normalized) : maskWechat(normalized)
   return {normalized, hash: hashContact(normalized), masked}

@@ -25,7 +25,11 @@ export function detectFormat(path: string, head: Buffer): InputFormat {
   if (ext === '.parquet' || head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet'
   if (ext === '.tsv' || ext === '.tab') return 'tsv'
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
-  const text = head.subarray(0, 64 * 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart()
+  const text = head
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
   if (ext === '.json') return text.startsWith('[') ? 'json' : 'ndjson'
   if (ext === '.log' || COMBINED_LOG_RE.test(text.split('\n', 1)[0] ?? '')) return 'access-log'
   if (ext === '.csv' || ext === '.txt') return 'csv'

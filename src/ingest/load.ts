@@ -112,21 +112,31 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
   const {spec, store} = ctx
   const resolved = resolveColumns(input.header, spec, input.premapped ? {} : ctx.map, ctx.file)
   if (resolved.missingRequired.length > 0) {
-    throw new CcxError(`${ctx.file}: required column${resolved.missingRequired.length > 1 ? 's' : ''} ${resolved.missingRequired.join(', ')} not found in the header`, {
-      code: 'MISSING_COLUMN',
-      exit: EXIT.badInput,
-      suggestions: [
-        `The header has: ${input.header.join(', ')}`,
-        `Map your column names, e.g. --map ${resolved.missingRequired[0]}=<your column>, or --map-file mapping.json (docs/formats.md).`,
-      ],
-    })
+    throw new CcxError(
+      `${ctx.file}: required column${resolved.missingRequired.length > 1 ? 's' : ''} ${resolved.missingRequired.join(', ')} not found in the header`,
+      {
+        code: 'MISSING_COLUMN',
+        exit: EXIT.badInput,
+        suggestions: [
+          `The header has: ${input.header.join(', ')}`,
+          `Map your column names, e.g. --map ${resolved.missingRequired[0]}=<your column>, or --map-file mapping.json (docs/formats.md).`,
+        ],
+      },
+    )
   }
   const fieldOf = new Map<number, (typeof spec.fields)[number]>()
-  for (const [name, k] of resolved.index) fieldOf.set(k, spec.fields.find((f) => f.name === name)!)
+  for (const [name, k] of resolved.index)
+    fieldOf.set(
+      k,
+      spec.fields.find((f) => f.name === name)!,
+    )
   const lineIdx = input.lineColumn ? input.header.indexOf('__line') : -1
   const strptime = ctx.tsFormat && ctx.tsFormat !== 'epoch' && ctx.tsFormat !== 'epoch_ms' ? ctx.tsFormat : undefined
 
-  const columns = input.header.map((_, k) => `${q(`c${k}`)}: ${q(k === lineIdx ? 'BIGINT' : fieldOf.has(k) ? readType(fieldOf.get(k)!.kind, ctx.tsFormat, input.offsets) : 'VARCHAR')}`)
+  const columns = input.header.map(
+    (_, k) =>
+      `${q(`c${k}`)}: ${q(k === lineIdx ? 'BIGINT' : fieldOf.has(k) ? readType(fieldOf.get(k)!.kind, ctx.tsFormat, input.offsets) : 'VARCHAR')}`,
+  )
   const forceNotNull = [...fieldOf].filter(([, f]) => f.required).map(([k]) => q(`c${k}`))
   const readCsv = `read_csv(${q(input.path)}, header = true, auto_detect = false, delim = ${q(input.delimiter)}, quote = '"', escape = '"',
     new_line = ${q(input.newline === '\r\n' ? '\\r\\n' : '\\n')}, max_line_size = ${MAX_LINE_SIZE}, null_padding = false,
@@ -146,7 +156,10 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
     return c
   }
   const headerName = (k: number) => (fieldOf.get(k)?.name ?? input.header[k]!.trim()) || `column ${k + 1}`
-  const extrasJson = resolved.extras.length > 0 ? `json_object(${resolved.extras.map((k) => `${q(input.header[k]!.trim() || `column${k + 1}`)}, c${k}`).join(', ')})` : undefined
+  const extrasJson =
+    resolved.extras.length > 0
+      ? `json_object(${resolved.extras.map((k) => `${q(input.header[k]!.trim() || `column${k + 1}`)}, c${k}`).join(', ')})`
+      : undefined
   const selectList = (): string => {
     const parts = spec.fields.map((f) => {
       if (f.name === 'props' && extrasJson) {
@@ -159,7 +172,9 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
     return parts.join(',\n      ')
   }
 
-  await store.run(`drop table if exists ${REJECTS}; drop table if exists ${REJECTS_SCAN}; drop table if exists ccx_stage; drop table if exists ccx_rows`)
+  await store.run(
+    `drop table if exists ${REJECTS}; drop table if exists ${REJECTS_SCAN}; drop table if exists ccx_stage; drop table if exists ccx_rows`,
+  )
   const counts: LoadCounts = {read: 0, loaded: 0, duplicate: 0, quarantined: 0}
   const direct = spec.name === 'probe' && lineIdx < 0
   let source: string
@@ -199,11 +214,15 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
 
   const requiredText = spec.fields.filter((f) => f.required && f.kind === 'text').map((f) => f.name)
   const emptyCase = `case ${requiredText.map((n) => `when ${n} is null or trim(${n}) = '' then '${n}'`).join(' ')} end`
-  const rawExpr = (cols: string[]) => `left(concat_ws(${q(input.delimiter)}, ${cols.map((c) => `coalesce(${c}::VARCHAR, '')`).join(', ')}), 65536)`
+  const rawExpr = (cols: string[]) =>
+    `left(concat_ws(${q(input.delimiter)}, ${cols.map((c) => `coalesce(${c}::VARCHAR, '')`).join(', ')}), 65536)`
 
   if (spec.name === 'probe') {
     const f = spec.fields.map((x) => x.name)
-    const contentKey = `md5(concat_ws(chr(31), ${f.filter((n) => n !== 'event_id').map((n) => `coalesce(${n}::VARCHAR, '')`).join(', ')}))`
+    const contentKey = `md5(concat_ws(chr(31), ${f
+      .filter((n) => n !== 'event_id')
+      .map((n) => `coalesce(${n}::VARCHAR, '')`)
+      .join(', ')}))`
     const insertProbe = `insert into raw_probe_events (${f.join(', ')}, ingest_id)
       select coalesce(nullif(trim(event_id), ''), ${contentKey}), ${f.filter((n) => n !== 'event_id').join(', ')}, ${ctx.ingestId} from ${source}`
     if (!direct) {
@@ -246,7 +265,8 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadCo
         counts.quarantined += moved
       }
     }
-    const hasOlder = (await count(store, `select count(*) from (select 1 from raw_probe_events where ingest_id <> ${ctx.ingestId} limit 1)`)) > 0
+    const hasOlder =
+      (await count(store, `select count(*) from (select 1 from raw_probe_events where ingest_id <> ${ctx.ingestId} limit 1)`)) > 0
     // Natural key: a repeated event_id within the file, or one an earlier ingest loaded, is a duplicate.
     const dupes = await store.connection
       .run(
@@ -316,7 +336,10 @@ async function insertSource(ctx: LoadContext): Promise<number> {
   const {store, ingestId: id} = ctx
   const exec = async (sql: string) => Number((await store.connection.run(sql)).rowsChanged)
   const keep = async (kind: string, norm: string) => {
-    if (ctx.keepContacts) await exec(`insert or ignore into contacts_raw select distinct '${kind}', ccx_hash(n), n from (select ${norm} n from ccx_rows) where n is not null`)
+    if (ctx.keepContacts)
+      await exec(
+        `insert or ignore into contacts_raw select distinct '${kind}', ccx_hash(n), n from (select ${norm} n from ccx_rows) where n is not null`,
+      )
   }
   switch (ctx.spec.name) {
     case 'calls':

@@ -12,8 +12,16 @@ export function parseMapArgs(values: string[]): ColumnMap {
     for (const pair of value.split(',')) {
       if (pair.trim() === '') continue
       const eq = pair.indexOf('=')
-      if (eq <= 0) throw new CcxError(`--map: "${pair}" is not canonical=column`, {code: 'BAD_MAP', exit: EXIT.usage, suggestions: ['Example: --map call_id=CallID,offered_at="Start Time"']})
-      map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+      if (eq <= 0)
+        throw new CcxError(`--map: "${pair}" is not canonical=column`, {
+          code: 'BAD_MAP',
+          exit: EXIT.usage,
+          suggestions: ['Example: --map call_id=CallID,offered_at="Start Time"'],
+        })
+      map[pair.slice(0, eq).trim()] = pair
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
     }
   }
   return map
@@ -32,17 +40,28 @@ export function readMapFile(path: string): ColumnMap {
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      throw new CcxError(`mapping file ${path} is not valid JSON: ${(error as Error).message}`, {code: 'MAP_FILE', exit: EXIT.invalidConfig})
+      throw new CcxError(`mapping file ${path} is not valid JSON: ${(error as Error).message}`, {
+        code: 'MAP_FILE',
+        exit: EXIT.invalidConfig,
+      })
     }
     const map: ColumnMap = {}
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       if (k.startsWith('$') || k.startsWith('//')) continue
-      if (typeof v !== 'string') throw new CcxError(`mapping file ${path}: "${k}" must map to a column name (string)`, {code: 'MAP_FILE', exit: EXIT.invalidConfig})
+      if (typeof v !== 'string')
+        throw new CcxError(`mapping file ${path}: "${k}" must map to a column name (string)`, {code: 'MAP_FILE', exit: EXIT.invalidConfig})
       map[k] = v
     }
     return map
   }
-  return parseMapArgs(text.split(/\r?\n/).filter((l) => !l.trim().startsWith('#')).map((l) => l.trim()).filter(Boolean).map((l) => l.replace(/,$/, '')))
+  return parseMapArgs(
+    text
+      .split(/\r?\n/)
+      .filter((l) => !l.trim().startsWith('#'))
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => l.replace(/,$/, '')),
+  )
 }
 
 export function checkMapKeys(map: ColumnMap, spec: SourceSpec): void {

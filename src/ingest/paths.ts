@@ -4,7 +4,8 @@ import {CcxError, EXIT} from '../errors.js'
 
 export const DATA_EXTENSIONS = ['.csv', '.tsv', '.tab', '.txt', '.ndjson', '.jsonl', '.json', '.parquet', '.log']
 
-const badInput = (message: string, suggestions: string[] = []) => new CcxError(message, {code: 'BAD_INPUT', exit: EXIT.badInput, suggestions})
+const badInput = (message: string, suggestions: string[] = []) =>
+  new CcxError(message, {code: 'BAD_INPUT', exit: EXIT.badInput, suggestions})
 
 function globToRegExp(pattern: string): RegExp {
   let re = ''

@@ -86,7 +86,14 @@ function chatRows(record: Record<string, unknown>, spec: SourceSpec, map: Column
   if (!Array.isArray(messages) || messages.length === 0) return [conv]
   return messages.map((m, i) => {
     const msg = m && typeof m === 'object' ? recordCells(m as Record<string, unknown>, spec, map) : {}
-    return {...conv, seq: msg.seq || String(i + 1), ts: msg.ts ?? '', sender_type: msg.sender_type ?? '', sender_id: msg.sender_id ?? '', text: msg.text ?? ''}
+    return {
+      ...conv,
+      seq: msg.seq || String(i + 1),
+      ts: msg.ts ?? '',
+      sender_type: msg.sender_type ?? '',
+      sender_id: msg.sender_id ?? '',
+      text: msg.text ?? '',
+    }
   })
 }
 
@@ -100,7 +107,10 @@ function decodeLine(bytes: Buffer, encoding: string): {text: string; ok: boolean
 
 function isUtf8(bytes: Buffer): boolean {
   // node:buffer isUtf8 exists from Node 18.14
-  return (globalThis as unknown as {Buffer: {isUtf8?: (b: Buffer) => boolean}}).Buffer.isUtf8?.(bytes) ?? !bytes.toString('utf8').includes('\uFFFD')
+  return (
+    (globalThis as unknown as {Buffer: {isUtf8?: (b: Buffer) => boolean}}).Buffer.isUtf8?.(bytes) ??
+    !bytes.toString('utf8').includes('\uFFFD')
+  )
 }
 
 const cut = (s: string) => (s.length > RAW_CUT ? s.slice(0, RAW_CUT) : s)
@@ -135,7 +145,10 @@ export async function writeCanonicalCsv(options: {
       return
     }
     if (spec.name === 'probe' && 'probe_batch' in value) return logRecord(line, value as Record<string, unknown>, raw)
-    const recs = spec.name === 'chats' ? chatRows(value as Record<string, unknown>, spec, map) : [recordCells(value as Record<string, unknown>, spec, map)]
+    const recs =
+      spec.name === 'chats'
+        ? chatRows(value as Record<string, unknown>, spec, map)
+        : [recordCells(value as Record<string, unknown>, spec, map)]
     for (const rec of recs) await write(line, rec)
   }
   /** A line of `ccx serve`'s event log (src/serve/log-record.ts): the request's accepted events, canonical already. */
@@ -172,7 +185,12 @@ export async function writeCanonicalCsv(options: {
     } else {
       for await (const l of readRawLines(options.path, MAX_LINE_BYTES, options.onBytes)) {
         if (l.tooLong) {
-          quarantine.push({line: l.line, field: null, reason: `line_too_long: ${l.length} bytes (limit ${MAX_LINE_BYTES})`, raw: cut(l.bytes.subarray(0, RAW_CUT).toString('utf8'))})
+          quarantine.push({
+            line: l.line,
+            field: null,
+            reason: `line_too_long: ${l.length} bytes (limit ${MAX_LINE_BYTES})`,
+            raw: cut(l.bytes.subarray(0, RAW_CUT).toString('utf8')),
+          })
           continue
         }
         const {text, ok} = decodeLine(l.bytes, options.encoding)

@@ -88,7 +88,10 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   const map: ColumnMap = options.map ?? {}
   checkMapKeys(map, spec)
   if (options.tsFormat && !['epoch', 'epoch_ms'].includes(options.tsFormat) && !options.tsFormat.includes('%')) {
-    throw new CcxError(`--ts-format ${options.tsFormat}: give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`, {code: 'BAD_TS_FORMAT', exit: EXIT.usage})
+    throw new CcxError(`--ts-format ${options.tsFormat}: give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`, {
+      code: 'BAD_TS_FORMAT',
+      exit: EXIT.usage,
+    })
   }
   const files = expandPaths(options.paths)
   const maxBad = options.maxBad ?? 0.01
@@ -123,7 +126,11 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
 async function ingestOne(store: Store, file: string, map: ColumnMap, options: IngestOptions): Promise<FileSummary> {
   const spec = SOURCES[options.source]
   if (/\.(gz|zst|bz2|xz|zip|7z|rar)$/i.test(file)) {
-    throw new CcxError(`${file}: compressed files are not read directly`, {code: 'COMPRESSED', exit: EXIT.badInput, suggestions: [`Decompress it first (e.g. gunzip -k ${file}).`]})
+    throw new CcxError(`${file}: compressed files are not read directly`, {
+      code: 'COMPRESSED',
+      exit: EXIT.badInput,
+      suggestions: [`Decompress it first (e.g. gunzip -k ${file}).`],
+    })
   }
   const size = statSync(file).size
   const fingerprint = fingerprintFile(file)
@@ -135,7 +142,16 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
   if (previous) {
     const again = Number(previous.rows_loaded) + Number(previous.rows_duplicate)
     options.onProgress?.({file: shown, bytesDone: size, bytesTotal: size})
-    return {file: shown, format: previous.format, encoding: previous.encoding ?? 'utf-8', read: again, loaded: 0, duplicate: again, quarantined: 0, skipped: true}
+    return {
+      file: shown,
+      format: previous.format,
+      encoding: previous.encoding ?? 'utf-8',
+      read: again,
+      loaded: 0,
+      duplicate: again,
+      quarantined: 0,
+      skipped: true,
+    }
   }
   const head = readHead(file)
   const guess = options.encoding ? {encoding: normalizeEncoding(options.encoding), bom: false} : detectEncoding(head)
@@ -159,14 +175,30 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
       const headerLine = firstLine(sample)
       const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : detectDelimiter(headerLine))
       const newline = /^[^\n]*\r\n/.test(sample) ? '\r\n' : '\n'
-      input = {path, delimiter, newline, header: splitCsvLine(headerLine, delimiter), premapped: false, lineColumn: false, offsets: OFFSET_TS_RE.test(sample)}
+      input = {
+        path,
+        delimiter,
+        newline,
+        header: splitCsvLine(headerLine, delimiter),
+        premapped: false,
+        lineColumn: false,
+        offsets: OFFSET_TS_RE.test(sample),
+      }
     } else if (format === 'parquet') {
       const path = join(tmp, 'parquet.csv')
       await store.run(
         `copy (select file_row_number + 1 as __line, columns(* exclude (file_row_number))::VARCHAR from read_parquet(${q(file)}, file_row_number = true)) to ${q(path)} (header, delimiter ',')`,
       )
       const headerLine = firstLine(readHead(path, 1 << 16).toString('utf8'))
-      input = {path, delimiter: ',', newline: '\n', header: splitCsvLine(headerLine, ','), premapped: false, lineColumn: true, offsets: OFFSET_TS_RE.test(readHead(path).toString('utf8'))}
+      input = {
+        path,
+        delimiter: ',',
+        newline: '\n',
+        header: splitCsvLine(headerLine, ','),
+        premapped: false,
+        lineColumn: true,
+        offsets: OFFSET_TS_RE.test(readHead(path).toString('utf8')),
+      }
       jsShare = 0.3
     } else {
       if (guess.encoding.startsWith('utf-16')) {
@@ -175,9 +207,25 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         await transcode(file, lineSource, guess.encoding, (d) => progress(d * 0.2))
         lineEncoding = 'utf-8'
       }
-      const canonical = await writeCanonicalCsv({path: lineSource, out: join(tmp, 'canonical.csv'), format, encoding: lineEncoding, spec, map, onBytes: (d) => progress(d * 0.7)})
+      const canonical = await writeCanonicalCsv({
+        path: lineSource,
+        out: join(tmp, 'canonical.csv'),
+        format,
+        encoding: lineEncoding,
+        spec,
+        map,
+        onBytes: (d) => progress(d * 0.7),
+      })
       jsQuarantine = canonical.quarantine
-      input = {path: canonical.path, delimiter: ',', newline: '\n', header: canonical.header, premapped: true, lineColumn: true, offsets: OFFSET_TS_RE.test(readHead(canonical.path).toString('utf8'))}
+      input = {
+        path: canonical.path,
+        delimiter: ',',
+        newline: '\n',
+        header: canonical.header,
+        premapped: true,
+        lineColumn: true,
+        offsets: OFFSET_TS_RE.test(readHead(canonical.path).toString('utf8')),
+      }
       jsShare = 0.7
     }
     const encoding = guess.encoding + (guess.bom ? '-bom' : '')
@@ -230,7 +278,9 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
  * (found by its line number) in `raw` instead. Skipped when there are very many.
  */
 async function restoreRawLines(store: Store, ingestId: number, file: string, encoding: string): Promise<void> {
-  const rows = await store.all<{line: number}>(`select distinct line from quarantine where ingest_id = $id and line is not null`, {id: ingestId})
+  const rows = await store.all<{line: number}>(`select distinct line from quarantine where ingest_id = $id and line is not null`, {
+    id: ingestId,
+  })
   if (rows.length === 0 || rows.length > 10_000) return
   const wanted = new Set(rows.map((r) => Number(r.line)))
   const iconv = encoding === 'utf-8' ? undefined : (await import('iconv-lite')).default
@@ -241,7 +291,8 @@ async function restoreRawLines(store: Store, ingestId: number, file: string, enc
     found.push({line: l.line, raw: iconv ? iconv.decode(bytes, encoding) : bytes.toString('utf8')})
     if (found.length === wanted.size) break
   }
-  for (const f of found) await store.run(`update quarantine set raw = $raw where ingest_id = $id and line = $line`, {raw: f.raw, id: ingestId, line: f.line})
+  for (const f of found)
+    await store.run(`update quarantine set raw = $raw where ingest_id = $id and line = $line`, {raw: f.raw, id: ingestId, line: f.line})
 }
 
 const INGEST_MEMORY_LIMIT = 1024 * 1024 * 1024
@@ -264,7 +315,11 @@ function normalizeEncoding(e: string): string {
 async function transcode(from: string, to: string, encoding: string, onBytes: (done: number) => void): Promise<void> {
   const iconv = (await import('iconv-lite')).default
   if (!iconv.encodingExists(encoding)) {
-    throw new CcxError(`unknown encoding ${encoding}`, {code: 'BAD_ENCODING', exit: EXIT.usage, suggestions: ['Use utf-8, gbk, gb18030, big5 or utf-16le.']})
+    throw new CcxError(`unknown encoding ${encoding}`, {
+      code: 'BAD_ENCODING',
+      exit: EXIT.usage,
+      suggestions: ['Use utf-8, gbk, gb18030, big5 or utf-16le.'],
+    })
   }
   let done = 0
   const input = createReadStream(from, {highWaterMark: 1 << 20})
@@ -274,4 +329,3 @@ async function transcode(from: string, to: string, encoding: string, onBytes: (d
   })
   await pipeline(input, iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(to))
 }
-

@@ -44,6 +44,9 @@ export async function assertValidJobs(setup: OpsSetup): Promise<void> {
   const {validateJobs} = await import('./scheduler.js')
   const problems = await validateJobs(setup.jobs, setup.timezone)
   if (problems.length > 0) {
-    throw new CcxError(`config ${setup.configPath ?? ''} has invalid jobs: ${problems.join('; ')}`.replace('  ', ' '), {code: 'CONFIG_INVALID', exit: EXIT.invalidConfig})
+    throw new CcxError(`config ${setup.configPath ?? ''} has invalid jobs: ${problems.join('; ')}`.replace('  ', ' '), {
+      code: 'CONFIG_INVALID',
+      exit: EXIT.invalidConfig,
+    })
   }
 }

@@ -111,15 +111,13 @@ export const JobSchema = z.object({
   steps: z.array(JobStepSchema).min(1),
 })
 
-export const JobsSchema = z
-  .array(JobSchema)
-  .superRefine((jobs, ctx) => {
-    const seen = new Set<string>()
-    jobs.forEach((job, i) => {
-      if (seen.has(job.name)) ctx.addIssue({code: 'custom', path: [i, 'name'], message: `duplicate job name "${job.name}"`})
-      seen.add(job.name)
-    })
+export const JobsSchema = z.array(JobSchema).superRefine((jobs, ctx) => {
+  const seen = new Set<string>()
+  jobs.forEach((job, i) => {
+    if (seen.has(job.name)) ctx.addIssue({code: 'custom', path: [i, 'name'], message: `duplicate job name "${job.name}"`})
+    seen.add(job.name)
   })
+})
 
 export type JobStep = z.infer<typeof JobStepSchema>
 export type JobConfig = z.infer<typeof JobSchema>

@@ -41,8 +41,38 @@ export interface JobStepRecord {
   error: string | null
 }
 
-const RUN_COLUMNS: (keyof JobRunRecord)[] = ['run_id', 'job', 'trigger', 'status', 'scheduled_at', 'started_at', 'finished_at', 'duration_ms', 'attempts', 'steps_total', 'steps_done', 'failed_step', 'rows', 'error', 'pid', 'hostname']
-const STEP_COLUMNS: (keyof JobStepRecord)[] = ['run_id', 'step_no', 'attempt', 'kind', 'command', 'status', 'started_at', 'finished_at', 'duration_ms', 'exit_code', 'rows', 'error']
+const RUN_COLUMNS: (keyof JobRunRecord)[] = [
+  'run_id',
+  'job',
+  'trigger',
+  'status',
+  'scheduled_at',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'attempts',
+  'steps_total',
+  'steps_done',
+  'failed_step',
+  'rows',
+  'error',
+  'pid',
+  'hostname',
+]
+const STEP_COLUMNS: (keyof JobStepRecord)[] = [
+  'run_id',
+  'step_no',
+  'attempt',
+  'kind',
+  'command',
+  'status',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'exit_code',
+  'rows',
+  'error',
+]
 
 export type OpenStore = (path: string) => Promise<Store>
 
@@ -62,11 +92,19 @@ export function isDbBusy(error: unknown): boolean {
 const processStoreMutex = new Mutex()
 
 /** Opens the database, runs `fn`, closes it: the scheduler never keeps the file open while steps run. */
-export async function withStore<T>(dbPath: string, fn: (store: Store) => Promise<T>, options: {waitMs?: number; open?: OpenStore} = {}): Promise<T> {
+export async function withStore<T>(
+  dbPath: string,
+  fn: (store: Store) => Promise<T>,
+  options: {waitMs?: number; open?: OpenStore} = {},
+): Promise<T> {
   return processStoreMutex.with(() => withStoreUnlocked(dbPath, fn, options))
 }
 
-async function withStoreUnlocked<T>(dbPath: string, fn: (store: Store) => Promise<T>, options: {waitMs?: number; open?: OpenStore}): Promise<T> {
+async function withStoreUnlocked<T>(
+  dbPath: string,
+  fn: (store: Store) => Promise<T>,
+  options: {waitMs?: number; open?: OpenStore},
+): Promise<T> {
   const open = options.open ?? openStoreDefault
   const deadline = Date.now() + (options.waitMs ?? 0)
   for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
@@ -97,7 +135,10 @@ export class JobJournal {
   private runs = new Map<string, JobRunRecord>()
   private steps = new Map<string, JobStepRecord>()
 
-  constructor(readonly dbPath: string, private readonly open: OpenStore = openStoreDefault) {}
+  constructor(
+    readonly dbPath: string,
+    private readonly open: OpenStore = openStoreDefault,
+  ) {}
 
   record(run: JobRunRecord): void {
     this.runs.set(run.run_id, {...run})
@@ -158,7 +199,11 @@ async function upsert<T extends object>(store: Store, table: string, columns: (k
  * Runs left `running` by a process that is gone (SIGKILL, power loss) become `interrupted`, with
  * their running steps. Runs of a live process (another scheduler, a manual `ccx jobs run`) stay.
  */
-export async function markInterrupted(store: Store, finishedAt: string, isAlive = isProcessAlive): Promise<Array<{run_id: string; job: string}>> {
+export async function markInterrupted(
+  store: Store,
+  finishedAt: string,
+  isAlive = isProcessAlive,
+): Promise<Array<{run_id: string; job: string}>> {
   const running = await store.all<{run_id: string; job: string; pid: number; hostname: string}>(
     `select run_id, job, pid, hostname from job_runs where status = 'running'`,
   )
@@ -202,7 +247,10 @@ export interface HistoryRow {
 export const FAILURE_STATUSES: RunStatus[] = ['failed', 'interrupted', 'abandoned']
 
 /** Past runs, failures (failed, interrupted, abandoned) first, each group newest first. */
-export async function jobHistory(store: Store, options: {job?: string; limit?: number; failuresOnly?: boolean; since?: string} = {}): Promise<HistoryRow[]> {
+export async function jobHistory(
+  store: Store,
+  options: {job?: string; limit?: number; failuresOnly?: boolean; since?: string} = {},
+): Promise<HistoryRow[]> {
   const where: string[] = []
   const params: Record<string, unknown> = {limit: options.limit ?? 50}
   const failures = `status in (${FAILURE_STATUSES.map((s) => `'${s}'`).join(', ')})`

@@ -60,11 +60,13 @@ export function staleReason(info: LockInfo | undefined, now = new Date(), isAliv
 }
 
 export type AcquireResult =
-  | {acquired: true; lock: JobLock; tookOver?: {info?: LockInfo; reason: string}}
-  | {acquired: false; holder: LockInfo}
+  {acquired: true; lock: JobLock; tookOver?: {info?: LockInfo; reason: string}} | {acquired: false; holder: LockInfo}
 
 export class JobLock {
-  private constructor(readonly path: string, private info: LockInfo) {}
+  private constructor(
+    readonly path: string,
+    private info: LockInfo,
+  ) {}
 
   static acquire(dbPath: string, info: Omit<LockInfo, 'pid' | 'hostname'>, now = new Date()): AcquireResult {
     const path = lockPath(dbPath, info.job)

@@ -29,7 +29,13 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`
  * `probe_daily` (kept for good) and optionally archived to Parquet, then deleted, in one transaction.
  * Pipelines rebuild sessions/events from what remains, so their history shrinks to the same window.
  */
-export async function applyRetention(store: Store, step: RetentionStep, now: Date, timeZone: string, baseDir = process.cwd()): Promise<RetentionResult> {
+export async function applyRetention(
+  store: Store,
+  step: RetentionStep,
+  now: Date,
+  timeZone: string,
+  baseDir = process.cwd(),
+): Promise<RetentionResult> {
   const cutoff = cutoffMidnight(now, step.rawDays, timeZone)
   return store.transaction(async () => {
     const old = await store.scalar<number>(`select count(*)::BIGINT from raw_probe_events where ts < $c::TIMESTAMP`, {c: cutoff})
@@ -39,8 +45,13 @@ export async function applyRetention(store: Store, step: RetentionStep, now: Dat
       if (step.archiveDir) {
         const dir = isAbsolute(step.archiveDir) ? step.archiveDir : join(baseDir, step.archiveDir)
         mkdirSync(dir, {recursive: true})
-        archivedTo = join(dir, `raw_probe_events_before_${cutoff.slice(0, 10)}_${localTimestamp(now, timeZone).replace(/\D/g, '').slice(0, 14)}.parquet`)
-        await store.run(`copy (select * from raw_probe_events where ts < ${sqlString(cutoff)}::TIMESTAMP order by ts) to ${sqlString(archivedTo)} (format parquet)`)
+        archivedTo = join(
+          dir,
+          `raw_probe_events_before_${cutoff.slice(0, 10)}_${localTimestamp(now, timeZone).replace(/\D/g, '').slice(0, 14)}.parquet`,
+        )
+        await store.run(
+          `copy (select * from raw_probe_events where ts < ${sqlString(cutoff)}::TIMESTAMP order by ts) to ${sqlString(archivedTo)} (format parquet)`,
+        )
       }
       // A day summarized before gets late rows added: events add up, visitors keeps the larger count (a lower bound).
       await store.run(
@@ -54,7 +65,10 @@ export async function applyRetention(store: Store, step: RetentionStep, now: Dat
            last_ts = greatest(probe_daily.last_ts, excluded.last_ts)`,
         {c: cutoff},
       )
-      summarizedDays = await store.scalar<number>(`select count(distinct ts::DATE)::BIGINT from raw_probe_events where ts < $c::TIMESTAMP`, {c: cutoff})
+      summarizedDays = await store.scalar<number>(
+        `select count(distinct ts::DATE)::BIGINT from raw_probe_events where ts < $c::TIMESTAMP`,
+        {c: cutoff},
+      )
       await store.run(`delete from raw_probe_events where ts < $c::TIMESTAMP`, {c: cutoff})
       await store.bumpTableVersion('raw_probe_events')
       await store.bumpTableVersion('probe_daily')
@@ -62,14 +76,22 @@ export async function applyRetention(store: Store, step: RetentionStep, now: Dat
     let deletedQuarantine = 0
     if (step.quarantineDays) {
       const qc = cutoffMidnight(now, step.quarantineDays, timeZone)
-      deletedQuarantine = await store.scalar<number>(`select count(*)::BIGINT from quarantine where quarantined_at < $c::TIMESTAMP`, {c: qc})
+      deletedQuarantine = await store.scalar<number>(`select count(*)::BIGINT from quarantine where quarantined_at < $c::TIMESTAMP`, {
+        c: qc,
+      })
       await store.run(`delete from quarantine where quarantined_at < $c::TIMESTAMP`, {c: qc})
     }
     let deletedJobRuns = 0
     if (step.jobRunsDays) {
       const jc = cutoffMidnight(now, step.jobRunsDays, timeZone)
-      deletedJobRuns = await store.scalar<number>(`select count(*)::BIGINT from job_runs where started_at < $c::TIMESTAMP and status <> 'running'`, {c: jc})
-      await store.run(`delete from job_run_steps where run_id in (select run_id from job_runs where started_at < $c::TIMESTAMP and status <> 'running')`, {c: jc})
+      deletedJobRuns = await store.scalar<number>(
+        `select count(*)::BIGINT from job_runs where started_at < $c::TIMESTAMP and status <> 'running'`,
+        {c: jc},
+      )
+      await store.run(
+        `delete from job_run_steps where run_id in (select run_id from job_runs where started_at < $c::TIMESTAMP and status <> 'running')`,
+        {c: jc},
+      )
       await store.run(`delete from job_runs where started_at < $c::TIMESTAMP and status <> 'running'`, {c: jc})
     }
     return {cutoff, summarizedDays, deletedEvents: old, archivedTo, deletedQuarantine, deletedJobRuns}

@@ -3,10 +3,19 @@ import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
 import {isAbsolute, resolve} from 'node:path'
 import type {JobConfig, JobStep} from './jobs-schema.js'
-import {JobJournal, markInterrupted, withStore, type JobRunRecord, type JobStepRecord, type OpenStore, type RunStatus, type StepStatus} from './journal.js'
+import {
+  type JobJournal,
+  markInterrupted,
+  withStore,
+  type JobRunRecord,
+  type JobStepRecord,
+  type OpenStore,
+  type RunStatus,
+  type StepStatus,
+} from './journal.js'
 import {JobLock, signalGroup} from './lock.js'
 import type {JobLogger} from './log.js'
-import {Mutex} from './mutex.js'
+import {type Mutex} from './mutex.js'
 import {applyRetention} from './retention.js'
 import {describeStep, dropFolderFiles, errorFromOutput, moveToDone, rowsFromJson, stepCommand, type StepCommand} from './steps.js'
 import {localTimestamp} from './time.js'
@@ -91,7 +100,11 @@ interface StepOutcome {
  * as a child process; a failure is retried after a backoff, resuming at the failed step. Every state
  * change is written to job_runs / job_run_steps (the database is open only for those writes).
  */
-export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {kind: 'schedule' | 'manual'; scheduledAt?: Date} = {kind: 'manual'}): Promise<JobRunResult> {
+export async function runJob(
+  job: JobConfig,
+  ctx: JobRunnerContext,
+  trigger: {kind: 'schedule' | 'manual'; scheduledAt?: Date} = {kind: 'manual'},
+): Promise<JobRunResult> {
   const runId = randomUUID()
   const started = new Date()
   const ts = (d: Date) => localTimestamp(d, ctx.timezone)
@@ -115,17 +128,37 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
   }
   const persist = async () => {
     // A failed history write must not fail the job: the JSON log lines still tell what happened.
-    const ok = await ctx.dbMutex.with(() => ctx.journal.flush()).catch((error: Error) => {
-      ctx.log('journal.error', {job: job.name, run_id: runId, error: error.message}, 'error')
-      return true
-    })
-    if (!ok) ctx.log('journal.pending', {job: job.name, run_id: runId, pending: ctx.journal.pending, reason: 'database busy; job_runs rows will be written later'}, 'warn')
+    const ok = await ctx.dbMutex
+      .with(() => ctx.journal.flush())
+      .catch((error: Error) => {
+        ctx.log('journal.error', {job: job.name, run_id: runId, error: error.message}, 'error')
+        return true
+      })
+    if (!ok)
+      ctx.log(
+        'journal.pending',
+        {job: job.name, run_id: runId, pending: ctx.journal.pending, reason: 'database busy; job_runs rows will be written later'},
+        'warn',
+      )
   }
   const finish = async (status: RunStatus, error?: string): Promise<JobRunResult> => {
     const end = new Date()
     Object.assign(run, {status, finished_at: ts(end), duration_ms: end.getTime() - started.getTime(), error: error ?? null})
     ctx.journal.record(run)
-    ctx.log('job.end', {job: job.name, run_id: runId, status, attempts: run.attempts, steps_done: run.steps_done, rows: run.rows, duration_ms: run.duration_ms, error}, status === 'ok' ? 'info' : status === 'skipped' ? 'warn' : 'error')
+    ctx.log(
+      'job.end',
+      {
+        job: job.name,
+        run_id: runId,
+        status,
+        attempts: run.attempts,
+        steps_done: run.steps_done,
+        rows: run.rows,
+        duration_ms: run.duration_ms,
+        error,
+      },
+      status === 'ok' ? 'info' : status === 'skipped' ? 'warn' : 'error',
+    )
     await persist()
     return {
       runId,
@@ -156,10 +189,16 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
   const lock = acquired.lock
   try {
     if (acquired.tookOver) {
-      ctx.log('lock.takeover', {job: job.name, run_id: runId, previous_run_id: acquired.tookOver.info?.runId, reason: acquired.tookOver.reason}, 'warn')
-      await ctx.dbMutex.with(() => withStore(ctx.dbPath, (s) => markInterrupted(s, ts(new Date())), {waitMs: 10_000, open: ctx.openStore})).catch((error) => {
-        ctx.log('recover.failed', {job: job.name, error: String(error)}, 'warn')
-      })
+      ctx.log(
+        'lock.takeover',
+        {job: job.name, run_id: runId, previous_run_id: acquired.tookOver.info?.runId, reason: acquired.tookOver.reason},
+        'warn',
+      )
+      await ctx.dbMutex
+        .with(() => withStore(ctx.dbPath, (s) => markInterrupted(s, ts(new Date())), {waitMs: 10_000, open: ctx.openStore}))
+        .catch((error) => {
+          ctx.log('recover.failed', {job: job.name, error: String(error)}, 'warn')
+        })
     }
     ctx.log('job.start', {job: job.name, run_id: runId, trigger: trigger.kind, scheduled_at: run.scheduled_at, steps: job.steps.length})
     ctx.journal.record(run)
@@ -182,7 +221,10 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
         const step = job.steps[i]
         const remaining = deadline - Date.now()
         const stepTimeout = Math.min(remaining, (step.timeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000)
-        const outcome = remaining <= 0 ? ({status: 'timeout', error: `job timeout of ${job.timeoutSeconds} s reached`} as StepOutcome) : await runStep(job, i, attempt, step, stepTimeout, runId, ctx, lock)
+        const outcome =
+          remaining <= 0
+            ? ({status: 'timeout', error: `job timeout of ${job.timeoutSeconds} s reached`} as StepOutcome)
+            : await runStep(job, i, attempt, step, stepTimeout, runId, ctx, lock)
         // Rows the job loaded or wrote; retention's deleted rows stay on its step record.
         if (outcome.rows !== undefined && step.kind !== 'retention') rows = (rows ?? 0) + outcome.rows
         run.rows = rows ?? null
@@ -217,7 +259,16 @@ export async function runJob(job: JobConfig, ctx: JobRunnerContext, trigger: {ki
   }
 }
 
-async function runStep(job: JobConfig, index: number, attempt: number, step: JobStep, timeoutMs: number, runId: string, ctx: JobRunnerContext, lock: JobLock): Promise<StepOutcome> {
+async function runStep(
+  job: JobConfig,
+  index: number,
+  attempt: number,
+  step: JobStep,
+  timeoutMs: number,
+  runId: string,
+  ctx: JobRunnerContext,
+  lock: JobLock,
+): Promise<StepOutcome> {
   const env = {dbPath: ctx.dbPath, configPath: ctx.configPath, baseDir: ctx.baseDir, ccxEntry: ctx.ccxEntry}
   const started = new Date()
   const ts = (d: Date) => localTimestamp(d, ctx.timezone)
@@ -241,9 +292,27 @@ async function runStep(job: JobConfig, index: number, attempt: number, step: Job
   const fields = {job: job.name, run_id: runId, step: index + 1, attempt, kind: step.kind}
   const done = (outcome: StepOutcome): StepOutcome => {
     const end = new Date()
-    Object.assign(record, {status: outcome.status, finished_at: ts(end), duration_ms: end.getTime() - started.getTime(), exit_code: outcome.exitCode ?? null, rows: outcome.rows ?? null, error: outcome.error ?? null})
+    Object.assign(record, {
+      status: outcome.status,
+      finished_at: ts(end),
+      duration_ms: end.getTime() - started.getTime(),
+      exit_code: outcome.exitCode ?? null,
+      rows: outcome.rows ?? null,
+      error: outcome.error ?? null,
+    })
     ctx.journal.recordStep(record)
-    ctx.log('step.end', {...fields, status: outcome.status, rows: outcome.rows, exit_code: outcome.exitCode, duration_ms: record.duration_ms, error: outcome.error}, outcome.status === 'ok' ? 'info' : 'error')
+    ctx.log(
+      'step.end',
+      {
+        ...fields,
+        status: outcome.status,
+        rows: outcome.rows,
+        exit_code: outcome.exitCode,
+        duration_ms: record.duration_ms,
+        error: outcome.error,
+      },
+      outcome.status === 'ok' ? 'info' : 'error',
+    )
     return outcome
   }
 
@@ -259,13 +328,17 @@ async function runStep(job: JobConfig, index: number, attempt: number, step: Job
     // Written before the child starts (the database is free now), so a crash leaves a `running` row to recover.
     ctx.journal.recordStep(record)
     ctx.log('step.start', {...fields, command: record.command})
-    const flush = () => ctx.journal.flush().catch((error: Error) => (ctx.log('journal.error', {...fields, error: error.message}, 'error'), true))
+    const flush = () =>
+      ctx.journal.flush().catch((error: Error) => (ctx.log('journal.error', {...fields, error: error.message}, 'error'), true))
     const flushed = release ? await flush() : await ctx.dbMutex.with(flush)
     if (!flushed) ctx.log('journal.pending', {...fields, pending: ctx.journal.pending}, 'warn')
 
     if (step.kind === 'retention') {
       try {
-        const result = await withStore(ctx.dbPath, (store) => applyRetention(store, step, new Date(), ctx.timezone, ctx.baseDir), {waitMs: 30_000, open: ctx.openStore})
+        const result = await withStore(ctx.dbPath, (store) => applyRetention(store, step, new Date(), ctx.timezone, ctx.baseDir), {
+          waitMs: 30_000,
+          open: ctx.openStore,
+        })
         ctx.log('retention', {...fields, ...result})
         return done({status: 'ok', rows: result.deletedEvents})
       } catch (error) {
@@ -273,17 +346,38 @@ async function runStep(job: JobConfig, index: number, attempt: number, step: Job
       }
     }
 
-    const child = await runChild(cmd!, timeoutMs, ctx, (pid, argv) => lock.setChild(pid, argv), {CCX_JOB: job.name, CCX_RUN_ID: runId, CCX_ATTEMPT: String(attempt), CCX_DB: ctx.dbPath})
+    const child = await runChild(cmd!, timeoutMs, ctx, (pid, argv) => lock.setChild(pid, argv), {
+      CCX_JOB: job.name,
+      CCX_RUN_ID: runId,
+      CCX_ATTEMPT: String(attempt),
+      CCX_DB: ctx.dbPath,
+    })
     lock.setChild(undefined)
-    if (child.outcome === 'timeout') return done({status: 'timeout', exitCode: child.exitCode, error: `no result after ${seconds(timeoutMs)} s; the step was killed`})
-    if (child.outcome === 'abandoned') return done({status: 'abandoned', exitCode: child.exitCode, error: `still running after the ${seconds(ctx.shutdown.graceMs)} s grace period; killed`})
-    if (child.exitCode !== 0) return done({status: 'failed', exitCode: child.exitCode, error: errorFromOutput(child.stdout, child.stderr, child.exitCode, child.signal)})
+    if (child.outcome === 'timeout')
+      return done({status: 'timeout', exitCode: child.exitCode, error: `no result after ${seconds(timeoutMs)} s; the step was killed`})
+    if (child.outcome === 'abandoned')
+      return done({
+        status: 'abandoned',
+        exitCode: child.exitCode,
+        error: `still running after the ${seconds(ctx.shutdown.graceMs)} s grace period; killed`,
+      })
+    if (child.exitCode !== 0)
+      return done({
+        status: 'failed',
+        exitCode: child.exitCode,
+        error: errorFromOutput(child.stdout, child.stderr, child.exitCode, child.signal),
+      })
     const rows = cmd!.json ? rowsFromJson(child.stdout) : undefined
     if (step.kind === 'ingest' && step.doneDir) {
       try {
         moveToDone(files, absFrom(absFrom(ctx.baseDir, step.from), step.doneDir))
       } catch (error) {
-        return done({status: 'failed', exitCode: 0, rows, error: `loaded, but could not move the files to ${step.doneDir}: ${(error as Error).message} (a re-run loads nothing twice)`})
+        return done({
+          status: 'failed',
+          exitCode: 0,
+          rows,
+          error: `loaded, but could not move the files to ${step.doneDir}: ${(error as Error).message} (a re-run loads nothing twice)`,
+        })
       }
     }
     return done({status: 'ok', exitCode: 0, rows})
@@ -315,7 +409,13 @@ interface ChildResult {
 const KEEP_OUTPUT = 256 * 1024
 
 /** Runs a step in its own process group, so a timeout or shutdown kills it with everything it started. */
-function runChild(cmd: StepCommand, timeoutMs: number, ctx: JobRunnerContext, onSpawn: (pid: number, argv: string[]) => void, extraEnv: Record<string, string>): Promise<ChildResult> {
+function runChild(
+  cmd: StepCommand,
+  timeoutMs: number,
+  ctx: JobRunnerContext,
+  onSpawn: (pid: number, argv: string[]) => void,
+  extraEnv: Record<string, string>,
+): Promise<ChildResult> {
   return new Promise((resolvePromise) => {
     const child = spawn(cmd.argv[0], cmd.argv.slice(1), {
       cwd: cmd.cwd,

@@ -22,7 +22,10 @@ export async function validateJobs(jobs: JobConfig[], defaultTimezone: string): 
   jobs.forEach((job, i) => {
     const where = `jobs[${i}] (${job.name})`
     const detail = cron.validateDetailed(job.schedule)
-    if (!detail.valid) problems.push(`${where}.schedule "${job.schedule}": ${detail.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'not a cron expression'}`)
+    if (!detail.valid)
+      problems.push(
+        `${where}.schedule "${job.schedule}": ${detail.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'not a cron expression'}`,
+      )
     const tz = job.timezone ?? defaultTimezone
     if (!isValidTimeZone(tz)) problems.push(`${where}.timezone "${tz}" is not an IANA time zone (e.g. Asia/Shanghai)`)
   })
@@ -44,7 +47,9 @@ export async function nextRuns(job: JobConfig, defaultTimezone: string, count = 
  * Removes lock files whose holder is gone (stopping the orphaned step child first) and marks the
  * runs those holders left `running` as `interrupted`. Runs at scheduler start and before `ccx jobs run`.
  */
-export async function recover(ctx: Pick<JobRunnerContext, 'dbPath' | 'timezone' | 'log' | 'openStore'>): Promise<{staleLocks: string[]; interrupted: Array<{run_id: string; job: string}>}> {
+export async function recover(
+  ctx: Pick<JobRunnerContext, 'dbPath' | 'timezone' | 'log' | 'openStore'>,
+): Promise<{staleLocks: string[]; interrupted: Array<{run_id: string; job: string}>}> {
   const staleLocks: string[] = []
   const dir = lockDir(ctx.dbPath)
   if (existsSync(dir)) {
@@ -61,13 +66,17 @@ export async function recover(ctx: Pick<JobRunnerContext, 'dbPath' | 'timezone' 
   }
   let interrupted: Array<{run_id: string; job: string}> = []
   try {
-    interrupted = await withStore(ctx.dbPath, (store) => markInterrupted(store, localTimestamp(new Date(), ctx.timezone)), {waitMs: 15_000, open: ctx.openStore})
+    interrupted = await withStore(ctx.dbPath, (store) => markInterrupted(store, localTimestamp(new Date(), ctx.timezone)), {
+      waitMs: 15_000,
+      open: ctx.openStore,
+    })
   } catch (error) {
     // Another process holds the database: the runs are marked when a job next takes over their stale lock.
     if (!isDbBusy(error)) throw error
     ctx.log('recover.deferred', {reason: (error as Error).message}, 'warn')
   }
-  for (const r of interrupted) ctx.log('job.interrupted', {job: r.job, run_id: r.run_id, reason: 'its process stopped while it was running'}, 'warn')
+  for (const r of interrupted)
+    ctx.log('job.interrupted', {job: r.job, run_id: r.run_id, reason: 'its process stopped while it was running'}, 'warn')
   return {staleLocks, interrupted}
 }
 
@@ -138,7 +147,12 @@ export class Scheduler {
     this.shutdown.request(graceMs)
     await Promise.allSettled([...this.running])
     const flushed = await this.dbMutex.with(() => this.journal.flush(30_000)).catch(() => false)
-    if (!flushed) this.log('journal.lost', {pending: this.journal.pending, reason: 'database stayed busy; see the job.* lines above for what ran'}, 'error')
+    if (!flushed)
+      this.log(
+        'journal.lost',
+        {pending: this.journal.pending, reason: 'database stayed busy; see the job.* lines above for what ran'},
+        'error',
+      )
     this.log('scheduler.stop', {pid: process.pid})
   }
 }

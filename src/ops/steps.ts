@@ -28,7 +28,10 @@ const abs = (baseDir: string, path: string) => (isAbsolute(path) ? path : resolv
 
 /** `*` and `?` wildcards over one file name (no folders), case-sensitive. */
 export function matchesPattern(name: string, pattern: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${re}$`).test(name)
 }
 
@@ -70,9 +73,19 @@ export function stepCommand(step: JobStep, env: StepEnv, files: string[] = []): 
     case 'ingest':
       return {argv: ccxArgv(env, ['ingest', step.source, ...files, ...step.args]), cwd: env.baseDir, usesDb: true, json: true}
     case 'ingest-log':
-      return {argv: ccxArgv(env, ['ingest', 'probe', '--from-log', abs(env.baseDir, step.from), ...step.args]), cwd: env.baseDir, usesDb: true, json: true}
+      return {
+        argv: ccxArgv(env, ['ingest', 'probe', '--from-log', abs(env.baseDir, step.from), ...step.args]),
+        cwd: env.baseDir,
+        usesDb: true,
+        json: true,
+      }
     case 'run':
-      return {argv: ccxArgv(env, ['run', ...step.pipelines, ...(step.force ? ['--force'] : [])]), cwd: env.baseDir, usesDb: true, json: true}
+      return {
+        argv: ccxArgv(env, ['run', ...step.pipelines, ...(step.force ? ['--force'] : [])]),
+        cwd: env.baseDir,
+        usesDb: true,
+        json: true,
+      }
     case 'export':
       return {
         argv: ccxArgv(env, ['export', 'report', ...(step.report ? [step.report] : []), '--out', abs(env.baseDir, step.out), ...step.args]),
@@ -83,7 +96,12 @@ export function stepCommand(step: JobStep, env: StepEnv, files: string[] = []): 
     case 'ccx':
       return {argv: ccxArgv(env, step.args), cwd: env.baseDir, usesDb: true, json: true}
     case 'exec':
-      return {argv: ['/bin/sh', '-c', step.command], cwd: step.cwd ? abs(env.baseDir, step.cwd) : env.baseDir, usesDb: step.usesDb, json: false}
+      return {
+        argv: ['/bin/sh', '-c', step.command],
+        cwd: step.cwd ? abs(env.baseDir, step.cwd) : env.baseDir,
+        usesDb: step.usesDb,
+        json: false,
+      }
     case 'retention':
       return undefined
   }
@@ -118,9 +136,11 @@ export function rowsFromJson(stdout: string): number | undefined {
     return undefined
   }
   if (!result || typeof result !== 'object') return undefined
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step's JSON result, read defensively
   const r = result as Record<string, any>
   if (typeof r.totals?.loaded === 'number') return r.totals.loaded
-  if (Array.isArray(r.outcomes)) return r.outcomes.reduce((sum: number, o: any) => sum + (typeof o.rowsWritten === 'number' ? o.rowsWritten : 0), 0)
+  if (Array.isArray(r.outcomes))
+    return r.outcomes.reduce((sum: number, o: {rowsWritten?: unknown}) => sum + (typeof o.rowsWritten === 'number' ? o.rowsWritten : 0), 0)
   if (typeof r.rows === 'number') return r.rows
   return undefined
 }

@@ -3,11 +3,12 @@ import type {Pipeline} from './types.js'
 /** Pipelines in dependency order: a pipeline comes after every pipeline that writes a table it reads. */
 export function orderPipelines(pipelines: Pipeline[]): Pipeline[] {
   const writers = new Map<string, string>()
-  for (const p of pipelines) for (const t of p.writes) {
-    const other = writers.get(t)
-    if (other && other !== p.name) throw new Error(`tables may have one writer: ${t} is written by ${other} and ${p.name}`)
-    writers.set(t, p.name)
-  }
+  for (const p of pipelines)
+    for (const t of p.writes) {
+      const other = writers.get(t)
+      if (other && other !== p.name) throw new Error(`tables may have one writer: ${t} is written by ${other} and ${p.name}`)
+      writers.set(t, p.name)
+    }
   const byName = new Map(pipelines.map((p) => [p.name, p]))
   const ordered: Pipeline[] = []
   const state = new Map<string, 'visiting' | 'done'>()
@@ -51,5 +52,7 @@ export function withUpstream(pipelines: Pipeline[], names: string[]): Pipeline[]
 export function dependencies(pipelines: Pipeline[]): Map<string, string[]> {
   const writers = new Map<string, string>()
   for (const p of pipelines) for (const t of p.writes) writers.set(t, p.name)
-  return new Map(pipelines.map((p) => [p.name, [...new Set(p.reads.map((t) => writers.get(t)).filter((w): w is string => Boolean(w) && w !== p.name))]]))
+  return new Map(
+    pipelines.map((p) => [p.name, [...new Set(p.reads.map((t) => writers.get(t)).filter((w): w is string => Boolean(w) && w !== p.name))]]),
+  )
 }

@@ -95,24 +95,42 @@ export async function runPipelines(all: Pipeline[], ctx: PipelineContext, option
   return outcomes
 }
 
-async function saveState(store: Store, pipeline: string, fingerprint: string | null, status: string, started: Date, durationMs: number, rows?: number, message?: string) {
-  await store.run(
-    `insert or replace into pipeline_state values ($p, $f, $s, $start::TIMESTAMP, now()::TIMESTAMP, $d, $r, $m)`,
-    {p: pipeline, f: fingerprint, s: status, start: started.toISOString(), d: durationMs, r: rows ?? null, m: message ?? null},
-  )
+async function saveState(
+  store: Store,
+  pipeline: string,
+  fingerprint: string | null,
+  status: string,
+  started: Date,
+  durationMs: number,
+  rows?: number,
+  message?: string,
+) {
+  await store.run(`insert or replace into pipeline_state values ($p, $f, $s, $start::TIMESTAMP, now()::TIMESTAMP, $d, $r, $m)`, {
+    p: pipeline,
+    f: fingerprint,
+    s: status,
+    start: started.toISOString(),
+    d: durationMs,
+    r: rows ?? null,
+    m: message ?? null,
+  })
 }
 
 export async function listPipelines(all: Pipeline[], ctx: PipelineContext): Promise<PipelineListing[]> {
   const deps = dependencies(all)
   const out: PipelineListing[] = []
   for (const p of orderPipelines(all)) {
-    const s = await ctx.store.one<{input_fingerprint: string | null; status: string; finished_at: Date; duration_ms: number; rows_written: number | null}>(
-      'select * from pipeline_state where pipeline = $p',
-      {p: p.name},
-    )
+    const s = await ctx.store.one<{
+      input_fingerprint: string | null
+      status: string
+      finished_at: Date
+      duration_ms: number
+      rows_written: number | null
+    }>('select * from pipeline_state where pipeline = $p', {p: p.name})
     let state: PipelineListing['state'] = 'never-run'
     if (s?.status === 'failed') state = 'failed'
-    else if (s) state = s.input_fingerprint === (await inputFingerprint(p, ctx)) && (await outputsExist(p, ctx.store)) ? 'up-to-date' : 'stale'
+    else if (s)
+      state = s.input_fingerprint === (await inputFingerprint(p, ctx)) && (await outputsExist(p, ctx.store)) ? 'up-to-date' : 'stale'
     out.push({
       pipeline: p.name,
       description: p.description,

@@ -28,7 +28,12 @@ export function indexDirectory(directory: Directory): DirectoryIndex {
 }
 
 /** The first resource of the wanted type in the visitor's city (then province); a preferred tier wins; ties by id. */
-export function findResource(index: DirectoryIndex, pick: ResourcePick, city: string | null, province: string | null): Resource | undefined {
+export function findResource(
+  index: DirectoryIndex,
+  pick: ResourcePick,
+  city: string | null,
+  province: string | null,
+): Resource | undefined {
   const types = new Set<ResourceType>(Array.isArray(pick.type) ? pick.type : [pick.type])
   const choose = (list: Resource[] | undefined) => {
     const candidates = (list ?? []).filter((r) => types.has(r.type))

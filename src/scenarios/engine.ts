@@ -1,5 +1,17 @@
 import {findResource, indexDirectory, placeKey, type DirectoryIndex} from './directory.js'
-import type {Action, Conditions, Directive, Directory, LimitState, Limits, NumberRange, Resource, ScenarioContext, Scenario, ScenariosFile} from './types.js'
+import type {
+  Action,
+  Conditions,
+  Directive,
+  Directory,
+  LimitState,
+  Limits,
+  NumberRange,
+  Resource,
+  ScenarioContext,
+  Scenario,
+  ScenariosFile,
+} from './types.js'
 
 /** Scenarios in firing order (priority high → low, then id) with the directory indexed once. */
 export interface CompiledScenarios {
@@ -9,7 +21,10 @@ export interface CompiledScenarios {
 }
 
 export function compileScenarios(file: ScenariosFile, directory: Directory = {resources: []}): CompiledScenarios {
-  const scenarios = file.scenarios.filter((s) => s.enabled).slice().sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const scenarios = file.scenarios
+    .filter((s) => s.enabled)
+    .slice()
+    .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return {limits: file.limits, scenarios, directory: indexDirectory(directory)}
 }
 
@@ -107,7 +122,11 @@ function directiveFor(s: Scenario, a: Action, ctx: ScenarioContext, directory: D
  * Pure: the directives the scenarios give for this context, highest priority first, within the firing
  * limits; returns the new limits state (the input state is not changed).
  */
-export function evaluate(ctx: ScenarioContext, compiled: CompiledScenarios, state: LimitState = emptyState()): {directives: Directive[]; state: LimitState} {
+export function evaluate(
+  ctx: ScenarioContext,
+  compiled: CompiledScenarios,
+  state: LimitState = emptyState(),
+): {directives: Directive[]; state: LimitState} {
   const next = rollState(state, ctx)
   const directives: Directive[] = []
   for (const s of compiled.scenarios) {

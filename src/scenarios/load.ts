@@ -17,7 +17,11 @@ export function loadScenariosFile(path: string, options: {knownIntents?: string[
   const {file, issues} = checkScenariosText(readFileSync(path, 'utf8'), options)
   if (issues.length > 0 || !file) {
     const list = issues.map((i) => `${path}:${i.line}: ${i.field}: ${i.message}`).join('\n')
-    throw new CcxError(`scenarios file is invalid:\n${list}`, {code: 'SCENARIOS_INVALID', exit: EXIT.invalidConfig, suggestions: ['Run `ccx scenarios check FILE`; the format is in docs/scenarios.md.']})
+    throw new CcxError(`scenarios file is invalid:\n${list}`, {
+      code: 'SCENARIOS_INVALID',
+      exit: EXIT.invalidConfig,
+      suggestions: ['Run `ccx scenarios check FILE`; the format is in docs/scenarios.md.'],
+    })
   }
   return file
 }
@@ -29,8 +33,12 @@ export function loadDirectory(path: string): Directory {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new CcxError(`resource directory ${path} is not valid JSON: ${(error as Error).message}`, {code: 'DIRECTORY_INVALID', exit: EXIT.invalidConfig})
+    throw new CcxError(`resource directory ${path} is not valid JSON: ${(error as Error).message}`, {
+      code: 'DIRECTORY_INVALID',
+      exit: EXIT.invalidConfig,
+    })
   }
-  if (!Array.isArray(raw.resources)) throw new CcxError(`resource directory ${path} needs a "resources" array`, {code: 'DIRECTORY_INVALID', exit: EXIT.invalidConfig})
+  if (!Array.isArray(raw.resources))
+    throw new CcxError(`resource directory ${path} needs a "resources" array`, {code: 'DIRECTORY_INVALID', exit: EXIT.invalidConfig})
   return raw as Directory
 }

@@ -4,7 +4,11 @@ import type {Directory, ScenariosFile} from './types.js'
 
 const names = z.array(z.string().min(1)).min(1)
 const range = z.strictObject({min: z.number().optional(), max: z.number().optional()})
-const limits = z.strictObject({perPageview: z.number().int().min(0).optional(), perVisit: z.number().int().min(0).optional(), perVisitor: z.number().int().min(0).optional()})
+const limits = z.strictObject({
+  perPageview: z.number().int().min(0).optional(),
+  perVisit: z.number().int().min(0).optional(),
+  perVisitor: z.number().int().min(0).optional(),
+})
 const resourceType = z.enum(['repair_station', 'dealer', 'store', 'partner'])
 const routeKind = z.enum(['skill_group', 'local_partner', 'previous_agent', 'least_loaded'])
 
@@ -30,22 +34,36 @@ const ActionSchema = z
     type: z.enum(['card', 'invite', 'route', 'lead_form']),
     message: z.string().min(1).optional(),
     resource: z
-      .strictObject({type: z.union([resourceType, z.array(resourceType).min(1)]), near: z.enum(['city', 'city-then-province']).optional(), tier: z.string().optional()})
+      .strictObject({
+        type: z.union([resourceType, z.array(resourceType).min(1)]),
+        near: z.enum(['city', 'city-then-province']).optional(),
+        tier: z.string().optional(),
+      })
       .optional(),
     route: z
-      .strictObject({kind: routeKind, target: z.string().min(1).optional(), fallback: z.strictObject({kind: routeKind, target: z.string().min(1)}).optional()})
+      .strictObject({
+        kind: routeKind,
+        target: z.string().min(1).optional(),
+        fallback: z.strictObject({kind: routeKind, target: z.string().min(1)}).optional(),
+      })
       .optional(),
     requireResource: z.boolean().optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.type === 'card' && !a.resource && !a.message) ctx.addIssue({code: 'custom', path: ['resource'], message: 'a card needs a "resource" (or at least a "message")'})
-    if (a.type === 'invite' && !a.message) ctx.addIssue({code: 'custom', path: ['message'], message: 'an invite needs a "message" the visitor sees'})
+    if (a.type === 'card' && !a.resource && !a.message)
+      ctx.addIssue({code: 'custom', path: ['resource'], message: 'a card needs a "resource" (or at least a "message")'})
+    if (a.type === 'invite' && !a.message)
+      ctx.addIssue({code: 'custom', path: ['message'], message: 'an invite needs a "message" the visitor sees'})
     if (a.type === 'route' && !a.route) ctx.addIssue({code: 'custom', path: ['route'], message: 'a route action needs "route"'})
     if (a.route && (a.route.kind === 'skill_group' || a.route.kind === 'least_loaded') && !a.route.target) {
       ctx.addIssue({code: 'custom', path: ['route', 'target'], message: `route kind "${a.route.kind}" needs a "target" (the skill group)`})
     }
     if (a.route?.kind === 'local_partner' && !a.resource) {
-      ctx.addIssue({code: 'custom', path: ['route', 'kind'], message: 'route kind "local_partner" needs a "resource" pick on the same action (the partner it routes to)'})
+      ctx.addIssue({
+        code: 'custom',
+        path: ['route', 'kind'],
+        message: 'route kind "local_partner" needs a "resource" pick on the same action (the partner it routes to)',
+      })
     }
   })
 
@@ -106,17 +124,24 @@ export function checkScenariosText(text: string, options: {knownIntents?: string
   const issues: ScenarioIssue[] = []
   const seen = new Map<string, number>()
   file.scenarios.forEach((s, n) => {
-    const at = (...path: Array<string | number>) => ({line: lineOf(positions, ['scenarios', n, ...path]), field: ['scenarios', n, ...path].join('.')})
+    const at = (...path: Array<string | number>) => ({
+      line: lineOf(positions, ['scenarios', n, ...path]),
+      field: ['scenarios', n, ...path].join('.'),
+    })
     if (seen.has(s.id)) issues.push({...at('id'), message: `duplicate scenario id "${s.id}" (first at scenarios.${seen.get(s.id)})`})
     else seen.set(s.id, n)
     s.when.intent?.forEach((intent, k) => {
       if (options.knownIntents && !options.knownIntents.includes(intent)) {
-        issues.push({...at('when', 'intent', k), message: `unknown intent "${intent}"; the intents file defines: ${options.knownIntents.join(', ')}`})
+        issues.push({
+          ...at('when', 'intent', k),
+          message: `unknown intent "${intent}"; the intents file defines: ${options.knownIntents.join(', ')}`,
+        })
       }
     })
     for (const key of ['visitNumber', 'dwellS', 'pages'] as const) {
       const r = s.when[key]
-      if (r && r.min !== undefined && r.max !== undefined && r.min > r.max) issues.push({...at('when', key), message: `min (${r.min}) is greater than max (${r.max})`})
+      if (r && r.min !== undefined && r.max !== undefined && r.min > r.max)
+        issues.push({...at('when', key), message: `min (${r.min}) is greater than max (${r.max})`})
     }
     s.actions.forEach((a, k) => {
       if (!a.resource || !options.directory) return

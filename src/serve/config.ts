@@ -15,7 +15,12 @@ export const ServeConfigSchema = z.object({
   host: z.string().default('127.0.0.1'),
   logDir: z.string().default('ccx-events'),
   // at most 512 KiB: the event log keeps a request on one line, and ingest reads lines of up to 2 MiB
-  bodyLimitBytes: z.number().int().positive().max(512 * 1024).default(64 * 1024),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(512 * 1024)
+    .default(64 * 1024),
   ratePerSecond: z.number().positive().default(50),
   rateBurst: z.number().positive().default(100),
   requestTimeoutMs: z.number().int().positive().default(10_000),
@@ -24,7 +29,11 @@ export const ServeConfigSchema = z.object({
    * fsync (ack), or after the write alone (off). docs/serve.md, "Durability", gives the bound of each. */
   sync: z.enum(['interval', 'ack', 'off']).default('interval'),
   syncIntervalMs: z.number().int().min(1).max(1000).default(10),
-  segmentMaxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  segmentMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   segmentMaxAgeSeconds: z.number().positive().default(300),
   agents: z.array(AgentSchema).default([]),
 })

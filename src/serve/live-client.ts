@@ -1,7 +1,12 @@
 import type {LiveVisitor} from './server.js'
 
 /** Reads the /live server-sent events: the snapshot first, then one update per batch. */
-export async function followLive(url: string, onSnapshot: (v: LiveVisitor[]) => void, onVisitor: (v: LiveVisitor) => void, signal?: AbortSignal): Promise<void> {
+export async function followLive(
+  url: string,
+  onSnapshot: (v: LiveVisitor[]) => void,
+  onVisitor: (v: LiveVisitor) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const res = await fetch(url, {signal, headers: {accept: 'text/event-stream'}})
   if (!res.ok || !res.body) throw new Error(`GET ${url} answered ${res.status}`)
   const decoder = new TextDecoder()

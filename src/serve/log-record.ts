@@ -48,7 +48,8 @@ export interface BatchRows {
  * a BatchError naming the field when the line itself is not a log record.
  */
 export function batchLogRows(record: Record<string, unknown>): BatchRows {
-  if (record.probe_batch !== LOG_RECORD_VERSION) throw new BatchError(422, 'probe_batch', `unknown log record version ${JSON.stringify(record.probe_batch)}`)
+  if (record.probe_batch !== LOG_RECORD_VERSION)
+    throw new BatchError(422, 'probe_batch', `unknown log record version ${JSON.stringify(record.probe_batch)}`)
   for (const field of ['seq', 'ts', 'ip', 'user_agent'] as const) {
     if (typeof record[field] !== 'string') throw new BatchError(422, field, 'must be a string')
   }
@@ -59,7 +60,9 @@ export function batchLogRows(record: Record<string, unknown>): BatchRows {
   const {batch, rejected} = validateBatch(record.batch)
   const skipped = new Set(skip as number[])
   const rejectedNow = new Set(rejected.map((r) => r.index))
-  const problems = rejected.filter((r) => !skipped.has(r.index)).map((r) => ({field: `batch.events[${r.index}].${r.field}`, reason: r.reason}))
+  const problems = rejected
+    .filter((r) => !skipped.has(r.index))
+    .map((r) => ({field: `batch.events[${r.index}].${r.field}`, reason: r.reason}))
   const rows: ProbeRow[] = []
   // validateBatch keeps the accepted events in order: walk the original indexes alongside
   let k = 0
@@ -72,7 +75,16 @@ export function batchLogRows(record: Record<string, unknown>): BatchRows {
   return {rows, problems}
 }
 
-function probeRow(batch: ProbeBatch, e: ProbeBatch['events'][number], index: number, seq: string, ts: string, ip: string, userAgent: string, visitCount: number): ProbeRow {
+function probeRow(
+  batch: ProbeBatch,
+  e: ProbeBatch['events'][number],
+  index: number,
+  seq: string,
+  ts: string,
+  ip: string,
+  userAgent: string,
+  visitCount: number,
+): ProbeRow {
   const clientTs = e.ts === undefined || e.ts === null ? 'null' : String(e.ts)
   return {
     // the client's id when it sent one; else the request's sequence number and the event's place in it (stable: loading

@@ -69,7 +69,9 @@ function labelKey(labels: Record<string, string>): string {
   for (const k in labels) raw += k + '\u0000' + labels[k] + '\u0001'
   let key = labelKeys.get(raw)
   if (key === undefined) {
-    key = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')
+    key = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+      .join(',')
     if (labelKeys.size < 10_000) labelKeys.set(raw, key)
   }
   return key

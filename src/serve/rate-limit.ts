@@ -2,7 +2,11 @@
 export class RateLimiter {
   private buckets = new Map<string, {tokens: number; at: number}>()
 
-  constructor(private readonly rate: number, private readonly burst: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** true when the request may proceed. */
   take(key: string): boolean {

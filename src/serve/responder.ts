@@ -41,7 +41,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 function localFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone)
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'})
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
     formatters.set(timeZone, f)
   }
   return f
@@ -79,7 +88,9 @@ export async function createResponder(
   const files = config.config.files
   const intents = loadIntents(files.intents ? resolveFrom(config.baseDir, files.intents) : undefined)
   const classifier = makeClassifier(intents.file, intents.model)
-  const scenarios = loadScenariosFile(files.scenarios ? resolveFrom(config.baseDir, files.scenarios) : defaultScenariosPath(), {knownIntents: intents.file.intents.map((i) => i.id)})
+  const scenarios = loadScenariosFile(files.scenarios ? resolveFrom(config.baseDir, files.scenarios) : defaultScenariosPath(), {
+    knownIntents: intents.file.intents.map((i) => i.id),
+  })
   const directory = loadDirectory(files.directory ? resolveFrom(config.baseDir, files.directory) : defaultDirectoryPath())
   const compiled = compileScenarios(scenarios, directory)
   const timeZone = config.config.timezone
@@ -119,14 +130,32 @@ export async function createResponder(
       if (d.route) {
         let agentId: string | null = null
         if (d.route.kind === 'previous_agent') agentId = d.route.target
-        else if (d.route.kind === 'skill_group' || d.route.kind === 'least_loaded') agentId = pickAgent(agents, loads, (a) => a.groups.includes(d.route!.target))?.id ?? null
-        else if (d.route.kind === 'local_partner') agentId = pickAgent(agents, loads, (a) => a.cities.includes(place.city ?? '') && a.groups.includes('partner'))?.id ?? null
+        else if (d.route.kind === 'skill_group' || d.route.kind === 'least_loaded')
+          agentId = pickAgent(agents, loads, (a) => a.groups.includes(d.route!.target))?.id ?? null
+        else if (d.route.kind === 'local_partner')
+          agentId = pickAgent(agents, loads, (a) => a.cities.includes(place.city ?? '') && a.groups.includes('partner'))?.id ?? null
         route = {kind: d.route.kind, target: d.route.target, agentId}
         if (agentId) state.routedAgents = {...(state.routedAgents ?? {}), [id]: agentId}
       }
-      directives.push({id, scenarioId: d.scenarioId, type: d.type, message: d.message, resource: d.resource as Record<string, unknown> | undefined, route})
+      directives.push({
+        id,
+        scenarioId: d.scenarioId,
+        type: d.type,
+        message: d.message,
+        resource: d.resource as Record<string, unknown> | undefined,
+        route,
+      })
     }
-    const live = {url: state.lastUrl, intent: e.intent, province: place.province, city: place.city, source: ref.source, term: ref.term, visitNumber: state.visitCount, directives: directives.map((d) => d.scenarioId)}
+    const live = {
+      url: state.lastUrl,
+      intent: e.intent,
+      province: place.province,
+      city: place.city,
+      source: ref.source,
+      term: ref.term,
+      visitNumber: state.visitCount,
+      directives: directives.map((d) => d.scenarioId),
+    }
     return {directives, state, ts: e.ts, count: batch.events.length, live}
   }
 
@@ -134,9 +163,7 @@ export async function createResponder(
     respond({batch, ip, userAgent, nowMs, previous}) {
       // Visit bookkeeping: the server's own count, never lower than what the probe remembers.
       const newVisit = !previous || nowMs - previous.lastSeenMs > VISIT_GAP_MS
-      const state: VisitorState = previous
-        ? {...previous}
-        : {visitCount: 0, visitStartedMs: nowMs, lastSeenMs: nowMs, pagesThisVisit: 0}
+      const state: VisitorState = previous ? {...previous} : {visitCount: 0, visitStartedMs: nowMs, lastSeenMs: nowMs, pagesThisVisit: 0}
       if (newVisit) {
         state.visitCount = Math.max((previous?.visitCount ?? 0) + 1, batch.visit_count ?? 0)
         state.visitStartedMs = nowMs
@@ -151,7 +178,8 @@ export async function createResponder(
           pageview ??= e
           state.pagesThisVisit++
         } else if (e.type === 'heartbeat') heartbeat = true
-        else if (e.type === 'invite_accepted' && e.directive_id && state.routedAgents?.[e.directive_id]) state.previousAgent = state.routedAgents[e.directive_id]
+        else if (e.type === 'invite_accepted' && e.directive_id && state.routedAgents?.[e.directive_id])
+          state.previousAgent = state.routedAgents[e.directive_id]
       }
       if (pageview) {
         state.lastUrl = pageview.url ?? state.lastUrl

@@ -23,7 +23,7 @@ function lockLogDir(dir: string): () => void {
   const lock = join(dir, 'serve.lock')
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim())
-    let alive = false
+    let alive: boolean
     try {
       process.kill(pid, 0)
       alive = true
@@ -31,7 +31,10 @@ function lockLogDir(dir: string): () => void {
       alive = false
     }
     if (alive && pid !== process.pid) {
-      throw new CcxError(`event log folder ${dir} is in use by ccx serve (PID ${pid}); use another --log-dir or stop it`, {code: 'LOG_DIR_BUSY', exit: EXIT.databaseBusy})
+      throw new CcxError(`event log folder ${dir} is in use by ccx serve (PID ${pid}); use another --log-dir or stop it`, {
+        code: 'LOG_DIR_BUSY',
+        exit: EXIT.databaseBusy,
+      })
     }
   }
   writeFileSync(lock, String(process.pid))
@@ -46,8 +49,18 @@ function siteAccess(config: LoadedConfig): Map<string, SiteAccess> {
 export async function runServerProcess(options: ServeRunOptions, segmentPrefix: string): Promise<void> {
   const {serve} = options
   const state: StateStore = options.redisUrl ? await RedisStateStore.connect(options.redisUrl) : new MemoryStateStore()
-  const log = new SegmentLog({dir: serve.logDir, prefix: segmentPrefix, sync: serve.sync, syncIntervalMs: serve.syncIntervalMs, maxBytes: serve.segmentMaxBytes, maxAgeMs: serve.segmentMaxAgeSeconds * 1000})
-  const responder = await createResponder(options.config, serve, {agentLoads: (ids) => state.agentLoads(ids), agentLoadsSync: state.agentLoadsSync?.bind(state)})
+  const log = new SegmentLog({
+    dir: serve.logDir,
+    prefix: segmentPrefix,
+    sync: serve.sync,
+    syncIntervalMs: serve.syncIntervalMs,
+    maxBytes: serve.segmentMaxBytes,
+    maxAgeMs: serve.segmentMaxAgeSeconds * 1000,
+  })
+  const responder = await createResponder(options.config, serve, {
+    agentLoads: (ids) => state.agentLoads(ids),
+    agentLoadsSync: state.agentLoadsSync?.bind(state),
+  })
   const ccx = createCcxServer({
     log,
     state,
@@ -72,7 +85,9 @@ export async function runServerProcess(options: ServeRunOptions, segmentPrefix: 
   })
   const address = ccx.server.address()
   const port = typeof address === 'object' && address ? address.port : serve.port
-  options.log(JSON.stringify({event: 'listening', pid: process.pid, host: serve.host, port, logDir: serve.logDir, redis: Boolean(options.redisUrl)}))
+  options.log(
+    JSON.stringify({event: 'listening', pid: process.pid, host: serve.host, port, logDir: serve.logDir, redis: Boolean(options.redisUrl)}),
+  )
   await new Promise<void>((resolve) => {
     const stop = async (signal: string) => {
       options.log(JSON.stringify({event: 'draining', pid: process.pid, signal}))

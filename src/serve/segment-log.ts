@@ -1,4 +1,18 @@
-import {closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync} from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  ftruncateSync,
+  writeSync,
+} from 'node:fs'
 import {join} from 'node:path'
 
 /**
@@ -219,7 +233,8 @@ export class SegmentLog {
 
   /** Rotates an idle segment that is too old (called on a timer). */
   maybeRotateIdle(): void {
-    if (this.fd !== null && this.inFlight === 0 && this.queue.length === 0 && Date.now() - this.openedAt > this.maxAgeMs) this.closeSegment()
+    if (this.fd !== null && this.inFlight === 0 && this.queue.length === 0 && Date.now() - this.openedAt > this.maxAgeMs)
+      this.closeSegment()
   }
 
   /** Waits for the fsyncs in flight, flushes what is queued, and closes the open segment. */
@@ -299,4 +314,3 @@ export function closedSegments(dir: string): string[] {
     .sort()
     .map((n) => join(dir, n))
 }
-

@@ -46,7 +46,13 @@ export interface ResponderAnswer {
 
 export interface Responder {
   /** Synchronous when nothing needs I/O (memory state); a promise otherwise (e.g. agent loads from Redis). */
-  respond(input: {batch: ProbeBatch; ip: string; userAgent: string; nowMs: number; previous: VisitorState | undefined}): ResponderAnswer | Promise<ResponderAnswer>
+  respond(input: {
+    batch: ProbeBatch
+    ip: string
+    userAgent: string
+    nowMs: number
+    previous: VisitorState | undefined
+  }): ResponderAnswer | Promise<ResponderAnswer>
 }
 
 export interface SiteAccess {
@@ -98,7 +104,11 @@ export function createCcxServer(options: ServeOptions): CcxServer {
   metrics.gauge('ccx_visitors_online', 'Visitors seen in the last 5 minutes', () => pruneOnline())
   metrics.gauge('ccx_live_clients', 'Connected /live clients', () => sseClients.size)
   metrics.gauge('ccx_segment_fsyncs', 'fdatasync calls of the event log', () => options.log.stats.fsyncs)
-  metrics.gauge('ccx_segment_fsync_errors', 'failed fdatasync calls of the event log (after one, /collect answers 500)', () => options.log.stats.fsyncErrors)
+  metrics.gauge(
+    'ccx_segment_fsync_errors',
+    'failed fdatasync calls of the event log (after one, /collect answers 500)',
+    () => options.log.stats.fsyncErrors,
+  )
 
   function pruneOnline(): number {
     const cutoff = Date.now() - ONLINE_WINDOW_MS
@@ -121,7 +131,12 @@ export function createCcxServer(options: ServeOptions): CcxServer {
   function sendText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
     // An explicit length: writeHead before end() would otherwise make node answer chunked (framing for both sides).
     const length = String(Buffer.byteLength(text))
-    res.writeHead(status, headers ? {...JSON_HEADERS, ...headers, 'content-length': length} : ['content-type', JSON_HEADERS['content-type'], 'cache-control', 'no-store', 'content-length', length])
+    res.writeHead(
+      status,
+      headers
+        ? {...JSON_HEADERS, ...headers, 'content-length': length}
+        : ['content-type', JSON_HEADERS['content-type'], 'cache-control', 'no-store', 'content-length', length],
+    )
     res.end(text)
   }
 
@@ -176,7 +191,12 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     })
   }
 
-  const countRequest = new Map(['/collect', '/probe.js', '/live', '/healthz', '/metrics', 'other'].map((route) => [route, metrics.counter('ccx_requests_total', 'Requests by route', {route})]))
+  const countRequest = new Map(
+    ['/collect', '/probe.js', '/live', '/healthz', '/metrics', 'other'].map((route) => [
+      route,
+      metrics.counter('ccx_requests_total', 'Requests by route', {route}),
+    ]),
+  )
   const countAccepted = metrics.counter('ccx_events_accepted_total', 'Events logged durably')
   const countRejectedEvents = metrics.counter('ccx_events_rejected_total', 'Events dropped by validation')
   const countErrors = metrics.counter('ccx_errors_total', 'Unexpected errors answering /collect')
@@ -265,7 +285,11 @@ export function createCcxServer(options: ServeOptions): CcxServer {
       }
       const log = (answer: ResponderAnswer) => {
         // durable before the ack
-        const line = batchLogLine({seq: `${options.log.prefix}-${++logSeq}`, ts: answer.ts, ip, userAgent, visitCount: answer.state.visitCount, rejected}, body, parsed)
+        const line = batchLogLine(
+          {seq: `${options.log.prefix}-${++logSeq}`, ts: answer.ts, ip, userAgent, visitCount: answer.state.visitCount, rejected},
+          body,
+          parsed,
+        )
         options.log.appendLines(line, (error) => {
           if (error) return fail(error)
           try {
@@ -323,10 +347,17 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     const q = url.indexOf('?')
     const path = q === -1 ? url : url.slice(0, q)
     ;(countRequest.get(path) ?? countRequest.get('other')!)()
-    if (draining && path === '/collect') return reject(res, 503, 'draining', 'server is shutting down; retry', {'retry-after': '1', connection: 'close'})
+    if (draining && path === '/collect')
+      return reject(res, 503, 'draining', 'server is shutting down; retry', {'retry-after': '1', connection: 'close'})
     if (req.method === 'OPTIONS' && path === '/collect') {
       const requested = req.headers['access-control-request-headers']
-      res.writeHead(204, corsHeaders(typeof req.headers.origin === 'string' ? req.headers.origin : undefined, typeof requested === 'string' ? requested : undefined))
+      res.writeHead(
+        204,
+        corsHeaders(
+          typeof req.headers.origin === 'string' ? req.headers.origin : undefined,
+          typeof requested === 'string' ? requested : undefined,
+        ),
+      )
       return res.end()
     }
     if (req.method === 'POST' && path === '/collect') {
@@ -345,7 +376,12 @@ export function createCcxServer(options: ServeOptions): CcxServer {
     if (req.method === 'GET' && path === '/live') return live(req, res)
     if (req.method === 'GET' && path === '/healthz') {
       const logFailure = options.log.failed?.message
-      return send(res, draining || logFailure ? 503 : 200, {ok: !draining && !logFailure, inFlight, online: pruneOnline(), ...(logFailure ? {error: logFailure} : {})})
+      return send(res, draining || logFailure ? 503 : 200, {
+        ok: !draining && !logFailure,
+        inFlight,
+        online: pruneOnline(),
+        ...(logFailure ? {error: logFailure} : {}),
+      })
     }
     if (req.method === 'GET' && path === '/metrics') {
       res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'})
@@ -360,7 +396,12 @@ export function createCcxServer(options: ServeOptions): CcxServer {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const reason = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'bad_request'
     metrics.inc('ccx_rejected_requests_total', 'Requests refused, by reason', {reason})
-    if (socket.writable) socket.end(reason === 'timeout' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    if (socket.writable)
+      socket.end(
+        reason === 'timeout'
+          ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n'
+          : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+      )
     else socket.destroy()
   })
 

@@ -38,7 +38,10 @@ export class MemoryStateStore implements StateStore {
   private visitors = new Map<string, VisitorState>()
   private assignments = new Map<string, number[]>()
 
-  constructor(private readonly maxVisitors = 500_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxVisitors = 500_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async getVisitor(key: string) {
     return this.getVisitorSync(key)
@@ -88,7 +91,10 @@ export class MemoryStateStore implements StateStore {
 }
 
 export class RedisStateStore implements StateStore {
-  private constructor(private readonly redis: import('ioredis').Redis, private readonly prefix: string) {}
+  private constructor(
+    private readonly redis: import('ioredis').Redis,
+    private readonly prefix: string,
+  ) {}
 
   static async connect(url: string, prefix = 'ccx:'): Promise<RedisStateStore> {
     const {Redis} = await import('ioredis')

@@ -30,20 +30,40 @@ export function TopView({url}: {url: string}) {
       </Text>
       {error ? <Text color="red">{error}</Text> : null}
       <Box>
-        <Box width={20}><Text underline>visitor</Text></Box>
-        <Box width={14}><Text underline>place</Text></Box>
-        <Box width={16}><Text underline>intent</Text></Box>
-        <Box width={26}><Text underline>source / keyword</Text></Box>
-        <Box width={7}><Text underline>visit</Text></Box>
+        <Box width={20}>
+          <Text underline>visitor</Text>
+        </Box>
+        <Box width={14}>
+          <Text underline>place</Text>
+        </Box>
+        <Box width={16}>
+          <Text underline>intent</Text>
+        </Box>
+        <Box width={26}>
+          <Text underline>source / keyword</Text>
+        </Box>
+        <Box width={7}>
+          <Text underline>visit</Text>
+        </Box>
         <Text underline>directives</Text>
       </Box>
       {rows.map((v) => (
         <Box key={key(v)}>
-          <Box width={20}><Text>{v.visitorId.slice(0, 18)}</Text></Box>
-          <Box width={14}><Text>{v.city ?? v.province ?? '?'}</Text></Box>
-          <Box width={16}><Text color={v.intent && v.intent !== 'unknown' ? 'green' : undefined}>{v.intent ?? ''}</Text></Box>
-          <Box width={26}><Text>{[v.source, v.term].filter(Boolean).join(' / ').slice(0, 24)}</Text></Box>
-          <Box width={7}><Text>{v.visitNumber}</Text></Box>
+          <Box width={20}>
+            <Text>{v.visitorId.slice(0, 18)}</Text>
+          </Box>
+          <Box width={14}>
+            <Text>{v.city ?? v.province ?? '?'}</Text>
+          </Box>
+          <Box width={16}>
+            <Text color={v.intent && v.intent !== 'unknown' ? 'green' : undefined}>{v.intent ?? ''}</Text>
+          </Box>
+          <Box width={26}>
+            <Text>{[v.source, v.term].filter(Boolean).join(' / ').slice(0, 24)}</Text>
+          </Box>
+          <Box width={7}>
+            <Text>{v.visitNumber}</Text>
+          </Box>
           <Text color="yellow">{v.directives.join(', ')}</Text>
         </Box>
       ))}

@@ -1,8 +1,19 @@
 /** Validation of probe batches: pure, hand-written (hot path), with the field at fault in each error. */
 
 export const PROBE_EVENT_TYPES = new Set([
-  'pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start',
-  'lead', 'register', 'message', 'identify', 'order',
+  'pageview',
+  'heartbeat',
+  'click',
+  'invite_shown',
+  'invite_accepted',
+  'invite_declined',
+  'chat_request',
+  'chat_start',
+  'lead',
+  'register',
+  'message',
+  'identify',
+  'order',
 ])
 
 export const LIMITS = {
@@ -46,15 +57,25 @@ export interface Rejection {
 }
 
 export class BatchError extends Error {
-  constructor(readonly status: number, readonly field: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly field: string,
+    message: string,
+  ) {
     super(message)
   }
 }
 
 const STRING_FIELDS: Array<[keyof ProbeEventIn, number]> = [
-  ['id', LIMITS.idLength], ['url', LIMITS.urlLength], ['title', LIMITS.titleLength], ['referrer', LIMITS.urlLength],
-  ['selector', LIMITS.selectorLength], ['member_id', LIMITS.idLength], ['directive_id', LIMITS.idLength],
-  ['ref_id', LIMITS.idLength], ['props', LIMITS.propsLength],
+  ['id', LIMITS.idLength],
+  ['url', LIMITS.urlLength],
+  ['title', LIMITS.titleLength],
+  ['referrer', LIMITS.urlLength],
+  ['selector', LIMITS.selectorLength],
+  ['member_id', LIMITS.idLength],
+  ['directive_id', LIMITS.idLength],
+  ['ref_id', LIMITS.idLength],
+  ['props', LIMITS.propsLength],
 ]
 
 function isId(v: unknown): v is string {
@@ -68,7 +89,10 @@ export function validateBatch(body: unknown): {batch: ProbeBatch; rejected: Reje
   if (!isId(b.site)) throw new BatchError(422, 'site', 'site must be a non-empty string of at most 128 characters')
   if (!isId(b.visitor_id)) throw new BatchError(422, 'visitor_id', 'visitor_id must be a non-empty string of at most 128 characters')
   if (b.key !== undefined && typeof b.key !== 'string') throw new BatchError(422, 'key', 'key must be a string')
-  if (b.visit_count !== undefined && !(Number.isInteger(b.visit_count) && (b.visit_count as number) >= 0 && (b.visit_count as number) < 1e6)) {
+  if (
+    b.visit_count !== undefined &&
+    !(Number.isInteger(b.visit_count) && (b.visit_count as number) >= 0 && (b.visit_count as number) < 1e6)
+  ) {
     throw new BatchError(422, 'visit_count', 'visit_count must be a non-negative integer')
   }
   if (!Array.isArray(b.events) || b.events.length === 0) throw new BatchError(422, 'events', 'events must be a non-empty array')
@@ -82,15 +106,29 @@ export function validateBatch(body: unknown): {batch: ProbeBatch; rejected: Reje
   })
   if (events.length === 0) {
     const first = rejected[0]
-    throw new BatchError(422, `events[${first.index}].${first.field}`, `no valid event: events[${first.index}].${first.field}: ${first.reason}`)
+    throw new BatchError(
+      422,
+      `events[${first.index}].${first.field}`,
+      `no valid event: events[${first.index}].${first.field}: ${first.reason}`,
+    )
   }
-  return {batch: {site: b.site, key: b.key as string | undefined, visitor_id: b.visitor_id, visit_count: b.visit_count as number | undefined, events}, rejected}
+  return {
+    batch: {
+      site: b.site,
+      key: b.key as string | undefined,
+      visitor_id: b.visitor_id,
+      visit_count: b.visit_count as number | undefined,
+      events,
+    },
+    rejected,
+  }
 }
 
 function checkEvent(raw: unknown): {field: string; reason: string} | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {field: '(event)', reason: 'must be an object'}
   const e = raw as Record<string, unknown>
-  if (typeof e.type !== 'string' || !PROBE_EVENT_TYPES.has(e.type)) return {field: 'type', reason: `unknown event type ${JSON.stringify(e.type)?.slice(0, 40)}`}
+  if (typeof e.type !== 'string' || !PROBE_EVENT_TYPES.has(e.type))
+    return {field: 'type', reason: `unknown event type ${JSON.stringify(e.type)?.slice(0, 40)}`}
   for (const [field, max] of STRING_FIELDS) {
     const v = e[field]
     if (v === undefined || v === null) continue

@@ -18,7 +18,11 @@ export function loadScorecard(options: {file?: string; config?: Record<string, u
     if (options.config && Object.keys(options.config).length > 0) return parseScorecard({...defaults, ...options.config}, where)
     return parseScorecard(defaults, where)
   } catch (error) {
-    throw new CcxError(`scorecard ${(error as Error).message}`, {code: 'SCORECARD_INVALID', exit: EXIT.invalidConfig, suggestions: ['See defaults/scorecard.json for the shape.']})
+    throw new CcxError(`scorecard ${(error as Error).message}`, {
+      code: 'SCORECARD_INVALID',
+      exit: EXIT.invalidConfig,
+      suggestions: ['See defaults/scorecard.json for the shape.'],
+    })
   }
 }
 
@@ -98,7 +102,11 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
   const adherence = await adherenceBy(store, from, to, notes)
 
   const agentIndustry = new Map(
-    (await store.all<{agent_id: string; industry: string}>(`select agent_id, mode(industry) as industry from agent_contacts group by agent_id`)).map((r) => [r.agent_id, r.industry]),
+    (
+      await store.all<{agent_id: string; industry: string}>(
+        `select agent_id, mode(industry) as industry from agent_contacts group by agent_id`,
+      )
+    ).map((r) => [r.agent_id, r.industry]),
   )
   const values = (c: KpiCounters | undefined, e: ExtraRow | undefined, adh: number | null): MetricValues => {
     const k = c ? kpisFromCounters(c) : undefined
@@ -119,12 +127,27 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
   const agentIds = [...extras.keys()].sort()
   const agentValues = new Map(agentIds.map((id) => [id, values(byAgent.get(id), extras.get(id), adherence.get(id) ?? null)]))
   const teamExtra = [...extras.values()].reduce<ExtraRow>(
-    (a, e) => ({grp: 'team', handled: a.handled + e.handled, call_handle_n: a.call_handle_n + e.call_handle_n, call_handle_sum: a.call_handle_sum + e.call_handle_sum, leads: a.leads + e.leads, orders: a.orders + e.orders}),
+    (a, e) => ({
+      grp: 'team',
+      handled: a.handled + e.handled,
+      call_handle_n: a.call_handle_n + e.call_handle_n,
+      call_handle_sum: a.call_handle_sum + e.call_handle_sum,
+      leads: a.leads + e.leads,
+      orders: a.orders + e.orders,
+    }),
     {grp: 'team', handled: 0, call_handle_n: 0, call_handle_sum: 0, leads: 0, orders: 0},
   )
-  const team = values(addCounters(agentIds.map((id) => byAgent.get(id)).filter((c): c is KpiCounters & {grp: string} => c !== undefined)), teamExtra, adherence.get('__team__') ?? null)
+  const team = values(
+    addCounters(agentIds.map((id) => byAgent.get(id)).filter((c): c is KpiCounters & {grp: string} => c !== undefined)),
+    teamExtra,
+    adherence.get('__team__') ?? null,
+  )
   const sitesPerIndustry = new Map(
-    (await store.all<{industry: string; sites: number}>(`select coalesce(industry, '(none)') as industry, count(distinct site) as sites from contact_facts group by 1`)).map((r) => [r.industry, r.sites]),
+    (
+      await store.all<{industry: string; sites: number}>(
+        `select coalesce(industry, '(none)') as industry, count(distinct site) as sites from contact_facts group by 1`,
+      )
+    ).map((r) => [r.industry, r.sites]),
   )
   const industries = [...new Set(agentIndustry.values())].sort().map((industry) => {
     const bench = options.benchmarks?.[industry]
@@ -133,22 +156,38 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
       for (const id of Object.keys(METRICS) as MetricId[]) v[id] = typeof bench[id] === 'number' ? (bench[id] as number) : null
       return {industry, sites: sitesPerIndustry.get(industry) ?? 0, source: String(bench.source ?? 'benchmarks file'), values: v}
     }
-    return {industry, sites: sitesPerIndustry.get(industry) ?? 0, source: 'pooled from this database', values: values(byIndustry.get(industry), industryExtras.get(industry), adherence.get(`industry:${industry}`) ?? null)}
+    return {
+      industry,
+      sites: sitesPerIndustry.get(industry) ?? 0,
+      source: 'pooled from this database',
+      values: values(byIndustry.get(industry), industryExtras.get(industry), adherence.get(`industry:${industry}`) ?? null),
+    }
   })
   const industryValues = new Map(industries.map((i) => [i.industry, i.values]))
 
-  const scores = scoreAgents(agentIds.map((id) => ({agent_id: id, handled: agentValues.get(id)!.handled ?? 0, metrics: agentValues.get(id)!})), card)
+  const scores = scoreAgents(
+    agentIds.map((id) => ({agent_id: id, handled: agentValues.get(id)!.handled ?? 0, metrics: agentValues.get(id)!})),
+    card,
+  )
   const {tags, best} = await profileTags(store, card.minSegmentContacts, card.minTagLift, from, to)
   const diff = (a: MetricValues, b: MetricValues | undefined): MetricValues => {
     const out: MetricValues = {}
-    for (const id of Object.keys(METRICS) as MetricId[]) out[id] = a[id] != null && b?.[id] != null ? (a[id] as number) - (b[id] as number) : null
+    for (const id of Object.keys(METRICS) as MetricId[])
+      out[id] = a[id] != null && b?.[id] != null ? (a[id] as number) - (b[id] as number) : null
     return out
   }
   const agents = scores
     .map((s) => {
       const v = agentValues.get(s.agent_id)!
       const industry = agentIndustry.get(s.agent_id) ?? '(none)'
-      return {...s, industry, values: v, vsTeam: diff(v, team), vsIndustry: diff(v, industryValues.get(industry)), tags: tags.get(s.agent_id) ?? []}
+      return {
+        ...s,
+        industry,
+        values: v,
+        vsTeam: diff(v, team),
+        vsIndustry: diff(v, industryValues.get(industry)),
+        tags: tags.get(s.agent_id) ?? [],
+      }
     })
     .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || b.handled - a.handled || a.agent_id.localeCompare(b.agent_id))
   return {from, to, scorecard: card, team, industries, agents, bestAgents: best, notes}
@@ -166,10 +205,19 @@ async function buildAgentContacts(store: Store, options: AgentsOptions, notes: s
          on si.visitor_id = h.visitor_id and h.started_at >= si.started_at`
     : `select null::VARCHAR as contact_id, null::VARCHAR as intent where false`
   if (!haveIntents) notes.push('no intent tags: no sessions/session_intents (run normalize and intents first)')
-  await store.run(renderSql(readSql(import.meta.url, 'sql/agent_contacts.sql'), {filter: filterSql({site: options.site}), visit_intent: visitIntent}), {from, to})
+  await store.run(
+    renderSql(readSql(import.meta.url, 'sql/agent_contacts.sql'), {filter: filterSql({site: options.site}), visit_intent: visitIntent}),
+    {from, to},
+  )
 }
 
-async function extraCounters(store: Store, group: string, fromFacts = false, from: string | null = null, to: string | null = null): Promise<Map<string, ExtraRow>> {
+async function extraCounters(
+  store: Store,
+  group: string,
+  fromFacts = false,
+  from: string | null = null,
+  to: string | null = null,
+): Promise<Map<string, ExtraRow>> {
   // Industry averages pool every site of the industry, not just the selected one: read contact_facts then.
   const source = fromFacts
     ? `(select f.contact_id, f.kind, coalesce(f.industry, '(none)') as industry, f.agent_id, f.handle_s, cv.has_lead, cv.has_order
@@ -198,11 +246,11 @@ async function adherenceBy(store: Store, from: string | null, to: string | null,
     notes.push('script adherence: n/a (run the telesales analysis first)')
     return map
   }
-  const cols = await store.all<{column_name: string}>(`select column_name from information_schema.columns where table_name = 'call_script_summary'`)
+  const cols = await store.all<{column_name: string}>(
+    `select column_name from information_schema.columns where table_name = 'call_script_summary'`,
+  )
   const hasAdherence = cols.some((c) => c.column_name === 'adherence')
-  const expr = hasAdherence
-    ? 'adherence'
-    : `stages_reached / nullif((select count(distinct stage) from call_stages), 0)`
+  const expr = hasAdherence ? 'adherence' : `stages_reached / nullif((select count(distinct stage) from call_stages), 0)`
   const rows = await store.all<{grp: string; adherence: number | null}>(
     `select coalesce(agent_id, '__none__') as grp, avg(${expr}) as adherence from call_script_summary
      where ($from::TIMESTAMP is null or offered_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or offered_at < $to::TIMESTAMP)
@@ -222,8 +270,22 @@ async function adherenceBy(store: Store, from: string | null, to: string | null,
 }
 
 /** Segments where the agent converts (lead or order) better than the team, with enough contacts. */
-async function profileTags(store: Store, minSegment: number, minLift: number, from: string | null, to: string | null): Promise<{tags: Map<string, ProfileTag[]>; best: BestAgent[]}> {
-  const rows = await store.all<{dimension: ProfileTag['dimension']; value: string; agent_id: string; contacts: number; converted: number; team_contacts: number; team_converted: number}>(
+async function profileTags(
+  store: Store,
+  minSegment: number,
+  minLift: number,
+  from: string | null,
+  to: string | null,
+): Promise<{tags: Map<string, ProfileTag[]>; best: BestAgent[]}> {
+  const rows = await store.all<{
+    dimension: ProfileTag['dimension']
+    value: string
+    agent_id: string
+    contacts: number
+    converted: number
+    team_contacts: number
+    team_converted: number
+  }>(
     `with seg as (
        select 'intent' as dimension, intent as value, agent_id, has_lead or has_order as converted from agent_contacts
        union all select 'industry', industry, agent_id, has_lead or has_order from agent_contacts
@@ -257,7 +319,14 @@ async function profileTags(store: Store, minSegment: number, minLift: number, fr
     }
     if (conversion > teamConversion && (teamConversion === 0 || conversion / teamConversion >= minLift)) {
       const list = tags.get(r.agent_id) ?? []
-      list.push({dimension: r.dimension, value: r.value, contacts: r.contacts, conversion, teamConversion, lift: teamConversion > 0 ? conversion / teamConversion : null})
+      list.push({
+        dimension: r.dimension,
+        value: r.value,
+        contacts: r.contacts,
+        conversion,
+        teamConversion,
+        lift: teamConversion > 0 ? conversion / teamConversion : null,
+      })
       tags.set(r.agent_id, list)
     }
   }

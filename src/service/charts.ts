@@ -8,10 +8,12 @@ type Spec = Record<string, unknown>
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
 
 export function serviceLevelChart(report: ServiceReport): Spec {
-  const values = report.rows.flatMap((r) => [
-    {group: r.group, measure: `service level (${report.thresholdS} s)`, value: r.serviceLevel},
-    {group: r.group, measure: 'abandon rate', value: r.abandonRate},
-  ]).filter((v) => v.value !== null)
+  const values = report.rows
+    .flatMap((r) => [
+      {group: r.group, measure: `service level (${report.thresholdS} s)`, value: r.serviceLevel},
+      {group: r.group, measure: 'abandon rate', value: r.abandonRate},
+    ])
+    .filter((v) => v.value !== null)
   return {
     $schema: SCHEMA,
     title: `Service level and abandonment by ${report.by}`,
@@ -53,7 +55,15 @@ export function staffingChart(plan: StaffingPlan): Spec {
   return {
     $schema: SCHEMA,
     title: `Agents to schedule (${plan.kind}s, ${plan.intervalMinutes}-minute intervals)`,
-    data: {values: plan.rows.map((r) => ({day: days[r.weekday], weekday: r.weekday, interval: r.interval, scheduled: r.scheduled, contacts: r.contacts}))},
+    data: {
+      values: plan.rows.map((r) => ({
+        day: days[r.weekday],
+        weekday: r.weekday,
+        interval: r.interval,
+        scheduled: r.scheduled,
+        contacts: r.contacts,
+      })),
+    },
     mark: 'rect',
     encoding: {
       x: {field: 'interval', type: 'ordinal', title: 'interval start'},

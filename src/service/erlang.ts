@@ -91,7 +91,17 @@ export function staffing(input: StaffingInput): StaffingResult {
   if (ahtSeconds <= 0) throw new Error('handle time must be positive')
   const traffic = trafficErlangs(contacts, intervalSeconds, ahtSeconds)
   if (traffic <= 0) {
-    return {trafficErlangs: 0, agents: 0, scheduled: 0, positions: 0, probabilityOfWaiting: 0, serviceLevel: 1, asaSeconds: 0, occupancy: 0, limitedBy: 'no-traffic'}
+    return {
+      trafficErlangs: 0,
+      agents: 0,
+      scheduled: 0,
+      positions: 0,
+      probabilityOfWaiting: 0,
+      serviceLevel: 1,
+      asaSeconds: 0,
+      occupancy: 0,
+      limitedBy: 'no-traffic',
+    }
   }
   let n = Math.max(1, Math.floor(traffic) + 1)
   while (serviceLevel(n, traffic, ahtSeconds, thresholdSeconds) < target) n++

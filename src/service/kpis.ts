@@ -65,9 +65,29 @@ export function ratio(a: number, b: number): number | null {
 
 export function emptyCounters(): KpiCounters {
   return {
-    offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, answered_within: 0, abandoned_within: 0, wait_sum: 0,
-    handle_n: 0, handle_sum: 0, first_response_n: 0, first_response_sum: 0, reply_n: 0, reply_sum: 0, resolved_known: 0,
-    resolved_n: 0, resolution_sum: 0, resolution_n: 0, csat_n: 0, csat_top2: 0, csat_sum: 0, repeat_base: 0, repeats: 0, bot_only: 0,
+    offered: 0,
+    answered: 0,
+    abandoned: 0,
+    short_abandoned: 0,
+    answered_within: 0,
+    abandoned_within: 0,
+    wait_sum: 0,
+    handle_n: 0,
+    handle_sum: 0,
+    first_response_n: 0,
+    first_response_sum: 0,
+    reply_n: 0,
+    reply_sum: 0,
+    resolved_known: 0,
+    resolved_n: 0,
+    resolution_sum: 0,
+    resolution_n: 0,
+    csat_n: 0,
+    csat_top2: 0,
+    csat_sum: 0,
+    repeat_base: 0,
+    repeats: 0,
+    bot_only: 0,
   }
 }
 

@@ -59,7 +59,15 @@ export interface LayersReport {
   /** Chats the bot finished alone ÷ chats that reached the bot. */
   botContainment: number | null
   botAccuracy: BotAccuracy | null
-  transfers: {calls: number; repeated: number; share: number | null; byText: number; byTopic: number; chatMissing: number; details: TransferRepeat[]}
+  transfers: {
+    calls: number
+    repeated: number
+    share: number | null
+    byText: number
+    byTopic: number
+    chatMissing: number
+    details: TransferRepeat[]
+  }
   notes: string[]
 }
 
@@ -74,7 +82,8 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
   const params: Record<string, unknown> = {from, to}
   const siteSql = options.site ? 'and site = $site' : ''
   if (options.site) params.site = options.site
-  const inRange = (col: string) => `($from::TIMESTAMP is null or ${col} >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or ${col} < $to::TIMESTAMP) ${siteSql}`
+  const inRange = (col: string) =>
+    `($from::TIMESTAMP is null or ${col} >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or ${col} < $to::TIMESTAMP) ${siteSql}`
 
   const intents = options.serviceIntents ?? ['service_station', 'support']
   const haveSessions = (await store.tableExists('sessions')) && (await store.tableExists('session_intents'))
@@ -105,7 +114,10 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
        count(t.csat) as csat_n, count(*) filter (where t.csat >= 4) as csat_top2, coalesce(sum(t.csat), 0) as csat_sum
      from touches t left join top p on p.person = t.person
      group by t.layer`
-  const rows = await store.all<{layer: Layer; people: number; contacts: number; csat_n: number; csat_top2: number; csat_sum: number}>(layerSql, usedParams(layerSql, params))
+  const rows = await store.all<{layer: Layer; people: number; contacts: number; csat_n: number; csat_top2: number; csat_sum: number}>(
+    layerSql,
+    usedParams(layerSql, params),
+  )
   const byLayer = new Map(rows.map((r) => [r.layer, r]))
   const totalPeople = rows.reduce((a, r) => a + r.people, 0)
   const layers: LayerRow[] = LAYERS.map((layer) => {
@@ -142,16 +154,25 @@ export function parseBotLabels(text: string, file: string): Array<{conversation_
   const fields = parsed.meta.fields ?? []
   for (const need of ['conversation_id', 'seq', 'correct']) {
     if (!fields.includes(need)) {
-      throw new CcxError(`${file}: missing column "${need}" (header must be conversation_id,seq,correct)`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+      throw new CcxError(`${file}: missing column "${need}" (header must be conversation_id,seq,correct)`, {
+        code: 'BAD_INPUT',
+        exit: EXIT.badInput,
+      })
     }
   }
   return parsed.data.map((row, i) => {
     const line = i + 2
     const seq = Number(row.seq)
-    if (!row.conversation_id || !Number.isInteger(seq)) throw new CcxError(`${file}, line ${line}: conversation_id and an integer seq are required`, {code: 'BAD_INPUT', exit: EXIT.badInput})
-    const c = String(row.correct ?? '').trim().toLowerCase()
+    if (!row.conversation_id || !Number.isInteger(seq))
+      throw new CcxError(`${file}, line ${line}: conversation_id and an integer seq are required`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+    const c = String(row.correct ?? '')
+      .trim()
+      .toLowerCase()
     if (!['1', '0', 'true', 'false', 'yes', 'no', 'y', 'n'].includes(c)) {
-      throw new CcxError(`${file}, line ${line}, field correct: "${row.correct}" is not 1/0, true/false or yes/no`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+      throw new CcxError(`${file}, line ${line}, field correct: "${row.correct}" is not 1/0, true/false or yes/no`, {
+        code: 'BAD_INPUT',
+        exit: EXIT.badInput,
+      })
     }
     return {conversation_id: row.conversation_id, seq, correct: ['1', 'true', 'yes', 'y'].includes(c)}
   })
@@ -186,12 +207,23 @@ async function botAccuracy(store: Store, file: string, params: Record<string, un
  * that chat and a customer turn of the call's transcript have bigram Jaccard ≥ threshold; without a transcript, when
  * the call's queue equals the chat's queue (same topic).
  */
-async function transferRepeats(store: Store, params: Record<string, unknown>, callInRange: string, threshold: number): Promise<LayersReport['transfers']> {
+async function transferRepeats(
+  store: Store,
+  params: Record<string, unknown>,
+  callInRange: string,
+  threshold: number,
+): Promise<LayersReport['transfers']> {
   const callSql = `select f.contact_id as call_id, f.transferred_from as conversation_id, f.queue as call_queue, c.queue as chat_queue, c.conversation_id is not null as chat_found
      from contact_facts f left join raw_conversations c on c.conversation_id = f.transferred_from
      where f.kind = 'call' and f.transferred_from is not null and ${callInRange.replaceAll('and site', 'and f.site')}
      order by f.contact_id`
-  const calls = await store.all<{call_id: string; conversation_id: string; call_queue: string; chat_queue: string | null; chat_found: boolean}>(callSql, usedParams(callSql, params))
+  const calls = await store.all<{
+    call_id: string
+    conversation_id: string
+    call_queue: string
+    chat_queue: string | null
+    chat_found: boolean
+  }>(callSql, usedParams(callSql, params))
   const details: TransferRepeat[] = []
   let chatMissing = 0
   if (calls.length > 0) {
@@ -218,9 +250,23 @@ async function transferRepeats(store: Store, params: Record<string, unknown>, ca
       const chatQuestions = q.get(c.conversation_id)
       if (callTurns && chatQuestions) {
         const best = bestQuestionMatch(chatQuestions, callTurns)
-        details.push({call_id: c.call_id, conversation_id: c.conversation_id, method: 'text', repeated: best.score >= threshold, score: best.score, question: best.question})
+        details.push({
+          call_id: c.call_id,
+          conversation_id: c.conversation_id,
+          method: 'text',
+          repeated: best.score >= threshold,
+          score: best.score,
+          question: best.question,
+        })
       } else if (c.chat_found && c.chat_queue !== null && c.chat_queue !== undefined) {
-        details.push({call_id: c.call_id, conversation_id: c.conversation_id, method: 'topic', repeated: c.call_queue === c.chat_queue, score: null, question: null})
+        details.push({
+          call_id: c.call_id,
+          conversation_id: c.conversation_id,
+          method: 'topic',
+          repeated: c.call_queue === c.chat_queue,
+          score: null,
+          question: null,
+        })
       } else {
         details.push({call_id: c.call_id, conversation_id: c.conversation_id, method: 'none', repeated: false, score: null, question: null})
       }

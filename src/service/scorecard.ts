@@ -40,7 +40,8 @@ export function parseScorecard(raw: unknown, where: string): Scorecard {
   const metrics = Array.isArray(o.metrics) ? o.metrics : fail('"metrics" must be an array of {id, weight}')
   const parsed = (metrics as unknown[]).map((m, i) => {
     const e = m as Record<string, unknown>
-    if (typeof e?.id !== 'string' || !(e.id in METRICS)) fail(`metrics[${i}].id "${String(e?.id)}" is not one of ${Object.keys(METRICS).join(', ')}`)
+    if (typeof e?.id !== 'string' || !(e.id in METRICS))
+      fail(`metrics[${i}].id "${String(e?.id)}" is not one of ${Object.keys(METRICS).join(', ')}`)
     if (typeof e.weight !== 'number' || !(e.weight >= 0)) fail(`metrics[${i}].weight must be a number ≥ 0`)
     return {id: e.id as MetricId, weight: e.weight as number}
   })
@@ -94,12 +95,24 @@ export function scoreAgents(agents: AgentInput[], card: Scorecard): AgentScore[]
   const eligible = agents.filter((a) => a.handled >= card.minContacts)
   const sub = new Map<string, Partial<Record<MetricId, number | null>>>(eligible.map((a) => [a.agent_id, {}]))
   for (const m of card.metrics) {
-    const scores = percentileScores(eligible.map((a) => a.metrics[m.id] ?? null), METRICS[m.id].better)
+    const scores = percentileScores(
+      eligible.map((a) => a.metrics[m.id] ?? null),
+      METRICS[m.id].better,
+    )
     eligible.forEach((a, i) => (sub.get(a.agent_id)![m.id] = scores[i]))
   }
   const out: AgentScore[] = agents.map((a) => {
     const s = sub.get(a.agent_id)
-    if (!s) return {agent_id: a.agent_id, handled: a.handled, ranked: false, reason: `fewer than ${card.minContacts} contacts`, score: null, rank: null, subScores: {}}
+    if (!s)
+      return {
+        agent_id: a.agent_id,
+        handled: a.handled,
+        ranked: false,
+        reason: `fewer than ${card.minContacts} contacts`,
+        score: null,
+        rank: null,
+        subScores: {},
+      }
     let num = 0
     let den = 0
     for (const m of card.metrics) {
@@ -108,7 +121,15 @@ export function scoreAgents(agents: AgentInput[], card: Scorecard): AgentScore[]
       num += m.weight * v
       den += m.weight
     }
-    return {agent_id: a.agent_id, handled: a.handled, ranked: den > 0, reason: den > 0 ? undefined : 'no scored metric', score: den > 0 ? num / den : null, rank: null, subScores: s}
+    return {
+      agent_id: a.agent_id,
+      handled: a.handled,
+      ranked: den > 0,
+      reason: den > 0 ? undefined : 'no scored metric',
+      score: den > 0 ? num / den : null,
+      rank: null,
+      subScores: s,
+    }
   })
   const ranked = out.filter((a) => a.ranked).sort((x, y) => y.score! - x.score! || x.agent_id.localeCompare(y.agent_id))
   // Competition ranking: equal scores share a rank (1, 2, 2, 4).

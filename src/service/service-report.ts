@@ -68,7 +68,8 @@ export async function ensureServiceFacts(store: Store, config: LoadedConfig, log
   const {runPipelines} = await import('../pipelines/runner.js')
   const {default: service} = await import('../pipelines/service/pipeline.js')
   const [outcome] = await runPipelines([service], {store, config, log}, {names: ['service']})
-  if (outcome?.status === 'failed') throw new CcxError(`service facts failed: ${outcome.message}`, {code: 'PIPELINE_FAILED', exit: EXIT.failure})
+  if (outcome?.status === 'failed')
+    throw new CcxError(`service facts failed: ${outcome.message}`, {code: 'PIPELINE_FAILED', exit: EXIT.failure})
 }
 
 export function filterSql(options: {kind?: string; site?: string}): string {
@@ -114,7 +115,12 @@ export async function serviceReport(store: Store, options: ServiceOptions): Prom
   const occupancy = await occupancyBy(store, by, from, to)
   if (!occupancy) notes.push('occupancy: n/a (no agent state records in raw_agent_states)')
 
-  const row = (group: string, c: KpiCounters, conc?: {weighted_s: number; busy_s: number; max_concurrent: number}, occ?: number | null): ServiceRow => ({
+  const row = (
+    group: string,
+    c: KpiCounters,
+    conc?: {weighted_s: number; busy_s: number; max_concurrent: number},
+    occ?: number | null,
+  ): ServiceRow => ({
     group,
     ...kpisFromCounters(c),
     concurrency: conc && conc.busy_s > 0 ? conc.weighted_s / conc.busy_s : null,
@@ -136,7 +142,12 @@ export async function serviceReport(store: Store, options: ServiceOptions): Prom
 }
 
 /** Occupancy from agent states: busy (talk, hold, wrap, busy) ÷ (busy + available). Null when no states exist. */
-async function occupancyBy(store: Store, by: ServiceGroupBy, from: string | null, to: string | null): Promise<Map<string, number | null> | null> {
+async function occupancyBy(
+  store: Store,
+  by: ServiceGroupBy,
+  from: string | null,
+  to: string | null,
+): Promise<Map<string, number | null> | null> {
   if (!(await store.tableExists('raw_agent_states'))) return null
   const n = await store.scalar<number>('select count(*) from raw_agent_states')
   if (n === 0) return null

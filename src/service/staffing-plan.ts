@@ -48,7 +48,9 @@ export async function staffingFromHistory(store: Store, options: PlanOptions): P
   const span = await store.one<{first: string | null; last: string | null}>(spanSql, usedParams(spanSql, params))
   if (!span?.first || !span.last) return {kind: options.kind, days: 0, intervalMinutes: options.intervalMinutes, concurrency: 1, rows: []}
   // The span is the asked range where given (days without contacts count as zero), else the data's first … last day.
-  const lastAsked = to ? new Date(new Date(`${to.slice(0, 10)}T00:00:00Z`).getTime() - (to.endsWith('00:00:00') ? 86_400_000 : 0)).toISOString().slice(0, 10) : null
+  const lastAsked = to
+    ? new Date(new Date(`${to.slice(0, 10)}T00:00:00Z`).getTime() - (to.endsWith('00:00:00') ? 86_400_000 : 0)).toISOString().slice(0, 10)
+    : null
   const occurrences = weekdayOccurrences(from ? from.slice(0, 10) : span.first, lastAsked ?? span.last)
   const slots = await store.all<{weekday: number; slot: number; contacts: number; handle_n: number; handle_sum: number}>(
     `select isodow(started_at) as weekday,
@@ -79,9 +81,21 @@ export async function staffingFromHistory(store: Store, options: PlanOptions): P
       maxOccupancy: options.maxOccupancy,
       concurrency,
     })
-    rows.push({weekday: s.weekday, interval: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`, contacts, ahtSeconds: aht, ...result})
+    rows.push({
+      weekday: s.weekday,
+      interval: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
+      contacts,
+      ahtSeconds: aht,
+      ...result,
+    })
   }
-  return {kind: options.kind, days: Object.values(occurrences).reduce((a, b) => a + b, 0), intervalMinutes: options.intervalMinutes, concurrency, rows}
+  return {
+    kind: options.kind,
+    days: Object.values(occurrences).reduce((a, b) => a + b, 0),
+    intervalMinutes: options.intervalMinutes,
+    concurrency,
+    rows,
+  }
 }
 
 /** How many Mondays … Sundays lie in [first, last] (ISO weekday → count). */
@@ -98,6 +112,9 @@ export function weekdayOccurrences(first: string, last: string): Record<number, 
 
 async function measuredConcurrency(store: Store, from: string | null, to: string | null): Promise<number> {
   const {readSql, renderSql} = await import('../store/store.js')
-  const row = await store.one<{weighted_s: number; busy_s: number}>(renderSql(readSql(import.meta.url, 'sql/concurrency.sql'), {group: `'all'`}), {from, to})
+  const row = await store.one<{weighted_s: number; busy_s: number}>(
+    renderSql(readSql(import.meta.url, 'sql/concurrency.sql'), {group: `'all'`}),
+    {from, to},
+  )
   return row && row.busy_s > 0 ? row.weighted_s / row.busy_s : 1
 }

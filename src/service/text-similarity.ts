@@ -20,7 +20,11 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
  * The best match between a chat's visitor questions and a call's customer turns: the highest bigram Jaccard over all
  * (question, turn) pairs. Questions shorter than `minChars` characters (greetings, "ok") are ignored.
  */
-export function bestQuestionMatch(questions: string[], turns: string[], minChars = 4): {score: number; question: string | null; turn: string | null} {
+export function bestQuestionMatch(
+  questions: string[],
+  turns: string[],
+  minChars = 4,
+): {score: number; question: string | null; turn: string | null} {
   let best = {score: 0, question: null as string | null, turn: null as string | null}
   const turnGrams = turns.map((t) => [t, bigrams(t)] as const)
   for (const q of questions) {

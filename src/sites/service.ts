@@ -40,6 +40,8 @@ export async function upsertSites(store: Store, sites: SiteRow[]): Promise<numbe
   return sites.length
 }
 
-export async function listSites(store: Store): Promise<Array<{site: string; name: string | null; industry: string | null; domain: string | null}>> {
+export async function listSites(
+  store: Store,
+): Promise<Array<{site: string; name: string | null; industry: string | null; domain: string | null}>> {
   return store.all('select * from sites order by site')
 }

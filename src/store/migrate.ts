@@ -20,7 +20,9 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 export async function migrate(store: Store): Promise<number[]> {
-  await store.run(`create table if not exists schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`)
+  await store.run(
+    `create table if not exists schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`,
+  )
   const applied = new Set((await store.all<{version: number}>('select version from schema_migrations')).map((r) => r.version))
   const done: number[] = []
   for (const m of listMigrations()) {

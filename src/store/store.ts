@@ -49,7 +49,8 @@ export class Store {
 
   /** Runs a query and returns plain JS rows (BIGINT → number, timestamps → Date). */
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    const reader = params === undefined ? await this.connection.runAndReadAll(sql) : await this.connection.runAndReadAll(sql, params as never)
+    const reader =
+      params === undefined ? await this.connection.runAndReadAll(sql) : await this.connection.runAndReadAll(sql, params as never)
     return reader.getRowObjectsJS().map((row) => toPlain(row) as T)
   }
 
@@ -114,11 +115,14 @@ function translateOpenError(path: string, error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error)
   const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message)
   if (lock) {
-    return new CcxError(`database is in use by ${lock[1]} (PID ${lock[2]}): ${path}; use --db to choose another file or wait for it to finish`, {
-      code: 'DB_BUSY',
-      exit: EXIT.databaseBusy,
-      suggestions: ['Run the other job later, or point this command at another file with --db or CCX_DB.'],
-    })
+    return new CcxError(
+      `database is in use by ${lock[1]} (PID ${lock[2]}): ${path}; use --db to choose another file or wait for it to finish`,
+      {
+        code: 'DB_BUSY',
+        exit: EXIT.databaseBusy,
+        suggestions: ['Run the other job later, or point this command at another file with --db or CCX_DB.'],
+      },
+    )
   }
   return new CcxError(`cannot open database ${path}: ${message}`, {code: 'DB_OPEN', exit: EXIT.failure})
 }

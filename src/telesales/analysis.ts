@@ -37,7 +37,15 @@ export interface AnalysisOptions {
   minGroup: number
 }
 
-export const DEFAULT_ANALYSIS: AnalysisOptions = {seed: 1, permutations: 999, bootstrap: 200, topK: 2, alpha: 0.05, concentratedShare: DEFAULT_VERDICT.concentratedShare, minGroup: DEFAULT_VERDICT.minGroup}
+export const DEFAULT_ANALYSIS: AnalysisOptions = {
+  seed: 1,
+  permutations: 999,
+  bootstrap: 200,
+  topK: 2,
+  alpha: 0.05,
+  concentratedShare: DEFAULT_VERDICT.concentratedShare,
+  minGroup: DEFAULT_VERDICT.minGroup,
+}
 
 export interface ScriptRow extends EffectStats {
   scriptId: string
@@ -72,7 +80,16 @@ export interface ScriptsAnalysis {
   verdict: Verdict
   reason: string
   /** pValue: permutation p of G (the verdict's); pValueJsd: of the Jensen–Shannon divergence. */
-  test: {g: number; df: number; pValue: number; jsd: number; pValueJsd: number; permutations: number; stratify: string | null; strata: number}
+  test: {
+    g: number
+    df: number
+    pValue: number
+    jsd: number
+    pValueJsd: number
+    permutations: number
+    stratify: string | null
+    strata: number
+  }
   concentration: {
     k: number
     scripts: number
@@ -119,7 +136,11 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
 
   const stratumOf = (c: AnalysisCall) => (o.stratify === 'agent' ? (c.agentId ?? '') : o.stratify === 'campaign' ? (c.campaign ?? '') : '')
   const matrix = buildHitMatrix(
-    calls.map((c) => ({success: c.success, stratum: stratumOf(c), scripts: c.scripts.filter((id) => column.has(id)).map((id) => column.get(id)!)})),
+    calls.map((c) => ({
+      success: c.success,
+      stratum: stratumOf(c),
+      scripts: c.scripts.filter((id) => column.has(id)).map((id) => column.get(id)!),
+    })),
     testedScripts.length,
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
@@ -130,7 +151,10 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
 
   const {verdict} = decided
   const floor = 1 / (o.permutations + 1)
-  const reason = floor >= o.alpha ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)` : decided.reason
+  const reason =
+    floor >= o.alpha
+      ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)`
+      : decided.reason
   const totalContribution = test.gContributions.reduce((a, b) => a + b, 0)
   const rows: ScriptRow[] = library.scripts.map((s) => {
     const t = twoByTwo((i) => callSets[i].has(s.id))
@@ -181,7 +205,16 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     conversion: calls.length > 0 ? successCalls / calls.length : null,
     verdict,
     reason,
-    test: {g: test.g, df: test.df, pValue: test.pValueG, jsd: test.jsd, pValueJsd: test.pValue, permutations: test.permutations, stratify: o.stratify ?? null, strata: test.strata},
+    test: {
+      g: test.g,
+      df: test.df,
+      pValue: test.pValueG,
+      jsd: test.jsd,
+      pValueJsd: test.pValue,
+      permutations: test.permutations,
+      stratify: o.stratify ?? null,
+      strata: test.strata,
+    },
     concentration: {
       k: o.topK,
       scripts: testedScripts.length,
@@ -194,7 +227,12 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       bootstrap: o.bootstrap,
       topScripts: conc.ranking.slice(0, Math.max(o.topK, 3)).map((j, r) => {
         const id = testedScripts[j].id
-        return {scriptId: id, stage: testedScripts[j].stage, share: conc.shares[r], direction: rows.find((x) => x.scriptId === id)!.direction}
+        return {
+          scriptId: id,
+          stage: testedScripts[j].stage,
+          share: conc.shares[r],
+          direction: rows.find((x) => x.scriptId === id)!.direction,
+        }
       }),
     },
     scripts: rows,
@@ -209,22 +247,35 @@ export interface Recommendation {
   segment: string | null
   calls: number
   scripts: Array<ScriptRow & {evidence: 'works' | 'hurts' | 'unclear'}>
-  agents: Array<{agentId: string; calls: number; gaps: Array<{stage: string; workingScripts: string[]; agentRate: number; teamRate: number; calls: number}>}>
+  agents: Array<{
+    agentId: string
+    calls: number
+    gaps: Array<{stage: string; workingScripts: string[]; agentRate: number; teamRate: number; calls: number}>
+  }>
 }
 
 /**
  * Scripts of a stage ranked by the lower bound of their log-odds interval (the evidence that they help),
  * and per agent the stages where they say the working scripts clearly less often than the team.
  */
-export function recommendScripts(library: Library, calls: AnalysisCall[], options: {stage: string; segment?: string; alpha?: number; minAgentCalls?: number; gap?: number}): Recommendation {
+export function recommendScripts(
+  library: Library,
+  calls: AnalysisCall[],
+  options: {stage: string; segment?: string; alpha?: number; minAgentCalls?: number; gap?: number},
+): Recommendation {
   const alpha = options.alpha ?? 0.1
   const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0})
   const rank = (rows: ScriptRow[]) => [...rows].sort((a, b) => b.logOddsLow - a.logOddsLow)
-  const evidence = (r: ScriptRow): 'works' | 'hurts' | 'unclear' => ((r.qValue ?? 1) < alpha ? (r.logOdds > 0 ? 'works' : 'hurts') : 'unclear')
-  const stageRows = rank(analysis.scripts.filter((r) => r.stage === options.stage && !r.excluded)).map((r) => ({...r, evidence: evidence(r)}))
+  const evidence = (r: ScriptRow): 'works' | 'hurts' | 'unclear' =>
+    (r.qValue ?? 1) < alpha ? (r.logOdds > 0 ? 'works' : 'hurts') : 'unclear'
+  const stageRows = rank(analysis.scripts.filter((r) => r.stage === options.stage && !r.excluded)).map((r) => ({
+    ...r,
+    evidence: evidence(r),
+  }))
 
   const working = new Map<string, string[]>()
-  for (const r of analysis.scripts) if (!r.excluded && evidence(r) === 'works') working.set(r.stage, [...(working.get(r.stage) ?? []), r.scriptId])
+  for (const r of analysis.scripts)
+    if (!r.excluded && evidence(r) === 'works') working.set(r.stage, [...(working.get(r.stage) ?? []), r.scriptId])
   const usesWorking = (c: AnalysisCall, stage: string) => (working.get(stage) ?? []).some((id) => c.scripts.includes(id))
   const teamRate = new Map<string, number>()
   for (const stage of working.keys()) teamRate.set(stage, calls.filter((c) => usesWorking(c, stage)).length / Math.max(1, calls.length))

@@ -37,7 +37,14 @@ export function liftChart(a: ScriptsAnalysis): object {
     title: 'Effect on sale: log odds ratio, hit vs not hit (95% interval)',
     data: {values},
     layer: [
-      {mark: 'rule', encoding: {y: {field: 'script', type: 'nominal', sort: null, title: null}, x: {field: 'low', type: 'quantitative', title: 'log odds ratio'}, x2: {field: 'high'}}},
+      {
+        mark: 'rule',
+        encoding: {
+          y: {field: 'script', type: 'nominal', sort: null, title: null},
+          x: {field: 'low', type: 'quantitative', title: 'log odds ratio'},
+          x2: {field: 'high'},
+        },
+      },
       {
         mark: {type: 'point', filled: true, size: 60},
         encoding: {
@@ -54,13 +61,17 @@ export function liftChart(a: ScriptsAnalysis): object {
 }
 
 export function concentrationChart(a: ScriptsAnalysis): object {
-  const shares = a.scripts
-    .filter((s) => s.share !== null)
-    .sort((x, y) => (y.share ?? 0) - (x.share ?? 0))
+  const shares = a.scripts.filter((s) => s.share !== null).sort((x, y) => (y.share ?? 0) - (x.share ?? 0))
   let cumulative = 0
   const values = shares.map((s, rank) => {
     cumulative += s.share ?? 0
-    return {script: s.scriptId, rank: rank + 1, share: round(s.share), cumulative: round(cumulative), direction: s.direction > 0 ? 'more in sales' : 'more in non-sales'}
+    return {
+      script: s.scriptId,
+      rank: rank + 1,
+      share: round(s.share),
+      cumulative: round(cumulative),
+      direction: s.direction > 0 ? 'more in sales' : 'more in non-sales',
+    }
   })
   const c = a.concentration
   return {
@@ -76,7 +87,11 @@ export function concentrationChart(a: ScriptsAnalysis): object {
         mark: 'bar',
         encoding: {
           y: {field: 'share', type: 'quantitative', axis: {format: '%'}, title: 'share of G'},
-          color: {field: 'direction', type: 'nominal', scale: {domain: ['more in sales', 'more in non-sales'], range: ['#2ca02c', '#ff7f0e']}},
+          color: {
+            field: 'direction',
+            type: 'nominal',
+            scale: {domain: ['more in sales', 'more in non-sales'], range: ['#2ca02c', '#ff7f0e']},
+          },
         },
       },
       {mark: {type: 'line', point: true, color: '#333'}, encoding: {y: {field: 'cumulative', type: 'quantitative'}}},

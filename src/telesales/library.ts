@@ -83,17 +83,26 @@ export function parseLibrary(text: string, source = '(inline)'): {library?: Libr
   const stageIds = new Map<string, number>()
   const scriptIds = new Map<string, string>()
   def.stages.forEach((stage, s) => {
-    if (stageIds.has(stage.id)) issues.push({line: located.lineOf(['stages', s, 'id']), field: `stages[${s}].id`, message: `duplicate stage id "${stage.id}"`})
+    if (stageIds.has(stage.id))
+      issues.push({line: located.lineOf(['stages', s, 'id']), field: `stages[${s}].id`, message: `duplicate stage id "${stage.id}"`})
     stageIds.set(stage.id, s)
     stage.scripts.forEach((script, k) => {
       const at = ['stages', s, 'scripts', k]
       if (scriptIds.has(script.id)) {
-        issues.push({line: located.lineOf([...at, 'id']), field: `${formatPath(at)}.id`, message: `duplicate script id "${script.id}" (also in stage ${scriptIds.get(script.id)})`})
+        issues.push({
+          line: located.lineOf([...at, 'id']),
+          field: `${formatPath(at)}.id`,
+          message: `duplicate script id "${script.id}" (also in stage ${scriptIds.get(script.id)})`,
+        })
       }
       scriptIds.set(script.id, stage.id)
       script.phrasings.forEach((p, j) => {
         if (normalizeText(p).replaceAll(' ', '').length < 2) {
-          issues.push({line: located.lineOf([...at, 'phrasings', j]), field: `${formatPath(at)}.phrasings[${j}]`, message: 'phrasing has fewer than 2 letters after removing punctuation'})
+          issues.push({
+            line: located.lineOf([...at, 'phrasings', j]),
+            field: `${formatPath(at)}.phrasings[${j}]`,
+            message: 'phrasing has fewer than 2 letters after removing punctuation',
+          })
         }
       })
     })
@@ -105,7 +114,14 @@ export function parseLibrary(text: string, source = '(inline)'): {library?: Libr
     return {id: stage.id, name: stage.name ?? stage.id, index, cues: stage.cues, scriptIds: stage.scripts.map((x) => x.id)}
   })
   return {
-    library: {product: def.product, matchThreshold: def.matchThreshold, stages, scripts, hash: createHash('sha256').update(text).digest('hex'), source},
+    library: {
+      product: def.product,
+      matchThreshold: def.matchThreshold,
+      stages,
+      scripts,
+      hash: createHash('sha256').update(text).digest('hex'),
+      source,
+    },
     issues: [],
   }
 }
@@ -118,7 +134,11 @@ export function defaultLibraryPath(): string {
 /** Reads and validates a library file; a user-fixable problem becomes a CcxError with exit EXIT.invalidConfig. */
 export function loadLibrary(path = defaultLibraryPath()): Library {
   if (!existsSync(path)) {
-    throw new CcxError(`scripts library not found: ${path}`, {code: 'SCRIPTS_MISSING', exit: EXIT.invalidConfig, suggestions: ['Set files.scripts in ccx.config.json or pass the file path.']})
+    throw new CcxError(`scripts library not found: ${path}`, {
+      code: 'SCRIPTS_MISSING',
+      exit: EXIT.invalidConfig,
+      suggestions: ['Set files.scripts in ccx.config.json or pass the file path.'],
+    })
   }
   const {library, issues} = parseLibrary(readFileSync(path, 'utf8'), path)
   if (!library) throw libraryError(path, issues)
@@ -127,9 +147,12 @@ export function loadLibrary(path = defaultLibraryPath()): Library {
 
 export function libraryError(path: string, issues: LibraryIssue[]): CcxError {
   const lines = issues.slice(0, 20).map((i) => `  ${path}:${i.line} ${i.field}: ${i.message}`)
-  return new CcxError(`scripts library ${path} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-    code: 'SCRIPTS_INVALID',
-    exit: EXIT.invalidConfig,
-    suggestions: ['Fix the fields named above; `ccx scripts check FILE` re-validates it.'],
-  })
+  return new CcxError(
+    `scripts library ${path} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    {
+      code: 'SCRIPTS_INVALID',
+      exit: EXIT.invalidConfig,
+      suggestions: ['Fix the fields named above; `ccx scripts check FILE` re-validates it.'],
+    },
+  )
 }

@@ -47,7 +47,11 @@ export function parseSegment(segment?: string): Array<[string, string]> {
   return segment.split(',').map((part) => {
     const m = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(part)
     if (!m || !(m[1] in SEGMENT_COLUMNS)) {
-      throw new CcxError(`--segment "${part}" is not key=value with key one of ${Object.keys(SEGMENT_COLUMNS).join(', ')}`, {code: 'BAD_SEGMENT', exit: EXIT.usage, suggestions: ['Example: --segment campaign=spring-printer']})
+      throw new CcxError(`--segment "${part}" is not key=value with key one of ${Object.keys(SEGMENT_COLUMNS).join(', ')}`, {
+        code: 'BAD_SEGMENT',
+        exit: EXIT.usage,
+        suggestions: ['Example: --segment campaign=spring-printer'],
+      })
     }
     return [m[1], m[2]] as [string, string]
   })
@@ -88,7 +92,10 @@ export async function loadAnalysisCalls(store: Store, filter: CallFilter = {}): 
 }
 
 /** Per customer: how many calls (in offered_at order) up to and including the first sale. */
-export async function loadCallsToClose(store: Store, filter: CallFilter = {}): Promise<{histogram: Array<{calls: number; customers: number}>; customersWithoutSale: number}> {
+export async function loadCallsToClose(
+  store: Store,
+  filter: CallFilter = {},
+): Promise<{histogram: Array<{calls: number; customers: number}>; customersWithoutSale: number}> {
   const {where, params} = filterSql({...filter, segment: undefined})
   const rows = await store.all<{calls_to_close: number | null; customers: number}>(
     `with c as (

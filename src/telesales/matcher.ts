@@ -1,5 +1,14 @@
 import type {Library} from './library.js'
-import {gramKeys, myersPattern, myersSubstringDistance, normalizeText, simpleTokens, substringEditDistance, type MyersPattern, type Tokenizer} from './text.js'
+import {
+  gramKeys,
+  myersPattern,
+  myersSubstringDistance,
+  normalizeText,
+  simpleTokens,
+  substringEditDistance,
+  type MyersPattern,
+  type Tokenizer,
+} from './text.js'
 
 /** How a turn's text relates to the library: scripts it says and how much it sounds like each stage. */
 export interface TextAnalysis {
@@ -54,7 +63,13 @@ export class ScriptMatcher {
         const norm = normalizeText(text)
         const grams = gramKeys(norm)
         const id = this.phrasings.length
-        this.phrasings.push({script: script.index, norm, myers: myersPattern(norm), gramCount: grams.size, tokens: new Set(this.tokenize(norm))})
+        this.phrasings.push({
+          script: script.index,
+          norm,
+          myers: myersPattern(norm),
+          gramCount: grams.size,
+          tokens: new Set(this.tokenize(norm)),
+        })
         for (const g of grams) {
           const list = this.index.get(g)
           if (list) list.push(id)

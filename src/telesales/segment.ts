@@ -24,7 +24,11 @@ let scratch = {a: new Float64Array(8), b: new Float64Array(8), back: new Int32Ar
  * A call may start at any stage (cost: skipping the ones before), skip stages and go back (penalized).
  * Turns without evidence inherit the stage around them.
  */
-export function segmentStages(scores: ArrayLike<number>[], stageCount: number, options: SegmentOptions = DEFAULT_SEGMENT_OPTIONS): number[] {
+export function segmentStages(
+  scores: ArrayLike<number>[],
+  stageCount: number,
+  options: SegmentOptions = DEFAULT_SEGMENT_OPTIONS,
+): number[] {
   const T = scores.length
   if (T === 0) return []
   const S = stageCount
@@ -32,7 +36,8 @@ export function segmentStages(scores: ArrayLike<number>[], stageCount: number, o
     const v = scores[t][s]
     return v >= options.noiseFloor ? v : 0
   }
-  const trans = (from: number, to: number) => (to === from ? 0 : to > from ? options.advance + options.skip * (to - from - 1) : options.back)
+  const trans = (from: number, to: number) =>
+    to === from ? 0 : to > from ? options.advance + options.skip * (to - from - 1) : options.back
   // Reused buffers: this runs once per call, and a few hundred thousand small typed arrays keep the GC busy.
   if (scratch.back.length < T * S) scratch.back = new Int32Array(2 * T * S)
   if (scratch.a.length < S) scratch = {a: new Float64Array(S), b: new Float64Array(S), back: scratch.back}
@@ -131,7 +136,12 @@ export function analyzeCall(turns: TranscriptTurn[], matcher: ScriptMatcher, opt
 }
 
 /** Same, for turns already sorted and already matched (the pipeline matches each distinct text once). */
-export function analyzeSortedTurns(sorted: TranscriptTurn[], analyses: TextAnalysis[], library: Library, options?: SegmentOptions): CallAnalysis {
+export function analyzeSortedTurns(
+  sorted: TranscriptTurn[],
+  analyses: TextAnalysis[],
+  library: Library,
+  options?: SegmentOptions,
+): CallAnalysis {
   const path = segmentStages(
     analyses.map((a) => a.stageScores),
     library.stages.length,
@@ -144,7 +154,16 @@ export function analyzeSortedTurns(sorted: TranscriptTurn[], analyses: TextAnaly
     let span = stages.at(-1)
     // One row per contiguous run; a stage revisited later gets another row with the same stage.
     if (!span || span.stageOrder !== s) {
-      span = {stage: library.stages[s].id, stageOrder: s, firstTurn: turn.turnNo, lastTurn: turn.turnNo, startMs: turn.startMs, endMs: turn.endMs, turns: 0, agentTurns: 0}
+      span = {
+        stage: library.stages[s].id,
+        stageOrder: s,
+        firstTurn: turn.turnNo,
+        lastTurn: turn.turnNo,
+        startMs: turn.startMs,
+        endMs: turn.endMs,
+        turns: 0,
+        agentTurns: 0,
+      }
       stages.push(span)
     }
     span.lastTurn = turn.turnNo

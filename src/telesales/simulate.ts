@@ -61,9 +61,18 @@ export interface Simulated {
 const CUSTOMER_LINES: Record<string, {zh: string[]; en: string[]}> = {
   greeting: {zh: ['喂，你好', '嗯，什么事', '你好，哪位'], en: ['Hello, who is this?', 'Yes, speaking']},
   introduction: {zh: ['哦，这样啊', '嗯嗯，你说', '是什么样的产品'], en: ['I see', 'Go on']},
-  needs: {zh: ['主要是打印孩子的作业', '一个月大概一两百页吧', '家里用的是别的牌子', '预算两千左右'], en: ['Mostly documents for work', 'Maybe two hundred pages a month']},
-  objection: {zh: ['太贵了吧，别家便宜多了', '我再考虑考虑', '我已经有别的牌子的了', '这个牌子靠谱吗'], en: ['That is too expensive', 'I need to think about it', 'I already have another brand']},
-  closing: {zh: ['好的，那就要一台吧', '我再想想吧', '地址就寄到公司吧', '先不用了'], en: ['Okay, I will take one', 'Let me think about it']},
+  needs: {
+    zh: ['主要是打印孩子的作业', '一个月大概一两百页吧', '家里用的是别的牌子', '预算两千左右'],
+    en: ['Mostly documents for work', 'Maybe two hundred pages a month'],
+  },
+  objection: {
+    zh: ['太贵了吧，别家便宜多了', '我再考虑考虑', '我已经有别的牌子的了', '这个牌子靠谱吗'],
+    en: ['That is too expensive', 'I need to think about it', 'I already have another brand'],
+  },
+  closing: {
+    zh: ['好的，那就要一台吧', '我再想想吧', '地址就寄到公司吧', '先不用了'],
+    en: ['Okay, I will take one', 'Let me think about it'],
+  },
 }
 
 const CONFUSABLE = '的地得在再做作以已是事市式佳家加能呢那哪打大达印因音机几级相象像'
@@ -133,7 +142,9 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
       const callSaid: string[] = []
       for (const stage of library.stages) {
         if (rng() < (stage.index === 0 ? 0.05 : 0.12)) continue // a missing stage
-        const candidates = library.scripts.filter((s) => s.stage === stage.id && !s.consequence && s.speaker === 'agent' && s.id !== 'close_thanks')
+        const candidates = library.scripts.filter(
+          (s) => s.stage === stage.id && !s.consequence && s.speaker === 'agent' && s.id !== 'close_thanks',
+        )
         let chosen = candidates.filter((s) => rng() < habits[agent][s.index])
         if (chosen.length === 0 && candidates.length > 0) chosen = [pick(rng, candidates)]
         for (const script of chosen) {
@@ -142,7 +153,8 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
           lines.push({speaker: 'agent', text: addAsrNoise(rng, text, noise)})
           callSaid.push(script.id)
           const replies = CUSTOMER_LINES[stage.id]
-          if (replies && rng() < 0.8) lines.push({speaker: 'customer', text: addAsrNoise(rng, pick(rng, english ? replies.en : replies.zh), noise)})
+          if (replies && rng() < 0.8)
+            lines.push({speaker: 'customer', text: addAsrNoise(rng, pick(rng, english ? replies.en : replies.zh), noise)})
         }
       }
       const plantedSaid = planted.filter((id) => callSaid.includes(id)).length
@@ -163,7 +175,15 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
       let offset = 0
       lines.forEach((line, k) => {
         const duration = 1500 + Math.round(rng() * 4000)
-        turns.push({call_id: callId, turn_no: k + 1, speaker: line.speaker, start_ms: offset, end_ms: offset + duration, text: line.text, confidence: Math.round((0.75 + rng() * 0.24) * 100) / 100})
+        turns.push({
+          call_id: callId,
+          turn_no: k + 1,
+          speaker: line.speaker,
+          start_ms: offset,
+          end_ms: offset + duration,
+          text: line.text,
+          confidence: Math.round((0.75 + rng() * 0.24) * 100) / 100,
+        })
         offset += duration + 300
       })
       clock += 20_000 + Math.round(rng() * 120_000)
@@ -188,7 +208,20 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
   return {calls, turns, planted, said}
 }
 
-const CALL_COLUMNS = ['call_id', 'site', 'direction', 'queue', 'agent_id', 'customer_id', 'offered_at', 'answered_at', 'ended_at', 'disposition', 'outcome', 'campaign'] as const
+const CALL_COLUMNS = [
+  'call_id',
+  'site',
+  'direction',
+  'queue',
+  'agent_id',
+  'customer_id',
+  'offered_at',
+  'answered_at',
+  'ended_at',
+  'disposition',
+  'outcome',
+  'campaign',
+] as const
 const TURN_COLUMNS = ['call_id', 'turn_no', 'speaker', 'start_ms', 'end_ms', 'text', 'confidence'] as const
 
 function csvField(v: unknown): string {
@@ -199,6 +232,7 @@ function csvField(v: unknown): string {
 /** The canonical calls.csv / transcripts.csv layouts. */
 export function toCsv(sim: Simulated): {callsCsv: string; transcriptsCsv: string} {
   const callsCsv = [CALL_COLUMNS.join(','), ...sim.calls.map((c) => CALL_COLUMNS.map((k) => csvField(c[k])).join(','))].join('\n') + '\n'
-  const transcriptsCsv = [TURN_COLUMNS.join(','), ...sim.turns.map((t) => TURN_COLUMNS.map((k) => csvField(t[k])).join(','))].join('\n') + '\n'
+  const transcriptsCsv =
+    [TURN_COLUMNS.join(','), ...sim.turns.map((t) => TURN_COLUMNS.map((k) => csvField(t[k])).join(','))].join('\n') + '\n'
   return {callsCsv, transcriptsCsv}
 }

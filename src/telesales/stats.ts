@@ -246,8 +246,14 @@ function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
  * Each permutation draws the successful calls of every stratum as a partial Fisher–Yates shuffle.
  */
 export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng}): GlobalTest
-export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng; groups: number[][]}): GlobalTest & {groups: GlobalTest[]}
-export function permutationTest(m: HitMatrix, options: {permutations: number; rng: Rng; groups?: number[][]}): GlobalTest & {groups?: GlobalTest[]} {
+export function permutationTest(
+  m: HitMatrix,
+  options: {permutations: number; rng: Rng; groups: number[][]},
+): GlobalTest & {groups: GlobalTest[]}
+export function permutationTest(
+  m: HitMatrix,
+  options: {permutations: number; rng: Rng; groups?: number[][]},
+): GlobalTest & {groups?: GlobalTest[]} {
   const observed = groupCounts(m)
   const total = new Float64Array(m.scripts)
   for (let j = 0; j < m.scripts; j++) total[j] = observed.s[j] + observed.u[j]
@@ -351,7 +357,11 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** Percentile bootstrap (calls resampled with replacement within successful and unsuccessful groups). */
-export function bootstrapConcentration(m: HitMatrix, k: number, options: {resamples: number; rng: Rng}): {topKShare: Interval; concentrationIndex: Interval; hhi: Interval} {
+export function bootstrapConcentration(
+  m: HitMatrix,
+  k: number,
+  options: {resamples: number; rng: Rng},
+): {topKShare: Interval; concentrationIndex: Interval; hhi: Interval} {
   const succ: number[] = []
   const fail: number[] = []
   m.success.forEach((s, i) => (s ? succ : fail).push(i))
@@ -387,21 +397,41 @@ export interface VerdictOptions {
 
 export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20}
 
-export function decideVerdict(input: {successCalls: number; failCalls: number; pValue: number; topKShare: number; k: number}, o: VerdictOptions = DEFAULT_VERDICT): {verdict: Verdict; reason: string} {
+export function decideVerdict(
+  input: {successCalls: number; failCalls: number; pValue: number; topKShare: number; k: number},
+  o: VerdictOptions = DEFAULT_VERDICT,
+): {verdict: Verdict; reason: string} {
   if (input.successCalls < o.minGroup || input.failCalls < o.minGroup) {
-    return {verdict: 'not enough data', reason: `need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`}
+    return {
+      verdict: 'not enough data',
+      reason: `need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`,
+    }
   }
   if (input.pValue >= o.alpha) {
-    return {verdict: 'dispersed', reason: `which scripts are said does not separate sales from non-sales (permutation p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}): success is spread over the scripts, calls mostly notify`}
+    return {
+      verdict: 'dispersed',
+      reason: `which scripts are said does not separate sales from non-sales (permutation p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}): success is spread over the scripts, calls mostly notify`,
+    }
   }
   if (input.topKShare >= o.concentratedShare) {
-    return {verdict: 'concentrated', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and the top ${input.k} carry ${(input.topKShare * 100).toFixed(0)}% of the difference (≥ ${(o.concentratedShare * 100).toFixed(0)}%)`}
+    return {
+      verdict: 'concentrated',
+      reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and the top ${input.k} carry ${(input.topKShare * 100).toFixed(0)}% of the difference (≥ ${(o.concentratedShare * 100).toFixed(0)}%)`,
+    }
   }
-  return {verdict: 'dispersed', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but the top ${input.k} carry only ${(input.topKShare * 100).toFixed(0)}% of the difference (< ${(o.concentratedShare * 100).toFixed(0)}%)`}
+  return {
+    verdict: 'dispersed',
+    reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but the top ${input.k} carry only ${(input.topKShare * 100).toFixed(0)}% of the difference (< ${(o.concentratedShare * 100).toFixed(0)}%)`,
+  }
 }
 
 /** Distribution of "calls needed before the first sale" per customer: median and mean from a histogram. */
-export function callsToCloseSummary(histogram: Array<{calls: number; customers: number}>): {customers: number; median: number | null; mean: number | null; distribution: Array<{calls: number; customers: number; share: number}>} {
+export function callsToCloseSummary(histogram: Array<{calls: number; customers: number}>): {
+  customers: number
+  median: number | null
+  mean: number | null
+  distribution: Array<{calls: number; customers: number; share: number}>
+} {
   const sorted = [...histogram].sort((a, b) => a.calls - b.calls)
   const customers = sorted.reduce((n, h) => n + h.customers, 0)
   if (customers === 0) return {customers, median: null, mean: null, distribution: []}

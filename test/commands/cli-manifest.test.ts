@@ -14,7 +14,12 @@ function commandFiles(dir: string): string[] {
 }
 
 const commandsDir = join(ROOT, 'dist/commands')
-const idOf = (file: string) => relative(commandsDir, file).replace(/\.js$/, '').replace(/\/index$/, '').split('/').join(':')
+const idOf = (file: string) =>
+  relative(commandsDir, file)
+    .replace(/\.js$/, '')
+    .replace(/\/index$/, '')
+    .split('/')
+    .join(':')
 
 describe('CLI skeleton', () => {
   it('oclif.manifest.json is fresh: it lists every built command with its current flags', async () => {
@@ -25,7 +30,11 @@ describe('CLI skeleton', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(ids)
     for (const file of commandFiles(commandsDir)) {
       const mod = await import(pathToFileURL(file).href)
-      const flags = Object.keys({...mod.default.baseFlags, ...mod.default.flags, ...(mod.default.enableJsonFlag ? {json: true} : {})}).sort()
+      const flags = Object.keys({
+        ...mod.default.baseFlags,
+        ...mod.default.flags,
+        ...(mod.default.enableJsonFlag ? {json: true} : {}),
+      }).sort()
       expect(Object.keys(manifest.commands[idOf(file)].flags).sort(), `flags of ${idOf(file)}`).toEqual(flags)
     }
   })
@@ -57,7 +66,14 @@ describe('CLI skeleton', () => {
     const dir = tempDir()
     const db = join(dir.path, 'busy.duckdb')
     const {spawn} = await import('node:child_process')
-    const holder = spawn(process.execPath, ['-e', `import('@duckdb/node-api').then(async m => { await m.DuckDBInstance.create(${JSON.stringify(db)}); console.log('held'); setTimeout(() => {}, 20000) })`], {cwd: ROOT})
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `import('@duckdb/node-api').then(async m => { await m.DuckDBInstance.create(${JSON.stringify(db)}); console.log('held'); setTimeout(() => {}, 20000) })`,
+      ],
+      {cwd: ROOT},
+    )
     await new Promise<void>((r) => holder.stdout.once('data', () => r()))
     const result = await ccx(['run', '--list', '--db', db])
     holder.kill('SIGKILL')

@@ -35,7 +35,12 @@ describe('ccx ingest flags', () => {
     const json = await ccx(['ingest', 'transcripts', join(SAMPLES, 'transcripts.csv'), '--db', db, '--json'])
     expect(json.code).toBe(0)
     expect(json.stderr).toBe('')
-    expect(json.json()).toMatchObject({source: 'transcripts', totals: {read: 20, loaded: 20, duplicate: 0, quarantined: 0}, badShare: 0, tooManyBad: false})
+    expect(json.json()).toMatchObject({
+      source: 'transcripts',
+      totals: {read: 20, loaded: 20, duplicate: 0, quarantined: 0},
+      badShare: 0,
+      tooManyBad: false,
+    })
 
     const config = join(dir.path, 'ccx.config.json')
     writeFileSync(config, JSON.stringify({ingest: {maxBad: 0.3}}))
@@ -43,7 +48,18 @@ describe('ccx ingest flags', () => {
     const lenient = await ccx(['ingest', 'probe', broken, '--db', join(dir.path, 'c.duckdb'), '--config', config, '--json'])
     expect(lenient.code).toBe(0)
     expect(lenient.json()).toMatchObject({maxBad: 0.3, tooManyBad: false})
-    const strict = await ccx(['ingest', 'probe', broken, '--db', join(dir.path, 'd.duckdb'), '--config', config, '--max-bad', '1%', '--json'])
+    const strict = await ccx([
+      'ingest',
+      'probe',
+      broken,
+      '--db',
+      join(dir.path, 'd.duckdb'),
+      '--config',
+      config,
+      '--max-bad',
+      '1%',
+      '--json',
+    ])
     expect(strict.code).toBe(3)
     expect(strict.json()).toMatchObject({maxBad: 0.01, tooManyBad: true, totals: {read: 38, quarantined: 8}})
   })

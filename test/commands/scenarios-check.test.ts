@@ -14,7 +14,18 @@ describe('ccx scenarios check', () => {
   })
   it('fails with exit 6, naming the line and field', async () => {
     const file = join(tmp.path, 'bad.json')
-    writeFileSync(file, ['{', '  "scenarios": [', '    {"id": "a",', '     "when": {"visitNumber": {"min": "3"}},', '     "actions": [{"type": "lead_form"}]}', '  ]', '}'].join('\n'))
+    writeFileSync(
+      file,
+      [
+        '{',
+        '  "scenarios": [',
+        '    {"id": "a",',
+        '     "when": {"visitNumber": {"min": "3"}},',
+        '     "actions": [{"type": "lead_form"}]}',
+        '  ]',
+        '}',
+      ].join('\n'),
+    )
     const r = await ccx(['scenarios', 'check', file], {env: {OCLIF_COLUMNS: '400'}})
     expect(r.code).toBe(6)
     expect(r.stderr).toContain('bad.json:4: scenarios.0.when.visitNumber.min')

@@ -17,7 +17,9 @@ describe('ccx scripts / report scripts', () => {
     const store = await Store.open(db)
     await store.run(`insert into raw_calls (call_id, site, direction, queue, agent_id, customer_id, offered_at, answered_at, ended_at, disposition, outcome, campaign, ingest_id)
       select call_id, site, direction, queue, agent_id, customer_id, offered_at, answered_at, ended_at, disposition, outcome, campaign, 0 from read_csv('${join(dir.path, 'calls.csv')}')`)
-    await store.run(`insert into raw_transcript_turns select call_id, turn_no, speaker, start_ms, end_ms, text, confidence, 0 from read_csv('${join(dir.path, 'transcripts.csv')}')`)
+    await store.run(
+      `insert into raw_transcript_turns select call_id, turn_no, speaker, start_ms, end_ms, text, confidence, 0 from read_csv('${join(dir.path, 'transcripts.csv')}')`,
+    )
     await store.bumpTableVersion('raw_calls')
     await store.bumpTableVersion('raw_transcript_turns')
     await store.close()
@@ -36,14 +38,33 @@ describe('ccx scripts / report scripts', () => {
   })
 
   it('report scripts --json: verdict, numbers, reproducible with --seed', async () => {
-    const args = ['report', 'scripts', '--db', db, '--json', '--seed', '3', '--permutations', '99', '--bootstrap', '50', '--stratify', 'agent']
+    const args = [
+      'report',
+      'scripts',
+      '--db',
+      db,
+      '--json',
+      '--seed',
+      '3',
+      '--permutations',
+      '99',
+      '--bootstrap',
+      '50',
+      '--stratify',
+      'agent',
+    ]
     const r = await ccx(args)
     expect(r.code, r.stderr).toBe(0)
     const out = r.json()
     expect(out.verdict).toBe('concentrated')
     expect(out.calls).toBe(600)
     expect(out.test.stratify).toBe('agent')
-    expect(out.concentration.topScripts.slice(0, 2).map((s: {scriptId: string}) => s.scriptId).sort()).toEqual(['close_assumptive', 'obj_price_value'])
+    expect(
+      out.concentration.topScripts
+        .slice(0, 2)
+        .map((s: {scriptId: string}) => s.scriptId)
+        .sort(),
+    ).toEqual(['close_assumptive', 'obj_price_value'])
     expect(out.callsToClose.customers).toBeGreaterThan(0)
     const again = (await ccx(args)).json()
     expect(again.test).toEqual(out.test)

@@ -18,7 +18,19 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
   afterAll(() => dir.cleanup())
 
   it('writes one self-contained HTML file whose charts render offline', async () => {
-    const r = await ccx(['export', 'report', '--db', db, '--out', join(dir.path, 'reports'), '--from', '2026-11-01', '--to', '2026-11-07', '--json'])
+    const r = await ccx([
+      'export',
+      'report',
+      '--db',
+      db,
+      '--out',
+      join(dir.path, 'reports'),
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-07',
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     const {path, sections} = r.json()
     expect(path).toBe(join(dir.path, 'reports', 'report-2026-11-01_2026-11-07.html'))
@@ -28,7 +40,10 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
     expect(html).not.toMatch(/<script|<link[^>]+href=|src="http/i)
 
     const {chromium} = await import('playwright-core')
-    const browser = await chromium.launch({executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']})
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    })
     try {
       const page = await browser.newPage({viewport: {width: 1200, height: 900}})
       const requests: string[] = []
@@ -37,11 +52,13 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
       })
       await page.goto(`file://${path}`)
       // charts are PNGs drawn with the bundled CJK font: decoded by the browser, with a real size
-      const charts = await page.$$eval('figure.chart img', (imgs) => imgs.map((i) => {
-        const img = i as HTMLImageElement
-        const box = img.getBoundingClientRect()
-        return {complete: img.complete, natural: img.naturalWidth, w: box.width, h: box.height, alt: img.alt}
-      }))
+      const charts = await page.$$eval('figure.chart img', (imgs) =>
+        imgs.map((i) => {
+          const img = i as HTMLImageElement
+          const box = img.getBoundingClientRect()
+          return {complete: img.complete, natural: img.naturalWidth, w: box.width, h: box.height, alt: img.alt}
+        }),
+      )
       expect(charts.length).toBeGreaterThanOrEqual(3)
       for (const c of charts) {
         expect(c.complete).toBe(true)

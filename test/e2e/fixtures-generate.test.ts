@@ -11,12 +11,34 @@ describe('ccx fixtures generate (bin/run.js)', () => {
 
   it('writes the files, prints a JSON summary, and DuckDB reads them with the staging types', async () => {
     const out = join(dir.path, 'data')
-    const res = await ccx(['fixtures', 'generate', '--days', '5', '--visitors', '300', '--seed', 'e2e', '--out', out, '--end-date', '2026-06-30', '--json'])
+    const res = await ccx([
+      'fixtures',
+      'generate',
+      '--days',
+      '5',
+      '--visitors',
+      '300',
+      '--seed',
+      'e2e',
+      '--out',
+      out,
+      '--end-date',
+      '2026-06-30',
+      '--json',
+    ])
     expect(res.code, res.stderr).toBe(0)
     const summary = res.json()
     expect(summary).toMatchObject({out, seed: 'e2e', from: '2026-06-26', to: '2026-06-30', visitors: 300})
     const files = Object.fromEntries(summary.files.map((f: {file: string; rows: number}) => [f.file, f.rows]))
-    expect(Object.keys(files).sort()).toEqual(['calls.csv', 'chats.ndjson', 'leads.csv', 'orders.csv', 'probe_events.csv', 'sites.json', 'transcripts.csv'])
+    expect(Object.keys(files).sort()).toEqual([
+      'calls.csv',
+      'chats.ndjson',
+      'leads.csv',
+      'orders.csv',
+      'probe_events.csv',
+      'sites.json',
+      'transcripts.csv',
+    ])
     expect(readFileSync(join(out, 'probe_events.csv'), 'utf8').trimEnd().split('\n').length - 1).toBe(files['probe_events.csv'])
 
     const store = await Store.open(':memory:')
@@ -33,7 +55,9 @@ describe('ccx fixtures generate (bin/run.js)', () => {
         `select count(*)::INTEGER from ${csv('leads.csv')} l where l.visitor_id is not null and l.visitor_id not in (select visitor_id from ${csv('probe_events.csv')})`,
       )
       expect(orphans).toBe(0)
-      const chats = await store.scalar<number>(`select count(*)::INTEGER from read_json(${sqlString(join(out, 'chats.ndjson'))}, format = 'newline_delimited')`)
+      const chats = await store.scalar<number>(
+        `select count(*)::INTEGER from read_json(${sqlString(join(out, 'chats.ndjson'))}, format = 'newline_delimited')`,
+      )
       expect(chats).toBe(files['chats.ndjson'])
     } finally {
       await store.close()

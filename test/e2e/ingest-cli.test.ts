@@ -24,7 +24,11 @@ async function query<T extends Record<string, unknown> = Record<string, unknown>
   }
 }
 /** Runs bin/run.js with its own TMPDIR; notes when the ingest's temp folder appears; SIGKILLs it killAfterMs later. */
-async function runWatched(args: string[], tmp: string, killAfterMs?: number): Promise<{code: number | null; signal: string | null; stdout: string; loadMs: number}> {
+async function runWatched(
+  args: string[],
+  tmp: string,
+  killAfterMs?: number,
+): Promise<{code: number | null; signal: string | null; stdout: string; loadMs: number}> {
   mkdirSync(tmp)
   const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, TMPDIR: tmp}, stdio: ['ignore', 'pipe', 'ignore']})
   let stdout = ''
@@ -59,7 +63,9 @@ describe('ccx ingest probe: broken samples', () => {
     const r = await ccx(['ingest', 'probe', BROKEN, '--db', db, '--json'])
     expect(r.code).toBe(3)
     const result = r.json()
-    const byName = Object.fromEntries(result.files.map((f: any) => [f.file.split('/').pop(), [f.read, f.loaded, f.duplicate, f.quarantined]]))
+    const byName = Object.fromEntries(
+      result.files.map((f: any) => [f.file.split('/').pop(), [f.read, f.loaded, f.duplicate, f.quarantined]]),
+    )
     // Hand-counted from the sample files (fixtures/samples/broken/README.md lists every bad line):
     // CSV: 38 data rows, 8 bad (lines 22-28, 39), 1 repeated event; NDJSON: 21 lines, 6 bad (11-16), 1 repeat;
     // access log: 9 lines, 6 beacons (1 unknown type, line 7) + 1 non-log line (5), 3 other requests skipped.
@@ -107,7 +113,15 @@ describe('ccx ingest probe: broken samples', () => {
     expect(again.stderr).toMatch(/already ingested/)
     expect(await counts(db)).toEqual(before)
 
-    const tolerant = await ccx(['ingest', 'probe', join(BROKEN, 'probe_broken.csv'), '--db', join(dir.path, 'tolerant.duckdb'), '--max-bad', '25%'])
+    const tolerant = await ccx([
+      'ingest',
+      'probe',
+      join(BROKEN, 'probe_broken.csv'),
+      '--db',
+      join(dir.path, 'tolerant.duckdb'),
+      '--max-bad',
+      '25%',
+    ])
     expect(tolerant.code).toBe(0)
     expect(tolerant.stderr).toMatch(/probe_broken\.csv\s+csv\s+utf-8\s+38\s+29\s+1\s+8/)
   })
@@ -129,22 +143,69 @@ describe('ccx ingest calls: foreign CDR exports', () => {
   it('loads a GBK export with Chinese column names via --map-file and --ts-format, and an English one via --map', async () => {
     const db = join(dir.path, 'cdr.duckdb')
     const gbk = await ccx([
-      'ingest', 'calls', join(FOREIGN, 'cdr_callcenter_gbk.csv'), '--map-file', join(FOREIGN, 'cdr_callcenter.map.json'),
-      '--ts-format', '%Y/%m/%d %H:%M:%S', '--db', db, '--json', '--max-bad', '0.25',
+      'ingest',
+      'calls',
+      join(FOREIGN, 'cdr_callcenter_gbk.csv'),
+      '--map-file',
+      join(FOREIGN, 'cdr_callcenter.map.json'),
+      '--ts-format',
+      '%Y/%m/%d %H:%M:%S',
+      '--db',
+      db,
+      '--json',
+      '--max-bad',
+      '0.25',
     ])
     expect(gbk.code).toBe(0)
     expect(gbk.json().files[0]).toMatchObject({encoding: 'gb18030', read: 5, loaded: 4, duplicate: 0, quarantined: 1})
     const en = await ccx([
-      'ingest', 'calls', join(FOREIGN, 'cdr_english.csv'), '--map', 'call_id=CallID,phone=Caller Number,agent_id=Agent',
-      '--map', 'offered_at=Start Time,answered_at=Answer Time,ended_at=End Time', '--ts-format', '%m/%d/%Y %H:%M:%S', '--db', db, '--json',
+      'ingest',
+      'calls',
+      join(FOREIGN, 'cdr_english.csv'),
+      '--map',
+      'call_id=CallID,phone=Caller Number,agent_id=Agent',
+      '--map',
+      'offered_at=Start Time,answered_at=Answer Time,ended_at=End Time',
+      '--ts-format',
+      '%m/%d/%Y %H:%M:%S',
+      '--db',
+      db,
+      '--json',
     ])
     expect(en.code).toBe(0)
     expect(en.json().totals).toEqual({read: 3, loaded: 3, duplicate: 0, quarantined: 0})
-    const rows = await query(db, `select call_id, direction, queue, phone_masked, strftime(offered_at, '%Y-%m-%d %H:%M:%S') offered, hold_s, csat from raw_calls where call_id in ('CC20261030002', 'CC20261030004', 'EN-2') order by call_id`)
+    const rows = await query(
+      db,
+      `select call_id, direction, queue, phone_masked, strftime(offered_at, '%Y-%m-%d %H:%M:%S') offered, hold_s, csat from raw_calls where call_id in ('CC20261030002', 'CC20261030004', 'EN-2') order by call_id`,
+    )
     expect(rows).toEqual([
-      {call_id: 'CC20261030002', direction: 'inbound', queue: '销售热线', phone_masked: '186****7733', offered: '2026-10-30 10:41:03', hold_s: null, csat: null},
-      {call_id: 'CC20261030004', direction: 'inbound', queue: '售后服务', phone_masked: '137****6543', offered: '2026-10-30 14:02:10', hold_s: 60, csat: 3},
-      {call_id: 'EN-2', direction: 'outbound', queue: 'Telesales', phone_masked: '138****8000', offered: '2026-10-30 09:10:00', hold_s: null, csat: null},
+      {
+        call_id: 'CC20261030002',
+        direction: 'inbound',
+        queue: '销售热线',
+        phone_masked: '186****7733',
+        offered: '2026-10-30 10:41:03',
+        hold_s: null,
+        csat: null,
+      },
+      {
+        call_id: 'CC20261030004',
+        direction: 'inbound',
+        queue: '售后服务',
+        phone_masked: '137****6543',
+        offered: '2026-10-30 14:02:10',
+        hold_s: 60,
+        csat: 3,
+      },
+      {
+        call_id: 'EN-2',
+        direction: 'outbound',
+        queue: 'Telesales',
+        phone_masked: '138****8000',
+        offered: '2026-10-30 09:10:00',
+        hold_s: null,
+        csat: null,
+      },
     ])
     const q = await query(db, `select line, field from quarantine`)
     expect(q).toEqual([{line: 6, field: 'offered_at'}])
@@ -177,7 +238,11 @@ describe('ccx ingest: concurrency and crashes', () => {
     expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
 
     const killed = join(dir.path, 'killed.duckdb')
-    const killedRun = await runWatched(['ingest', 'probe', csv, '--db', killed], join(dir.path, 'tmp-killed'), Math.max(50, cleanRun.loadMs / 2))
+    const killedRun = await runWatched(
+      ['ingest', 'probe', csv, '--db', killed],
+      join(dir.path, 'tmp-killed'),
+      Math.max(50, cleanRun.loadMs / 2),
+    )
     expect(killedRun.signal).toBe('SIGKILL') // killed, not finished
     expect(existsSync(killed)).toBe(true)
     const afterKill = await counts(killed)

@@ -16,8 +16,21 @@ describe('ccx jobs run / list / history', () => {
     JSON.stringify({
       timezone: 'Asia/Shanghai',
       jobs: [
-        {name: 'nightly', schedule: '30 2 * * *', steps: [{kind: 'ccx', args: ['sites', 'list']}, {kind: 'retention', rawDays: 90, jobRunsDays: 365}, {kind: 'exec', command: 'echo done > nightly.out'}]},
-        {name: 'hourly', schedule: '0 * * * *', timezone: 'UTC', steps: [{kind: 'exec', command: 'echo "export folder /mnt/reports is not mounted" >&2; exit 2'}]},
+        {
+          name: 'nightly',
+          schedule: '30 2 * * *',
+          steps: [
+            {kind: 'ccx', args: ['sites', 'list']},
+            {kind: 'retention', rawDays: 90, jobRunsDays: 365},
+            {kind: 'exec', command: 'echo done > nightly.out'},
+          ],
+        },
+        {
+          name: 'hourly',
+          schedule: '0 * * * *',
+          timezone: 'UTC',
+          steps: [{kind: 'exec', command: 'echo "export folder /mnt/reports is not mounted" >&2; exit 2'}],
+        },
         {name: 'paused', schedule: '0 0 * * *', enabled: false, steps: [{kind: 'exec', command: 'true'}]},
       ],
     }),
@@ -31,7 +44,10 @@ describe('ccx jobs run / list / history', () => {
     expect(r.json()).toMatchObject({job: 'nightly', status: 'ok', attempts: 1, stepsDone: 3, stepsTotal: 3})
     // No step reported loaded/written rows (sites list has none; retention's deletions are not counted).
     expect(r.json().rows).toBeUndefined()
-    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.find((l) => l.event === 'step.start' && l.step === 1).command).toBe(`ccx sites list --json --db ${db} --config ${config}`)
     expect(lines.find((l) => l.event === 'retention')).toMatchObject({deletedEvents: 0, deletedJobRuns: 0})
   })
@@ -39,11 +55,18 @@ describe('ccx jobs run / list / history', () => {
   it('exits 1 with the failing step and its message', async () => {
     const r = await ccx(['jobs', 'run', 'hourly', ...base])
     expect(r.code).toBe(1)
-    expect(unwrap(r.stderr)).toContain('job hourly failed: step 1/1 (exec: echo "export folder /mnt/reports is not mounted" >&2; exit 2) failed: export folder /mnt/reports is not mounted (exit code 2)')
+    expect(unwrap(r.stderr)).toContain(
+      'job hourly failed: step 1/1 (exec: echo "export folder /mnt/reports is not mounted" >&2; exit 2) failed: export folder /mnt/reports is not mounted (exit code 2)',
+    )
   })
 
   it('exits 4 and records a skipped run while the job is running elsewhere', async () => {
-    const held = JobLock.acquire(db, {job: 'nightly', runId: 'elsewhere', startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString()})
+    const held = JobLock.acquire(db, {
+      job: 'nightly',
+      runId: 'elsewhere',
+      startedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    })
     try {
       const r = await ccx(['jobs', 'run', 'nightly', ...base])
       expect(r.code).toBe(4)
@@ -65,7 +88,11 @@ describe('ccx jobs run / list / history', () => {
     expect(r.code, r.stderr).toBe(0)
     const jobs = r.json().jobs
     const nightly = jobs.find((j: any) => j.job === 'nightly')
-    expect(nightly).toMatchObject({timezone: 'Asia/Shanghai', lastStatus: 'skipped', steps: ['sites list', 'retention: raw 90 d, job runs 365 d', 'exec: echo done > nightly.out']})
+    expect(nightly).toMatchObject({
+      timezone: 'Asia/Shanghai',
+      lastStatus: 'skipped',
+      steps: ['sites list', 'retention: raw 90 d, job runs 365 d', 'exec: echo done > nightly.out'],
+    })
     expect(nightly.nextRunsLocal.map((t: string) => t.slice(11))).toEqual(['02:30:00', '02:30:00'])
     expect(Date.parse(nightly.nextRuns[1]) - Date.parse(nightly.nextRuns[0])).toBe(86_400_000)
     const hourly = jobs.find((j: any) => j.job === 'hourly')

@@ -20,8 +20,22 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
     JSON.stringify({
       timezone: TZ,
       jobs: [
-        {name: 'nightly', schedule: '0 2 * * *', steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: 'probe_*.csv'}, {kind: 'retention', rawDays: 5}]},
-        {name: 'refresh', schedule: '0 * * * *', steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: 'fresh_*.csv'}, {kind: 'run', pipelines: ['normalize']}]},
+        {
+          name: 'nightly',
+          schedule: '0 2 * * *',
+          steps: [
+            {kind: 'ingest', source: 'probe', from: 'drop', pattern: 'probe_*.csv'},
+            {kind: 'retention', rawDays: 5},
+          ],
+        },
+        {
+          name: 'refresh',
+          schedule: '0 * * * *',
+          steps: [
+            {kind: 'ingest', source: 'probe', from: 'drop', pattern: 'fresh_*.csv'},
+            {kind: 'run', pipelines: ['normalize']},
+          ],
+        },
       ],
     }),
   )
@@ -31,7 +45,16 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
   it('loads the files, moves them to done/, and keeps 5 days of raw events (older ones summarized)', async () => {
     const header = 'event_id,ts,site,visitor_id,type,url\n'
     // 10 days ago: 2 pageviews (v1, v2) + 1 click (v1) → deleted by retention, kept in probe_daily; today: 1 pageview.
-    writeFileSync(join(drop, 'probe_old.csv'), header + [`e1,${daysAgo(10, '09:00:00')},s1,v1,pageview,https://a.example/`, `e2,${daysAgo(10, '09:00:05')},s1,v1,click,https://a.example/`, `e3,${daysAgo(10, '10:00:00')},s1,v2,pageview,https://a.example/b`].join('\n') + '\n')
+    writeFileSync(
+      join(drop, 'probe_old.csv'),
+      header +
+        [
+          `e1,${daysAgo(10, '09:00:00')},s1,v1,pageview,https://a.example/`,
+          `e2,${daysAgo(10, '09:00:05')},s1,v1,click,https://a.example/`,
+          `e3,${daysAgo(10, '10:00:00')},s1,v2,pageview,https://a.example/b`,
+        ].join('\n') +
+        '\n',
+    )
     writeFileSync(join(drop, 'probe_new.csv'), header + `e4,${daysAgo(0, '00:00:01')},s1,v3,pageview,https://a.example/\n`)
     writeFileSync(join(drop, 'notes.txt'), 'not a probe export')
     const r = await ccx(['jobs', 'run', 'nightly', ...base, '--json'])
@@ -60,7 +83,10 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
     writeFileSync(join(drop, 'probe_broken.csv'), 'when,who\nyesterday,someone\n')
     const r = await ccx(['jobs', 'run', 'nightly', ...base, '--json'])
     expect(r.code).toBe(1)
-    const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+    const lines = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
     const end = lines.find((l) => l.event === 'job.end')
     expect(end.status).toBe('failed')
     expect(end.error).toMatch(/^step 1\/2 \(ingest probe drop\/probe_\*\.csv → done\/\) failed: .+/)
@@ -74,12 +100,18 @@ describe('a nightly job: ingest a drop folder, then retention', () => {
   })
 
   it('runs a pipeline after loading: the job rows add the loaded rows and the rows the pipeline wrote', async () => {
-    writeFileSync(join(drop, 'fresh_1.csv'), 'event_id,ts,site,visitor_id,type,url\n' + `f1,${daysAgo(0, '00:10:00')},s1,v7,pageview,https://a.example/\n`)
+    writeFileSync(
+      join(drop, 'fresh_1.csv'),
+      'event_id,ts,site,visitor_id,type,url\n' + `f1,${daysAgo(0, '00:10:00')},s1,v7,pageview,https://a.example/\n`,
+    )
     const r = await ccx(['jobs', 'run', 'refresh', ...base, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const store = await Store.open(db)
     try {
-      const steps = await store.all<{kind: string; rows: number; command: string}>(`select kind, rows, command from job_run_steps where run_id = $id order by step_no`, {id: r.json().runId})
+      const steps = await store.all<{kind: string; rows: number; command: string}>(
+        `select kind, rows, command from job_run_steps where run_id = $id order by step_no`,
+        {id: r.json().runId},
+      )
       expect(steps.map((x) => x.kind)).toEqual(['ingest', 'run'])
       expect(steps[0].rows).toBe(1)
       expect(steps[1].command).toBe(`ccx run normalize --json --db ${db} --config ${config}`)

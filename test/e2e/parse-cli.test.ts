@@ -15,7 +15,15 @@ describe('ccx parse referrer | ip | ua', () => {
   })
 
   it('parse referrer --landing: utm on the landing URL wins; same host is internal', async () => {
-    const r = await ccx(['parse', 'referrer', 'https://www.google.com/', 'https://shop.example.cn/a', '--landing', 'https://shop.example.cn/?utm_source=baidu&utm_medium=cpc&utm_campaign=spring', '--json'])
+    const r = await ccx([
+      'parse',
+      'referrer',
+      'https://www.google.com/',
+      'https://shop.example.cn/a',
+      '--landing',
+      'https://shop.example.cn/?utm_source=baidu&utm_medium=cpc&utm_campaign=spring',
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json().map((x: any) => [x.medium, x.source, x.campaign])).toEqual([
       ['paid', 'Baidu', 'spring'],

@@ -51,7 +51,10 @@ describe('ccx report funnel (e2e)', () => {
     const out = (f: string) => join(dir.path, f)
     const r = await ccx(['report', 'funnel', ...range, '--csv', '--out', out('f.parquet'), '--chart', out('f.svg')])
     expect(r.code, r.stderr).toBe(0)
-    const [head, ...rows] = r.stdout.trim().split('\n').map((l) => l.split(','))
+    const [head, ...rows] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','))
     expect(head).toEqual(['stage', 'name', 'count', 'conv_prev', 'conv_first', 'drop_off', 'median_s_prev', 'median_s_first'])
     expect(rows.map((x) => Number(x[2]))).toEqual(COUNTS)
     expect(rows.map((x) => (x[3] === '' ? null : Number(x[3])))).toEqual(CONV_PREV)

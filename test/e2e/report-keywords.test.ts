@@ -14,7 +14,10 @@ describe('ccx report keywords (e2e)', () => {
     const store = await Store.open(db)
     await buildKeywordFixture(store)
     await store.close()
-    writeFileSync(bench, JSON.stringify({benchmarks: [{industry: 'printers', engine: '*', keyword: '*', lead_rate: 0.09, source: 'test figure'}]}))
+    writeFileSync(
+      bench,
+      JSON.stringify({benchmarks: [{industry: 'printers', engine: '*', keyword: '*', lead_rate: 0.09, source: 'test figure'}]}),
+    )
   })
   afterAll(() => dir.cleanup())
   const args = () => ['report', 'keywords', '--db', db, '--site', 'A', '--from', '2026-11-01', '--to', '2026-11-30', '--benchmarks', bench]
@@ -23,7 +26,11 @@ describe('ccx report keywords (e2e)', () => {
     const r = await ccx([...args(), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const rows = r.json().rows
-    expect(rows.map((x: any) => [x.keyword, x.flag])).toEqual([['bad', 'below'], ['noise', 'within noise'], ['small', 'too few visitors']])
+    expect(rows.map((x: any) => [x.keyword, x.flag])).toEqual([
+      ['bad', 'below'],
+      ['noise', 'within noise'],
+      ['small', 'too few visitors'],
+    ])
     expect(rows[0].benchmark_source).toBe('test figure')
     expect(rows[0].lost).toBeCloseTo(16, 10)
   })

@@ -24,7 +24,10 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     expect(table.stdout).toMatch(/Mediums \(7 sessions\)/)
     expect(table.stdout).toMatch(/Search engines \(5 search sessions\)/)
     const json = await ccx(['report', 'sources', ...range, '--json'])
-    expect(json.json().engines.map((e: {engine: string; sessions: number}) => [e.engine, e.sessions])).toEqual([['Baidu', 4], ['Sogou', 1]])
+    expect(json.json().engines.map((e: {engine: string; sessions: number}) => [e.engine, e.sessions])).toEqual([
+      ['Baidu', 4],
+      ['Sogou', 1],
+    ])
     const spec = join(dir.path, 'sources.vl.json')
     const csv = await ccx(['report', 'sources', ...range, '--csv', '--chart', spec])
     expect(csv.stdout.split('\n')[0]).toMatch(/^table,medium,sessions/)
@@ -34,7 +37,10 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
   it('geo and exits as JSON; exits chart as SVG', async () => {
     const geo = await ccx(['report', 'geo', ...range, '--level', 'province', '--json'])
     expect(geo.code, geo.stderr).toBe(0)
-    expect(geo.json().rows.map((r: {province: string; sessions: number}) => [r.province, r.sessions])).toEqual([['广东省', 4], ['北京', 3]])
+    expect(geo.json().rows.map((r: {province: string; sessions: number}) => [r.province, r.sessions])).toEqual([
+      ['广东省', 4],
+      ['北京', 3],
+    ])
     const svg = join(dir.path, 'exits.svg')
     const exits = await ccx(['report', 'exits', ...range, '--json', '--chart', svg])
     expect(exits.code, exits.stderr).toBe(0)

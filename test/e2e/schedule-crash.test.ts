@@ -47,7 +47,14 @@ describe('ccx schedule killed with SIGKILL mid-job', () => {
 
   it('leaves a consistent database: the run is marked interrupted, no half-loaded rows, and the next trigger loads once', async () => {
     writeFileSync(join(dir.path, 'loader.mjs'), LOADER)
-    writeFileSync(config, JSON.stringify({jobs: [{name: 'load', schedule: '*/2 * * * * *', steps: [{kind: 'exec', command: `"${process.execPath}" loader.mjs`, usesDb: true}]}]}))
+    writeFileSync(
+      config,
+      JSON.stringify({
+        jobs: [
+          {name: 'load', schedule: '*/2 * * * * *', steps: [{kind: 'exec', command: `"${process.execPath}" loader.mjs`, usesDb: true}]},
+        ],
+      }),
+    )
 
     const first = spawn(process.execPath, [RUN_JS, 'schedule', '--db', db, '--config', config], {stdio: ['ignore', 'ignore', 'pipe']})
     let firstLog = ''
@@ -63,11 +70,20 @@ describe('ccx schedule killed with SIGKILL mid-job', () => {
     // The step child outlives the scheduler (its own process group) and still holds the database.
     expect(isProcessAlive(orphanPid)).toBe(true)
 
-    const second = await scheduleUntil(['--db', db, '--config', config], (events) => events.some((e) => e.event === 'job.end' && e.status === 'ok'))
+    const second = await scheduleUntil(['--db', db, '--config', config], (events) =>
+      events.some((e) => e.event === 'job.end' && e.status === 'ok'),
+    )
     expect(second.timedOut, second.stderr).toBe(false)
     expect(second.code, second.stderr).toBe(0)
-    const events = second.stderr.trim().split('\n').map((l) => JSON.parse(l))
-    expect(events.find((e) => e.event === 'lock.stale')).toMatchObject({job: 'load', reason: `holder pid ${first.pid} is not running`, killed_child: lock!.childPid})
+    const events = second.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(events.find((e) => e.event === 'lock.stale')).toMatchObject({
+      job: 'load',
+      reason: `holder pid ${first.pid} is not running`,
+      killed_child: lock!.childPid,
+    })
     expect(isProcessAlive(orphanPid)).toBe(false)
 
     const history = (await ccx(['jobs', 'history', '--db', db, '--config', config, '--json'])).json().runs
@@ -83,7 +99,9 @@ describe('ccx schedule killed with SIGKILL mid-job', () => {
     // Only committed loads are in the table: 1000 rows per ok run, none from the interrupted one.
     const store = await Store.open(db)
     try {
-      const byRun = await store.all<{run_id: string; n: number}>(`select run_id, count(*)::INTEGER as n from loaded group by run_id order by run_id`)
+      const byRun = await store.all<{run_id: string; n: number}>(
+        `select run_id, count(*)::INTEGER as n from loaded group by run_id order by run_id`,
+      )
       expect(byRun).toEqual(ok.map((r: any) => ({run_id: r.run_id, n: 1000})).sort((a: any, b: any) => a.run_id.localeCompare(b.run_id)))
       expect(byRun.some((r) => r.run_id === interrupted[0].run_id)).toBe(false)
     } finally {

@@ -4,7 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {scheduleUntil} from './schedule-helpers.js'
 
-const ended = (events: any[], job: string, status: string) => events.some((e) => e.event === 'job.end' && e.job === job && e.status === status)
+const ended = (events: any[], job: string, status: string) =>
+  events.some((e) => e.event === 'job.end' && e.job === job && e.status === status)
 
 describe('ccx schedule (one-second cron schedules)', () => {
   const dir = tempDir('ccx-e2e-schedule-')
@@ -27,15 +28,33 @@ describe('ccx schedule (one-second cron schedules)', () => {
             schedule: '*/2 * * * * *',
             retries: 2,
             backoff: {initialSeconds: 0.2},
-            steps: [{kind: 'exec', command: 'if [ -f flaky.marker ]; then echo fine; else touch flaky.marker; echo "upstream not ready" >&2; exit 1; fi'}],
+            steps: [
+              {
+                kind: 'exec',
+                command: 'if [ -f flaky.marker ]; then echo fine; else touch flaky.marker; echo "upstream not ready" >&2; exit 1; fi',
+              },
+            ],
           },
-          {name: 'broken', schedule: '*/2 * * * * *', steps: [{kind: 'exec', command: 'echo "cannot read drop/calls: permission denied" >&2; exit 7'}, {kind: 'exec', command: 'touch never-ran'}]},
+          {
+            name: 'broken',
+            schedule: '*/2 * * * * *',
+            steps: [
+              {kind: 'exec', command: 'echo "cannot read drop/calls: permission denied" >&2; exit 7'},
+              {kind: 'exec', command: 'touch never-ran'},
+            ],
+          },
           {name: 'off', schedule: '* * * * * *', enabled: false, steps: [{kind: 'exec', command: 'touch off-ran'}]},
         ],
       }),
     )
-    run = await scheduleUntil(['--db', db, '--config', config, '--grace', '5'], (events) =>
-      ended(events, 'tick', 'ok') && ended(events, 'tick', 'skipped') && ended(events, 'broken', 'failed') && ended(events, 'flaky', 'ok') && events.filter((e) => e.event === 'job.end' && e.job === 'flaky').length >= 2,
+    run = await scheduleUntil(
+      ['--db', db, '--config', config, '--grace', '5'],
+      (events) =>
+        ended(events, 'tick', 'ok') &&
+        ended(events, 'tick', 'skipped') &&
+        ended(events, 'broken', 'failed') &&
+        ended(events, 'flaky', 'ok') &&
+        events.filter((e) => e.event === 'job.end' && e.job === 'flaky').length >= 2,
     )
     expect(run.timedOut, run.stderr).toBe(false)
     const h = await ccx(['jobs', 'history', '--db', db, '--config', config, '--limit', '200', '--json'])
@@ -46,9 +65,13 @@ describe('ccx schedule (one-second cron schedules)', () => {
 
   it('exits 0 on SIGTERM and logs structured JSON lines', () => {
     expect(run.code, run.stderr).toBe(0)
-    const lines = run.stderr.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     const events = new Set(lines.map((l) => l.event))
-    for (const e of ['scheduler.start', 'job.start', 'step.start', 'step.end', 'job.end', 'job.skipped', 'job.retry', 'scheduler.stop']) expect(events).toContain(e)
+    for (const e of ['scheduler.start', 'job.start', 'step.start', 'step.end', 'job.end', 'job.skipped', 'job.retry', 'scheduler.stop'])
+      expect(events).toContain(e)
     for (const l of lines) expect(typeof l.ts).toBe('string')
   })
 
@@ -75,7 +98,9 @@ describe('ccx schedule (one-second cron schedules)', () => {
       expect(r.status).toBe('failed')
       expect(r.failed_step).toBe(1)
       expect(r.steps_done).toBe(0)
-      expect(r.error).toBe('step 1/2 (exec: echo "cannot read drop/calls: permission denied" >&2; exit 7) failed: cannot read drop/calls: permission denied (exit code 7)')
+      expect(r.error).toBe(
+        'step 1/2 (exec: echo "cannot read drop/calls: permission denied" >&2; exit 7) failed: cannot read drop/calls: permission denied (exit code 7)',
+      )
     }
     // Failures first.
     const firstOther = history.findIndex((r) => !['failed', 'interrupted', 'abandoned'].includes(r.status))
@@ -85,7 +110,8 @@ describe('ccx schedule (one-second cron schedules)', () => {
   it('retries a failed step and records the run that succeeded on attempt 2', async () => {
     const flaky = history.filter((r) => r.job === 'flaky').sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at))
     expect(flaky[0]).toMatchObject({status: 'ok', attempts: 2, steps_done: 1, error: null})
-    for (const r of flaky.slice(1).filter((r) => !['abandoned', 'skipped'].includes(r.status))) expect(r).toMatchObject({status: 'ok', attempts: 1})
+    for (const r of flaky.slice(1).filter((r) => !['abandoned', 'skipped'].includes(r.status)))
+      expect(r).toMatchObject({status: 'ok', attempts: 1})
     const steps = await ccx(['jobs', 'history', '--db', db, '--config', config, '--run', flaky[0].run_id, '--json'])
     expect(steps.json().steps.map((s: any) => [s.attempt, s.status, s.error])).toEqual([
       [1, 'failed', 'upstream not ready (exit code 1)'],

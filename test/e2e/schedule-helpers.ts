@@ -2,7 +2,11 @@ import {spawn} from 'node:child_process'
 import {RUN_JS} from '../helpers/cli.js'
 
 /** Starts `ccx schedule` and stops it with SIGTERM once `enough` holds for its log lines (or after `maxMs`). */
-export function scheduleUntil(args: string[], enough: (events: any[]) => boolean, maxMs = 40_000): Promise<{code: number | null; stderr: string; timedOut: boolean}> {
+export function scheduleUntil(
+  args: string[],
+  enough: (events: any[]) => boolean,
+  maxMs = 40_000,
+): Promise<{code: number | null; stderr: string; timedOut: boolean}> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [RUN_JS, 'schedule', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
@@ -15,7 +19,10 @@ export function scheduleUntil(args: string[], enough: (events: any[]) => boolean
     }
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString()
-      const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+      const events = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))
       if (enough(events)) stop()
     })
     child.stdout.resume()

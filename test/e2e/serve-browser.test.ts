@@ -23,7 +23,9 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
     res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>
 <script async src="${probe.base}/probe.js" data-site="${TEST_SITE.id}" data-key="${TEST_SITE.key}"></script></body></html>`)
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({server, origin: `http://127.0.0.1:${(server.address() as any).port}`})))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({server, origin: `http://127.0.0.1:${(server.address() as any).port}`})),
+  )
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromium', () => {
@@ -42,7 +44,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
     const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']})
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    })
   })
 
   afterAll(async () => {
@@ -94,7 +107,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     const {Store} = await import('../../src/store/store.js')
     const store = await Store.open(db)
     const n = await store.scalar<number>(`select count(*) from raw_probe_events`)
-    const accepted = await store.scalar<number>(`select count(*) from raw_probe_events where visitor_id = 'changsha-visitor' and type = 'invite_accepted'`)
+    const accepted = await store.scalar<number>(
+      `select count(*) from raw_probe_events where visitor_id = 'changsha-visitor' and type = 'invite_accepted'`,
+    )
     await store.close()
     expect(n).toBe(events.length)
     expect(accepted).toBe(1)

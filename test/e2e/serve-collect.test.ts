@@ -16,7 +16,11 @@ function batch(visitor: string, events: object[], extra: object = {}) {
 }
 
 async function post(s: RunningServe, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.base}/collect`, {method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: {'content-type': 'text/plain', 'x-forwarded-for': SHENZHEN_IP, ...headers}})
+  const res = await fetch(`${s.base}/collect`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: {'content-type': 'text/plain', 'x-forwarded-for': SHENZHEN_IP, ...headers},
+  })
   return {status: res.status, body: (await res.json()) as any, headers: res.headers}
 }
 
@@ -34,7 +38,13 @@ describe('ccx serve /collect', () => {
   })
 
   it('answers the Shenzhen visitor from Baidu "佳能维修站" with the Shenzhen repair station card', async () => {
-    const r = await post(serve, batch('v-sz', [{id: 'e1', type: 'pageview', url: 'https://www.canon-like.cn/service/stations', title: '佳能维修站查询', referrer: BAIDU_GBK}]), {origin: 'http://allowed.test'})
+    const r = await post(
+      serve,
+      batch('v-sz', [
+        {id: 'e1', type: 'pageview', url: 'https://www.canon-like.cn/service/stations', title: '佳能维修站查询', referrer: BAIDU_GBK},
+      ]),
+      {origin: 'http://allowed.test'},
+    )
     expect(r.status).toBe(200)
     expect(r.headers.get('access-control-allow-origin')).toBe('http://allowed.test')
     acked += r.body.accepted
@@ -77,7 +87,9 @@ describe('ccx serve /collect', () => {
 
     // A slow client that never finishes its body gets 408 and the server stays up.
     const slow = await new Promise<string>((resolve) => {
-      const socket = connect(serve.port, '127.0.0.1', () => socket.write('POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"site"'))
+      const socket = connect(serve.port, '127.0.0.1', () =>
+        socket.write('POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"site"'),
+      )
       let got = ''
       socket.on('data', (d) => (got += d.toString()))
       socket.on('close', () => resolve(got))
@@ -85,7 +97,15 @@ describe('ccx serve /collect', () => {
     expect(slow).toMatch(/^HTTP\/1\.1 408/)
 
     const metrics = await (await fetch(`${serve.base}/metrics`)).text()
-    for (const reason of ['body_too_large', 'malformed_json', 'invalid_batch', 'unknown_site', 'bad_site_key', 'origin_not_allowed', 'timeout']) {
+    for (const reason of [
+      'body_too_large',
+      'malformed_json',
+      'invalid_batch',
+      'unknown_site',
+      'bad_site_key',
+      'origin_not_allowed',
+      'timeout',
+    ]) {
       expect(metrics).toMatch(new RegExp(`ccx_rejected_requests_total\\{reason="${reason}"\\} [1-9]`))
     }
     expect(metrics).toMatch(/ccx_events_rejected_total 1/)
@@ -101,7 +121,17 @@ describe('ccx serve /collect', () => {
   })
 
   it('SIGTERM drains and closes the segment: every acknowledged event is in the log once', async () => {
-    const results = await Promise.all(Array.from({length: 20}, (_, i) => post(serve, batch(`v-load-${i}`, [{id: `p${i}`, type: 'pageview', url: 'https://www.canon-like.cn/'}, {id: `h${i}`, type: 'heartbeat'}]))))
+    const results = await Promise.all(
+      Array.from({length: 20}, (_, i) =>
+        post(
+          serve,
+          batch(`v-load-${i}`, [
+            {id: `p${i}`, type: 'pageview', url: 'https://www.canon-like.cn/'},
+            {id: `h${i}`, type: 'heartbeat'},
+          ]),
+        ),
+      ),
+    )
     acked += results.reduce((n, r) => n + r.body.accepted, 0)
     expect(await serve.stop('SIGTERM')).toBe(0)
     const ids = segmentRows(closedSegments(join(dir.path, 'log')).map((f) => readFileSync(f, 'utf8'))).map((r) => r.event_id)
@@ -117,7 +147,8 @@ describe('ccx serve rate limit', () => {
     const serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     try {
       const statuses = []
-      for (let i = 0; i < 6; i++) statuses.push((await post(serve, batch('v', [{type: 'heartbeat'}]), {'x-forwarded-for': '1.2.3.4'})).status)
+      for (let i = 0; i < 6; i++)
+        statuses.push((await post(serve, batch('v', [{type: 'heartbeat'}]), {'x-forwarded-for': '1.2.3.4'})).status)
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200])
       expect(statuses.slice(3)).toEqual([429, 429, 429])
       expect((await post(serve, batch('v2', [{type: 'heartbeat'}]), {'x-forwarded-for': '5.6.7.8'})).status).toBe(200)

@@ -40,8 +40,25 @@ describe.skipIf(!existsSync(REDIS))('ccx serve --redis: two nodes share visitor 
 
   it('a directive limited to once per visit fires on node A and not again on node B; the visit count carries over', async () => {
     const post = async (s: RunningServe, id: string) => {
-      const body = {site: TEST_SITE.id, key: TEST_SITE.key, visitor_id: 'shared-visitor', events: [{id, type: 'pageview', url: 'https://www.canon-like.cn/service/stations', title: '佳能维修站查询', referrer: 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'}]}
-      const res = await fetch(`${s.base}/collect`, {method: 'POST', body: JSON.stringify(body), headers: {'x-forwarded-for': '113.116.1.1'}})
+      const body = {
+        site: TEST_SITE.id,
+        key: TEST_SITE.key,
+        visitor_id: 'shared-visitor',
+        events: [
+          {
+            id,
+            type: 'pageview',
+            url: 'https://www.canon-like.cn/service/stations',
+            title: '佳能维修站查询',
+            referrer: 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312',
+          },
+        ],
+      }
+      const res = await fetch(`${s.base}/collect`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: {'x-forwarded-for': '113.116.1.1'},
+      })
       return (await res.json()) as any
     }
     const first = await post(a, 'e1')

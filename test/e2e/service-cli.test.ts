@@ -6,9 +6,24 @@ import {ccx, tempDir} from '../helpers/cli.js'
 const F = join(import.meta.dirname, '../fixtures/service')
 // The same calls as calls.csv, exported by a CDR system with its own (Chinese) headers, column order and date format.
 const CDR_MAP = [
-  'offered_at=进线时间', 'call_id=呼叫编号', 'phone=主叫号码', 'direction=方向', 'queue=技能组', 'agent_id=坐席工号', 'customer_id=客户编号',
-  'answered_at=接听时间', 'ended_at=挂机时间', 'hold_s=保持时长', 'wrap_s=话后处理', 'disposition=状态', 'outcome=结果', 'campaign=活动',
-  'csat=满意度', 'transferred_from=来源会话', 'site=站点', 'visitor_id=访客',
+  'offered_at=进线时间',
+  'call_id=呼叫编号',
+  'phone=主叫号码',
+  'direction=方向',
+  'queue=技能组',
+  'agent_id=坐席工号',
+  'customer_id=客户编号',
+  'answered_at=接听时间',
+  'ended_at=挂机时间',
+  'hold_s=保持时长',
+  'wrap_s=话后处理',
+  'disposition=状态',
+  'outcome=结果',
+  'campaign=活动',
+  'csat=满意度',
+  'transferred_from=来源会话',
+  'site=站点',
+  'visitor_id=访客',
 ].join(',')
 
 describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
@@ -17,11 +32,27 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
   const mapped = join(tmp.path, 'mapped.duckdb')
 
   beforeAll(async () => {
-    for (const [source, file] of [['calls', 'calls.csv'], ['chats', 'chats.ndjson'], ['leads', 'leads.csv'], ['orders', 'orders.csv']]) {
+    for (const [source, file] of [
+      ['calls', 'calls.csv'],
+      ['chats', 'chats.ndjson'],
+      ['leads', 'leads.csv'],
+      ['orders', 'orders.csv'],
+    ]) {
       const r = await ccx(['ingest', source, join(F, file), '--db', canonical, '--json'])
       expect(r.code, r.stderr).toBe(0)
     }
-    const m = await ccx(['ingest', 'calls', join(F, 'cdr-export.csv'), '--db', mapped, '--map', CDR_MAP, '--ts-format', '%Y/%m/%d %H:%M:%S', '--json'])
+    const m = await ccx([
+      'ingest',
+      'calls',
+      join(F, 'cdr-export.csv'),
+      '--db',
+      mapped,
+      '--map',
+      CDR_MAP,
+      '--ts-format',
+      '%Y/%m/%d %H:%M:%S',
+      '--json',
+    ])
     expect(m.code, m.stderr).toBe(0)
   })
   afterAll(() => tmp.cleanup())
@@ -62,7 +93,24 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
   })
 
   it('staffing from flags and from history', async () => {
-    const f = await ccx(['staffing', '--calls', '100', '--interval', '30', '--aht', '180', '--target', '0.8', '--threshold', '20', '--shrinkage', '0.3', '--max-occupancy', '0.85', '--json'])
+    const f = await ccx([
+      'staffing',
+      '--calls',
+      '100',
+      '--interval',
+      '30',
+      '--aht',
+      '180',
+      '--target',
+      '0.8',
+      '--threshold',
+      '20',
+      '--shrinkage',
+      '0.3',
+      '--max-occupancy',
+      '0.85',
+      '--json',
+    ])
     expect(f.code, f.stderr).toBe(0)
     expect(f.json()).toMatchObject({agents: 14, scheduled: 20})
     const chart = join(tmp.path, 'staffing.vl.json')

@@ -8,7 +8,9 @@ describe('fixtures → ingest → report scripts', () => {
   const dir = tempDir('ccx-telesales-e2e-')
   const db = join(dir.path, 'ccx.duckdb')
   beforeAll(async () => {
-    const gen = await ccx(['fixtures', 'generate', '--days', '60', '--visitors', '6000', '--seed', 's1', '--out', join(dir.path, 'data')], {timeoutMs: 300_000})
+    const gen = await ccx(['fixtures', 'generate', '--days', '60', '--visitors', '6000', '--seed', 's1', '--out', join(dir.path, 'data')], {
+      timeoutMs: 300_000,
+    })
     expect(gen.code, gen.stderr).toBe(0)
     for (const source of ['calls', 'transcripts']) {
       const r = await ccx(['ingest', source, join(dir.path, 'data', `${source}.csv`), '--db', db])
@@ -23,7 +25,9 @@ describe('fixtures → ingest → report scripts', () => {
     const out = r.json()
     expect(out.calls).toBeGreaterThan(300)
     expect(out.verdict).not.toBe('not enough data')
-    const byShare = out.scripts.filter((s: {excluded: boolean}) => !s.excluded).sort((a: {share: number}, b: {share: number}) => b.share - a.share)
+    const byShare = out.scripts
+      .filter((s: {excluded: boolean}) => !s.excluded)
+      .sort((a: {share: number}, b: {share: number}) => b.share - a.share)
     expect(byShare[0].scriptId).toBe('close_assumptive')
     expect(byShare.slice(0, 3).map((s: {scriptId: string}) => s.scriptId)).toContain('obj_price_value')
     expect(out.scripts.find((s: {scriptId: string}) => s.scriptId === 'close_assumptive').qValue).toBeLessThan(0.05)

@@ -14,12 +14,20 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`bin/run.js`) as a user would; `npm test` builds first. */
-export function ccx(args: string[], options: {cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number} = {}): Promise<CliResult> {
+export function ccx(
+  args: string[],
+  options: {cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number} = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const child = execFile(
       process.execPath,
       [RUN_JS, ...args],
-      {cwd: options.cwd ?? ROOT, env: {...process.env, NO_COLOR: '1', ...options.env}, maxBuffer: 256 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000},
+      {
+        cwd: options.cwd ?? ROOT,
+        env: {...process.env, NO_COLOR: '1', ...options.env},
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 120_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0
         resolvePromise({code, stdout, stderr, json: () => JSON.parse(stdout)})

@@ -75,7 +75,21 @@ export function session(seed: SessionSeed): Record<string, unknown> {
   }
 }
 
-export function event(e: {site?: string; visitor_id: string; session_id: string; ts: string; type: string; url?: string; value?: number; x?: number; y?: number; dwell_s?: number; ref_id?: string; directive_id?: string; title?: string}): Record<string, unknown> {
+export function event(e: {
+  site?: string
+  visitor_id: string
+  session_id: string
+  ts: string
+  type: string
+  url?: string
+  value?: number
+  x?: number
+  y?: number
+  dwell_s?: number
+  ref_id?: string
+  directive_id?: string
+  title?: string
+}): Record<string, unknown> {
   return {site: 's1', is_bot: false, event_id: `${e.session_id}-${e.ts}-${e.type}`, ...e}
 }
 
@@ -113,7 +127,7 @@ export async function buildFunnelFixture(store: Store): Promise<void> {
     event({visitor_id: 'v5', session_id: 'F', ts: '2026-11-02 10:30:00', type: 'chat_request'}),
     event({visitor_id: 'v6', session_id: 'G', ts: '2026-11-03 08:15:00', type: 'chat_request'}),
     event({visitor_id: 'v6', session_id: 'G', ts: '2026-11-03 09:15:00', type: 'lead'}),
-    event({visitor_id: 'v7', session_id: 'H', ts: '2026-11-03 08:05:00', type: 'chat_request', }),
+    event({visitor_id: 'v7', session_id: 'H', ts: '2026-11-03 08:05:00', type: 'chat_request'}),
     event({visitor_id: 'v8', session_id: 'I', ts: '2026-10-30 08:05:00', type: 'chat_request'}),
   ])
   await store.run(`update events set is_bot = true where visitor_id = 'v7'`)
@@ -127,7 +141,6 @@ export async function buildFunnelFixture(store: Store): Promise<void> {
     {order_id: 'O6', ts: '2026-12-10 10:00:00', site: 's1', visitor_id: 'v6', amount: 900, ingest_id: 0},
   ])
 }
-
 
 /** n visitors of one site arriving from `keyword` on Baidu (one session each); the first `leads` of them leave a lead. */
 export async function cohort(store: Store, site: string, keyword: string, n: number, leads: number): Promise<void> {

@@ -11,7 +11,14 @@ export interface RunningServe {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-export const TEST_SITE = {id: 'canon-cn', name: 'Canon-like', industry: 'imaging', domain: 'www.canon-like.cn', key: 'k-test', allowedOrigins: ['http://allowed.test']}
+export const TEST_SITE = {
+  id: 'canon-cn',
+  name: 'Canon-like',
+  industry: 'imaging',
+  domain: 'www.canon-like.cn',
+  key: 'k-test',
+  allowedOrigins: ['http://allowed.test'],
+}
 
 /** Writes a config for serve tests (site key + origins, XFF trusted, two sales agents, a Shenzhen partner agent). */
 export function writeServeConfig(dir: string, extra: Record<string, unknown> = {}): string {

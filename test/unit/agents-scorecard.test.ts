@@ -15,7 +15,16 @@ describe('scorecard (pure)', () => {
   })
 
   it('weights renormalise over present metrics; small agents are not ranked; ties share a rank', () => {
-    const card = parseScorecard({minContacts: 3, metrics: [{id: 'csat_top2', weight: 3}, {id: 'aht_s', weight: 1}]}, 'test')
+    const card = parseScorecard(
+      {
+        minContacts: 3,
+        metrics: [
+          {id: 'csat_top2', weight: 3},
+          {id: 'aht_s', weight: 1},
+        ],
+      },
+      'test',
+    )
     const r = scoreAgents(
       [
         {agent_id: 'x', handled: 10, metrics: {csat_top2: 0.9, aht_s: 100}},

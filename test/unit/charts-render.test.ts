@@ -1,14 +1,19 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {chartFormatOf, chartToSvg, svgToPng, textWidthEm, writeChart} from '../../src/charts/render.js'
+import {chartFormatOf, svgToPng, textWidthEm, writeChart} from '../../src/charts/render.js'
 import {buildHtmlReport, discoverSections, tableHtml} from '../../src/charts/html-report.js'
 import {Store} from '../../src/store/store.js'
 import {tempDir} from '../helpers/cli.js'
 
 const SPEC = {
   title: '关键词转化',
-  data: {values: [{k: '佳能维修站', n: 12}, {k: '打印机维修', n: 7}]},
+  data: {
+    values: [
+      {k: '佳能维修站', n: 12},
+      {k: '打印机维修', n: 7},
+    ],
+  },
   mark: 'bar',
   encoding: {y: {field: 'k', type: 'nominal', title: '关键词'}, x: {field: 'n', type: 'quantitative', title: '访客'}},
 }
@@ -36,7 +41,12 @@ describe('chart rendering', () => {
     const png = await svgToPng(svg, 1)
     const inkWithout = countInk(new Resvg(svg, {font: {fontFiles: [], loadSystemFonts: false}, background: 'white'}).render().pixels)
     const {chartFontFile} = await import('../../src/charts/render.js')
-    const inkWith = countInk(new Resvg(svg, {font: {fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: 'Noto Sans SC'}, background: 'white'}).render().pixels)
+    const inkWith = countInk(
+      new Resvg(svg, {
+        font: {fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: 'Noto Sans SC'},
+        background: 'white',
+      }).render().pixels,
+    )
     expect(inkWithout).toBe(0)
     expect(inkWith).toBeGreaterThan(300)
     expect(png.length).toBeGreaterThan(500)
@@ -58,10 +68,22 @@ describe('HTML report', () => {
   it('inlines every section chart as SVG and reports a failing section in place', async () => {
     const store = await Store.open(':memory:')
     const sections = [
-      {name: 'a', build: async () => [{title: '渠道', description: 'd', charts: [SPEC], tables: [{title: 't', rows: [{k: '<b>', n: 1.23456}]}]}]},
-      {name: 'b', build: async () => { throw new Error('no table xyz') }},
+      {
+        name: 'a',
+        build: async () => [{title: '渠道', description: 'd', charts: [SPEC], tables: [{title: 't', rows: [{k: '<b>', n: 1.23456}]}]}],
+      },
+      {
+        name: 'b',
+        build: async () => {
+          throw new Error('no table xyz')
+        },
+      },
     ]
-    const built = await buildHtmlReport(store, {from: '2026-11-01', to: '2026-11-07'}, {sections, generatedAt: new Date('2026-11-08T00:00:00Z'), chartFormat: 'svg'})
+    const built = await buildHtmlReport(
+      store,
+      {from: '2026-11-01', to: '2026-11-07'},
+      {sections, generatedAt: new Date('2026-11-08T00:00:00Z'), chartFormat: 'svg'},
+    )
     const png = await buildHtmlReport(store, {}, {sections: sections.slice(0, 1)})
     await store.close()
     expect(png.html).toMatch(/<img alt="关键词转化" width="\d+" height="\d+" src="data:image\/png;base64,/)

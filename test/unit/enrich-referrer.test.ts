@@ -57,7 +57,11 @@ describe('parseReferrer: search engines', () => {
   })
 
   it('marks Baidu and Google ad clicks as paid', () => {
-    expect(parseReferrer('https://www.baidu.com/baidu.php?url=a000000K&wd=%E4%BD%B3%E8%83%BD')).toMatchObject({medium: 'paid', source: 'Baidu', term: '佳能'})
+    expect(parseReferrer('https://www.baidu.com/baidu.php?url=a000000K&wd=%E4%BD%B3%E8%83%BD')).toMatchObject({
+      medium: 'paid',
+      source: 'Baidu',
+      term: '佳能',
+    })
     expect(parseReferrer('https://www.googleadservices.com/pagead/aclk?sa=L&ai=x')).toMatchObject({medium: 'paid', source: 'Google'})
   })
 })
@@ -112,33 +116,63 @@ describe('decodeParam', () => {
 describe('classifyReferrer: landing URL and own domain', () => {
   const baidu = 'https://www.baidu.com/s?wd=%E4%BD%B3%E8%83%BD'
   it('utm parameters win over the referrer', () => {
-    const c = classifyReferrer(baidu, {landingUrl: 'https://shop.example.cn/?utm_source=baidu&utm_medium=cpc&utm_campaign=spring&utm_term=%E4%BD%B3%E8%83%BD%E7%9B%B8%E6%9C%BA'})
+    const c = classifyReferrer(baidu, {
+      landingUrl:
+        'https://shop.example.cn/?utm_source=baidu&utm_medium=cpc&utm_campaign=spring&utm_term=%E4%BD%B3%E8%83%BD%E7%9B%B8%E6%9C%BA',
+    })
     expect(c).toMatchObject({medium: 'paid', source: 'Baidu', term: '佳能相机', campaign: 'spring'})
   })
   it('paid click ids make the visit paid, with the network as source', () => {
-    expect(classifyReferrer(baidu, {landingUrl: 'https://shop.example.cn/p?bd_vid=1173912389'})).toMatchObject({medium: 'paid', source: 'Baidu', term: '佳能'})
-    expect(classifyReferrer('https://www.google.com/', {landingUrl: 'https://shop.example.cn/?gclid=Cj0KCQ'})).toMatchObject({medium: 'paid', source: 'Google', term: null})
+    expect(classifyReferrer(baidu, {landingUrl: 'https://shop.example.cn/p?bd_vid=1173912389'})).toMatchObject({
+      medium: 'paid',
+      source: 'Baidu',
+      term: '佳能',
+    })
+    expect(classifyReferrer('https://www.google.com/', {landingUrl: 'https://shop.example.cn/?gclid=Cj0KCQ'})).toMatchObject({
+      medium: 'paid',
+      source: 'Google',
+      term: null,
+    })
   })
   it('email campaign without referrer', () => {
-    expect(classifyReferrer('', {landingUrl: 'https://shop.example.cn/?utm_source=newsletter&utm_medium=email&utm_campaign=nov'})).toMatchObject({
+    expect(
+      classifyReferrer('', {landingUrl: 'https://shop.example.cn/?utm_source=newsletter&utm_medium=email&utm_campaign=nov'}),
+    ).toMatchObject({
       medium: 'email',
       source: 'newsletter',
       campaign: 'nov',
     })
   })
   it('unknown utm_medium keeps an external referrer’s medium, else is referral', () => {
-    expect(classifyReferrer(baidu, {landingUrl: 'https://shop.example.cn/?utm_campaign=x&utm_medium=qr'})).toMatchObject({medium: 'search', source: 'Baidu', campaign: 'x'})
-    expect(classifyReferrer(null, {landingUrl: 'https://shop.example.cn/?utm_source=poster&utm_medium=qr'})).toMatchObject({medium: 'referral', source: 'poster'})
+    expect(classifyReferrer(baidu, {landingUrl: 'https://shop.example.cn/?utm_campaign=x&utm_medium=qr'})).toMatchObject({
+      medium: 'search',
+      source: 'Baidu',
+      campaign: 'x',
+    })
+    expect(classifyReferrer(null, {landingUrl: 'https://shop.example.cn/?utm_source=poster&utm_medium=qr'})).toMatchObject({
+      medium: 'referral',
+      source: 'poster',
+    })
   })
   it('a referrer on the landing host or a site domain is internal', () => {
-    expect(classifyReferrer('https://shop.example.cn/list', {landingUrl: 'https://www.shop.example.cn/item'})).toMatchObject({medium: 'internal', term: null})
-    expect(classifyReferrer('https://m.example.cn/', {landingUrl: 'https://shop.example.cn/', siteDomains: ['example.cn']}).medium).toBe('internal')
+    expect(classifyReferrer('https://shop.example.cn/list', {landingUrl: 'https://www.shop.example.cn/item'})).toMatchObject({
+      medium: 'internal',
+      term: null,
+    })
+    expect(classifyReferrer('https://m.example.cn/', {landingUrl: 'https://shop.example.cn/', siteDomains: ['example.cn']}).medium).toBe(
+      'internal',
+    )
     expect(isInternal('www.other.cn', 'shop.example.cn', ['example.cn'])).toBe(false)
   })
   it('no referrer and no campaign is direct', () => {
     expect(classifyReferrer(null, {landingUrl: 'https://shop.example.cn/'})).toMatchObject({medium: 'direct', source: null, term: null})
   })
   it('parseLanding ignores URLs without campaign markers', () => {
-    expect(parseLanding('https://shop.example.cn/a?id=3')).toMatchObject({medium: null, source: null, campaign: null, host: 'shop.example.cn'})
+    expect(parseLanding('https://shop.example.cn/a?id=3')).toMatchObject({
+      medium: null,
+      source: null,
+      campaign: null,
+      host: 'shop.example.cn',
+    })
   })
 })

@@ -20,7 +20,8 @@ describe('city IP table (fixtures/generator/city-ips.json)', () => {
   it('covers at least 25 cities, the story cities and the big ones', () => {
     const cities = cityIps.cities.map((c: {city: string}) => c.city)
     expect(cities.length).toBeGreaterThanOrEqual(25)
-    for (const c of ['深圳市', '长沙市', '昆明市', '沈阳市', '北京市', '上海市', '广州市', '成都市', '武汉市', '杭州市']) expect(cities).toContain(c)
+    for (const c of ['深圳市', '长沙市', '昆明市', '沈阳市', '北京市', '上海市', '广州市', '成都市', '武汉市', '杭州市'])
+      expect(cities).toContain(c)
   })
 
   it('every range maps to its city in ip2region (first, middle and last address)', () => {
@@ -32,7 +33,8 @@ describe('city IP table (fixtures/generator/city-ips.json)', () => {
         const hi = ipToLong(r.end)
         for (const ip of [lo, Math.floor((lo + hi) / 2), hi].map(longToIp)) {
           const hit = geo.search(ip)
-          if (hit.city !== city || hit.province !== province || hit.country !== '中国') wrong.push(`${ip} → ${JSON.stringify(hit)} (want ${city})`)
+          if (hit.city !== city || hit.province !== province || hit.country !== '中国')
+            wrong.push(`${ip} → ${JSON.stringify(hit)} (want ${city})`)
         }
       }
     }
@@ -52,7 +54,11 @@ describe('resource directory (fixtures/directory.json)', () => {
   it('has every type for every generator city, named as ip2region names them', () => {
     const provinceOf = new Map(cityIps.cities.map((c: {city: string; province: string}) => [c.city, c.province]))
     for (const city of provinceOf.keys()) {
-      for (const type of ['repair_station', 'dealer', 'store', 'partner']) expect(resources.some((r) => r.city === city && r.type === type), `${city} ${type}`).toBe(true)
+      for (const type of ['repair_station', 'dealer', 'store', 'partner'])
+        expect(
+          resources.some((r) => r.city === city && r.type === type),
+          `${city} ${type}`,
+        ).toBe(true)
     }
     for (const r of resources) {
       expect(r.province).toBe(provinceOf.get(r.city))
@@ -75,8 +81,18 @@ describe('story sample (fixtures/samples/story/probe_events.csv)', () => {
   const secs = (ts: string) => Date.parse(ts.replace(' ', 'T') + 'Z') / 1000
 
   it('holds exactly the four story visitors, each on an IP of its city', () => {
-    expect([...new Set(rows.map((r) => r.visitor_id))].sort()).toEqual(['v-story-changsha', 'v-story-kunming', 'v-story-shenyang', 'v-story-shenzhen'])
-    const want: Record<string, string> = {'v-story-shenzhen': '深圳市', 'v-story-changsha': '长沙市', 'v-story-kunming': '昆明市', 'v-story-shenyang': '沈阳市'}
+    expect([...new Set(rows.map((r) => r.visitor_id))].sort()).toEqual([
+      'v-story-changsha',
+      'v-story-kunming',
+      'v-story-shenyang',
+      'v-story-shenzhen',
+    ])
+    const want: Record<string, string> = {
+      'v-story-shenzhen': '深圳市',
+      'v-story-changsha': '长沙市',
+      'v-story-kunming': '昆明市',
+      'v-story-shenyang': '沈阳市',
+    }
     for (const r of rows) expect(geo.search(r.ip).city, r.event_id).toBe(want[r.visitor_id])
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(rows.length)
   })
@@ -118,7 +134,10 @@ describe('hand-written samples (fixtures/samples)', () => {
     const leads = readCsv(join(dir, 'leads.csv'))
     const orders = readCsv(join(dir, 'orders.csv'))
     const transcripts = readCsv(join(dir, 'transcripts.csv'))
-    const chats = readFileSync(join(dir, 'chats.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const chats = readFileSync(join(dir, 'chats.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
     const flat = readCsv(join(dir, 'chats.csv'))
     const visitors = new Set(probe.map((r) => r.visitor_id))
     const chatIds = new Set(chats.map((c) => c.conversation_id))
@@ -144,7 +163,8 @@ describe('hand-written samples (fixtures/samples)', () => {
     for (const {fields} of events) {
       const source = probe.get(fields.event_id!)!
       expect(source, fields.event_id).toBeDefined()
-      for (const k of ['ts', 'type', 'site', 'visitor_id', 'url', 'ip', 'user_agent']) expect(fields[k], `${fields.event_id}.${k}`).toBe(source[k])
+      for (const k of ['ts', 'type', 'site', 'visitor_id', 'url', 'ip', 'user_agent'])
+        expect(fields[k], `${fields.event_id}.${k}`).toBe(source[k])
     }
   })
 })

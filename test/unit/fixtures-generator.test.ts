@@ -9,7 +9,11 @@ import {COLUMNS, generate} from '../../fixtures/generator/index.js'
 
 type Row = Record<string, string>
 const readCsv = (path: string): Row[] => Papa.parse<Row>(readFileSync(path, 'utf8'), {header: true, skipEmptyLines: true}).data
-const readNdjson = (path: string): any[] => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+const readNdjson = (path: string): any[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
 
 describe('fixtures generator', () => {
   const dir = tempDir('ccx-fixtures-')
@@ -51,15 +55,28 @@ describe('fixtures generator', () => {
     expect(counts['leads.csv']).toBe(leads.length)
     expect(counts['orders.csv']).toBe(orders.length)
     expect(counts['transcripts.csv']).toBe(transcripts.length)
-    for (const [source, file] of [['probe', 'probe_events.csv'], ['calls', 'calls.csv'], ['leads', 'leads.csv'], ['orders', 'orders.csv'], ['transcripts', 'transcripts.csv']] as const) {
+    for (const [source, file] of [
+      ['probe', 'probe_events.csv'],
+      ['calls', 'calls.csv'],
+      ['leads', 'leads.csv'],
+      ['orders', 'orders.csv'],
+      ['transcripts', 'transcripts.csv'],
+    ] as const) {
       expect(readFileSync(join(a, file), 'utf8').split('\n', 1)[0]).toBe(COLUMNS[source].join(','))
     }
     for (const n of [calls.length, chats.length, leads.length, orders.length, transcripts.length]) expect(n).toBeGreaterThan(0)
   })
 
   it('timestamps are site-local YYYY-MM-DD HH:MM:SS inside the requested days', () => {
-    const stamps = [...probe.map((r) => r.ts), ...calls.map((r) => r.offered_at), ...leads.map((r) => r.ts), ...chats.map((c) => c.requested_at)]
-    const bad = stamps.filter((ts) => !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(ts) || ts < '2026-10-18 00:00:00' || ts > '2026-10-31 23:59:59')
+    const stamps = [
+      ...probe.map((r) => r.ts),
+      ...calls.map((r) => r.offered_at),
+      ...leads.map((r) => r.ts),
+      ...chats.map((c) => c.requested_at),
+    ]
+    const bad = stamps.filter(
+      (ts) => !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(ts) || ts < '2026-10-18 00:00:00' || ts > '2026-10-31 23:59:59',
+    )
     expect(bad).toEqual([])
     expect(stamps.length).toBeGreaterThan(1000)
   })
@@ -116,7 +133,8 @@ describe('fixtures generator', () => {
       const call = byId.get(t.call_id)
       const where = `${t.call_id}#${t.turn_no}`
       if (!call) problems.push(`${where}: no such call`)
-      else if (call.direction !== 'outbound' || call.campaign === '' || call.disposition !== 'answered') problems.push(`${where}: not an answered campaign call`)
+      else if (call.direction !== 'outbound' || call.campaign === '' || call.disposition !== 'answered')
+        problems.push(`${where}: not an answered campaign call`)
       if (t.speaker !== 'agent' && t.speaker !== 'customer') problems.push(`${where}: speaker ${t.speaker}`)
       if (!(Number(t.end_ms) > Number(t.start_ms))) problems.push(`${where}: end_ms ≤ start_ms`)
       if (Number(t.turn_no) !== (lastTurn.get(t.call_id) ?? 0) + 1) problems.push(`${where}: turn out of sequence`)
@@ -148,16 +166,35 @@ describe('fixtures generator', () => {
     const gbk = refs.find((r) => r.startsWith('https://www.baidu.com/s?wd=%') && r.includes('ie=gbk'))
     expect(gbk).toBeDefined()
     const wd = /wd=([^&]+)/.exec(gbk!)![1]!
-    const bytes = Buffer.from(wd.replace(/%([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))).replace(/\+/g, ' '), 'latin1')
+    const bytes = Buffer.from(
+      wd.replace(/%([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))).replace(/\+/g, ' '),
+      'latin1',
+    )
     expect(iconv.decode(bytes, 'gbk')).toMatch(/佳能|光影|锐图|美家/)
     expect(refs.some((r) => r.startsWith('https://www.baidu.com/link?url='))).toBe(true)
-    for (const host of ['sogou.com', 'so.com/s?q=', 'sm.cn/s?q=', 'bing.com/search?q=', 'google.com']) expect(refs.some((r) => r.includes(host)), host).toBe(true)
+    for (const host of ['sogou.com', 'so.com/s?q=', 'sm.cn/s?q=', 'bing.com/search?q=', 'google.com'])
+      expect(
+        refs.some((r) => r.includes(host)),
+        host,
+      ).toBe(true)
   })
 
   it('events: returning visitors, heartbeats every 15 s, clicks with coordinates, invites, identify, bots', () => {
     expect(probe.some((r) => Number(r.visit_count) >= 3)).toBe(true)
     const types = new Set(probe.map((r) => r.type))
-    for (const t of ['pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start', 'lead', 'order']) expect(types.has(t), t).toBe(true)
+    for (const t of [
+      'pageview',
+      'heartbeat',
+      'click',
+      'invite_shown',
+      'invite_accepted',
+      'invite_declined',
+      'chat_request',
+      'chat_start',
+      'lead',
+      'order',
+    ])
+      expect(types.has(t), t).toBe(true)
     for (const c of probe.filter((r) => r.type === 'click')) expect(c.x !== '' && c.y !== '' && c.selector !== '').toBe(true)
     for (const o of probe.filter((r) => r.type === 'order')) expect(Number(o.value)).toBeGreaterThan(0)
     expect(probe.some((r) => /Baiduspider|Googlebot/.test(r.user_agent))).toBe(true)

@@ -34,7 +34,9 @@ describe('format and delimiter', () => {
     expect(detectFormat('a.json', Buffer.from(' [{"a":1}]'))).toBe('json')
     expect(detectFormat('a.json', Buffer.from('{"a":1}\n{"a":2}'))).toBe('ndjson')
     expect(detectFormat('x', Buffer.from('PAR1....'))).toBe('parquet')
-    expect(detectFormat('access_log', Buffer.from('1.2.3.4 - - [29/Oct/2026:10:12:04 +0800] "GET / HTTP/1.1" 200 5 "-" "curl"\n'))).toBe('access-log')
+    expect(detectFormat('access_log', Buffer.from('1.2.3.4 - - [29/Oct/2026:10:12:04 +0800] "GET / HTTP/1.1" 200 5 "-" "curl"\n'))).toBe(
+      'access-log',
+    )
   })
   it('detects the delimiter from the header and splits quoted fields', () => {
     expect(detectDelimiter('a;b;c')).toBe(';')
@@ -69,7 +71,20 @@ describe('access log beacons', () => {
     const r = parseAccessLogLine(line)
     expect(r).toEqual({
       kind: 'event',
-      fields: {ts: '2026-10-29 12:00:01', ip: '14.17.1.2', user_agent: 'Mozilla/5.0', event_id: 'a-1', type: 'pageview', site: 'canon', visitor_id: 'v1', title: '打印机', referrer: 'https://www.so.com/s?q=x', visit_count: '2', url: 'https://www.canon.com.cn/p', props: '{"utm":"x"}'},
+      fields: {
+        ts: '2026-10-29 12:00:01',
+        ip: '14.17.1.2',
+        user_agent: 'Mozilla/5.0',
+        event_id: 'a-1',
+        type: 'pageview',
+        site: 'canon',
+        visitor_id: 'v1',
+        title: '打印机',
+        referrer: 'https://www.so.com/s?q=x',
+        visit_count: '2',
+        url: 'https://www.canon.com.cn/p',
+        props: '{"utm":"x"}',
+      },
     })
   })
   it('skips other requests and flags lines that are not log lines', () => {

@@ -29,7 +29,9 @@ describe('classifyCombinations', () => {
     terms.forEach((_, t) => pages.forEach((_, p) => (termIdx.push(t), pageIdx.push(p))))
     const batch = classifyCombinations(terms, pages, termIdx, pageIdx, makeClassifier(file, model))
     const fresh = makeClassifier(file, model)
-    const expected = termIdx.map((t, k) => classify({term: terms[t] || null, url: pages[pageIdx[k]!]!.url, title: pages[pageIdx[k]!]!.title}, fresh))
+    const expected = termIdx.map((t, k) =>
+      classify({term: terms[t] || null, url: pages[pageIdx[k]!]!.url, title: pages[pageIdx[k]!]!.title}, fresh),
+    )
     expect(termIdx.map((_, k) => batch.decisions[batch.decisionOf[k]!])).toEqual(expected)
     // the three ways a decision is reached all occur, and decisions are shared
     expect(new Set(expected.map((d) => d.method))).toEqual(new Set(['rule', 'model', 'none']))

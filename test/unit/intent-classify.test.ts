@@ -89,7 +89,11 @@ describe('evaluation', () => {
       ],
       ['a', 'b', 'c'],
     )
-    expect(r.perIntent.map((m) => [m.precision, m.recall])).toEqual([[1, 0.5], [0.5, 0.5], [1, 1]])
+    expect(r.perIntent.map((m) => [m.precision, m.recall])).toEqual([
+      [1, 0.5],
+      [0.5, 0.5],
+      [1, 1],
+    ])
     expect(r.perIntent[0].f1).toBeCloseTo(2 / 3, 9)
     expect(r.macroF1).toBeCloseTo((2 / 3 + 0.5 + 1) / 3, 9)
     expect(r.confusion.b.unknown).toBe(1)
@@ -105,7 +109,11 @@ describe('evaluation', () => {
   it('the labelled set is what its seeded generator writes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccx-labels-'))
     try {
-      execFileSync(process.execPath, [join(ROOT, 'fixtures/labelled/generate-queries.mjs'), '--seed', '7', '--n', '3000', '--out', join(dir, 'q.ndjson')], {stdio: 'ignore'})
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'fixtures/labelled/generate-queries.mjs'), '--seed', '7', '--n', '3000', '--out', join(dir, 'q.ndjson')],
+        {stdio: 'ignore'},
+      )
       expect(readFileSync(join(dir, 'q.ndjson'), 'utf8')).toBe(readFileSync(LABELS, 'utf8'))
     } finally {
       rmSync(dir, {recursive: true, force: true})
@@ -114,7 +122,12 @@ describe('evaluation', () => {
   it('on the shipped labelled set, rules + model beat rules alone', () => {
     const rows = readLabels(LABELS)
     expect(rows.length).toBeGreaterThanOrEqual(2000)
-    const kinds = new Set(readFileSync(LABELS, 'utf8').trim().split('\n').map((l) => JSON.parse(l).kind))
+    const kinds = new Set(
+      readFileSync(LABELS, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).kind),
+    )
     expect([...kinds].sort()).toEqual(['ambiguous', 'brandless', 'clean', 'english', 'mixed', 'pinyin', 'typo'])
     const r = compareMethods(rows, loadIntentsFile(join(ROOT, 'defaults/intents.json')), {seed: 42})
     expect(r.testRows).toBeGreaterThanOrEqual(400)

@@ -40,7 +40,10 @@ describe('jobs config', () => {
   })
 
   it('reports a bad cron expression and an unknown time zone', async () => {
-    const jobs = JobsSchema.parse([{...nightly, schedule: '61 * * * *'}, {...nightly, name: 'b', timezone: 'Mars/Olympus'}])
+    const jobs = JobsSchema.parse([
+      {...nightly, schedule: '61 * * * *'},
+      {...nightly, name: 'b', timezone: 'Mars/Olympus'},
+    ])
     const problems = await validateJobs(jobs, 'Asia/Shanghai')
     expect(problems).toHaveLength(2)
     expect(problems[0]).toContain('jobs[0] (nightly).schedule "61 * * * *"')
@@ -75,7 +78,17 @@ describe('step command lines', () => {
   it('runs ccx with --json, --db and --config; paths resolve from the config folder', () => {
     const [job] = JobsSchema.parse([nightly])
     const ingest = stepCommand(job.steps[0], env, ['/etc/ccx/drop/probe/a.csv'])!
-    expect(ingest.argv.slice(1)).toEqual(['/opt/ccx/bin/run.js', 'ingest', 'probe', '/etc/ccx/drop/probe/a.csv', '--json', '--db', '/data/ccx.duckdb', '--config', '/etc/ccx/ccx.config.json'])
+    expect(ingest.argv.slice(1)).toEqual([
+      '/opt/ccx/bin/run.js',
+      'ingest',
+      'probe',
+      '/etc/ccx/drop/probe/a.csv',
+      '--json',
+      '--db',
+      '/data/ccx.duckdb',
+      '--config',
+      '/etc/ccx/ccx.config.json',
+    ])
     expect(stepCommand(job.steps[1], env)!.argv.slice(2, 4)).toEqual(['run', 'sessions'])
     expect(stepCommand(job.steps[2], env)!.argv.slice(2, 5)).toEqual(['export', 'report', '--out'])
     expect(stepCommand(job.steps[2], env)!.argv[5]).toBe('/etc/ccx/reports/nightly')

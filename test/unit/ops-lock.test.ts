@@ -15,7 +15,12 @@ function db(): string {
   return join(d.path, 'ccx.duckdb')
 }
 
-const info = (runId: string, ms = 60_000) => ({job: 'nightly', runId, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + ms).toISOString()})
+const info = (runId: string, ms = 60_000) => ({
+  job: 'nightly',
+  runId,
+  startedAt: new Date().toISOString(),
+  expiresAt: new Date(Date.now() + ms).toISOString(),
+})
 
 /** A pid that surely belongs to no process: one that just exited. */
 function deadPid(): number {
@@ -54,7 +59,14 @@ describe('job lock', () => {
   })
 
   it('judges staleness from pid, host and expiry', () => {
-    const base = {job: 'j', runId: 'r', pid: process.pid, hostname: hostname(), startedAt: '', expiresAt: new Date(Date.now() + 60_000).toISOString()}
+    const base = {
+      job: 'j',
+      runId: 'r',
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: '',
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    }
     expect(staleReason(base)).toBeUndefined()
     expect(staleReason({...base, pid: 999_999}, new Date(), () => false)).toBe('holder pid 999999 is not running')
     // Another host's pid cannot be checked from here: only its expiry counts.

@@ -17,7 +17,10 @@ afterEach(async () => {
 const NOW = new Date('2026-11-23T02:00:00Z')
 
 async function event(id: string, ts: string, visitor: string, type = 'pageview', site = 's1') {
-  await store.run(`insert into raw_probe_events (event_id, site, visitor_id, ts, type, ingest_id) values ($id, $site, $v, $ts::TIMESTAMP, $type, 1)`, {id, site, v: visitor, ts, type})
+  await store.run(
+    `insert into raw_probe_events (event_id, site, visitor_id, ts, type, ingest_id) values ($id, $site, $v, $ts::TIMESTAMP, $type, 1)`,
+    {id, site, v: visitor, ts, type},
+  )
 }
 
 describe('retention', () => {
@@ -41,7 +44,9 @@ describe('retention', () => {
     const result = await applyRetention(store, step, NOW, 'Asia/Shanghai')
     expect(result).toMatchObject({cutoff: '2026-11-21 00:00:00', deletedEvents: 5, summarizedDays: 2})
     expect(await store.all(`select event_id from raw_probe_events order by event_id`)).toEqual([{event_id: 'e6'}, {event_id: 'e7'}])
-    const daily = await store.all(`select strftime(day, '%Y-%m-%d') as day, site, type, events, visitors from probe_daily order by day, type`)
+    const daily = await store.all(
+      `select strftime(day, '%Y-%m-%d') as day, site, type, events, visitors from probe_daily order by day, type`,
+    )
     expect(daily).toEqual([
       {day: '2026-11-19', site: 's1', type: 'click', events: 1, visitors: 1},
       {day: '2026-11-19', site: 's1', type: 'pageview', events: 3, visitors: 2},
@@ -51,7 +56,10 @@ describe('retention', () => {
     await event('e8', '2026-11-19 11:00:00', 'v9')
     const again = await applyRetention(store, step, NOW, 'Asia/Shanghai')
     expect(again.deletedEvents).toBe(1)
-    expect(await store.one(`select events, visitors from probe_daily where day = '2026-11-19' and type = 'pageview'`)).toEqual({events: 4, visitors: 2})
+    expect(await store.one(`select events, visitors from probe_daily where day = '2026-11-19' and type = 'pageview'`)).toEqual({
+      events: 4,
+      visitors: 2,
+    })
     expect(await store.scalar(`select version from table_versions where table_name = 'raw_probe_events'`)).toBe(2)
   })
 
@@ -60,7 +68,9 @@ describe('retention', () => {
     try {
       await event('e1', '2026-10-01 08:00:00', 'v1')
       await event('e2', '2026-11-23 08:00:00', 'v1')
-      await store.run(`insert into quarantine values (1, 'probe', 'a.csv', 2, null, 'bad ts', 'x', '2026-10-01 00:00:00'), (1, 'probe', 'a.csv', 3, null, 'bad ts', 'y', '2026-11-22 00:00:00')`)
+      await store.run(
+        `insert into quarantine values (1, 'probe', 'a.csv', 2, null, 'bad ts', 'x', '2026-10-01 00:00:00'), (1, 'probe', 'a.csv', 3, null, 'bad ts', 'y', '2026-11-22 00:00:00')`,
+      )
       await store.run(`insert into job_runs (run_id, job, trigger, status, started_at, steps_total, pid, hostname) values
         ('old', 'n', 'schedule', 'ok', '2026-01-01 02:00:00', 1, 1, 'h'), ('oldrunning', 'n', 'schedule', 'running', '2026-01-01 02:00:00', 1, 1, 'h'), ('new', 'n', 'schedule', 'ok', '2026-11-22 02:00:00', 1, 1, 'h')`)
       const step = RetentionStepSchema.parse({kind: 'retention', rawDays: 30, archiveDir: 'archive', quarantineDays: 30, jobRunsDays: 180})

@@ -19,7 +19,15 @@ function setup(): {dir: string; ctx: JobRunnerContext} {
   const dbPath = join(d.path, 'ccx.duckdb')
   return {
     dir: d.path,
-    ctx: {dbPath, baseDir: d.path, timezone: 'Asia/Shanghai', journal: new JobJournal(dbPath), log: silentLogger, dbMutex: new Mutex(), shutdown: new Shutdown()},
+    ctx: {
+      dbPath,
+      baseDir: d.path,
+      timezone: 'Asia/Shanghai',
+      journal: new JobJournal(dbPath),
+      log: silentLogger,
+      dbMutex: new Mutex(),
+      shutdown: new Shutdown(),
+    },
   }
 }
 
@@ -28,7 +36,15 @@ const job = (j: Record<string, unknown>) => JobsSchema.parse([{name: 'j', schedu
 describe('runJob', () => {
   it('runs steps in order and records the run and each step', async () => {
     const {dir, ctx} = setup()
-    const result = await runJob(job({steps: [{kind: 'exec', command: 'echo one > out.txt'}, {kind: 'exec', command: 'echo two >> out.txt'}]}), ctx)
+    const result = await runJob(
+      job({
+        steps: [
+          {kind: 'exec', command: 'echo one > out.txt'},
+          {kind: 'exec', command: 'echo two >> out.txt'},
+        ],
+      }),
+      ctx,
+    )
     expect(result).toMatchObject({status: 'ok', attempts: 1, stepsDone: 2, stepsTotal: 2})
     expect(existsSync(join(dir, 'out.txt'))).toBe(true)
     await withStore(ctx.dbPath, async (store) => {
@@ -44,7 +60,15 @@ describe('runJob', () => {
 
   it('stops at a failing step with a clear message and does not run the next one', async () => {
     const {dir, ctx} = setup()
-    const result = await runJob(job({steps: [{kind: 'exec', command: 'echo "no file x.csv" >&2; exit 5'}, {kind: 'exec', command: 'touch never'}]}), ctx)
+    const result = await runJob(
+      job({
+        steps: [
+          {kind: 'exec', command: 'echo "no file x.csv" >&2; exit 5'},
+          {kind: 'exec', command: 'touch never'},
+        ],
+      }),
+      ctx,
+    )
     expect(result.status).toBe('failed')
     expect(result.failedStep).toBe(1)
     expect(result.error).toBe('step 1/2 (exec: echo "no file x.csv" >&2; exit 5) failed: no file x.csv (exit code 5)')
@@ -88,7 +112,12 @@ describe('runJob', () => {
 
   it('records a skipped run when the job lock is held', async () => {
     const {ctx} = setup()
-    const held = JobLock.acquire(ctx.dbPath, {job: 'j', runId: 'other', startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString()})
+    const held = JobLock.acquire(ctx.dbPath, {
+      job: 'j',
+      runId: 'other',
+      startedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    })
     expect(held.acquired).toBe(true)
     const result = await runJob(job({steps: [{kind: 'exec', command: 'true'}]}), ctx)
     expect(result.status).toBe('skipped')
@@ -102,13 +131,22 @@ describe('runJob', () => {
     writeFileSync(join(dir, 'drop', 'a.csv'), 'x\n')
     writeFileSync(join(dir, 'drop', 'b.txt'), 'x\n')
     // A fake CLI entry that prints an ingest-like result: tests the step plumbing without the ingest feature.
-    writeFileSync(join(dir, 'fake-ccx.mjs'), `process.stdout.write(JSON.stringify({totals: {loaded: process.argv.filter((a) => a.endsWith('.csv')).length * 7}}))`)
-    const result = await runJob(job({steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: '*.csv'}]}), {...ctx, ccxEntry: join(dir, 'fake-ccx.mjs')})
+    writeFileSync(
+      join(dir, 'fake-ccx.mjs'),
+      `process.stdout.write(JSON.stringify({totals: {loaded: process.argv.filter((a) => a.endsWith('.csv')).length * 7}}))`,
+    )
+    const result = await runJob(job({steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: '*.csv'}]}), {
+      ...ctx,
+      ccxEntry: join(dir, 'fake-ccx.mjs'),
+    })
     expect(result).toMatchObject({status: 'ok', rows: 7})
     expect(readdirSync(join(dir, 'drop')).sort()).toEqual(['b.txt', 'done'])
     expect(readdirSync(join(dir, 'drop', 'done'))).toEqual(['a.csv'])
     // Nothing left to load: the step succeeds with 0 rows and starts no process.
-    const again = await runJob(job({steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: '*.csv'}]}), {...ctx, ccxEntry: join(dir, 'missing.mjs')})
+    const again = await runJob(job({steps: [{kind: 'ingest', source: 'probe', from: 'drop', pattern: '*.csv'}]}), {
+      ...ctx,
+      ccxEntry: join(dir, 'missing.mjs'),
+    })
     expect(again).toMatchObject({status: 'ok', rows: 0})
   })
 
@@ -116,7 +154,15 @@ describe('runJob', () => {
     const {ctx} = setup()
     setTimeout(() => ctx.shutdown.request(300), 500)
     const t0 = Date.now()
-    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 30'}, {kind: 'exec', command: 'true'}]}), ctx)
+    const result = await runJob(
+      job({
+        steps: [
+          {kind: 'exec', command: 'sleep 30'},
+          {kind: 'exec', command: 'true'},
+        ],
+      }),
+      ctx,
+    )
     expect(Date.now() - t0).toBeLessThan(10_000)
     expect(result).toMatchObject({status: 'abandoned', failedStep: 1, stepsDone: 0})
     expect(result.error).toBe('step 1/2 (exec: sleep 30) was stopped by shutdown: still running after the 0.3 s grace period; killed')
@@ -128,7 +174,15 @@ describe('runJob', () => {
   it('on shutdown lets a step finish within the grace period but starts no further step', async () => {
     const {dir, ctx} = setup()
     setTimeout(() => ctx.shutdown.request(10_000), 300)
-    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 1; touch first'}, {kind: 'exec', command: 'touch second'}]}), ctx)
+    const result = await runJob(
+      job({
+        steps: [
+          {kind: 'exec', command: 'sleep 1; touch first'},
+          {kind: 'exec', command: 'touch second'},
+        ],
+      }),
+      ctx,
+    )
     expect(result).toMatchObject({status: 'abandoned', stepsDone: 1, error: 'stopped by shutdown before step 2/2'})
     expect(existsSync(join(dir, 'first'))).toBe(true)
     expect(existsSync(join(dir, 'second'))).toBe(false)

@@ -7,7 +7,11 @@ const DAY = 86400
 
 describe('attribution models on a 3-touch path', () => {
   // social 14 days before the conversion, search 7 days before, direct on the day
-  const path = [{channel: 'social', age_s: 14 * DAY}, {channel: 'search', age_s: 7 * DAY}, {channel: 'direct', age_s: 0}]
+  const path = [
+    {channel: 'social', age_s: 14 * DAY},
+    {channel: 'search', age_s: 7 * DAY},
+    {channel: 'direct', age_s: 0},
+  ]
   it('first and last touch', () => {
     expect(touchCredits(path, 'first')).toEqual([1, 0, 0])
     expect(touchCredits(path, 'last')).toEqual([0, 0, 1])
@@ -32,7 +36,16 @@ describe('attribution report', () => {
   beforeAll(async () => {
     store = await Store.open(':memory:')
     await createIntermediateTables(store)
-    const s = (id: string, visitor: string, start: string, medium: string, source: string | null, bot = false) => ({session_id: id, site: 'a', visitor_id: visitor, started_at: start, ended_at: start, medium, source, is_bot: bot})
+    const s = (id: string, visitor: string, start: string, medium: string, source: string | null, bot = false) => ({
+      session_id: id,
+      site: 'a',
+      visitor_id: visitor,
+      started_at: start,
+      ended_at: start,
+      medium,
+      source,
+      is_bot: bot,
+    })
     await insertRows(store, 'sessions', [
       s('old', 'v9', '2026-10-06 10:00:00', 'referral', 'old.cn'), // 40 days before: outside the 30-day lookback
       s('t1', 'v9', '2026-11-01 10:00:00', 'social', 'Weibo'),
@@ -43,11 +56,34 @@ describe('attribution report', () => {
       s('u1', 'v10', '2026-11-15 09:00:00', 'search', 'Baidu'),
     ])
     await insertRows(store, 'events', [
-      {event_id: 'e1', site: 'a', visitor_id: 'v9', session_id: 't3', ts: '2026-11-15 10:00:00', type: 'order', ref_id: 'O9', value: 700, is_bot: false},
-      {event_id: 'e2', site: 'a', visitor_id: 'v10', session_id: 'u1', ts: '2026-11-15 09:30:00', type: 'lead', ref_id: 'L10', is_bot: false},
+      {
+        event_id: 'e1',
+        site: 'a',
+        visitor_id: 'v9',
+        session_id: 't3',
+        ts: '2026-11-15 10:00:00',
+        type: 'order',
+        ref_id: 'O9',
+        value: 700,
+        is_bot: false,
+      },
+      {
+        event_id: 'e2',
+        site: 'a',
+        visitor_id: 'v10',
+        session_id: 'u1',
+        ts: '2026-11-15 09:30:00',
+        type: 'lead',
+        ref_id: 'L10',
+        is_bot: false,
+      },
     ])
-    await insertRows(store, 'raw_orders', [{order_id: 'O9', ts: '2026-11-15 10:00:00', site: 'a', visitor_id: 'v9', amount: 700, ingest_id: 1}])
-    await insertRows(store, 'raw_leads', [{lead_id: 'L11', ts: '2026-11-15 12:00:00', site: 'a', visitor_id: null, channel: 'phone', ingest_id: 1}])
+    await insertRows(store, 'raw_orders', [
+      {order_id: 'O9', ts: '2026-11-15 10:00:00', site: 'a', visitor_id: 'v9', amount: 700, ingest_id: 1},
+    ])
+    await insertRows(store, 'raw_leads', [
+      {lead_id: 'L11', ts: '2026-11-15 12:00:00', site: 'a', visitor_id: null, channel: 'phone', ingest_id: 1},
+    ])
   })
   afterAll(async () => store.close())
 

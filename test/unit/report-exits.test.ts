@@ -38,6 +38,10 @@ describe('exits report', () => {
   it('filters with --where', async () => {
     // search sessions: S1 S2 S7 (purchase), S3 (support), S8 (unclassified) → silent S7 and S8
     const r = await exitsReport(store, {from: '2026-11-02', to: '2026-11-03', where: "s.medium = 'search'"})
-    expect(r.intents.map((i) => [i.intent, i.sessions, i.silent_exits])).toEqual([['(unclassified)', 1, 1], ['purchase', 3, 1], ['support', 1, 0]])
+    expect(r.intents.map((i) => [i.intent, i.sessions, i.silent_exits])).toEqual([
+      ['(unclassified)', 1, 1],
+      ['purchase', 3, 1],
+      ['support', 1, 0],
+    ])
   })
 })

@@ -71,25 +71,38 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
 
   it('reads stages from a file, with SQL conditions on the step', async () => {
     const file = join(tmpdir(), `ccx-stages-${process.pid}-${source}.json`)
-    writeFileSync(file, JSON.stringify({stages: ['traffic', {name: 'chat', where: "type = 'chat_request'"}, {name: 'bought', types: ['order']}]}))
+    writeFileSync(
+      file,
+      JSON.stringify({stages: ['traffic', {name: 'chat', where: "type = 'chat_request'"}, {name: 'bought', types: ['order']}]}),
+    )
     const stages = readStagesFile(file)
     rmSync(file)
     // chats: v1, v5, v6 (probe chat_request events); orders after the chat within 30 days: v1
     const r = await funnelReport(store, {...range, stages})
-    expect(r.total.map((s) => [s.name, s.count])).toEqual([['traffic', 6], ['chat', 3], ['bought', 1]])
+    expect(r.total.map((s) => [s.name, s.count])).toEqual([
+      ['traffic', 6],
+      ['chat', 3],
+      ['bought', 1],
+    ])
     expect(() => parseStages('traffic,teleport')).toThrow(/unknown step type "teleport"/)
     expect(() => parseStages('traffic')).toThrow(/at least two stages/)
   })
 
   it('breaks down by intent and by day', async () => {
-    await store.run(`delete from session_intents; insert into session_intents values ('A', 'repair', 0.9, 'rule', null), ('C', 'repair', 0.8, 'rule', null), ('D', 'buy', 0.7, 'rule', null)`)
+    await store.run(
+      `delete from session_intents; insert into session_intents values ('A', 'repair', 0.9, 'rule', null), ('C', 'repair', 0.8, 'rule', null), ('D', 'buy', 0.7, 'rule', null)`,
+    )
     if (source === 'mart') await martsPipeline.run({store, config: {} as never, log: () => {}})
     const r = await funnelReport(store, {...range, breakdown: ['intent']})
     const by = Object.fromEntries(r.groups.map((g) => [g.key.intent, g.stages.map((s) => s.count)]))
     // repair: v1 (A), v2 (C); buy: v3 (D); none: v4, v5, v6
     expect(by).toEqual({repair: [2, 2, 2, 1], buy: [1, 1, 0, 0], '(none)': [3, 2, 1, 0]})
     const days = await funnelReport(store, {...range, breakdown: ['day']})
-    expect(Object.fromEntries(days.groups.map((g) => [g.key.day, g.stages[0].count]))).toEqual({'2026-11-01': 2, '2026-11-02': 3, '2026-11-03': 1})
+    expect(Object.fromEntries(days.groups.map((g) => [g.key.day, g.stages[0].count]))).toEqual({
+      '2026-11-01': 2,
+      '2026-11-02': 3,
+      '2026-11-03': 1,
+    })
   })
 })
 

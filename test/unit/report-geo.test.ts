@@ -16,7 +16,18 @@ describe('geo report', () => {
     // 广东省: S1 S2 S4 S7 (v1 v2 v6); 北京: S3 S6 S8 (v3 v5 v7); one lead (S1) in 7 sessions overall
     expect(r.total).toMatchObject({sessions: 7, visitors: 6, leads: 1, lead_rate: 1 / 7})
     const gd = r.rows[0]
-    expect(gd).toMatchObject({province: '广东省', city: null, sessions: 4, visitors: 3, share: 4 / 7, inquiries: 1, leads: 1, orders: 2, inquiry_rate: 1 / 4, lead_rate: 1 / 4})
+    expect(gd).toMatchObject({
+      province: '广东省',
+      city: null,
+      sessions: 4,
+      visitors: 3,
+      share: 4 / 7,
+      inquiries: 1,
+      leads: 1,
+      orders: 2,
+      inquiry_rate: 1 / 4,
+      lead_rate: 1 / 4,
+    })
     // Wilson, n = 4, x = 1, z = 1.96: centre (0.25 + z²/8)/(1 + z²/4) = 0.37247, half-width 0.32689
     expect(gd.ci_low).toBeCloseTo(0.04559, 4)
     expect(gd.ci_high).toBeCloseTo(0.69936, 4)
@@ -40,6 +51,9 @@ describe('geo report', () => {
   it('filters with --where', async () => {
     // search sessions only: 广东省 S1 S2 S7, 北京 S3 S8
     const r = await geoReport(store, {from: '2026-11-02', to: '2026-11-03', level: 'province', where: "s.medium = 'search'"})
-    expect(r.rows.map((x) => [x.province, x.sessions])).toEqual([['广东省', 3], ['北京', 2]])
+    expect(r.rows.map((x) => [x.province, x.sessions])).toEqual([
+      ['广东省', 3],
+      ['北京', 2],
+    ])
   })
 })

@@ -33,7 +33,12 @@ describe('heatmap report', () => {
     const all = await heatmapReport(store, 'https://a.cn/p*', {bin: 20})
     // + S2's click (130,70) on /p1; bins of 20: (0,20) (40,40) (60,20) (120,60)
     expect(all.clicks).toBe(4)
-    expect(all.cells.map((c) => [c.x0, c.y0, c.clicks])).toEqual([[0, 20, 1], [60, 20, 1], [40, 40, 1], [120, 60, 1]])
+    expect(all.cells.map((c) => [c.x0, c.y0, c.clicks])).toEqual([
+      [0, 20, 1],
+      [60, 20, 1],
+      [40, 40, 1],
+      [120, 60, 1],
+    ])
     await expect(heatmapReport(store, 'https://a.cn/p3')).rejects.toThrow(/no click events/)
   })
 })

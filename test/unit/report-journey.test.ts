@@ -15,8 +15,20 @@ describe('journey report', () => {
     const r = await journeyReport(store, 'v1')
     expect(r.visits).toBe(2)
     expect(r.steps.map((s) => s.kind)).toEqual([
-      'visit', 'directive', 'page', 'page', 'invite_shown', 'invite_accepted', 'chat', 'chat_start', 'lead', 'exit',
-      'visit', 'page', 'order', 'exit',
+      'visit',
+      'directive',
+      'page',
+      'page',
+      'invite_shown',
+      'invite_accepted',
+      'chat',
+      'chat_start',
+      'lead',
+      'exit',
+      'visit',
+      'page',
+      'order',
+      'exit',
       'call',
     ])
     expect(r.steps[2]).toMatchObject({ts: '2026-11-02 10:00:00', url: 'https://a.cn/p1', dwell_s: 60, visit_number: 1})
@@ -30,7 +42,11 @@ describe('journey report', () => {
 
   it('adds clicks on request and narrows to a range', async () => {
     const withClicks = await journeyReport(store, 'v1', {clicks: true})
-    expect(withClicks.steps.filter((s) => s.kind === 'click').map((s) => s.detail)).toEqual(['button.buy @10,20', 'button.buy @60,20', '@40,45'])
+    expect(withClicks.steps.filter((s) => s.kind === 'click').map((s) => s.detail)).toEqual([
+      'button.buy @10,20',
+      'button.buy @60,20',
+      '@40,45',
+    ])
     const day2 = await journeyReport(store, 'v1', {from: '2026-11-03', to: '2026-11-03'})
     expect(day2.steps.map((s) => s.kind)).toEqual(['visit', 'page', 'order', 'exit', 'call'])
   })

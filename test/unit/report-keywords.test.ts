@@ -45,6 +45,6 @@ describe('keyword report', () => {
     expect(by.small.flag).toBe('no reference')
     // Wilson 95% interval of 8/100: centre (0.08 + z²/200)/(1 + z²/100), z = 1.96 → 0.0411 … 0.1500
     expect(by.noise.ci_low).toBeCloseTo(0.0411, 4)
-    expect(by.noise.ci_high).toBeCloseTo(0.1500, 4)
+    expect(by.noise.ci_high).toBeCloseTo(0.15, 4)
   })
 })

@@ -15,8 +15,32 @@ describe('overview report', () => {
       event({visitor_id: 'v4', session_id: 'E', ts: '2026-11-02 13:01:00', type: 'invite_shown'}),
     ])
     await insertRows(store, 'raw_conversations', [
-      {conversation_id: 'cv1', site: 's1', channel: 'web', visitor_id: 'v1', agent_id: 'a1', requested_at: '2026-11-01 10:05:00', answered_at: '2026-11-01 10:06:00', ended_at: '2026-11-01 10:16:00', csat: 5, resolved: true, ingest_id: 0},
-      {conversation_id: 'cv2', site: 's1', channel: 'web', visitor_id: 'v5', agent_id: 'a1', requested_at: '2026-11-02 10:30:00', answered_at: '2026-11-02 10:30:30', ended_at: '2026-11-02 10:35:30', csat: 3, resolved: false, ingest_id: 0},
+      {
+        conversation_id: 'cv1',
+        site: 's1',
+        channel: 'web',
+        visitor_id: 'v1',
+        agent_id: 'a1',
+        requested_at: '2026-11-01 10:05:00',
+        answered_at: '2026-11-01 10:06:00',
+        ended_at: '2026-11-01 10:16:00',
+        csat: 5,
+        resolved: true,
+        ingest_id: 0,
+      },
+      {
+        conversation_id: 'cv2',
+        site: 's1',
+        channel: 'web',
+        visitor_id: 'v5',
+        agent_id: 'a1',
+        requested_at: '2026-11-02 10:30:00',
+        answered_at: '2026-11-02 10:30:30',
+        ended_at: '2026-11-02 10:35:30',
+        csat: 3,
+        resolved: false,
+        ingest_id: 0,
+      },
       {conversation_id: 'cv3', site: 's1', channel: 'web', visitor_id: 'v6', requested_at: '2026-11-03 08:15:00', ingest_id: 0},
     ])
   })
@@ -50,8 +74,28 @@ describe('overview report', () => {
     const r = await overviewReport(store, {from: '2026-11-01', to: '2026-11-07'})
     // a1: waits 60 s and 30 s → median 45; durations 600 s and 300 s → 450; CSAT 5 and 3 → mean 4, top-2-box 1/2
     expect(r.agents).toEqual([
-      {agent: 'a1', chats: 2, answered: 2, median_wait_s: 45, median_duration_s: 450, csat_responses: 2, csat_avg: 4, csat_top2: 0.5, resolved_share: 0.5},
-      {agent: '(unassigned)', chats: 1, answered: 0, median_wait_s: null, median_duration_s: null, csat_responses: 0, csat_avg: null, csat_top2: null, resolved_share: null},
+      {
+        agent: 'a1',
+        chats: 2,
+        answered: 2,
+        median_wait_s: 45,
+        median_duration_s: 450,
+        csat_responses: 2,
+        csat_avg: 4,
+        csat_top2: 0.5,
+        resolved_share: 0.5,
+      },
+      {
+        agent: '(unassigned)',
+        chats: 1,
+        answered: 0,
+        median_wait_s: null,
+        median_duration_s: null,
+        csat_responses: 0,
+        csat_avg: null,
+        csat_top2: null,
+        resolved_share: null,
+      },
     ])
     expect(r.daily.map((d) => [d.day, d.visitors, d.chat_requests, d.leads, d.orders])).toEqual([
       ['2026-11-01', 2, 1, 1, 0],

@@ -15,7 +15,16 @@ describe('sources report', () => {
     const r = await sourcesReport(store, {from: '2026-11-02', to: '2026-11-03'})
     expect(r.sessions).toBe(7)
     // search: S1 S2 S3 S7 S8 (visitors v1 v2 v3 v6 v7); inquiries S1 (chat), S3 (message, call); lead S1; order S2 (O2)
-    expect(r.mediums[0]).toEqual({medium: 'search', sessions: 5, visitors: 5, inquiries: 2, leads: 1, orders: 1, lead_rate: 1 / 5, share: 5 / 7})
+    expect(r.mediums[0]).toEqual({
+      medium: 'search',
+      sessions: 5,
+      visitors: 5,
+      inquiries: 2,
+      leads: 1,
+      orders: 1,
+      lead_rate: 1 / 5,
+      share: 5 / 7,
+    })
     expect(r.mediums.slice(1).map((m) => [m.medium, m.sessions, m.share, m.orders])).toEqual([
       ['direct', 1, 1 / 7, 1],
       ['social', 1, 1 / 7, 0],
@@ -46,7 +55,10 @@ describe('sources report', () => {
   it('filters sessions with --where on s.* and si.intent, and names the flag when it is wrong', async () => {
     // purchase sessions: S1 S2 S7 (search / Baidu) and S4 (direct)
     const r = await sourcesReport(store, {from: '2026-11-02', to: '2026-11-03', where: "si.intent = 'purchase'"})
-    expect(r.mediums.map((m) => [m.medium, m.sessions, m.share])).toEqual([['search', 3, 3 / 4], ['direct', 1, 1 / 4]])
+    expect(r.mediums.map((m) => [m.medium, m.sessions, m.share])).toEqual([
+      ['search', 3, 3 / 4],
+      ['direct', 1, 1 / 4],
+    ])
     await expect(sourcesReport(store, {where: 's.no_such_column = 1'})).rejects.toThrow(/--where s.no_such_column = 1/)
   })
 })

@@ -4,7 +4,12 @@ import {benjaminiHochberg, binomialTest, median, normalCdf, twoProportionZTest, 
 describe('report statistics', () => {
   it('Wilson intervals match Newcombe (1998), Table I', () => {
     // 81/263 → 0.2553–0.3662; 15/148 → 0.0624–0.1605; 0/20 → 0–0.1611; 1/29 → 0.0061–0.1718
-    const cases: Array<[number, number, number, number]> = [[81, 263, 0.2553, 0.3662], [15, 148, 0.0624, 0.1605], [0, 20, 0, 0.1611], [1, 29, 0.0061, 0.1718]]
+    const cases: Array<[number, number, number, number]> = [
+      [81, 263, 0.2553, 0.3662],
+      [15, 148, 0.0624, 0.1605],
+      [0, 20, 0, 0.1611],
+      [1, 29, 0.0061, 0.1718],
+    ]
     for (const [x, n, low, high] of cases) {
       const ci = wilsonInterval(x, n)!
       expect(ci.low).toBeCloseTo(low, 4)
@@ -44,7 +49,10 @@ describe('report ranges and durations', () => {
   it('turns --from/--to days into a half-open range and rejects impossible dates', async () => {
     const {resolveRange, parseDuration} = await import('../../src/reports/common.js')
     expect(resolveRange({from: '2026-11-01', to: '2026-11-30'})).toEqual({from: '2026-11-01 00:00:00', to: '2026-12-01 00:00:00'})
-    expect(resolveRange({from: '2026-11-01 08:30', to: '2026-11-01 12:00:00'})).toEqual({from: '2026-11-01 08:30:00', to: '2026-11-01 12:00:00'})
+    expect(resolveRange({from: '2026-11-01 08:30', to: '2026-11-01 12:00:00'})).toEqual({
+      from: '2026-11-01 08:30:00',
+      to: '2026-11-01 12:00:00',
+    })
     expect(() => resolveRange({from: '2026-13-01'})).toThrow(/not a calendar date/)
     expect(() => resolveRange({to: 'yesterday'})).toThrow(/not a date/)
     expect(parseDuration('7d', '--window')).toBe(604800)

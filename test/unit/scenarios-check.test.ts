@@ -8,17 +8,31 @@ const ROOT = join(import.meta.dirname, '../..')
 
 describe('scenarios check', () => {
   it('accepts the shipped defaults', () => {
-    const r = checkScenariosText(readFileSync(join(ROOT, 'defaults/scenarios.json'), 'utf8'), {knownIntents: ['service_station', 'price_quote', 'purchase', 'store_locator', 'support', 'other']})
+    const r = checkScenariosText(readFileSync(join(ROOT, 'defaults/scenarios.json'), 'utf8'), {
+      knownIntents: ['service_station', 'price_quote', 'purchase', 'store_locator', 'support', 'other'],
+    })
     expect(r.issues).toEqual([])
     expect(r.file?.scenarios.length).toBeGreaterThan(4)
   })
   it('names the line and field of a bad value', () => {
-    const text = ['{', '  "scenarios": [', '    {', '      "id": "a",', '      "when": {"visitNumber": {"min": "three"}},', '      "actions": [{"type": "lead_form"}]', '    }', '  ]', '}'].join('\n')
+    const text = [
+      '{',
+      '  "scenarios": [',
+      '    {',
+      '      "id": "a",',
+      '      "when": {"visitNumber": {"min": "three"}},',
+      '      "actions": [{"type": "lead_form"}]',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\n')
     const r = checkScenariosText(text)
     expect(r.issues[0]).toMatchObject({line: 5, field: 'scenarios.0.when.visitNumber.min'})
   })
   it('names the line of an unknown key and of an unknown action type', () => {
-    const text = ['{"scenarios": [', '  {"id": "a",', '   "whenn": {},', '   "actions": [', '     {"type": "popup"}', '   ]}', ']}'].join('\n')
+    const text = ['{"scenarios": [', '  {"id": "a",', '   "whenn": {},', '   "actions": [', '     {"type": "popup"}', '   ]}', ']}'].join(
+      '\n',
+    )
     const r = checkScenariosText(text)
     expect(r.issues).toEqual(
       expect.arrayContaining([

@@ -11,36 +11,98 @@ const defaults = checkScenariosText(readFileSync(join(ROOT, 'defaults/scenarios.
 // A tiny directory in the fixtures' format: the Shenzhen/Changsha/Kunming/Shenyang resources plus distractors.
 const directory: Directory = {
   resources: [
-    {id: 'rs-sz-1', type: 'repair_station', name: '佳能深圳维修站', province: '广东省', city: '深圳市', address: '福田区深南大道1号', phone: '0755-1'},
-    {id: 'rs-gz-1', type: 'repair_station', name: '佳能广州维修站', province: '广东省', city: '广州市', address: '天河路1号', phone: '020-1'},
+    {
+      id: 'rs-sz-1',
+      type: 'repair_station',
+      name: '佳能深圳维修站',
+      province: '广东省',
+      city: '深圳市',
+      address: '福田区深南大道1号',
+      phone: '0755-1',
+    },
+    {
+      id: 'rs-gz-1',
+      type: 'repair_station',
+      name: '佳能广州维修站',
+      province: '广东省',
+      city: '广州市',
+      address: '天河路1号',
+      phone: '020-1',
+    },
     {id: 'dl-cs-2', type: 'dealer', name: '长沙银牌经销商', province: '湖南省', city: '长沙市', tier: 'silver'},
     {id: 'dl-cs-1', type: 'dealer', name: '长沙金牌经销商', province: '湖南省', city: '长沙市', tier: 'gold'},
     {id: 'pt-km-1', type: 'partner', name: '昆明数码伙伴', province: '云南省', city: '昆明市'},
-    {id: 'st-sy-1', type: 'store', name: '佳能沈阳专卖店', province: '辽宁省', city: '沈阳市', address: '和平区中华路1号', hours: '9:00-21:00'},
+    {
+      id: 'st-sy-1',
+      type: 'store',
+      name: '佳能沈阳专卖店',
+      province: '辽宁省',
+      city: '沈阳市',
+      address: '和平区中华路1号',
+      hours: '9:00-21:00',
+    },
     {id: 'st-km-1', type: 'store', name: '佳能昆明专卖店', province: '云南省', city: '昆明市'},
   ],
 }
 const compiled = compileScenarios(defaults, directory)
 
-const base: ScenarioContext = {intent: null, confidence: 0.9, province: null, city: null, source: null, medium: 'search', term: null, visitNumber: 1, dwellS: 30, pages: 1, url: 'https://www.canon.example/', hour: 10, device: 'desktop'}
+const base: ScenarioContext = {
+  intent: null,
+  confidence: 0.9,
+  province: null,
+  city: null,
+  source: null,
+  medium: 'search',
+  term: null,
+  visitNumber: 1,
+  dwellS: 30,
+  pages: 1,
+  url: 'https://www.canon.example/',
+  hour: 10,
+  device: 'desktop',
+}
 
 describe('scenario engine on the story visitors', () => {
   it('Shenzhen, Baidu "佳能维修站", first visit → the Shenzhen repair station card', () => {
-    const {directives} = evaluate({...base, intent: 'service_station', province: '广东省', city: '深圳市', source: 'Baidu', term: '佳能维修站'}, compiled, emptyState())
+    const {directives} = evaluate(
+      {...base, intent: 'service_station', province: '广东省', city: '深圳市', source: 'Baidu', term: '佳能维修站'},
+      compiled,
+      emptyState(),
+    )
     expect(directives[0]).toMatchObject({scenarioId: 'service-station-card', type: 'card', resource: {id: 'rs-sz-1'}})
     expect(directives[0].message).toContain('佳能深圳维修站')
   })
   it('Changsha, Google "佳能传真机报价", third visit → invitation routed to the Changsha (gold) dealer', () => {
-    const {directives} = evaluate({...base, intent: 'price_quote', province: '湖南省', city: '长沙市', source: 'Google', term: '佳能传真机报价', visitNumber: 3}, compiled, emptyState())
-    expect(directives[0]).toMatchObject({scenarioId: 'returning-quote-invite', type: 'invite', route: {kind: 'local_partner', target: 'dl-cs-1'}})
+    const {directives} = evaluate(
+      {...base, intent: 'price_quote', province: '湖南省', city: '长沙市', source: 'Google', term: '佳能传真机报价', visitNumber: 3},
+      compiled,
+      emptyState(),
+    )
+    expect(directives[0]).toMatchObject({
+      scenarioId: 'returning-quote-invite',
+      type: 'invite',
+      route: {kind: 'local_partner', target: 'dl-cs-1'},
+    })
     expect(directives[0].message).toContain('长沙市')
   })
   it('Kunming, Sogou "买佳能数码相机", 2 minutes → chat with the Kunming partner', () => {
-    const {directives} = evaluate({...base, intent: 'purchase', province: '云南省', city: '昆明市', source: 'Sogou', term: '买佳能数码相机', dwellS: 120}, compiled, emptyState())
-    expect(directives[0]).toMatchObject({scenarioId: 'purchase-partner-chat', type: 'invite', route: {kind: 'local_partner', target: 'pt-km-1'}})
+    const {directives} = evaluate(
+      {...base, intent: 'purchase', province: '云南省', city: '昆明市', source: 'Sogou', term: '买佳能数码相机', dwellS: 120},
+      compiled,
+      emptyState(),
+    )
+    expect(directives[0]).toMatchObject({
+      scenarioId: 'purchase-partner-chat',
+      type: 'invite',
+      route: {kind: 'local_partner', target: 'pt-km-1'},
+    })
   })
   it('Shenyang, Google "佳能专卖店" → the Shenyang store card', () => {
-    const {directives} = evaluate({...base, intent: 'store_locator', province: '辽宁省', city: '沈阳市', source: 'Google', term: '佳能专卖店'}, compiled, emptyState())
+    const {directives} = evaluate(
+      {...base, intent: 'store_locator', province: '辽宁省', city: '沈阳市', source: 'Google', term: '佳能专卖店'},
+      compiled,
+      emptyState(),
+    )
     expect(directives[0]).toMatchObject({scenarioId: 'store-locator-card', type: 'card', resource: {id: 'st-sy-1'}})
   })
 })
@@ -55,7 +117,16 @@ describe('scenario engine rules', () => {
     const d = evaluate({...base, intent: 'purchase', province: '西藏自治区', city: '拉萨市', dwellS: 90}, compiled).directives
     expect(d).toEqual([])
     // requireResource: false keeps the invite and uses the fallback route
-    const file: ScenariosFile = {version: 1, limits: {}, scenarios: [{...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!, actions: [{...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!.actions[0], requireResource: false}]}]}
+    const file: ScenariosFile = {
+      version: 1,
+      limits: {},
+      scenarios: [
+        {
+          ...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!,
+          actions: [{...defaults.scenarios.find((s) => s.id === 'purchase-partner-chat')!.actions[0], requireResource: false}],
+        },
+      ],
+    }
     const d2 = evaluate({...base, intent: 'purchase', city: '拉萨市', dwellS: 90}, compileScenarios(file, directory)).directives
     expect(d2[0].route).toEqual({kind: 'skill_group', target: 'sales'})
   })
@@ -98,6 +169,8 @@ describe('scenario engine rules', () => {
   })
   it('routes a returning visitor to the agent who served them before', () => {
     const d = evaluate({...base, visitNumber: 2, previousAgent: 'agent-7'}, compiled).directives
-    expect(d).toEqual([{scenarioId: 'returning-previous-agent', type: 'route', priority: 60, route: {kind: 'previous_agent', target: 'agent-7'}}])
+    expect(d).toEqual([
+      {scenarioId: 'returning-previous-agent', type: 'route', priority: 60, route: {kind: 'previous_agent', target: 'agent-7'}},
+    ])
   })
 })

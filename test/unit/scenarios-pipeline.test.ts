@@ -27,7 +27,9 @@ let store: Store
 const ctx = () => ({store, config, log: () => {}})
 
 // session_id, visitor, visit_number, started, duration_s, pageviews, term, title, province, city, is_bot
-const SESSIONS: Array<[string, string, number, string, number, number, string | null, string | null, string | null, string | null, boolean]> = [
+const SESSIONS: Array<
+  [string, string, number, string, number, number, string | null, string | null, string | null, string | null, boolean]
+> = [
   ['s1', 'v1', 1, '2026-10-01 10:00:00', 40, 1, '佳能维修站', '佳能中国', '广东省', '深圳市', false],
   ['s2', 'v2', 3, '2026-10-01 11:00:00', 200, 2, '佳能传真机报价', '佳能中国', '湖南省', '长沙市', false],
   ['s3', 'v3', 1, '2026-10-02 12:00:00', 120, 3, '买佳能数码相机', '佳能中国', '云南省', '昆明市', false],
@@ -49,10 +51,14 @@ beforeAll(async () => {
       {id, v, n, start, dur, pv, term, title, prov, city, bot},
     )
   }
-  await store.run(`create table events (event_id VARCHAR, site VARCHAR, visitor_id VARCHAR, session_id VARCHAR, ts TIMESTAMP, type VARCHAR)`)
+  await store.run(
+    `create table events (event_id VARCHAR, site VARCHAR, visitor_id VARCHAR, session_id VARCHAR, ts TIMESTAMP, type VARCHAR)`,
+  )
   await store.run(`insert into events values ('e1', 'canon', 'v5', 's5', '2026-10-03 14:00:05', 'lead')`)
   await store.run(`insert into raw_leads (lead_id, ts, site, visitor_id, ingest_id) values ('L1', '2026-10-05 10:00:00', 'canon', 'v2', 1)`)
-  await store.run(`insert into raw_orders (order_id, ts, site, visitor_id, ingest_id) values ('O1', '2026-10-04 09:35:00', 'canon', 'v1', 1)`)
+  await store.run(
+    `insert into raw_orders (order_id, ts, site, visitor_id, ingest_id) values ('O1', '2026-10-04 09:35:00', 'canon', 'v1', 1)`,
+  )
   for (const t of ['sessions', 'events', 'raw_leads', 'raw_orders']) await store.bumpTableVersion(t)
 })
 afterAll(async () => {
@@ -64,8 +70,18 @@ describe('intents and scenarios pipelines', () => {
   it('classify each session and match the story scenarios', async () => {
     const outcomes = await runPipelines([intents, scenarios], ctx())
     expect(outcomes.map((o) => o.status)).toEqual(['ran', 'ran'])
-    const si = await store.all<{session_id: string; intent: string; method: string}>('select session_id, intent, method from session_intents order by session_id')
-    expect(si.map((r) => r.intent)).toEqual(['service_station', 'price_quote', 'purchase', 'store_locator', 'unknown', 'service_station', 'unknown'])
+    const si = await store.all<{session_id: string; intent: string; method: string}>(
+      'select session_id, intent, method from session_intents order by session_id',
+    )
+    expect(si.map((r) => r.intent)).toEqual([
+      'service_station',
+      'price_quote',
+      'purchase',
+      'store_locator',
+      'unknown',
+      'service_station',
+      'unknown',
+    ])
     // 5 distinct (term, path, title) texts for 7 sessions
     expect(await store.scalar('select count(*) from intent_text_cache')).toBe(5)
     const m = await store.all<{session_id: string; scenario_id: string; action_type: string; resource_id: string; route_target: string}>(
@@ -80,7 +96,9 @@ describe('intents and scenarios pipelines', () => {
   })
 
   it('classifies only new distinct texts on the next run', async () => {
-    await store.run(`insert into sessions select 's8', site, 'v8', 1, started_at, ended_at, duration_s, pageviews, entry_url, entry_title, medium, source, '佳能打印机驱动下载', province, city, device_type, false from sessions where session_id = 's1'`)
+    await store.run(
+      `insert into sessions select 's8', site, 'v8', 1, started_at, ended_at, duration_s, pageviews, entry_url, entry_title, medium, source, '佳能打印机驱动下载', province, city, device_type, false from sessions where session_id = 's1'`,
+    )
     await store.bumpTableVersion('sessions')
     const outcomes = await runPipelines([intents], ctx())
     expect(outcomes[0].message).toBe('1 new distinct texts classified (1 keywords × 1 pages)')

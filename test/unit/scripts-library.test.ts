@@ -8,8 +8,14 @@ describe('script library', () => {
     expect(lib.stages.map((s) => s.id)).toEqual(['greeting', 'introduction', 'needs', 'objection', 'closing'])
     expect(lib.scripts.filter((s) => s.consequence).map((s) => s.id)).toEqual(['close_order_confirm'])
     for (const s of lib.scripts) {
-      expect(s.phrasings.some((p) => /[\u4e00-\u9fff]/.test(p)), `${s.id} has a Chinese phrasing`).toBe(true)
-      expect(s.phrasings.some((p) => /^[\x20-\x7e]+$/.test(p)), `${s.id} has an English phrasing`).toBe(true)
+      expect(
+        s.phrasings.some((p) => /[\u4e00-\u9fff]/.test(p)),
+        `${s.id} has a Chinese phrasing`,
+      ).toBe(true)
+      expect(
+        s.phrasings.some((p) => /^[\x20-\x7e]+$/.test(p)),
+        `${s.id} has an English phrasing`,
+      ).toBe(true)
     }
   })
 
@@ -32,7 +38,9 @@ describe('script library', () => {
     expect(schema.library).toBeUndefined()
     expect(schema.issues).toEqual([{line: 9, field: 'stages[1].scripts[0].phrasings', message: 'needs at least one phrasing'}])
     const dup = parseLibrary(text.replace('"phrasings": []', '"phrasings": ["再见"]'))
-    expect(dup.issues).toEqual([{line: 5, field: 'stages[0].scripts[1].id', message: 'duplicate script id "hello" (also in stage greeting)'}])
+    expect(dup.issues).toEqual([
+      {line: 5, field: 'stages[0].scripts[1].id', message: 'duplicate script id "hello" (also in stage greeting)'},
+    ])
   })
 
   it('reports JSON syntax errors with their line', () => {

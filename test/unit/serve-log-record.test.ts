@@ -44,9 +44,25 @@ describe('event log records', () => {
     // index 1 was refused at the time: no row, no problem; id-less events get the request's seq and their index
     expect(rows.map((r) => r.event_id)).toEqual(['canon-cn:v1:p1', 'canon-cn:v1:seg-1-7-42-2', 'canon-cn:v1:seg-1-7-42-3'])
     expect(rows[0]).toEqual({
-      event_id: 'canon-cn:v1:p1', ts: '2026-11-23 08:00:00.123', site: 'canon-cn', visitor_id: 'v1', type: 'pageview',
-      url: 'https://www.canon-like.cn/stores', title: '佳能专卖店', referrer: 'https://www.google.com/', ip: '113.116.1.1', user_agent: 'UA/1.0',
-      x: null, y: null, selector: null, member_id: null, visit_count: 3, directive_id: null, ref_id: null, value: null, props: '{"client_ts":null}',
+      event_id: 'canon-cn:v1:p1',
+      ts: '2026-11-23 08:00:00.123',
+      site: 'canon-cn',
+      visitor_id: 'v1',
+      type: 'pageview',
+      url: 'https://www.canon-like.cn/stores',
+      title: '佳能专卖店',
+      referrer: 'https://www.google.com/',
+      ip: '113.116.1.1',
+      user_agent: 'UA/1.0',
+      x: null,
+      y: null,
+      selector: null,
+      member_id: null,
+      visit_count: 3,
+      directive_id: null,
+      ref_id: null,
+      value: null,
+      props: '{"client_ts":null}',
     })
     expect(rows[1]).toMatchObject({type: 'heartbeat', referrer: null, props: '{"client_ts":1700000000000}'}) // referrer only on pageviews
     expect(rows[2]).toMatchObject({x: 10, y: 20, selector: 'a.buy', props: '{"client_ts":null,"data":"{\\"k\\":1}"}'})
@@ -57,14 +73,20 @@ describe('event log records', () => {
     const text = logged(pretty)
     expect(text.slice(0, -1)).not.toContain('\n')
     expect(segmentRows([text])).toEqual(segmentRows([logged(body)]))
-    const bad = Buffer.concat([Buffer.from('{"site":"s","visitor_id":"v","events":[{"id":"a","type":"pageview","title":"x'), Buffer.from([0xff]), Buffer.from('"}]}')])
+    const bad = Buffer.concat([
+      Buffer.from('{"site":"s","visitor_id":"v","events":[{"id":"a","type":"pageview","title":"x'),
+      Buffer.from([0xff]),
+      Buffer.from('"}]}'),
+    ])
     const badLine = batchLogLine({...head, rejected: []}, bad, JSON.parse(bad.toString('utf8')))
     expect(typeof badLine).toBe('string') // decoded (U+FFFD) and re-encoded: the line is valid UTF-8
     expect(segmentRows([badLine as string])[0]!.title).toBe('x\uFFFD')
   })
 
   it('names the field of a broken record, and reports events that fail a rule they passed when logged', () => {
-    expect(() => batchLogRows({probe_batch: 1, ts: 't', ip: '', user_agent: '', visit_count: 1, skip: [], batch: {}})).toThrow(/must be a string/)
+    expect(() => batchLogRows({probe_batch: 1, ts: 't', ip: '', user_agent: '', visit_count: 1, skip: [], batch: {}})).toThrow(
+      /must be a string/,
+    )
     const record = JSON.parse(logged(body)) as Record<string, unknown>
     record.skip = [] // as if index 1 had been accepted then
     const {rows, problems} = batchLogRows(record)
@@ -75,11 +97,16 @@ describe('event log records', () => {
   it('ingest reads a segment: rows from good lines, broken lines quarantined with line and field', async () => {
     const dir = tempDir()
     const segment = join(dir.path, 'seg-1-7-00000001.ndjson')
-    writeFileSync(segment, logged(body) + '{"probe_batch":1,"seq":"x","ts":"t","ip":"","user_agent":"","visit_count":"two","skip":[],"batch":{}}\n')
+    writeFileSync(
+      segment,
+      logged(body) + '{"probe_batch":1,"seq":"x","ts":"t","ip":"","user_agent":"","visit_count":"two","skip":[],"batch":{}}\n',
+    )
     const out = join(dir.path, 'out.csv')
     const result = await writeCanonicalCsv({path: segment, out, format: 'ndjson', encoding: 'utf-8', spec: SOURCES.probe, map: {}})
     expect(result.rows).toBe(3)
-    expect(result.quarantine).toEqual([{line: 2, field: 'visit_count', reason: 'bad_log_record: must be an integer', raw: expect.any(String)}])
+    expect(result.quarantine).toEqual([
+      {line: 2, field: 'visit_count', reason: 'bad_log_record: must be an integer', raw: expect.any(String)},
+    ])
     const csv = readFileSync(out, 'utf8').trim().split('\n')
     expect(csv).toHaveLength(4) // header + 3 rows, each from line 1
     expect(csv.slice(1).every((l) => l.startsWith('1,canon-cn:v1:'))).toBe(true)

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {SegmentLog, closedSegments, recoverSegments} from '../../src/serve/segment-log.js'
 import {RateLimiter} from '../../src/serve/rate-limit.js'
-import {BatchError, validateBatch} from '../../src/serve/validate.js'
+import {type BatchError, validateBatch} from '../../src/serve/validate.js'
 import {tempDir} from '../helpers/cli.js'
 import {appendObjects} from '../helpers/serve-log.js'
 
@@ -107,7 +107,10 @@ describe('rate limiter', () => {
 describe('batch validation', () => {
   const good = {site: 's', visitor_id: 'v', events: [{type: 'pageview', url: 'https://x/'}]}
   it('keeps good events and names the field of bad ones', () => {
-    const {batch, rejected} = validateBatch({...good, events: [...good.events, {type: 'nope'}, {type: 'click', x: 'a'}, {type: 'pageview', title: 't'.repeat(600)}]})
+    const {batch, rejected} = validateBatch({
+      ...good,
+      events: [...good.events, {type: 'nope'}, {type: 'click', x: 'a'}, {type: 'pageview', title: 't'.repeat(600)}],
+    })
     expect(batch.events).toHaveLength(1)
     expect(rejected).toEqual([
       {index: 1, field: 'type', reason: 'unknown event type "nope"'},

@@ -56,9 +56,15 @@ describe('call KPIs (inbound c1..c6, c8; outbound c7 left out)', () => {
 
   it('groups by day, queue and agent', async () => {
     const byDay = await serviceReport(store, {by: 'day', kind: 'call'})
-    expect(byDay.rows.map((r) => [r.group, r.offered])).toEqual([['2026-01-05', 6], ['2026-01-06', 1]])
+    expect(byDay.rows.map((r) => [r.group, r.offered])).toEqual([
+      ['2026-01-05', 6],
+      ['2026-01-06', 1],
+    ])
     const byQueue = await serviceReport(store, {by: 'queue', kind: 'call'})
-    expect(byQueue.rows.map((r) => [r.group, r.offered, r.answered])).toEqual([['sales', 4, 2], ['support', 3, 2]])
+    expect(byQueue.rows.map((r) => [r.group, r.offered, r.answered])).toEqual([
+      ['sales', 4, 2],
+      ['support', 3, 2],
+    ])
     const byAgent = await serviceReport(store, {by: 'agent', kind: 'call'})
     expect(byAgent.rows.find((r) => r.group === 'a1')?.ahtSeconds).toBeCloseTo((350 + 300) / 2, 10)
     expect(byAgent.rows.find((r) => r.group === '(none)')?.abandoned).toBe(3)
@@ -126,7 +132,10 @@ describe('kpisFromCounters', () => {
     const k = kpisFromCounters(emptyCounters())
     expect(k.serviceLevel).toBeNull()
     expect(k.fcr).toBeNull()
-    const sum = addCounters([{...emptyCounters(), offered: 2, answered: 1}, {...emptyCounters(), offered: 3, answered: 3}])
+    const sum = addCounters([
+      {...emptyCounters(), offered: 2, answered: 1},
+      {...emptyCounters(), offered: 3, answered: 3},
+    ])
     expect(kpisFromCounters(sum).abandonRate).toBeCloseTo(0, 10)
     expect(sum.offered).toBe(5)
   })
@@ -136,10 +145,13 @@ describe('service_kpis_daily mart (default thresholds)', () => {
   it('holds the same counters as the report, per day × site × kind × channel × queue', async () => {
     const rows = await store.all<Record<string, unknown>>('select * from service_kpis_daily order by day, kind, channel, queue')
     const calls0105 = rows.filter((r) => r.day === '2026-01-05' && r.kind === 'call')
-    expect(calls0105.map((r) => [r.queue, r.offered, r.answered_within])).toEqual([['sales', 4, 2], ['support', 2, 0]])
+    expect(calls0105.map((r) => [r.queue, r.offered, r.answered_within])).toEqual([
+      ['sales', 4, 2],
+      ['support', 2, 0],
+    ])
     const total = addCounters(rows as never)
     const report = await serviceReport(store, {by: 'total'})
-    const {group, concurrency, maxConcurrency, occupancy, ...reportKpis} = report.total
+    const {group: _g, concurrency: _c, maxConcurrency: _m, occupancy: _o, ...reportKpis} = report.total
     expect(kpisFromCounters(total)).toEqual(reportKpis)
     expect(total.offered).toBe(11)
   })

@@ -10,7 +10,15 @@ const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE'
 const GOOGLE = 'https://www.google.com/search?q=%E4%BD%B3%E8%83%BD%E4%BC%A0%E7%9C%9F%E6%9C%BA%E6%8A%A5%E4%BB%B7'
 const SPRING = 'https://shop.example.cn/e?utm_source=baidu&utm_medium=cpc&utm_campaign=spring'
 
-type Ev = [id: string, visitor: string, ts: string, type: string, url: string | null, referrer?: string | null, extra?: {ip?: string; ua?: string; props?: string; visitCount?: number; member?: string}]
+type Ev = [
+  id: string,
+  visitor: string,
+  ts: string,
+  type: string,
+  url: string | null,
+  referrer?: string | null,
+  extra?: {ip?: string; ua?: string; props?: string; visitCount?: number; member?: string},
+]
 
 // Hand-made day of one site; comments give the expected sessions.
 const EVENTS: Ev[] = [
@@ -34,7 +42,15 @@ const EVENTS: Ev[] = [
   // B: a crawler
   ['b1', 'B', '2026-03-02 10:00:00', 'pageview', 'https://shop.example.cn/a', '', {ip: '222.240.1.1', ua: SPIDER}],
   // C: the probe counted this as the 3rd visit; logs in and clicks
-  ['c1', 'C', '2026-03-02 09:00:00', 'pageview', 'https://shop.example.cn/fax', 'https://weibo.com/u/1', {ip: '222.240.1.1', ua: CHROME, visitCount: 3}],
+  [
+    'c1',
+    'C',
+    '2026-03-02 09:00:00',
+    'pageview',
+    'https://shop.example.cn/fax',
+    'https://weibo.com/u/1',
+    {ip: '222.240.1.1', ua: CHROME, visitCount: 3},
+  ],
   ['c2', 'C', '2026-03-02 09:00:20', 'identify', 'https://shop.example.cn/fax', null, {member: 'm-1'}],
   // D: a page left visible for 40 minutes: dwell and engaged capped at 30 min
   ['d1', 'D', '2026-03-02 08:00:00', 'pageview', 'https://shop.example.cn/long', null],
@@ -49,8 +65,9 @@ function sqlValue(v: unknown): string {
 }
 
 async function insertEvents(store: Store, events: Ev[]): Promise<void> {
-  const rows = events.map(([id, visitor, ts, type, url, referrer, extra]) =>
-    `(${[id, 'shop', visitor, ts, type, url, null, referrer ?? null, extra?.ip, extra?.ua, extra?.visitCount, extra?.member, extra?.props, 1].map(sqlValue).join(', ')})`,
+  const rows = events.map(
+    ([id, visitor, ts, type, url, referrer, extra]) =>
+      `(${[id, 'shop', visitor, ts, type, url, null, referrer ?? null, extra?.ip, extra?.ua, extra?.visitCount, extra?.member, extra?.props, 1].map(sqlValue).join(', ')})`,
   )
   await store.run(
     `insert into raw_probe_events (event_id, site, visitor_id, ts, type, url, title, referrer, ip, user_agent, visit_count, member_id, props, ingest_id) values ${rows.join(',\n')}`,
@@ -81,10 +98,66 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
        from sessions where visitor_id = 'A' order by started_at`,
     )
     expect(rows).toEqual([
-      {visit_number: 1, is_returning: false, started: '2026-03-02 10:00:00', pageviews: 2, events: 8, medium: 'search', source: 'Baidu', term: '佳能维修站', term_raw: '佳能维修站', campaign: null, entry_url: 'https://shop.example.cn/a', exit_url: 'https://shop.example.cn/b', bounce: false},
-      {visit_number: 2, is_returning: true, started: '2026-03-02 10:20:00', pageviews: 2, events: 2, medium: 'search', source: 'Google', term: '佳能传真机报价', term_raw: '佳能传真机报价', campaign: null, entry_url: 'https://shop.example.cn/c', exit_url: 'https://shop.example.cn/d', bounce: false},
-      {visit_number: 3, is_returning: true, started: '2026-03-02 11:00:00', pageviews: 1, events: 1, medium: 'direct', source: null, term: null, term_raw: null, campaign: null, entry_url: 'https://shop.example.cn/a', exit_url: 'https://shop.example.cn/a', bounce: true},
-      {visit_number: 4, is_returning: true, started: '2026-03-02 11:10:00', pageviews: 2, events: 2, medium: 'paid', source: 'Baidu', term: null, term_raw: null, campaign: 'spring', entry_url: SPRING, exit_url: SPRING, bounce: false},
+      {
+        visit_number: 1,
+        is_returning: false,
+        started: '2026-03-02 10:00:00',
+        pageviews: 2,
+        events: 8,
+        medium: 'search',
+        source: 'Baidu',
+        term: '佳能维修站',
+        term_raw: '佳能维修站',
+        campaign: null,
+        entry_url: 'https://shop.example.cn/a',
+        exit_url: 'https://shop.example.cn/b',
+        bounce: false,
+      },
+      {
+        visit_number: 2,
+        is_returning: true,
+        started: '2026-03-02 10:20:00',
+        pageviews: 2,
+        events: 2,
+        medium: 'search',
+        source: 'Google',
+        term: '佳能传真机报价',
+        term_raw: '佳能传真机报价',
+        campaign: null,
+        entry_url: 'https://shop.example.cn/c',
+        exit_url: 'https://shop.example.cn/d',
+        bounce: false,
+      },
+      {
+        visit_number: 3,
+        is_returning: true,
+        started: '2026-03-02 11:00:00',
+        pageviews: 1,
+        events: 1,
+        medium: 'direct',
+        source: null,
+        term: null,
+        term_raw: null,
+        campaign: null,
+        entry_url: 'https://shop.example.cn/a',
+        exit_url: 'https://shop.example.cn/a',
+        bounce: true,
+      },
+      {
+        visit_number: 4,
+        is_returning: true,
+        started: '2026-03-02 11:10:00',
+        pageviews: 2,
+        events: 2,
+        medium: 'paid',
+        source: 'Baidu',
+        term: null,
+        term_raw: null,
+        campaign: 'spring',
+        entry_url: SPRING,
+        exit_url: SPRING,
+        bounce: false,
+      },
     ])
   })
 
@@ -102,7 +175,9 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
     expect(byId.a10).toMatchObject({dwell_s: 0, engaged_s: 0, seq_in_session: 2})
     // d1: 40 min visible, capped at 30 min
     expect(byId.d1).toMatchObject({dwell_s: 1800, engaged_s: 1800})
-    const s = await store.all(`select visitor_id, duration_s, engaged_s from sessions where visitor_id in ('A', 'D') order by started_at limit 2`)
+    const s = await store.all(
+      `select visitor_id, duration_s, engaged_s from sessions where visitor_id in ('A', 'D') order by started_at limit 2`,
+    )
     expect(s).toEqual([
       {visitor_id: 'D', duration_s: 2400, engaged_s: 1800},
       {visitor_id: 'A', duration_s: 120, engaged_s: 90},
@@ -111,18 +186,92 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
 
   it('geo, device, bots, probe visit counter, members and visitors', async () => {
     await runNormalize(store)
-    const s = await store.all(`select visitor_id, visit_number, is_returning, medium, source, province, city, isp, browser, os, device_type, is_bot, member_id, bounce from sessions where visitor_id in ('B', 'C') order by visitor_id`)
+    const s = await store.all(
+      `select visitor_id, visit_number, is_returning, medium, source, province, city, isp, browser, os, device_type, is_bot, member_id, bounce from sessions where visitor_id in ('B', 'C') order by visitor_id`,
+    )
     expect(s).toEqual([
-      {visitor_id: 'B', visit_number: 1, is_returning: false, medium: 'direct', source: null, province: '湖南省', city: '长沙市', isp: '电信', browser: null, os: null, device_type: 'bot', is_bot: true, member_id: null, bounce: true},
-      {visitor_id: 'C', visit_number: 3, is_returning: true, medium: 'social', source: 'Weibo', province: '湖南省', city: '长沙市', isp: '电信', browser: 'Chrome', os: 'Windows', device_type: 'desktop', is_bot: false, member_id: 'm-1', bounce: false},
+      {
+        visitor_id: 'B',
+        visit_number: 1,
+        is_returning: false,
+        medium: 'direct',
+        source: null,
+        province: '湖南省',
+        city: '长沙市',
+        isp: '电信',
+        browser: null,
+        os: null,
+        device_type: 'bot',
+        is_bot: true,
+        member_id: null,
+        bounce: true,
+      },
+      {
+        visitor_id: 'C',
+        visit_number: 3,
+        is_returning: true,
+        medium: 'social',
+        source: 'Weibo',
+        province: '湖南省',
+        city: '长沙市',
+        isp: '电信',
+        browser: 'Chrome',
+        os: 'Windows',
+        device_type: 'desktop',
+        is_bot: false,
+        member_id: 'm-1',
+        bounce: false,
+      },
     ])
     expect(await store.all(`select event_id, is_bot from events where visitor_id = 'B'`)).toEqual([{event_id: 'b1', is_bot: true}])
-    const v = await store.all(`select visitor_id, first_seen::VARCHAR as first_seen, last_seen::VARCHAR as last_seen, visits, sessions, province, city, member_id, is_bot from visitors order by visitor_id`)
+    const v = await store.all(
+      `select visitor_id, first_seen::VARCHAR as first_seen, last_seen::VARCHAR as last_seen, visits, sessions, province, city, member_id, is_bot from visitors order by visitor_id`,
+    )
     expect(v).toEqual([
-      {visitor_id: 'A', first_seen: '2026-03-02 10:00:00', last_seen: '2026-03-02 11:10:05', visits: 4, sessions: 4, province: '广东省', city: '深圳市', member_id: null, is_bot: false},
-      {visitor_id: 'B', first_seen: '2026-03-02 10:00:00', last_seen: '2026-03-02 10:00:00', visits: 1, sessions: 1, province: '湖南省', city: '长沙市', member_id: null, is_bot: true},
-      {visitor_id: 'C', first_seen: '2026-03-02 09:00:00', last_seen: '2026-03-02 09:00:20', visits: 3, sessions: 1, province: '湖南省', city: '长沙市', member_id: 'm-1', is_bot: false},
-      {visitor_id: 'D', first_seen: '2026-03-02 08:00:00', last_seen: '2026-03-02 08:40:00', visits: 1, sessions: 1, province: null, city: null, member_id: null, is_bot: false},
+      {
+        visitor_id: 'A',
+        first_seen: '2026-03-02 10:00:00',
+        last_seen: '2026-03-02 11:10:05',
+        visits: 4,
+        sessions: 4,
+        province: '广东省',
+        city: '深圳市',
+        member_id: null,
+        is_bot: false,
+      },
+      {
+        visitor_id: 'B',
+        first_seen: '2026-03-02 10:00:00',
+        last_seen: '2026-03-02 10:00:00',
+        visits: 1,
+        sessions: 1,
+        province: '湖南省',
+        city: '长沙市',
+        member_id: null,
+        is_bot: true,
+      },
+      {
+        visitor_id: 'C',
+        first_seen: '2026-03-02 09:00:00',
+        last_seen: '2026-03-02 09:00:20',
+        visits: 3,
+        sessions: 1,
+        province: '湖南省',
+        city: '长沙市',
+        member_id: 'm-1',
+        is_bot: false,
+      },
+      {
+        visitor_id: 'D',
+        first_seen: '2026-03-02 08:00:00',
+        last_seen: '2026-03-02 08:40:00',
+        visits: 1,
+        sessions: 1,
+        province: null,
+        city: null,
+        member_id: null,
+        is_bot: false,
+      },
     ])
     expect(await store.scalar('select count(*)::INTEGER from events')).toBe(EVENTS.length)
   })
@@ -155,7 +304,9 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
   it('config: inactivity window, campaign splitting off, IP anonymization', async () => {
     await runNormalize(store, {sessions: {inactivityMinutes: 60, splitOnCampaignChange: false, anonymizeIp: true}})
     // A: 10:00–11:10:05 without a 60 min gap and no keyword splits → one visit
-    const a = await store.all(`select count(*)::INTEGER as n, min(medium) as medium, max(ip) as ip, max(city) as city from sessions where visitor_id = 'A'`)
+    const a = await store.all(
+      `select count(*)::INTEGER as n, min(medium) as medium, max(ip) as ip, max(city) as city from sessions where visitor_id = 'A'`,
+    )
     expect(a).toEqual([{n: 1, medium: 'search', ip: null, city: '深圳市'}])
   })
 
@@ -178,11 +329,23 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
     expect(await store.scalar('select count(*)::INTEGER from referrer_map')).toBe(5)
     // mark an existing row: a re-parse would overwrite it
     await store.run(`update referrer_map set source = 'kept' where referrer = '${GOOGLE}'`)
-    await insertEvents(store, [['e1', 'E', '2026-03-02 12:00:00', 'pageview', 'https://shop.example.cn/', 'https://so.toutiao.com/search?keyword=canon', {ip: '120.24.78.68', ua: CHROME}]])
+    await insertEvents(store, [
+      [
+        'e1',
+        'E',
+        '2026-03-02 12:00:00',
+        'pageview',
+        'https://shop.example.cn/',
+        'https://so.toutiao.com/search?keyword=canon',
+        {ip: '120.24.78.68', ua: CHROME},
+      ],
+    ])
     const second = await runNormalize(store)
     expect(second.join('\n')).toContain('1 referrers, 0 campaign URLs, 0 IPs, 0 user agents')
     expect(await store.scalar(`select source from referrer_map where referrer = '${GOOGLE}'`)).toBe('kept')
-    expect(await store.all(`select medium, source, term from sessions where visitor_id = 'E'`)).toEqual([{medium: 'search', source: 'Toutiao', term: 'canon'}])
+    expect(await store.all(`select medium, source, term from sessions where visitor_id = 'E'`)).toEqual([
+      {medium: 'search', source: 'Toutiao', term: 'canon'},
+    ])
   })
 
   it('upgrades a database whose sessions is a table (before migration 073): normalize rebuilds it as the view', async () => {
@@ -200,7 +363,9 @@ describe('normalize pipeline: sessions, dwell, engagement', () => {
       expect(await upgraded.tableExists('sessions')).toBe(false)
       await runNormalize(upgraded)
       expect(await upgraded.scalar(`select table_type from information_schema.tables where table_name = 'sessions'`)).toBe('VIEW')
-      expect(await upgraded.scalar('select count(*)::INTEGER from sessions')).toBe(await upgraded.scalar('select count(*)::INTEGER from sessions_core'))
+      expect(await upgraded.scalar('select count(*)::INTEGER from sessions')).toBe(
+        await upgraded.scalar('select count(*)::INTEGER from sessions_core'),
+      )
       expect(await upgraded.scalar(`select count(*)::INTEGER from sessions where visitor_id = 'A'`)).toBe(4)
       // a second run replaces the view's tables in place
       await runNormalize(upgraded, {sessions: {splitOnCampaignChange: false}})

@@ -20,7 +20,15 @@ describe('Erlang C worked example (100 calls / 30 min, AHT 180 s, 80/20)', () =>
   })
 
   it('staffing() picks 14 agents, 20 scheduled with 30% shrinkage', () => {
-    const r = staffing({contacts: 100, intervalSeconds: 1800, ahtSeconds: 180, target: 0.8, thresholdSeconds: 20, shrinkage: 0.3, maxOccupancy: 0.85})
+    const r = staffing({
+      contacts: 100,
+      intervalSeconds: 1800,
+      ahtSeconds: 180,
+      target: 0.8,
+      thresholdSeconds: 20,
+      shrinkage: 0.3,
+      maxOccupancy: 0.85,
+    })
     expect(r.agents).toBe(14)
     expect(r.scheduled).toBe(20)
     expect(r.occupancy).toBeCloseTo(10 / 14, 12)

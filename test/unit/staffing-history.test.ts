@@ -22,10 +22,21 @@ describe('staffing from history (typical week)', () => {
     const plan = await staffingFromHistory(store, {...base, kind: 'call'})
     // span 2026-01-05 (Mon) … 01-06 (Tue): one Monday, one Tuesday
     const cells = plan.rows.map((r) => [r.weekday, r.interval, r.contacts])
-    expect(cells).toEqual([[1, '09:00', 4], [1, '10:00', 2], [2, '14:00', 1]])
+    expect(cells).toEqual([
+      [1, '09:00', 4],
+      [1, '10:00', 2],
+      [2, '14:00', 1],
+    ])
     const mon9 = plan.rows[0]
     expect(mon9.ahtSeconds).toBeCloseTo((350 + 130 + 300) / 3, 10) // c4 abandoned: no handle time
-    const expected = staffing({contacts: 4, intervalSeconds: 3600, ahtSeconds: 780 / 3, target: 0.8, thresholdSeconds: 20, maxOccupancy: 0.85})
+    const expected = staffing({
+      contacts: 4,
+      intervalSeconds: 3600,
+      ahtSeconds: 780 / 3,
+      target: 0.8,
+      thresholdSeconds: 20,
+      maxOccupancy: 0.85,
+    })
     expect(mon9.agents).toBe(expected.agents)
     // Monday 10:00 has only abandons: the overall AHT (915 / 4) stands in
     expect(plan.rows[1].ahtSeconds).toBeCloseTo(915 / 4, 10)
@@ -37,7 +48,9 @@ describe('staffing from history (typical week)', () => {
     expect(plan.rows.find((r) => r.weekday === 1 && r.interval === '09:00')?.contacts).toBe(4 / 2)
     expect(plan.rows.find((r) => r.weekday === 2 && r.interval === '14:00')?.contacts).toBe(1) // one Tuesday (01-06)
     // without a range the span is the data's: a call on 01-12 makes it two Mondays as well
-    await store.run(`insert into raw_calls (call_id, site, direction, queue, offered_at, ended_at, ingest_id) values ('m2', 's1', 'inbound', 'sales', '2026-01-12 09:05:00', '2026-01-12 09:05:02', 0)`)
+    await store.run(
+      `insert into raw_calls (call_id, site, direction, queue, offered_at, ended_at, ingest_id) values ('m2', 's1', 'inbound', 'sales', '2026-01-12 09:05:00', '2026-01-12 09:05:02', 0)`,
+    )
     await store.bumpTableVersion('raw_calls')
     await ensureServiceFacts(store, loadConfig(undefined, '/'))
     const two = await staffingFromHistory(store, {...base, kind: 'call'})

@@ -22,7 +22,11 @@ function pipeline(name: string, reads: string[], writes: string[], calls: string
 describe('pipeline graph', () => {
   it('orders pipelines after the writers of the tables they read', () => {
     const calls: string[] = []
-    const ps = [pipeline('c', ['b_out'], ['c_out'], calls), pipeline('a', ['raw'], ['a_out'], calls), pipeline('b', ['a_out'], ['b_out'], calls)]
+    const ps = [
+      pipeline('c', ['b_out'], ['c_out'], calls),
+      pipeline('a', ['raw'], ['a_out'], calls),
+      pipeline('b', ['a_out'], ['b_out'], calls),
+    ]
     expect(orderPipelines(ps).map((p) => p.name)).toEqual(['a', 'b', 'c'])
     expect(withUpstream(ps, ['b']).map((p) => p.name)).toEqual(['a', 'b'])
     expect(dependencies(ps).get('c')).toEqual(['b'])
@@ -78,7 +82,10 @@ describe('runner', () => {
     const calls: string[] = []
     const ps = [pipeline('b', ['a_out'], ['b_out'], calls), pipeline('a', ['raw_probe_events'], ['a_out'], calls)]
     const first = await runPipelines(ps, ctx)
-    expect(first.map((o) => [o.pipeline, o.status])).toEqual([['a', 'ran'], ['b', 'ran']])
+    expect(first.map((o) => [o.pipeline, o.status])).toEqual([
+      ['a', 'ran'],
+      ['b', 'ran'],
+    ])
     const second = await runPipelines(ps, ctx)
     expect(second.map((o) => o.status)).toEqual(['skipped', 'skipped'])
     await store.bumpTableVersion('raw_probe_events')
@@ -86,13 +93,19 @@ describe('runner', () => {
     expect(third.map((o) => o.status)).toEqual(['ran', 'ran'])
     expect(calls).toEqual(['a', 'b', 'a', 'b'])
     const listing = await listPipelines(ps, ctx)
-    expect(listing.map((l) => [l.pipeline, l.state, l.dependsOn])).toEqual([['a', 'up-to-date', []], ['b', 'up-to-date', ['a']]])
+    expect(listing.map((l) => [l.pipeline, l.state, l.dependsOn])).toEqual([
+      ['a', 'up-to-date', []],
+      ['b', 'up-to-date', ['a']],
+    ])
   })
 
   it('a failing pipeline rolls back its writes and stops its downstream', async () => {
     const calls: string[] = []
     const failing: Pipeline = {
-      name: 'a', description: 'fails', reads: [], writes: ['a_out'],
+      name: 'a',
+      description: 'fails',
+      reads: [],
+      writes: ['a_out'],
       async run(c) {
         await c.store.run('create table a_out as select 1 as x')
         throw new Error('boom')

@@ -15,10 +15,23 @@ function detected(options: SimulateOptions): AnalysisCall[] {
   for (const t of sim.turns) byCall.set(t.call_id, [...(byCall.get(t.call_id) ?? []), t])
   return sim.calls.map((c) => {
     const a = analyzeCall(
-      (byCall.get(c.call_id) ?? []).map((t) => ({turnNo: t.turn_no, speaker: t.speaker, startMs: t.start_ms, endMs: t.end_ms, text: t.text})),
+      (byCall.get(c.call_id) ?? []).map((t) => ({
+        turnNo: t.turn_no,
+        speaker: t.speaker,
+        startMs: t.start_ms,
+        endMs: t.end_ms,
+        text: t.text,
+      })),
       matcher,
     )
-    return {callId: c.call_id, agentId: c.agent_id, campaign: c.campaign, success: c.outcome === 'sale', scripts: [...new Set(a.hits.map((h) => h.scriptId))], stages: [...new Set(a.stages.map((s) => s.stage))]}
+    return {
+      callId: c.call_id,
+      agentId: c.agent_id,
+      campaign: c.campaign,
+      success: c.outcome === 'sale',
+      scripts: [...new Set(a.hits.map((h) => h.scriptId))],
+      stages: [...new Set(a.stages.map((s) => s.stage))],
+    }
   })
 }
 
@@ -28,10 +41,20 @@ describe('planted-data acceptance', () => {
     const r = analyzeScripts(library, calls, {seed: 5, permutations: 199, bootstrap: 100, stratify: 'agent'})
     expect(r.verdict).toBe('concentrated')
     expect(r.test.pValue).toBeLessThan(0.05)
-    expect(r.concentration.topScripts.slice(0, 2).map((s) => s.scriptId).sort()).toEqual(['close_assumptive', 'obj_price_value'])
+    expect(
+      r.concentration.topScripts
+        .slice(0, 2)
+        .map((s) => s.scriptId)
+        .sort(),
+    ).toEqual(['close_assumptive', 'obj_price_value'])
     expect(r.concentration.topKShareInterval.low).toBeGreaterThan(0.4)
     const byLift = r.scripts.filter((s) => !s.excluded).sort((a, b) => b.logOdds - a.logOdds)
-    expect(byLift.slice(0, 2).map((s) => s.scriptId).sort()).toEqual(['close_assumptive', 'obj_price_value'])
+    expect(
+      byLift
+        .slice(0, 2)
+        .map((s) => s.scriptId)
+        .sort(),
+    ).toEqual(['close_assumptive', 'obj_price_value'])
     expect(r.significantScripts).toEqual(expect.arrayContaining(['close_assumptive', 'obj_price_value']))
     // The order confirmation is a consequence of the sale: shown, never tested.
     const confirm = r.scripts.find((s) => s.scriptId === 'close_order_confirm')!
@@ -78,6 +101,9 @@ describe('charts', () => {
     const lift = liftChart(a) as {data: {values: Array<{script: string}>}}
     expect(lift.data.values.map((v) => v.script)).not.toContain('close_order_confirm')
     const hit = hitRateChart(a) as {data: {values: Array<{script: string; hitRate: number}>}}
-    expect(hit.data.values.find((v) => v.script === 'greet_company')!.hitRate).toBeCloseTo(a.scripts.find((s) => s.scriptId === 'greet_company')!.hitRate, 4)
+    expect(hit.data.values.find((v) => v.script === 'greet_company')!.hitRate).toBeCloseTo(
+      a.scripts.find((s) => s.scriptId === 'greet_company')!.hitRate,
+      4,
+    )
   })
 })

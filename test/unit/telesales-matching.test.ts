@@ -32,14 +32,28 @@ describe('stage segmentation (Viterbi)', () => {
     expect(segmentStages(scores, 4)).toEqual([0, 0, 1, 1, 1, 3])
   })
   it('starts late when the first stage is missing', () => {
-    expect(segmentStages([[0, 0, 0.9], [0, 0, 0]], 3)).toEqual([2, 2])
+    expect(
+      segmentStages(
+        [
+          [0, 0, 0.9],
+          [0, 0, 0],
+        ],
+        3,
+      ),
+    ).toEqual([2, 2])
   })
 })
 
 describe('noisy transcript', async () => {
   const library = loadLibrary()
   const matcher = new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()})
-  const turn = (turnNo: number, speaker: string, text: string) => ({turnNo, speaker, startMs: turnNo * 3000, endMs: turnNo * 3000 + 2500, text})
+  const turn = (turnNo: number, speaker: string, text: string) => ({
+    turnNo,
+    speaker,
+    startMs: turnNo * 3000,
+    endMs: turnNo * 3000 + 2500,
+    text,
+  })
 
   it('finds stages and hits despite typos, fillers and a missing needs stage', () => {
     const turns = [
@@ -55,7 +69,17 @@ describe('noisy transcript', async () => {
     ]
     const a = analyzeCall(turns, matcher)
     expect(a.stages.map((s) => s.stage)).toEqual(['greeting', 'introduction', 'objection', 'closing'])
-    expect(a.turnStages).toEqual(['greeting', 'greeting', 'introduction', 'introduction', 'objection', 'objection', 'closing', 'closing', 'closing'])
+    expect(a.turnStages).toEqual([
+      'greeting',
+      'greeting',
+      'introduction',
+      'introduction',
+      'objection',
+      'objection',
+      'closing',
+      'closing',
+      'closing',
+    ])
     expect(a.hits.map((h) => [h.scriptId, h.turnNo])).toEqual([
       ['greet_company', 1],
       ['intro_self', 3],
@@ -95,7 +119,9 @@ describe('noisy transcript', async () => {
   })
 
   it('matches paraphrases but not unrelated talk', () => {
-    expect(matcher.analyze('这个月下单能享受八折优惠，再送一套原装墨盒').hits[0]?.script).toBe(library.scripts.find((s) => s.id === 'obj_price_discount')!.index)
+    expect(matcher.analyze('这个月下单能享受八折优惠，再送一套原装墨盒').hits[0]?.script).toBe(
+      library.scripts.find((s) => s.id === 'obj_price_discount')!.index,
+    )
     expect(matcher.analyze('今天天气不错，我们去公园散步吧').hits).toEqual([])
     expect(matcher.analyze('').hits).toEqual([])
   })

@@ -40,7 +40,9 @@ describe('telesales pipeline on DuckDB', () => {
     const ctx = {store, config: loadConfig(undefined, dir.path), log: () => {}}
     const [first] = await runPipelines([telesales], ctx)
     expect(first.status).toBe('ran')
-    const stages = await store.all(`select stage, first_turn, last_turn, start_ms, end_ms, turns, agent_turns from call_stages where call_id = 'c3' order by seq`)
+    const stages = await store.all(
+      `select stage, first_turn, last_turn, start_ms, end_ms, turns, agent_turns from call_stages where call_id = 'c3' order by seq`,
+    )
     expect(stages).toEqual([
       {stage: 'greeting', first_turn: 1, last_turn: 2, start_ms: 0, end_ms: 3000, turns: 2, agent_turns: 1},
       {stage: 'objection', first_turn: 3, last_turn: 3, start_ms: 3100, end_ms: 6000, turns: 1, agent_turns: 1},
@@ -55,20 +57,34 @@ describe('telesales pipeline on DuckDB', () => {
       {call_id: 'c6', script_id: 'greet_company', turn_no: 1, offset_ms: 0, consequence: false},
       {call_id: 'c6', script_id: 'close_followup', turn_no: 2, offset_ms: 2100, consequence: false},
     ])
-    const summary = await store.all(`select call_id, success, turns, stage_path, stages_reached, scripts_hit, hits from call_script_summary order by call_id`)
+    const summary = await store.all(
+      `select call_id, success, turns, stage_path, stages_reached, scripts_hit, hits from call_script_summary order by call_id`,
+    )
     expect(summary).toEqual([
       {call_id: 'c3', success: true, turns: 5, stage_path: 'greeting>objection>closing', stages_reached: 3, scripts_hit: 3, hits: 4},
       {call_id: 'c6', success: false, turns: 2, stage_path: 'greeting>closing', stages_reached: 2, scripts_hit: 2, hits: 2},
     ])
     const calls = await loadAnalysisCalls(store, {campaign: 'camera'})
-    expect(calls).toEqual([{callId: 'c6', agentId: 'A1', campaign: 'camera', success: false, scripts: ['close_followup', 'greet_company'], stages: ['closing', 'greeting']}])
+    expect(calls).toEqual([
+      {
+        callId: 'c6',
+        agentId: 'A1',
+        campaign: 'camera',
+        success: false,
+        scripts: ['close_followup', 'greet_company'],
+        stages: ['closing', 'greeting'],
+      },
+    ])
     const [second] = await runPipelines([telesales], ctx)
     expect(second.status).toBe('skipped')
   })
 
   it('calls to close: calls up to and including the first sale, per customer', async () => {
     const ctc = await loadCallsToClose(store)
-    expect(ctc.histogram).toEqual([{calls: 1, customers: 1}, {calls: 3, customers: 1}])
+    expect(ctc.histogram).toEqual([
+      {calls: 1, customers: 1},
+      {calls: 3, customers: 1},
+    ])
     expect(ctc.customersWithoutSale).toBe(1)
     expect(callsToCloseSummary(ctc.histogram).median).toBe(2)
     // Filters apply to the calls counted: from March 2 on, X closes on its 2nd call in range.

@@ -14,7 +14,10 @@ export default async function marketingSections(store: Store, range: ReportRange
     title: 'Funnel: traffic → inquiries → leads → orders',
     description: `Visitors, ordered stages, ${funnel.window_s / 86400}-day window after the first visit of the range.`,
     charts: [funnelChart(funnel), funnelChart(bySource)],
-    tables: [{title: 'Funnel', rows: funnelRows(funnel)}, {title: 'Funnel by source (top 10)', rows: funnelRows(bySource)}],
+    tables: [
+      {title: 'Funnel', rows: funnelRows(funnel)},
+      {title: 'Funnel by source (top 10)', rows: funnelRows(bySource)},
+    ],
   })
 
   const keywords = await keywordReport(store, {...range, benchmarks: loadBenchmarks(defaultBenchmarksPath())})
@@ -22,9 +25,15 @@ export default async function marketingSections(store: Store, range: ReportRange
     const pick = (r: Record<string, unknown>) => Object.fromEntries(KEYWORD_TABLE_COLUMNS.map((c) => [c, r[c]]))
     sections.push({
       title: 'Keywords against industry benchmarks',
-      description: 'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
+      description:
+        'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
       charts: [keywordChart(keywords, 25)],
-      tables: [{title: 'Keywords (top 50 by leads lost)', rows: keywords.rows.slice(0, 50).map((r) => pick(r as unknown as Record<string, unknown>))}],
+      tables: [
+        {
+          title: 'Keywords (top 50 by leads lost)',
+          rows: keywords.rows.slice(0, 50).map((r) => pick(r as unknown as Record<string, unknown>)),
+        },
+      ],
     })
   }
   return sections

@@ -10,7 +10,14 @@ export default async function telesalesSection(store: Store, range: ReportRange)
     try {
       await ensureScriptAnalysis(store, config, () => {})
     } catch {
-      return [{title: 'Telesales scripts', description: 'No script analysis: ingest calls and transcripts, then run `ccx run telesales`.', charts: [], tables: []}]
+      return [
+        {
+          title: 'Telesales scripts',
+          description: 'No script analysis: ingest calls and transcripts, then run `ccx run telesales`.',
+          charts: [],
+          tables: [],
+        },
+      ]
     }
   }
   const {loadAnalysisCalls, loadCallsToClose} = await import('../../telesales/load.js')
@@ -38,8 +45,18 @@ export default async function telesalesSection(store: Store, range: ReportRange)
         {
           title: 'Scripts',
           rows: a.scripts.map((s) => ({
-            stage: s.stage, script: s.scriptId, tested: !s.excluded, 'hit %': pct(s.hitRate), 'conv hit %': pct(s.convHit), 'conv not %': pct(s.convMiss),
-            lift: r2(s.lift), 'log-odds': r2(s.logOdds), 'low 95%': r2(s.logOddsLow), 'high 95%': r2(s.logOddsHigh), 'q (BH)': s.qValue === null ? null : Number(s.qValue.toPrecision(2)), 'share %': pct(s.share),
+            stage: s.stage,
+            script: s.scriptId,
+            tested: !s.excluded,
+            'hit %': pct(s.hitRate),
+            'conv hit %': pct(s.convHit),
+            'conv not %': pct(s.convMiss),
+            lift: r2(s.lift),
+            'log-odds': r2(s.logOdds),
+            'low 95%': r2(s.logOddsLow),
+            'high 95%': r2(s.logOddsHigh),
+            'q (BH)': s.qValue === null ? null : Number(s.qValue.toPrecision(2)),
+            'share %': pct(s.share),
           })),
         },
       ],
@@ -49,7 +66,17 @@ export default async function telesalesSection(store: Store, range: ReportRange)
       description: `Share of calls that said each script; stages reached and the conversion when reached. Calls to close: median ${ctc.median ?? '–'}, mean ${r2(ctc.mean) ?? '–'} calls (${ctc.customers} buying customers).`,
       charts: [hitRateChart(a)],
       tables: [
-        {title: 'Stages', rows: a.stages.map((s) => ({stage: s.stage, 'reached %': pct(s.hitRate), 'conv reached %': pct(s.convHit), 'conv not %': pct(s.convMiss), 'stage test p': r2(s.testPValue), 'top script': s.topScript}))},
+        {
+          title: 'Stages',
+          rows: a.stages.map((s) => ({
+            stage: s.stage,
+            'reached %': pct(s.hitRate),
+            'conv reached %': pct(s.convHit),
+            'conv not %': pct(s.convMiss),
+            'stage test p': r2(s.testPValue),
+            'top script': s.topScript,
+          })),
+        },
         {title: 'Calls to close', rows: ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, 'share %': pct(d.share)}))},
       ],
     },

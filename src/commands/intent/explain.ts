@@ -14,7 +14,7 @@ export interface ExplainResult {
 
 export default class IntentExplain extends DataCommand<typeof IntentExplain> {
   static description =
-    'Explain how a text or a stored session is classified: jieba tokens, the rules that hit, the model\'s posterior and its top features, and the decision.'
+    "Explain how a text or a stored session is classified: jieba tokens, the rules that hit, the model's posterior and its top features, and the decision."
   static examples = ['<%= config.bin %> intent explain "深圳佳能维修站"', '<%= config.bin %> intent explain s-000123 --db ccx.duckdb']
   static args = {subject: Args.string({description: 'a search keyword / text, or a session id in the database', required: true})}
   static flags = {
@@ -55,20 +55,32 @@ export default class IntentExplain extends DataCommand<typeof IntentExplain> {
       tokens: tokenize(text),
       ruleHits: hits,
       ruleScores: scores.scores,
-      model: p && model
-        ? {intent: p.intent, confidence: p.confidence, posterior: Object.fromEntries(model.classes.map((c, i) => [c, Math.round(p.posterior[i] * 1000) / 1000])), topFeatures: p.contributions.slice(0, 8)}
-        : undefined,
+      model:
+        p && model
+          ? {
+              intent: p.intent,
+              confidence: p.confidence,
+              posterior: Object.fromEntries(model.classes.map((c, i) => [c, Math.round(p.posterior[i] * 1000) / 1000])),
+              topFeatures: p.contributions.slice(0, 8),
+            }
+          : undefined,
       decision: classify(input, classifier),
     }
-    this.log(`${input.sessionId ? `session ${input.sessionId}: ` : ''}term "${input.term ?? ''}"${input.url ? `  url ${input.url}` : ''}${input.title ? `  title "${input.title}"` : ''}`)
+    this.log(
+      `${input.sessionId ? `session ${input.sessionId}: ` : ''}term "${input.term ?? ''}"${input.url ? `  url ${input.url}` : ''}${input.title ? `  title "${input.title}"` : ''}`,
+    )
     this.log(`tokens: ${result.tokens.join(' | ') || '(none)'}`)
     this.log(`rule hits: ${hits.length ? hits.map((h) => `${h.intent} ← ${h.field}~"${h.matched}" (+${h.weight})`).join('; ') : '(none)'}`)
     if (hits.length) this.log(`rule confidence: ${scores.best} ${scores.confidence.toFixed(3)} = best score / (total score + 0.5)`)
     if (result.model) {
       this.log(`model: ${result.model.intent ?? '(no known features)'} ${result.model.confidence.toFixed(3)}`)
-      this.log(`top features (log-likelihood pull toward the winner vs the runner-up): ${result.model.topFeatures.map((f) => `${f.feature} ${f.weight > 0 ? '+' : ''}${f.weight}`).join(', ')}`)
+      this.log(
+        `top features (log-likelihood pull toward the winner vs the runner-up): ${result.model.topFeatures.map((f) => `${f.feature} ${f.weight > 0 ? '+' : ''}${f.weight}`).join(', ')}`,
+      )
     }
-    this.log(`decision: ${result.decision.intent} (${result.decision.method}, confidence ${result.decision.confidence}, threshold ${file.threshold})`)
+    this.log(
+      `decision: ${result.decision.intent} (${result.decision.method}, confidence ${result.decision.confidence}, threshold ${file.threshold})`,
+    )
     return result
   }
 }

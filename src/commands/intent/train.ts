@@ -14,7 +14,10 @@ export default class IntentTrain extends BaseCommand<typeof IntentTrain> {
     'Train the intent model (naive Bayes over jieba words and character n-grams) from a labelled file (NDJSON or CSV with text,intent) and write it as JSON. Point the intents file\'s "model" at it to use it.'
   static examples = ['<%= config.bin %> intent train --labels fixtures/labelled/queries.ndjson --out intent-model.json']
   static flags = {
-    labels: Flags.string({description: 'labelled file: NDJSON {"text","intent"} per line, or CSV with columns text,intent', required: true}),
+    labels: Flags.string({
+      description: 'labelled file: NDJSON {"text","intent"} per line, or CSV with columns text,intent',
+      required: true,
+    }),
     out: Flags.string({description: 'where to write the model JSON', default: 'intent-model.json'}),
     alpha: Flags.string({description: 'additive smoothing of the naive Bayes model', default: '0.3'}),
   }
@@ -31,7 +34,9 @@ export default class IntentTrain extends BaseCommand<typeof IntentTrain> {
     const out = resolve(flags.out)
     writeFileSync(out, JSON.stringify(model))
     const result = {labels: flags.labels, out, rows: rows.length, classes: model.classes, features: Object.keys(model.logLikelihood).length}
-    this.log(`wrote ${out}: ${result.rows} texts, ${result.classes.length} intents (${result.classes.join(', ')}), ${result.features} features`)
+    this.log(
+      `wrote ${out}: ${result.rows} texts, ${result.classes.length} intents (${result.classes.join(', ')}), ${result.features} features`,
+    )
     return result
   }
 }

@@ -6,10 +6,15 @@ import type {HistoryRow, JobStepRecord} from '../../ops/journal.js'
 const shortTs = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 19).replace('T', ' ') : '')
 
 export default class JobsHistory extends DataCommand<typeof JobsHistory> {
-  static description = `Past job runs: failures (failed, interrupted, abandoned) first, then the rest, newest first.
+  static description =
+    `Past job runs: failures (failed, interrupted, abandoned) first, then the rest, newest first.
 
 ` + "Times are wall-clock times in the config's time zone. --run shows the steps and attempts of one run."
-  static examples = ['<%= config.bin %> jobs history', '<%= config.bin %> jobs history --job nightly --failures --json', '<%= config.bin %> jobs history --run 3f2a9c1e']
+  static examples = [
+    '<%= config.bin %> jobs history',
+    '<%= config.bin %> jobs history --job nightly --failures --json',
+    '<%= config.bin %> jobs history --run 3f2a9c1e',
+  ]
   static flags = {
     job: Flags.string({description: 'only this job'}),
     limit: Flags.integer({description: 'most runs to show', default: 20, min: 1}),
@@ -30,10 +35,26 @@ export default class JobsHistory extends DataCommand<typeof JobsHistory> {
     const store = await this.openStore(setup.dbPath, {readOnly: true})
     if (!(await store.tableExists('job_runs'))) return {runs: []}
     if (flags.run) {
-      const runs = (await store.all<HistoryRow & Record<string, unknown>>(`select * exclude (pid, hostname) from job_runs where starts_with(run_id, $id) order by started_at desc`, {id: flags.run}))
+      const runs = await store.all<HistoryRow & Record<string, unknown>>(
+        `select * exclude (pid, hostname) from job_runs where starts_with(run_id, $id) order by started_at desc`,
+        {id: flags.run},
+      )
       if (runs.length === 0) this.error(`no run whose id starts with "${flags.run}"`, {exit: 2})
       const steps = await runSteps(store, runs[0].run_id)
-      this.table(steps.map((s) => ({step: s.step_no, attempt: s.attempt, kind: s.kind, status: s.status, started: shortTs(s.started_at as unknown as Date), ms: s.duration_ms, exit: s.exit_code, rows: s.rows, error: s.error, command: s.command})))
+      this.table(
+        steps.map((s) => ({
+          step: s.step_no,
+          attempt: s.attempt,
+          kind: s.kind,
+          status: s.status,
+          started: shortTs(s.started_at as unknown as Date),
+          ms: s.duration_ms,
+          exit: s.exit_code,
+          rows: s.rows,
+          error: s.error,
+          command: s.command,
+        })),
+      )
       return {runs: runs.slice(0, 1), steps}
     }
     const runs = await jobHistory(store, {job: flags.job, limit: flags.limit, failuresOnly: flags.failures, since: flags.since})

@@ -74,7 +74,15 @@ export default class JobsList extends DataCommand<typeof JobsList> {
           'next run': j.enabled ? j.nextRunsLocal.join(', ') : '(disabled)',
           steps: j.steps.length,
           retries: j.retries,
-          'last run': j.lastStatus ? `${j.lastStatus} ${j.lastStartedAt ? String(j.lastStartedAt.toISOString?.() ?? j.lastStartedAt).slice(0, 19).replace('T', ' ') : ''}` : '',
+          'last run': j.lastStatus
+            ? `${j.lastStatus} ${
+                j.lastStartedAt
+                  ? String(j.lastStartedAt.toISOString?.() ?? j.lastStartedAt)
+                      .slice(0, 19)
+                      .replace('T', ' ')
+                  : ''
+              }`
+            : '',
         })),
       )
     return {jobs}

@@ -12,7 +12,10 @@ export default class ParseIp extends BaseCommand<typeof ParseIp> {
     const {argv} = await this.parse(ParseIp)
     const {lookupIp} = await import('../../enrich/ip.js')
     const results = (argv as string[]).map((ip) => lookupIp(ip))
-    this.table(results.map((r) => ({...r})), ['ip', 'country', 'province', 'city', 'isp'])
+    this.table(
+      results.map((r) => ({...r})),
+      ['ip', 'country', 'province', 'city', 'isp'],
+    )
     return results
   }
 }

@@ -14,7 +14,10 @@ export default class ParseUa extends BaseCommand<typeof ParseUa> {
     const {argv} = await this.parse(ParseUa)
     const {parseUserAgent} = await import('../../enrich/ua.js')
     const results = (argv as string[]).map((ua) => parseUserAgent(ua))
-    this.table(results.map((r) => ({...r})), ['ua', 'browser', 'os', 'deviceType', 'isBot', 'botName'])
+    this.table(
+      results.map((r) => ({...r})),
+      ['ua', 'browser', 'os', 'deviceType', 'isBot', 'botName'],
+    )
     return results
   }
 }

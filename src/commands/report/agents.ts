@@ -26,7 +26,8 @@ each agent converts better than the team (for routing). Scorecard: defaults/scor
 
   async run(): Promise<AgentsReport> {
     const {flags} = await this.parse(ReportAgents)
-    if (flags['min-contacts'] !== undefined && flags['min-contacts'] < 1) throw new CcxError('--min-contacts must be ≥ 1', {code: 'BAD_FLAG', exit: EXIT.usage})
+    if (flags['min-contacts'] !== undefined && flags['min-contacts'] < 1)
+      throw new CcxError('--min-contacts must be ≥ 1', {code: 'BAD_FLAG', exit: EXIT.usage})
     const store = await this.openStore(this.dbPath(flags.db))
     const {agentsReport, loadScorecard} = await import('../../service/agents.js')
     const {ensureServiceFacts} = await import('../../service/service-report.js')
@@ -57,7 +58,10 @@ each agent converts better than the team (for routing). Scorecard: defaults/scor
         adherence: pct(a.values.adherence),
         'Δ team CSAT': a.vsTeam.csat_top2 == null ? 'n/a' : `${(a.vsTeam.csat_top2 * 100).toFixed(1)} pt`,
         'Δ industry CSAT': a.vsIndustry.csat_top2 == null ? 'n/a' : `${(a.vsIndustry.csat_top2 * 100).toFixed(1)} pt`,
-        tags: a.tags.slice(0, 3).map((t) => `${t.dimension}=${t.value}`).join('; '),
+        tags: a.tags
+          .slice(0, 3)
+          .map((t) => `${t.dimension}=${t.value}`)
+          .join('; '),
       })),
     )
     for (const n of report.notes) this.progress(n)
@@ -78,6 +82,10 @@ function readBenchmarks(path: string): Record<string, Record<string, unknown>> {
     throw new CcxError(`benchmarks file ${path}: ${(error as Error).message}`, {code: 'BAD_INPUT', exit: EXIT.badInput})
   }
   const service = (raw as {service?: unknown})?.service ?? raw
-  if (!service || typeof service !== 'object') throw new CcxError(`benchmarks file ${path}: expected {"service": {"<industry>": {...}}}`, {code: 'BAD_INPUT', exit: EXIT.invalidConfig})
+  if (!service || typeof service !== 'object')
+    throw new CcxError(`benchmarks file ${path}: expected {"service": {"<industry>": {...}}}`, {
+      code: 'BAD_INPUT',
+      exit: EXIT.invalidConfig,
+    })
   return service as Record<string, Record<string, unknown>>
 }

@@ -16,7 +16,11 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
   static flags = {
     ...reportFlags,
     conversion: Flags.string({description: 'which conversions to credit', options: ['lead', 'order', 'both'], default: 'both'}),
-    channel: Flags.string({description: 'what a channel is', options: ['medium_source', 'medium', 'source', 'campaign'], default: 'medium_source'}),
+    channel: Flags.string({
+      description: 'what a channel is',
+      options: ['medium_source', 'medium', 'source', 'campaign'],
+      default: 'medium_source',
+    }),
     'half-life': Flags.string({description: 'time-decay half-life (e.g. 12h, 7d)', default: '7d'}),
     lookback: Flags.string({description: 'sessions up to this long before the conversion are touches', default: '30d'}),
   }
@@ -30,17 +34,34 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
     if (halfLifeS <= 0) this.error('--half-life must be longer than 0', {exit: 2})
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await attributionReport(store, {
-      from: flags.from, to: flags.to, site: flags.site, conversion: flags.conversion as 'both', channel: flags.channel,
-      halfLifeS, lookbackS: parseDuration(flags.lookback, '--lookback'),
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      conversion: flags.conversion as 'both',
+      channel: flags.channel,
+      halfLifeS,
+      lookbackS: parseDuration(flags.lookback, '--lookback'),
     })
     if (!this.jsonEnabled() && !flags.csv) {
-      this.log(`${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d`)
+      this.log(
+        `${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d`,
+      )
     }
     const columns = ['conversion', 'channel', 'touched', 'first', 'last', 'linear', 'time_decay', 'position', 'revenue_linear']
-    await presentReport(result.rows as unknown as Record<string, unknown>[], () => attributionChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
-    }, flags.csv ? undefined : columns)
+    await presentReport(
+      result.rows as unknown as Record<string, unknown>[],
+      () => attributionChart(result),
+      {
+        json: this.jsonEnabled(),
+        csv: flags.csv,
+        out: flags.out,
+        chart: flags.chart,
+        store,
+        log: (t) => this.log(t),
+        progress: (t) => this.progress(t),
+      },
+      flags.csv ? undefined : columns,
+    )
     return result
   }
 }

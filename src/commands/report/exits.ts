@@ -16,7 +16,7 @@ Formulas: docs/metrics.md "Marketing reports › Exits".`
   ]
   static flags = {
     ...reportFlags,
-    where: Flags.string({description: "SQL condition on the session s.* and its intent si.intent, e.g. \"s.device_type = 'mobile'\""}),
+    where: Flags.string({description: 'SQL condition on the session s.* and its intent si.intent, e.g. "s.device_type = \'mobile\'"'}),
     intent: Flags.string({description: 'only this intent'}),
     top: Flags.integer({description: 'exit pages shown per intent', default: 10}),
   }
@@ -26,13 +26,31 @@ Formulas: docs/metrics.md "Marketing reports › Exits".`
     const {exitsReport, exitsChart} = await import('../../reports/exits.js')
     const {presentTables} = await import('../../reports/marketing-common.js')
     const store = await this.openStore(this.dbPath(flags.db))
-    const result = await exitsReport(store, {from: flags.from, to: flags.to, site: flags.site, intent: flags.intent, top: flags.top, where: flags.where})
+    const result = await exitsReport(store, {
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      intent: flags.intent,
+      top: flags.top,
+      where: flags.where,
+    })
     const asRows = (x: unknown) => x as Record<string, unknown>[]
     await presentTables(
-      [{title: 'Silent exits by intent', rows: asRows(result.intents)}, {title: 'Exit pages', rows: asRows(result.pages)}],
+      [
+        {title: 'Silent exits by intent', rows: asRows(result.intents)},
+        {title: 'Exit pages', rows: asRows(result.pages)},
+      ],
       asRows(result.pages),
       () => exitsChart(result),
-      {json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store, log: (t) => this.log(t), progress: (t) => this.progress(t)},
+      {
+        json: this.jsonEnabled(),
+        csv: flags.csv,
+        out: flags.out,
+        chart: flags.chart,
+        store,
+        log: (t) => this.log(t),
+        progress: (t) => this.progress(t),
+      },
     )
     return result
   }

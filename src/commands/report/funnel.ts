@@ -17,13 +17,27 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
   ]
   static flags = {
     ...reportFlags,
-    stages: Flags.string({description: 'comma-separated stages: presets (traffic, inquiries, leads, orders, chats, calls, messages, registrations, invitations, accepted), step types, or name=type1|type2'}),
-    'stages-file': Flags.string({description: 'JSON file {"stages": [{"name", "types": [...]} | {"name", "where": "SQL on the step row"}]}', exclusive: ['stages']}),
+    stages: Flags.string({
+      description:
+        'comma-separated stages: presets (traffic, inquiries, leads, orders, chats, calls, messages, registrations, invitations, accepted), step types, or name=type1|type2',
+    }),
+    'stages-file': Flags.string({
+      description: 'JSON file {"stages": [{"name", "types": [...]} | {"name", "where": "SQL on the step row"}]}',
+      exclusive: ['stages'],
+    }),
     unit: Flags.string({description: 'counting unit', options: ['visitor', 'session'], default: 'visitor'}),
     window: Flags.string({description: 'conversion window after stage 1 (e.g. 30m, 12h, 7d)', default: '30d'}),
-    order: Flags.string({description: 'ordered: each stage at or after the previous one (other steps may come between); any: all earlier stages anywhere in the window; independent: each stage on its own', options: ['ordered', 'any', 'independent'], default: 'ordered'}),
-    by: Flags.string({description: 'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, …'}),
-    where: Flags.string({description: "SQL condition on the entry session s.* and its intent si.intent, e.g. \"s.province = '广东省'\""}),
+    order: Flags.string({
+      description:
+        'ordered: each stage at or after the previous one (other steps may come between); any: all earlier stages anywhere in the window; independent: each stage on its own',
+      options: ['ordered', 'any', 'independent'],
+      default: 'ordered',
+    }),
+    by: Flags.string({
+      description:
+        'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, …',
+    }),
+    where: Flags.string({description: 'SQL condition on the entry session s.* and its intent si.intent, e.g. "s.province = \'广东省\'"'}),
     limit: Flags.integer({description: 'breakdown groups shown (largest stage 1 first)', default: 50}),
   }
 
@@ -47,8 +61,13 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
       limit: flags.limit,
     })
     await presentReport(funnelRows(result), () => funnelChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
+      json: this.jsonEnabled(),
+      csv: flags.csv,
+      out: flags.out,
+      chart: flags.chart,
+      store,
+      log: (t) => this.log(t),
+      progress: (t) => this.progress(t),
     })
     if (result.groups_dropped > 0) this.progress(`${result.groups_dropped} smaller groups not shown (--limit)`)
     return result

@@ -16,7 +16,7 @@ Formulas: docs/metrics.md "Marketing reports › Geography".`
   ]
   static flags = {
     ...reportFlags,
-    where: Flags.string({description: "SQL condition on the session s.* and its intent si.intent, e.g. \"s.device_type = 'mobile'\""}),
+    where: Flags.string({description: 'SQL condition on the session s.* and its intent si.intent, e.g. "s.device_type = \'mobile\'"'}),
     level: Flags.string({description: 'group by province or by city', options: ['province', 'city'], default: 'city'}),
     'min-sessions': Flags.integer({description: 'fewest sessions for a place to get a lead index', default: 30}),
     limit: Flags.integer({description: 'places shown (most sessions first)', default: 50}),
@@ -27,10 +27,23 @@ Formulas: docs/metrics.md "Marketing reports › Geography".`
     const {geoReport, geoRows, geoChart} = await import('../../reports/geo.js')
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
-    const result = await geoReport(store, {from: flags.from, to: flags.to, site: flags.site, level: flags.level as 'city', minSessions: flags['min-sessions'], limit: flags.limit, where: flags.where})
+    const result = await geoReport(store, {
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      level: flags.level as 'city',
+      minSessions: flags['min-sessions'],
+      limit: flags.limit,
+      where: flags.where,
+    })
     await presentReport(geoRows(result), () => geoChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
+      json: this.jsonEnabled(),
+      csv: flags.csv,
+      out: flags.out,
+      chart: flags.chart,
+      store,
+      log: (t) => this.log(t),
+      progress: (t) => this.progress(t),
     })
     if (result.rows_dropped > 0) this.progress(`${result.rows_dropped} smaller places not shown (--limit)`)
     return result

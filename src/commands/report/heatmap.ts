@@ -25,11 +25,17 @@ Formulas: docs/metrics.md "Marketing reports › Heatmap".`
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await heatmapReport(store, flags.url, {from: flags.from, to: flags.to, site: flags.site, bin: flags.bin})
-    if (!this.jsonEnabled() && !flags.csv) this.log(`${result.clicks} clicks on ${result.url} (${result.located} with coordinates), ${result.bin}px cells`)
+    if (!this.jsonEnabled() && !flags.csv)
+      this.log(`${result.clicks} clicks on ${result.url} (${result.located} with coordinates), ${result.bin}px cells`)
     const rows = (flags.selectors ? result.selectors : result.cells) as unknown as Record<string, unknown>[]
     await presentReport(rows, () => heatmapChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
+      json: this.jsonEnabled(),
+      csv: flags.csv,
+      out: flags.out,
+      chart: flags.chart,
+      store,
+      log: (t) => this.log(t),
+      progress: (t) => this.progress(t),
     })
     return result
   }

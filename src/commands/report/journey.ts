@@ -25,11 +25,22 @@ shown, chats, calls, leads, orders, and where each visit ended.`
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await journeyReport(store, args.visitor, {from: flags.from, to: flags.to, site: flags.site, clicks: flags.clicks})
-    if (!this.jsonEnabled() && !flags.csv) this.log(`visitor ${result.visitor_id}: ${result.visits} visit(s), ${result.first_seen} → ${result.last_seen}`)
-    await presentReport(result.steps as unknown as Record<string, unknown>[], () => journeyChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
-    }, flags.csv ? undefined : ['ts', 'visit_number', 'kind', 'url', 'detail', 'dwell_s'])
+    if (!this.jsonEnabled() && !flags.csv)
+      this.log(`visitor ${result.visitor_id}: ${result.visits} visit(s), ${result.first_seen} → ${result.last_seen}`)
+    await presentReport(
+      result.steps as unknown as Record<string, unknown>[],
+      () => journeyChart(result),
+      {
+        json: this.jsonEnabled(),
+        csv: flags.csv,
+        out: flags.out,
+        chart: flags.chart,
+        store,
+        log: (t) => this.log(t),
+        progress: (t) => this.progress(t),
+      },
+      flags.csv ? undefined : ['ts', 'visit_number', 'kind', 'url', 'detail', 'dwell_s'],
+    )
     return result
   }
 }

@@ -18,8 +18,16 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
     ...reportFlags,
     benchmarks: Flags.string({description: 'benchmarks file (default: defaults/benchmarks.json; format in docs/metrics.md)'}),
     'no-benchmarks': Flags.boolean({description: 'compare with the pooled industry only', exclusive: ['benchmarks']}),
-    metric: Flags.string({description: 'rate tested against the reference', options: ['inquiry_rate', 'lead_rate', 'order_rate'], default: 'lead_rate'}),
-    against: Flags.string({description: 'reference that flags a keyword: benchmark file, pooled industry, or auto (file when it has a figure)', options: ['auto', 'benchmark', 'industry'], default: 'auto'}),
+    metric: Flags.string({
+      description: 'rate tested against the reference',
+      options: ['inquiry_rate', 'lead_rate', 'order_rate'],
+      default: 'lead_rate',
+    }),
+    against: Flags.string({
+      description: 'reference that flags a keyword: benchmark file, pooled industry, or auto (file when it has a figure)',
+      options: ['auto', 'benchmark', 'industry'],
+      default: 'auto',
+    }),
     industry: Flags.string({description: 'industry for sites without sites.industry'}),
     window: Flags.string({description: 'conversion window after the first visit from the keyword', default: '30d'}),
     'min-visitors': Flags.integer({description: 'fewest visitors for a keyword to be tested', default: 30}),
@@ -38,15 +46,33 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
     const benchmarks = flags['no-benchmarks'] ? undefined : loadBenchmarks(flags.benchmarks ?? defaultBenchmarksPath())
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await keywordReport(store, {
-      from: flags.from, to: flags.to, site: flags.site, benchmarks, fdr,
-      metric: flags.metric as 'lead_rate', against: flags.against as 'auto', industry: flags.industry,
-      windowS: parseDuration(flags.window, '--window'), minVisitors: flags['min-visitors'], limit: flags.limit,
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      benchmarks,
+      fdr,
+      metric: flags.metric as 'lead_rate',
+      against: flags.against as 'auto',
+      industry: flags.industry,
+      windowS: parseDuration(flags.window, '--window'),
+      minVisitors: flags['min-visitors'],
+      limit: flags.limit,
     })
     const rows = result.rows as unknown as Record<string, unknown>[]
-    await presentReport(rows, () => keywordChart(result), {
-      json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store,
-      log: (t) => this.log(t), progress: (t) => this.progress(t),
-    }, flags.csv ? undefined : KEYWORD_TABLE_COLUMNS.filter((c) => c !== 'advice'))
+    await presentReport(
+      rows,
+      () => keywordChart(result),
+      {
+        json: this.jsonEnabled(),
+        csv: flags.csv,
+        out: flags.out,
+        chart: flags.chart,
+        store,
+        log: (t) => this.log(t),
+        progress: (t) => this.progress(t),
+      },
+      flags.csv ? undefined : KEYWORD_TABLE_COLUMNS.filter((c) => c !== 'advice'),
+    )
     if (!this.jsonEnabled() && !flags.csv) for (const r of result.rows.filter((x) => x.advice).slice(0, 10)) this.log(`• ${r.advice}`)
     return result
   }

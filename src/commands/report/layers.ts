@@ -16,7 +16,10 @@ already asked online. Rules: docs/metrics.md.`
     from: Flags.string({description: 'first day (YYYY-MM-DD)'}),
     to: Flags.string({description: 'last day, inclusive (YYYY-MM-DD)'}),
     site: Flags.string({description: 'only this site'}),
-    'service-intents': Flags.string({description: 'session intents that count as service demand (comma-separated)', default: 'service_station,support'}),
+    'service-intents': Flags.string({
+      description: 'session intents that count as service demand (comma-separated)',
+      default: 'service_station,support',
+    }),
     'bot-labels': Flags.string({description: 'CSV with header conversation_id,seq,correct (1/0): labelled bot answers'}),
     similarity: Flags.string({description: 'bigram Jaccard at or above which a call turn repeats a chat question', default: '0.5'}),
     chart: Flags.string({description: 'write the layer chart (.vl.json, .svg, .png)'}),
@@ -25,7 +28,8 @@ already asked online. Rules: docs/metrics.md.`
   async run(): Promise<LayersReport> {
     const {flags} = await this.parse(ReportLayers)
     const similarity = Number(flags.similarity)
-    if (!(similarity > 0 && similarity <= 1)) throw new CcxError(`--similarity ${flags.similarity}: use a number in (0, 1]`, {code: 'BAD_FLAG', exit: EXIT.usage})
+    if (!(similarity > 0 && similarity <= 1))
+      throw new CcxError(`--similarity ${flags.similarity}: use a number in (0, 1]`, {code: 'BAD_FLAG', exit: EXIT.usage})
     const store = await this.openStore(this.dbPath(flags.db))
     const {ensureServiceFacts} = await import('../../service/service-report.js')
     const {layersReport} = await import('../../service/layers.js')
@@ -34,21 +38,39 @@ already asked online. Rules: docs/metrics.md.`
       from: flags.from,
       to: flags.to,
       site: flags.site,
-      serviceIntents: flags['service-intents'].split(',').map((s) => s.trim()).filter(Boolean),
+      serviceIntents: flags['service-intents']
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       botLabels: flags['bot-labels'],
       similarity,
     })
     const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`)
-    this.table(report.layers.map((l) => ({layer: l.layer, people: l.people, share: pct(l.share), contacts: l.contacts, 'CSAT t2b': pct(l.csatTop2Box), 'CSAT n': l.csatResponses})))
+    this.table(
+      report.layers.map((l) => ({
+        layer: l.layer,
+        people: l.people,
+        share: pct(l.share),
+        contacts: l.contacts,
+        'CSAT t2b': pct(l.csatTop2Box),
+        'CSAT n': l.csatResponses,
+      })),
+    )
     this.log('')
     this.table([
       {measure: 'self-service share', value: pct(report.selfServiceShare)},
       {measure: 'bot containment (bot-only ÷ chats reaching the bot)', value: pct(report.botContainment)},
-      {measure: 'bot answer accuracy', value: report.botAccuracy ? `${pct(report.botAccuracy.accuracy)} of ${report.botAccuracy.labelled} labelled` : 'n/a (use --bot-labels)'},
+      {
+        measure: 'bot answer accuracy',
+        value: report.botAccuracy
+          ? `${pct(report.botAccuracy.accuracy)} of ${report.botAccuracy.labelled} labelled`
+          : 'n/a (use --bot-labels)',
+      },
       {measure: 'hotline transfers repeating a chat question', value: `${pct(report.transfers.share)} of ${report.transfers.calls}`},
     ])
     for (const n of report.notes) this.progress(n)
-    if (report.botAccuracy && report.botAccuracy.unmatched > 0) this.progress(`bot labels: ${report.botAccuracy.unmatched} rows match no bot message (check conversation_id and seq)`)
+    if (report.botAccuracy && report.botAccuracy.unmatched > 0)
+      this.progress(`bot labels: ${report.botAccuracy.unmatched} rows match no bot message (check conversation_id and seq)`)
     if (flags.chart) {
       const {layersChart, writeServiceChart} = await import('../../service/charts.js')
       await writeServiceChart(layersChart(report.layers), flags.chart)

@@ -4,7 +4,13 @@ import type {ScriptsAnalysis} from '../../telesales/analysis.js'
 
 export interface ScriptsReportResult extends ScriptsAnalysis {
   filter: {from?: string; to?: string; site?: string; campaign?: string}
-  callsToClose: {customers: number; median: number | null; mean: number | null; customersWithoutSale: number; distribution: Array<{calls: number; customers: number; share: number}>}
+  callsToClose: {
+    customers: number
+    median: number | null
+    mean: number | null
+    customersWithoutSale: number
+    distribution: Array<{calls: number; customers: number; share: number}>
+  }
   chart?: string
 }
 
@@ -57,7 +63,11 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
       alpha: Number(flags.alpha),
     })
     const ctc = await loadCallsToClose(store, filter)
-    const result: ScriptsReportResult = {...analysis, filter, callsToClose: {...callsToCloseSummary(ctc.histogram), customersWithoutSale: ctc.customersWithoutSale}}
+    const result: ScriptsReportResult = {
+      ...analysis,
+      filter,
+      callsToClose: {...callsToCloseSummary(ctc.histogram), customersWithoutSale: ctc.customersWithoutSale},
+    }
     if (flags.chart) {
       const {writeChart} = await import('../../charts/render.js')
       const {scriptsReportChart} = await import('../../telesales/charts.js')
@@ -81,7 +91,16 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
     )
     this.log('')
     this.table(
-      r.stages.map((s) => ({stage: s.stage, reached: pct(s.hitRate), 'conv reached': pct(s.convHit), 'conv not': pct(s.convMiss), lift: num(s.lift), 'stage test p': num(s.testPValue, 3), 'top script': s.topScript ?? '', share: pct(s.topShare)})),
+      r.stages.map((s) => ({
+        stage: s.stage,
+        reached: pct(s.hitRate),
+        'conv reached': pct(s.convHit),
+        'conv not': pct(s.convMiss),
+        lift: num(s.lift),
+        'stage test p': num(s.testPValue, 3),
+        'top script': s.topScript ?? '',
+        share: pct(s.topShare),
+      })),
     )
     this.log('')
     this.table(
@@ -99,8 +118,11 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
     )
     const ctc = r.callsToClose
     this.log('')
-    this.log(`Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale`)
-    if (ctc.distribution.length > 0) this.table(ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, share: pct(d.share)})))
+    this.log(
+      `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale`,
+    )
+    if (ctc.distribution.length > 0)
+      this.table(ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, share: pct(d.share)})))
     if (r.chart) this.log(`chart: ${r.chart}`)
   }
 }

@@ -62,7 +62,7 @@ response rate, first-contact resolution (no repeat contact within N days). Formu
         'AHT s': sec(r.ahtSeconds),
         'FRT s': sec(r.firstResponseSeconds),
         'reply s': sec(r.replySeconds),
-        'resolved': pct(r.resolutionRate),
+        resolved: pct(r.resolutionRate),
         'conc.': r.concurrency === null ? 'n/a' : Math.round(r.concurrency * 100) / 100,
         'occ.': pct(r.occupancy),
         'CSAT t2b': pct(r.csatTop2Box),

@@ -15,7 +15,7 @@ Formulas: docs/metrics.md "Marketing reports › Sources".`
   ]
   static flags = {
     ...reportFlags,
-    where: Flags.string({description: "SQL condition on the session s.* and its intent si.intent, e.g. \"s.device_type = 'mobile'\""}),
+    where: Flags.string({description: 'SQL condition on the session s.* and its intent si.intent, e.g. "s.device_type = \'mobile\'"'}),
     top: Flags.integer({description: 'keywords shown per search engine', default: 10}),
   }
 
@@ -24,7 +24,13 @@ Formulas: docs/metrics.md "Marketing reports › Sources".`
     const {sourcesReport, sourcesRows, sourcesChart} = await import('../../reports/sources.js')
     const {presentTables} = await import('../../reports/marketing-common.js')
     const store = await this.openStore(this.dbPath(flags.db))
-    const result = await sourcesReport(store, {from: flags.from, to: flags.to, site: flags.site, topKeywords: flags.top, where: flags.where})
+    const result = await sourcesReport(store, {
+      from: flags.from,
+      to: flags.to,
+      site: flags.site,
+      topKeywords: flags.top,
+      where: flags.where,
+    })
     const asRows = (x: unknown) => x as Record<string, unknown>[]
     await presentTables(
       [
@@ -34,7 +40,15 @@ Formulas: docs/metrics.md "Marketing reports › Sources".`
       ],
       sourcesRows(result),
       () => sourcesChart(result),
-      {json: this.jsonEnabled(), csv: flags.csv, out: flags.out, chart: flags.chart, store, log: (t) => this.log(t), progress: (t) => this.progress(t)},
+      {
+        json: this.jsonEnabled(),
+        csv: flags.csv,
+        out: flags.out,
+        chart: flags.chart,
+        store,
+        log: (t) => this.log(t),
+        progress: (t) => this.progress(t),
+      },
     )
     return result
   }

@@ -13,11 +13,19 @@ export interface CheckOutput {
 export default class ScenariosCheck extends BaseCommand<typeof ScenariosCheck> {
   static description =
     'Validate a scenarios file: JSON syntax, fields and values, duplicate ids, intents the intents file does not define, resource types the directory lacks. Errors name the line and the field; exit code 6 when invalid.'
-  static examples = ['<%= config.bin %> scenarios check defaults/scenarios.json', '<%= config.bin %> scenarios check my-scenarios.json --json']
+  static examples = [
+    '<%= config.bin %> scenarios check defaults/scenarios.json',
+    '<%= config.bin %> scenarios check my-scenarios.json --json',
+  ]
   static args = {file: Args.string({description: 'scenarios file (JSON); see docs/scenarios.md', required: true})}
   static flags = {
-    intents: Flags.string({description: 'intents file whose intent ids conditions may use (default: config files.intents, else the shipped one)'}),
-    directory: Flags.string({description: 'resource directory to check resource types against (default: config files.directory, else fixtures/directory.json when present)'}),
+    intents: Flags.string({
+      description: 'intents file whose intent ids conditions may use (default: config files.intents, else the shipped one)',
+    }),
+    directory: Flags.string({
+      description:
+        'resource directory to check resource types against (default: config files.directory, else fixtures/directory.json when present)',
+    }),
   }
 
   async run(): Promise<CheckOutput> {
@@ -27,12 +35,18 @@ export default class ScenariosCheck extends BaseCommand<typeof ScenariosCheck> {
     const {checkScenariosText} = await import('../../scenarios/validate.js')
     const {loadDirectory} = await import('../../scenarios/load.js')
     const {scenarioFiles} = await import('../../pipelines/scenarios/pipeline.js')
-    if (!existsSync(args.file)) throw new CcxError(`scenarios file not found: ${args.file}`, {code: 'SCENARIOS_MISSING', exit: EXIT.badInput})
+    if (!existsSync(args.file))
+      throw new CcxError(`scenarios file not found: ${args.file}`, {code: 'SCENARIOS_MISSING', exit: EXIT.badInput})
     const knownIntents = [...loadIntentsFile(intentsPathFor(this.ccxConfig, flags.intents)).intents.map((i) => i.id), 'unknown']
     const directoryPath = (await scenarioFiles({config: this.ccxConfig}, {directory: flags.directory})).directory
     const directory = existsSync(directoryPath) ? loadDirectory(directoryPath) : undefined
     const result = checkScenariosText(readFileSync(args.file, 'utf8'), {knownIntents, directory})
-    const out: CheckOutput = {file: args.file, valid: result.issues.length === 0, scenarios: result.file?.scenarios.length ?? 0, issues: result.issues}
+    const out: CheckOutput = {
+      file: args.file,
+      valid: result.issues.length === 0,
+      scenarios: result.file?.scenarios.length ?? 0,
+      issues: result.issues,
+    }
     if (!out.valid) {
       const lines = result.issues.map((i) => `${args.file}:${i.line}: ${i.field}: ${i.message}`)
       throw new CcxError(`${result.issues.length} problem(s) in ${args.file}:\n${lines.join('\n')}`, {

@@ -34,9 +34,16 @@ export default class ScriptsHits extends DataCommand<typeof ScriptsHits> {
       {id: args.callId},
     )
     if (turns.length === 0) {
-      throw new CcxError(`call ${args.callId} has no transcript in ${store.path}`, {code: 'NO_TRANSCRIPT', exit: EXIT.badInput, suggestions: ['Check the call id, or ingest transcripts with `ccx ingest transcripts FILE`.']})
+      throw new CcxError(`call ${args.callId} has no transcript in ${store.path}`, {
+        code: 'NO_TRANSCRIPT',
+        exit: EXIT.badInput,
+        suggestions: ['Check the call id, or ingest transcripts with `ccx ingest transcripts FILE`.'],
+      })
     }
-    const call = await store.one<{outcome: string | null; agent_id: string | null}>('select outcome, agent_id from raw_calls where call_id = $id', {id: args.callId})
+    const call = await store.one<{outcome: string | null; agent_id: string | null}>(
+      'select outcome, agent_id from raw_calls where call_id = $id',
+      {id: args.callId},
+    )
     const analysis = analyzeCall(turns, new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()}))
     const rows = turns.map((t, i) => ({
       turnNo: t.turnNo,
@@ -47,9 +54,34 @@ export default class ScriptsHits extends DataCommand<typeof ScriptsHits> {
       scripts: analysis.hits.filter((h) => h.turnNo === t.turnNo).map((h) => h.scriptId),
     }))
     this.log(`call ${args.callId}  outcome: ${call?.outcome ?? '?'}  agent: ${call?.agent_id ?? '?'}`)
-    this.table(rows.map((r) => ({turn: r.turnNo, who: r.speaker, at: r.startMs === null ? '' : `${(r.startMs / 1000).toFixed(1)}s`, stage: r.stage, text: r.text, scripts: r.scripts.join(' ')})))
+    this.table(
+      rows.map((r) => ({
+        turn: r.turnNo,
+        who: r.speaker,
+        at: r.startMs === null ? '' : `${(r.startMs / 1000).toFixed(1)}s`,
+        stage: r.stage,
+        text: r.text,
+        scripts: r.scripts.join(' '),
+      })),
+    )
     this.log('')
-    this.table(analysis.hits.map((h) => ({script: h.scriptId, stage: h.stage, turn: h.turnNo, at: h.offsetMs === null ? '' : `${(h.offsetMs / 1000).toFixed(1)}s`, score: h.score.toFixed(2), 'turn stage': h.turnStage})))
-    return {callId: args.callId, outcome: call?.outcome ?? null, agentId: call?.agent_id ?? null, stages: analysis.stages, hits: analysis.hits, turns: rows}
+    this.table(
+      analysis.hits.map((h) => ({
+        script: h.scriptId,
+        stage: h.stage,
+        turn: h.turnNo,
+        at: h.offsetMs === null ? '' : `${(h.offsetMs / 1000).toFixed(1)}s`,
+        score: h.score.toFixed(2),
+        'turn stage': h.turnStage,
+      })),
+    )
+    return {
+      callId: args.callId,
+      outcome: call?.outcome ?? null,
+      agentId: call?.agent_id ?? null,
+      stages: analysis.stages,
+      hits: analysis.hits,
+      turns: rows,
+    }
   }
 }

@@ -8,7 +8,10 @@ export default class ScriptsRecommend extends DataCommand<typeof ScriptsRecommen
   static description = `Scripts with the best evidence for a stage (ranked by the lower 95% bound of their log odds ratio), for a
 segment of calls; and per agent, the stages where they say the working scripts clearly less often than the team.
 A script "works" when its Benjamini–Hochberg q-value is below --alpha and its log odds ratio is positive.`
-  static examples = ['<%= config.bin %> scripts recommend --stage objection', '<%= config.bin %> scripts recommend --stage closing --segment campaign=spring-printer --json']
+  static examples = [
+    '<%= config.bin %> scripts recommend --stage objection',
+    '<%= config.bin %> scripts recommend --stage closing --segment campaign=spring-printer --json',
+  ]
   static flags = {
     stage: Flags.string({description: 'stage id from the script library', required: true}),
     segment: Flags.string({description: 'calls of one segment: key=value[,key=value] with key campaign, site, queue or agent'}),
@@ -26,13 +29,22 @@ A script "works" when its Benjamini–Hochberg q-value is below --alpha and its 
     const {recommendScripts} = await import('../../telesales/analysis.js')
     const library = await configuredLibrary(this.ccxConfig)
     if (!library.stages.some((s) => s.id === flags.stage)) {
-      throw new CcxError(`unknown stage "${flags.stage}"`, {code: 'UNKNOWN_STAGE', exit: EXIT.usage, suggestions: [`Stages: ${library.stages.map((s) => s.id).join(', ')}`]})
+      throw new CcxError(`unknown stage "${flags.stage}"`, {
+        code: 'UNKNOWN_STAGE',
+        exit: EXIT.usage,
+        suggestions: [`Stages: ${library.stages.map((s) => s.id).join(', ')}`],
+      })
     }
     parseSegment(flags.segment)
     const store = await this.openStore(this.dbPath(flags.db))
     await ensureScriptAnalysis(store, this.ccxConfig, (m) => this.progress(m))
     const calls = await loadAnalysisCalls(store, {from: flags.from, to: flags.to, segment: flags.segment})
-    const rec = recommendScripts(library, calls, {stage: flags.stage, segment: flags.segment, alpha: Number(flags.alpha), minAgentCalls: flags['min-agent-calls']})
+    const rec = recommendScripts(library, calls, {
+      stage: flags.stage,
+      segment: flags.segment,
+      alpha: Number(flags.alpha),
+      minAgentCalls: flags['min-agent-calls'],
+    })
     this.log(`Stage ${rec.stage}${rec.segment ? ` (segment ${rec.segment})` : ''}: ${rec.calls} calls`)
     this.table(
       rec.scripts.map((s) => ({
@@ -49,7 +61,18 @@ A script "works" when its Benjamini–Hochberg q-value is below --alpha and its 
     )
     if (rec.agents.length > 0) {
       this.log('\nAgents who miss the scripts that work:')
-      this.table(rec.agents.flatMap((a) => a.gaps.map((g) => ({agent: a.agentId, calls: a.calls, stage: g.stage, 'agent rate': pct(g.agentRate), 'team rate': pct(g.teamRate), scripts: g.workingScripts.join(' ')}))))
+      this.table(
+        rec.agents.flatMap((a) =>
+          a.gaps.map((g) => ({
+            agent: a.agentId,
+            calls: a.calls,
+            stage: g.stage,
+            'agent rate': pct(g.agentRate),
+            'team rate': pct(g.teamRate),
+            scripts: g.workingScripts.join(' '),
+          })),
+        ),
+      )
     }
     return rec
   }

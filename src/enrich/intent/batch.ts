@@ -21,10 +21,18 @@ export interface BatchDecisions {
  * pair of signatures; the model part once per distinct model text. Equal decisions are shared, so the caller stores
  * one small integer per combination.
  */
-export function classifyCombinations(terms: string[], pages: PageText[], termIdx: ArrayLike<number>, pageIdx: ArrayLike<number>, classifier: Classifier): BatchDecisions {
+export function classifyCombinations(
+  terms: string[],
+  pages: PageText[],
+  termIdx: ArrayLike<number>,
+  pageIdx: ArrayLike<number>,
+  classifier: Classifier,
+): BatchDecisions {
   // Signatures become small integers, so the per-combination work is arithmetic and array lookups (no strings).
   const termSig = internAll(terms.map((t) => fieldMatchKey(classifier.rules, 'term', t || null)))
-  const pageSig = internAll(pages.map((p) => `${fieldMatchKey(classifier.rules, 'url', p.url)}\u0002${fieldMatchKey(classifier.rules, 'title', p.title)}`))
+  const pageSig = internAll(
+    pages.map((p) => `${fieldMatchKey(classifier.rules, 'url', p.url)}\u0002${fieldMatchKey(classifier.rules, 'title', p.title)}`),
+  )
   const byRules = new Map<number, IntentDecision | null>()
   // the model reads the keyword, or the title when there is no keyword (modelText): one answer per keyword / title
   const termText = terms.map((t) => modelText({term: t || null, url: null, title: null}))

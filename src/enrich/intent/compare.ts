@@ -24,7 +24,10 @@ export function compareMethods(rows: LabelledRow[], file: IntentsFile, options: 
   const modes = {} as Record<ClassifyMode, EvalReport>
   const kinds = new Map<string, {n: number} & Record<ClassifyMode, number>>()
   for (const mode of ['rules', 'model', 'rules+model'] as const) {
-    const pairs = test.map((r) => ({actual: r.intent, predicted: classify({term: r.text, url: r.url, title: r.title}, classifier, mode).intent}))
+    const pairs = test.map((r) => ({
+      actual: r.intent,
+      predicted: classify({term: r.text, url: r.url, title: r.title}, classifier, mode).intent,
+    }))
     modes[mode] = scorePredictions(pairs, intents)
     test.forEach((r, i) => {
       if (!r.kind) return
@@ -34,6 +37,8 @@ export function compareMethods(rows: LabelledRow[], file: IntentsFile, options: 
       kinds.set(r.kind, k)
     })
   }
-  const byKind = [...kinds].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, k]) => ({kind, n: k.n, rules: k.rules / k.n, model: k.model / k.n, 'rules+model': k['rules+model'] / k.n}))
+  const byKind = [...kinds]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([kind, k]) => ({kind, n: k.n, rules: k.rules / k.n, model: k.model / k.n, 'rules+model': k['rules+model'] / k.n}))
   return {seed, testShare, trainRows: train.length, testRows: test.length, modes, byKind}
 }

@@ -30,15 +30,31 @@ export function readLabels(path: string): LabelledRow[] {
       if (typeof o.text !== 'string' || typeof o.intent !== 'string') {
         throw new CcxError(`${path}:${i + 1}: needs string fields "text" and "intent"`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
       }
-      rows.push({text: o.text, intent: o.intent, url: o.url as string | undefined, title: o.title as string | undefined, kind: o.kind as string | undefined})
+      rows.push({
+        text: o.text,
+        intent: o.intent,
+        url: o.url as string | undefined,
+        title: o.title as string | undefined,
+        kind: o.kind as string | undefined,
+      })
     })
   } else {
     const parsed = Papa.parse<Record<string, string>>(body, {header: true, skipEmptyLines: true})
     const fields = parsed.meta.fields ?? []
     if (!fields.includes('text') || !fields.includes('intent')) {
-      throw new CcxError(`${path}: the CSV header must name the columns "text" and "intent" (found: ${fields.join(', ')})`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
+      throw new CcxError(`${path}: the CSV header must name the columns "text" and "intent" (found: ${fields.join(', ')})`, {
+        code: 'LABELS_INVALID',
+        exit: EXIT.badInput,
+      })
     }
-    for (const r of parsed.data) rows.push({text: r.text ?? '', intent: r.intent ?? '', url: r.url || undefined, title: r.title || undefined, kind: r.kind || undefined})
+    for (const r of parsed.data)
+      rows.push({
+        text: r.text ?? '',
+        intent: r.intent ?? '',
+        url: r.url || undefined,
+        title: r.title || undefined,
+        kind: r.kind || undefined,
+      })
   }
   if (rows.length === 0) throw new CcxError(`${path}: no labelled rows`, {code: 'LABELS_EMPTY', exit: EXIT.badInput})
   return rows
@@ -117,5 +133,12 @@ export function scorePredictions(pairs: Array<{actual: string; predicted: string
     return {intent, support, predicted, precision, recall, f1}
   })
   const macroF1 = perIntent.length === 0 ? 0 : perIntent.reduce((s, m) => s + m.f1, 0) / perIntent.length
-  return {n: pairs.length, accuracy: pairs.length ? correct / pairs.length : 0, macroF1, unknownShare: pairs.length ? unknown / pairs.length : 0, perIntent, confusion}
+  return {
+    n: pairs.length,
+    accuracy: pairs.length ? correct / pairs.length : 0,
+    macroF1,
+    unknownShare: pairs.length ? unknown / pairs.length : 0,
+    perIntent,
+    confusion,
+  }
 }

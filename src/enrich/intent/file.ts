@@ -8,7 +8,10 @@ import type {IntentsFile} from './types.js'
 
 const RuleSchema = z
   .object({
-    fields: z.array(z.enum(['term', 'url', 'title'])).min(1).default(['term', 'title']),
+    fields: z
+      .array(z.enum(['term', 'url', 'title']))
+      .min(1)
+      .default(['term', 'title']),
     contains: z.array(z.string().min(1)).default([]),
     regex: z.string().optional(),
     weight: z.number().positive().default(1),
@@ -32,7 +35,13 @@ export const IntentsFileSchema = z.object({
   threshold: z.number().min(0).max(1).default(0.5),
   model: z.string().optional(),
   intents: z
-    .array(z.object({id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lower_snake_case'), label: z.string().default(''), rules: z.array(RuleSchema).default([])}))
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lower_snake_case'),
+        label: z.string().default(''),
+        rules: z.array(RuleSchema).default([]),
+      }),
+    )
     .min(1),
 })
 
@@ -51,18 +60,29 @@ export function loadIntentsFile(path: string): IntentsFile {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new CcxError(`intents file ${path} is not valid JSON: ${(error as Error).message}`, {code: 'INTENTS_INVALID', exit: EXIT.invalidConfig})
+    throw new CcxError(`intents file ${path} is not valid JSON: ${(error as Error).message}`, {
+      code: 'INTENTS_INVALID',
+      exit: EXIT.invalidConfig,
+    })
   }
   const parsed = IntentsFileSchema.safeParse(raw)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-    throw new CcxError(`intents file ${path} is invalid: ${issues}`, {code: 'INTENTS_INVALID', exit: EXIT.invalidConfig, suggestions: ['See docs/metrics.md "Intent classification" for the format.']})
+    throw new CcxError(`intents file ${path} is invalid: ${issues}`, {
+      code: 'INTENTS_INVALID',
+      exit: EXIT.invalidConfig,
+      suggestions: ['See docs/metrics.md "Intent classification" for the format.'],
+    })
   }
   return parsed.data as IntentsFile
 }
 
 export function loadModel(path: string): IntentModel {
-  if (!existsSync(path)) throw new CcxError(`intent model not found: ${path}; train one with \`ccx intent train --labels FILE\``, {code: 'MODEL_MISSING', exit: EXIT.badInput})
+  if (!existsSync(path))
+    throw new CcxError(`intent model not found: ${path}; train one with \`ccx intent train --labels FILE\``, {
+      code: 'MODEL_MISSING',
+      exit: EXIT.badInput,
+    })
   const model = JSON.parse(readFileSync(path, 'utf8')) as IntentModel
   if (model.kind !== 'naive-bayes' || !Array.isArray(model.classes)) {
     throw new CcxError(`${path} is not a ccx intent model`, {code: 'MODEL_INVALID', exit: EXIT.invalidConfig})
@@ -71,7 +91,10 @@ export function loadModel(path: string): IntentModel {
 }
 
 /** The intents file and its model; `modelPath` overrides the file's own `model` entry. */
-export function loadIntents(intentsPath = defaultIntentsPath(), modelPath?: string): {file: IntentsFile; model?: IntentModel; modelPath?: string} {
+export function loadIntents(
+  intentsPath = defaultIntentsPath(),
+  modelPath?: string,
+): {file: IntentsFile; model?: IntentModel; modelPath?: string} {
   const file = loadIntentsFile(intentsPath)
   const rel = modelPath ?? file.model
   if (!rel) return {file}

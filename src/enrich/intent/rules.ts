@@ -30,7 +30,9 @@ function fieldText(input: IntentInput, field: RuleField): string {
     let decoded = noHost
     try {
       decoded = decodeURIComponent(noHost)
-    } catch {}
+    } catch {
+      // not percent-encoded: keep the text as it is
+    }
     return normalizeText(decoded)
   }
   return normalizeText(raw)

@@ -55,7 +55,10 @@ export function features(text: string): string[] {
   const tokens = tokenize(text)
   for (const t of tokens) out.push(`w:${t}`)
   const compact = normalizeText(text)
-  const han = compact.replace(/[^\p{Script=Han}]+/gu, ' ').split(' ').filter(Boolean)
+  const han = compact
+    .replace(/[^\p{Script=Han}]+/gu, ' ')
+    .split(' ')
+    .filter(Boolean)
   for (const run of han) {
     if (run.length === 1) out.push(`c:${run}`)
     for (let i = 0; i + 1 < run.length; i++) out.push(`b:${run.slice(i, i + 2)}`)

@@ -2,7 +2,20 @@ import {readSql, renderSql} from '../../store/store.js'
 import type {Pipeline} from '../types.js'
 
 /** Step types the mart holds; any other stage type (or a custom SQL stage) makes the funnel read `events`. */
-export const MART_STEP_TYPES = ['session_start', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start', 'lead', 'register', 'message', 'order', 'call_inbound', 'call_outbound']
+export const MART_STEP_TYPES = [
+  'session_start',
+  'invite_shown',
+  'invite_accepted',
+  'invite_declined',
+  'chat_request',
+  'chat_start',
+  'lead',
+  'register',
+  'message',
+  'order',
+  'call_inbound',
+  'call_outbound',
+]
 export const MART_INPUTS = ['events', 'sessions', 'session_intents', 'raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
 
 const pipeline: Pipeline = {

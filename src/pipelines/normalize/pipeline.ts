@@ -8,7 +8,14 @@ import type {Pipeline, PipelineContext} from '../types.js'
 import {updateMaps} from './maps.js'
 
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
-const STAGED = ['sessions_core__staged', 'session_sources__staged', 'session_places__staged', 'session_devices__staged', 'event_sessions__staged', 'visitors__staged']
+const STAGED = [
+  'sessions_core__staged',
+  'session_sources__staged',
+  'session_places__staged',
+  'session_devices__staged',
+  'event_sessions__staged',
+  'visitors__staged',
+]
 const SCRATCH = ['norm_quoted', 'norm_sess', 'norm_pages', 'norm_seq', 'norm_attr']
 
 interface NormalizeOptions {
@@ -32,9 +39,20 @@ function options(ctx: PipelineContext, siteDomains: string[]): NormalizeOptions 
 
 /** Own domains: the sites table and the config's sites; a referrer from one of them is internal. */
 async function siteDomains(ctx: PipelineContext): Promise<string[]> {
-  const rows = await ctx.store.all<{domain: string}>(`select distinct lower(domain) as domain from sites where domain is not null and domain <> ''`)
+  const rows = await ctx.store.all<{domain: string}>(
+    `select distinct lower(domain) as domain from sites where domain is not null and domain <> ''`,
+  )
   const fromConfig = ctx.config.config.sites.map((s) => s.domain?.toLowerCase()).filter((d): d is string => Boolean(d))
-  return [...new Set([...rows.map((r) => r.domain), ...fromConfig].map((d) => d.replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^www\d?\./, '')))].sort()
+  return [
+    ...new Set(
+      [...rows.map((r) => r.domain), ...fromConfig].map((d) =>
+        d
+          .replace(/^https?:\/\//, '')
+          .replace(/\/.*$/, '')
+          .replace(/^www\d?\./, ''),
+      ),
+    ),
+  ].sort()
 }
 
 export function renderStep(file: string, o: NormalizeOptions): string {
@@ -55,7 +73,20 @@ const normalize: Pipeline = {
   name: 'normalize',
   description: 'referrers, keywords, geo and devices per distinct value; sessions, visit numbers, dwell (events, sessions, visitors)',
   reads: ['raw_probe_events', 'sites'],
-  writes: ['events', 'event_sessions', 'sessions', 'sessions_core', 'session_sources', 'session_places', 'session_devices', 'visitors', 'referrer_map', 'landing_map', 'ip_geo_map', 'ua_map'],
+  writes: [
+    'events',
+    'event_sessions',
+    'sessions',
+    'sessions_core',
+    'session_sources',
+    'session_places',
+    'session_devices',
+    'visitors',
+    'referrer_map',
+    'landing_map',
+    'ip_geo_map',
+    'ua_map',
+  ],
   fingerprint: async (ctx) => {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
@@ -68,7 +99,9 @@ const normalize: Pipeline = {
     const o = options(ctx, await siteDomains(ctx))
     const started = Date.now()
     const counts = await updateMaps(ctx.store)
-    ctx.log(`  parsed new distinct values: ${counts.referrers} referrers, ${counts.landings} campaign URLs, ${counts.ips} IPs, ${counts.userAgents} user agents (${Date.now() - started} ms)`)
+    ctx.log(
+      `  parsed new distinct values: ${counts.referrers} referrers, ${counts.landings} campaign URLs, ${counts.ips} IPs, ${counts.userAgents} user agents (${Date.now() - started} ms)`,
+    )
     // Row order in these tables means nothing (readers sort); DuckDB writes big tables faster without keeping it.
     const keepOrder = await ctx.store.scalar<boolean>(`select current_setting('preserve_insertion_order')`)
     await ctx.store.run('set preserve_insertion_order = false')

@@ -31,11 +31,19 @@ export interface SessionMatch {
  * Runs the pure engine over stored sessions, one evaluation per session (its end state: total pages and
  * duration), carrying the limits state per visitor in time order. Bots get no directives and are not counted.
  */
-export async function matchSessions(store: Store, compiled: CompiledScenarios, range: {from?: string; to?: string} = {}): Promise<SessionMatch[]> {
+export async function matchSessions(
+  store: Store,
+  compiled: CompiledScenarios,
+  range: {from?: string; to?: string} = {},
+): Promise<SessionMatch[]> {
   const {evaluate, emptyState} = await import('../../scenarios/engine.js')
   const hasIntents = await store.tableExists('session_intents')
   let sql = readSql(import.meta.url, 'contexts.sql')
-  if (!hasIntents) sql = sql.replace('left join session_intents i using (session_id)', 'left join (select null::VARCHAR as session_id, null::VARCHAR as intent, null::DOUBLE as confidence) i using (session_id)')
+  if (!hasIntents)
+    sql = sql.replace(
+      'left join session_intents i using (session_id)',
+      'left join (select null::VARCHAR as session_id, null::VARCHAR as intent, null::DOUBLE as confidence) i using (session_id)',
+    )
   // Row objects straight from the reader: every column is VARCHAR/INTEGER/DOUBLE, so no value conversion is needed
   // (Store.all's generic conversion costs more than the query on large session tables).
   const reader = await store.connection.runAndReadAll(sql, {from: range.from ?? null, to: range.to ?? null} as never)

@@ -9,12 +9,19 @@ export async function scenarioFiles(ctx: Pick<PipelineContext, 'config'>, overri
   const {defaultDirectoryPath, defaultScenariosPath} = await import('../../scenarios/load.js')
   const fromConfig = (p?: string) => (p ? (isAbsolute(p) ? p : resolve(ctx.config.baseDir, p)) : undefined)
   return {
-    scenarios: overrides.scenarios ? resolve(overrides.scenarios) : (fromConfig(ctx.config.config.files.scenarios) ?? defaultScenariosPath()),
-    directory: overrides.directory ? resolve(overrides.directory) : (fromConfig(ctx.config.config.files.directory) ?? defaultDirectoryPath()),
+    scenarios: overrides.scenarios
+      ? resolve(overrides.scenarios)
+      : (fromConfig(ctx.config.config.files.scenarios) ?? defaultScenariosPath()),
+    directory: overrides.directory
+      ? resolve(overrides.directory)
+      : (fromConfig(ctx.config.config.files.directory) ?? defaultDirectoryPath()),
   }
 }
 
-export async function loadCompiledScenarios(ctx: Pick<PipelineContext, 'config'>, overrides: {scenarios?: string; directory?: string} = {}) {
+export async function loadCompiledScenarios(
+  ctx: Pick<PipelineContext, 'config'>,
+  overrides: {scenarios?: string; directory?: string} = {},
+) {
   const paths = await scenarioFiles(ctx, overrides)
   const {loadDirectory, loadScenariosFile} = await import('../../scenarios/load.js')
   const {compileScenarios} = await import('../../scenarios/engine.js')

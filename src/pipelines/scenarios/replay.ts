@@ -37,11 +37,16 @@ const rate = (n: number, d: number) => (d === 0 ? 0 : n / d)
  * conversion (lead or order in the session or by the visitor later) of matched vs unmatched sessions.
  * matched.sessions + unmatched.sessions = sessions.
  */
-export async function replayScenarios(store: Store, compiled: CompiledScenarios, range: {from?: string; to?: string} = {}): Promise<ReplayReport> {
+export async function replayScenarios(
+  store: Store,
+  compiled: CompiledScenarios,
+  range: {from?: string; to?: string} = {},
+): Promise<ReplayReport> {
   const matches = await matchSessions(store, compiled, range)
   const outcomes = new Map<string, boolean>()
   const reader = await store.connection.runAndReadAll(readSql(import.meta.url, 'outcomes.sql'))
-  for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>) outcomes.set(r.session_id, r.converted)
+  for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>)
+    outcomes.set(r.session_id, r.converted)
   const matched = {sessions: 0, converted: 0}
   const unmatched = {sessions: 0, converted: 0}
   const per = new Map<string, {sessions: number; directives: number; converted: number}>()
@@ -67,7 +72,14 @@ export async function replayScenarios(store: Store, compiled: CompiledScenarios,
   const total = matches.length
   const byScenario = compiled.scenarios.map((s) => {
     const p = per.get(s.id) ?? {sessions: 0, directives: 0, converted: 0}
-    return {scenarioId: s.id, sessions: p.sessions, directives: p.directives, share: rate(p.sessions, total), converted: p.converted, conversion: rate(p.converted, p.sessions)}
+    return {
+      scenarioId: s.id,
+      sessions: p.sessions,
+      directives: p.directives,
+      share: rate(p.sessions, total),
+      converted: p.converted,
+      conversion: rate(p.converted, p.sessions),
+    }
   })
   const mc = rate(matched.converted, matched.sessions)
   const uc = rate(unmatched.converted, unmatched.sessions)

@@ -45,7 +45,11 @@ class CsvSpool {
  * for calls and texts so few strings cross from DuckDB), segments each call and spools its stage runs
  * and hits to CSV files that DuckDB loads with COPY.
  */
-export async function analyzeTranscripts(store: Store, library: Library, log: (m: string) => void = () => {}): Promise<{calls: number; stages: number; hits: number; distinctTexts: number}> {
+export async function analyzeTranscripts(
+  store: Store,
+  library: Library,
+  log: (m: string) => void = () => {},
+): Promise<{calls: number; stages: number; hits: number; distinctTexts: number}> {
   const started = performance.now()
   const cpuStart = process.cpuUsage()
   const lap = (what: string) => {
@@ -87,7 +91,9 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
   }
   lap(`matched ${textNo} distinct texts`)
 
-  const callIds = (await store.connection.runAndReadAll('select call_id from _telesales_calls order by call_no')).getColumnsJS()[0] as string[]
+  const callIds = (
+    await store.connection.runAndReadAll('select call_id from _telesales_calls order by call_no')
+  ).getColumnsJS()[0] as string[]
   const dir = mkdtempSync(join(tmpdir(), 'ccx-telesales-'))
   const stageFile = new CsvSpool(join(dir, 'call_stages.csv'))
   const hitFile = new CsvSpool(join(dir, 'script_hits.csv'))
@@ -112,9 +118,14 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
       const a = analyzeSortedTurns(turns, turnAnalyses, library)
       const id = csvText(callIds[current])
       a.stages.forEach((s, k) => {
-        stageFile.line(`${id},${k + 1},${s.stage},${s.stageOrder},${s.firstTurn},${s.lastTurn},${csvNum(s.startMs)},${csvNum(s.endMs)},${s.turns},${s.agentTurns}`)
+        stageFile.line(
+          `${id},${k + 1},${s.stage},${s.stageOrder},${s.firstTurn},${s.lastTurn},${csvNum(s.startMs)},${csvNum(s.endMs)},${s.turns},${s.agentTurns}`,
+        )
       })
-      for (const h of a.hits) hitFile.line(`${id},${h.scriptId},${h.stage},${h.turnNo},${csvText(h.speaker)},${csvNum(h.offsetMs)},${h.score},${h.turnStage},${h.consequence}`)
+      for (const h of a.hits)
+        hitFile.line(
+          `${id},${h.scriptId},${h.stage},${h.turnNo},${csvText(h.speaker)},${csvNum(h.offsetMs)},${h.score},${h.turnStage},${h.consequence}`,
+        )
       stages += a.stages.length
       hits += a.hits.length
       calls++
@@ -123,7 +134,14 @@ export async function analyzeTranscripts(store: Store, library: Library, log: (m
     }
     const SPEAKERS = ['agent', 'customer', 'other']
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [callNos, turnNos, speakers, starts, ends, textIds] = chunk.getColumns() as [number[], number[], number[], Array<number | null>, Array<number | null>, number[]]
+      const [callNos, turnNos, speakers, starts, ends, textIds] = chunk.getColumns() as [
+        number[],
+        number[],
+        number[],
+        Array<number | null>,
+        Array<number | null>,
+        number[],
+      ]
       for (let r = 0; r < callNos.length; r++) {
         if (callNos[r] !== current) {
           flush()

@@ -25,7 +25,10 @@ const telesales: Pipeline = {
     const started = performance.now()
     await ctx.store.run(readSql(import.meta.url, 'summary.sql'))
     ctx.log(`  call_script_summary: ${Math.round(performance.now() - started)} ms`)
-    return {rowsWritten: result.hits + result.stages, message: `${result.calls} calls, ${result.stages} stage runs, ${result.hits} script hits`}
+    return {
+      rowsWritten: result.hits + result.stages,
+      message: `${result.calls} calls, ${result.stages} stage runs, ${result.hits} script hits`,
+    }
   },
 }
 
