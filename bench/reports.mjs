@@ -9,8 +9,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {readSql, Store} from '../dist/store/store.js'
-import {funnelReport} from '../dist/reports/funnel.js'
-import {keywordReport} from '../dist/reports/keywords.js'
+import {funnelReport} from '../dist/reports/marketing/funnel.js'
+import {keywordReport} from '../dist/reports/marketing/keywords.js'
 import martsPipeline from '../dist/pipelines/marketing/pipeline.js'
 
 const arg = (name, fallback) => {

@@ -14,8 +14,8 @@ const {loadConfig} = await load('config/load.js')
 const {runPipelines} = await load('pipelines/runner.js')
 const {default: pipeline} = await load('pipelines/telesales/pipeline.js')
 const {loadAnalysisCalls, loadCallsToClose} = await load('telesales/load.js')
-const {analyzeScripts} = await load('telesales/analysis.js')
-const {callsToCloseSummary} = await load('telesales/stats.js')
+const {analyzeScripts} = await load('reports/telesales/analysis.js')
+const {callsToCloseSummary} = await load('reports/telesales/stats.js')
 
 const dir = mkdtempSync(join(tmpdir(), 'ccx-bench-scripts-'))
 // Wall time, and CPU time of this process (all threads, DuckDB's included): the machine may be shared.

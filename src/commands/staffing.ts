@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../cli/base-command.js'
 import {CcxError, EXIT} from '../errors.js'
-import type {StaffingResult} from '../service/erlang.js'
-import type {StaffingPlan} from '../service/staffing-plan.js'
+import type {StaffingResult} from '../reports/service/erlang.js'
+import type {StaffingPlan} from '../reports/service/staffing.js'
 
 type FlagStaffing = StaffingResult & {
   mode: 'flags'
@@ -53,7 +53,7 @@ average volume per weekday × interval and the measured handle time. Chats accou
     if (flags.calls !== undefined || flags.chats !== undefined) {
       if (flags.aht === undefined || flags.aht <= 0)
         throw new CcxError('--aht (seconds, > 0) is needed with --calls/--chats', {code: 'BAD_FLAG', exit: EXIT.usage})
-      const {staffing} = await import('../service/erlang.js')
+      const {staffing} = await import('../reports/service/erlang.js')
       const kind = flags.chats === undefined ? 'call' : 'chat'
       const contacts = (flags.calls ?? flags.chats)!
       const c = kind === 'chat' ? (concurrency ?? 1) : 1
@@ -81,8 +81,8 @@ average volume per weekday × interval and the measured handle time. Chats accou
     }
 
     const store = await this.openStore(this.dbPath(flags.db))
-    const {ensureServiceFacts} = await import('../service/service-report.js')
-    const {staffingFromHistory} = await import('../service/staffing-plan.js')
+    const {ensureServiceFacts} = await import('../reports/service/service.js')
+    const {staffingFromHistory} = await import('../reports/service/staffing.js')
     await ensureServiceFacts(store, this.ccxConfig, (m) => this.progress(m))
     const plan = await staffingFromHistory(store, {
       kind: flags.kind as 'call' | 'chat',
@@ -116,8 +116,8 @@ average volume per weekday × interval and the measured handle time. Chats accou
       })),
     )
     if (flags.chart) {
-      const {staffingChart} = await import('../service/charts.js')
-      const {writeServiceChart} = await import('../service/charts.js')
+      const {staffingChart} = await import('../reports/service/charts.js')
+      const {writeServiceChart} = await import('../reports/service/charts.js')
       await writeServiceChart(staffingChart(plan), flags.chart)
       this.progress(`chart written: ${flags.chart}`)
     }

@@ -1,6 +1,6 @@
 import {CcxError, EXIT} from '../errors.js'
 import type {Store} from '../store/store.js'
-import type {AnalysisCall} from './analysis.js'
+import type {AnalysisCall} from '../reports/telesales/analysis.js'
 
 /** Which calls a report looks at; all optional. */
 export interface CallFilter {

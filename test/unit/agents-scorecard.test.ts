@@ -1,8 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadConfig} from '../../src/config/load.js'
-import {agentsReport, loadScorecard} from '../../src/service/agents.js'
-import {parseScorecard, percentileScores, scoreAgents} from '../../src/service/scorecard.js'
-import {ensureServiceFacts} from '../../src/service/service-report.js'
+import {agentsReport, loadScorecard} from '../../src/reports/service/agents.js'
+import {parseScorecard, percentileScores, scoreAgents} from '../../src/reports/service/scorecard.js'
+import {ensureServiceFacts} from '../../src/reports/service/service.js'
 import {Store} from '../../src/store/store.js'
 import {loadServiceFixtures} from '../fixtures/service/load.js'
 

@@ -1,9 +1,9 @@
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadConfig} from '../../src/config/load.js'
-import {layersReport, parseBotLabels} from '../../src/service/layers.js'
-import {ensureServiceFacts} from '../../src/service/service-report.js'
-import {bestQuestionMatch, bigrams, jaccard, wilson} from '../../src/service/text-similarity.js'
+import {layersReport, parseBotLabels} from '../../src/reports/service/layers.js'
+import {ensureServiceFacts} from '../../src/reports/service/service.js'
+import {bestQuestionMatch, bigrams, jaccard, wilson} from '../../src/reports/service/text-similarity.js'
 import {Store} from '../../src/store/store.js'
 import {SERVICE_FIXTURES, loadServiceFixtures} from '../fixtures/service/load.js'
 

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {attributionReport, touchCredits} from '../../src/reports/attribution.js'
+import {attributionReport, touchCredits} from '../../src/reports/marketing/attribution.js'
 import {createIntermediateTables, insertRows} from '../helpers/report-fixture.js'
 
 const DAY = 86400

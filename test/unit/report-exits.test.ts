@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {exitsReport} from '../../src/reports/exits.js'
+import {exitsReport} from '../../src/reports/marketing/exits.js'
 import {buildMarketingMoreFixture} from '../helpers/marketing-more-fixture.js'
 
 describe('exits report', () => {

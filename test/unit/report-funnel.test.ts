@@ -3,7 +3,7 @@ import {Store} from '../../src/store/store.js'
 import {writeFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {funnelReport, funnelRows, martIsFresh, parseStages, readStagesFile} from '../../src/reports/funnel.js'
+import {funnelReport, funnelRows, martIsFresh, parseStages, readStagesFile} from '../../src/reports/marketing/funnel.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import martsPipeline from '../../src/pipelines/marketing/pipeline.js'
 

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {geoReport} from '../../src/reports/geo.js'
+import {geoReport} from '../../src/reports/marketing/geo.js'
 import {buildMarketingMoreFixture} from '../helpers/marketing-more-fixture.js'
 
 describe('geo report', () => {

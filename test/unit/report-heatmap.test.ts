@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {heatmapChart, heatmapReport} from '../../src/reports/heatmap.js'
+import {heatmapChart, heatmapReport} from '../../src/reports/marketing/heatmap.js'
 import {buildMarketingMoreFixture} from '../helpers/marketing-more-fixture.js'
 
 describe('heatmap report', () => {

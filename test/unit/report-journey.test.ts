@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {journeyReport} from '../../src/reports/journey.js'
+import {journeyReport} from '../../src/reports/marketing/journey.js'
 import {buildMarketingMoreFixture} from '../helpers/marketing-more-fixture.js'
 
 describe('journey report', () => {

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {keywordReport} from '../../src/reports/keywords.js'
+import {keywordReport} from '../../src/reports/marketing/keywords.js'
 import {buildKeywordFixture} from '../helpers/report-fixture.js'
 
 // Site A (industry printers): "bad" 2 leads / 200 visitors = 1%; "noise" 8 / 100 = 8%; "small" 0 / 10.

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {overviewReport} from '../../src/reports/overview.js'
+import {overviewReport} from '../../src/reports/marketing/overview.js'
 import {buildFunnelFixture, event, insertRows} from '../helpers/report-fixture.js'
 
 // The funnel fixture (see test/helpers/report-fixture.ts) plus three conversations and three invitation events.

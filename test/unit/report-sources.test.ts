@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {sourcesReport, sourcesRows} from '../../src/reports/sources.js'
+import {sourcesReport, sourcesRows} from '../../src/reports/marketing/sources.js'
 import {buildMarketingMoreFixture} from '../helpers/marketing-more-fixture.js'
 
 describe('sources report', () => {

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadConfig} from '../../src/config/load.js'
-import {addCounters, kpisFromCounters, emptyCounters} from '../../src/service/kpis.js'
-import {ensureServiceFacts, serviceReport} from '../../src/service/service-report.js'
+import {addCounters, kpisFromCounters, emptyCounters} from '../../src/reports/service/kpis.js'
+import {ensureServiceFacts, serviceReport} from '../../src/reports/service/service.js'
 import {Store} from '../../src/store/store.js'
 import {loadServiceFixtures} from '../fixtures/service/load.js'
 

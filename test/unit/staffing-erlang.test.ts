@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {averageSpeedOfAnswer, erlangB, erlangC, serviceLevel, staffing, trafficErlangs} from '../../src/service/erlang.js'
-import {weekdayOccurrences} from '../../src/service/staffing-plan.js'
+import {averageSpeedOfAnswer, erlangB, erlangC, serviceLevel, staffing, trafficErlangs} from '../../src/reports/service/erlang.js'
+import {weekdayOccurrences} from '../../src/reports/service/staffing.js'
 
 /*
  * Worked example reproduced widely, e.g. Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked

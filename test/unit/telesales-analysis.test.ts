@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {analyzeScripts, recommendScripts, type AnalysisCall} from '../../src/telesales/analysis.js'
+import {analyzeScripts, recommendScripts, type AnalysisCall} from '../../src/reports/telesales/analysis.js'
 import {loadLibrary} from '../../src/telesales/library.js'
 import {ScriptMatcher} from '../../src/telesales/matcher.js'
 import {analyzeCall} from '../../src/telesales/segment.js'
@@ -90,7 +90,7 @@ describe('planted-data acceptance', () => {
 
 describe('charts', () => {
   it('concentration chart: shares sorted, cumulative reaches 100%, verdict in the title; lift chart has tested scripts only', async () => {
-    const {concentrationChart, hitRateChart, liftChart} = await import('../../src/telesales/charts.js')
+    const {concentrationChart, hitRateChart, liftChart} = await import('../../src/reports/telesales/charts.js')
     const calls = detected({calls: 400, seed: 11, mode: 'planted'})
     const a = analyzeScripts(library, calls, {seed: 1, permutations: 99, bootstrap: 20})
     const conc = concentrationChart(a) as {title: {text: string}; data: {values: Array<{share: number; cumulative: number}>}}

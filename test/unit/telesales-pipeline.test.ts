@@ -4,7 +4,7 @@ import telesales from '../../src/pipelines/telesales/pipeline.js'
 import {runPipelines} from '../../src/pipelines/runner.js'
 import {Store} from '../../src/store/store.js'
 import {loadAnalysisCalls, loadCallsToClose} from '../../src/telesales/load.js'
-import {callsToCloseSummary} from '../../src/telesales/stats.js'
+import {callsToCloseSummary} from '../../src/reports/telesales/stats.js'
 import {tempDir} from '../helpers/cli.js'
 
 describe('telesales pipeline on DuckDB', () => {

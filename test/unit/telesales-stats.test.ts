@@ -12,7 +12,7 @@ import {
   holm,
   jensenShannon,
   permutationTest,
-} from '../../src/telesales/stats.js'
+} from '../../src/reports/telesales/stats.js'
 import {createRng} from '../../src/stats/random.js'
 
 describe('per-script statistics', () => {

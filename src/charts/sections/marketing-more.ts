@@ -16,11 +16,11 @@ export default async function marketingMoreSection(store: Store, range: ReportRa
       },
     ]
   }
-  const {overviewReport, overviewRows, overviewChart} = await import('../../reports/overview.js')
-  const {sourcesReport, sourcesChart} = await import('../../reports/sources.js')
-  const {geoReport, geoChart} = await import('../../reports/geo.js')
-  const {exitsReport, exitsChart} = await import('../../reports/exits.js')
-  const {attributionReport, attributionChart} = await import('../../reports/attribution.js')
+  const {overviewReport, overviewRows, overviewChart} = await import('../../reports/marketing/overview.js')
+  const {sourcesReport, sourcesChart} = await import('../../reports/marketing/sources.js')
+  const {geoReport, geoChart} = await import('../../reports/marketing/geo.js')
+  const {exitsReport, exitsChart} = await import('../../reports/marketing/exits.js')
+  const {attributionReport, attributionChart} = await import('../../reports/marketing/attribution.js')
 
   const overview = await overviewReport(store, range)
   const sources = await sourcesReport(store, {...range, topKeywords: 5})

@@ -3,9 +3,9 @@ import type {ReportRange, ReportSection} from '../section.js'
 
 /** Marketing part of the HTML report: the funnel, the funnel by source, keywords against benchmarks (overview, sources, geo, exits and attribution: marketing-more.ts). */
 export default async function marketingSections(store: Store, range: ReportRange): Promise<ReportSection[]> {
-  const {funnelReport, funnelRows, funnelChart} = await import('../../reports/funnel.js')
-  const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/keywords.js')
-  const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/benchmarks.js')
+  const {funnelReport, funnelRows, funnelChart} = await import('../../reports/marketing/funnel.js')
+  const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/marketing/keywords.js')
+  const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/marketing/benchmarks.js')
   const sections: ReportSection[] = []
 
   const funnel = await funnelReport(store, range)

@@ -3,7 +3,7 @@ import type {Store} from '../../store/store.js'
 
 /** Service quality in the HTML report: KPIs by day, agent scores, layers, and the staffing a typical week needs. */
 export default async function serviceSection(store: Store, range: ReportRange): Promise<ReportSection[]> {
-  const {ensureServiceFacts, serviceReport} = await import('../../service/service-report.js')
+  const {ensureServiceFacts, serviceReport} = await import('../../reports/service/service.js')
   if (!(await store.tableExists('contact_facts'))) {
     try {
       const {loadConfig} = await import('../../config/load.js')
@@ -14,10 +14,10 @@ export default async function serviceSection(store: Store, range: ReportRange): 
       ]
     }
   }
-  const charts = await import('../../service/charts.js')
-  const {agentsReport, loadScorecard} = await import('../../service/agents.js')
-  const {layersReport} = await import('../../service/layers.js')
-  const {staffingFromHistory} = await import('../../service/staffing-plan.js')
+  const charts = await import('../../reports/service/charts.js')
+  const {agentsReport, loadScorecard} = await import('../../reports/service/agents.js')
+  const {layersReport} = await import('../../reports/service/layers.js')
+  const {staffingFromHistory} = await import('../../reports/service/staffing.js')
 
   const byDay = await serviceReport(store, {...range, by: 'day'})
   const byChannel = await serviceReport(store, {...range, by: 'channel'})

@@ -4,7 +4,7 @@ import type {Store} from '../../store/store.js'
 /** Telesales scripts in the HTML report: the verdict, effects per script, hit rates and calls-to-close. */
 export default async function telesalesSection(store: Store, range: ReportRange): Promise<ReportSection[]> {
   const {loadConfig} = await import('../../config/load.js')
-  const {configuredLibrary, ensureScriptAnalysis} = await import('../../telesales/ensure.js')
+  const {configuredLibrary, ensureScriptAnalysis} = await import('../../reports/telesales/ensure.js')
   const config = loadConfig()
   if (!(await store.tableExists('call_script_summary'))) {
     try {
@@ -21,9 +21,9 @@ export default async function telesalesSection(store: Store, range: ReportRange)
     }
   }
   const {loadAnalysisCalls, loadCallsToClose} = await import('../../telesales/load.js')
-  const {analyzeScripts} = await import('../../telesales/analysis.js')
-  const {callsToCloseSummary} = await import('../../telesales/stats.js')
-  const {concentrationChart, hitRateChart, liftChart} = await import('../../telesales/charts.js')
+  const {analyzeScripts} = await import('../../reports/telesales/analysis.js')
+  const {callsToCloseSummary} = await import('../../reports/telesales/stats.js')
+  const {concentrationChart, hitRateChart, liftChart} = await import('../../reports/telesales/charts.js')
   const library = await configuredLibrary(config)
   const filter = {from: range.from, to: range.to}
   const calls = await loadAnalysisCalls(store, filter)

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {CcxError, EXIT} from '../../errors.js'
-import type {AgentsReport} from '../../service/agents.js'
+import type {AgentsReport} from '../../reports/service/agents.js'
 
 export default class ReportAgents extends DataCommand<typeof ReportAgents> {
   static description = `Agent scoring: a weighted scorecard (volume, speed, quality, satisfaction, conversion to leads
@@ -29,8 +29,8 @@ each agent converts better than the team (for routing). Scorecard: defaults/scor
     if (flags['min-contacts'] !== undefined && flags['min-contacts'] < 1)
       throw new CcxError('--min-contacts must be ≥ 1', {code: 'BAD_FLAG', exit: EXIT.usage})
     const store = await this.openStore(this.dbPath(flags.db))
-    const {agentsReport, loadScorecard} = await import('../../service/agents.js')
-    const {ensureServiceFacts} = await import('../../service/service-report.js')
+    const {agentsReport, loadScorecard} = await import('../../reports/service/agents.js')
+    const {ensureServiceFacts} = await import('../../reports/service/service.js')
     const card = loadScorecard({file: flags.scorecard, config: this.ccxConfig.config.scoring})
     await ensureServiceFacts(store, this.ccxConfig, (m) => this.progress(m))
     const report = await agentsReport(store, card, {
@@ -66,7 +66,7 @@ each agent converts better than the team (for routing). Scorecard: defaults/scor
     )
     for (const n of report.notes) this.progress(n)
     if (flags.chart) {
-      const {scoreChart, writeServiceChart} = await import('../../service/charts.js')
+      const {scoreChart, writeServiceChart} = await import('../../reports/service/charts.js')
       await writeServiceChart(scoreChart(report.agents), flags.chart)
       this.progress(`chart written: ${flags.chart}`)
     }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {AttributionResult} from '../../reports/attribution.js'
+import type {AttributionResult} from '../../reports/marketing/attribution.js'
 
 export default class ReportAttribution extends DataCommand<typeof ReportAttribution> {
   static description = `Multi-touch attribution of leads and orders to channels: first touch, last touch, linear, time decay
@@ -27,7 +27,7 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
 
   async run(): Promise<AttributionResult> {
     const {flags} = await this.parse(ReportAttribution)
-    const {attributionReport, attributionChart} = await import('../../reports/attribution.js')
+    const {attributionReport, attributionChart} = await import('../../reports/marketing/attribution.js')
     const {parseDuration} = await import('../../reports/common.js')
     const {presentReport} = await import('../../reports/present.js')
     const halfLifeS = parseDuration(flags['half-life'], '--half-life')

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {ExitsResult} from '../../reports/exits.js'
+import type {ExitsResult} from '../../reports/marketing/exits.js'
 
 export default class ReportExits extends DataCommand<typeof ReportExits> {
   static description = `Where visitors of each intent leave without an inquiry: sessions that ended with no chat request, left
@@ -23,8 +23,8 @@ Formulas: docs/metrics.md "Marketing reports › Exits".`
 
   async run(): Promise<ExitsResult> {
     const {flags} = await this.parse(ReportExits)
-    const {exitsReport, exitsChart} = await import('../../reports/exits.js')
-    const {presentTables} = await import('../../reports/marketing-common.js')
+    const {exitsReport, exitsChart} = await import('../../reports/marketing/exits.js')
+    const {presentTables} = await import('../../reports/marketing/marketing-common.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await exitsReport(store, {
       from: flags.from,

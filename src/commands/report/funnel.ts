@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {FunnelResult} from '../../reports/funnel.js'
+import type {FunnelResult} from '../../reports/marketing/funnel.js'
 
 export default class ReportFunnel extends DataCommand<typeof ReportFunnel> {
   static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor or session.
@@ -43,7 +43,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
 
   async run(): Promise<FunnelResult> {
     const {flags} = await this.parse(ReportFunnel)
-    const {funnelReport, funnelRows, funnelChart, parseStages, readStagesFile} = await import('../../reports/funnel.js')
+    const {funnelReport, funnelRows, funnelChart, parseStages, readStagesFile} = await import('../../reports/marketing/funnel.js')
     const {parseDimensions, parseDuration} = await import('../../reports/common.js')
     const {presentReport} = await import('../../reports/present.js')
     const stages = flags['stages-file'] ? readStagesFile(flags['stages-file']) : parseStages(flags.stages)

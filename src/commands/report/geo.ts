@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {GeoResult} from '../../reports/geo.js'
+import type {GeoResult} from '../../reports/marketing/geo.js'
 
 export default class ReportGeo extends DataCommand<typeof ReportGeo> {
   static description = `Where visitors come from (province or city, by IP) and how each place converts: sessions, visitors,
@@ -24,7 +24,7 @@ Formulas: docs/metrics.md "Marketing reports › Geography".`
 
   async run(): Promise<GeoResult> {
     const {flags} = await this.parse(ReportGeo)
-    const {geoReport, geoRows, geoChart} = await import('../../reports/geo.js')
+    const {geoReport, geoRows, geoChart} = await import('../../reports/marketing/geo.js')
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await geoReport(store, {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {HeatmapResult} from '../../reports/heatmap.js'
+import type {HeatmapResult} from '../../reports/marketing/heatmap.js'
 
 export default class ReportHeatmap extends DataCommand<typeof ReportHeatmap> {
   static description = `Click density on one page: click events binned into a grid of --bin pixel cells, and the most clicked
@@ -21,7 +21,7 @@ Formulas: docs/metrics.md "Marketing reports › Heatmap".`
 
   async run(): Promise<HeatmapResult> {
     const {flags} = await this.parse(ReportHeatmap)
-    const {heatmapReport, heatmapChart} = await import('../../reports/heatmap.js')
+    const {heatmapReport, heatmapChart} = await import('../../reports/marketing/heatmap.js')
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await heatmapReport(store, flags.url, {from: flags.from, to: flags.to, site: flags.site, bin: flags.bin})

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {JourneyResult} from '../../reports/journey.js'
+import type {JourneyResult} from '../../reports/marketing/journey.js'
 
 export default class ReportJourney extends DataCommand<typeof ReportJourney> {
   static description = `One visitor's timeline: visits (source, keyword, place), pages with dwell time, invitations and directives
@@ -21,7 +21,7 @@ shown, chats, calls, leads, orders, and where each visit ended.`
 
   async run(): Promise<JourneyResult> {
     const {args, flags} = await this.parse(ReportJourney)
-    const {journeyReport, journeyChart} = await import('../../reports/journey.js')
+    const {journeyReport, journeyChart} = await import('../../reports/marketing/journey.js')
     const {presentReport} = await import('../../reports/present.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await journeyReport(store, args.visitor, {from: flags.from, to: flags.to, site: flags.site, clicks: flags.clicks})

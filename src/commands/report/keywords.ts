@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {KeywordResult} from '../../reports/keywords.js'
+import type {KeywordResult} from '../../reports/marketing/keywords.js'
 
 export default class ReportKeywords extends DataCommand<typeof ReportKeywords> {
   static description = `Keyword conversion per search keyword and engine, with 95% Wilson intervals, against industry averages.
@@ -37,8 +37,8 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
 
   async run(): Promise<KeywordResult> {
     const {flags} = await this.parse(ReportKeywords)
-    const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/keywords.js')
-    const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/benchmarks.js')
+    const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/marketing/keywords.js')
+    const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/marketing/benchmarks.js')
     const {parseDuration} = await import('../../reports/common.js')
     const {presentReport} = await import('../../reports/present.js')
     const fdr = Number(flags.fdr)

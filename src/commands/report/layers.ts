@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {CcxError, EXIT} from '../../errors.js'
-import type {LayersReport} from '../../service/layers.js'
+import type {LayersReport} from '../../reports/service/layers.js'
 
 export default class ReportLayers extends DataCommand<typeof ReportLayers> {
   static description = `Layered service KPIs (self-service → bot → online agent → hotline): where each person's demand
@@ -31,8 +31,8 @@ already asked online. Rules: docs/metrics.md.`
     if (!(similarity > 0 && similarity <= 1))
       throw new CcxError(`--similarity ${flags.similarity}: use a number in (0, 1]`, {code: 'BAD_FLAG', exit: EXIT.usage})
     const store = await this.openStore(this.dbPath(flags.db))
-    const {ensureServiceFacts} = await import('../../service/service-report.js')
-    const {layersReport} = await import('../../service/layers.js')
+    const {ensureServiceFacts} = await import('../../reports/service/service.js')
+    const {layersReport} = await import('../../reports/service/layers.js')
     await ensureServiceFacts(store, this.ccxConfig, (m) => this.progress(m))
     const report = await layersReport(store, {
       from: flags.from,
@@ -72,7 +72,7 @@ already asked online. Rules: docs/metrics.md.`
     if (report.botAccuracy && report.botAccuracy.unmatched > 0)
       this.progress(`bot labels: ${report.botAccuracy.unmatched} rows match no bot message (check conversation_id and seq)`)
     if (flags.chart) {
-      const {layersChart, writeServiceChart} = await import('../../service/charts.js')
+      const {layersChart, writeServiceChart} = await import('../../reports/service/charts.js')
       await writeServiceChart(layersChart(report.layers), flags.chart)
       this.progress(`chart written: ${flags.chart}`)
     }

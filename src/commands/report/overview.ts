@@ -1,6 +1,6 @@
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {OverviewResult} from '../../reports/overview.js'
+import type {OverviewResult} from '../../reports/marketing/overview.js'
 
 export default class ReportOverview extends DataCommand<typeof ReportOverview> {
   static description = `Service dashboard of a day or range: visitors, page views, invitations, chat requests, successful chats,
@@ -13,7 +13,7 @@ leads, registrations, left messages, orders, per-visitor ratios, and who handled
 
   async run(): Promise<OverviewResult> {
     const {flags} = await this.parse(ReportOverview)
-    const {overviewReport, overviewRows, overviewChart} = await import('../../reports/overview.js')
+    const {overviewReport, overviewRows, overviewChart} = await import('../../reports/marketing/overview.js')
     const {presentReport} = await import('../../reports/present.js')
     const {formatTable} = await import('../../cli/table.js')
     const store = await this.openStore(this.dbPath(flags.db))

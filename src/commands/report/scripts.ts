@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
-import type {ScriptsAnalysis} from '../../telesales/analysis.js'
+import type {ScriptsAnalysis} from '../../reports/telesales/analysis.js'
 
 export interface ScriptsReportResult extends ScriptsAnalysis {
   filter: {from?: string; to?: string; site?: string; campaign?: string}
@@ -45,10 +45,10 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
 
   async run(): Promise<ScriptsReportResult> {
     const {flags} = await this.parse(ReportScripts)
-    const {configuredLibrary, ensureScriptAnalysis} = await import('../../telesales/ensure.js')
+    const {configuredLibrary, ensureScriptAnalysis} = await import('../../reports/telesales/ensure.js')
     const {loadAnalysisCalls, loadCallsToClose} = await import('../../telesales/load.js')
-    const {analyzeScripts} = await import('../../telesales/analysis.js')
-    const {callsToCloseSummary} = await import('../../telesales/stats.js')
+    const {analyzeScripts} = await import('../../reports/telesales/analysis.js')
+    const {callsToCloseSummary} = await import('../../reports/telesales/stats.js')
     const library = await configuredLibrary(this.ccxConfig)
     const store = await this.openStore(this.dbPath(flags.db))
     await ensureScriptAnalysis(store, this.ccxConfig, (m) => this.progress(m))
@@ -70,7 +70,7 @@ calls-to-close. Runs the telesales pipeline first when its inputs changed. Formu
     }
     if (flags.chart) {
       const {writeChart} = await import('../../charts/render.js')
-      const {scriptsReportChart} = await import('../../telesales/charts.js')
+      const {scriptsReportChart} = await import('../../reports/telesales/charts.js')
       await writeChart(scriptsReportChart(analysis), flags.chart)
       result.chart = flags.chart
     }

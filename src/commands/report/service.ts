@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {CcxError, EXIT} from '../../errors.js'
-import type {ServiceReport} from '../../service/service-report.js'
+import type {ServiceReport} from '../../reports/service/service.js'
 
 const GROUPS = ['total', 'day', 'hour', 'queue', 'channel', 'agent', 'site']
 
@@ -33,7 +33,7 @@ response rate, first-contact resolution (no repeat contact within N days). Formu
       throw new CcxError('--sl-threshold, --short-abandon and --repeat-days must be ≥ 0', {code: 'BAD_FLAG', exit: EXIT.usage})
     }
     const store = await this.openStore(this.dbPath(flags.db))
-    const {ensureServiceFacts, serviceReport} = await import('../../service/service-report.js')
+    const {ensureServiceFacts, serviceReport} = await import('../../reports/service/service.js')
     await ensureServiceFacts(store, this.ccxConfig, (m) => this.progress(m))
     const report = await serviceReport(store, {
       by: flags.by as ServiceReport['by'],
@@ -72,7 +72,7 @@ response rate, first-contact resolution (no repeat contact within N days). Formu
     )
     for (const n of report.notes) this.progress(n)
     if (flags.chart) {
-      const {serviceLevelChart, writeServiceChart} = await import('../../service/charts.js')
+      const {serviceLevelChart, writeServiceChart} = await import('../../reports/service/charts.js')
       await writeServiceChart(serviceLevelChart(report), flags.chart)
       this.progress(`chart written: ${flags.chart}`)
     }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
 import {reportFlags} from '../../reports/flags.js'
-import type {SourcesResult} from '../../reports/sources.js'
+import type {SourcesResult} from '../../reports/marketing/sources.js'
 
 export default class ReportSources extends DataCommand<typeof ReportSources> {
   static description = `Traffic sources: share of sessions by medium and by search engine, and the top keywords of each engine,
@@ -21,8 +21,8 @@ Formulas: docs/metrics.md "Marketing reports › Sources".`
 
   async run(): Promise<SourcesResult> {
     const {flags} = await this.parse(ReportSources)
-    const {sourcesReport, sourcesRows, sourcesChart} = await import('../../reports/sources.js')
-    const {presentTables} = await import('../../reports/marketing-common.js')
+    const {sourcesReport, sourcesRows, sourcesChart} = await import('../../reports/marketing/sources.js')
+    const {presentTables} = await import('../../reports/marketing/marketing-common.js')
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await sourcesReport(store, {
       from: flags.from,

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
-import type {Recommendation} from '../../telesales/analysis.js'
+import type {Recommendation} from '../../reports/telesales/analysis.js'
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '' : `${(x * 100).toFixed(1)}%`)
 
@@ -24,9 +24,9 @@ A script "works" when its Benjamini–Hochberg q-value is below --alpha and its 
   async run(): Promise<Recommendation> {
     const {flags} = await this.parse(ScriptsRecommend)
     const {CcxError, EXIT} = await import('../../errors.js')
-    const {configuredLibrary, ensureScriptAnalysis} = await import('../../telesales/ensure.js')
+    const {configuredLibrary, ensureScriptAnalysis} = await import('../../reports/telesales/ensure.js')
     const {loadAnalysisCalls, parseSegment} = await import('../../telesales/load.js')
-    const {recommendScripts} = await import('../../telesales/analysis.js')
+    const {recommendScripts} = await import('../../reports/telesales/analysis.js')
     const library = await configuredLibrary(this.ccxConfig)
     if (!library.stages.some((s) => s.id === flags.stage)) {
       throw new CcxError(`unknown stage "${flags.stage}"`, {

@@ -5,7 +5,7 @@ const STEPS = ['call_facts.sql', 'chat_facts.sql', 'contact_facts.sql']
 
 /** The report's counter query, grouped by day × site × kind × channel × queue, at the default thresholds. */
 function dailyKpisSql(): string {
-  const counters = renderSql(readSql(import.meta.url, '../../service/sql/kpi_counters.sql'), {
+  const counters = renderSql(readSql(import.meta.url, '../../reports/service/sql/kpi_counters.sql'), {
     group: `{'day': strftime(started_at, '%Y-%m-%d'), 'site': site, 'kind': kind, 'channel': channel, 'queue': queue}`,
     filter: 'true',
   })

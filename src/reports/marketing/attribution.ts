@@ -1,6 +1,6 @@
-import {CcxError, EXIT} from '../errors.js'
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {requireTables, resolveRange, type DateRange} from './common.js'
+import {CcxError, EXIT} from '../../errors.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {requireTables, resolveRange, type DateRange} from '../common.js'
 import {num, stepsCte} from './marketing-common.js'
 
 export const ATTRIBUTION_MODELS = ['first', 'last', 'linear', 'time_decay', 'position'] as const

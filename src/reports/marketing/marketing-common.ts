@@ -1,7 +1,7 @@
 // Small helpers shared by the overview, sources, geo, exits, journey, attribution and heatmap reports.
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {siteFilter} from './common.js'
-import {presentReport, type PresentOptions} from './present.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {siteFilter} from '../common.js'
+import {presentReport, type PresentOptions} from '../present.js'
 
 /** The `steps` and `session_outcomes` CTEs of steps.sql for one site (or all). */
 export function stepsCte(site?: string): string {
@@ -30,7 +30,7 @@ export interface TitledRows {
  */
 export async function presentTables(tables: TitledRows[], flat: Record<string, unknown>[], chart: (() => object) | undefined, options: PresentOptions): Promise<void> {
   if (!options.json && !options.csv) {
-    const {formatTable} = await import('../cli/table.js')
+    const {formatTable} = await import('../../cli/table.js')
     for (const t of tables) options.log(`\n${t.title}\n${formatTable(t.rows, t.columns)}`)
   }
   await presentReport(flat, chart, {...options, log: options.csv ? options.log : () => {}, json: options.json || !options.csv})
@@ -60,7 +60,7 @@ export async function allWithWhere(store: Store, sql: string, params: Record<str
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (where && /Binder Error|Parser Error|Conversion Error/.test(message)) {
-      const {CcxError, EXIT} = await import('../errors.js')
+      const {CcxError, EXIT} = await import('../../errors.js')
       throw new CcxError(`--where ${where}: ${message.split('\n')[0]}`, {
         code: 'BAD_WHERE',
         exit: EXIT.usage,

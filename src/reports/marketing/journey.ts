@@ -1,6 +1,6 @@
-import {CcxError, EXIT} from '../errors.js'
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {CcxError, EXIT} from '../../errors.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
 import {numOrNull} from './marketing-common.js'
 
 export interface JourneyOptions extends DateRange {

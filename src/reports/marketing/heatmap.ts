@@ -1,7 +1,7 @@
-import {CcxError, EXIT} from '../errors.js'
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {sqlString} from '../store/values.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {CcxError, EXIT} from '../../errors.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
 import {num, share} from './marketing-common.js'
 
 export interface HeatmapOptions extends DateRange {

@@ -1,4 +1,4 @@
-import type {Store} from '../store/store.js'
+import type {Store} from '../../store/store.js'
 import {staffing, type StaffingResult} from './erlang.js'
 import {rangeBounds, usedParams, type DateRange} from './range.js'
 
@@ -111,7 +111,7 @@ export function weekdayOccurrences(first: string, last: string): Record<number, 
 }
 
 async function measuredConcurrency(store: Store, from: string | null, to: string | null): Promise<number> {
-  const {readSql, renderSql} = await import('../store/store.js')
+  const {readSql, renderSql} = await import('../../store/store.js')
   const row = await store.one<{weighted_s: number; busy_s: number}>(
     renderSql(readSql(import.meta.url, 'sql/concurrency.sql'), {group: `'all'`}),
     {from, to},

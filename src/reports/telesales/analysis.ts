@@ -1,5 +1,5 @@
-import type {Library, LibraryScript} from './library.js'
-import {createRng} from '../stats/random.js'
+import type {Library, LibraryScript} from '../../telesales/library.js'
+import {createRng} from '../../stats/random.js'
 import {
   benjaminiHochberg,
   bootstrapConcentration,

@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
-import {CcxError, EXIT} from '../errors.js'
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {sqlString} from '../store/values.js'
-import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
-import {ratio} from './stats.js'
-import {MART_INPUTS, MART_STEP_TYPES} from '../pipelines/marketing/pipeline.js'
+import {CcxError, EXIT} from '../../errors.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
+import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
+import {ratio} from '../stats.js'
+import {MART_INPUTS, MART_STEP_TYPES} from '../../pipelines/marketing/pipeline.js'
 
 export interface StageDef {
   name: string

@@ -1,5 +1,5 @@
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
 import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
 
 export interface ExitsOptions extends DateRange {

@@ -1,7 +1,7 @@
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
 import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
-import {wilsonInterval} from './stats.js'
+import {wilsonInterval} from '../stats.js'
 
 export interface GeoOptions extends DateRange {
   site?: string

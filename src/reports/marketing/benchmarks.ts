@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {z} from 'zod'
-import {CcxError, EXIT} from '../errors.js'
+import {CcxError, EXIT} from '../../errors.js'
 
 const rate = z.number().min(0).max(1)
 
@@ -27,9 +27,9 @@ export const BenchmarksFile = z.object({
 
 export type RateMetric = 'inquiry_rate' | 'lead_rate' | 'order_rate'
 
-/** defaults/benchmarks.json at the package root (src/reports → ../../defaults, dist/reports → ../../defaults). */
+/** defaults/benchmarks.json at the package root (src/reports/marketing → ../../../defaults, likewise in dist). */
 export function defaultBenchmarksPath(): string {
-  return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'defaults', 'benchmarks.json'))
+  return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'defaults', 'benchmarks.json'))
 }
 
 export function loadBenchmarks(path: string): BenchmarkEntry[] {

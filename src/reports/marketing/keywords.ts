@@ -1,9 +1,9 @@
-import type {Store} from '../store/store.js'
-import {sqlString} from '../store/values.js'
+import type {Store} from '../../store/store.js'
+import {sqlString} from '../../store/values.js'
 import {type BenchmarkEntry, findBenchmark, type RateMetric} from './benchmarks.js'
-import {resolveRange, type DateRange} from './common.js'
+import {resolveRange, type DateRange} from '../common.js'
 import {funnelReport, parseStages} from './funnel.js'
-import {benjaminiHochberg, binomialTest, twoProportionZTest, wilsonInterval} from './stats.js'
+import {benjaminiHochberg, binomialTest, twoProportionZTest, wilsonInterval} from '../stats.js'
 
 export interface KeywordOptions extends DateRange {
   site?: string

@@ -1,7 +1,7 @@
 import {writeFile} from 'node:fs/promises'
-import {CcxError, EXIT} from '../errors.js'
-import type {ServiceReport} from './service-report.js'
-import type {StaffingPlan} from './staffing-plan.js'
+import {CcxError, EXIT} from '../../errors.js'
+import type {ServiceReport} from './service.js'
+import type {StaffingPlan} from './staffing.js'
 
 /** Vega-Lite specs for the service commands and the HTML report section. Plain data, no I/O. */
 type Spec = Record<string, unknown>
@@ -109,7 +109,7 @@ export function layersChart(layers: Array<{layer: string; share: number | null}>
 export async function writeServiceChart(spec: Spec, path: string): Promise<void> {
   let render: {writeChart: (spec: object, path: string) => Promise<void>} | undefined
   try {
-    render = (await import('../charts/render.js')) as typeof render
+    render = (await import('../../charts/render.js')) as typeof render
   } catch {
     render = undefined
   }

@@ -1,5 +1,5 @@
 /** Statistics of script hits vs sales. Pure functions; formulas in docs/metrics.md "Telesales scripts". */
-import {createRng, type Rng} from '../stats/random.js'
+import {createRng, type Rng} from '../../stats/random.js'
 
 const Z95 = 1.959963984540054
 

@@ -1,13 +1,13 @@
 import {readFileSync} from 'node:fs'
-import type {Store} from '../store/store.js'
-import {readSql, renderSql} from '../store/store.js'
-import {CcxError, EXIT} from '../errors.js'
+import type {Store} from '../../store/store.js'
+import {readSql, renderSql} from '../../store/store.js'
+import {CcxError, EXIT} from '../../errors.js'
 import {addCounters, kpisFromCounters, ratio, type KpiCounters} from './kpis.js'
 import {rangeBounds, type DateRange} from './range.js'
 import {METRICS, parseScorecard, scoreAgents, type AgentScore, type MetricId, type Scorecard} from './scorecard.js'
-import {filterSql, kpiCounters} from './service-report.js'
+import {filterSql, kpiCounters} from './service.js'
 
-export const DEFAULT_SCORECARD_URL = new URL('../../defaults/scorecard.json', import.meta.url)
+export const DEFAULT_SCORECARD_URL = new URL('../../../defaults/scorecard.json', import.meta.url)
 
 export function loadScorecard(options: {file?: string; config?: Record<string, unknown>}): Scorecard {
   const where = options.file ?? (options.config ? 'config "scoring"' : DEFAULT_SCORECARD_URL.pathname)

@@ -1,4 +1,4 @@
--- Additive counters per group; ratios are computed in TypeScript (src/service/kpis.ts) so each formula is tested once.
+-- Additive counters per group; ratios are computed in TypeScript (src/reports/service/kpis.ts) so each formula is tested once.
 -- Outbound calls are not service demand and are left out.
 with marked as (
   select *,

@@ -1,6 +1,6 @@
-import {readSql, renderSql, type Store} from '../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from './common.js'
-import {ratio} from './stats.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
+import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
+import {ratio} from '../stats.js'
 
 export interface OverviewOptions extends DateRange {
   site?: string

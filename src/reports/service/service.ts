@@ -1,7 +1,7 @@
-import type {LoadedConfig} from '../config/load.js'
-import {CcxError, EXIT} from '../errors.js'
-import type {Store} from '../store/store.js'
-import {readSql, renderSql} from '../store/store.js'
+import type {LoadedConfig} from '../../config/load.js'
+import {CcxError, EXIT} from '../../errors.js'
+import type {Store} from '../../store/store.js'
+import {readSql, renderSql} from '../../store/store.js'
 import {addCounters, kpisFromCounters, type KpiCounters, type Kpis} from './kpis.js'
 import {rangeBounds, type DateRange} from './range.js'
 
@@ -65,8 +65,8 @@ export interface ServiceReport {
 
 /** Builds (or reuses, when inputs are unchanged) call_facts, chat_facts and contact_facts. */
 export async function ensureServiceFacts(store: Store, config: LoadedConfig, log: (m: string) => void = () => {}): Promise<void> {
-  const {runPipelines} = await import('../pipelines/runner.js')
-  const {default: service} = await import('../pipelines/service/pipeline.js')
+  const {runPipelines} = await import('../../pipelines/runner.js')
+  const {default: service} = await import('../../pipelines/service/pipeline.js')
   const [outcome] = await runPipelines([service], {store, config, log}, {names: ['service']})
   if (outcome?.status === 'failed')
     throw new CcxError(`service facts failed: ${outcome.message}`, {code: 'PIPELINE_FAILED', exit: EXIT.failure})

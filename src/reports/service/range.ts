@@ -1,4 +1,4 @@
-import {CcxError, EXIT} from '../errors.js'
+import {CcxError, EXIT} from '../../errors.js'
 
 export interface DateRange {
   /** Inclusive start, `YYYY-MM-DD[ HH:MM:SS]`. */
