@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {JobsSchema} from '../ops/jobs-schema.js'
+import {JobsSchema} from './jobs.js'
 
 /** Sites tracked by the probe; industry tags pool sites for industry averages. */
 export const SiteSchema = z.object({

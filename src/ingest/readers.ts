@@ -1,8 +1,8 @@
 import {createWriteStream, readFileSync, type WriteStream} from 'node:fs'
 import iconv from 'iconv-lite'
 import {CcxError, EXIT} from '../errors.js'
-import {batchLogRows} from '../serve/log-record.js'
-import {BatchError} from '../serve/validate.js'
+import {batchLogRows} from '../vocab/event-log.js'
+import {BatchError} from '../vocab/probe-batch.js'
 import {mergeProps, parseAccessLogLine} from './access-log.js'
 import {csvCell, readRawLines} from './lines.js'
 import type {ColumnMap} from './mapping.js'
@@ -151,7 +151,7 @@ export async function writeCanonicalCsv(options: {
         : [recordCells(value as Record<string, unknown>, spec, map)]
     for (const rec of recs) await write(line, rec)
   }
-  /** A line of `ccx serve`'s event log (src/serve/log-record.ts): the request's accepted events, canonical already. */
+  /** A line of `ccx serve`'s event log (src/vocab/event-log.ts): the request's accepted events, canonical already. */
   const logRecord = async (line: number, value: Record<string, unknown>, raw: string) => {
     let expanded
     try {

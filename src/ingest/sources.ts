@@ -1,7 +1,8 @@
 /** What each `ccx ingest <source>` accepts after column mapping (docs/formats.md) and where it lands. */
 
-export type SourceName = 'probe' | 'calls' | 'chats' | 'transcripts' | 'leads' | 'orders'
-export const SOURCE_NAMES: SourceName[] = ['probe', 'calls', 'chats', 'transcripts', 'leads', 'orders']
+import {SOURCE_NAMES, type SourceName} from '../vocab/sources.js'
+
+export {SOURCE_NAMES, type SourceName} from '../vocab/sources.js'
 
 export type FieldKind = 'text' | 'timestamp' | 'int' | 'bigint' | 'double' | 'bool' | 'probe_type'
 
@@ -22,22 +23,6 @@ export interface SourceSpec {
   /** Natural key, as documented. */
   key: string
 }
-
-export const PROBE_EVENT_TYPES = [
-  'pageview',
-  'heartbeat',
-  'click',
-  'invite_shown',
-  'invite_accepted',
-  'invite_declined',
-  'chat_request',
-  'chat_start',
-  'lead',
-  'register',
-  'message',
-  'identify',
-  'order',
-] as const
 
 const t = (name: string, required = false): FieldSpec => ({name, kind: 'text', required})
 const ts = (name: string, required = false): FieldSpec => ({name, kind: 'timestamp', required})
@@ -177,5 +162,5 @@ export const SOURCES: Record<SourceName, SourceSpec> = {
 }
 
 export function isSourceName(s: string): s is SourceName {
-  return (SOURCE_NAMES as string[]).includes(s)
+  return (SOURCE_NAMES as readonly string[]).includes(s)
 }

@@ -1,7 +1,7 @@
 import {resolve} from 'node:path'
 import type {LoadedConfig} from '../config/load.js'
 import {CcxError, EXIT} from '../errors.js'
-import type {JobConfig} from './jobs-schema.js'
+import type {JobConfig} from '../config/jobs.js'
 
 /** What `ccx schedule` and `ccx jobs ...` share: the jobs, the absolute database path, where relative paths start. */
 export interface OpsSetup {

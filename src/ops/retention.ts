@@ -1,7 +1,7 @@
 import {mkdirSync} from 'node:fs'
 import {isAbsolute, join} from 'node:path'
 import type {Store} from '../store/store.js'
-import type {RetentionStep} from './jobs-schema.js'
+import type {RetentionStep} from '../config/jobs.js'
 import {localTimestamp} from './time.js'
 
 export interface RetentionResult {

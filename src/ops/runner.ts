@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
 import {isAbsolute, resolve} from 'node:path'
-import type {JobConfig, JobStep} from './jobs-schema.js'
+import type {JobConfig, JobStep} from '../config/jobs.js'
 import {
   type JobJournal,
   markInterrupted,

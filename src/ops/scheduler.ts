@@ -1,7 +1,7 @@
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import type {ScheduledTask} from 'node-cron'
-import type {JobConfig} from './jobs-schema.js'
+import type {JobConfig} from '../config/jobs.js'
 import {isDbBusy, JobJournal, markInterrupted, withStore} from './journal.js'
 import {killOrphanChild, lockDir, readLock, staleReason} from './lock.js'
 import type {JobLogger} from './log.js'

@@ -1,7 +1,7 @@
 import {existsSync, mkdirSync, readdirSync, renameSync, statSync} from 'node:fs'
 import {basename, dirname, extname, isAbsolute, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import type {JobStep} from './jobs-schema.js'
+import type {JobStep} from '../config/jobs.js'
 
 /** The built CLI entry: children run the same code path a user runs. */
 export const DEFAULT_CCX_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/run.js')

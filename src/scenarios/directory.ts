@@ -1,4 +1,5 @@
-import type {Directory, Resource, ResourcePick, ResourceType} from './types.js'
+import type {Directory, Resource, ResourceType} from '../vocab/directives.js'
+import type {ResourcePick} from '../vocab/scenarios.js'
 
 /** "深圳市" and "深圳" name the same place: compare without the administrative suffix. */
 export function placeKey(name: string | null | undefined): string {

@@ -1,17 +1,7 @@
 import {findResource, indexDirectory, placeKey, type DirectoryIndex} from './directory.js'
-import type {
-  Action,
-  Conditions,
-  Directive,
-  Directory,
-  LimitState,
-  Limits,
-  NumberRange,
-  Resource,
-  ScenarioContext,
-  Scenario,
-  ScenariosFile,
-} from './types.js'
+import type {Directive, Directory, Resource} from '../vocab/directives.js'
+import type {Action, Conditions, Limits, NumberRange, Scenario, ScenariosFile} from '../vocab/scenarios.js'
+import type {LimitState, ScenarioContext} from './types.js'
 
 /** Scenarios in firing order (priority high → low, then id) with the directory indexed once. */
 export interface CompiledScenarios {

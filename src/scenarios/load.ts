@@ -4,7 +4,8 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {CcxError, EXIT} from '../errors.js'
 import {checkScenariosText} from './validate.js'
-import type {Directory, ScenariosFile} from './types.js'
+import {DirectorySchema, type Directory} from '../vocab/directives.js'
+import type {ScenariosFile} from '../vocab/scenarios.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -40,5 +41,14 @@ export function loadDirectory(path: string): Directory {
   }
   if (!Array.isArray(raw.resources))
     throw new CcxError(`resource directory ${path} needs a "resources" array`, {code: 'DIRECTORY_INVALID', exit: EXIT.invalidConfig})
-  return raw as Directory
+  const parsed = DirectorySchema.safeParse(raw)
+  if (!parsed.success) {
+    const list = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new CcxError(`resource directory ${path} is invalid: ${list.join('; ')}`, {
+      code: 'DIRECTORY_INVALID',
+      exit: EXIT.invalidConfig,
+      suggestions: ['Each resource needs id, type, name, province and city (docs/scenarios.md, "Resource directory").'],
+    })
+  }
+  return parsed.data
 }

@@ -1,88 +1,6 @@
-import {z} from 'zod'
 import {JsonSyntaxError, lineOf, parseWithPositions} from '../config/json-positions.js'
-import type {Directory, ScenariosFile} from './types.js'
-
-const names = z.array(z.string().min(1)).min(1)
-const range = z.strictObject({min: z.number().optional(), max: z.number().optional()})
-const limits = z.strictObject({
-  perPageview: z.number().int().min(0).optional(),
-  perVisit: z.number().int().min(0).optional(),
-  perVisitor: z.number().int().min(0).optional(),
-})
-const resourceType = z.enum(['repair_station', 'dealer', 'store', 'partner'])
-const routeKind = z.enum(['skill_group', 'local_partner', 'previous_agent', 'least_loaded'])
-
-const ConditionsSchema = z.strictObject({
-  intent: names.optional(),
-  minConfidence: z.number().min(0).max(1).optional(),
-  province: names.optional(),
-  city: names.optional(),
-  source: names.optional(),
-  medium: names.optional(),
-  termContains: names.optional(),
-  visitNumber: range.optional(),
-  dwellS: range.optional(),
-  pages: range.optional(),
-  urlContains: names.optional(),
-  hour: z.strictObject({from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(24)}).optional(),
-  device: names.optional(),
-  hasPreviousAgent: z.boolean().optional(),
-})
-
-const ActionSchema = z
-  .strictObject({
-    type: z.enum(['card', 'invite', 'route', 'lead_form']),
-    message: z.string().min(1).optional(),
-    resource: z
-      .strictObject({
-        type: z.union([resourceType, z.array(resourceType).min(1)]),
-        near: z.enum(['city', 'city-then-province']).optional(),
-        tier: z.string().optional(),
-      })
-      .optional(),
-    route: z
-      .strictObject({
-        kind: routeKind,
-        target: z.string().min(1).optional(),
-        fallback: z.strictObject({kind: routeKind, target: z.string().min(1)}).optional(),
-      })
-      .optional(),
-    requireResource: z.boolean().optional(),
-  })
-  .superRefine((a, ctx) => {
-    if (a.type === 'card' && !a.resource && !a.message)
-      ctx.addIssue({code: 'custom', path: ['resource'], message: 'a card needs a "resource" (or at least a "message")'})
-    if (a.type === 'invite' && !a.message)
-      ctx.addIssue({code: 'custom', path: ['message'], message: 'an invite needs a "message" the visitor sees'})
-    if (a.type === 'route' && !a.route) ctx.addIssue({code: 'custom', path: ['route'], message: 'a route action needs "route"'})
-    if (a.route && (a.route.kind === 'skill_group' || a.route.kind === 'least_loaded') && !a.route.target) {
-      ctx.addIssue({code: 'custom', path: ['route', 'target'], message: `route kind "${a.route.kind}" needs a "target" (the skill group)`})
-    }
-    if (a.route?.kind === 'local_partner' && !a.resource) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['route', 'kind'],
-        message: 'route kind "local_partner" needs a "resource" pick on the same action (the partner it routes to)',
-      })
-    }
-  })
-
-const ScenarioSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'ids are lower-case letters, digits, "-" and "_"'),
-  description: z.string().optional(),
-  priority: z.number().default(0),
-  enabled: z.boolean().default(true),
-  when: ConditionsSchema.default({}),
-  actions: z.array(ActionSchema).min(1),
-  limits: limits.default({perPageview: 1, perVisit: 1}),
-})
-
-export const ScenariosFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: z.literal(1).default(1),
-  limits: limits.default({}),
-  scenarios: z.array(ScenarioSchema),
-})
+import type {Directory} from '../vocab/directives.js'
+import {ScenariosFileSchema, type ScenariosFile} from '../vocab/scenarios.js'
 
 export interface ScenarioIssue {
   line: number
@@ -120,7 +38,7 @@ export function checkScenariosText(text: string, options: {knownIntents?: string
       }),
     }
   }
-  const file = result.data as ScenariosFile
+  const file: ScenariosFile = result.data
   const issues: ScenarioIssue[] = []
   const seen = new Map<string, number>()
   file.scenarios.forEach((s, n) => {

@@ -4,7 +4,7 @@ import {resolveFrom} from '../config/load.js'
 import type {ServeConfig, AgentConfig} from './config.js'
 import type {Directive, Responder, ResponderAnswer} from './server.js'
 import type {VisitorState} from './state.js'
-import type {ProbeBatch, ProbeEventIn} from './validate.js'
+import type {ProbeBatch, ProbeEventIn} from '../vocab/probe-batch.js'
 
 const VISIT_GAP_MS = 30 * 60 * 1000
 

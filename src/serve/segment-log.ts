@@ -14,6 +14,7 @@ import {
   writeSync,
 } from 'node:fs'
 import {join} from 'node:path'
+import type {LinesText} from '../vocab/event-log.js'
 
 /**
  * When an append is acknowledged (docs/serve.md, "Durability"):
@@ -49,9 +50,6 @@ export interface SegmentLogOptions {
  * fsyncs per request): in A/B runs of the bench load 2 was within noise of 1, so one at a time (largest groups).
  */
 const MAX_FSYNCS_IN_FLIGHT = 1
-
-/** Text of whole lines: one string, or pieces (strings and raw bytes) that together end in a newline. */
-export type LinesText = string | ReadonlyArray<string | Buffer>
 
 interface Pending {
   lines: LinesText

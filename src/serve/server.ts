@@ -6,19 +6,12 @@ import {Metrics} from './metrics.js'
 import {RateLimiter} from './rate-limit.js'
 import type {SegmentLog} from './segment-log.js'
 import type {StateStore, VisitorState} from './state.js'
-import {batchLogLine} from './log-record.js'
-import {BatchError, validateBatch, type ProbeBatch} from './validate.js'
+import {batchLogLine} from '../vocab/event-log.js'
+import {BatchError, validateBatch, type ProbeBatch} from '../vocab/probe-batch.js'
+import type {ProbeDirective} from '../vocab/directives.js'
 
-/** What the scenario side answers for one batch (see responder.ts). */
-export interface Directive {
-  id: string
-  scenarioId: string
-  type: 'card' | 'invite' | 'route' | 'lead_form'
-  message?: string
-  title?: string
-  resource?: Record<string, unknown>
-  route?: {kind: string; target: string | null; agentId?: string | null}
-}
+/** What the scenario side answers for one batch (see responder.ts): the shape is src/vocab's. */
+export type Directive = ProbeDirective
 
 export interface LiveVisitor {
   site: string

@@ -1,4 +1,4 @@
-import {batchLogRows, type ProbeRow} from '../../src/serve/log-record.js'
+import {batchLogRows, type ProbeRow} from '../../src/vocab/event-log.js'
 import type {SegmentLog} from '../../src/serve/segment-log.js'
 
 /** Appends objects as NDJSON lines; resolves when the log acknowledges them. */

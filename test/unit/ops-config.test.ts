@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {ConfigSchema} from '../../src/config/schema.js'
-import {JobsSchema} from '../../src/ops/jobs-schema.js'
+import {JobsSchema} from '../../src/config/jobs.js'
 import {backoffMs, lockLifetimeMs} from '../../src/ops/runner.js'
 import {nextRuns, validateJobs} from '../../src/ops/scheduler.js'
 import {describeStep, errorFromOutput, matchesPattern, rowsFromJson, stepCommand} from '../../src/ops/steps.js'

@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {existsSync} from 'node:fs'
-import {RetentionStepSchema} from '../../src/ops/jobs-schema.js'
+import {RetentionStepSchema} from '../../src/config/jobs.js'
 import {applyRetention, cutoffMidnight} from '../../src/ops/retention.js'
 import {Store} from '../../src/store/store.js'
 import {tempDir} from '../helpers/cli.js'

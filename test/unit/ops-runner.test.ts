@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'n
 import {isProcessAlive} from '../../src/ops/lock.js'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {JobsSchema} from '../../src/ops/jobs-schema.js'
+import {JobsSchema} from '../../src/config/jobs.js'
 import {JobJournal, jobHistory, runSteps, withStore} from '../../src/ops/journal.js'
 import {JobLock} from '../../src/ops/lock.js'
 import {silentLogger} from '../../src/ops/log.js'

@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {compileScenarios, emptyState, evaluate} from '../../src/scenarios/engine.js'
-import type {Directory, ScenarioContext, ScenariosFile} from '../../src/scenarios/types.js'
+import type {ScenarioContext} from '../../src/scenarios/types.js'
+import type {Directory} from '../../src/vocab/directives.js'
+import type {ScenariosFile} from '../../src/vocab/scenarios.js'
 import {checkScenariosText} from '../../src/scenarios/validate.js'
 
 const ROOT = join(import.meta.dirname, '../..')

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {SegmentLog, closedSegments, recoverSegments} from '../../src/serve/segment-log.js'
 import {RateLimiter} from '../../src/serve/rate-limit.js'
-import {type BatchError, validateBatch} from '../../src/serve/validate.js'
+import {type BatchError, validateBatch} from '../../src/vocab/probe-batch.js'
 import {tempDir} from '../helpers/cli.js'
 import {appendObjects} from '../helpers/serve-log.js'
 

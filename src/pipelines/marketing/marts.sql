@@ -18,7 +18,7 @@ left join {{intents}} si on si.session_id = s.session_id
 where not coalesce(s.is_bot, false)
 order by s.started_at;
 
--- Every step a funnel stage can name, except page-level events (pageview, heartbeat, click, identify: the
+-- Every step a funnel stage can name, except page-level events (PAGE_LEVEL_EVENT_TYPES, src/vocab/events.ts: the
 -- report reads those from `events` directly). Calls, conversations, CRM leads and orders get the visitor's
 -- latest session that started at or before them.
 create or replace table mart_funnel_steps as
@@ -41,7 +41,7 @@ select * from (
   union all
   select e.site, hash(e.site, e.visitor_id), hash(e.session_id), e.ts, e.type
   from events e
-  where not coalesce(e.is_bot, false) and e.type not in ('pageview', 'heartbeat', 'click', 'identify')
+  where not coalesce(e.is_bot, false) and e.type not in ({{page_level_types}})
   union all
   select * from raw_with_session
 )

@@ -1,5 +1,5 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
-import type {Directive} from '../../scenarios/types.js'
+import type {Directive} from '../../vocab/directives.js'
 import {readSql, type Store} from '../../store/store.js'
 
 export type SessionContextRow = {

@@ -4,7 +4,8 @@ import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
 import {ratio} from '../stats.js'
-import {MART_INPUTS, MART_STEP_TYPES} from '../../pipelines/marketing/pipeline.js'
+import {MART_INPUTS} from '../../pipelines/marketing/pipeline.js'
+import {FUNNEL_STEP_TYPES, MART_STEP_TYPES, type FunnelStepType} from '../../vocab/events.js'
 
 export interface StageDef {
   name: string
@@ -14,11 +15,8 @@ export interface StageDef {
   where?: string
 }
 
-/** Step types a stage can name: event types of the probe plus the sources outside it. */
-export const STEP_TYPES = [
-  'session_start', 'pageview', 'click', 'heartbeat', 'invite_shown', 'invite_accepted', 'invite_declined',
-  'chat_request', 'chat_start', 'lead', 'register', 'message', 'identify', 'order', 'call_inbound', 'call_outbound',
-]
+/** Step types a stage can name: event types of the probe plus the sources outside it (src/vocab/events.ts). */
+export const STEP_TYPES: readonly string[] = FUNNEL_STEP_TYPES
 
 /** Named stages: the default funnel is traffic → inquiries → leads → orders. */
 export const STAGE_PRESETS: Record<string, StageDef> = {
@@ -36,7 +34,7 @@ export const STAGE_PRESETS: Record<string, StageDef> = {
   registrations: {name: 'registrations', types: ['register']},
   invitations: {name: 'invitations', types: ['invite_shown']},
   accepted: {name: 'accepted', types: ['invite_accepted']},
-}
+} satisfies Record<string, StageDef & {types: FunnelStepType[]}>
 
 export const DEFAULT_STAGES = ['traffic', 'inquiries', 'leads', 'orders']
 
@@ -174,7 +172,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   const anyCustom = stages.some((s) => s.where !== undefined)
   const needIntent = breakdown.includes('intent') || /\bsi\./.test(options.where ?? '')
   // the marts hold no page-level events and no URLs: custom SQL stages and page-level types always read events
-  const martCanAnswer = !anyCustom && [...types].every((t) => MART_STEP_TYPES.includes(t))
+  const martCanAnswer = !anyCustom && [...types].every((t) => (MART_STEP_TYPES as readonly string[]).includes(t))
   const mart = martCanAnswer && options.source !== 'live' && (options.source === 'mart' || (await martIsFresh(store)))
   // stage 1 = sessions (traffic): units and their breakdown values come straight from the sessions table
   const fromSessions = stages[0].where === undefined && stages[0].types?.length === 1 && stages[0].types[0] === 'session_start'

@@ -1,6 +1,5 @@
 import {isUtf8} from 'node:buffer'
-import type {LinesText} from './segment-log.js'
-import {BatchError, validateBatch, type ProbeBatch, type Rejection} from './validate.js'
+import {BatchError, validateBatch, type ProbeBatch, type Rejection} from './probe-batch.js'
 
 /**
  * The event log's lines (docs/serve.md, "Event log format"): one line per acknowledged /collect request, holding the
@@ -9,6 +8,9 @@ import {BatchError, validateBatch, type ProbeBatch, type Rejection} from './vali
  * canonical probe rows with batchLogRows().
  */
 export const LOG_RECORD_VERSION = 1
+
+/** Text of whole lines: one string, or pieces (strings and raw bytes) that together end in a newline. */
+export type LinesText = string | ReadonlyArray<string | Buffer>
 
 export interface BatchLogHead {
   /** Unique per request across processes and restarts: the writer's segment prefix and a counter. */

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {SOURCE_NAMES} from '../vocab/sources.js'
 
 /**
  * The `jobs` section of ccx.config.json: named jobs, each a cron schedule and a list of steps.
@@ -8,12 +9,10 @@ import {z} from 'zod'
 
 const seconds = z.number().positive()
 
-const IngestSources = ['probe', 'calls', 'chats', 'transcripts', 'leads', 'orders'] as const
-
 /** Loads the files a drop folder holds: `ccx ingest <source> <files...>`; loaded files move to `doneDir`. */
 export const IngestStepSchema = z.object({
   kind: z.literal('ingest'),
-  source: z.enum(IngestSources),
+  source: z.enum(SOURCE_NAMES),
   /** Drop folder (relative paths resolve from the config file's folder). */
   from: z.string().min(1),
   /** File name pattern inside `from`: `*` and `?` wildcards. */

@@ -1,20 +1,10 @@
-/** Validation of probe batches: pure, hand-written (hot path), with the field at fault in each error. */
+import {isProbeEventType} from './events.js'
 
-export const PROBE_EVENT_TYPES = new Set([
-  'pageview',
-  'heartbeat',
-  'click',
-  'invite_shown',
-  'invite_accepted',
-  'invite_declined',
-  'chat_request',
-  'chat_start',
-  'lead',
-  'register',
-  'message',
-  'identify',
-  'order',
-])
+/**
+ * Validation of probe batches (what the probe POSTs to `serve`, and what each event-log line holds): pure,
+ * hand-written (hot path), with the field at fault in each error. `serve` answers with it; `ingest --from-log`
+ * checks each logged batch again with it.
+ */
 
 export const LIMITS = {
   idLength: 128,
@@ -127,8 +117,7 @@ export function validateBatch(body: unknown): {batch: ProbeBatch; rejected: Reje
 function checkEvent(raw: unknown): {field: string; reason: string} | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {field: '(event)', reason: 'must be an object'}
   const e = raw as Record<string, unknown>
-  if (typeof e.type !== 'string' || !PROBE_EVENT_TYPES.has(e.type))
-    return {field: 'type', reason: `unknown event type ${JSON.stringify(e.type)?.slice(0, 40)}`}
+  if (!isProbeEventType(e.type)) return {field: 'type', reason: `unknown event type ${JSON.stringify(e.type)?.slice(0, 40)}`}
   for (const [field, max] of STRING_FIELDS) {
     const v = e[field]
     if (v === undefined || v === null) continue
