@@ -65,7 +65,8 @@ async function generate(store) {
     create or replace table session_places as
     select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from sessions_flat;
     create or replace table session_devices as
-    select distinct on (ua_h) hash(browser, os, device_type) as ua_h, browser, os, device_type, null::VARCHAR as bot_name from sessions_flat;
+    select distinct on (ua_h) hash(browser, os, device_type) as ua_h, browser, os, device_type, null::VARCHAR as bot_name,
+      null::VARCHAR as brand, null::VARCHAR as model, null::VARCHAR as app from sessions_flat;
     create or replace table sessions_core as
     select session_id, site, visitor_id, visit_number, is_returning, started_at, ended_at, duration_s, engaged_s, pageviews, events,
       entry_url, exit_url, entry_title, bounce, hash(medium, source, term, term_raw, campaign) as source_key, referrer,

@@ -3,7 +3,8 @@ import {BaseCommand} from '../../cli/base-command.js'
 import type {UserAgentInfo} from '../../enrich/ua.js'
 
 export default class ParseUa extends BaseCommand<typeof ParseUa> {
-  static description = 'Parse user-agent strings: browser, OS, device type (desktop, mobile, tablet, bot, other) and bot flag.'
+  static description =
+    'Parse user-agent strings: browser, OS, device type (desktop, mobile, tablet, bot, other), brand, model, in-app browser (WeChat, QQ, Douyin…) and bot flag.'
   static examples = [
     '<%= config.bin %> parse ua "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)" --json',
   ]
@@ -16,7 +17,7 @@ export default class ParseUa extends BaseCommand<typeof ParseUa> {
     const results = (argv as string[]).map((ua) => parseUserAgent(ua))
     this.table(
       results.map((r) => ({...r})),
-      ['ua', 'browser', 'os', 'deviceType', 'isBot', 'botName'],
+      ['ua', 'browser', 'os', 'deviceType', 'brand', 'model', 'app', 'isBot', 'botName'],
     )
     return results
   }

@@ -108,6 +108,9 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
     a.appendBoolean(u.isBot)
     text(a, u.botName)
     a.appendInteger(UA_PARSER_VERSION)
+    text(a, u.brand)
+    text(a, u.model)
+    text(a, u.app)
   })
 
   return {referrers: referrers.length, landings: landings.length, ips: ips.length, userAgents: userAgents.length}

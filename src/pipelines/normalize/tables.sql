@@ -49,7 +49,7 @@ create or replace table session_places__staged as
 select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from ip_geo_map;
 
 create or replace table session_devices__staged as
-select distinct on (ua_h) hash(user_agent) as ua_h, browser, os, device_type, bot_name from ua_map;
+select distinct on (ua_h) hash(user_agent) as ua_h, browser, os, device_type, bot_name, brand, model, app from ua_map;
 
 create or replace table sessions_core__staged as
 select

@@ -18,7 +18,8 @@ select
   coalesce(s.medium, 'direct') as medium, s.source, s.term, s.term_raw, s.campaign, c.referrer,
   p.country, p.province, p.city, p.isp,
   d.browser, d.os, coalesce(d.device_type, 'other') as device_type,
-  c.is_bot, c.member_id, c.ip, d.bot_name, c.engagement_events
+  c.is_bot, c.member_id, c.ip, d.bot_name, c.engagement_events,
+  d.brand as device_brand, d.model as device_model, d.app as in_app
 from sessions_core c
 left join session_sources s on s.source_key = c.source_key
 left join session_places p on p.place_key = c.place_key
