@@ -1,28 +1,34 @@
 /**
- * Search engines, social networks and webmail hosts, written from the facts in Matomo's (CC0)
- * SearchEngines.yml and Socials.yml, plus Chinese hosts those lists lack (Toutiao search, Zhihu,
- * Xiaohongshu, Kuaishou…). A host entry matches itself and every subdomain; the longest match wins.
- * `tld` entries match `name.<any country TLD>` (google.com.hk, yandex.ru) with an optional www./m. prefix.
+ * ccx's own additions to the search-engine and social-network lists. The bulk comes from Matomo's lists (CC0,
+ * reference/matomo/, generated into referrer-lists.generated.ts by scripts/referrer-lists.mjs); what is here is
+ * matched first: Chinese engines and their mobile hosts the list lacks or names differently (Baidu's `wd/word/kw` with
+ * GB2312, its link redirects and ad paths; Sogou's mobile `keyword`; WeChat search; Toutiao search; Douyin search by
+ * path), ad hosts, and Chinese social networks and webmail. Hosts match themselves and their subdomains (the closest
+ * wins); `{}` stands for a country code, as in the list. docs/metrics.md "Traffic sources" has the matching rules.
  */
 
 export interface SearchEngine {
   name: string
-  hosts: string[]
-  tld?: string[]
-  /** Query parameters that carry the keyword, in order of preference. */
+  /** Hosts, with an optional path prefix (`m.toutiao.com/search`); `{}` = a country code. */
+  urls: string[]
+  /** Keyword parameters in order; `/…/` is a regular expression on the whole URL whose group 1 is the keyword. */
   params: string[]
-  /** Legacy charset the engine used before UTF-8; undecodable UTF-8 falls back to GB18030 anyway. */
-  charset?: 'gb2312'
+  /** Charsets the engine used besides UTF-8 (the first one decodes bytes that are not valid UTF-8). */
+  charsets?: string[]
+  /** Paths (`/…/` regular expressions on path?query#fragment, or exact) where the engine hides the keyword. */
+  hidden?: string[]
   /** Paths that mark a paid click (Baidu's baidu.php, Google's /aclk). */
   paidPaths?: RegExp
-  /** Hosts match only themselves: Baidu runs many non-search subdomains (pan, baike, map…). */
-  exactHosts?: boolean
+  /** Every referrer from these hosts is a paid click (ad servers). */
+  paid?: boolean
 }
+
+const ROOT_HIDDEN = ['/^$/', '/']
 
 export const SEARCH_ENGINES: SearchEngine[] = [
   {
     name: 'Baidu',
-    hosts: [
+    urls: [
       'baidu.com',
       'www.baidu.com',
       'www1.baidu.com',
@@ -34,38 +40,95 @@ export const SEARCH_ENGINES: SearchEngine[] = [
       'image.baidu.com',
       'xueshu.baidu.com',
       'baidu.co.th',
+      'www.baidu.co.th',
     ],
     params: ['wd', 'word', 'kw'],
-    charset: 'gb2312',
-    paidPaths: /^\/(baidu\.php|cpro\.php)/,
-    exactHosts: true,
+    charsets: ['gb2312'],
+    // /link?url=…: the redirect Baidu puts in front of every result since 2013, keyword removed
+    hidden: [...ROOT_HIDDEN, '/^\\/link\\?.*/', '/^\\/baidu\\.php\\?.*/', '/^\\/from=[^/]*\\/?$/'],
+    paidPaths: /^\/(?:baidu\.php|cpro\.php)/,
   },
-  {name: 'Sogou', hosts: ['sogou.com'], params: ['query', 'keyword'], charset: 'gb2312'},
-  {name: 'WeChat Search', hosts: ['weixin.sogou.com', 'search.weixin.qq.com'], params: ['query', 'keyword']},
-  {name: '360 Search', hosts: ['so.com', 'so.360.cn', 'sou.com', 'haosou.com'], params: ['q'], charset: 'gb2312'},
-  {name: 'Shenma', hosts: ['sm.cn'], params: ['q']},
-  {name: 'Toutiao', hosts: ['so.toutiao.com', 'm.toutiao.com/search', 'www.toutiao.com/search'], params: ['keyword']},
-  {name: 'Youdao', hosts: ['so.youdao.com'], params: ['q']},
-  {name: 'Chinaso', hosts: ['chinaso.com'], params: ['q', 'wd']},
-  {name: 'Soso', hosts: ['soso.com'], params: ['w'], charset: 'gb2312'},
-  {name: 'Bing', hosts: ['bing.com', 'cc.bingj.com'], params: ['q', 'Q']},
-  {name: 'Google', hosts: ['encrypted.google.com', 'googleadservices.com'], tld: ['google'], params: ['q'], paidPaths: /^\/(aclk|pagead)/},
-  {name: 'Yahoo!', hosts: ['search.yahoo.com', 'search.yahoo.co.jp', 'cade.yahoo.com', 'one.cn.yahoo.com'], params: ['p', 'q']},
-  {name: 'Yandex', hosts: ['ya.ru'], tld: ['yandex'], params: ['text']},
-  {name: 'DuckDuckGo', hosts: ['duckduckgo.com'], params: ['q']},
-  {name: 'Naver', hosts: ['search.naver.com'], params: ['query']},
-  {name: 'Daum', hosts: ['search.daum.net'], params: ['q']},
-  {name: 'Ecosia', hosts: ['ecosia.org'], params: ['q']},
-  {name: 'Qwant', hosts: ['qwant.com'], params: ['q']},
-  {name: 'Seznam', hosts: ['search.seznam.cz'], params: ['q']},
-  {name: 'StartPage', hosts: ['startpage.com'], params: ['query', 'q']},
-  {name: 'Ask', hosts: ['ask.com'], params: ['q']},
+  {
+    name: 'Baidu',
+    urls: ['cpro.baidu.com', 'pos.baidu.com', 'e.baidu.com'],
+    params: ['wd', 'word'],
+    charsets: ['gb2312'],
+    paid: true,
+    hidden: ['/.*/'],
+  },
+  {
+    name: 'Sogou',
+    urls: ['sogou.com', 'www.sogou.com', 'm.sogou.com', 'wap.sogou.com'],
+    params: ['query', 'keyword'],
+    charsets: ['gb2312'],
+    hidden: [...ROOT_HIDDEN, '/^\\/link\\?.*/', '/^\\/web\\/searchList\\.jsp$/'],
+  },
+  {
+    name: 'WeChat Search',
+    urls: ['weixin.sogou.com', 'search.weixin.qq.com'],
+    params: ['query', 'keyword'],
+    hidden: [...ROOT_HIDDEN, '/^\\/link\\?.*/'],
+  },
+  {
+    name: '360 Search',
+    urls: ['so.com', 'www.so.com', 'm.so.com', 'so.360.cn', 'sou.com', 'www.sou.com', 'haosou.com', 'www.haosou.com', 'm.haosou.com'],
+    params: ['q'],
+    charsets: ['gb2312'],
+    hidden: [...ROOT_HIDDEN, '/^\\/link\\?.*/'],
+  },
+  {name: '360 Search', urls: ['e.so.com', 'e.360.cn'], params: ['q'], paid: true, hidden: ['/.*/']},
+  {name: 'Shenma', urls: ['sm.cn', 'm.sm.cn', 'yz.m.sm.cn', 'so.m.sm.cn'], params: ['q'], hidden: ROOT_HIDDEN},
+  {
+    name: 'Toutiao',
+    urls: ['so.toutiao.com', 'm.toutiao.com/search', 'www.toutiao.com/search', 'so.m.toutiao.com'],
+    params: ['keyword'],
+    hidden: ROOT_HIDDEN,
+  },
+  {
+    name: 'Douyin Search',
+    urls: ['www.douyin.com/search', 'douyin.com/search'],
+    params: ['/douyin\\.com\\/search\\/([^/?#]+)/'],
+    hidden: ['/.*/'],
+  },
+  {name: 'Youdao', urls: ['so.youdao.com', 'm.youdao.com/search'], params: ['q'], hidden: ROOT_HIDDEN},
+  {name: 'Chinaso', urls: ['chinaso.com', 'www.chinaso.com', 'm.chinaso.com'], params: ['q', 'wd'], hidden: ROOT_HIDDEN},
+  {
+    name: 'Bing',
+    urls: ['cc.bingj.com', 'cn.bing.com', 'www.bing.com', 'bing.com'],
+    params: ['q', 'Q'],
+    hidden: [...ROOT_HIDDEN, '/^\\/search(\\?.*)?$/', '/^\\/ck\\/a\\?.*/'],
+    paidPaths: /^\/aclk/,
+  },
+  {
+    name: 'Google',
+    urls: ['googleadservices.com', 'www.googleadservices.com', 'googlesyndication.com', 'tpc.googlesyndication.com', 'ad.doubleclick.net'],
+    params: ['q'],
+    paid: true,
+    hidden: ['/.*/'],
+  },
 ]
 
 export interface NamedHosts {
   name: string
+  /** Hosts (and subdomains); `{}` = a country code. */
   hosts: string[]
-  tld?: string[]
+}
+
+/** Names of the list's engines as ccx reports them (one name per engine across the list and ccx's additions). */
+export const LIST_ENGINE_NAMES: Record<string, string> = {
+  '360search': '360 Search',
+  Haosou: '360 Search',
+  'sm.cn': 'Shenma',
+  Mailru: 'Mail.ru',
+}
+
+/** Names of the list's social networks as ccx reports them. */
+export const LIST_SOCIAL_NAMES: Record<string, string> = {
+  Twitter: 'X',
+  bilibili: 'Bilibili',
+  reddit: 'Reddit',
+  Vkontakte: 'VKontakte',
+  tumblr: 'Tumblr',
 }
 
 export const SOCIAL_NETWORKS: NamedHosts[] = [
@@ -86,7 +149,7 @@ export const SOCIAL_NETWORKS: NamedHosts[] = [
   {name: 'YouTube', hosts: ['youtube.com', 'youtu.be']},
   {name: 'TikTok', hosts: ['tiktok.com']},
   {name: 'Reddit', hosts: ['reddit.com']},
-  {name: 'Pinterest', hosts: [], tld: ['pinterest']},
+  {name: 'Pinterest', hosts: ['pinterest.com', 'pinterest.{}', 'pin.it']},
   {name: 'VKontakte', hosts: ['vk.com', 'vkontakte.ru']},
   {name: 'Telegram', hosts: ['t.me', 'web.telegram.org']},
   {name: 'Threads', hosts: ['threads.net', 'threads.com']},

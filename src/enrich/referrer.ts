@@ -1,10 +1,21 @@
 import iconv from 'iconv-lite'
-import {APP_PACKAGES, PAID_CLICK_IDS, SEARCH_ENGINES, SOCIAL_NETWORKS, UTM_MEDIUM, WEBMAIL, type SearchEngine} from './referrer-table.js'
+import {LIST_COUNTRY_CODES, LIST_SEARCH_ENGINES, LIST_SOCIALS} from './referrer-lists.generated.js'
+import {
+  APP_PACKAGES,
+  LIST_ENGINE_NAMES,
+  LIST_SOCIAL_NAMES,
+  PAID_CLICK_IDS,
+  SEARCH_ENGINES,
+  SOCIAL_NETWORKS,
+  UTM_MEDIUM,
+  WEBMAIL,
+  type SearchEngine,
+} from './referrer-table.js'
 
 export type Medium = 'search' | 'social' | 'email' | 'paid' | 'internal' | 'referral' | 'direct'
 
 /** Bump when classification rules change: the normalize pipeline re-parses mapping rows of older versions. */
-export const REFERRER_PARSER_VERSION = 1
+export const REFERRER_PARSER_VERSION = 2
 
 /** What a referrer URL alone says (no landing page, no site domains). */
 export interface ReferrerParts {
@@ -91,9 +102,10 @@ const utf8 = new TextDecoder('utf-8', {fatal: true})
 
 /**
  * Decodes a percent-escaped query value. UTF-8 first; when the bytes are not valid UTF-8, or the URL says
- * ie=gbk/gb2312, GB18030 (a superset of GBK and GB2312), as Baidu and Sogou used to send.
+ * ie=gbk/gb2312, the engine's legacy charset (`fallback`; GB18030, a superset of GBK and GB2312, when it has none),
+ * as Baidu and Sogou used to send.
  */
-export function decodeParam(value: string, charsetHint?: string | null): string {
+export function decodeParam(value: string, charsetHint?: string | null, fallback = 'gb18030'): string {
   const bytes = percentBytes(value)
   const ascii = bytes.every((b) => b < 0x80)
   if (ascii) return bytes.toString('latin1')
@@ -102,7 +114,7 @@ export function decodeParam(value: string, charsetHint?: string | null): string 
   try {
     return utf8.decode(bytes)
   } catch {
-    return iconv.decode(bytes, 'gb18030')
+    return iconv.decode(bytes, fallback)
   }
 }
 
@@ -134,53 +146,137 @@ function cleanRaw(raw: string): string | null {
 // --- host lookup ---------------------------------------------------------------------------------------------
 
 type Kind = 'search' | 'social' | 'email'
+
+interface EngineRule {
+  name: string
+  params: Array<string | RegExp>
+  /** iconv name of the legacy charset, for bytes that are not UTF-8. */
+  fallback: string
+  hidden: Array<string | RegExp>
+  paidPaths?: RegExp
+  paid: boolean
+}
+
 interface HostEntry {
   kind: Kind
   name: string
-  engine?: SearchEngine
+  engine?: EngineRule
   pathPrefix?: string
-  exact?: boolean
 }
 
-const byHost = new Map<string, HostEntry[]>()
-const byTld: Array<{label: string; entry: HostEntry}> = []
-function add(host: string, entry: HostEntry) {
-  const slash = host.indexOf('/')
-  const h = slash < 0 ? host : host.slice(0, slash)
-  const e = slash < 0 ? entry : {...entry, pathPrefix: host.slice(slash)}
-  const list = byHost.get(h) ?? []
-  // entries with a path prefix are tried first
-  if (e.pathPrefix) list.unshift(e)
+/** `/…/flags` from the lists (PHP regular expressions) as a RegExp; anything else stays a string. */
+function listPattern(text: string): string | RegExp {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text)
+  if (!m || text.length < 2) return text
+  try {
+    return new RegExp(m[1]!, m[2]!.replace(/[^imsu]/g, ''))
+  } catch {
+    return text
+  }
+}
+
+function legacyCharset(charsets: string[] | undefined): string {
+  const c = (charsets ?? []).map((x) => x.toLowerCase()).find((x) => x !== 'utf-8' && x !== 'utf8')
+  if (!c || c === 'gb2312' || c === 'gbk') return 'gb18030'
+  return iconv.encodingExists(c) ? c : 'gb18030'
+}
+
+function engineRule(e: SearchEngine, name: string): EngineRule {
+  return {
+    name,
+    params: e.params.map(listPattern),
+    fallback: legacyCharset(e.charsets),
+    hidden: (e.hidden ?? []).map(listPattern),
+    paidPaths: e.paidPaths,
+    paid: Boolean(e.paid),
+  }
+}
+
+const CC = LIST_COUNTRY_CODES.join('|')
+const LOSSY: Array<[RegExp, string]> = [
+  [/^(?:w+[0-9]*|search)\./, ''],
+  [/(^|\.)m\./g, '$1'],
+  [new RegExp(`(?:\\.(?:com|org|net|co|it|edu))?\\.(?:${CC})(\\/|$)`, 'g'), '.{}$1'],
+  [new RegExp(`(^|\\.)(?:${CC})\\.`, 'g'), '$1{}.'],
+]
+
+/** Matomo's "lossy" host: www./search./m. dropped, country codes (and com.xx, co.xx…) replaced by `{}`. */
+export function lossyHost(host: string): string {
+  let h = host
+  for (const [re, to] of LOSSY) h = h.replace(re, to)
+  return h
+}
+
+/** One map per priority: ccx's additions are looked up before the lists at every step. */
+const ccxSearch = new Map<string, HostEntry[]>()
+const listSearch = new Map<string, HostEntry[]>()
+const ccxSocial = new Map<string, HostEntry[]>()
+const listSocial = new Map<string, HostEntry[]>()
+
+function add(map: Map<string, HostEntry[]>, url: string, entry: HostEntry, later: 'first' | 'last') {
+  const u = url.toLowerCase().replace(/^[a-z]+:\/\//, '')
+  const slash = u.indexOf('/')
+  const key = slash < 0 ? u : u.slice(0, slash)
+  const e = slash < 0 ? entry : {...entry, pathPrefix: u.slice(slash).replace(/\/$/, '')}
+  const list = map.get(key) ?? []
+  // Matomo: a later definition of the same host wins; ccx's own: the first
+  if (later === 'last') list.unshift(e)
   else list.push(e)
-  byHost.set(h, list)
+  // entries with a path prefix are tried before the host's plain entry, the longest first
+  list.sort((a, b) => (b.pathPrefix?.length ?? -1) - (a.pathPrefix?.length ?? -1))
+  map.set(key, list)
+  // "www.zapmetasearch.{}": a referrer's lossy form has lost the www., so the wildcard key is kept in that form too
+  if (key.includes('{}')) {
+    const lossy = lossyHost(key.replaceAll('{}', 'de'))
+    if (lossy !== key) add(map, slash < 0 ? lossy : lossy + u.slice(slash), entry, later)
+  }
 }
-for (const engine of SEARCH_ENGINES) {
-  for (const h of engine.hosts) add(h, {kind: 'search', name: engine.name, engine, exact: engine.exactHosts})
-  for (const t of engine.tld ?? []) byTld.push({label: t, entry: {kind: 'search', name: engine.name, engine}})
-}
-for (const s of SOCIAL_NETWORKS) {
-  for (const h of s.hosts) add(h, {kind: 'social', name: s.name})
-  for (const t of s.tld ?? []) byTld.push({label: t, entry: {kind: 'social', name: s.name}})
-}
-for (const m of WEBMAIL) for (const h of m.hosts) add(h, {kind: 'email', name: m.name})
 
-const TLD_RE = /^(?:www\.|m\.)?([a-z0-9-]+)\.(?:(?:com?|net|org|gov|edu|ac)\.)?[a-z]{2,3}$/
+for (const e of SEARCH_ENGINES) {
+  const rule = engineRule(e, e.name)
+  for (const u of e.urls) add(ccxSearch, u, {kind: 'search', name: e.name, engine: rule}, 'first')
+}
+for (const e of LIST_SEARCH_ENGINES) {
+  const name = LIST_ENGINE_NAMES[e.name] ?? e.name
+  const rule = engineRule(e, name)
+  // android-app referrers are decided by package name (APP_PACKAGES), not as hosts
+  for (const u of e.urls) if (!u.startsWith('android-app')) add(listSearch, u, {kind: 'search', name, engine: rule}, 'last')
+}
+for (const s of SOCIAL_NETWORKS) for (const h of s.hosts) add(ccxSocial, h, {kind: 'social', name: s.name}, 'first')
+for (const m of WEBMAIL) for (const h of m.hosts) add(ccxSocial, h, {kind: 'email', name: m.name}, 'first')
+for (const s of LIST_SOCIALS) {
+  const name = LIST_SOCIAL_NAMES[s.name] ?? s.name
+  for (const h of s.hosts) add(listSocial, h, {kind: 'social', name}, 'last')
+}
 
-/** The longest listed suffix of the host (with a matching path prefix, when the entry has one). */
-function lookupHost(host: string, path: string): HostEntry | undefined {
+function pathMatches(prefix: string, path: string): boolean {
+  return (
+    path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(prefix + '?') || (prefix.endsWith('/') && path.startsWith(prefix))
+  )
+}
+
+/**
+ * The entry for a host (and path): the host itself, then its lossy form, then each parent domain the same way
+ * (m.search.naver.com → search.naver.com); at each step ccx's additions before the list.
+ */
+function lookupHost(host: string, path: string, maps: Array<Map<string, HostEntry[]>>): HostEntry | undefined {
   let h = host
   for (;;) {
-    const list = byHost.get(h)
-    if (list) {
-      const hit = list.find((e) => (!e.pathPrefix || path.startsWith(e.pathPrefix)) && (!e.exact || h === host))
-      if (hit) return hit
+    for (const key of new Set([h, lossyHost(h)])) {
+      // a host-and-path entry (bing.com/images/search) is closer than any plain host entry
+      for (const map of maps) {
+        const hit = map.get(key)?.find((e) => e.pathPrefix && pathMatches(e.pathPrefix, path))
+        if (hit) return hit
+      }
+      for (const map of maps) {
+        const hit = map.get(key)?.find((e) => !e.pathPrefix)
+        if (hit) return hit
+      }
     }
     const dot = h.indexOf('.')
-    if (dot < 0) break
+    if (dot < 0 || h.indexOf('.', dot + 1) < 0) break
     h = h.slice(dot + 1)
   }
-  const m = TLD_RE.exec(host)
-  if (m) return byTld.find((t) => t.label === m[1])?.entry
   return undefined
 }
 
@@ -193,14 +289,71 @@ function looksLikeUrl(term: string): boolean {
   return /^(https?:\/\/|www\.)/i.test(term)
 }
 
-function findKeyword(params: Array<[string, string]>, names: string[], charset: string | null): {raw: string | null} {
-  for (const name of names) {
-    const hit = params.find(([n]) => n === name)
+type Keyword = {raw: string} | 'empty' | null
+
+/**
+ * The keyword by the engine's parameters in order (Matomo's rules): a `/…/` pattern on the whole URL, or a query
+ * (or fragment) parameter. A parameter present but empty, or holding a URL, means a search with a hidden keyword.
+ */
+function findKeyword(url: string, params: Array<[string, string]>, rule: EngineRule, charset: string | null): Keyword {
+  for (const p of rule.params) {
+    if (p instanceof RegExp) {
+      const m = p.exec(url)
+      if (!m?.[1]) continue
+      const decoded = cleanRaw(decodeParam(m[1], charset, rule.fallback))
+      if (decoded) return {raw: decoded}
+      continue
+    }
+    const hit = params.find(([n]) => n === p)
     if (!hit) continue
-    const decoded = cleanRaw(decodeParam(hit[1], charset))
-    if (decoded && !looksLikeUrl(decoded)) return {raw: decoded}
+    const decoded = cleanRaw(decodeParam(hit[1], charset, rule.fallback))
+    if (!decoded || looksLikeUrl(decoded)) return 'empty'
+    return {raw: decoded}
   }
-  return {raw: null}
+  return null
+}
+
+function hiddenMatch(rule: EngineRule, pathQueryFragment: string): boolean {
+  return rule.hidden.some((h) => (h instanceof RegExp ? h.test(pathQueryFragment) : h === pathQueryFragment))
+}
+
+/** Google's advanced search: all these words, any of these (OR), this exact phrase, none of these. */
+function googleAdvanced(params: Array<[string, string]>): Keyword {
+  const get = (n: string) => {
+    const hit = params.find(([k]) => k === n)
+    return hit ? cleanRaw(decodeParam(hit[1])) : null
+  }
+  const parts: string[] = []
+  const all = get('as_q')
+  const any = get('as_oq')
+  const exact = get('as_epq')
+  const none = get('as_eq')
+  if (all) parts.push(all)
+  if (any) parts.push(any.split(' ').join(' OR '))
+  if (exact) parts.push(`"${exact}"`)
+  if (none) parts.push(`-${none}`)
+  return parts.length ? {raw: parts.join(' ')} : null
+}
+
+const CUSTOM_SEARCH = engineRule({name: 'Google Custom Search', urls: [], params: ['q', 'query']}, 'Google Custom Search')
+const INFOSPACE = engineRule({name: 'InfoSpace', urls: [], params: ['/\\/pemonitorhosted\\/ws\\/results\\/[^/]+\\/([^/]+)/']}, 'InfoSpace')
+
+/** Matomo's two engines known by their URL rather than their host: Google custom search and InfoSpace's hosted search. */
+function specialEngine(url: UrlPieces): EngineRule | undefined {
+  if (url.query.startsWith('cx=partner-pub-')) return CUSTOM_SEARCH
+  if (url.path.startsWith('/pemonitorhosted/ws/results/')) return INFOSPACE
+  return undefined
+}
+
+/** Google's own variants: images, video and shopping tabs. */
+function googleVariant(name: string, path: string, params: Array<[string, string]>): string {
+  if (name !== 'Google') return name
+  if (path.startsWith('/imgres')) return 'Google Images'
+  const tbm = params.find(([n]) => n === 'tbm')?.[1]
+  if (tbm === 'isch') return 'Google Images'
+  if (tbm === 'vid') return 'Google Video'
+  if (tbm === 'shop') return 'Google Shopping'
+  return name
 }
 
 /** Classifies a referrer URL on its own: search (engine + keyword), social, email, referral or direct. */
@@ -212,27 +365,50 @@ export function parseReferrer(referrer: string | null | undefined): ReferrerPart
   if (url.scheme === 'android-app') {
     const app = APP_PACKAGES[url.host]
     if (app) return {host: url.host, medium: app.medium, source: app.name, term: null, termRaw: null}
+    const social = ccxSocial.get(url.host)?.[0] ?? listSocial.get(url.host)?.[0]
+    if (social) return {host: url.host, medium: social.kind, source: social.name, term: null, termRaw: null}
     return {host: url.host, medium: 'referral', source: url.host, term: null, termRaw: null}
   }
-  const entry = lookupHost(url.host, url.path)
-  if (!entry) return {host: url.host, medium: 'referral', source: nameFromHost(url.host), term: null, termRaw: null}
-  if (entry.kind !== 'search') return {host: url.host, medium: entry.kind, source: entry.name, term: null, termRaw: null}
-  const engine = entry.engine!
-  const params = [...queryParams(url.query), ...queryParams(url.fragment.includes('=') ? url.fragment : '')]
-  const ie = params.find(([n]) => n === 'ie' || n === 'oe' || n === 'inputEncoding')?.[1] ?? null
-  const {raw} = findKeyword(params, engine.params, ie)
-  const paid = engine.paidPaths?.test(url.path) || url.host.endsWith('googleadservices.com')
-  return {host: url.host, medium: paid ? 'paid' : 'search', source: engine.name, term: foldTerm(raw), termRaw: raw}
+  const engine = lookupHost(url.host, url.path, [ccxSearch, listSearch])?.engine ?? specialEngine(url)
+  if (engine) {
+    let params = [...queryParams(url.query), ...queryParams(url.fragment.includes('=') ? url.fragment : '')]
+    const ie = params.find(([n]) => n === 'ie' || n === 'oe' || n === 'inputEncoding')?.[1] ?? null
+    // Google's old image results carry the search in `prev=/images?q=…`
+    const prev = engine.name.startsWith('Google') ? params.find(([n]) => n === 'prev')?.[1] : undefined
+    if (prev) params = queryParams(decodeParam(prev).split('?')[1] ?? '')
+    let keyword = findKeyword(referrer.trim(), params, engine, ie)
+    if ((keyword === null || keyword === 'empty') && engine.name === 'Google') keyword = googleAdvanced(params) ?? keyword
+    const paid = engine.paid || Boolean(engine.paidPaths?.test(url.path))
+    const pqf = url.path + (url.query ? `?${url.query}` : '') + (url.fragment ? `#${url.fragment}` : '')
+    const tail = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(referrer.trim())?.[1] ?? ''
+    if (keyword !== null || paid || hiddenMatch(engine, tail === '' ? '' : pqf)) {
+      const raw = keyword !== null && keyword !== 'empty' && keyword.raw !== '' ? keyword.raw : null
+      const source = googleVariant(engine.name, url.path, params)
+      return {host: url.host, medium: paid ? 'paid' : 'search', source, term: foldTerm(raw), termRaw: raw}
+    }
+  }
+  const social = lookupHost(url.host, url.path, [ccxSocial, listSocial])
+  if (social) return {host: url.host, medium: social.kind, source: social.name, term: null, termRaw: null}
+  return {host: url.host, medium: 'referral', source: nameFromHost(url.host), term: null, termRaw: null}
 }
 
-const CAMPAIGN_MARKER = /[?&#](utm_[a-z]+|gclid|gbraid|wbraid|dclid|msclkid|bd_vid|qhclickid|gdt_vid|qz_gdt)=/i
+const CAMPAIGN_MARKER = /[?&#](utm_[a-z]+|hm(?:sr|md|pl|cu|kw|ci)|gclid|gbraid|wbraid|dclid|msclkid|bd_vid|qhclickid|gdt_vid|qz_gdt)=/i
 /** Regular expression (DuckDB-compatible) that picks landing URLs worth parsing. */
-export const CAMPAIGN_MARKER_SQL = '[?&#](utm_[a-zA-Z]+|gclid|gbraid|wbraid|dclid|msclkid|bd_vid|qhclickid|gdt_vid|qz_gdt)='
+export const CAMPAIGN_MARKER_SQL =
+  '[?&#](utm_[a-zA-Z]+|hm(sr|md|pl|cu|kw|ci)|gclid|gbraid|wbraid|dclid|msclkid|bd_vid|qhclickid|gdt_vid|qz_gdt)='
 
 const KNOWN_SOURCES = new Map<string, string>()
-for (const e of [...SEARCH_ENGINES, ...SOCIAL_NETWORKS]) {
+for (const e of [...SEARCH_ENGINES.map((x) => ({name: x.name, hosts: x.urls})), ...SOCIAL_NETWORKS]) {
   KNOWN_SOURCES.set(e.name.toLowerCase(), e.name)
-  for (const h of e.hosts) KNOWN_SOURCES.set(h.split('/')[0]!.split('.')[0]!.toLowerCase(), e.name)
+  for (const h of e.hosts)
+    KNOWN_SOURCES.set(
+      h
+        .split('/')[0]!
+        .replace(/^(?:www\d?|m|wap)\./, '')
+        .split('.')[0]!
+        .toLowerCase(),
+      e.name,
+    )
 }
 KNOWN_SOURCES.set('360', '360 Search')
 KNOWN_SOURCES.set('so', '360 Search')
@@ -246,7 +422,7 @@ export function canonicalSource(source: string): string {
   if (hit) return hit
   const host = urlHost(s.includes('.') ? s : null)
   if (host) {
-    const entry = lookupHost(host, '/')
+    const entry = lookupHost(host, '/', [ccxSearch, listSearch, ccxSocial, listSocial])
     if (entry) return entry.name
   }
   return s
@@ -265,14 +441,17 @@ export function parseLanding(landingUrl: string | null | undefined): LandingPart
     const hit = params.find(([n]) => n.toLowerCase() === name)
     return hit ? cleanRaw(decodeParam(hit[1])) : null
   }
-  const utmSource = get('utm_source')
-  const utmMedium = get('utm_medium')
-  const utmCampaign = get('utm_campaign')
-  const utmTerm = get('utm_term')
+  // Baidu Tongji's ad tracking (指定广告跟踪) names the same fields hmsr/hmmd/hmpl/hmkw; its plan, unit, keyword and
+  // creative fields (hmpl, hmcu, hmkw, hmci) describe an ad account's structure: a paid click
+  const utmSource = get('utm_source') ?? get('hmsr')
+  const utmMedium = get('utm_medium') ?? get('hmmd')
+  const utmCampaign = get('utm_campaign') ?? get('hmpl')
+  const utmTerm = get('utm_term') ?? get('hmkw')
+  const baiduAd = ['hmpl', 'hmcu', 'hmkw', 'hmci'].some((k) => get(k) !== null)
   const clickId = Object.keys(PAID_CLICK_IDS).find((k) => params.some(([n]) => n.toLowerCase() === k))
   let medium: Medium | null = utmMedium ? (UTM_MEDIUM[utmMedium.toLowerCase()] ?? null) : null
-  if (clickId && medium === null) medium = 'paid'
-  const source = utmSource ? canonicalSource(utmSource) : clickId ? PAID_CLICK_IDS[clickId]! : null
+  if ((clickId || baiduAd) && medium === null) medium = 'paid'
+  const source = utmSource ? canonicalSource(utmSource) : clickId ? PAID_CLICK_IDS[clickId]! : baiduAd ? 'Baidu' : null
   const anyUtm = Boolean(utmSource || utmMedium || utmCampaign || utmTerm)
   return {
     host: base.host,

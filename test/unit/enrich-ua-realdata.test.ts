@@ -1,20 +1,10 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {parseUserAgent} from '../../src/enrich/ua.js'
+import {sharedPath} from '../helpers/shared-dir.js'
 
-// uap-core's device test cases (16,129 real user agents, Apache-2.0), kept in the shared folder beside the repository
-// (CI lays it there too; a git worktree sits deeper, so every parent folder is tried). Skipped where it is missing.
-function findShared(): string {
-  let dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-  for (;;) {
-    const file = join(dir, '..', 'shared', 'realdata', 'user-agents', 'devices.tsv')
-    if (existsSync(file) || dirname(dir) === dir) return file
-    dir = dirname(dir)
-  }
-}
-const FILE = findShared()
+// uap-core's device test cases (16,129 real user agents, Apache-2.0), in the shared folder beside the repository.
+const FILE = sharedPath('realdata', 'user-agents', 'devices.tsv')
 const present = existsSync(FILE)
 
 interface Row {
