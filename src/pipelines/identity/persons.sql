@@ -1,0 +1,66 @@
+-- Persons from the components (idn_labels: node → component, written by the union-find): every identifier of a
+-- person in customer_ids, one row per person in customers. A person's customer_id is its best identifier: a customer
+-- id, else a member id, a phone, an email, a WeChat id, a visitor id, then its first record (docs/metrics.md).
+create or replace temp table idn_members as
+select l.component, n.kind, n.value,
+  case n.kind when 'customer' then 1 when 'member' then 2 when 'phone' then 3 when 'email' then 4 when 'wechat' then 5
+    when 'visitor' then 6 when 'lead' then 7 when 'call' then 8 when 'conversation' then 9 else 10 end as rank
+from idn_labels l join idn_nodes n using (node)
+-- a blocked identifier belongs to nobody (identity_blocked lists it)
+anti join idn_blocked b on b.node = l.node;
+
+create or replace temp table idn_anchor as
+select component, arg_min(kind || ':' || value, (rank, value)) as customer_id
+from idn_members group by component;
+
+create or replace table customer_ids__staged as
+select hash(a.customer_id) as customer_key, a.customer_id, m.kind, m.value as id
+from idn_members m join idn_anchor a using (component);
+
+create or replace table customers__staged as
+with seen as (
+  select i.customer_key, min(v.first_seen) as first_seen, max(v.last_seen) as last_seen
+  from customer_ids__staged i join (select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen from visitors group by visitor_id) v
+    on i.kind = 'visitor' and v.visitor_id = i.id
+  group by i.customer_key
+  union all
+  select i.customer_key, min(c.offered_at), max(coalesce(c.ended_at, c.offered_at))
+  from customer_ids__staged i join raw_calls c on i.kind = 'call' and c.call_id = i.id group by i.customer_key
+  union all
+  select i.customer_key, min(c.requested_at), max(coalesce(c.ended_at, c.requested_at))
+  from customer_ids__staged i join raw_conversations c on i.kind = 'conversation' and c.conversation_id = i.id group by i.customer_key
+  union all
+  select i.customer_key, min(l.ts), max(l.ts)
+  from customer_ids__staged i join raw_leads l on i.kind = 'lead' and l.lead_id = i.id group by i.customer_key
+  union all
+  select i.customer_key, min(o.ts), max(o.ts)
+  from customer_ids__staged i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
+), orders as (
+  select i.customer_key, sum(o.amount) as order_value
+  from customer_ids__staged i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
+)
+select i.customer_key, i.customer_id,
+  count(*) filter (where kind = 'visitor')::INTEGER as visitors,
+  count(*) filter (where kind = 'member')::INTEGER as members,
+  count(*) filter (where kind = 'customer')::INTEGER as customer_refs,
+  count(*) filter (where kind = 'phone')::INTEGER as phones,
+  count(*) filter (where kind = 'email')::INTEGER as emails,
+  count(*) filter (where kind = 'wechat')::INTEGER as wechats,
+  count(*) filter (where kind = 'call')::INTEGER as calls,
+  count(*) filter (where kind = 'conversation')::INTEGER as conversations,
+  count(*) filter (where kind = 'lead')::INTEGER as leads,
+  count(*) filter (where kind = 'order')::INTEGER as orders,
+  s.first_seen, s.last_seen, o.order_value
+from customer_ids__staged i
+left join (select customer_key, min(first_seen) as first_seen, max(last_seen) as last_seen from seen group by customer_key) s using (customer_key)
+left join orders o using (customer_key)
+group by i.customer_key, i.customer_id, s.first_seen, s.last_seen, o.order_value;
+
+drop table if exists idn_members;
+drop table if exists idn_anchor;
+drop table if exists idn_labels;
+drop table if exists idn_edges;
+drop table if exists idn_rec;
+drop table if exists idn_nodes;
+drop table if exists idn_facts;
+drop table if exists idn_blocked;
