@@ -1,6 +1,6 @@
 // Normalize speed: on the benchmark probe data (default 5 million events, bench/lib/probe-gen.mjs), time the
-// ingest and then `ccx run intents` (normalize + classify: intents and its upstream) on the same database, in the
-// same run (in rounds, default 2), and print the ratio run / ingest. Target: ≤ 1.5. Every other pipeline runs after
+// ingest and then `ccx run intents identities` (normalize + classify + identity: those and their upstream) on the same
+// database, in the same run (in rounds, default 2), and print the ratio run / ingest. Target: ≤ 1.5. Every other pipeline runs after
 // it, for information.
 // Usage: npm run bench:normalize [-- --events 5000000 --seed 42 --rounds 2 --keep /tmp/bench-normalize]
 import {execFileSync} from 'node:child_process'
@@ -70,13 +70,13 @@ for (let round = 1; round <= ROUNDS; round++) {
   // a ratio against an ingest that loaded nothing means nothing
   if (ingest.failed || !(ingest.json.totals?.loaded > 0))
     throw new Error(`ccx ingest probe loaded no rows: ${ingest.failed ?? JSON.stringify(ingest.json.totals)}`)
-  // The target is normalize + classify: `ccx run intents` runs exactly that (intents and its upstream, normalize).
-  const run = ccx(['run', 'intents'])
-  if (run.failed) throw new Error(`ccx run intents failed: ${run.failed}`)
+  // The target is normalize + classify + identity: `ccx run intents identities` runs exactly that (and normalize).
+  const run = ccx(['run', 'intents', 'identities'])
+  if (run.failed) throw new Error(`ccx run intents identities failed: ${run.failed}`)
   ingestTotal += ingest.seconds
   runTotal += run.seconds
   console.log(
-    `round ${round}: ingest ${ingest.seconds.toFixed(1)} s (ccx ingest probe); normalize + classify ${run.seconds.toFixed(1)} s (ccx run intents); ratio ${(run.seconds / ingest.seconds).toFixed(2)}`,
+    `round ${round}: ingest ${ingest.seconds.toFixed(1)} s (ccx ingest probe); normalize + classify + identity ${run.seconds.toFixed(1)} s (ccx run intents identities); ratio ${(run.seconds / ingest.seconds).toFixed(2)}`,
   )
   for (const o of await pipelineTimes())
     console.log(
@@ -85,14 +85,14 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 const ratio = runTotal / ingestTotal
 console.log(
-  `ratio (normalize + classify) / ingest = ${ratio.toFixed(2)} over ${ROUNDS} round(s): ${runTotal.toFixed(1)} s / ${ingestTotal.toFixed(1)} s (target ≤ 1.5)`,
+  `ratio (normalize + classify + identity) / ingest = ${ratio.toFixed(2)} over ${ROUNDS} round(s): ${runTotal.toFixed(1)} s / ${ingestTotal.toFixed(1)} s (target ≤ 1.5)`,
 )
 
 // For information: the other pipelines (not part of the target) on the same data.
 const rest = ccx(['run'])
 console.log(`then the other pipelines (ccx run): ${rest.seconds.toFixed(1)} s${rest.failed ? ` — exited with: ${rest.failed}` : ''}`)
 for (const o of await pipelineTimes()) {
-  if (o.pipeline !== 'normalize' && o.pipeline !== 'intents')
+  if (o.pipeline !== 'normalize' && o.pipeline !== 'intents' && o.pipeline !== 'identities')
     console.log(
       `  ${o.pipeline.padEnd(20)} ${o.status.padEnd(8)} ${(o.duration_ms / 1000).toFixed(1).padStart(6)} s  ${(o.message ?? '').slice(0, 90)}`,
     )

@@ -48,10 +48,13 @@ from idn_facts f join idn_nodes n using (kind, value);
 -- counts catch them), or one linked to more than {{max_linked_ids}} other people's identifiers (visitor, member,
 -- customer ids, phones, emails, WeChat ids) or found on more than {{max_records}} records. They link nobody.
 create or replace temp table idn_blocked as
-with co as (
+with multi as (
+  -- records naming one identifier (most visitors) link nothing
+  select * from idn_rec where rec in (select rec from idn_rec group by rec having count(*) > 1)
+), co as (
   select a.node, count(distinct b.node) filter (where b.kind in ('visitor', 'member', 'customer', 'phone', 'email', 'wechat')) as linked_ids,
     count(distinct a.rec) as records
-  from idn_rec a join idn_rec b on b.rec = a.rec and b.node <> a.node
+  from multi a join multi b on b.rec = a.rec and b.node <> a.node
   where a.kind in ('visitor', 'member', 'customer', 'phone', 'email', 'wechat')
   group by a.node
 )

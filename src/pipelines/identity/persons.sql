@@ -1,13 +1,14 @@
--- Persons from the components (idn_labels: node → component, written by the union-find): every identifier of a
+-- Persons from the components (idn_labels: node → component of the linked identifiers, written by the union-find): every identifier of a
 -- person in customer_ids, one row per person in customers. A person's customer_id is its best identifier: a customer
 -- id, else a member id, a phone, an email, a WeChat id, a visitor id, then its first record (docs/metrics.md).
 create or replace temp table idn_members as
-select l.component, n.kind, n.value,
+select coalesce(l.component, n.node) as component, n.kind, n.value,
   case n.kind when 'customer' then 1 when 'member' then 2 when 'phone' then 3 when 'email' then 4 when 'wechat' then 5
     when 'visitor' then 6 when 'lead' then 7 when 'call' then 8 when 'conversation' then 9 else 10 end as rank
-from idn_labels l join idn_nodes n using (node)
+from idn_nodes n
+left join idn_labels l using (node)
 -- a blocked identifier belongs to nobody (identity_blocked lists it)
-anti join idn_blocked b on b.node = l.node;
+anti join idn_blocked b on b.node = n.node;
 
 create or replace temp table idn_anchor as
 select component, arg_min(kind || ':' || value, (rank, value)) as customer_id
