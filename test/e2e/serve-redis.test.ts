@@ -57,7 +57,11 @@ describe.skipIf(!existsSync(REDIS))('ccx serve --redis: two nodes share visitor 
       const res = await fetch(`${s.base}/collect`, {
         method: 'POST',
         body: JSON.stringify(body),
-        headers: {'x-forwarded-for': '113.116.1.1'},
+        // a browser's user agent: Node's fetch says "node", which the bot list counts as a script
+        headers: {
+          'x-forwarded-for': '113.116.1.1',
+          'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+        },
       })
       return (await res.json()) as any
     }
