@@ -249,10 +249,9 @@ for (const s of LIST_SOCIALS) {
   for (const h of s.hosts) add(listSocial, h, {kind: 'social', name}, 'last')
 }
 
+/** A path prefix matches whole segments: /images/search matches /images/search and /images/search/x, not /images/searchx. */
 function pathMatches(prefix: string, path: string): boolean {
-  return (
-    path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(prefix + '?') || (prefix.endsWith('/') && path.startsWith(prefix))
-  )
+  return path === prefix || path.startsWith(`${prefix}/`)
 }
 
 /**

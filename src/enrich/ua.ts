@@ -114,7 +114,7 @@ const ISBOT_ALL_RE = new RegExp(ISBOT_PATTERNS.filter((p) => !BARE.has(p)).join(
 
 /** Markers of a physical device that ua-parser-js may not type: feature-phone stacks, TV platforms, Android apps. */
 const DEVICE_MARKERS =
-  /android|device model|midp|cldc|up\.browser|netfront|obigo|openwave|teleca|polaris|series ?[46]0|symbian|j2me|bada|kaios|hbbtv|netcast|smart-?tv|ce-html|inettv|googletv|appletv|tizen|webos|roku|playstation|nintendo|xbox|android application|\bdevice\/|dalvik\/|windows ce|windows phone|iemobile|blackberry|palm|wap/i
+  /android|device model|midp|cldc|up\.browser|netfront|obigo|openwave|teleca|polaris|series ?[46]0|symbian|j2me|bada|kaios|hbbtv|netcast|smart-?tv|ce-html|inettv|googletv|appletv|tizen|webos|roku|playstation|nintendo|xbox|android application|\bdevice\/|dalvik\/|windows ce|windows phone|iemobile|blackberry|\bpalm|\bwap\b/i
 
 interface UaResult {
   browser: {name?: string; version?: string}
