@@ -1,12 +1,10 @@
 -- Identity links (docs/metrics.md "Identity"): every record that names two identifiers links them. A record is a
--- known visitor, a login (visitor + member id), a call, a chat, a chat message with a phone number, a lead or an order;
--- each is a set of facts (kind, value) under one record key. Records refer to each other by id (a lead's chat, an
--- order's lead, a call transferred from a chat), so calls, chats, leads and orders are identifiers too.
+-- login (visitor + member id), a call, a chat, a chat message with a phone number, a lead or an order; each is a set of
+-- facts (kind, value) under one record key. Records refer to each other by id (a lead's chat, an order's lead, a call
+-- transferred from a chat), so calls, chats, leads and orders are identifiers too. Visitors no record names are persons
+-- of their own (persons.sql): they stay out of the graph, which keeps it small.
 create or replace temp table idn_facts as
 with facts(rec, kind, value) as (
-  -- every non-bot visitor is someone, even with no other identifier
-  select hash('visitor', visitor_id), 'visitor', visitor_id from visitors where not coalesce(is_bot, false)
-  union all
   select hash('login', visitor_id, member_id), unnest(['visitor', 'member']), unnest([visitor_id, member_id])
   from (select distinct visitor_id, member_id from raw_probe_events where member_id is not null and member_id <> '')
   union all

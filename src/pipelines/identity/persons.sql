@@ -14,31 +14,44 @@ create or replace temp table idn_anchor as
 select component, arg_min(kind || ':' || value, (rank, value)) as customer_id
 from idn_members group by component;
 
+-- non-bot visitors that no record names (or that are blocked): each a person of one identifier
+create or replace temp table idn_lone as
+select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen
+from visitors v
+where not coalesce(is_bot, false)
+  and not exists (select 1 from idn_nodes n where n.kind = 'visitor' and n.value = v.visitor_id)
+group by visitor_id;
+
 create or replace table customer_ids__staged as
 select hash(a.customer_id) as customer_key, a.customer_id, m.kind, m.value as id
-from idn_members m join idn_anchor a using (component);
+from idn_members m join idn_anchor a using (component)
+union all
+select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 'visitor', visitor_id from idn_lone;
 
 create or replace table customers__staged as
-with seen as (
+with linked as (
+  select i.customer_key, i.customer_id, i.kind, i.id
+  from customer_ids__staged i semi join idn_anchor a on a.customer_id = i.customer_id
+), seen as (
   select i.customer_key, min(v.first_seen) as first_seen, max(v.last_seen) as last_seen
-  from customer_ids__staged i join (select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen from visitors group by visitor_id) v
+  from linked i join (select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen from visitors group by visitor_id) v
     on i.kind = 'visitor' and v.visitor_id = i.id
   group by i.customer_key
   union all
   select i.customer_key, min(c.offered_at), max(coalesce(c.ended_at, c.offered_at))
-  from customer_ids__staged i join raw_calls c on i.kind = 'call' and c.call_id = i.id group by i.customer_key
+  from linked i join raw_calls c on i.kind = 'call' and c.call_id = i.id group by i.customer_key
   union all
   select i.customer_key, min(c.requested_at), max(coalesce(c.ended_at, c.requested_at))
-  from customer_ids__staged i join raw_conversations c on i.kind = 'conversation' and c.conversation_id = i.id group by i.customer_key
+  from linked i join raw_conversations c on i.kind = 'conversation' and c.conversation_id = i.id group by i.customer_key
   union all
   select i.customer_key, min(l.ts), max(l.ts)
-  from customer_ids__staged i join raw_leads l on i.kind = 'lead' and l.lead_id = i.id group by i.customer_key
+  from linked i join raw_leads l on i.kind = 'lead' and l.lead_id = i.id group by i.customer_key
   union all
   select i.customer_key, min(o.ts), max(o.ts)
-  from customer_ids__staged i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
+  from linked i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
 ), orders as (
   select i.customer_key, sum(o.amount) as order_value
-  from customer_ids__staged i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
+  from linked i join raw_orders o on i.kind = 'order' and o.order_id = i.id group by i.customer_key
 )
 select i.customer_key, i.customer_id,
   count(*) filter (where kind = 'visitor')::INTEGER as visitors,
@@ -52,12 +65,16 @@ select i.customer_key, i.customer_id,
   count(*) filter (where kind = 'lead')::INTEGER as leads,
   count(*) filter (where kind = 'order')::INTEGER as orders,
   s.first_seen, s.last_seen, o.order_value
-from customer_ids__staged i
+from linked i
 left join (select customer_key, min(first_seen) as first_seen, max(last_seen) as last_seen from seen group by customer_key) s using (customer_key)
 left join orders o using (customer_key)
-group by i.customer_key, i.customer_id, s.first_seen, s.last_seen, o.order_value;
+group by i.customer_key, i.customer_id, s.first_seen, s.last_seen, o.order_value
+union all
+select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, first_seen, last_seen, null::DOUBLE
+from idn_lone;
 
 drop table if exists idn_members;
+drop table if exists idn_lone;
 drop table if exists idn_anchor;
 drop table if exists idn_labels;
 drop table if exists idn_edges;

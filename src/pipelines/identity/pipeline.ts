@@ -8,7 +8,7 @@ export const MAX_LINKED_IDS = 50
 export const MAX_RECORDS = 1000
 
 const STAGED = ['customers__staged', 'customer_ids__staged', 'identity_blocked__staged']
-const SCRATCH = ['idn_facts', 'idn_nodes', 'idn_rec', 'idn_blocked', 'idn_edges', 'idn_labels', 'idn_members', 'idn_anchor']
+const SCRATCH = ['idn_facts', 'idn_nodes', 'idn_rec', 'idn_blocked', 'idn_edges', 'idn_labels', 'idn_members', 'idn_anchor', 'idn_lone']
 
 function linksSql(): string {
   return renderSql(readSql(import.meta.url, 'links.sql'), {max_linked_ids: MAX_LINKED_IDS, max_records: MAX_RECORDS})
