@@ -85,6 +85,9 @@ async function seed(store: Store): Promise<void> {
   await insertRows(store, 'raw_calls', calls)
   await insertRows(store, 'raw_orders', [
     {order_id: 'ord-1', ts: '2026-03-04 11:00:00', site: 'shop', customer_id: 'C-100', amount: 3200, currency: 'CNY', ingest_id: 5},
+    // two orders of two visitors whose export says lead "0": a placeholder record id joins nobody either
+    {order_id: 'ord-x1', ts: '2026-03-05 11:00:00', site: 'shop', visitor_id: 'v-x1', lead_id: '0', amount: 10, ingest_id: 5},
+    {order_id: 'ord-x2', ts: '2026-03-05 11:00:00', site: 'shop', visitor_id: 'v-x2', lead_id: '0', amount: 20, ingest_id: 5},
   ])
   for (const t of ['raw_probe_events', 'raw_conversations', 'raw_messages', 'raw_leads', 'raw_calls', 'raw_orders'])
     await store.bumpTableVersion(t)
@@ -146,11 +149,13 @@ describe('identities pipeline', () => {
     await run(store)
     expect(await store.all(`select kind, linked_ids, records, reason from identity_blocked order by kind`)).toEqual([
       {kind: 'customer', linked_ids: 30, records: 30, reason: 'placeholder'},
+      {kind: 'lead', linked_ids: 2, records: 2, reason: 'placeholder'},
       {kind: 'phone', linked_ids: MAX_LINKED_IDS + 1, records: MAX_LINKED_IDS + 1, reason: 'shared'},
     ])
-    // each "0" caller and each switchboard lead is a person of its own; the planted person, v-q: one each; no bot
+    // each "0" caller, each switchboard lead and each "lead 0" order is a person of its own; the planted person, v-q:
+    // one each; no bot
     const persons = await store.scalar<number>('select count(*)::INTEGER from customers')
-    expect(persons).toBe(30 + (MAX_LINKED_IDS + 1) + 2)
+    expect(persons).toBe(30 + (MAX_LINKED_IDS + 1) + 2 + 2)
     expect(await store.scalar<number>(`select count(*)::INTEGER from customer_ids where id in ('0', 'v-bot')`)).toBe(0)
     const biggest = await store.scalar<number>('select max(calls + leads)::INTEGER from customers')
     expect(biggest).toBe(2)

@@ -44,27 +44,25 @@ from idn_facts f join idn_nodes n using (kind, value);
 
 -- Shared identifiers: a placeholder by its form ("0", "null", "unknown"…; contact hashes cannot be read, so only the
 -- counts catch them), or one linked to more than {{max_linked_ids}} other people's identifiers (visitor, member,
--- customer ids, phones, emails, WeChat ids) or found on more than {{max_records}} records. They link nobody.
+-- customer ids, phones, emails, WeChat ids) or found on more than {{max_records}} records. They link nobody. Record ids
+-- too: an order's lead id "0" would otherwise join every such order.
 create or replace temp table idn_blocked as
 with multi as (
-  -- records naming one identifier (most visitors) link nothing
+  -- records naming one identifier link nothing
   select * from idn_rec where rec in (select rec from idn_rec group by rec having count(*) > 1)
 ), co as (
   select a.node, count(distinct b.node) filter (where b.kind in ('visitor', 'member', 'customer', 'phone', 'email', 'wechat')) as linked_ids,
     count(distinct a.rec) as records
   from multi a join multi b on b.rec = a.rec and b.node <> a.node
-  where a.kind in ('visitor', 'member', 'customer', 'phone', 'email', 'wechat')
   group by a.node
+), judged as (
+  select n.node, n.kind, n.value, coalesce(co.linked_ids, 0)::INTEGER as linked_ids, coalesce(co.records, 0)::INTEGER as records,
+    regexp_matches(lower(trim(n.value)), '^(0+|-+|\.+|x+|\?+|null|none|nil|undefined|unknown|n/?a|anonymous|guest|test|default|temp)$') as placeholder
+  from idn_nodes n left join co using (node)
 )
-select n.kind, n.value as id, coalesce(co.linked_ids, 0)::INTEGER as linked_ids, coalesce(co.records, 0)::INTEGER as records,
-  case when regexp_matches(lower(trim(n.value)), '^(0+|-+|\.+|x+|\?+|null|none|nil|undefined|unknown|n/?a|anonymous|guest|test|default|temp)$')
-       then 'placeholder' else 'shared' end as reason,
-  n.node
-from idn_nodes n
-left join co using (node)
-where n.kind in ('visitor', 'member', 'customer', 'phone', 'email', 'wechat')
-  and (regexp_matches(lower(trim(n.value)), '^(0+|-+|\.+|x+|\?+|null|none|nil|undefined|unknown|n/?a|anonymous|guest|test|default|temp)$')
-       or co.linked_ids > {{max_linked_ids}} or co.records > {{max_records}});
+select kind, value as id, linked_ids, records, case when placeholder then 'placeholder' else 'shared' end as reason, node
+from judged
+where placeholder or linked_ids > {{max_linked_ids}} or records > {{max_records}};
 
 -- The links that remain: each record's identifiers joined to the record's first one (a star is enough for
 -- connectivity), blocked identifiers left out.
