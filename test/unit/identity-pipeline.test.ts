@@ -161,6 +161,16 @@ describe('identities pipeline', () => {
     expect(biggest).toBe(2)
   })
 
+  it('sessions carry the device brand and the in-app browser of the planted person’s phone', async () => {
+    await run(store)
+    expect(await store.all(`select visitor_id, device_type, device_brand, in_app, is_bot from sessions order by visitor_id`)).toEqual([
+      {visitor_id: 'v-bot', device_type: 'bot', device_brand: null, in_app: null, is_bot: true},
+      {visitor_id: 'v-p-pc', device_type: 'desktop', device_brand: null, in_app: null, is_bot: false},
+      {visitor_id: 'v-p-phone', device_type: 'mobile', device_brand: 'Huawei', in_app: 'WeChat', is_bot: false},
+      {visitor_id: 'v-q', device_type: 'desktop', device_brand: null, in_app: null, is_bot: false},
+    ])
+  })
+
   it('the phone typed in chat hashes like ingest hashes the number', () => {
     expect(sha('13812345678')).toBe(PHONE)
   })
