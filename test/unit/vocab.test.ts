@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {STAGE_PRESETS, STEP_TYPES} from '../../src/reports/funnel.js'
+import {STAGE_PRESETS, STEP_TYPES} from '../../src/reports/marketing/funnel.js'
 import {Store} from '../../src/store/store.js'
 import {DIRECTIVE_TYPES, RESOURCE_TYPES, ROUTE_KINDS} from '../../src/vocab/directives.js'
 import {FUNNEL_STEP_TYPES, MART_STEP_TYPES, PAGE_LEVEL_EVENT_TYPES, PROBE_EVENT_TYPES} from '../../src/vocab/events.js'
