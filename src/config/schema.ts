@@ -43,6 +43,8 @@ export const ConfigSchema = z.object({
       scenarios: z.string().optional(),
       directory: z.string().optional(),
       scripts: z.string().optional(),
+      /** Trained script model (`ccx scripts train`); without it the library's phrasings detect the scripts. */
+      scriptModel: z.string().optional(),
       benchmarks: z.string().optional(),
     })
     .prefault({}),

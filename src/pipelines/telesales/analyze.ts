@@ -2,7 +2,9 @@ import {closeSync, openSync, rmSync, writeSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Library} from '../../telesales/library.js'
-import {ScriptMatcher, type TextAnalysis} from '../../telesales/matcher.js'
+import type {TextAnalysis} from '../../telesales/matcher.js'
+import {PreparedTexts, ScriptDetector} from '../../telesales/model/detect.js'
+import type {ScriptModelFile} from '../../telesales/model/format.js'
 import {analyzeSortedTurns, type TranscriptTurn} from '../../telesales/segment.js'
 import {createJiebaTokenizer} from '../../telesales/text.js'
 import {readSql, type Store} from '../../store/store.js'
@@ -41,14 +43,16 @@ class CsvSpool {
 }
 
 /**
- * Matches each distinct turn text once, then walks the turns call by call (ordered, with integer ids
- * for calls and texts so few strings cross from DuckDB), segments each call and spools its stage runs
- * and hits to CSV files that DuckDB loads with COPY.
+ * Prepares each distinct turn text once (phrasing matcher; with a trained model, each sentence's partial scores),
+ * then walks the turns call by call (ordered, with integer ids for calls and texts so few strings cross from
+ * DuckDB), detects scripts with each sentence's neighbours, segments each call and spools its stage runs and hits
+ * to CSV files that DuckDB loads with COPY.
  */
 export async function analyzeTranscripts(
   store: Store,
   library: Library,
   log: (m: string) => void = () => {},
+  model?: ScriptModelFile,
 ): Promise<{calls: number; stages: number; hits: number; distinctTexts: number}> {
   const started = performance.now()
   const cpuStart = process.cpuUsage()
@@ -59,36 +63,17 @@ export async function analyzeTranscripts(
   await store.run(readSql(import.meta.url, 'tables.sql'))
   await store.run(readSql(import.meta.url, 'ids.sql'))
   lap('ids')
-  const matcher = new ScriptMatcher(library, {tokenizer: await createJiebaTokenizer()})
+  const detector = new ScriptDetector(library, model, await createJiebaTokenizer())
 
   // Each distinct text's result is packed into flat arrays: a few hundred thousand long-lived small objects
   // would make every garbage collection of the call loop below trace them again.
   const textCount = await store.scalar<number>('select count(*)::INTEGER from _telesales_texts')
-  const S = library.stages.length
-  const stageScores = new Float64Array(textCount * S)
-  const hitOffsets = new Int32Array(textCount + 1)
-  const hitScript: number[] = []
-  const hitScore: number[] = []
-  let textNo = 0
+  const prepared = new PreparedTexts(detector, textCount)
   const textsResult = await store.connection.stream('select text from _telesales_texts order by text_id')
   for (let chunk = await textsResult.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await textsResult.fetchChunk()) {
-    for (const text of chunk.getColumns()[0] as Array<string | null>) {
-      const a = matcher.compute(text ?? '')
-      for (let k = 0; k < S; k++) stageScores[textNo * S + k] = a.stageScores[k]
-      for (const h of a.hits) {
-        hitScript.push(h.script)
-        hitScore.push(h.score)
-      }
-      hitOffsets[++textNo] = hitScript.length
-    }
+    for (const text of chunk.getColumns()[0] as Array<string | null>) prepared.add(text ?? '')
   }
-  const analysisOf = (id: number): TextAnalysis => {
-    const hits: TextAnalysis['hits'] = []
-    for (let h = hitOffsets[id]; h < hitOffsets[id + 1]; h++) hits.push({script: hitScript[h], score: hitScore[h]})
-    const scores = new Array<number>(S)
-    for (let k = 0; k < S; k++) scores[k] = stageScores[id * S + k]
-    return {hits, stageScores: scores}
-  }
+  const textNo = prepared.size
   lap(`matched ${textNo} distinct texts`)
 
   const callIds = (
@@ -112,9 +97,13 @@ export async function analyzeTranscripts(
     )
     let current = -1
     let turns: TranscriptTurn[] = []
-    let turnAnalyses: TextAnalysis[] = []
+    let textIds: number[] = []
     const flush = () => {
       if (current < 0 || turns.length === 0) return
+      const turnAnalyses: TextAnalysis[] = prepared.analyzeCall(
+        textIds,
+        turns.map((t) => t.speaker),
+      )
       const a = analyzeSortedTurns(turns, turnAnalyses, library)
       const id = csvText(callIds[current])
       a.stages.forEach((s, k) => {
@@ -130,11 +119,11 @@ export async function analyzeTranscripts(
       hits += a.hits.length
       calls++
       turns = []
-      turnAnalyses = []
+      textIds = []
     }
     const SPEAKERS = ['agent', 'customer', 'other']
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [callNos, turnNos, speakers, starts, ends, textIds] = chunk.getColumns() as [
+      const [callNos, turnNos, speakers, starts, ends, textIdCol] = chunk.getColumns() as [
         number[],
         number[],
         number[],
@@ -148,7 +137,7 @@ export async function analyzeTranscripts(
           current = callNos[r]
         }
         turns.push({turnNo: turnNos[r], speaker: SPEAKERS[speakers[r]], startMs: starts[r], endMs: ends[r], text: null})
-        turnAnalyses.push(analysisOf(textIds[r]))
+        textIds.push(textIdCol[r])
       }
     }
     flush()

@@ -1,4 +1,5 @@
 import type {Library} from '../../telesales/library.js'
+import type {ScriptModelFile} from '../../telesales/model/format.js'
 import {readSql} from '../../store/store.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
@@ -9,6 +10,19 @@ async function libraryFor(ctx: PipelineContext): Promise<Library> {
   return file ? loadLibrary(resolveFrom(ctx.config.baseDir, file)) : loadLibrary()
 }
 
+/** The trained script model files.scriptModel names, if any; its text's hash joins the fingerprint. */
+async function modelFor(ctx: PipelineContext): Promise<{model: ScriptModelFile; hash: string} | undefined> {
+  const file = ctx.config.config.files.scriptModel
+  if (!file) return undefined
+  const {resolveFrom} = await import('../../config/load.js')
+  const {loadScriptModel} = await import('../../telesales/model/format.js')
+  const {createHash} = await import('node:crypto')
+  const {readFileSync} = await import('node:fs')
+  const path = resolveFrom(ctx.config.baseDir, file)
+  const model = loadScriptModel(path)
+  return {model, hash: createHash('sha256').update(readFileSync(path)).digest('hex')}
+}
+
 /** Stages and script hits of every transcribed call, then per-call aggregates joined with the call record. */
 const telesales: Pipeline = {
   name: 'telesales',
@@ -16,12 +30,14 @@ const telesales: Pipeline = {
   reads: ['raw_calls', 'raw_transcript_turns'],
   writes: ['call_stages', 'script_hits', 'call_script_summary'],
   async fingerprint(ctx) {
-    return (await libraryFor(ctx)).hash
+    const model = await modelFor(ctx)
+    return model ? `${(await libraryFor(ctx)).hash}+${model.hash}` : (await libraryFor(ctx)).hash
   },
   async run(ctx) {
     const library = await libraryFor(ctx)
+    const model = await modelFor(ctx)
     const {analyzeTranscripts} = await import('./analyze.js')
-    const result = await analyzeTranscripts(ctx.store, library, ctx.log)
+    const result = await analyzeTranscripts(ctx.store, library, ctx.log, model?.model)
     const started = performance.now()
     await ctx.store.run(readSql(import.meta.url, 'summary.sql'))
     ctx.log(`  call_script_summary: ${Math.round(performance.now() - started)} ms`)

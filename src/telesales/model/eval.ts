@@ -5,7 +5,7 @@
  */
 import type {Library} from '../library.js'
 import type {Tokenizer} from '../text.js'
-import {ScriptDetector} from './detect.js'
+import {PreparedTexts, ScriptDetector} from './detect.js'
 import {groupCalls, type LabelledUtterance} from './labels.js'
 import {DEFAULT_TRAIN, firstOfTurnFlags, trainScriptModel, type TrainOptions} from './train.js'
 import {createRng, shuffle} from '../../stats/random.js'
@@ -87,17 +87,24 @@ export function splitCalls(calls: string[], testShare: number, seed: number): {t
 }
 
 interface Scored {
-  /** Per test call: utterances with gold labels and, per library script, score and hit. */
-  calls: Array<{labels: string[][]; speakers: string[]; scores: Float64Array; hits: Uint8Array; probs: Float64Array}>
+  /** Per test call: utterances with gold labels, hits per library script (n × scripts) and best model probabilities (n × K). */
+  calls: Array<{labels: string[][]; speakers: string[]; hits: Uint8Array; probs: Float64Array}>
 }
 
+/** Scores test calls through the pipeline's path (PreparedTexts): each labelled row is a turn of its call. */
 function scoreCalls(detector: ScriptDetector, calls: LabelledUtterance[][]): Scored {
+  const S = detector.library.scripts.length
   return {
     calls: calls.map((call) => {
-      const first = firstOfTurnFlags(call)
-      const utterances = call.map((u, i) => ({text: u.text, speaker: u.speaker, firstOfTurn: first[i]}))
-      const {scores, hits} = detector.scoreCall(utterances)
-      return {labels: call.map((u) => u.labels), speakers: call.map((u) => u.speaker), scores, hits, probs: detector.modelProbabilities(utterances)}
+      const prepared = new PreparedTexts(detector, call.length)
+      const ids = call.map((u) => prepared.add(u.text))
+      const speakers = call.map((u) => u.speaker)
+      const analyses = prepared.analyzeCall(ids, speakers, firstOfTurnFlags(call))
+      const hits = new Uint8Array(call.length * S)
+      analyses.forEach((a, i) => {
+        for (const h of a.hits) if (detector.library.scripts[h.script].speaker === speakers[i]) hits[i * S + h.script] = 1
+      })
+      return {labels: call.map((u) => u.labels), speakers, hits, probs: detector.scorer ? prepared.lastBest.slice() : new Float64Array(0)}
     }),
   }
 }
