@@ -1,5 +1,7 @@
 // Telesales scripts benchmark: N simulated calls with transcripts → DuckDB → telesales pipeline → report.
 // Usage: npm run bench:scripts   (BENCH_CALLS=100000 by default; target: ingest + pipeline + report < 60 s)
+// The pipeline uses a script model trained (not timed) on 500 other simulated calls; BENCH_NO_MODEL=1 runs the
+// phrasing matcher alone.
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,7 +10,7 @@ const dist = new URL('../dist/', import.meta.url)
 const load = (p) => import(new URL(p, dist).href)
 const N = Number(process.env.BENCH_CALLS ?? 100_000)
 const {loadLibrary} = await load('telesales/library.js')
-const {simulateCalls, toCsv} = await load('telesales/simulate.js')
+const {simulateCalls, toCsv, toLabelledCsv} = await load('telesales/simulate.js')
 const {Store} = await load('store/store.js')
 const {loadConfig} = await load('config/load.js')
 const {runPipelines} = await load('pipelines/runner.js')
@@ -33,6 +35,19 @@ try {
   writeFileSync(join(dir, 'calls.csv'), callsCsv)
   writeFileSync(join(dir, 'transcripts.csv'), transcriptsCsv)
   console.log(`generated ${sim.calls.length} calls, ${sim.turns.length} turns in ${ms(t)} (not counted)`)
+  if (!process.env.BENCH_NO_MODEL) {
+    t = performance.now()
+    const {readLabelledUtterances} = await load('telesales/model/labels.js')
+    const {trainScriptModel, DEFAULT_TRAIN} = await load('telesales/model/train.js')
+    const {createJiebaTokenizer} = await load('telesales/text.js')
+    writeFileSync(join(dir, 'labelled.csv'), toLabelledCsv(simulateCalls(library, {calls: 500, seed: 7, mode: 'planted'})))
+    const data = readLabelledUtterances(join(dir, 'labelled.csv'))
+    const {model} = trainScriptModel({file: 'labelled.csv', utterances: data.utterances}, library, DEFAULT_TRAIN, await createJiebaTokenizer())
+    writeFileSync(join(dir, 'script-model.json'), JSON.stringify(model))
+    writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify({files: {scriptModel: 'script-model.json'}}))
+    const learnt = model.scripts.filter((s) => s.detector === 'model').length
+    console.log(`trained a script model (${learnt} scripts learnt, ${model.weights.rows} weight rows) in ${ms(t)} (not counted)`)
+  }
 
   const total = performance.now()
   const cpuStart = process.cpuUsage()

@@ -48,6 +48,8 @@ export interface SimTurn {
   end_ms: number
   text: string
   confidence: number
+  /** The script the line was made from (agent lines), for training and checking a detector. */
+  script?: string
 }
 
 export interface Simulated {
@@ -138,7 +140,7 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
       const callId = `T${String(callNo).padStart(7, '0')}`
       const agent = randomInt(rng, agentCount)
       const english = rng() < englishShare
-      const lines: Array<{speaker: 'agent' | 'customer'; text: string}> = []
+      const lines: Array<{speaker: 'agent' | 'customer'; text: string; script?: string}> = []
       const callSaid: string[] = []
       for (const stage of library.stages) {
         if (rng() < (stage.index === 0 ? 0.05 : 0.12)) continue // a missing stage
@@ -150,7 +152,7 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
         for (const script of chosen) {
           const phrasings = script.phrasings.filter((p) => isEnglish(p) === english)
           const text = pick(rng, phrasings.length > 0 ? phrasings : script.phrasings)
-          lines.push({speaker: 'agent', text: addAsrNoise(rng, text, noise)})
+          lines.push({speaker: 'agent', text: addAsrNoise(rng, text, noise), script: script.id})
           callSaid.push(script.id)
           const replies = CUSTOMER_LINES[stage.id]
           if (replies && rng() < 0.8)
@@ -163,13 +165,13 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
       const confirm = library.scripts.find((s) => s.consequence)
       if (sale && confirm) {
         const phrasings = confirm.phrasings.filter((p) => isEnglish(p) === english)
-        lines.push({speaker: 'agent', text: addAsrNoise(rng, pick(rng, phrasings.length > 0 ? phrasings : confirm.phrasings), noise)})
+        lines.push({speaker: 'agent', text: addAsrNoise(rng, pick(rng, phrasings.length > 0 ? phrasings : confirm.phrasings), noise), script: confirm.id})
         callSaid.push(confirm.id)
       }
       const thanks = library.scripts.find((s) => s.id === 'close_thanks')
       if (thanks && rng() < 0.7) {
         const phrasings = thanks.phrasings.filter((p) => isEnglish(p) === english)
-        lines.push({speaker: 'agent', text: pick(rng, phrasings.length > 0 ? phrasings : thanks.phrasings)})
+        lines.push({speaker: 'agent', text: pick(rng, phrasings.length > 0 ? phrasings : thanks.phrasings), script: thanks.id})
         callSaid.push(thanks.id)
       }
       let offset = 0
@@ -183,6 +185,7 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
           end_ms: offset + duration,
           text: line.text,
           confidence: Math.round((0.75 + rng() * 0.24) * 100) / 100,
+          ...(line.script ? {script: line.script} : {}),
         })
         offset += duration + 300
       })
@@ -235,4 +238,10 @@ export function toCsv(sim: Simulated): {callsCsv: string; transcriptsCsv: string
   const transcriptsCsv =
     [TURN_COLUMNS.join(','), ...sim.turns.map((t) => TURN_COLUMNS.map((k) => csvField(t[k])).join(','))].join('\n') + '\n'
   return {callsCsv, transcriptsCsv}
+}
+
+/** Labelled utterances (call_id, turn, speaker, text, label) of simulated calls: training data for the bench's model. */
+export function toLabelledCsv(sim: Simulated): string {
+  const rows = sim.turns.map((t) => [t.call_id, t.turn_no, t.speaker, t.text, t.script ?? ''].map(csvField).join(','))
+  return ['call_id,turn,speaker,text,label', ...rows].join('\n') + '\n'
 }
