@@ -23,7 +23,7 @@ export interface FeatureOptions {
   position: number
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = {bits: 20, charMin: 3, charMax: 5, bigrams: true, context: 0.5, position: 0.5}
+export const DEFAULT_FEATURES: FeatureOptions = {bits: 20, charMin: 3, charMax: 4, bigrams: true, context: 0.5, position: 0.5}
 
 /** Hash namespaces: the same word in the own text and in the previous utterance are different features. */
 export const NS = {word: 1, bigram: 2, char: 3, shape: 4, prev: 5, next: 6, position: 7} as const
@@ -87,7 +87,10 @@ export function words(normalized: string, tokenizer?: Tokenizer): string[] {
  */
 export class Featurizer {
   readonly mask: number
-  private readonly seen = new Set<number>()
+  private readonly own = new Collector()
+  private readonly prev = new Collector()
+  private readonly next = new Collector()
+  private readonly wordHashes: number[] = []
 
   constructor(
     readonly options: FeatureOptions = DEFAULT_FEATURES,
@@ -100,34 +103,36 @@ export class Featurizer {
   text(raw: string): {own: Block; asPrev: Block; asNext: Block} {
     const norm = normalizeText(raw)
     const ws = words(norm, this.tokenizer)
-    const own = this.seen
-    own.clear()
-    const wordHashes = ws.map((w) => hashRange(w, 0, w.length, NS.word))
-    for (const h of wordHashes) own.add(h & this.mask)
+    const own = this.own
+    own.reset()
+    const mask = this.mask
+    const wordHashes = this.wordHashes
+    wordHashes.length = 0
+    for (const w of ws) wordHashes.push(hashRange(w, 0, w.length, NS.word))
+    for (const h of wordHashes) own.add(h & mask)
     if (this.options.bigrams) {
-      for (let k = 0; k + 1 < wordHashes.length; k++) own.add(combine(wordHashes[k], wordHashes[k + 1], NS.bigram) & this.mask)
+      for (let k = 0; k + 1 < wordHashes.length; k++) own.add(combine(wordHashes[k], wordHashes[k + 1], NS.bigram) & mask)
       if (wordHashes.length > 0) {
-        own.add(combine(0, wordHashes[0], NS.bigram) & this.mask) // sentence start
-        own.add(combine(wordHashes.at(-1)!, 0, NS.bigram) & this.mask) // sentence end
+        own.add(combine(0, wordHashes[0], NS.bigram) & mask) // sentence start
+        own.add(combine(wordHashes.at(-1)!, 0, NS.bigram) & mask) // sentence end
       }
     }
     this.charGrams(norm, own)
     // Shape: questions are most of the "inquiry" strategies; length separates acknowledgements from appeals.
-    const trimmed = raw.trimEnd()
-    const last = trimmed.charCodeAt(trimmed.length - 1)
-    if (last === 63 || last === 0xff1f || /[?？]/.test(raw)) own.add(hashRange('?', 0, 1, NS.shape) & this.mask)
-    if (/[!！]/.test(raw)) own.add(hashRange('!', 0, 1, NS.shape) & this.mask)
-    const lengthBucket = ws.length <= 3 ? 'len:s' : ws.length <= 8 ? 'len:m' : ws.length <= 20 ? 'len:l' : 'len:xl'
-    own.add(hashRange(lengthBucket, 0, lengthBucket.length, NS.shape) & this.mask)
-    const ownBlock = toBlock(own, 1)
+    if (raw.includes('?') || raw.includes('？')) own.add(SHAPE_QUESTION & mask)
+    if (raw.includes('!') || raw.includes('！')) own.add(SHAPE_EXCLAIM & mask)
+    own.add(SHAPE_LENGTH[ws.length <= 3 ? 0 : ws.length <= 8 ? 1 : ws.length <= 20 ? 2 : 3] & mask)
+    const ownBlock = own.block(1)
     if (this.options.context <= 0 || wordHashes.length === 0) return {own: ownBlock, asPrev: EMPTY, asNext: EMPTY}
-    const prev = new Set<number>()
-    const next = new Set<number>()
+    const prev = this.prev
+    const next = this.next
+    prev.reset()
+    next.reset()
     for (const h of wordHashes) {
-      prev.add(fmix(h ^ 0x5bd1e995 ^ NS.prev) & this.mask)
-      next.add(fmix(h ^ 0x1b873593 ^ NS.next) & this.mask)
+      prev.add(fmix(h ^ 0x5bd1e995 ^ NS.prev) & mask)
+      next.add(fmix(h ^ 0x1b873593 ^ NS.next) & mask)
     }
-    return {own: ownBlock, asPrev: toBlock(prev, this.options.context), asNext: toBlock(next, this.options.context)}
+    return {own: ownBlock, asPrev: prev.block(this.options.context), asNext: next.block(this.options.context)}
   }
 
   /** Bucket of a position feature: where in the call the utterance is, and whether it opens its turn. */
@@ -141,7 +146,7 @@ export class Featurizer {
     return out
   }
 
-  private charGrams(norm: string, out: Set<number>): void {
+  private charGrams(norm: string, out: Collector): void {
     const {charMin, charMax} = this.options
     let i = 0
     while (i < norm.length) {
@@ -175,8 +180,30 @@ export class Featurizer {
   }
 }
 
-function toBlock(set: Set<number>, norm: number): Block {
-  if (set.size === 0) return EMPTY
-  const index = Int32Array.from(set).sort()
-  return {index, value: norm / Math.sqrt(index.length)}
+const SHAPE_QUESTION = hashRange('?', 0, 1, NS.shape)
+const SHAPE_EXCLAIM = hashRange('!', 0, 1, NS.shape)
+const SHAPE_LENGTH = ['len:s', 'len:m', 'len:l', 'len:xl'].map((s) => hashRange(s, 0, s.length, NS.shape))
+
+/** Bucket indices gathered in a reused buffer, then sorted and deduplicated into a block (no Set per text). */
+class Collector {
+  private buf = new Int32Array(256)
+  private n = 0
+  reset(): void {
+    this.n = 0
+  }
+  add(index: number): void {
+    if (this.n === this.buf.length) {
+      const bigger = new Int32Array(this.buf.length * 2)
+      bigger.set(this.buf)
+      this.buf = bigger
+    }
+    this.buf[this.n++] = index
+  }
+  block(norm: number): Block {
+    if (this.n === 0) return EMPTY
+    const sorted = this.buf.subarray(0, this.n).sort()
+    let u = 1
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i]
+    return {index: sorted.slice(0, u), value: norm / Math.sqrt(u)}
+  }
 }

@@ -17,7 +17,7 @@ export class ModelScorer {
   readonly featurizer: Featurizer
   private readonly rowOf: Int32Array
   private readonly W: Float32Array
-  private readonly positionCache = new Map<string, Float64Array>()
+  private readonly positionCache = new Map<string, Float32Array>()
 
   constructor(
     readonly model: ScriptModelFile,
@@ -41,7 +41,7 @@ export class ModelScorer {
     return 3 * this.K
   }
 
-  private addBlock(block: Block, out: Float32Array | Float64Array, offset: number): void {
+  private addBlock(block: Block, out: Float32Array, offset: number): void {
     const K = this.K
     for (let i = 0; i < block.index.length; i++) {
       const r = this.rowOf[block.index[i]]
@@ -52,7 +52,7 @@ export class ModelScorer {
   }
 
   /** Writes the text's three partial scores at out[offset .. offset + 3K). */
-  prepareInto(text: string, out: Float32Array | Float64Array, offset: number): void {
+  prepareInto(text: string, out: Float32Array, offset: number): void {
     out.fill(0, offset, offset + this.stride)
     const f = this.featurizer.text(text)
     this.addBlock(f.own, out, offset)
@@ -66,12 +66,12 @@ export class ModelScorer {
     return out
   }
 
-  private positionScore(index: number, count: number, firstOfTurn: boolean): Float64Array | undefined {
+  private positionScore(index: number, count: number, firstOfTurn: boolean): Float32Array | undefined {
     if (this.model.features.position <= 0) return undefined
     const key = `${Math.min(index, 24)}|${Math.min(count - 1 - index, 6)}|${Math.min(4, Math.floor((5 * index) / Math.max(1, count)))}|${firstOfTurn}`
     let v = this.positionCache.get(key)
     if (!v) {
-      v = new Float64Array(this.K)
+      v = new Float32Array(this.K)
       const buckets = this.featurizer.positionBuckets(index, count, firstOfTurn)
       this.addBlock({index: Int32Array.from(buckets), value: this.model.features.position}, v, 0)
       this.positionCache.set(key, v)
@@ -83,7 +83,7 @@ export class ModelScorer {
    * Probabilities of a call's utterances (in order): `prepared` holds each utterance's 3K partial scores at
    * offsets[i]; writes n×K probabilities into `out` (row-major).
    */
-  scoreSequence(prepared: Float32Array | Float64Array, offsets: ArrayLike<number>, firstOfTurn: ArrayLike<boolean>, out: Float64Array): void {
+  scoreSequence(prepared: Float32Array, offsets: ArrayLike<number>, firstOfTurn: ArrayLike<boolean>, out: Float64Array): void {
     const n = offsets.length
     const K = this.K
     for (let i = 0; i < n; i++) {

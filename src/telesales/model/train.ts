@@ -26,6 +26,8 @@ export interface TrainOptions {
   /** Scripts with fewer labelled sentences keep the phrasing matcher. */
   minPositives: number
   maxIterations: number
+  /** Thresholds also keep the number of calls a script fires on at or below the number labelled with it. */
+  capRate: boolean
   /** L-BFGS stops when the largest gradient component falls below this share of the total example weight. */
   tolerance: number
 }
@@ -39,6 +41,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   useSeeds: true,
   minPositives: 5,
   maxIterations: 200,
+  capRate: true,
   tolerance: 1e-4,
 }
 
@@ -139,13 +142,15 @@ function scoreRow(row: Row, columnOf: Map<number, number>, fit: Fit): number {
 }
 
 /**
- * The lowest threshold whose call-level precision (calls scored by their best sentence) reaches `target`;
- * when none does, the one with the best F1. Returns the threshold and its precision and recall.
+ * The lowest threshold whose call-level precision (calls scored by their best sentence) reaches `target` and, with
+ * `capRate`, at which no more calls fire than carry the label (so a script's hit rate is not inflated); when none
+ * does, the one with the best F1 among those within the cap. Returns the threshold and its precision and recall.
  */
 export function calibrateThreshold(
   scores: number[],
   gold: boolean[],
   target: number,
+  capRate = false,
 ): {threshold: number; precision: number | null; recall: number | null; reached: boolean} {
   const positives = gold.filter(Boolean).length
   const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a])
@@ -159,6 +164,7 @@ export function calibrateThreshold(
     else fp++
     // Only cut between distinct scores: ties fire together.
     if (r + 1 < order.length && scores[order[r + 1]] === scores[i]) continue
+    if (capRate && tp + fp > positives) break
     const precision = tp / (tp + fp)
     const recall = positives > 0 ? tp / positives : 0
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
@@ -241,6 +247,7 @@ export function trainScriptModel(
       calls.map((c) => oof[k].get(c)!),
       calls.map((c) => goldCalls[k].has(c)),
       options.targetPrecision,
+      options.capRate,
     )
   })
 
