@@ -29,7 +29,7 @@ docs/telesales.md.`
     seeds: Flags.string({description: 'seeds of the held-out splits, comma-separated (each split is evaluated; mean and spread reported)', default: '1'}),
     'test-share': Flags.string({description: 'share of the calls held out', default: '0.3'}),
     'target-precision': Flags.string({description: 'call-level precision each threshold aims at (training)', default: '0.75'}),
-    c: Flags.string({description: 'inverse L2 regularisation strength (training)', default: '4'}),
+    c: Flags.string({description: 'inverse L2 regularisation strength (training)', default: '1'}),
     folds: Flags.integer({description: 'folds for calibrating the thresholds (training)', default: 4}),
     seed: Flags.integer({hidden: true, description: 'unused: the split seed also seeds the folds', default: 1}),
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),

@@ -33,7 +33,7 @@ with files.scriptModel in ccx.config.json. Format and method: docs/telesales.md.
     scripts: Flags.string({description: 'script library (default: files.scripts from the config, else the shipped defaults/scripts.json)'}),
     speakers: Flags.string({description: 'map the file\'s speaker names: NAME=agent|customer[,…] (e.g. persuader=agent,persuadee=customer)'}),
     'target-precision': Flags.string({description: 'call-level precision each threshold aims at on out-of-fold calls', default: '0.75'}),
-    c: Flags.string({description: 'inverse L2 regularisation strength', default: '4'}),
+    c: Flags.string({description: 'inverse L2 regularisation strength', default: '1'}),
     folds: Flags.integer({description: 'folds (calls kept whole) for calibrating the thresholds', default: 4}),
     seed: Flags.integer({description: 'seed of the folds', default: 1}),
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),

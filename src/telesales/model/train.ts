@@ -34,7 +34,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN: TrainOptions = {
   features: DEFAULT_FEATURES,
-  C: 4,
+  C: 1,
   targetPrecision: 0.75,
   folds: 4,
   seed: 1,
