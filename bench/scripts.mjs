@@ -42,7 +42,12 @@ try {
     const {createJiebaTokenizer} = await load('telesales/text.js')
     writeFileSync(join(dir, 'labelled.csv'), toLabelledCsv(simulateCalls(library, {calls: 500, seed: 7, mode: 'planted'})))
     const data = readLabelledUtterances(join(dir, 'labelled.csv'))
-    const {model} = trainScriptModel({file: 'labelled.csv', utterances: data.utterances}, library, DEFAULT_TRAIN, await createJiebaTokenizer())
+    const {model} = trainScriptModel(
+      {file: 'labelled.csv', utterances: data.utterances},
+      library,
+      DEFAULT_TRAIN,
+      await createJiebaTokenizer(),
+    )
     writeFileSync(join(dir, 'script-model.json'), JSON.stringify(model))
     writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify({files: {scriptModel: 'script-model.json'}}))
     const learnt = model.scripts.filter((s) => s.detector === 'model').length

@@ -165,7 +165,11 @@ export function simulateCalls(library: Library, options: SimulateOptions): Simul
       const confirm = library.scripts.find((s) => s.consequence)
       if (sale && confirm) {
         const phrasings = confirm.phrasings.filter((p) => isEnglish(p) === english)
-        lines.push({speaker: 'agent', text: addAsrNoise(rng, pick(rng, phrasings.length > 0 ? phrasings : confirm.phrasings), noise), script: confirm.id})
+        lines.push({
+          speaker: 'agent',
+          text: addAsrNoise(rng, pick(rng, phrasings.length > 0 ? phrasings : confirm.phrasings), noise),
+          script: confirm.id,
+        })
         callSaid.push(confirm.id)
       }
       const thanks = library.scripts.find((s) => s.id === 'close_thanks')

@@ -19,7 +19,8 @@ describe('ccx scripts train / scripts eval / run telesales with a model', () => 
     const keep = new Set(chosen)
     const rows = ['dialog_id,role,turn,sentence,er_label_1,er_label_2']
     const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s)
-    for (const s of sentences) if (keep.has(s.dialog_id)) rows.push([s.dialog_id, s.role, s.turn, s.sentence, s.er_label_1, s.er_label_2].map(q).join(','))
+    for (const s of sentences)
+      if (keep.has(s.dialog_id)) rows.push([s.dialog_id, s.role, s.turn, s.sentence, s.er_label_1, s.er_label_2].map(q).join(','))
     writeFileSync(labels, rows.join('\n') + '\n')
   })
   afterAll(() => dir.cleanup())

@@ -15,8 +15,14 @@ export interface PersuasionSentence {
 /** The real persuasion dialogs: sentences in file order and each dialog's donation. */
 export function persuasionDialogs(): {sentences: PersuasionSentence[]; donated: Map<string, boolean>; dialogs: string[]} {
   const dir = realData('persuasion-dev')
-  const sentences = Papa.parse<PersuasionSentence>(readFileSync(join(dir, 'dialog_sentences.csv'), 'utf8'), {header: true, skipEmptyLines: true}).data
-  const info = Papa.parse<Record<string, string>>(readFileSync(join(dir, 'dialog_info.csv'), 'utf8'), {header: true, skipEmptyLines: true}).data
+  const sentences = Papa.parse<PersuasionSentence>(readFileSync(join(dir, 'dialog_sentences.csv'), 'utf8'), {
+    header: true,
+    skipEmptyLines: true,
+  }).data
+  const info = Papa.parse<Record<string, string>>(readFileSync(join(dir, 'dialog_info.csv'), 'utf8'), {
+    header: true,
+    skipEmptyLines: true,
+  }).data
   const donated = new Map(info.filter((r) => r.role === 'persuadee').map((r) => [r.dialog_id, Number(r.actual_donation || 0) > 0]))
   return {sentences, donated, dialogs: [...new Set(sentences.map((s) => s.dialog_id))]}
 }
@@ -40,7 +46,24 @@ export function persuasionAsCalls(
   const calls = ['call_id,site,direction,queue,agent_id,customer_id,offered_at,answered_at,ended_at,disposition,outcome,campaign']
   dialogs.forEach((d, i) => {
     const t = new Date(Date.UTC(2026, 2, 2, 9, 0, 0) + i * 600_000).toISOString().replace('T', ' ').slice(0, 19)
-    calls.push([d, 'charity', 'outbound', 'persuasion', `A${String(i % 7).padStart(3, '0')}`, `C${i}`, t, t, t, 'answered', sale(d) ? 'sale' : 'no_sale', 'save-the-children'].map(csv).join(','))
+    calls.push(
+      [
+        d,
+        'charity',
+        'outbound',
+        'persuasion',
+        `A${String(i % 7).padStart(3, '0')}`,
+        `C${i}`,
+        t,
+        t,
+        t,
+        'answered',
+        sale(d) ? 'sale' : 'no_sale',
+        'save-the-children',
+      ]
+        .map(csv)
+        .join(','),
+    )
   })
   const turns = ['call_id,turn_no,speaker,start_ms,end_ms,text,confidence']
   let current = ''

@@ -19,10 +19,19 @@ describe('logistic regression (L-BFGS)', () => {
   it('reaches the stationary point of the penalised weighted log-loss (gradient computed here independently)', () => {
     // 4 rows × 3 columns, labels and example weights chosen by hand.
     const rows = [
-      [[0, 1.0], [1, 0.5]],
+      [
+        [0, 1.0],
+        [1, 0.5],
+      ],
       [[1, 1.0]],
-      [[0, 0.3], [2, 1.0]],
-      [[2, 0.7], [1, 0.2]],
+      [
+        [0, 0.3],
+        [2, 1.0],
+      ],
+      [
+        [2, 0.7],
+        [1, 0.2],
+      ],
     ] as Array<Array<[number, number]>>
     const y = Uint8Array.from([1, 0, 1, 0])
     const c = Float64Array.from([1, 2, 1, 0.5])
@@ -114,7 +123,11 @@ describe('evaluation arithmetic', () => {
 
 describe('sentences and features', () => {
   it('splits turns into sentences at end marks, not inside numbers', () => {
-    expect(splitSentences('Hi there. It costs $0.50 a day! Would you help?')).toEqual(['Hi there.', 'It costs $0.50 a day!', 'Would you help?'])
+    expect(splitSentences('Hi there. It costs $0.50 a day! Would you help?')).toEqual([
+      'Hi there.',
+      'It costs $0.50 a day!',
+      'Would you help?',
+    ])
     expect(splitSentences('您好。请问您现在方便吗？好的')).toEqual(['您好。', '请问您现在方便吗？', '好的'])
     expect(splitSentences('no end mark')).toEqual(['no end mark'])
   })
@@ -148,7 +161,12 @@ const LIB = parseLibrary(
 
 function labelledCsv(): string {
   const lines = ['call_id,turn,role,sentence,label_1,label_2']
-  const prices = ['It costs just ten dollars a month.', 'Only 10 dollars monthly.', 'The price is ten dollars per month.', 'Ten dollars a month is all it costs.']
+  const prices = [
+    'It costs just ten dollars a month.',
+    'Only 10 dollars monthly.',
+    'The price is ten dollars per month.',
+    'Ten dollars a month is all it costs.',
+  ]
   const warranties = ['There is a three year warranty.', 'You are covered by our warranty for three years.', 'Warranty: three full years.']
   const other = ['Hello, how are you?', 'Thanks for your time.', 'Let me check that for you.', 'Okay.']
   for (let c = 0; c < 24; c++) {
@@ -243,8 +261,15 @@ describe('labelled utterances', () => {
     const path = join(dir.path, 'labelled.csv')
     writeFileSync(path, labelledCsv())
     const data = readLabelledUtterances(path, parseSpeakerMap('seller=agent,buyer=customer'))
-    const {model} = trainScriptModel({file: path, utterances: data.utterances}, LIB, {...DEFAULT_TRAIN, features: {...DEFAULT_FEATURES, bits: 16}, folds: 2})
-    const other = parseLibrary(JSON.stringify({stages: [{id: 's', scripts: [{id: 'price', phrasings: ['ten dollars']}]}]}), 'other.json').library!
+    const {model} = trainScriptModel({file: path, utterances: data.utterances}, LIB, {
+      ...DEFAULT_TRAIN,
+      features: {...DEFAULT_FEATURES, bits: 16},
+      folds: 2,
+    })
+    const other = parseLibrary(
+      JSON.stringify({stages: [{id: 's', scripts: [{id: 'price', phrasings: ['ten dollars']}]}]}),
+      'other.json',
+    ).library!
     expect(() => new ScriptDetector(other, model)).toThrow('does not have with the same speaker: warranty')
   })
 })

@@ -26,7 +26,8 @@ describe('script detection on real persuasion dialogs (held-out calls)', () => {
   })
 
   it('meets the targets on average over three seeded splits and beats the phrasings on every split', {timeout: 900_000}, () => {
-    for (const seed of [1, 2, 3]) runs.push(evaluateDetection(data.utterances, library, {seed, testShare: 0.3, train: {...DEFAULT_TRAIN, seed}}))
+    for (const seed of [1, 2, 3])
+      runs.push(evaluateDetection(data.utterances, library, {seed, testShare: 0.3, train: {...DEFAULT_TRAIN, seed}}))
     const summary = summarizeSplits(runs)
     expect(summary.callRecall.mean).toBeGreaterThanOrEqual(0.6)
     expect(summary.callPrecision.mean).toBeGreaterThanOrEqual(0.7)
@@ -35,9 +36,14 @@ describe('script detection on real persuasion dialogs (held-out calls)', () => {
       expect(r.macro.call.recall).toBeGreaterThan(r.baseline.macro.call.recall + 0.2)
       expect(r.macro.sentence.f1).toBeGreaterThan(r.baseline.macro.sentence.f1)
       // No script fires on most calls unless most calls carry it (the phrasing "Have you heard of …" did on 96%).
-      for (const s of r.scripts) if (s.call.goldRate <= 0.5) expect(s.call.fireRate, `${s.scriptId} seed ${r.seed}`).toBeLessThanOrEqual(0.7)
+      for (const s of r.scripts)
+        if (s.call.goldRate <= 0.5) expect(s.call.fireRate, `${s.scriptId} seed ${r.seed}`).toBeLessThanOrEqual(0.7)
     }
     // Every strategy is found in held-out dialogs on some split.
-    for (const s of library.scripts) expect(runs.some((r) => r.scripts.find((x) => x.scriptId === s.id)!.call.tp > 0), s.id).toBe(true)
+    for (const s of library.scripts)
+      expect(
+        runs.some((r) => r.scripts.find((x) => x.scriptId === s.id)!.call.tp > 0),
+        s.id,
+      ).toBe(true)
   })
 })

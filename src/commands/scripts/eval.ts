@@ -23,13 +23,19 @@ docs/telesales.md.`
     '<%= config.bin %> scripts eval --labels ../shared/realdata/persuasion-dev/dialog_sentences.csv --scripts fixtures/persuasion/scripts.json --speakers persuader=agent,persuadee=customer --seeds 1,2,3,4,5',
   ]
   static flags = {
-    labels: Flags.string({description: 'labelled utterances: CSV or NDJSON with text, label(s), optional call_id, turn, speaker, stage', required: true}),
+    labels: Flags.string({
+      description: 'labelled utterances: CSV or NDJSON with text, label(s), optional call_id, turn, speaker, stage',
+      required: true,
+    }),
     scripts: Flags.string({description: 'script library (default: files.scripts from the config, else the shipped defaults/scripts.json)'}),
-    speakers: Flags.string({description: 'map the file\'s speaker names: NAME=agent|customer[,…]'}),
-    seeds: Flags.string({description: 'seeds of the held-out splits, comma-separated (each split is evaluated; mean and spread reported)', default: '1'}),
+    speakers: Flags.string({description: "map the file's speaker names: NAME=agent|customer[,…]"}),
+    seeds: Flags.string({
+      description: 'seeds of the held-out splits, comma-separated (each split is evaluated; mean and spread reported)',
+      default: '1',
+    }),
     'test-share': Flags.string({description: 'share of the calls held out', default: '0.3'}),
     'target-precision': Flags.string({description: 'call-level precision each threshold aims at (training)', default: '0.75'}),
-    c: Flags.string({description: 'inverse L2 regularisation strength (training)', default: '1'}),
+    c: Flags.string({description: 'inverse L2 regularisation strength (training)', default: '2'}),
     folds: Flags.integer({description: 'folds for calibrating the thresholds (training)', default: 4}),
     seed: Flags.integer({hidden: true, description: 'unused: the split seed also seeds the folds', default: 1}),
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),
@@ -67,7 +73,9 @@ docs/telesales.md.`
     }
     const summary = summarizeSplits(runs)
     const first = runs[0]
-    this.log(`Held-out split (seed ${first.seed}): ${first.testCalls} of ${first.testCalls + first.trainCalls} calls, ${first.testSentences} utterances.\n`)
+    this.log(
+      `Held-out split (seed ${first.seed}): ${first.testCalls} of ${first.testCalls + first.trainCalls} calls, ${first.testSentences} utterances.\n`,
+    )
     this.table(
       first.scripts.map((s) => ({
         script: s.scriptId,
@@ -105,7 +113,13 @@ docs/telesales.md.`
     if (first.curve.length > 0) {
       this.log('\nthreshold curve (every threshold moved on the logit scale), call level:')
       this.table(
-        first.curve.map((p) => ({shift: p.logitShift, 'macro P': f2(p.precision), 'macro R': f2(p.recall), 'macro F1': f2(p.f1), 'max fire rate': pct(p.maxFireRate)})),
+        first.curve.map((p) => ({
+          shift: p.logitShift,
+          'macro P': f2(p.precision),
+          'macro R': f2(p.recall),
+          'macro F1': f2(p.f1),
+          'max fire rate': pct(p.maxFireRate),
+        })),
       )
     }
     if (runs.length > 1) {

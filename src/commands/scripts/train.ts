@@ -28,12 +28,17 @@ with files.scriptModel in ccx.config.json. Format and method: docs/telesales.md.
     '<%= config.bin %> scripts train --labels ../shared/realdata/persuasion-dev/dialog_sentences.csv --scripts fixtures/persuasion/scripts.json --speakers persuader=agent,persuadee=customer --out persuasion-model.json',
   ]
   static flags = {
-    labels: Flags.string({description: 'labelled utterances: CSV or NDJSON with text, label(s), optional call_id, turn, speaker, stage', required: true}),
+    labels: Flags.string({
+      description: 'labelled utterances: CSV or NDJSON with text, label(s), optional call_id, turn, speaker, stage',
+      required: true,
+    }),
     out: Flags.string({description: 'where to write the model JSON', default: 'script-model.json'}),
     scripts: Flags.string({description: 'script library (default: files.scripts from the config, else the shipped defaults/scripts.json)'}),
-    speakers: Flags.string({description: 'map the file\'s speaker names: NAME=agent|customer[,…] (e.g. persuader=agent,persuadee=customer)'}),
+    speakers: Flags.string({
+      description: "map the file's speaker names: NAME=agent|customer[,…] (e.g. persuader=agent,persuadee=customer)",
+    }),
     'target-precision': Flags.string({description: 'call-level precision each threshold aims at on out-of-fold calls', default: '0.75'}),
-    c: Flags.string({description: 'inverse L2 regularisation strength', default: '1'}),
+    c: Flags.string({description: 'inverse L2 regularisation strength', default: '2'}),
     folds: Flags.integer({description: 'folds (calls kept whole) for calibrating the thresholds', default: 4}),
     seed: Flags.integer({description: 'seed of the folds', default: 1}),
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),
@@ -54,7 +59,9 @@ with files.scriptModel in ccx.config.json. Format and method: docs/telesales.md.
     const data = readLabelledUtterances(resolve(flags.labels), parseSpeakerMap(flags.speakers))
     this.progress(`training on ${data.utterances.length} utterances of ${data.calls.length} calls…`)
     const tokenizer = await createJiebaTokenizer()
-    const {model, report} = trainScriptModel({file: data.path, utterances: data.utterances}, library, options, tokenizer, (m) => this.progress(m))
+    const {model, report} = trainScriptModel({file: data.path, utterances: data.utterances}, library, options, tokenizer, (m) =>
+      this.progress(m),
+    )
     const out = resolve(flags.out)
     writeFileSync(out, JSON.stringify(model))
     this.table(
@@ -73,7 +80,8 @@ with files.scriptModel in ccx.config.json. Format and method: docs/telesales.md.
     this.log(
       `Wrote ${out}: ${learnt} of ${report.scripts.length} scripts learnt from ${report.utterances} utterances in ${report.calls} calls (${report.features} features); the others keep their phrasings.`,
     )
-    if (data.skipped.length > 0) this.progress(`${data.skipped.length} rows without text were left out (first at line ${data.skipped[0].line}).`)
+    if (data.skipped.length > 0)
+      this.progress(`${data.skipped.length} rows without text were left out (first at line ${data.skipped[0].line}).`)
     return {
       labels: data.path,
       library: library.source,

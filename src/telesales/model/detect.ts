@@ -232,7 +232,9 @@ export function checkModelLibrary(model: ScriptModelFile, library: Library): voi
       {
         code: 'MODEL_LIBRARY_MISMATCH',
         exit: EXIT.invalidConfig,
-        suggestions: ['Train the model with the same library (`ccx scripts train --scripts FILE`), or point files.scripts at that library.'],
+        suggestions: [
+          'Train the model with the same library (`ccx scripts train --scripts FILE`), or point files.scripts at that library.',
+        ],
       },
     )
   }

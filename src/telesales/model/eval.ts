@@ -58,7 +58,10 @@ export interface DetectionEval {
   /** Every model threshold moved by the same amount on the logit scale: call-level macro figures. */
   curve: Array<{logitShift: number; precision: number; recall: number; f1: number; maxFireRate: number}>
   /** Per model script: call-level precision, recall and firing rate at fixed probability thresholds. */
-  scriptCurves: Array<{scriptId: string; points: Array<{threshold: number; precision: number | null; recall: number | null; fireRate: number}>}>
+  scriptCurves: Array<{
+    scriptId: string
+    points: Array<{threshold: number; precision: number | null; recall: number | null; fireRate: number}>
+  }>
   baseline: {macro: {sentence: MacroFigures; call: MacroFigures}; targets: TargetCheck}
 }
 
@@ -67,7 +70,12 @@ export const TARGETS = {macroRecall: 0.6, macroPrecision: 0.7, maxFireRate: 0.6}
 export function prf(tp: number, fp: number, fn: number): Prf {
   const precision = tp + fp > 0 ? tp / (tp + fp) : null
   const recall = tp + fn > 0 ? tp / (tp + fn) : null
-  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : precision === null && recall === null ? null : 0
+  const f1 =
+    precision !== null && recall !== null && precision + recall > 0
+      ? (2 * precision * recall) / (precision + recall)
+      : precision === null && recall === null
+        ? null
+        : 0
   return {tp, fp, fn, precision, recall, f1}
 }
 
@@ -109,7 +117,11 @@ function scoreCalls(detector: ScriptDetector, calls: LabelledUtterance[][]): Sco
   }
 }
 
-function measure(library: Library, scored: Scored, model?: ScriptModelFile): {scripts: ScriptEval[]; macro: DetectionEval['macro']; targets: TargetCheck; confusion: DetectionEval['confusion']} {
+function measure(
+  library: Library,
+  scored: Scored,
+  model?: ScriptModelFile,
+): {scripts: ScriptEval[]; macro: DetectionEval['macro']; targets: TargetCheck; confusion: DetectionEval['confusion']} {
   const S = library.scripts.length
   const nCalls = scored.calls.length
   const scripts: ScriptEval[] = library.scripts.map((script) => {
@@ -147,7 +159,13 @@ function measure(library: Library, scored: Scored, model?: ScriptModelFile): {sc
       detector,
       threshold: detector === 'model' ? m!.threshold : null,
       sentence: {...prf(tp, fp, fn), support: tp + fn},
-      call: {...prf(ctp, cfp, cfn), goldCalls, firedCalls, goldRate: goldCalls / Math.max(1, nCalls), fireRate: firedCalls / Math.max(1, nCalls)},
+      call: {
+        ...prf(ctp, cfp, cfn),
+        goldCalls,
+        firedCalls,
+        goldRate: goldCalls / Math.max(1, nCalls),
+        fireRate: firedCalls / Math.max(1, nCalls),
+      },
     }
   })
   const macroFigures = {sentence: macro(scripts.map((s) => s.sentence)), call: macro(scripts.map((s) => s.call))}

@@ -88,7 +88,10 @@ export function loadScriptModel(path: string): ScriptModelFile {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new CcxError(`script model ${path} is not valid JSON: ${(error as Error).message}`, {code: 'MODEL_INVALID', exit: EXIT.invalidConfig})
+    throw new CcxError(`script model ${path} is not valid JSON: ${(error as Error).message}`, {
+      code: 'MODEL_INVALID',
+      exit: EXIT.invalidConfig,
+    })
   }
   const parsed = ScriptModelSchema.safeParse(raw)
   if (!parsed.success) {
@@ -101,7 +104,10 @@ export function loadScriptModel(path: string): ScriptModelFile {
   }
   const model = parsed.data
   const k = model.scripts.filter((s) => s.detector === 'model').length
-  if (decodeInt32(model.weights.buckets).length !== model.weights.rows || decodeFloat32(model.weights.values).length !== model.weights.rows * k) {
+  if (
+    decodeInt32(model.weights.buckets).length !== model.weights.rows ||
+    decodeFloat32(model.weights.values).length !== model.weights.rows * k
+  ) {
     throw new CcxError(`script model ${path} is invalid: weights.rows does not match the stored weights`, {
       code: 'MODEL_INVALID',
       exit: EXIT.invalidConfig,

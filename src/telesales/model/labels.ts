@@ -143,8 +143,7 @@ export function readLabelledUtterances(path: string, speakerMap: Record<string, 
         })
     }
     const call = callCol ? String(row[callCol] ?? '') : `row-${line}`
-    if (callCol && call === '')
-      throw new CcxError(`${path}:${line}: ${callCol} is empty`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
+    if (callCol && call === '') throw new CcxError(`${path}:${line}: ${callCol} is empty`, {code: 'LABELS_INVALID', exit: EXIT.badInput})
     const rawSpeaker = speakerCol ? String(row[speakerCol] ?? '') : 'agent'
     const speaker = speakerMap[rawSpeaker] ?? rawSpeaker
     speakers[speaker] = (speakers[speaker] ?? 0) + 1
@@ -167,6 +166,7 @@ export function groupCalls(utterances: LabelledUtterance[]): Map<string, Labelle
     if (list) list.push(u)
     else out.set(u.call, [u])
   }
-  for (const list of out.values()) if (list.some((u) => u.turn !== null)) list.sort((a, b) => (a.turn ?? 0) - (b.turn ?? 0) || a.line - b.line)
+  for (const list of out.values())
+    if (list.some((u) => u.turn !== null)) list.sort((a, b) => (a.turn ?? 0) - (b.turn ?? 0) || a.line - b.line)
   return out
 }

@@ -53,10 +53,8 @@ export function fitLogisticMulti(X: SparseRows, y: Uint8Array, c: Float64Array, 
   for (let i = 0; i < n * K; i++) totalWeight += c[i]
   const tol = (options.tolerance ?? 1e-5) * Math.max(1, totalWeight / K)
   const z = new Float64Array(K)
-  let evaluations = 0
 
   const evaluate = (p: Float64Array, grad: Float64Array): number => {
-    evaluations++
     grad.fill(0)
     let loss = 0
     const biasAt = d * K
@@ -166,7 +164,6 @@ export function fitLogisticMulti(X: SparseRows, y: Uint8Array, c: Float64Array, 
     f = fTrial
     if (improvement < 1e-10 * Math.max(1, Math.abs(f))) break
   }
-  if (process.env.LR_DEBUG) console.error(`lbfgs K=${K}: ${iterations} iterations, ${evaluations} evaluations, n ${n} nnz ${X.start[n]}, loss ${f.toFixed(3)}`)
   return {weights: p.subarray(0, d * K), bias: p.subarray(d * K), iterations, loss: f}
 }
 

@@ -34,7 +34,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN: TrainOptions = {
   features: DEFAULT_FEATURES,
-  C: 1,
+  C: 2,
   targetPrecision: 0.75,
   folds: 4,
   seed: 1,
@@ -111,7 +111,12 @@ interface Fit {
 }
 
 /** One regression per script over the rows of its speaker; weights over `columnOf`'s columns. */
-function fitScripts(rows: Row[], scripts: Array<{id: string; speaker: string}>, columnOf: Map<number, number>, options: TrainOptions): Fit[] {
+function fitScripts(
+  rows: Row[],
+  scripts: Array<{id: string; speaker: string}>,
+  columnOf: Map<number, number>,
+  options: TrainOptions,
+): Fit[] {
   const bySpeaker = new Map<string, {rows: Row[]; X: SparseRows}>()
   return scripts.map((script) => {
     let part = bySpeaker.get(script.speaker)
@@ -220,7 +225,9 @@ export function trainScriptModel(
   const allRows = [...rows, ...seedRows]
   const columnOf = new Map<number, number>()
   for (const r of allRows) for (const b of r.buckets) if (!columnOf.has(b)) columnOf.set(b, columnOf.size)
-  log(`${rows.length} utterances in ${grouped.size} calls, ${seedRows.length} seed phrasings, ${columnOf.size} features, ${learnt.length} scripts to learn`)
+  log(
+    `${rows.length} utterances in ${grouped.size} calls, ${seedRows.length} seed phrasings, ${columnOf.size} features, ${learnt.length} scripts to learn`,
+  )
 
   // Out-of-fold call scores for the thresholds.
   const callIds = [...grouped.keys()]
