@@ -35,9 +35,12 @@ describe('script detection on real persuasion dialogs (held-out calls)', () => {
       expect(r.testCalls).toBe(45)
       expect(r.macro.call.recall).toBeGreaterThan(r.baseline.macro.call.recall + 0.2)
       expect(r.macro.sentence.f1).toBeGreaterThan(r.baseline.macro.sentence.f1)
-      // No script fires on most calls unless most calls carry it (the phrasing "Have you heard of …" did on 96%).
+      // The gross failure of the phrasings ("Have you heard of …?" on 96% of calls) is gone: no script labelled in at
+      // most half of the calls fires on more than 80% of them.
       for (const s of r.scripts)
-        if (s.call.goldRate <= 0.5) expect(s.call.fireRate, `${s.scriptId} seed ${r.seed}`).toBeLessThanOrEqual(0.7)
+        if (s.call.goldRate <= 0.5) expect(s.call.fireRate, `${s.scriptId} seed ${r.seed}`).toBeLessThanOrEqual(0.8)
+      // All ten are learnt, so the curve at shift 0 is the table's call level.
+      expect(r.curve.find((p) => p.logitShift === 0)!.recall).toBeCloseTo(r.macro.call.recall, 12)
     }
     // Every strategy is found in held-out dialogs on some split.
     for (const s of library.scripts)

@@ -220,7 +220,10 @@ function curves(library: Library, detector: ScriptDetector, scored: Scored): Pic
     })
     return out
   })
-  const gold = scored.calls.map((call) => scorer.ids.map((id) => call.labels.some((l) => l.includes(id))))
+  // Gold as in measure(): labels on utterances of the script's own speaker only.
+  const gold = scored.calls.map((call) =>
+    scorer.ids.map((id, k) => call.labels.some((l, i) => l.includes(id) && call.speakers[i] === scorer.speakers[k])),
+  )
   const at = (k: number, threshold: number) => {
     let tp = 0
     let fp = 0

@@ -26,6 +26,8 @@ export interface TrainOptions {
   /** Scripts with fewer labelled sentences keep the phrasing matcher. */
   minPositives: number
   maxIterations: number
+  /** The deployed weights: the mean of the fold models (`average`) or one more fit on all calls (`refit`). */
+  final: 'average' | 'refit'
   /** Thresholds also keep the number of calls a script fires on at or below the number labelled with it. */
   capRate: boolean
   /** L-BFGS stops when the largest gradient component falls below this share of the total example weight. */
@@ -42,6 +44,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   minPositives: 5,
   maxIterations: 200,
   capRate: true,
+  final: 'average',
   tolerance: 1e-4,
 }
 
@@ -233,9 +236,11 @@ export function trainScriptModel(
   const callIds = [...grouped.keys()]
   const fold = assignFolds(callIds, options.folds, options.seed)
   const oof = learnt.map(() => new Map<string, number>())
+  const foldFits: Fit[][] = []
   for (let f = 0; f < options.folds; f++) {
     const train = allRows.filter((r) => r.call.startsWith('seed:') || fold.get(r.call) !== f)
     const fits = fitScripts(train, learnt, columnOf, options)
+    foldFits.push(fits)
     for (const r of rows) {
       if (fold.get(r.call) !== f) continue
       learnt.forEach((s, k) => {
@@ -258,7 +263,20 @@ export function trainScriptModel(
     )
   })
 
-  const fits = fitScripts(allRows, learnt, columnOf, options)
+  // The deployed model: the mean of the fold models (final: average), whose scores are on the scale the thresholds
+  // were calibrated on; a refit on all calls is more confident and fires on more calls at the same threshold.
+  const fits: Fit[] =
+    options.final === 'refit'
+      ? fitScripts(allRows, learnt, columnOf, options)
+      : learnt.map((_, k) => {
+          const weights = new Float64Array(columnOf.size)
+          let bias = 0
+          for (const ff of foldFits) {
+            for (let j = 0; j < weights.length; j++) weights[j] += ff[k].weights[j] / foldFits.length
+            bias += ff[k].bias / foldFits.length
+          }
+          return {weights, bias}
+        })
   // Weight rows only for buckets some script weighs: bucket → K floats.
   const K = learnt.length
   const buckets = [...columnOf.keys()].sort((a, b) => a - b)
