@@ -100,6 +100,11 @@ export class ScriptMatcher {
     const stageScores = new Array<number>(this.library.stages.length).fill(0)
     const norm = normalizeText(text)
     if (norm.length === 0) return {hits: [], stageScores}
+    // Every script scored by a trained model: only the stage cues are left to look for.
+    if (this.phrasings.length === 0) {
+      for (const cue of this.cues) if (stageScores[cue.stage] < CUE_SCORE && norm.includes(cue.norm)) stageScores[cue.stage] = CUE_SCORE
+      return {hits: [], stageScores}
+    }
     const touched: number[] = []
     for (const g of gramKeys(norm, this.turnGrams)) {
       const list = this.index.get(g)

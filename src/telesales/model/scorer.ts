@@ -17,7 +17,7 @@ export class ModelScorer {
   readonly featurizer: Featurizer
   private readonly rowOf: Int32Array
   private readonly W: Float32Array
-  private readonly positionCache = new Map<string, Float32Array>()
+  private readonly positionCache = new Map<number, Float32Array>()
 
   constructor(
     readonly model: ScriptModelFile,
@@ -68,7 +68,10 @@ export class ModelScorer {
 
   private positionScore(index: number, count: number, firstOfTurn: boolean): Float32Array | undefined {
     if (this.model.features.position <= 0) return undefined
-    const key = `${Math.min(index, 24)}|${Math.min(count - 1 - index, 6)}|${Math.min(4, Math.floor((5 * index) / Math.max(1, count)))}|${firstOfTurn}`
+    // Everything positionBuckets distinguishes, as one number: index up to 24, distance from the end up to 6, fifth, opening.
+    const key =
+      ((Math.min(index, 24) * 7 + Math.min(count - 1 - index, 6)) * 5 + Math.min(4, Math.floor((5 * index) / Math.max(1, count)))) * 2 +
+      (firstOfTurn ? 1 : 0)
     let v = this.positionCache.get(key)
     if (!v) {
       v = new Float32Array(this.K)
