@@ -44,7 +44,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   minPositives: 5,
   maxIterations: 200,
   capRate: true,
-  final: 'average',
+  final: 'refit',
   tolerance: 1e-4,
 }
 
@@ -263,8 +263,9 @@ export function trainScriptModel(
     )
   })
 
-  // The deployed model: the mean of the fold models (final: average), whose scores are on the scale the thresholds
-  // were calibrated on; a refit on all calls is more confident and fires on more calls at the same threshold.
+  // The deployed model: one more fit on all calls (refit), or the mean of the fold models (average: its scores are on
+  // the scale the thresholds were calibrated on, but it fires less — over 5 splits of the persuasion dialogs call
+  // recall fell from 0.66 to 0.59 for precision 0.75 → 0.76, so refit is the default).
   const fits: Fit[] =
     options.final === 'refit'
       ? fitScripts(allRows, learnt, columnOf, options)
