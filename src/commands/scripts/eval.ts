@@ -37,7 +37,6 @@ docs/telesales.md.`
     'target-precision': Flags.string({description: 'call-level precision each threshold aims at (training)', default: '0.75'}),
     c: Flags.string({description: 'inverse L2 regularisation strength (training)', default: '2'}),
     folds: Flags.integer({description: 'folds for calibrating the thresholds (training)', default: 4}),
-    seed: Flags.integer({hidden: true, description: 'unused: the split seed also seeds the folds', default: 1}),
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),
     'min-positives': Flags.integer({description: 'scripts with fewer labelled sentences keep the phrasing matcher', default: 5}),
     out: Flags.string({description: 'also write the result JSON to this file'}),
