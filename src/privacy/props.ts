@@ -19,7 +19,8 @@ const CONTACT_KEYS = new Map<string, ContactKind | 'infer'>([
 ])
 
 /** Cheap test before parsing: could this text hold one of CONTACT_KEYS? (Case-insensitive, as keys are compared.) */
-const MAYBE_CONTACT = /phone|mobile|tel|mail|wechat|weixin|wx|contact|手机|电话|邮|微信|联系/i
+export const MAYBE_CONTACT_SOURCE = 'phone|mobile|tel|mail|wechat|weixin|wx|contact|手机|电话|邮|微信|联系'
+const MAYBE_CONTACT = new RegExp(MAYBE_CONTACT_SOURCE, 'i')
 
 export function mayHoldContacts(text: string): boolean {
   return MAYBE_CONTACT.test(text)

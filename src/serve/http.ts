@@ -42,37 +42,24 @@ export function refuse(
 }
 
 /** A client that keeps sending past the limit after its 413 is cut off after this many more bytes. */
-const DRAIN_LIMIT = 1024 * 1024
+const DRAIN_LIMIT = 8 * 1024 * 1024
 
 /**
  * Reads a body of at most `limit` bytes: `done` gets it, or `tooLarge` runs once when it is over (declared or sent).
- * After `tooLarge` the rest is read and discarded (up to DRAIN_LIMIT, else the connection is cut), so the client
- * reads the 413 rather than a connection reset: a socket closed with unread data makes the kernel answer RST.
+ * After `tooLarge` the rest is read and discarded — up to DRAIN_LIMIT more bytes, within the request timeout — so the
+ * client reads the 413 rather than a connection reset (closing a socket with unread data makes the kernel send RST).
  */
-export function readBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-  limit: number,
-  done: (body: Buffer) => void,
-  tooLarge: (close: boolean) => void,
-): void {
+export function readBody(req: IncomingMessage, limit: number, done: (body: Buffer) => void, tooLarge: () => void): void {
   let first: Buffer | undefined
   let chunks: Buffer[] | undefined
   let size = 0
   let failed = false
-  const fail = (close = false) => {
+  const fail = () => {
     failed = true
     first = chunks = undefined
-    tooLarge(close)
+    tooLarge()
   }
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit + DRAIN_LIMIT) {
-    // not worth reading: answer (with `connection: close`), then close once the answer is out
-    fail(true)
-    res.once('finish', () => req.destroy())
-    return
-  }
-  if (declared > limit) fail()
+  if (Number(req.headers['content-length'] ?? 0) > limit) fail()
   req.on('data', (c: Buffer) => {
     size += c.length
     if (failed) {

@@ -110,7 +110,6 @@ export function siteHandler<T>(ctx: SiteContext, endpoint: SiteEndpoint<T>): (re
     req.on('error', (error) => request.fail(error))
     readBody(
       req,
-      res,
       ctx.bodyLimit,
       (body) => {
         try {
@@ -119,8 +118,7 @@ export function siteHandler<T>(ctx: SiteContext, endpoint: SiteEndpoint<T>): (re
           request.fail(error as Error)
         }
       },
-      (close) =>
-        request.refuse(413, 'body_too_large', `body larger than ${ctx.bodyLimit} bytes`, close ? {connection: 'close'} : undefined),
+      () => request.refuse(413, 'body_too_large', `body larger than ${ctx.bodyLimit} bytes`),
     )
   }
 

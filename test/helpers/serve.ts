@@ -23,7 +23,7 @@ export const TEST_SITE = {
 }
 
 /** Writes a config for serve tests (site key + origins, XFF trusted, two sales agents, a Shenzhen partner agent). */
-export function writeServeConfig(dir: string, extra: Record<string, unknown> = {}): string {
+export function writeServeConfig(dir: string, extra: Record<string, unknown> = {}, configExtra: Record<string, unknown> = {}): string {
   const path = join(dir, 'ccx.config.json')
   const config = {
     sites: [TEST_SITE, {id: 'open-site', allowedOrigins: []}],
@@ -38,6 +38,7 @@ export function writeServeConfig(dir: string, extra: Record<string, unknown> = {
       ],
       ...extra,
     },
+    ...configExtra,
   }
   writeFileSync(path, JSON.stringify(config, null, 2))
   return path
