@@ -10,6 +10,8 @@ export interface AdmissionOptions {
   sampleMs?: number
   /** What memory to compare (tests pass their own). */
   memory?: () => number
+  /** Runs when memory goes over the limit: caches give back what they can, so admission can open again. */
+  onHigh?: () => void
 }
 
 export type Overload = 'in_flight' | 'memory'
@@ -34,7 +36,9 @@ export class Admission {
 
   sample(): number {
     const used = this.memory()
-    this.memoryHigh = used > this.options.maxMemoryBytes
+    const high = used > this.options.maxMemoryBytes
+    if (high && !this.memoryHigh) this.options.onHigh?.()
+    this.memoryHigh = high
     return used
   }
 

@@ -82,10 +82,19 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     maxBufferedBytes: options.live?.maxBufferedBytes,
     maxOnline: options.live?.maxOnline,
   })
+  const limiter = new RateLimiter(options.ratePerSecond ?? 50, options.rateBurst ?? 100)
+  const countShed = metrics.counter('ccx_memory_sheds_total', 'Times memory went over serve.maxMemoryMb (visitor caches halved)')
   const admission = new Admission({
     maxInFlight: options.maxInFlight ?? 1000,
     maxMemoryBytes: options.maxMemoryBytes ?? 1024 * 1024 * 1024,
     memory: options.memory,
+    // what can be rebuilt goes: visit counts of the least recent visitors restart, the live feed forgets older visitors
+    onHigh: () => {
+      countShed()
+      options.state.shed?.(0.5)
+      live.shed(0.5)
+      limiter.prune()
+    },
   })
   const proxies = options.trustedProxies ? new ProxyTrust(options.trustedProxies) : null
   let draining = false
@@ -94,7 +103,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     sites: options.sites,
     origins: new OriginPolicy(options.sites, options.corsAnyOrigin ?? false),
     admission,
-    limiter: new RateLimiter(options.ratePerSecond ?? 50, options.rateBurst ?? 100),
+    limiter,
     proxies,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     isDraining: () => draining,

@@ -111,6 +111,15 @@ export class LiveHub {
     res.on('close', gone)
   }
 
+  /** Forgets the older share of visitors (memory pressure). */
+  shed(fraction: number): void {
+    let n = Math.ceil(this.online.size * fraction)
+    for (const key of this.online.keys()) {
+      if (n-- <= 0) break
+      this.online.delete(key)
+    }
+  }
+
   /** Ends every stream (shutdown). */
   close(): void {
     for (const c of this.clients) c.end()
