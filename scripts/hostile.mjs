@@ -23,7 +23,12 @@ const totals = {cases: 0, passed: 0, crashes: 0, acked: 0, lost: 0, duplicated: 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 function ccx(args, cwd, env = {}) {
-  const r = spawnSync(process.execPath, [RUN, ...args], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', ...env}, maxBuffer: 1 << 28})
+  const r = spawnSync(process.execPath, [RUN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: {...process.env, NO_COLOR: '1', ...env},
+    maxBuffer: 1 << 28,
+  })
   return {code: r.status, stdout: r.stdout, stderr: r.stderr}
 }
 
@@ -172,7 +177,9 @@ async function metricsText(s) {
 }
 
 const metric = (text, name, labels = '') => {
-  const m = new RegExp(`^${name.replace(/[{}]/g, '\\$&')}${labels ? `\\{${labels.replace(/[{}]/g, '\\$&')}\\}` : ''} (\\d+)$`, 'm').exec(text)
+  const m = new RegExp(`^${name.replace(/[{}]/g, '\\$&')}${labels ? `\\{${labels.replace(/[{}]/g, '\\$&')}\\}` : ''} (\\d+)$`, 'm').exec(
+    text,
+  )
   return m ? Number(m[1]) : 0
 }
 
@@ -230,7 +237,13 @@ async function invalidUtf8() {
   const s = await startServe(dir)
   const result = {}
   const bad = events(21)
-  const text = JSON.stringify({site: SITE.id, key: SITE.key, visitor_id: 'utf-bad', visit_count: 1, events: bad.map((e, i) => (i === 7 ? {...e, title: 'broken ZZ'} : e))})
+  const text = JSON.stringify({
+    site: SITE.id,
+    key: SITE.key,
+    visitor_id: 'utf-bad',
+    visit_count: 1,
+    events: bad.map((e, i) => (i === 7 ? {...e, title: 'broken ZZ'} : e)),
+  })
   const body = Buffer.from(text)
   body[body.indexOf('ZZ')] = 0xc3 // a lead byte without its continuation
   const r = await post(s, 'utf-bad', bad, {}, body)
@@ -246,19 +259,20 @@ async function invalidUtf8() {
   return result
 }
 
-/** 3. `--workers 2`: workers SIGKILLed under load, five times. */
+/** 3. `--workers 2`: workers SIGKILLed under load, one after another. */
+const KILLS = 8
 async function workerKill() {
   const dir = caseDir('3-workers')
   const s = await startServe(dir, {workers: 2})
   const result = {kills: 0}
   let stop = false
-  const load = clients(8, async (c) => {
+  const load = clients(24, async (c) => {
     let i = 0
     while (!stop) await post(s, `w-${c}-${i++ % 50}`, events(2))
   })
   const killed = new Set()
-  for (let k = 0; k < 5; k++) {
-    await sleep(400)
+  for (let k = 0; k < KILLS; k++) {
+    await sleep(300)
     const target = s.listening.find((l) => !killed.has(l.pid) && l.pid !== s.child.pid)
     if (!target) break
     killed.add(target.pid)
@@ -281,7 +295,8 @@ async function workerKill() {
   result.restarted = s.listening.length - 2
   result.unansweredConnections = s.timeouts ?? 0
   await settle(s, result)
-  result.pass = result.primaryAlive && result.restarted >= result.kills && result.kills === 5 && result.openSegments === 0 && result.lost === 0
+  result.pass =
+    result.primaryAlive && result.restarted >= result.kills && result.kills === KILLS && result.openSegments === 0 && result.lost === 0
   return result
 }
 
@@ -290,7 +305,10 @@ async function readEndpoints() {
   const dir = caseDir('4-live')
   const s = await startServe(dir)
   const result = {}
-  result.publicLive = (await fetch(`${s.base}/live`).then((r) => (r.body?.cancel(), r.status)).catch(() => 0)) || 0
+  result.publicLive =
+    (await fetch(`${s.base}/live`)
+      .then((r) => (r.body?.cancel(), r.status))
+      .catch(() => 0)) || 0
   result.publicMetrics = await fetch(`${s.base}/metrics`).then((r) => r.status)
   const slow = []
   for (let i = 0; i < 20; i++) {
@@ -410,14 +428,14 @@ async function injection() {
   }
   const top = ccx(['top', '--url', s.admin, '--once'], dir)
   result.topExit = top.code
-  result.topRawEscapes = (top.stdout.match(/\u001b\]/g) ?? []).length
+  result.topRawEscapes = top.stdout.split(`${ESC}]`).length - 1
   const db = await settle(s, result)
   ccx(['run', '--db', db], dir)
   const report = ccx(['report', 'keywords', '--db', db, '--csv', '--min-visitors', '1', '--no-benchmarks'], dir)
   result.reportExit = report.code
   const cells = report.stdout.split('\n').flatMap((line) => line.split(','))
   result.formulaCells = cells.filter((c) => /^"?[=+@]/.test(c)).length
-  result.neutralised = cells.filter((c) => c.startsWith("\"'=") || c.startsWith("'=")).length
+  result.neutralised = cells.filter((c) => c.startsWith('"\'=') || c.startsWith("'=")).length
   result.pass = top.code === 0 && result.topRawEscapes === 0 && report.code === 0 && result.formulaCells === 0 && result.neutralised > 0
   return result
 }
@@ -436,7 +454,9 @@ async function privacy() {
           name: 'upload',
           schedule: '0 3 * * *',
           // a literal token in a header, and one from the environment that the failing command echoes
-          steps: [{kind: 'exec', command: `echo -H "Authorization: Bearer ${literal}" >/dev/null; echo "refused: $UPLOAD_TOKEN" >&2; exit 7`}],
+          steps: [
+            {kind: 'exec', command: `echo -H "Authorization: Bearer ${literal}" >/dev/null; echo "refused: $UPLOAD_TOKEN" >&2; exit 7`},
+          ],
         },
       ],
     },
@@ -445,7 +465,9 @@ async function privacy() {
   const result = {}
   await post(s, 'lead-1', events(1), {'x-forwarded-for': SHENZHEN_IP})
   // what probe.js sends when a visitor submits ccx's lead form
-  await post(s, 'lead-1', [{id: 'lead-1', type: 'lead', directive_id: 'd1', props: JSON.stringify({phone: PHONE})}], {'x-forwarded-for': SHENZHEN_IP})
+  await post(s, 'lead-1', [{id: 'lead-1', type: 'lead', directive_id: 'd1', props: JSON.stringify({phone: PHONE})}], {
+    'x-forwarded-for': SHENZHEN_IP,
+  })
   const db = await settle(s, result)
   const logText = readdirSync(s.logDir)
     .filter((f) => f.endsWith('.ndjson'))
@@ -515,8 +537,7 @@ async function oversizeAndSlowloris() {
   )
   await sleep(300)
   const after = await metricsText(s)
-  const delta = (labels) =>
-    metric(after, 'ccx_rejected_requests_total', labels) - metric(before, 'ccx_rejected_requests_total', labels)
+  const delta = (labels) => metric(after, 'ccx_rejected_requests_total', labels) - metric(before, 'ccx_rejected_requests_total', labels)
   result.slowloris = slow
   result.countedTimeout = delta('reason="timeout"')
   result.countedBadRequest = delta('reason="bad_request"')

@@ -46,7 +46,9 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
       logDir: flags['log-dir'] ?? resolveFrom(this.ccxConfig.baseDir, base.logDir),
       adminPort: flags['admin-port'] ?? base.adminPort,
       trustProxy: flags['trust-proxy'] ?? (flags['trusted-proxy'] ? true : base.trustProxy),
-      trustedProxies: flags['trusted-proxy'] ? parseServeConfig({trustedProxies: flags['trusted-proxy']}).trustedProxies : base.trustedProxies,
+      trustedProxies: flags['trusted-proxy']
+        ? parseServeConfig({trustedProxies: flags['trusted-proxy']}).trustedProxies
+        : base.trustedProxies,
       sync: (flags.sync as typeof base.sync | undefined) ?? base.sync,
     }
     await runServe({config: this.ccxConfig, serve, workers: flags.workers, redisUrl: flags.redis, log: (line) => this.logToStderr(line)})

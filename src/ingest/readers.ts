@@ -106,7 +106,6 @@ function decodeLine(bytes: Buffer, encoding: string): {text: string; ok: boolean
   return {text: iconv.decode(bytes, encoding), ok: true}
 }
 
-
 const cut = (s: string) => (s.length > RAW_CUT ? s.slice(0, RAW_CUT) : s)
 
 /**

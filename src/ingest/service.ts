@@ -263,7 +263,8 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         counts.read += jsQuarantine.length
         counts.quarantined += jsQuarantine.length
       }
-      if (spec.name === 'probe') await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
+      if (spec.name === 'probe')
+        await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
       if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
       await store.run(
         `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,

@@ -52,7 +52,7 @@ function v6Text(groups: number[]): string {
   // shortest form: the longest run of zero groups becomes ::
   let best = -1
   let bestLen = 1
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i
     while (j < 8 && groups[j] === 0) j++
     if (j - i > bestLen) [best, bestLen] = [i, j - i]

@@ -186,7 +186,8 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const handleAdmin: RequestListener = (req, res) => {
     const path = pathOf(req)
     ;(countAdmin.get(path) ?? countAdmin.get('other')!)()
-    if (!authorized(req)) return refuse(metrics, res, 401, 'unauthorized', 'the admin listener needs Authorization: Bearer <serve.adminToken>')
+    if (!authorized(req))
+      return refuse(metrics, res, 401, 'unauthorized', 'the admin listener needs Authorization: Bearer <serve.adminToken>')
     if (req.method === 'GET' && path === '/live') return live.handle(req, res)
     if (req.method === 'GET' && path === '/healthz') return healthz(res, true)
     if (req.method === 'GET' && path === '/metrics') {
@@ -252,7 +253,11 @@ export async function listen(app: ServeApp, options: ListenOptions): Promise<Lis
   const port = await listenOn(publicServer, options.port, options.host)
   let adminPort: number
   try {
-    adminPort = await listenOn(adminServer, options.adminPort ?? (options.port === 0 ? 0 : options.port + 1), options.adminHost ?? '127.0.0.1')
+    adminPort = await listenOn(
+      adminServer,
+      options.adminPort ?? (options.port === 0 ? 0 : options.port + 1),
+      options.adminHost ?? '127.0.0.1',
+    )
   } catch (error) {
     publicServer.close()
     throw error

@@ -139,7 +139,11 @@ export function collectEndpoint(options: CollectOptions): SiteEndpoint<Collected
         validated = validateBatch(body)
       } catch (error) {
         if (!(error instanceof BatchError)) throw error
-        throw new EndpointError(error.status, error.status === 413 ? 'too_many_events' : 'invalid_batch', `${error.field}: ${error.message}`)
+        throw new EndpointError(
+          error.status,
+          error.status === 413 ? 'too_many_events' : 'invalid_batch',
+          `${error.field}: ${error.message}`,
+        )
       }
       return {site: validated.batch.site, key: validated.batch.key, value: validated}
     },

@@ -162,7 +162,9 @@ export async function runServe(options: ServeRunOptions): Promise<void> {
     )
   }
   if (options.config.config.sites.length === 0)
-    options.log(JSON.stringify({event: 'warning', message: 'no sites in the config: any site and any origin is accepted (development only)'}))
+    options.log(
+      JSON.stringify({event: 'warning', message: 'no sites in the config: any site and any origin is accepted (development only)'}),
+    )
   const recovered = recoverSegments(options.serve.logDir)
   if (recovered.recovered > 0 || recovered.truncatedBytes > 0) options.log(JSON.stringify({event: 'recovered', ...recovered}))
   const unlock = lockLogDir(options.serve.logDir)

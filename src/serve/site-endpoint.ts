@@ -98,8 +98,7 @@ export function siteHandler<T>(ctx: SiteContext, endpoint: SiteEndpoint<T>): (re
     if (ctx.isDraining())
       return refuse(metrics, res, 503, 'draining', 'server is shutting down; retry', {'retry-after': '1', connection: 'close'})
     const overload = admission.enter()
-    if (overload !== null)
-      return refuse(metrics, res, 503, `overloaded_${overload}`, 'server is busy; retry later', {'retry-after': '2'})
+    if (overload !== null) return refuse(metrics, res, 503, `overloaded_${overload}`, 'server is busy; retry later', {'retry-after': '2'})
     // in flight until the answer is out or the connection is gone
     res.once('close', leave)
     const ip = clientIp(ctx, req)

@@ -39,8 +39,7 @@ export function jsonPathAt(bytes: Uint8Array, offset: number): string {
   const stack: Array<{array: boolean; key: string; index: number}> = []
   let i = 0
   let expectKey = false
-  const path = () =>
-    stack.map((s, n) => (s.array ? `[${s.index}]` : n === 0 ? s.key : `.${s.key}`)).join('') || '(body)'
+  const path = () => stack.map((s, n) => (s.array ? `[${s.index}]` : n === 0 ? s.key : `.${s.key}`)).join('') || '(body)'
   while (i < bytes.length && i <= offset) {
     const b = bytes[i]!
     if (b === 0x22) {

@@ -116,7 +116,11 @@ describe('privacy through serve, ingest and normalize', () => {
     // switched on later: the next ingest truncates what was stored before
     writeFileSync(join(keepDir, 'ccx.config.json'), JSON.stringify({privacy: {ip: 'truncate'}}))
     const other = join(keepDir, 'one.ndjson')
-    writeFileSync(other, JSON.stringify({event_id: 'x1', ts: '2026-10-30 09:00:00', site: 'canon', visitor_id: 'v-x', type: 'pageview', ip: '58.250.1.9'}) + '\n')
+    writeFileSync(
+      other,
+      JSON.stringify({event_id: 'x1', ts: '2026-10-30 09:00:00', site: 'canon', visitor_id: 'v-x', type: 'pageview', ip: '58.250.1.9'}) +
+        '\n',
+    )
     const again = await ccx(['ingest', 'probe', other, '--db', join(keepDir, 'ccx.duckdb'), '--json'], {cwd: keepDir})
     expect(again.code, again.stderr).toBe(0)
     const left = await query<{n: number}>(
@@ -133,8 +137,22 @@ describe('privacy through serve, ingest and normalize', () => {
     const file = join(d, 'leads.ndjson')
     const lines = [
       // as a site's own form might send them through the probe (keys in Chinese and English)
-      {event_id: 'f1', ts: '2026-10-30 10:00:00', site: 'canon', visitor_id: 'v-f', type: 'lead', props: JSON.stringify({手机: '13987654321', 来源: '询价'})},
-      {event_id: 'f2', ts: '2026-10-30 10:01:00', site: 'canon', visitor_id: 'v-f', type: 'lead', props: {email: 'Li.Wei@Example.com', channel: 'form'}},
+      {
+        event_id: 'f1',
+        ts: '2026-10-30 10:00:00',
+        site: 'canon',
+        visitor_id: 'v-f',
+        type: 'lead',
+        props: JSON.stringify({手机: '13987654321', 来源: '询价'}),
+      },
+      {
+        event_id: 'f2',
+        ts: '2026-10-30 10:01:00',
+        site: 'canon',
+        visitor_id: 'v-f',
+        type: 'lead',
+        props: {email: 'Li.Wei@Example.com', channel: 'form'},
+      },
       {event_id: 'f3', ts: '2026-10-30 10:02:00', site: 'canon', visitor_id: 'v-f', type: 'click', props: {telemetry: 'ok'}},
     ]
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')

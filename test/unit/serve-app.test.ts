@@ -1,7 +1,6 @@
 import {request} from 'node:http'
 import {connect, type Socket} from 'node:net'
 import {readFileSync, readdirSync} from 'node:fs'
-import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 import {closedSegments} from '../../src/serve/segment-log.js'
 import {parseServeConfig} from '../../src/serve/config.js'
@@ -141,7 +140,14 @@ describe('serve app in process', () => {
       let published = 0
       await until(async () => {
         for (let i = 0; i < 200; i++, published++)
-          s.app.publishLive({site: 'canon-cn', visitorId: `v${published}`, lastSeen: new Date().toISOString(), url: big, visitNumber: 1, directives: []})
+          s.app.publishLive({
+            site: 'canon-cn',
+            visitorId: `v${published}`,
+            lastSeen: new Date().toISOString(),
+            url: big,
+            visitNumber: 1,
+            directives: [],
+          })
         await new Promise((r) => setImmediate(r))
         return (await metricsText(s)).includes('ccx_live_dropped_clients_total{reason="slow_reader"} 1')
       }, 'the slow /live reader to be dropped')
