@@ -13,7 +13,7 @@ import {Metrics} from './metrics.js'
 import {PRIVATE_NETWORKS, ProxyTrust} from './proxy.js'
 import {RateLimiter} from './rate-limit.js'
 import type {SegmentLog} from './segment-log.js'
-import {preflightHandler, siteHandler, type SiteContext} from './site-endpoint.js'
+import {preflightHandler, siteHandler, type SiteContext, type SiteEndpoint} from './site-endpoint.js'
 import type {StateStore} from './state.js'
 import type {LiveVisitor, Responder} from './types.js'
 
@@ -47,12 +47,14 @@ export interface ServeAppOptions {
   storedIp?: (ip: string) => string
   /** Broadcast hook (cluster: forwards live updates to sibling workers). */
   onLive?: (v: LiveVisitor) => void
+  /** More endpoints that sites post to, beside /collect (each gets the checks of site-endpoint.ts). */
+  endpoints?: Array<SiteEndpoint<unknown>>
 }
 
 export interface ServeApp {
   metrics: Metrics
   live: LiveHub
-  /** The public listener: POST/OPTIONS /collect, GET /probe.js, GET /healthz. */
+  /** The public listener: POST/OPTIONS of the site endpoints (/collect, …), GET /probe.js, GET /healthz. */
   handlePublic: RequestListener
   /** The admin listener: GET /live, /metrics, /healthz (behind adminToken when set). */
   handleAdmin: RequestListener
@@ -124,8 +126,8 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   if (proxies) metrics.gauge('ccx_forwarded_for_malformed', 'X-Forwarded-For hops that were not addresses', () => proxies.malformed)
 
   const publishLive = (v: LiveVisitor) => live.publish(v)
-  const collect = siteHandler(
-    ctx,
+  // Endpoints a site's pages post to: each one module (a SiteEndpoint) with the same site keys, CORS, limits and checks.
+  const siteEndpoints: Array<SiteEndpoint<unknown>> = [
     collectEndpoint({
       log,
       state: options.state,
@@ -138,11 +140,13 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
             options.onLive!(v)
           }
         : publishLive,
-    }),
-  )
+    }) as SiteEndpoint<unknown>,
+    ...(options.endpoints ?? []),
+  ]
   const preflight = preflightHandler(ctx)
+  const sitePosts = new Map(siteEndpoints.map((e) => [e.path, siteHandler(ctx, e)]))
 
-  const ROUTES = ['/collect', '/probe.js', '/live', '/healthz', '/metrics', 'other']
+  const ROUTES = [...sitePosts.keys(), '/probe.js', '/live', '/healthz', '/metrics', 'other']
   const counters = (listener: string) =>
     new Map(ROUTES.map((route) => [route, metrics.counter('ccx_requests_total', 'Requests by route', {listener, route})]))
   const countPublic = counters('public')
@@ -162,8 +166,9 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const handlePublic: RequestListener = (req, res) => {
     const path = pathOf(req)
     ;(countPublic.get(path) ?? countPublic.get('other')!)()
-    if (path === '/collect') {
-      if (req.method === 'POST') return collect(req, res)
+    const post = sitePosts.get(path)
+    if (post) {
+      if (req.method === 'POST') return post(req, res)
       if (req.method === 'OPTIONS') return preflight(req, res)
     } else if (req.method === 'GET' && path === '/probe.js') {
       res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})

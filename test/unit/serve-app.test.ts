@@ -3,6 +3,7 @@ import {connect, type Socket} from 'node:net'
 import {readFileSync, readdirSync} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 import {closedSegments} from '../../src/serve/segment-log.js'
+import {EndpointError, type SiteEndpoint} from '../../src/serve/site-endpoint.js'
 import {parseServeConfig} from '../../src/serve/config.js'
 import {tempDir} from '../helpers/cli.js'
 import {segmentRows} from '../helpers/serve-log.js'
@@ -75,6 +76,42 @@ describe('serve app in process', () => {
     await s.stop()
     const rows = segmentRows(closedSegments(s.logDir).map((f) => readFileSync(f, 'utf8')))
     expect(rows.map((r) => [r.event_id, r.ip])).toEqual([['canon-cn:v1:e1', SHENZHEN_IP]])
+  })
+
+  it('a new site endpoint is one module and gets the checks /collect gets (key, origin, limits, UTF-8, JSON)', async () => {
+    // e.g. the coming /bot: it parses its own body and answers; the plumbing does the rest
+    const seen: string[] = []
+    const echo: SiteEndpoint<{text: string}> = {
+      path: '/echo',
+      parse(body) {
+        const b = body as {site?: unknown; key?: unknown; text?: unknown}
+        if (typeof b.site !== 'string' || typeof b.text !== 'string')
+          throw new EndpointError(422, 'invalid_echo', 'site and text are required')
+        return {site: b.site, key: typeof b.key === 'string' ? b.key : undefined, value: {text: b.text}}
+      },
+      handle(request) {
+        seen.push(`${request.ip} ${request.value.text}`)
+        request.ok(JSON.stringify({ok: true, echo: request.value.text}))
+      },
+    }
+    const s = await start({overrides: {endpoints: [echo as SiteEndpoint<unknown>], ratePerSecond: 1, rateBurst: 6}})
+    const call = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${s.base}/echo`, {method: 'POST', body: body instanceof Uint8Array ? body : JSON.stringify(body), headers}).then(async (r) => [
+        r.status,
+        ((await r.json()) as {error?: string}).error ?? 'ok',
+      ])
+    const good = {site: TEST_SITE.id, key: TEST_SITE.key, text: '你好'}
+    expect(await call(good, {origin: 'http://allowed.test'})).toEqual([200, 'ok'])
+    expect(await call({...good, key: 'nope'})).toEqual([403, 'bad_site_key'])
+    expect(await call(good, {origin: 'https://evil.example'})).toEqual([403, 'origin_not_allowed'])
+    expect(await call({site: TEST_SITE.id})).toEqual([422, 'invalid_echo'])
+    expect(await call(Buffer.from([0x7b, 0xff, 0x7d]))).toEqual([400, 'invalid_utf8'])
+    expect(await call({...good, text: 'x'.repeat(70 * 1024)})).toEqual([413, 'body_too_large'])
+    expect(await call(good)).toEqual([429, 'rate_limited'])
+    expect(seen).toEqual(['127.0.0.1 你好'])
+    const preflight = await fetch(`${s.base}/echo`, {method: 'OPTIONS', headers: {origin: 'https://evil.example'}})
+    expect(preflight.status).toBe(403)
+    expect(await metricsText(s)).toMatch(/ccx_requests_total\{listener="public",route="\/echo"\} 8/)
   })
 
   describe('invalid UTF-8 (issue 15, #2)', () => {
