@@ -95,6 +95,15 @@ export async function runServerProcess(options: ServeRunOptions, segmentPrefix: 
     adminHost: serve.adminHost,
     requestTimeoutMs: serve.requestTimeoutMs,
     maxConnections: serve.maxConnections,
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    await app.close()
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error
+    const admin = (error as {port?: number}).port !== serve.port
+    throw new CcxError(`cannot listen on ${(error as {address?: string}).address}:${(error as {port?: number}).port}: ${error.code}`, {
+      code: 'PORT_IN_USE',
+      exit: EXIT.failure,
+      suggestions: [admin ? 'Pick the admin port with --admin-port (config serve.adminPort).' : 'Pick another --port.'],
+    })
   })
   options.log(
     JSON.stringify({
