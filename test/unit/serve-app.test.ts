@@ -73,9 +73,12 @@ describe('serve app in process', () => {
       'x-forwarded-for': SHENZHEN_IP,
     })
     expect([r.status, r.body.accepted]).toEqual([200, 1])
+    // answered requests leave the in-flight count on keep-alive connections too
+    for (let i = 2; i <= 5; i++) await post(s.base, batch('v1', [{id: `e${i}`, type: 'heartbeat'}]), {'x-forwarded-for': SHENZHEN_IP})
+    await until(() => s.app.inFlight() === 0, 'no request in flight')
     await s.stop()
     const rows = segmentRows(closedSegments(s.logDir).map((f) => readFileSync(f, 'utf8')))
-    expect(rows.map((r) => [r.event_id, r.ip])).toEqual([['canon-cn:v1:e1', SHENZHEN_IP]])
+    expect(rows.map((r) => [r.event_id, r.ip])).toEqual([1, 2, 3, 4, 5].map((i) => [`canon-cn:v1:e${i}`, SHENZHEN_IP]))
   })
 
   it('a new site endpoint is one module and gets the checks /collect gets (key, origin, limits, UTF-8, JSON)', async () => {
