@@ -35,6 +35,10 @@ const LAYERS = {
   reports: ['commands', 'cli', 'pipelines', 'ops', 'serve'],
   charts: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],
   serve: ['commands', 'cli', 'reports', 'pipelines', 'ops'],
+  // output sanitisers (tables, CSV, ccx top): a leaf
+  format: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'privacy', '@duckdb'],
+  // what is stored of visitors: pure (enrich's IP lookup and the contact rules of ingest/contacts.ts), no database
+  privacy: ['store', 'pipelines', 'reports', 'commands', 'cli', 'serve', 'ops', 'charts', '@duckdb'],
   ops: ['commands', 'cli'],
 }
 
@@ -73,6 +77,7 @@ export default tseslint.config(
         TextDecoder: 'readonly',
         TextEncoder: 'readonly',
         AbortController: 'readonly',
+        AbortSignal: 'readonly',
         queueMicrotask: 'readonly',
         structuredClone: 'readonly',
       },

@@ -1,3 +1,5 @@
+import {terminalSafe} from '../format/safe.js'
+
 /** Plain-text table for TTY output; numbers right-aligned, long cells cut. */
 export function formatTable(rows: Record<string, unknown>[], columns?: string[], maxCell = 60): string {
   if (rows.length === 0) return '(no rows)'
@@ -14,14 +16,16 @@ export function formatTable(rows: Record<string, unknown>[], columns?: string[],
     const s = String(v)
     return s.length > maxCell ? s.slice(0, maxCell - 1) + '…' : s
   }
-  const body = rows.map((r) => cols.map((c) => cell(r[c])))
-  const widths = cols.map((c, i) => Math.max(displayWidth(c), ...body.map((b) => displayWidth(b[i]))))
+  // visitor text (ids, keywords, titles) reaches terminals here: control characters are shown, not acted on
+  const heads = cols.map(terminalSafe)
+  const body = rows.map((r) => cols.map((c) => terminalSafe(cell(r[c]))))
+  const widths = heads.map((c, i) => Math.max(displayWidth(c), ...body.map((b) => displayWidth(b[i]))))
   const numeric = cols.map((c) => rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'))
   const pad = (s: string, i: number) => {
     const fill = ' '.repeat(Math.max(0, widths[i] - displayWidth(s)))
     return numeric[i] ? fill + s : s + fill
   }
-  const lines = [cols.map(pad).join('  '), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map((b) => b.map(pad).join('  '))]
+  const lines = [heads.map(pad).join('  '), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map((b) => b.map(pad).join('  '))]
   return lines.join('\n')
 }
 

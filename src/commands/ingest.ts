@@ -85,6 +85,7 @@ skipped; bad rows go to the quarantine table with file, line, field and reason. 
         format: flags.format as never,
         delimiter: flags.delimiter === '\\t' ? '\t' : flags.delimiter,
         keepContacts: flags['keep-contacts'] || config.ingest.keepContacts,
+        ipMode: config.privacy.ip,
         maxBad,
         timezone: config.timezone,
         onProgress: bar ? (p) => bar.update(p.file, p.bytesDone, p.bytesTotal) : undefined,

@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import type {LiveVisitor} from '../serve/server.js'
+import type {LiveVisitor} from '../serve/types.js'
 
 export default class Top extends BaseCommand<typeof Top> {
   static description = 'Live console of a running `ccx serve`: visitors on site now, their place, intent and the directives fired.'
-  static examples = ['<%= config.bin %> top', '<%= config.bin %> top --url http://127.0.0.1:8787 --once --json']
+  static examples = ['<%= config.bin %> top', '<%= config.bin %> top --url http://127.0.0.1:8788 --once --json']
   static flags = {
-    url: Flags.string({description: 'base URL of ccx serve', default: 'http://127.0.0.1:8787'}),
+    url: Flags.string({description: "base URL of ccx serve's admin listener", default: 'http://127.0.0.1:8788'}),
+    token: Flags.string({description: 'serve.adminToken, when the admin listener requires one', env: 'CCX_ADMIN_TOKEN'}),
     once: Flags.boolean({description: 'print the visitors on site now and exit (no live console)'}),
   }
 
@@ -25,6 +26,7 @@ export default class Top extends BaseCommand<typeof Top> {
         },
         () => {},
         controller.signal,
+        flags.token,
       ).catch((e: Error) => {
         if (!controller.signal.aborted) this.error(`cannot read ${liveUrl}: ${e.message}`, {exit: 1})
       })
@@ -44,7 +46,7 @@ export default class Top extends BaseCommand<typeof Top> {
     const React = await import('react')
     const {render} = await import('ink')
     const {TopView} = await import('../serve/top-view.js')
-    const app = render(React.createElement(TopView, {url: liveUrl}))
+    const app = render(React.createElement(TopView, {url: liveUrl, token: flags.token}))
     await app.waitUntilExit()
     return {visitors: []}
   }

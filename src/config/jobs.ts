@@ -62,6 +62,8 @@ export const ExecStepSchema = z.object({
   command: z.string().min(1),
   cwd: z.string().optional(),
   usesDb: z.boolean().default(false),
+  /** Secrets to mask in logs and `jobs history`: environment variable names (their values) or literal strings. */
+  redact: z.array(z.string().min(1)).default([]),
   timeoutSeconds: seconds.optional(),
 })
 

@@ -53,6 +53,12 @@ export const ConfigSchema = z.object({
       excludeBots: z.boolean().default(true),
     })
     .prefault({}),
+  /** What is stored of visitors (docs/serve.md, "Security"): `ip: truncate` keeps the /24 (/48), geo looked up first. */
+  privacy: z
+    .object({
+      ip: z.enum(['keep', 'truncate']).default('keep'),
+    })
+    .prefault({}),
   /** Later sections (serve, jobs, scoring...) are added by their features. */
   serve: z.record(z.string(), z.unknown()).optional(),
   /** Scheduled jobs (`ccx schedule`, `ccx jobs ...`), see docs/ops.md. */

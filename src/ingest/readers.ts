@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import {createWriteStream, readFileSync, type WriteStream} from 'node:fs'
 import iconv from 'iconv-lite'
 import {CcxError, EXIT} from '../errors.js'
@@ -103,14 +104,6 @@ function decodeLine(bytes: Buffer, encoding: string): {text: string; ok: boolean
     return {text: bytes.toString('utf8'), ok}
   }
   return {text: iconv.decode(bytes, encoding), ok: true}
-}
-
-function isUtf8(bytes: Buffer): boolean {
-  // node:buffer isUtf8 exists from Node 18.14
-  return (
-    (globalThis as unknown as {Buffer: {isUtf8?: (b: Buffer) => boolean}}).Buffer.isUtf8?.(bytes) ??
-    !bytes.toString('utf8').includes('\uFFFD')
-  )
 }
 
 const cut = (s: string) => (s.length > RAW_CUT ? s.slice(0, RAW_CUT) : s)

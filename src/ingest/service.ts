@@ -13,6 +13,8 @@ import {expandPaths} from './paths.js'
 import {readRawLines} from './lines.js'
 import {MAX_LINE_BYTES, RAW_CUT, writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
 import {SOURCES, type SourceName} from './sources.js'
+import {protectProbeRows} from './privacy.js'
+import type {IpMode} from '../privacy/ip.js'
 
 export interface IngestOptions {
   source: SourceName
@@ -28,6 +30,8 @@ export interface IngestOptions {
   /** Force the CSV delimiter; default: detected from the header. */
   delimiter?: string
   keepContacts?: boolean
+  /** What is stored of a visitor's address (config privacy.ip). */
+  ipMode?: IpMode
   /** Largest acceptable quarantined share (0..1); default 0.01. */
   maxBad?: number
   /** Time zone for epoch timestamps (default Asia/Shanghai). */
@@ -259,6 +263,8 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         counts.read += jsQuarantine.length
         counts.quarantined += jsQuarantine.length
       }
+      if (spec.name === 'probe')
+        await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
       if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
       await store.run(
         `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,

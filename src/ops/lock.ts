@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -17,7 +18,8 @@ export interface LockInfo {
   expiresAt: string
   /** The step child running now: killed when a new holder takes over a stale lock. */
   childPid?: number
-  childArgv?: string[]
+  /** sha256 of its command line (not the line: an exec step's may hold a secret). */
+  childArgvHash?: string
 }
 
 export function lockDir(dbPath: string): string {
@@ -105,7 +107,7 @@ export class JobLock {
 
   /** Records the running step's child, so whoever finds this lock stale can stop the orphan. */
   setChild(childPid: number | undefined, childArgv?: string[]): void {
-    this.info = {...this.info, childPid, childArgv}
+    this.info = {...this.info, childPid, childArgvHash: childArgv && argvHash(childArgv)}
     const tmp = `${this.path}.${process.pid}.tmp`
     writeFileSync(tmp, JSON.stringify(this.info))
     renameSync(tmp, this.path)
@@ -123,7 +125,7 @@ export class JobLock {
  * pid still runs the recorded command line (pids are reused).
  */
 export function killOrphanChild(info: LockInfo): boolean {
-  if (!info.childPid || !info.childArgv || info.hostname !== hostname()) return false
+  if (!info.childPid || !info.childArgvHash || info.hostname !== hostname()) return false
   if (!isProcessAlive(info.childPid)) return false
   let cmdline: string
   try {
@@ -131,9 +133,13 @@ export function killOrphanChild(info: LockInfo): boolean {
   } catch {
     return false
   }
-  if (cmdline.split('\0').filter(Boolean).join(' ') !== info.childArgv.join(' ')) return false
+  if (argvHash(cmdline.split('\0').filter(Boolean)) !== info.childArgvHash) return false
   signalGroup(info.childPid, 'SIGKILL')
   return true
+}
+
+function argvHash(argv: string[]): string {
+  return createHash('sha256').update(argv.join('\0')).digest('hex')
 }
 
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {

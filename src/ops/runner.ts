@@ -17,6 +17,7 @@ import {JobLock, signalGroup} from './lock.js'
 import type {JobLogger} from './log.js'
 import {type Mutex} from './mutex.js'
 import {applyRetention} from './retention.js'
+import {redactor} from './redact.js'
 import {describeStep, dropFolderFiles, errorFromOutput, moveToDone, rowsFromJson, stepCommand, type StepCommand} from './steps.js'
 import {localTimestamp} from './time.js'
 
@@ -275,12 +276,14 @@ async function runStep(
   let files: string[] = []
   if (step.kind === 'ingest') files = dropFolderFiles(absFrom(ctx.baseDir, step.from), step.pattern)
   const cmd = stepCommand(step, env, files)
+  // what is logged and kept in the journal: with secrets masked (ops/redact.ts)
+  const redact = redactor(step.kind === 'exec' ? step.redact : [])
   const record: JobStepRecord = {
     run_id: runId,
     step_no: index + 1,
     attempt,
     kind: step.kind,
-    command: cmd ? displayCommand(cmd) : describeStep(step),
+    command: redact(cmd ? displayCommand(cmd) : describeStep(step)),
     status: 'running',
     started_at: ts(started),
     finished_at: null,
@@ -365,7 +368,7 @@ async function runStep(
       return done({
         status: 'failed',
         exitCode: child.exitCode,
-        error: errorFromOutput(child.stdout, child.stderr, child.exitCode, child.signal),
+        error: redact(errorFromOutput(child.stdout, child.stderr, child.exitCode, child.signal)),
       })
     const rows = cmd!.json ? rowsFromJson(child.stdout) : undefined
     if (step.kind === 'ingest' && step.doneDir) {

@@ -1,6 +1,7 @@
 import {existsSync, mkdirSync, readdirSync, renameSync, statSync} from 'node:fs'
 import {basename, dirname, extname, isAbsolute, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {redactor} from './redact.js'
 import type {JobStep} from '../config/jobs.js'
 
 /** The built CLI entry: children run the same code path a user runs. */
@@ -121,7 +122,7 @@ export function describeStep(step: JobStep): string {
     case 'ccx':
       return step.args.join(' ')
     case 'exec':
-      return `exec: ${step.command}`
+      return `exec: ${redactor(step.redact)(step.command)}`
     case 'retention':
       return `retention: raw ${step.rawDays} d${step.quarantineDays ? `, quarantine ${step.quarantineDays} d` : ''}${step.jobRunsDays ? `, job runs ${step.jobRunsDays} d` : ''}`
   }

@@ -4,6 +4,7 @@ import {dirname, join} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
 import type {Store} from '../store/store.js'
 import {sqlString} from '../store/values.js'
+import {csvSafe} from '../format/safe.js'
 
 /** RFC 4180 CSV: quote fields with comma, quote or newline; dates as "YYYY-MM-DD HH:MM:SS"; nulls empty. */
 export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
@@ -13,7 +14,7 @@ export function toCsv(rows: Record<string, unknown>[], columns?: string[]): stri
     let s: string
     if (v instanceof Date) s = v.toISOString().replace('T', ' ').slice(0, 19)
     else if (typeof v === 'object') s = JSON.stringify(v)
-    else s = String(v)
+    else s = typeof v === 'string' ? csvSafe(v) : String(v)
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
   }
   return [cols.map(cell).join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n'

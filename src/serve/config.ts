@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {parseProxyEntry} from './proxy.js'
 
 /** Agents and skill groups used for routing directives. */
 export const AgentSchema = z.object({
@@ -24,7 +25,40 @@ export const ServeConfigSchema = z.object({
   ratePerSecond: z.number().positive().default(50),
   rateBurst: z.number().positive().default(100),
   requestTimeoutMs: z.number().int().positive().default(10_000),
+  /** Believe X-Forwarded-For from `trustedProxies` (or, when that is empty, loopback and private networks). */
   trustProxy: z.boolean().default(false),
+  /** Addresses or CIDR blocks of the proxies in front of serve; the client is the rightmost hop not among them. */
+  trustedProxies: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const parsed = parseProxyEntry(entry)
+        if (typeof parsed === 'string') ctx.addIssue({code: 'custom', message: parsed})
+      }),
+    )
+    .default([]),
+  /** Development only: accept every browser origin (normally only the site's domain and allowedOrigins). */
+  corsAnyOrigin: z.boolean().default(false),
+  /** The admin listener (/live, /metrics, /healthz): loopback by default; another host needs adminToken. */
+  adminHost: z.string().default('127.0.0.1'),
+  /** Default: the public port + 1 (a free port when the public one is 0). */
+  adminPort: z.number().int().min(0).max(65535).optional(),
+  /** Bearer token the admin listener requires (required when adminHost is not a loopback address). */
+  adminToken: z.string().min(16).optional(),
+  /** Site requests in flight at most (process-wide); more are answered 503 with Retry-After. */
+  maxInFlight: z.number().int().positive().default(1000),
+  /** Above this much memory (heap + buffers, MiB) site requests are answered 503 with Retry-After. */
+  maxMemoryMb: z.number().positive().default(1024),
+  /** Open connections per process at most (node closes more at once); 0 = no limit. */
+  maxConnections: z.number().int().min(0).default(10_000),
+  /** /live: clients at most, and the unsent bytes after which a client that does not read is disconnected. */
+  liveMaxClients: z.number().int().positive().default(32),
+  liveMaxBufferBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+  /** Visitors the live feed remembers (the most recent). */
+  maxOnlineVisitors: z.number().int().positive().default(50_000),
   /** When an append is acknowledged: after the write, with an fsync within syncIntervalMs (interval), after its
    * fsync (ack), or after the write alone (off). docs/serve.md, "Durability", gives the bound of each. */
   sync: z.enum(['interval', 'ack', 'off']).default('interval'),

@@ -1,4 +1,4 @@
-import type {LiveVisitor} from './server.js'
+import type {LiveVisitor} from './types.js'
 
 /** Reads the /live server-sent events: the snapshot first, then one update per batch. */
 export async function followLive(
@@ -6,8 +6,10 @@ export async function followLive(
   onSnapshot: (v: LiveVisitor[]) => void,
   onVisitor: (v: LiveVisitor) => void,
   signal?: AbortSignal,
+  /** serve.adminToken, when the admin listener requires one. */
+  token?: string,
 ): Promise<void> {
-  const res = await fetch(url, {signal, headers: {accept: 'text/event-stream'}})
+  const res = await fetch(url, {signal, headers: {accept: 'text/event-stream', ...(token ? {authorization: `Bearer ${token}`} : {})}})
   if (!res.ok || !res.body) throw new Error(`GET ${url} answered ${res.status}`)
   const decoder = new TextDecoder()
   let buffer = ''

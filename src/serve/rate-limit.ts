@@ -17,11 +17,18 @@ export class RateLimiter {
     const ok = b.tokens >= 1
     if (ok) b.tokens -= 1
     this.buckets.set(key, b)
-    if (this.buckets.size > 100_000) this.prune(t)
+    if (this.buckets.size > 100_000) this.prune(t, 50_000)
     return ok
   }
 
-  private prune(t: number): void {
+  /** Drops buckets that are full again (they would answer as a new one does); beyond `max`, the oldest too. */
+  prune(t = this.now(), max = 100_000): void {
     for (const [k, b] of this.buckets) if (t - b.at > (this.burst / this.rate) * 1000) this.buckets.delete(k)
+    // many addresses at once (a flood): bound the map anyway — a forgotten address only gets a fresh burst
+    let over = this.buckets.size - max
+    for (const k of this.buckets.keys()) {
+      if (over-- <= 0) break
+      this.buckets.delete(k)
+    }
   }
 }

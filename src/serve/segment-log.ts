@@ -10,6 +10,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  statfsSync,
   ftruncateSync,
   writeSync,
 } from 'node:fs'
@@ -43,6 +44,20 @@ export interface SegmentLogOptions {
   sync: SyncMode
   /** `interval` mode: the longest time an acknowledged write waits for its fsync to start (default 10 ms). */
   syncIntervalMs?: number
+  /** The write call (tests inject failures; a real disk-full test runs under `ulimit -f`). */
+  writeSync?: typeof writeSync
+}
+
+/** The log's state for /healthz: `ok` when appends are expected to succeed. */
+export interface LogHealth {
+  ok: boolean
+  /** `ok`; `write_failed`: the last write failed (disk full?) and none succeeded since; `failed`: an fdatasync failed. */
+  state: 'ok' | 'write_failed' | 'failed'
+  error?: string
+  writeErrors: number
+  fsyncErrors: number
+  /** Free bytes on the log's file system (for an unprivileged writer), when known. */
+  freeBytes: number | null
 }
 
 /**
@@ -81,8 +96,11 @@ export class SegmentLog {
   private readonly maxAgeMs: number
   private readonly sync: SyncMode
   private readonly syncIntervalMs: number
+  /** The last failed write, until a write succeeds (the group was refused and cut back out of the file). */
+  private writeError: NodeJS.ErrnoException | null = null
+  private readonly write: typeof writeSync
   /** Counters for /metrics. */
-  readonly stats = {fsyncs: 0, fsyncErrors: 0}
+  readonly stats = {fsyncs: 0, fsyncErrors: 0, writeErrors: 0}
 
   constructor(options: SegmentLogOptions) {
     this.dir = options.dir
@@ -91,6 +109,7 @@ export class SegmentLog {
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000
     this.sync = options.sync
     this.syncIntervalMs = options.syncIntervalMs ?? 10
+    this.write = options.writeSync ?? writeSync
     mkdirSync(this.dir, {recursive: true})
   }
 
@@ -141,8 +160,14 @@ export class SegmentLog {
       if (rotateDue) this.rotate()
       const buffer = joinLines(batch)
       let off = 0
-      while (off < buffer.length) off += writeSync(this.fd!, buffer, off)
+      try {
+        while (off < buffer.length) off += this.write(this.fd!, buffer, off)
+      } catch (error) {
+        this.writeFailed(error as NodeJS.ErrnoException, off)
+        throw error
+      }
       this.bytes += buffer.length
+      this.writeError = null
     } catch (error) {
       settle(error as Error)
       return
@@ -150,6 +175,37 @@ export class SegmentLog {
     if (this.sync === 'ack') return this.startFsync(settle)
     if (this.sync === 'interval') this.noteUnsynced()
     settle(null)
+  }
+
+  /**
+   * A write failed after `written` bytes of the group (ENOSPC, EFBIG, EIO): none of the group is acknowledged, so its
+   * part-line must not stay — the next group would be appended onto it and the merged line lost. Cut the file back
+   * to its last whole line; then close the segment (when it holds lines) so the next group starts a fresh one. If the
+   * cut itself fails, the log stops (as after a failed fdatasync): the segment stays `.open` and the next start's
+   * recovery drops the torn tail.
+   */
+  private writeFailed(error: NodeJS.ErrnoException, written: number): void {
+    this.stats.writeErrors++
+    this.writeError = error
+    if (written > 0) {
+      try {
+        ftruncateSync(this.fd!, this.bytes)
+      } catch (cut) {
+        this.failure ??= new Error(
+          `event log ${this.dir}: a write failed (${error.message}) and its part could not be cut back (${(cut as Error).message}); not accepting events until restarted`,
+        )
+        return
+      }
+    }
+    if (this.bytes > 0 && this.inFlight === 0) {
+      try {
+        this.closeSegment()
+      } catch (closing) {
+        this.failure ??= new Error(
+          `event log ${this.dir}: closing a segment after a failed write failed (${(closing as Error).message}); not accepting events until restarted`,
+        )
+      }
+    }
   }
 
   /**
@@ -227,6 +283,22 @@ export class SegmentLog {
   /** Why the log refuses appends (a failed fdatasync), or null. */
   get failed(): Error | null {
     return this.failure
+  }
+
+  /** For /healthz. A failed write stops counting against health once the disk has room again (`minFreeBytes`). */
+  health(minFreeBytes = 1024 * 1024): LogHealth {
+    let freeBytes: number | null = null
+    try {
+      const fs = statfsSync(this.dir)
+      freeBytes = fs.bavail * fs.bsize
+    } catch {
+      // unknown
+    }
+    const counts = {writeErrors: this.stats.writeErrors, fsyncErrors: this.stats.fsyncErrors, freeBytes}
+    if (this.failure) return {ok: false, state: 'failed', error: this.failure.message, ...counts}
+    const roomAgain = this.writeError?.code === 'ENOSPC' && freeBytes !== null && freeBytes >= minFreeBytes
+    if (this.writeError && !roomAgain) return {ok: false, state: 'write_failed', error: this.writeError.message, ...counts}
+    return {ok: true, state: 'ok', ...counts}
   }
 
   /** Rotates an idle segment that is too old (called on a timer). */

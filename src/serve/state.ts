@@ -30,6 +30,8 @@ export interface StateStore {
   setVisitorSync?(key: string, state: VisitorState): void
   agentLoadsSync?(agentIds: string[]): Map<string, number>
   assignAgentSync?(agentId: string, ttlMs: number): void
+  /** Forget the least recently seen share of visitors (memory pressure); only stores that hold them in memory. */
+  shed?(fraction: number): number
 }
 
 const VISITOR_TTL_MS = 90 * 24 * 3600 * 1000
@@ -68,6 +70,16 @@ export class MemoryStateStore implements StateStore {
     this.visitors.delete(key)
     this.visitors.set(key, state)
     if (this.visitors.size > this.maxVisitors) this.visitors.delete(this.visitors.keys().next().value as string)
+  }
+
+  shed(fraction: number): number {
+    let n = Math.ceil(this.visitors.size * fraction)
+    const dropped = n
+    for (const key of this.visitors.keys()) {
+      if (n-- <= 0) break
+      this.visitors.delete(key)
+    }
+    return dropped
   }
 
   agentLoadsSync(agentIds: string[]): Map<string, number> {

@@ -57,7 +57,7 @@ describe('ccx serve /collect', () => {
   })
 
   it('GET /live and `ccx top --once --json` show the visitor on site with place and intent', async () => {
-    const top = await ccx(['top', '--url', serve.base, '--once', '--json'])
+    const top = await ccx(['top', '--url', serve.admin, '--once', '--json'])
     expect(top.code, top.stderr).toBe(0)
     const sz = top.json().visitors.find((v: any) => v.visitorId === 'v-sz')
     expect(sz).toMatchObject({city: '深圳市', intent: 'service_station', source: 'Baidu', term: '佳能维修站', visitNumber: 1})
@@ -98,7 +98,7 @@ describe('ccx serve /collect', () => {
     })
     expect(slow).toMatch(/^HTTP\/1\.1 408/)
 
-    const metrics = await (await fetch(`${serve.base}/metrics`)).text()
+    const metrics = await (await fetch(`${serve.admin}/metrics`)).text()
     for (const reason of [
       'body_too_large',
       'malformed_json',

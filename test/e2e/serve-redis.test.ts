@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(REDIS))('ccx serve --redis: two nodes share visitor 
     expect(first.directives.map((d: any) => d.scenarioId)).toContain('service-station-card')
     const second = await post(b, 'e2')
     expect(second.directives.map((d: any) => d.scenarioId)).not.toContain('service-station-card')
-    const top = await fetch(`${b.base}/live`)
+    const top = await fetch(`${b.admin}/live`)
     const reader = top.body!.getReader()
     const {value} = await reader.read()
     await reader.cancel()

@@ -7,6 +7,8 @@ export interface RunningServe {
   child: ChildProcess
   port: number
   base: string
+  /** The admin listener (/live, /metrics, /healthz). */
+  admin: string
   stderr: () => string
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
@@ -21,7 +23,7 @@ export const TEST_SITE = {
 }
 
 /** Writes a config for serve tests (site key + origins, XFF trusted, two sales agents, a Shenzhen partner agent). */
-export function writeServeConfig(dir: string, extra: Record<string, unknown> = {}): string {
+export function writeServeConfig(dir: string, extra: Record<string, unknown> = {}, configExtra: Record<string, unknown> = {}): string {
   const path = join(dir, 'ccx.config.json')
   const config = {
     sites: [TEST_SITE, {id: 'open-site', allowedOrigins: []}],
@@ -36,23 +38,30 @@ export function writeServeConfig(dir: string, extra: Record<string, unknown> = {
       ],
       ...extra,
     },
+    ...configExtra,
   }
   writeFileSync(path, JSON.stringify(config, null, 2))
   return path
 }
 
-/** Starts `bin/run.js serve` on a free port and waits for its "listening" line. */
-export async function startServe(args: string[], cwd = ROOT): Promise<RunningServe> {
-  const child = spawn(process.execPath, [RUN_JS, 'serve', '--port', '0', ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+/**
+ * Starts `bin/run.js serve` on free ports (public and admin) and waits for its "listening" line. `shellPrefix` runs it after
+ * a shell prefix (e.g. `ulimit -f 64;`).
+ */
+export async function startServe(args: string[], cwd = ROOT, options: {shellPrefix?: string} = {}): Promise<RunningServe> {
+  const argv = [RUN_JS, 'serve', '--port', '0', '--admin-port', '0', ...args]
+  const child = options.shellPrefix
+    ? spawn('/bin/sh', ['-c', `${options.shellPrefix} exec "$0" "$@"`, process.execPath, ...argv], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    : spawn(process.execPath, argv, {cwd, stdio: ['ignore', 'pipe', 'pipe']})
   let err = ''
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, adminPort] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30_000)
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString()
-      const m = /"event":"listening".*?"port":(\d+)/.exec(err)
+      const m = /"event":"listening".*?"port":(\d+).*?"adminPort":(\d+)/.exec(err)
       if (m) {
         clearTimeout(timer)
-        resolve(Number(m[1]))
+        resolve([Number(m[1]), Number(m[2])])
       }
     })
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
@@ -61,6 +70,7 @@ export async function startServe(args: string[], cwd = ROOT): Promise<RunningSer
     child,
     port,
     base: `http://127.0.0.1:${port}`,
+    admin: `http://127.0.0.1:${adminPort}`,
     stderr: () => err,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
