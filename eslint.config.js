@@ -32,8 +32,14 @@ const LAYERS = {
   config: ['ops', 'store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'service', 'telesales', 'charts'],
   pipelines: ['reports', 'commands', 'cli', 'serve', 'ops', 'charts'],
   ingest: ['serve', 'reports', 'commands', 'cli', 'ops', 'charts', 'pipelines'],
-  reports: ['commands', 'cli', 'pipelines', 'ops', 'serve'],
-  charts: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],
+  // reports read the store; the runner in src/cli opens it, checks freshness and runs pipelines for them
+  reports: ['commands', 'cli', 'pipelines', 'ops', 'serve', 'ingest'],
+  // shared by the pipelines that build marts and the reports that read them
+  marts: ['pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', 'charts'],
+  // render only: a leaf
+  charts: ['store', 'pipelines', 'reports', 'marts', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'telesales', '@duckdb'],
+  format: ['store', 'pipelines', 'reports', 'marts', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'charts', '@duckdb'],
+  cli: ['commands'],
   serve: ['commands', 'cli', 'reports', 'pipelines', 'ops'],
   // output sanitisers (tables, CSV, ccx top): a leaf
   format: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'privacy', '@duckdb'],

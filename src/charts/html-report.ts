@@ -1,34 +1,12 @@
-import {existsSync, readdirSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
-import type {Store} from '../store/store.js'
 import {chartToSvg, svgToPngImage} from './render.js'
-import type {ReportRange, ReportSection, SectionBuilder} from './section.js'
+import type {ReportSection} from './section.js'
 
-const SECTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sections')
-
-export interface DiscoveredSection {
-  /** File name without extension: sections are ordered by it (prefix with a number to choose a place). */
-  name: string
-  build: SectionBuilder
-}
-
-/** Finds every section module in src/charts/sections (dist/charts/sections after the build). */
-export async function discoverSections(dir = SECTIONS_DIR): Promise<DiscoveredSection[]> {
-  if (!existsSync(dir)) return []
-  const byName = new Map<string, string>()
-  for (const file of readdirSync(dir).sort()) {
-    const m = /^(.*)\.(js|ts|mjs)$/.exec(file)
-    if (!m || file.endsWith('.d.ts') || m[1].startsWith('_')) continue
-    // dist holds only .js; in dev (tsx) only .ts: keep the first seen per name
-    if (!byName.has(m[1])) byName.set(m[1], join(dir, file))
-  }
-  const found: DiscoveredSection[] = []
-  for (const [name, path] of byName) {
-    const mod = (await import(pathToFileURL(path).href)) as {default?: unknown}
-    if (typeof mod.default === 'function') found.push({name, build: mod.default as SectionBuilder})
-  }
-  return found
+/** One report's part of the page: its sections, or why it could not be built. */
+export interface SectionsOf {
+  /** Which report made them (e.g. marketing/funnel). */
+  source: string
+  sections?: ReportSection[]
+  error?: string
 }
 
 export interface BuiltReport {
@@ -38,9 +16,10 @@ export interface BuiltReport {
 
 export interface HtmlReportOptions {
   title?: string
+  /** How the page names its range, e.g. "2026-11-01 – 2026-11-30". */
+  rangeText?: string
   /** Rows shown per table (the rest is summarised). */
   maxRows?: number
-  sections?: DiscoveredSection[]
   generatedAt?: Date
   /**
    * png (default): charts as inline PNG drawn with the bundled CJK font, so Chinese labels show on any machine;
@@ -50,27 +29,24 @@ export interface HtmlReportOptions {
 }
 
 /**
- * Builds one self-contained HTML page: charts pre-rendered to inline SVG (no script, no network),
- * tables as HTML. A section that fails is reported in place, so one broken area does not sink the report.
+ * Renders one self-contained HTML page from sections the reports built (src/reports/html.ts): charts pre-rendered
+ * (inline PNG or SVG: no script, no network), tables as HTML. A report that failed is shown in place, so one broken
+ * area does not sink the page. Render only: no database here.
  */
-export async function buildHtmlReport(store: Store, range: ReportRange, options: HtmlReportOptions = {}): Promise<BuiltReport> {
-  const sections = options.sections ?? (await discoverSections())
+export async function renderHtmlReport(built: SectionsOf[], options: HtmlReportOptions = {}): Promise<BuiltReport> {
   const maxRows = options.maxRows ?? 200
   const parts: string[] = []
   const summary: BuiltReport['sections'] = []
-  for (const discovered of sections) {
-    let built: ReportSection[]
-    try {
-      built = await discovered.build(store, range)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      summary.push({source: discovered.name, title: discovered.name, charts: 0, tables: 0, error: message})
+  for (const part of built) {
+    if (part.error !== undefined || !part.sections) {
+      const message = part.error ?? 'no sections'
+      summary.push({source: part.source, title: part.source, charts: 0, tables: 0, error: message})
       parts.push(
-        `<section class="failed"><h2>${esc(discovered.name)}</h2><p class="error">This section could not be built: ${esc(message)}</p></section>`,
+        `<section class="failed"><h2>${esc(part.source)}</h2><p class="error">This section could not be built: ${esc(message)}</p></section>`,
       )
       continue
     }
-    for (const section of built) {
+    for (const section of part.sections) {
       const body: string[] = [`<h2>${esc(section.title)}</h2>`]
       if (section.description) body.push(`<p class="description">${esc(section.description)}</p>`)
       let charts = 0
@@ -92,12 +68,12 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
         }
       }
       for (const table of section.tables) body.push(tableHtml(table.title, table.rows, maxRows))
-      summary.push({source: discovered.name, title: section.title, charts, tables: section.tables.length})
+      summary.push({source: part.source, title: section.title, charts, tables: section.tables.length})
       parts.push(`<section>${body.join('\n')}</section>`)
     }
   }
   const title = options.title ?? 'ccx report'
-  const rangeText = `${range.from ?? 'start'} – ${range.to ?? 'end'}`
+  const rangeText = options.rangeText ?? 'all data'
   const generated = (options.generatedAt ?? new Date()).toISOString().replace('T', ' ').slice(0, 19)
   const toc = summary.filter((s) => !s.error).map((s, i) => `<li><a href="#s${i}">${esc(s.title)}</a></li>`)
   let index = 0

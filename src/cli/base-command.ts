@@ -66,6 +66,17 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
     return store
   }
 
+  /**
+   * Opens for a report (READ_ONLY: nothing created, no migration) or for a refresh, waiting while another process
+   * holds the file; see src/cli/open-db.ts. Closed when the command ends.
+   */
+  protected async openStoreWaiting(path: string, options: {readOnly: boolean; waitS: number; mustExist?: boolean}): Promise<Store> {
+    const {openDatabase} = await import('./open-db.js')
+    const store = await openDatabase(path, {...options, onWait: (m) => this.logToStderr(m)})
+    this.openStores.push(store)
+    return store
+  }
+
   protected async finally(error: Error | undefined): Promise<unknown> {
     for (const s of this.openStores.splice(0)) await s.close().catch(() => {})
     return super.finally(error)

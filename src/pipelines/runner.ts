@@ -116,10 +116,11 @@ async function saveState(
   })
 }
 
-export async function listPipelines(all: Pipeline[], ctx: PipelineContext): Promise<PipelineListing[]> {
+/** The state of every pipeline (or of `names` and their upstream), read-only: what `ccx run --list` and the reports show. */
+export async function listPipelines(all: Pipeline[], ctx: PipelineContext, options: {names?: string[]} = {}): Promise<PipelineListing[]> {
   const deps = dependencies(all)
   const out: PipelineListing[] = []
-  for (const p of orderPipelines(all)) {
+  for (const p of options.names ? withUpstream(all, options.names) : orderPipelines(all)) {
     const s = await ctx.store.one<{
       input_fingerprint: string | null
       status: string

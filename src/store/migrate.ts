@@ -37,3 +37,14 @@ export async function migrate(store: Store): Promise<number[]> {
   if (done.length > 0) await store.run('checkpoint')
   return done
 }
+
+/**
+ * Migrations this code knows that the database has not applied (read-only: for readers, which must not migrate).
+ * Null when the file has no schema_migrations table at all (not a ccx database, or an empty one).
+ */
+export async function pendingMigrations(store: Store): Promise<Migration[] | null> {
+  const exists = await store.scalar<number>(`select count(*) from information_schema.tables where table_name = 'schema_migrations'`)
+  if (!exists) return null
+  const applied = new Set((await store.all<{version: number}>('select version from schema_migrations')).map((r) => r.version))
+  return listMigrations().filter((m) => !applied.has(m.version))
+}

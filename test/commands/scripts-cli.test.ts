@@ -5,6 +5,7 @@ import {Store} from '../../src/store/store.js'
 import {loadLibrary} from '../../src/telesales/library.js'
 import {simulateCalls, toCsv} from '../../src/telesales/simulate.js'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+import {runPipeline} from '../helpers/pipelines.js'
 
 describe('ccx scripts / report scripts', () => {
   const dir = tempDir('ccx-scripts-')
@@ -22,6 +23,7 @@ describe('ccx scripts / report scripts', () => {
     )
     await store.bumpTableVersion('raw_calls')
     await store.bumpTableVersion('raw_transcript_turns')
+    await runPipeline(store, 'telesales') // as `ccx run` does: reports read, they do not build
     await store.close()
   })
   afterAll(() => dir.cleanup())

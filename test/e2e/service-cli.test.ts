@@ -54,6 +54,10 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
       '--json',
     ])
     expect(m.code, m.stderr).toBe(0)
+    for (const db of [canonical, mapped]) {
+      const run = await ccx(['run', 'service', '--db', db])
+      expect(run.code, run.stderr).toBe(0)
+    }
   })
   afterAll(() => tmp.cleanup())
 
@@ -128,8 +132,42 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     const r = await ccx(['staffing', '--calls', '10', '--aht', '180', '--target', '150'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--target 150/)
-    const d = await ccx(['report', 'service', '--from', 'yesterday', '--db', canonical])
+    const d = await ccx(['report', 'service', '--from', '2026-02-30', '--db', canonical])
     expect(d.code).toBe(2)
-    expect(d.stderr).toMatch(/YYYY-MM-DD/)
+    expect(d.stderr).toMatch(/2026-02-30 is not a calendar date/)
+    const w = await ccx(['report', 'service', '--from', 'someday', '--db', canonical])
+    expect(w.code).toBe(2)
+    expect(w.stderr).toMatch(/YYYY-MM-DD/)
+  })
+
+  it('staffing refuses impossible and ambiguous inputs instead of guessing (exit 2)', async () => {
+    const base = ['staffing', '--aht', '180']
+    for (const [args, message] of [
+      [['--calls', '-5'], /--calls -5: must be ≥ 0/],
+      [['--calls', '100', '--threshold', '-20'], /--threshold -20: must be ≥ 0/],
+      [['--calls', '100', '--max-occupancy', '1.5'], /--max-occupancy 1.5: not a share/],
+      [['--calls', '100', '--max-occupancy', '150%'], /--max-occupancy 150%: not a share/],
+      [['--calls', '100', '--concurrency', '2'], /--concurrency applies to chats/],
+      [['--chats', '60', '--concurrency', '0.5'], /--concurrency 0.5: must be a number ≥ 1/],
+    ] as const) {
+      const r = await ccx([...base, ...args])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+      expect(r.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toMatch(message)
+    }
+    // 1.5% written as a percent is unambiguous: Erlang C with occupancy ≤ 1.5% needs ⌈10 / 0.015⌉ = 667 agents
+    const pct = await ccx([...base, '--calls', '100', '--max-occupancy', '1.5%', '--json'])
+    expect(pct.code, pct.stderr).toBe(0)
+    expect(pct.json()).toMatchObject({agents: 667, limitedBy: 'max-occupancy'})
+    // 85 and 0.85 are the same share
+    const a = (await ccx([...base, '--calls', '100', '--max-occupancy', '85', '--json'])).json()
+    const b = (await ccx([...base, '--calls', '100', '--max-occupancy', '0.85', '--json'])).json()
+    expect(a.agents).toBe(b.agents)
+  })
+
+  it('chat staffing with a fractional concurrency runs Erlang C on whole positions', async () => {
+    // 100 chats / 30 min, AHT 180 s → A = 10; 79% in 20 s needs 13 positions; 1.5 chats per agent → 9 agents → ⌊13.5⌋ = 13
+    const r = await ccx(['staffing', '--chats', '100', '--aht', '180', '--target', '0.79', '--concurrency', '1.5', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json()).toMatchObject({agents: 9, positions: 13, concurrency: 1.5})
   })
 })

@@ -16,6 +16,8 @@ describe('fixtures → ingest → report scripts', () => {
       const r = await ccx(['ingest', source, join(dir.path, 'data', `${source}.csv`), '--db', db])
       expect(r.code, r.stderr).toBe(0)
     }
+    const run = await ccx(['run', 'telesales', '--db', db])
+    expect(run.code, run.stderr).toBe(0)
   }, 600_000)
   afterAll(() => dir.cleanup())
 

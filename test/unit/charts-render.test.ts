@@ -2,8 +2,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {chartFormatOf, svgToPng, textWidthEm, writeChart} from '../../src/charts/render.js'
-import {buildHtmlReport, discoverSections, tableHtml} from '../../src/charts/html-report.js'
-import {Store} from '../../src/store/store.js'
+import {renderHtmlReport, tableHtml} from '../../src/charts/html-report.js'
 import {tempDir} from '../helpers/cli.js'
 
 const SPEC = {
@@ -66,26 +65,16 @@ function countInk(rgba: Buffer): number {
 
 describe('HTML report', () => {
   it('inlines every section chart as SVG and reports a failing section in place', async () => {
-    const store = await Store.open(':memory:')
-    const sections = [
-      {
-        name: 'a',
-        build: async () => [{title: '渠道', description: 'd', charts: [SPEC], tables: [{title: 't', rows: [{k: '<b>', n: 1.23456}]}]}],
-      },
-      {
-        name: 'b',
-        build: async () => {
-          throw new Error('no table xyz')
-        },
-      },
+    const parts = [
+      {source: 'a', sections: [{title: '渠道', description: 'd', charts: [SPEC], tables: [{title: 't', rows: [{k: '<b>', n: 1.23456}]}]}]},
+      {source: 'b', error: 'no table xyz'},
     ]
-    const built = await buildHtmlReport(
-      store,
-      {from: '2026-11-01', to: '2026-11-07'},
-      {sections, generatedAt: new Date('2026-11-08T00:00:00Z'), chartFormat: 'svg'},
-    )
-    const png = await buildHtmlReport(store, {}, {sections: sections.slice(0, 1)})
-    await store.close()
+    const built = await renderHtmlReport(parts, {
+      generatedAt: new Date('2026-11-08T00:00:00Z'),
+      chartFormat: 'svg',
+      rangeText: '2026-11-01 – 2026-11-07',
+    })
+    const png = await renderHtmlReport(parts.slice(0, 1))
     expect(png.html).toMatch(/<img alt="关键词转化" width="\d+" height="\d+" src="data:image\/png;base64,/)
     expect(built.sections).toEqual([
       {source: 'a', title: '渠道', charts: 1, tables: 1},
@@ -97,11 +86,6 @@ describe('HTML report', () => {
     expect(built.html).toContain('This section could not be built: no table xyz')
     expect(built.html).not.toMatch(/<script/i)
     expect(built.html).toContain('2026-11-01 – 2026-11-07')
-  })
-
-  it('discovers the section modules, marketing among them', async () => {
-    const names = (await discoverSections()).map((s) => s.name)
-    expect(names).toContain('marketing')
   })
 
   it('renders tables with numbers right-aligned and cut to 4 decimals', () => {

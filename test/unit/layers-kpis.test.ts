@@ -1,10 +1,10 @@
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadConfig} from '../../src/config/load.js'
 import {layersReport, parseBotLabels} from '../../src/reports/service/layers.js'
-import {ensureServiceFacts} from '../../src/reports/service/service.js'
-import {bestQuestionMatch, bigrams, jaccard, wilson} from '../../src/reports/service/text-similarity.js'
+import {bestQuestionMatch, bigrams, jaccard} from '../../src/reports/service/text-similarity.js'
+import {wilsonInterval as wilson} from '../../src/stats/proportions.js'
 import {Store} from '../../src/store/store.js'
+import {runPipeline} from '../helpers/pipelines.js'
 import {SERVICE_FIXTURES, loadServiceFixtures} from '../fixtures/service/load.js'
 
 describe('text similarity', () => {
@@ -42,7 +42,7 @@ describe('ccx report layers on the service fixture', () => {
       ('s-v8', 's1', 'v8', timestamp '2026-01-05 13:30:00', false)) t(session_id, site, visitor_id, started_at, is_bot)`)
     await store.run(`create table session_intents as select * from (values
       ('s-v4', 'service_station', 0.9), ('s-v9', 'support', 0.8), ('s-v8', 'purchase', 0.9)) t(session_id, intent, confidence)`)
-    await ensureServiceFacts(store, loadConfig(undefined, '/'))
+    await runPipeline(store, 'service')
   })
   afterAll(async () => store.close())
 

@@ -3,7 +3,7 @@ import {Store} from '../../src/store/store.js'
 import {writeFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {funnelReport, funnelRows, martIsFresh, parseStages, readStagesFile} from '../../src/reports/marketing/funnel.js'
+import {funnelChart, funnelReport, funnelRows, martIsFresh, parseStages, readStagesFile} from '../../src/reports/marketing/funnel.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import martsPipeline from '../../src/pipelines/marketing/pipeline.js'
 
@@ -97,12 +97,28 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
     const by = Object.fromEntries(r.groups.map((g) => [g.key.intent, g.stages.map((s) => s.count)]))
     // repair: v1 (A), v2 (C); buy: v3 (D); none: v4, v5, v6
     expect(by).toEqual({repair: [2, 2, 2, 1], buy: [1, 1, 0, 0], '(none)': [3, 2, 1, 0]})
-    const days = await funnelReport(store, {...range, breakdown: ['day']})
-    expect(Object.fromEntries(days.groups.map((g) => [g.key.day, g.stages[0].count]))).toEqual({
-      '2026-11-01': 2,
-      '2026-11-02': 3,
-      '2026-11-03': 1,
-    })
+    // a time breakdown is a series: every day of --from … --to in date order (days without visitors are 0), not
+    // the largest days first
+    const days = await funnelReport(store, {...range, breakdown: ['day'], limit: 2})
+    expect(days.groups.map((g) => [g.key.day, g.stages[0].count])).toEqual([
+      ['2026-11-01', 2],
+      ['2026-11-02', 3],
+      ['2026-11-03', 1],
+      ['2026-11-04', 0],
+      ['2026-11-05', 0],
+      ['2026-11-06', 0],
+      ['2026-11-07', 0],
+    ])
+    expect(days.groups_dropped).toBe(0)
+    // the chart draws the same days in the same order (one line per stage)
+    const chart = funnelChart(days) as {data: {values: Array<{group: string; stage: number}>}}
+    expect(chart.data.values.filter((v) => v.stage === 1).map((v) => v.group)).toEqual(days.groups.map((g) => g.key.day))
+    const weeks = await funnelReport(store, {...range, breakdown: ['week']})
+    // 2026-11-01 is a Sunday: its week starts Monday 10-26; 11-02 … 11-07 are the next week
+    expect(weeks.groups.map((g) => [g.key.week, g.stages[0].count])).toEqual([
+      ['2026-10-26', 2],
+      ['2026-11-02', 4],
+    ])
   })
 })
 

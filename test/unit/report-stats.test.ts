@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {benjaminiHochberg, binomialTest, median, normalCdf, twoProportionZTest, wilsonInterval} from '../../src/reports/stats.js'
+import {benjaminiHochberg} from '../../src/stats/adjust.js'
+import {binomialTest, normalCdf, twoProportionZTest, wilsonInterval} from '../../src/stats/proportions.js'
+import {median} from '../../src/stats/summary.js'
 
 describe('report statistics', () => {
   it('Wilson intervals match Newcombe (1998), Table I', () => {
@@ -47,16 +49,44 @@ describe('report statistics', () => {
 
 describe('report ranges and durations', () => {
   it('turns --from/--to days into a half-open range and rejects impossible dates', async () => {
-    const {resolveRange, parseDuration} = await import('../../src/reports/common.js')
-    expect(resolveRange({from: '2026-11-01', to: '2026-11-30'})).toEqual({from: '2026-11-01 00:00:00', to: '2026-12-01 00:00:00'})
-    expect(resolveRange({from: '2026-11-01 08:30', to: '2026-11-01 12:00:00'})).toEqual({
+    const {parseRange, sqlRange, rangeDays} = await import('../../src/reports/range.js')
+    const {parseDuration} = await import('../../src/reports/marketing/common.js')
+    expect(sqlRange({from: '2026-11-01', to: '2026-11-30'})).toEqual({from: '2026-11-01 00:00:00', to: '2026-12-01 00:00:00'})
+    expect(sqlRange({from: '2026-11-01 08:30', to: '2026-11-01 12:00:00'})).toEqual({
       from: '2026-11-01 08:30:00',
       to: '2026-11-01 12:00:00',
     })
-    expect(() => resolveRange({from: '2026-13-01'})).toThrow(/not a calendar date/)
-    expect(() => resolveRange({to: 'yesterday'})).toThrow(/not a date/)
+    expect(sqlRange({})).toEqual({from: '1970-01-01 00:00:00', to: '9999-12-31 00:00:00'})
+    expect(parseRange({})).toEqual({from: null, to: null})
+    // the parser's own output parses to itself (the runner parses once, the report functions again)
+    const once = parseRange({from: '2026-02-28', to: '2026-02-28'})
+    expect(parseRange({from: once.from!, to: once.to!})).toEqual(once)
+    expect(once).toEqual({from: '2026-02-28 00:00:00', to: '2026-03-01 00:00:00'})
+    expect(rangeDays(once)).toEqual({first: '2026-02-28', last: '2026-02-28'})
+    expect(() => parseRange({from: '2026-13-01'})).toThrow(/not a calendar date/)
+    expect(() => parseRange({from: '2026-02-30'})).toThrow(/not a calendar date/)
+    expect(() => parseRange({to: 'tomorrow'})).toThrow(/not a date: use YYYY-MM-DD/)
+    expect(() => parseRange({from: '2026-11-01 24:00'})).toThrow(/not a time of day/)
+    expect(() => parseRange({from: '2026-11-02', to: '2026-11-01'})).toThrow(/not before --to/)
     expect(parseDuration('7d', '--window')).toBe(604800)
     expect(parseDuration('90m', '--window')).toBe(5400)
     expect(() => parseDuration('soon', '--window')).toThrow(/not a duration/)
+  })
+
+  it('relative days are calendar days of the configured time zone', async () => {
+    const {parseRange} = await import('../../src/reports/range.js')
+    // 2026-03-01 20:30 UTC is already 03-02 04:30 in Shanghai (UTC+8), still 03-01 in UTC
+    const now = new Date('2026-03-01T20:30:00Z')
+    expect(parseRange({from: 'yesterday', to: 'yesterday'}, {timeZone: 'Asia/Shanghai', now})).toEqual({
+      from: '2026-03-01 00:00:00',
+      to: '2026-03-02 00:00:00',
+    })
+    expect(parseRange({from: 'today'}, {timeZone: 'UTC', now})).toEqual({from: '2026-03-01 00:00:00', to: null})
+    // 7d: the day seven days before today; through today inclusive
+    expect(parseRange({from: '7d', to: 'today'}, {timeZone: 'Asia/Shanghai', now})).toEqual({
+      from: '2026-02-23 00:00:00',
+      to: '2026-03-03 00:00:00',
+    })
+    expect(() => parseRange({from: 'today'}, {timeZone: 'Mars/Olympus', now})).toThrow(/not an IANA time zone/)
   })
 })

@@ -1,8 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadConfig} from '../../src/config/load.js'
 import {addCounters, kpisFromCounters, emptyCounters} from '../../src/reports/service/kpis.js'
-import {ensureServiceFacts, serviceReport} from '../../src/reports/service/service.js'
+import {serviceReport} from '../../src/reports/service/service.js'
 import {Store} from '../../src/store/store.js'
+import {runPipeline} from '../helpers/pipelines.js'
 import {loadServiceFixtures} from '../fixtures/service/load.js'
 
 // Hand-computed from test/fixtures/service/{calls.csv,chats.ndjson}; the arithmetic is spelled out next to each value.
@@ -11,7 +11,7 @@ let store: Store
 beforeAll(async () => {
   store = await Store.open(':memory:')
   await loadServiceFixtures(store)
-  await ensureServiceFacts(store, loadConfig(undefined, '/'))
+  await runPipeline(store, 'service')
 })
 afterAll(async () => store.close())
 
@@ -120,7 +120,7 @@ describe('occupancy when agent states exist', () => {
       ('a1', 's1', 'talk', '2026-01-05 09:30:00', '2026-01-05 10:00:00', null),
       ('a1', 's1', 'break', '2026-01-05 10:00:00', '2026-01-05 10:15:00', null),
       ('a1', 's1', 'wrap', '2026-01-05 10:15:00', '2026-01-05 10:45:00', null)`)
-    await ensureServiceFacts(s, loadConfig(undefined, '/'))
+    await runPipeline(s, 'service')
     const r = await serviceReport(s, {by: 'agent'})
     expect(r.total.occupancy).toBeCloseTo(60 / 90, 10) // break left out
     await s.close()

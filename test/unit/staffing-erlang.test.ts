@@ -48,6 +48,19 @@ describe('Erlang C worked example (100 calls / 30 min, AHT 180 s, 80/20)', () =>
     const odd = staffing({contacts: 100, intervalSeconds: 1800, ahtSeconds: 180, target: 0.8, thresholdSeconds: 20, concurrency: 3})
     expect(odd.agents).toBe(5) // ⌈14 / 3⌉
   })
+
+  it('chats: a fractional concurrency gives whole positions, ⌊agents × concurrency⌋', () => {
+    // A = 10; a 79% target is met by 13 positions (SL 79.6%, above); 13 / 1.5 → 9 agents, who hold ⌊9 × 1.5⌋ = 13
+    // chats at once — Erlang C runs on 13 servers, not 13.5
+    const r = staffing({contacts: 100, intervalSeconds: 1800, ahtSeconds: 180, target: 0.79, thresholdSeconds: 20, concurrency: 1.5})
+    expect(r.agents).toBe(9)
+    expect(r.positions).toBe(13)
+    expect(r.serviceLevel).toBeCloseTo(0.7956, 4)
+    expect(r.occupancy).toBeCloseTo(10 / 13, 12)
+    expect(() => staffing({contacts: 1, intervalSeconds: 60, ahtSeconds: 60, target: 0.8, thresholdSeconds: 20, concurrency: 0.5})).toThrow(
+      /concurrency/,
+    )
+  })
 })
 
 describe('Erlang building blocks', () => {

@@ -1,17 +1,17 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadConfig} from '../../src/config/load.js'
 import {staffing} from '../../src/reports/service/erlang.js'
-import {ensureServiceFacts} from '../../src/reports/service/service.js'
 import {staffingFromHistory} from '../../src/reports/service/staffing.js'
 import {Store} from '../../src/store/store.js'
-import serviceSection from '../../src/charts/sections/service.js'
+import {runPipeline} from '../helpers/pipelines.js'
+import {buildReportSections} from '../../src/reports/html.js'
+import {reportContext} from '../helpers/pipelines.js'
 import {loadServiceFixtures} from '../fixtures/service/load.js'
 
 let store: Store
 beforeAll(async () => {
   store = await Store.open(':memory:')
   await loadServiceFixtures(store)
-  await ensureServiceFacts(store, loadConfig(undefined, '/'))
+  await runPipeline(store, 'service')
 })
 afterAll(async () => store.close())
 
@@ -52,12 +52,12 @@ describe('staffing from history (typical week)', () => {
       `insert into raw_calls (call_id, site, direction, queue, offered_at, ended_at, ingest_id) values ('m2', 's1', 'inbound', 'sales', '2026-01-12 09:05:00', '2026-01-12 09:05:02', 0)`,
     )
     await store.bumpTableVersion('raw_calls')
-    await ensureServiceFacts(store, loadConfig(undefined, '/'))
+    await runPipeline(store, 'service')
     const two = await staffingFromHistory(store, {...base, kind: 'call'})
     expect(two.rows.find((r) => r.weekday === 1 && r.interval === '09:00')?.contacts).toBe(5 / 2)
     await store.run(`delete from raw_calls where call_id = 'm2'`)
     await store.bumpTableVersion('raw_calls')
-    await ensureServiceFacts(store, loadConfig(undefined, '/'))
+    await runPipeline(store, 'service')
   })
 
   it('chats: measured concurrency divides the positions', async () => {
@@ -70,7 +70,9 @@ describe('staffing from history (typical week)', () => {
 
 describe('HTML report section', () => {
   it('returns service levels, agent scores, layers and staffing blocks', async () => {
-    const sections = await serviceSection(store, {})
+    const sections = (await buildReportSections(reportContext(store)))
+      .filter((p) => p.source.startsWith('service/'))
+      .flatMap((p) => p.sections ?? [])
     expect(sections.map((s) => s.title)).toEqual(['Service levels', 'Agent scores', 'Service layers', 'Staffing (typical week, calls)'])
     const byChannel = sections[0].tables[0].rows
     expect(byChannel.map((r) => r.group)).toEqual(['phone', 'web', 'total'])

@@ -1,15 +1,14 @@
 import {describe, expect, it} from 'vitest'
+import {benjaminiHochberg, holm} from '../../src/stats/adjust.js'
+import {fisherExact} from '../../src/stats/proportions.js'
 import {
-  benjaminiHochberg,
   bootstrapConcentration,
   buildHitMatrix,
   callsToCloseSummary,
   concentration,
   decideVerdict,
   effectStats,
-  fisherExact,
   gStatistic,
-  holm,
   jensenShannon,
   permutationTest,
 } from '../../src/reports/telesales/stats.js'

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {DataCommand} from '../../cli/base-command.js'
-import {reportFlags} from '../../reports/flags.js'
+import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {CcxError, EXIT} from '../../errors.js'
 import type {AttributionResult} from '../../reports/marketing/attribution.js'
 
-export default class ReportAttribution extends DataCommand<typeof ReportAttribution> {
+export default class ReportAttribution extends ReportCommand<typeof ReportAttribution> {
   static description = `Multi-touch attribution of leads and orders to channels: first touch, last touch, linear, time decay
 (half-life) and position-based (40/20/40) credit across each visitor's sessions before the conversion.
 
@@ -25,43 +25,17 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
     lookback: Flags.string({description: 'sessions up to this long before the conversion are touches', default: '30d'}),
   }
 
-  async run(): Promise<AttributionResult> {
+  async run(): Promise<Reported<AttributionResult>> {
     const {flags} = await this.parse(ReportAttribution)
-    const {attributionReport, attributionChart} = await import('../../reports/marketing/attribution.js')
-    const {parseDuration} = await import('../../reports/common.js')
-    const {presentReport} = await import('../../reports/present.js')
+    const {default: attribution} = await import('../../reports/marketing/attribution.js')
+    const {parseDuration} = await import('../../reports/marketing/common.js')
     const halfLifeS = parseDuration(flags['half-life'], '--half-life')
-    if (halfLifeS <= 0) this.error('--half-life must be longer than 0', {exit: 2})
-    const store = await this.openStore(this.dbPath(flags.db))
-    const result = await attributionReport(store, {
-      from: flags.from,
-      to: flags.to,
-      site: flags.site,
+    if (halfLifeS <= 0) throw new CcxError('--half-life must be longer than 0', {code: 'BAD_FLAG', exit: EXIT.usage})
+    return this.runReport(attribution, flags, {
       conversion: flags.conversion as 'both',
       channel: flags.channel,
       halfLifeS,
       lookbackS: parseDuration(flags.lookback, '--lookback'),
     })
-    if (!this.jsonEnabled() && !flags.csv) {
-      this.log(
-        `${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d`,
-      )
-    }
-    const columns = ['conversion', 'channel', 'touched', 'first', 'last', 'linear', 'time_decay', 'position', 'revenue_linear']
-    await presentReport(
-      result.rows as unknown as Record<string, unknown>[],
-      () => attributionChart(result),
-      {
-        json: this.jsonEnabled(),
-        csv: flags.csv,
-        out: flags.out,
-        chart: flags.chart,
-        store,
-        log: (t) => this.log(t),
-        progress: (t) => this.progress(t),
-      },
-      flags.csv ? undefined : columns,
-    )
-    return result
   }
 }

@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
-import {DataCommand} from '../../cli/base-command.js'
-import {reportFlags} from '../../reports/flags.js'
+import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
 import type {ExitsResult} from '../../reports/marketing/exits.js'
 
-export default class ReportExits extends DataCommand<typeof ReportExits> {
+export default class ReportExits extends ReportCommand<typeof ReportExits> {
   static description = `Where visitors of each intent leave without an inquiry: sessions that ended with no chat request, left
 message, inbound call, lead or order, by classified intent and exit page, with each page's share of the
 intent's silent exits and its exit rate.
@@ -21,37 +20,9 @@ Formulas: docs/metrics.md "Marketing reports › Exits".`
     top: Flags.integer({description: 'exit pages shown per intent', default: 10}),
   }
 
-  async run(): Promise<ExitsResult> {
+  async run(): Promise<Reported<ExitsResult>> {
     const {flags} = await this.parse(ReportExits)
-    const {exitsReport, exitsChart} = await import('../../reports/marketing/exits.js')
-    const {presentTables} = await import('../../reports/marketing/marketing-common.js')
-    const store = await this.openStore(this.dbPath(flags.db))
-    const result = await exitsReport(store, {
-      from: flags.from,
-      to: flags.to,
-      site: flags.site,
-      intent: flags.intent,
-      top: flags.top,
-      where: flags.where,
-    })
-    const asRows = (x: unknown) => x as Record<string, unknown>[]
-    await presentTables(
-      [
-        {title: 'Silent exits by intent', rows: asRows(result.intents)},
-        {title: 'Exit pages', rows: asRows(result.pages)},
-      ],
-      asRows(result.pages),
-      () => exitsChart(result),
-      {
-        json: this.jsonEnabled(),
-        csv: flags.csv,
-        out: flags.out,
-        chart: flags.chart,
-        store,
-        log: (t) => this.log(t),
-        progress: (t) => this.progress(t),
-      },
-    )
-    return result
+    const {default: exits} = await import('../../reports/marketing/exits.js')
+    return this.runReport(exits, flags, {intent: flags.intent, top: flags.top, where: flags.where})
   }
 }

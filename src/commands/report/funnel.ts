@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
-import {DataCommand} from '../../cli/base-command.js'
-import {reportFlags} from '../../reports/flags.js'
+import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
 import type {FunnelResult} from '../../reports/marketing/funnel.js'
 
-export default class ReportFunnel extends DataCommand<typeof ReportFunnel> {
+export default class ReportFunnel extends ReportCommand<typeof ReportFunnel> {
   static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor or session.
 
 Stage 1 must fall in --from/--to; each later stage counts when it happens within --window after stage 1
@@ -35,24 +34,18 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
     }),
     by: Flags.string({
       description:
-        'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, …',
+        'breakdown dimensions, comma-separated: source, engine, keyword, intent, province, city, device, landing, campaign, channel, day, week, month, …; a day, week or month breakdown lists every period in date order',
     }),
     where: Flags.string({description: 'SQL condition on the entry session s.* and its intent si.intent, e.g. "s.province = \'广东省\'"'}),
-    limit: Flags.integer({description: 'breakdown groups shown (largest stage 1 first)', default: 50}),
+    limit: Flags.integer({description: 'breakdown groups shown, largest stage 1 first (default 50; not for a day/week/month breakdown)'}),
   }
 
-  async run(): Promise<FunnelResult> {
+  async run(): Promise<Reported<FunnelResult>> {
     const {flags} = await this.parse(ReportFunnel)
-    const {funnelReport, funnelRows, funnelChart, parseStages, readStagesFile} = await import('../../reports/marketing/funnel.js')
-    const {parseDimensions, parseDuration} = await import('../../reports/common.js')
-    const {presentReport} = await import('../../reports/present.js')
-    const stages = flags['stages-file'] ? readStagesFile(flags['stages-file']) : parseStages(flags.stages)
-    const store = await this.openStore(this.dbPath(flags.db))
-    const result = await funnelReport(store, {
-      from: flags.from,
-      to: flags.to,
-      site: flags.site,
-      stages,
+    const {default: funnel, parseStages, readStagesFile} = await import('../../reports/marketing/funnel.js')
+    const {parseDimensions, parseDuration} = await import('../../reports/marketing/common.js')
+    return this.runReport(funnel, flags, {
+      stages: flags['stages-file'] ? readStagesFile(flags['stages-file']) : parseStages(flags.stages),
       unit: flags.unit as 'visitor' | 'session',
       windowS: parseDuration(flags.window, '--window'),
       order: flags.order as 'ordered' | 'any' | 'independent',
@@ -60,16 +53,5 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
       where: flags.where,
       limit: flags.limit,
     })
-    await presentReport(funnelRows(result), () => funnelChart(result), {
-      json: this.jsonEnabled(),
-      csv: flags.csv,
-      out: flags.out,
-      chart: flags.chart,
-      store,
-      log: (t) => this.log(t),
-      progress: (t) => this.progress(t),
-    })
-    if (result.groups_dropped > 0) this.progress(`${result.groups_dropped} smaller groups not shown (--limit)`)
-    return result
   }
 }

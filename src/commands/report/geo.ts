@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
-import {DataCommand} from '../../cli/base-command.js'
-import {reportFlags} from '../../reports/flags.js'
+import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
 import type {GeoResult} from '../../reports/marketing/geo.js'
 
-export default class ReportGeo extends DataCommand<typeof ReportGeo> {
+export default class ReportGeo extends ReportCommand<typeof ReportGeo> {
   static description = `Where visitors come from (province or city, by IP) and how each place converts: sessions, visitors,
 inquiries, leads and orders, lead rate with its 95% Wilson interval and an index against the whole
 (for city-targeted advertising).
@@ -22,30 +21,14 @@ Formulas: docs/metrics.md "Marketing reports › Geography".`
     limit: Flags.integer({description: 'places shown (most sessions first)', default: 50}),
   }
 
-  async run(): Promise<GeoResult> {
+  async run(): Promise<Reported<GeoResult>> {
     const {flags} = await this.parse(ReportGeo)
-    const {geoReport, geoRows, geoChart} = await import('../../reports/marketing/geo.js')
-    const {presentReport} = await import('../../reports/present.js')
-    const store = await this.openStore(this.dbPath(flags.db))
-    const result = await geoReport(store, {
-      from: flags.from,
-      to: flags.to,
-      site: flags.site,
+    const {default: geo} = await import('../../reports/marketing/geo.js')
+    return this.runReport(geo, flags, {
       level: flags.level as 'city',
       minSessions: flags['min-sessions'],
       limit: flags.limit,
       where: flags.where,
     })
-    await presentReport(geoRows(result), () => geoChart(result), {
-      json: this.jsonEnabled(),
-      csv: flags.csv,
-      out: flags.out,
-      chart: flags.chart,
-      store,
-      log: (t) => this.log(t),
-      progress: (t) => this.progress(t),
-    })
-    if (result.rows_dropped > 0) this.progress(`${result.rows_dropped} smaller places not shown (--limit)`)
-    return result
   }
 }

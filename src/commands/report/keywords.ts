@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {DataCommand} from '../../cli/base-command.js'
-import {reportFlags} from '../../reports/flags.js'
+import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {CcxError, EXIT} from '../../errors.js'
 import type {KeywordResult} from '../../reports/marketing/keywords.js'
 
-export default class ReportKeywords extends DataCommand<typeof ReportKeywords> {
+export default class ReportKeywords extends ReportCommand<typeof ReportKeywords> {
   static description = `Keyword conversion per search keyword and engine, with 95% Wilson intervals, against industry averages.
 
 Each keyword is compared with (a) the pooled data of the other sites of the same industry (sites.industry) and
@@ -16,7 +16,9 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
   ]
   static flags = {
     ...reportFlags,
-    benchmarks: Flags.string({description: 'benchmarks file (default: defaults/benchmarks.json; format in docs/metrics.md)'}),
+    benchmarks: Flags.string({
+      description: 'benchmarks file (default: config files.benchmarks, else defaults/benchmarks.json; format in docs/metrics.md)',
+    }),
     'no-benchmarks': Flags.boolean({description: 'compare with the pooled industry only', exclusive: ['benchmarks']}),
     metric: Flags.string({
       description: 'rate tested against the reference',
@@ -35,21 +37,16 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
     limit: Flags.integer({description: 'rows shown (ranked by conversions lost)'}),
   }
 
-  async run(): Promise<KeywordResult> {
+  async run(): Promise<Reported<KeywordResult>> {
     const {flags} = await this.parse(ReportKeywords)
-    const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/marketing/keywords.js')
-    const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/marketing/benchmarks.js')
-    const {parseDuration} = await import('../../reports/common.js')
-    const {presentReport} = await import('../../reports/present.js')
+    const {default: keywords} = await import('../../reports/marketing/keywords.js')
+    const {benchmarksPath, loadBenchmarks} = await import('../../reports/marketing/benchmarks.js')
+    const {parseDuration} = await import('../../reports/marketing/common.js')
     const fdr = Number(flags.fdr)
-    if (!(fdr > 0 && fdr < 1)) this.error(`--fdr ${flags.fdr} must be a number between 0 and 1`, {exit: 2})
-    const benchmarks = flags['no-benchmarks'] ? undefined : loadBenchmarks(flags.benchmarks ?? defaultBenchmarksPath())
-    const store = await this.openStore(this.dbPath(flags.db))
-    const result = await keywordReport(store, {
-      from: flags.from,
-      to: flags.to,
-      site: flags.site,
-      benchmarks,
+    if (!(fdr > 0 && fdr < 1))
+      throw new CcxError(`--fdr ${flags.fdr} must be a number between 0 and 1`, {code: 'BAD_FLAG', exit: EXIT.usage})
+    return this.runReport(keywords, flags, {
+      benchmarks: flags['no-benchmarks'] ? undefined : loadBenchmarks(benchmarksPath(this.ccxConfig, flags.benchmarks)),
       fdr,
       metric: flags.metric as 'lead_rate',
       against: flags.against as 'auto',
@@ -58,22 +55,5 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
       minVisitors: flags['min-visitors'],
       limit: flags.limit,
     })
-    const rows = result.rows as unknown as Record<string, unknown>[]
-    await presentReport(
-      rows,
-      () => keywordChart(result),
-      {
-        json: this.jsonEnabled(),
-        csv: flags.csv,
-        out: flags.out,
-        chart: flags.chart,
-        store,
-        log: (t) => this.log(t),
-        progress: (t) => this.progress(t),
-      },
-      flags.csv ? undefined : KEYWORD_TABLE_COLUMNS.filter((c) => c !== 'advice'),
-    )
-    if (!this.jsonEnabled() && !flags.csv) for (const r of result.rows.filter((x) => x.advice).slice(0, 10)) this.log(`• ${r.advice}`)
-    return result
   }
 }

@@ -23,7 +23,7 @@ export default class ScriptsHits extends DataCommand<typeof ScriptsHits> {
   async run(): Promise<ScriptsHitsResult> {
     const {args, flags} = await this.parse(ScriptsHits)
     const {CcxError, EXIT} = await import('../../errors.js')
-    const {configuredLibrary} = await import('../../reports/telesales/ensure.js')
+    const {configuredLibrary} = await import('../../telesales/configured.js')
     const {ScriptMatcher} = await import('../../telesales/matcher.js')
     const {analyzeCall} = await import('../../telesales/segment.js')
     const {createJiebaTokenizer} = await import('../../telesales/text.js')

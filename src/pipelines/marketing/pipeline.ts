@@ -1,15 +1,14 @@
 import {readSql, renderSql} from '../../store/store.js'
+import {MART_INPUTS, MART_TABLES} from '../../marts/marketing.js'
 import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
-
-export const MART_INPUTS = ['events', 'sessions', 'session_intents', 'raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
 
 const pipeline: Pipeline = {
   name: 'marketing-marts',
   description: 'Compact integer-keyed sessions and funnel steps for the marketing reports (funnel, keywords)',
   reads: MART_INPUTS,
-  writes: ['mart_sessions', 'mart_funnel_steps'],
+  writes: MART_TABLES,
   fingerprint: () => readSql(import.meta.url, 'marts.sql') + PAGE_LEVEL_EVENT_TYPES.join(','),
   async run({store}) {
     const intents = (await store.tableExists('session_intents'))

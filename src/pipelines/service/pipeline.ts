@@ -1,17 +1,23 @@
 import {readSql, renderSql} from '../../store/store.js'
+import {KPI_DEFAULTS, kpiCountersSql} from '../../marts/service.js'
 import type {Pipeline} from '../types.js'
 
 const STEPS = ['call_facts.sql', 'chat_facts.sql', 'contact_facts.sql']
 
 /** The report's counter query, grouped by day × site × kind × channel × queue, at the default thresholds. */
 function dailyKpisSql(): string {
-  const counters = renderSql(readSql(import.meta.url, '../../reports/service/sql/kpi_counters.sql'), {
-    group: `{'day': strftime(started_at, '%Y-%m-%d'), 'site': site, 'kind': kind, 'channel': channel, 'queue': queue}`,
-    filter: 'true',
-  })
+  const counters = kpiCountersSql(
+    `{'day': strftime(started_at, '%Y-%m-%d'), 'site': site, 'kind': kind, 'channel': channel, 'queue': queue}`,
+  )
   return renderSql(readSql(import.meta.url, 'service_kpis_daily.sql'), {counters: counters.replace(/;\s*$/, '')})
 }
-const DAILY_DEFAULTS = {from: null, to: null, threshold_s: 20, short_s: 5, repeat_days: 7}
+const DAILY_DEFAULTS = {
+  from: null,
+  to: null,
+  threshold_s: KPI_DEFAULTS.thresholdS,
+  short_s: KPI_DEFAULTS.shortAbandonS,
+  repeat_days: KPI_DEFAULTS.repeatDays,
+}
 
 /** Facts for service KPIs, agent scores and layers: one row per call, per chat, and both in one shape. */
 const service: Pipeline = {

@@ -1,13 +1,11 @@
+import {readSql} from '../../store/store.js'
 import type {Library} from '../../telesales/library.js'
 import type {ScriptModelFile} from '../../telesales/model/format.js'
-import {readSql} from '../../store/store.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 async function libraryFor(ctx: PipelineContext): Promise<Library> {
-  const {loadLibrary} = await import('../../telesales/library.js')
-  const {resolveFrom} = await import('../../config/load.js')
-  const file = ctx.config.config.files.scripts
-  return file ? loadLibrary(resolveFrom(ctx.config.baseDir, file)) : loadLibrary()
+  const {configuredLibrary} = await import('../../telesales/configured.js')
+  return configuredLibrary(ctx.config)
 }
 
 /** The trained script model files.scriptModel names, if any; its text's hash joins the fingerprint. */

@@ -1,7 +1,10 @@
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {requireTables, resolveRange, type DateRange} from '../common.js'
-import {num, stepsCte} from './marketing-common.js'
+import {requireTables} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {round} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {num, stepsCte} from './common.js'
 
 export const ATTRIBUTION_MODELS = ['first', 'last', 'linear', 'time_decay', 'position'] as const
 export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number]
@@ -93,7 +96,7 @@ export const NO_SESSION = '(no session)'
 
 export async function attributionReport(store: Store, options: AttributionOptions = {}): Promise<AttributionResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const channel = options.channel ?? 'medium_source'
   if (!(channel in CHANNELS)) throw new CcxError(`unknown channel "${channel}"`, {code: 'BAD_CHANNEL', exit: EXIT.usage, suggestions: [`Use one of: ${Object.keys(CHANNELS).join(', ')}`]})
   const halfLifeS = options.halfLifeS ?? 7 * 86400
@@ -173,3 +176,50 @@ export function attributionChart(result: AttributionResult): object {
     resolve: {scale: {y: 'independent'}},
   }
 }
+
+const ATTRIBUTION_COLUMNS = ['conversion', 'channel', 'touched', 'first', 'last', 'linear', 'time_decay', 'position', 'revenue_linear']
+
+/** `ccx report attribution`: leads and orders credited to channels by five models. */
+export default defineReport<AttributionOptions, AttributionResult>({
+  id: 'marketing/attribution',
+  title: 'Attribution',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize']},
+  run: (ctx, options) => attributionReport(ctx.store, options),
+  rows: (result) => result.rows as unknown as Row[],
+  text: (result) => [
+    {
+      lines: [
+        `${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d`,
+      ],
+      rows: result.rows as unknown as Row[],
+      columns: ATTRIBUTION_COLUMNS,
+    },
+  ],
+  charts: (result) => [attributionChart(result)],
+  async section(ctx) {
+    const attribution = await attributionReport(ctx.store, rangeOptions(ctx))
+    return [
+      {
+        title: 'Attribution',
+        description: `Leads and orders credited to channels (medium / source) by first, last, linear, time-decay (half-life ${attribution.half_life_s / 86400} d) and position-based (40/20/40) models; ${attribution.unattributed.lead} leads and ${attribution.unattributed.order} orders had no session in the ${attribution.lookback_s / 86400}-day lookback.`,
+        charts: attribution.rows.length ? [attributionChart(attribution)] : [],
+        tables: [
+          {
+            title: 'Credit by channel',
+            rows: attribution.rows.map((r) => ({
+              conversion: r.conversion,
+              channel: r.channel,
+              touched: r.touched,
+              first: round(r.first),
+              last: round(r.last),
+              linear: round(r.linear),
+              'time decay': round(r.time_decay),
+              position: round(r.position),
+              'revenue (linear)': round(r.revenue_linear),
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

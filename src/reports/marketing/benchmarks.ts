@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {z} from 'zod'
+import {resolveFrom, type LoadedConfig} from '../../config/load.js'
 import {CcxError, EXIT} from '../../errors.js'
 
 const rate = z.number().min(0).max(1)
@@ -30,6 +31,13 @@ export type RateMetric = 'inquiry_rate' | 'lead_rate' | 'order_rate'
 /** defaults/benchmarks.json at the package root (src/reports/marketing → ../../../defaults, likewise in dist). */
 export function defaultBenchmarksPath(): string {
   return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'defaults', 'benchmarks.json'))
+}
+
+/** The benchmarks file to use: the one given (--benchmarks), else config files.benchmarks, else the shipped default. */
+export function benchmarksPath(config: LoadedConfig, file?: string): string {
+  if (file) return file
+  const configured = config.config.files.benchmarks
+  return configured ? resolveFrom(config.baseDir, configured) : defaultBenchmarksPath()
 }
 
 export function loadBenchmarks(path: string): BenchmarkEntry[] {

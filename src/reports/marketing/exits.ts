@@ -1,6 +1,10 @@
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
+import {ratio} from '../../stats/summary.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {percentValue} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {allWithWhere, intentsSubquery, num, stepsCte, whereSql} from './common.js'
 
 export interface ExitsOptions extends DateRange {
   site?: string
@@ -43,13 +47,13 @@ export interface ExitsResult {
 
 export async function exitsReport(store: Store, options: ExitsOptions = {}): Promise<ExitsResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const sql = renderSql(readSql(import.meta.url, 'exits.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store), where: whereSql(options.where)})
   const rows = (await allWithWhere(store, sql, range, options.where)).filter((r) => !options.intent || r.intent === options.intent)
   const intents = new Map<string, ExitIntent>()
   for (const r of rows) {
     const intent = String(r.intent)
-    if (!intents.has(intent)) intents.set(intent, {intent, sessions: num(r.intent_sessions), silent_exits: num(r.intent_silent_exits), silent_share: share(num(r.intent_silent_exits), num(r.intent_sessions))})
+    if (!intents.has(intent)) intents.set(intent, {intent, sessions: num(r.intent_sessions), silent_exits: num(r.intent_silent_exits), silent_share: ratio(num(r.intent_silent_exits), num(r.intent_sessions))})
   }
   const top = options.top ?? 10
   const pages: ExitPage[] = rows
@@ -59,9 +63,9 @@ export async function exitsReport(store: Store, options: ExitsOptions = {}): Pro
       exit_url: String(r.exit_url),
       rank: 0,
       exits: num(r.exits),
-      share_of_intent: share(num(r.exits), num(r.intent_silent_exits)),
+      share_of_intent: ratio(num(r.exits), num(r.intent_silent_exits)),
       viewing_sessions: num(r.viewing_sessions),
-      exit_rate: share(num(r.exits), num(r.viewing_sessions)),
+      exit_rate: ratio(num(r.exits), num(r.viewing_sessions)),
     }))
     .sort((a, b) => a.intent.localeCompare(b.intent) || b.exits - a.exits || a.exit_url.localeCompare(b.exit_url))
   let previous = ''
@@ -101,3 +105,49 @@ export function exitsChart(result: ExitsResult, perIntent = 5): object {
     resolve: {scale: {y: 'independent'}},
   }
 }
+
+/** `ccx report exits`: where visitors of each intent leave without an inquiry. */
+export default defineReport<ExitsOptions, ExitsResult>({
+  id: 'marketing/exits',
+  title: 'Silent exits by intent',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
+  run: (ctx, options) => exitsReport(ctx.store, options),
+  rows: (result) => result.pages as unknown as Row[],
+  text: (result) => [
+    {title: 'Silent exits by intent', rows: result.intents as unknown as Row[]},
+    {title: 'Exit pages', rows: result.pages as unknown as Row[]},
+  ],
+  charts: (result) => [exitsChart(result)],
+  async section(ctx) {
+    const exits = await exitsReport(ctx.store, {...rangeOptions(ctx), top: 5})
+    return [
+      {
+        title: 'Silent exits by intent',
+        description: 'Sessions that ended without a chat request, message, inbound call, lead or order, by classified intent and exit page.',
+        charts: exits.pages.length ? [exitsChart(exits)] : [],
+        tables: [
+          {
+            title: 'Intents',
+            rows: exits.intents.map((i) => ({
+              intent: i.intent,
+              sessions: i.sessions,
+              'silent exits': i.silent_exits,
+              'silent %': percentValue(i.silent_share),
+            })),
+          },
+          {
+            title: 'Exit pages',
+            rows: exits.pages.map((p) => ({
+              intent: p.intent,
+              rank: p.rank,
+              page: p.exit_url,
+              exits: p.exits,
+              'share of intent %': percentValue(p.share_of_intent),
+              'exit rate %': percentValue(p.exit_rate),
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

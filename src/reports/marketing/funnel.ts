@@ -2,9 +2,12 @@ import {readFileSync} from 'node:fs'
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
-import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {ratio} from '../stats.js'
-import {MART_INPUTS} from '../../pipelines/marketing/pipeline.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {DIMENSIONS} from './common.js'
+import {ratio} from '../../stats/summary.js'
+import {defineReport, rangeOptions} from '../contract.js'
+import {MART_INPUTS} from '../../marts/marketing.js'
 import {FUNNEL_STEP_TYPES, MART_STEP_TYPES, type FunnelStepType} from '../../vocab/events.js'
 
 export interface StageDef {
@@ -312,7 +315,7 @@ export async function funnelReport(store: Store, options: FunnelOptions = {}): P
   await requireTables(store, ['sessions', 'events'])
   const stages = options.stages ?? parseStages(undefined)
   const breakdown = options.breakdown ?? []
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const sql = await funnelSql(store, {...options, stages})
   let rows: Record<string, unknown>[]
   try {
@@ -350,12 +353,25 @@ export async function funnelReport(store: Store, options: FunnelOptions = {}): P
     }
     return 0
   }
-  // largest stage 1 first; ties by the breakdown values in code-point order, so the output is stable
-  const groupRows = rows.filter((r) => r.is_total !== true).sort((a, b) => Number(b.n1) - Number(a.n1) || dimOrder(a, b))
-  const limit = options.limit ?? 50
-  const groups = breakdown.length
-    ? groupRows.slice(0, limit).map((r) => ({key: Object.fromEntries(breakdown.map((d, i) => [d, String(r[`dim_${i}`])])), stages: toStages(r)}))
-    : []
+  const groupRows = rows.filter((r) => r.is_total !== true)
+  const keyOf = (r: Record<string, unknown>) => Object.fromEntries(breakdown.map((d, i) => [d, String(r[`dim_${i}`])]))
+  let groups: FunnelGroup[] = []
+  let dropped = 0
+  if (breakdown.length === 1 && TIME_DIMENSIONS.includes(breakdown[0])) {
+    // a time series: every period in date order (gaps filled with zeros), never the largest few
+    const dim = breakdown[0] as TimeDimension
+    const byPeriod = new Map(groupRows.map((r) => [String(r.dim_0), r]))
+    groups = periodsToShow(dim, [...byPeriod.keys()], options).map((period) => ({
+      key: {[dim]: period},
+      stages: toStages(byPeriod.get(period) ?? {n1: 0}),
+    }))
+  } else if (breakdown.length) {
+    // largest stage 1 first; ties by the breakdown values in code-point order, so the output is stable
+    groupRows.sort((a, b) => Number(b.n1) - Number(a.n1) || dimOrder(a, b))
+    const limit = options.limit ?? DEFAULT_GROUP_LIMIT
+    groups = groupRows.slice(0, limit).map((r) => ({key: keyOf(r), stages: toStages(r)}))
+    dropped = Math.max(0, groupRows.length - groups.length)
+  }
   return {
     unit: options.unit ?? 'visitor',
     order: options.order ?? 'ordered',
@@ -366,7 +382,7 @@ export async function funnelReport(store: Store, options: FunnelOptions = {}): P
     breakdown,
     total: toStages(totalRow),
     groups,
-    groups_dropped: Math.max(0, groupRows.length - groups.length),
+    groups_dropped: dropped,
   }
 }
 
@@ -383,15 +399,26 @@ export function funnelRows(result: FunnelResult): Record<string, unknown>[] {
   return [...flat(totalKey, result.total), ...result.groups.flatMap((g) => flat(g.key, g.stages))]
 }
 
-/** Vega-Lite: stage bars (total or per group) with the share of stage 1 as labels. */
+/** Vega-Lite: stage bars (total or per group) with the share of stage 1 as labels; a time breakdown as lines by date. */
 export function funnelChart(result: FunnelResult): object {
   const rows = funnelRows(result).map((r) => ({...r, group: result.breakdown.map((d) => r[d]).join(' · ') || 'all', label: `${r.stage}. ${r.name}`}))
-  const top = result.breakdown.length ? rows.filter((r) => r.group !== result.breakdown.map(() => '(all)').join(' · ')).slice(0, result.stages.length * 8) : rows
-  const base = {
-    title: `Funnel (${result.unit}s, ${result.order === "ordered" ? "ordered" : result.order + " order"})`,
-    data: {values: top},
-    width: 520,
+  const allKey = result.breakdown.map(() => '(all)').join(' · ')
+  const title = `Funnel (${result.unit}s, ${result.order === 'ordered' ? 'ordered' : result.order + ' order'})`
+  if (result.breakdown.length === 1 && TIME_DIMENSIONS.includes(result.breakdown[0])) {
+    return {
+      title,
+      data: {values: rows.filter((r) => r.group !== allKey)},
+      width: 560,
+      mark: {type: 'line', point: true},
+      encoding: {
+        x: {field: 'group', type: 'ordinal', title: result.breakdown[0], sort: null},
+        y: {field: 'count', type: 'quantitative', title: `${result.unit}s`},
+        color: {field: 'label', type: 'ordinal', title: 'stage', sort: null},
+      },
+    }
   }
+  const top = result.breakdown.length ? rows.filter((r) => r.group !== allKey).slice(0, result.stages.length * 8) : rows
+  const base = {title, data: {values: top}, width: 520}
   if (!result.breakdown.length) {
     return {
       ...base,
@@ -413,3 +440,82 @@ export function funnelChart(result: FunnelResult): object {
     },
   }
 }
+
+/** Breakdowns that are a time axis: shown complete and in date order. */
+export const TIME_DIMENSIONS = ['day', 'week', 'month']
+type TimeDimension = 'day' | 'week' | 'month'
+export const DEFAULT_GROUP_LIMIT = 50
+/** A longer gap-filled series than this is only filled between the first and last period with data. */
+const MAX_FILLED_PERIODS = 3660
+
+/** Every period from the range's first to its last (or the data's, when the range is open or very long), in order. */
+export function periodsToShow(dim: TimeDimension, present: string[], range: DateRange): string[] {
+  const sorted = [...present].sort()
+  const r = sqlRange(range)
+  const first = range.from ? periodOf(dim, r.from.slice(0, 10)) : sorted[0]
+  // the last instant inside [from, to) is just before `to`
+  const lastDay = new Date(Date.parse(`${r.to.replace(' ', 'T')}Z`) - 1000).toISOString().slice(0, 10)
+  const last = range.to ? periodOf(dim, lastDay) : sorted.at(-1)
+  if (first === undefined || last === undefined) return sorted
+  let periods = enumeratePeriods(dim, first, last)
+  if (periods.length > MAX_FILLED_PERIODS && sorted.length > 0) periods = enumeratePeriods(dim, sorted[0], sorted.at(-1)!)
+  // keys outside the enumerated span (cannot happen for rows of the range; kept rather than lost) go in date order too
+  return [...new Set([...periods, ...sorted])].sort()
+}
+
+function periodOf(dim: TimeDimension, day: string): string {
+  if (dim === 'month') return day.slice(0, 7)
+  if (dim === 'day') return day
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7)) // back to Monday, as date_trunc('week')
+  return d.toISOString().slice(0, 10)
+}
+
+function enumeratePeriods(dim: TimeDimension, first: string, last: string): string[] {
+  const out: string[] = []
+  if (dim === 'month') {
+    let [y, m] = first.split('-').map(Number)
+    for (let key = first; key <= last && out.length <= MAX_FILLED_PERIODS; ) {
+      out.push(key)
+      m++
+      if (m > 12) [y, m] = [y + 1, 1]
+      key = `${y}-${String(m).padStart(2, '0')}`
+    }
+    return out
+  }
+  const step = dim === 'week' ? 7 : 1
+  const d = new Date(`${first}T00:00:00Z`)
+  for (let key = first; key <= last && out.length <= MAX_FILLED_PERIODS; key = d.toISOString().slice(0, 10)) {
+    out.push(key)
+    d.setUTCDate(d.getUTCDate() + step)
+  }
+  return out
+}
+
+/** `ccx report funnel`. Breakdown values come from each unit's entry session; formulas in docs/metrics.md. */
+export default defineReport<FunnelOptions, FunnelResult>({
+  id: 'marketing/funnel',
+  title: 'Funnel',
+  // the marts only speed it up: stale marts are not read (martIsFresh), the live tables are
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents'], cache: ['marketing-marts']},
+  run: (ctx, options) => funnelReport(ctx.store, options),
+  rows: funnelRows,
+  charts: (result) => [funnelChart(result)],
+  notes: (result) => (result.groups_dropped > 0 ? [`${result.groups_dropped} smaller groups not shown (--limit)`] : []),
+  async section(ctx) {
+    const range = rangeOptions(ctx)
+    const funnel = await funnelReport(ctx.store, range)
+    const bySource = await funnelReport(ctx.store, {...range, breakdown: ['source'], limit: 10})
+    return [
+      {
+        title: 'Funnel: traffic → inquiries → leads → orders',
+        description: `Visitors, ordered stages, ${funnel.window_s / 86400}-day window after the first visit of the range.`,
+        charts: [funnelChart(funnel), funnelChart(bySource)],
+        tables: [
+          {title: 'Funnel', rows: funnelRows(funnel)},
+          {title: 'Funnel by source (top 10)', rows: funnelRows(bySource)},
+        ],
+      },
+    ]
+  },
+})

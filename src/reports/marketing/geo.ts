@@ -1,7 +1,11 @@
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
-import {wilsonInterval} from '../stats.js'
+import {ratio} from '../../stats/summary.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {percentValue, round} from '../../format/numbers.js'
+import {defineReport, rangeOptions} from '../contract.js'
+import {allWithWhere, intentsSubquery, num, stepsCte, whereSql} from './common.js'
+import {wilsonInterval} from '../../stats/proportions.js'
 
 export interface GeoOptions extends DateRange {
   site?: string
@@ -46,29 +50,29 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 export async function geoReport(store: Store, options: GeoOptions = {}): Promise<GeoResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const level = options.level ?? 'city'
   const minSessions = options.minSessions ?? 30
   const sql = renderSql(readSql(import.meta.url, 'geo.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store), where: whereSql(options.where)})
   const raw = await allWithWhere(store, sql, range, options.where)
   const totalRaw = raw.find((r) => r.level === 'total') ?? {}
   const totalSessions = num(totalRaw.sessions)
-  const overallRate = share(num(totalRaw.leads), totalSessions)
+  const overallRate = ratio(num(totalRaw.leads), totalSessions)
   const toRow = (r: Record<string, unknown>): GeoRow => {
     const sessions = num(r.sessions)
     const leads = num(r.leads)
     const ci = wilsonInterval(leads, sessions)
-    const rate = share(leads, sessions)
+    const rate = ratio(leads, sessions)
     return {
       province: r.level === 'total' ? '(all)' : String(r.province),
       city: r.level === 'city' ? String(r.city) : null,
       sessions,
       visitors: num(r.visitors),
-      share: share(sessions, totalSessions),
+      share: ratio(sessions, totalSessions),
       inquiries: num(r.inquiries),
       leads,
       orders: num(r.orders),
-      inquiry_rate: share(num(r.inquiries), sessions),
+      inquiry_rate: ratio(num(r.inquiries), sessions),
       lead_rate: rate,
       ci_low: ci?.low ?? null,
       ci_high: ci?.high ?? null,
@@ -104,3 +108,42 @@ export function geoChart(result: GeoResult, top = 20): object {
     },
   }
 }
+
+/** `ccx report geo`: sessions and conversion by province or city, with Wilson intervals and an index. */
+export default defineReport<GeoOptions, GeoResult>({
+  id: 'marketing/geo',
+  title: 'Geography',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
+  run: (ctx, options) => geoReport(ctx.store, options),
+  rows: geoRows,
+  charts: (result) => [geoChart(result)],
+  notes: (result) => (result.rows_dropped > 0 ? [`${result.rows_dropped} smaller places not shown (--limit)`] : []),
+  async section(ctx) {
+    const geo = await geoReport(ctx.store, {...rangeOptions(ctx), level: 'city', limit: 20})
+    return [
+      {
+        title: 'Geography',
+        description:
+          'Sessions by city (IP geo) with the lead rate, its 95% Wilson interval, and the index against all places (places with at least 30 sessions).',
+        charts: [geoChart(geo)],
+        tables: [
+          {
+            title: 'Cities',
+            rows: geo.rows.map((r) => ({
+              province: r.province,
+              city: r.city,
+              sessions: r.sessions,
+              'share %': percentValue(r.share),
+              inquiries: r.inquiries,
+              leads: r.leads,
+              'lead %': percentValue(r.lead_rate),
+              'CI low %': percentValue(r.ci_low),
+              'CI high %': percentValue(r.ci_high),
+              index: round(r.lead_index),
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

@@ -1,10 +1,15 @@
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
+import {ratio} from '../../stats/summary.js'
 import {sqlString} from '../../store/values.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {num, share} from './marketing-common.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {defineReport, type Row} from '../contract.js'
+import {num} from './common.js'
 
 export interface HeatmapOptions extends DateRange {
+  /** Rows of the table: the grid cells (default) or the most clicked selectors. */
+  selectors?: boolean
   site?: string
   /** Cell size in pixels. */
   bin?: number
@@ -49,7 +54,7 @@ export async function heatmapReport(store: Store, url: string, options: HeatmapO
   await requireTables(store, ['events'])
   const bin = options.bin ?? 50
   if (!Number.isInteger(bin) || bin < 1) throw new CcxError(`--bin ${bin} must be a whole number of pixels ≥ 1`, {code: 'BAD_BIN', exit: EXIT.usage})
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const sql = renderSql(readSql(import.meta.url, 'heatmap.sql'), {site_filter: siteFilter(options.site), url_match: urlCondition(url), bin})
   const rows = await store.all(sql, range)
   const located = num(rows.find((r) => r.part === 'located')?.clicks)
@@ -64,11 +69,11 @@ export async function heatmapReport(store: Store, url: string, options: HeatmapO
   }
   const cells = rows
     .filter((r) => r.part === 'cell')
-    .map((r) => ({x0: num(r.x0), y0: num(r.y0), x1: num(r.x0) + bin, y1: num(r.y0) + bin, clicks: num(r.clicks), share: share(num(r.clicks), located)}))
+    .map((r) => ({x0: num(r.x0), y0: num(r.y0), x1: num(r.x0) + bin, y1: num(r.y0) + bin, clicks: num(r.clicks), share: ratio(num(r.clicks), located)}))
     .sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0)
   const selectors = rows
     .filter((r) => r.part === 'selector')
-    .map((r) => ({selector: String(r.selector), clicks: num(r.clicks), share: share(num(r.clicks), clicks)}))
+    .map((r) => ({selector: String(r.selector), clicks: num(r.clicks), share: ratio(num(r.clicks), clicks)}))
     .sort((a, b) => b.clicks - a.clicks || a.selector.localeCompare(b.selector))
     .slice(0, options.topSelectors ?? 15)
   return {url, from: range.from, to: range.to, bin, clicks, located, cells, selectors}
@@ -95,3 +100,19 @@ export function heatmapChart(result: HeatmapResult): object {
     },
   }
 }
+
+/** `ccx report heatmap --url URL`: click density on one page. */
+export default defineReport<HeatmapOptions & {url: string}, HeatmapResult & {view: 'cells' | 'selectors'}>({
+  id: 'marketing/heatmap',
+  title: 'Click heatmap',
+  needs: {tables: ['events'], pipelines: ['normalize']},
+  run: async (ctx, options) => ({...(await heatmapReport(ctx.store, options.url, options)), view: options.selectors ? 'selectors' : 'cells'}),
+  rows: (result) => (result.view === 'selectors' ? result.selectors : result.cells) as unknown as Row[],
+  text: (result) => [
+    {
+      lines: [`${result.clicks} clicks on ${result.url} (${result.located} with coordinates), ${result.bin}px cells`],
+      rows: (result.view === 'selectors' ? result.selectors : result.cells) as unknown as Row[],
+    },
+  ],
+  charts: (result) => [heatmapChart(result)],
+})

@@ -1,7 +1,9 @@
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {numOrNull} from './marketing-common.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {defineReport, type Row} from '../contract.js'
+import {numOrNull} from './common.js'
 
 export interface JourneyOptions extends DateRange {
   site?: string
@@ -34,7 +36,7 @@ const iso = (v: unknown): string => (v instanceof Date ? v.toISOString().replace
 
 export async function journeyReport(store: Store, visitorId: string, options: JourneyOptions = {}): Promise<JourneyResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const scenarioMatches = (await store.tableExists('scenario_matches'))
     ? 'scenario_matches'
     : '(select null::VARCHAR as session_id, null::TIMESTAMP as started_at, null::VARCHAR as scenario_id, null::VARCHAR as action_type, null::VARCHAR as message where false)'
@@ -97,3 +99,20 @@ export function journeyChart(result: JourneyResult): object {
     },
   }
 }
+
+/** `ccx report journey VISITOR`: one visitor's timeline. */
+export default defineReport<JourneyOptions & {visitor: string}, JourneyResult>({
+  id: 'marketing/journey',
+  title: 'Visitor journey',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['scenarios']},
+  run: (ctx, options) => journeyReport(ctx.store, options.visitor, options),
+  rows: (result) => result.steps as unknown as Row[],
+  text: (result) => [
+    {
+      lines: [`visitor ${result.visitor_id}: ${result.visits} visit(s), ${result.first_seen} → ${result.last_seen}`],
+      rows: result.steps as unknown as Row[],
+      columns: ['ts', 'visit_number', 'kind', 'url', 'detail', 'dwell_s'],
+    },
+  ],
+  charts: (result) => [journeyChart(result)],
+})

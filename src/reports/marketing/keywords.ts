@@ -1,9 +1,11 @@
 import type {Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
-import {type BenchmarkEntry, findBenchmark, type RateMetric} from './benchmarks.js'
-import {resolveRange, type DateRange} from '../common.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {type BenchmarkEntry, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
+import {sqlRange, type DateRange} from '../range.js'
 import {funnelReport, parseStages} from './funnel.js'
-import {benjaminiHochberg, binomialTest, twoProportionZTest, wilsonInterval} from '../stats.js'
+import {benjaminiHochberg} from '../../stats/adjust.js'
+import {binomialTest, twoProportionZTest, wilsonInterval} from '../../stats/proportions.js'
 
 export interface KeywordOptions extends DateRange {
   site?: string
@@ -182,7 +184,7 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
 /** The most common landing page of each flagged keyword (read only for the few flagged rows). */
 async function landingPages(store: Store, options: KeywordOptions, rows: Array<{site: string; keyword: string}>): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map()
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const found = await store.all<{site: string; term: string; url: string}>(
     `select site, term, mode(entry_url) as url from sessions
      where term in (${[...new Set(rows.map((r) => r.keyword))].map(sqlString).join(', ')})
@@ -211,3 +213,31 @@ export function keywordChart(result: KeywordResult, top = 25): object {
 }
 
 export const KEYWORD_TABLE_COLUMNS = ['site', 'engine', 'keyword', 'visitors', 'inquiries', 'leads', 'orders', 'rate', 'ci_low', 'ci_high', 'reference', 'reference_rate', 'p_value', 'q_value', 'flag', 'lost', 'advice']
+
+/** `ccx report keywords`: conversion per keyword against the pooled industry and a benchmarks file. */
+export default defineReport<KeywordOptions, KeywordResult>({
+  id: 'marketing/keywords',
+  title: 'Keywords against industry benchmarks',
+  needs: {tables: ['sessions', 'events', 'sites'], pipelines: ['normalize'], optional: ['intents'], cache: ['marketing-marts']},
+  run: (ctx, options) => keywordReport(ctx.store, options),
+  rows: (result) => result.rows as unknown as Row[],
+  text: (result) => [
+    {rows: result.rows as unknown as Row[], columns: KEYWORD_TABLE_COLUMNS.filter((c) => c !== 'advice')},
+    ...(result.rows.some((r) => r.advice) ? [{lines: result.rows.filter((r) => r.advice).slice(0, 10).map((r) => `• ${r.advice}`)}] : []),
+  ],
+  charts: (result) => [keywordChart(result)],
+  async section(ctx) {
+    const keywords = await keywordReport(ctx.store, {...rangeOptions(ctx), benchmarks: loadBenchmarks(benchmarksPath(ctx.config))})
+    if (keywords.rows.length === 0) return []
+    const pick = (r: Row) => Object.fromEntries(KEYWORD_TABLE_COLUMNS.map((c) => [c, r[c]]))
+    return [
+      {
+        title: 'Keywords against industry benchmarks',
+        description:
+          'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
+        charts: [keywordChart(keywords, 25)],
+        tables: [{title: 'Keywords (top 50 by leads lost)', rows: keywords.rows.slice(0, 50).map((r) => pick(r as unknown as Row))}],
+      },
+    ]
+  },
+})

@@ -1,6 +1,9 @@
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {ratio} from '../stats.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {percentValue, round} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {ratio} from '../../stats/summary.js'
 
 export interface OverviewOptions extends DateRange {
   site?: string
@@ -51,7 +54,7 @@ export interface OverviewResult {
 
 export async function overviewReport(store: Store, options: OverviewOptions = {}): Promise<OverviewResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const vars = {site_filter: siteFilter(options.site), site_filter_nullable: siteFilter(options.site, 'site', true)}
   const raw = (await store.one(renderSql(readSql(import.meta.url, 'overview_kpis.sql'), vars), range)) as Record<string, number>
   const k = Object.fromEntries(Object.entries(raw).map(([key, v]) => [key, Number(v ?? 0)])) as Record<string, number>
@@ -86,3 +89,41 @@ export function overviewChart(result: OverviewResult): object {
     },
   }
 }
+
+/** `ccx report overview`: the service dashboard of a day or a range. */
+export default defineReport<OverviewOptions, OverviewResult>({
+  id: 'marketing/overview',
+  title: 'Marketing overview',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
+  run: (ctx, options) => overviewReport(ctx.store, options),
+  rows: (result) => overviewRows(result),
+  text: (result) => [{rows: overviewRows(result)}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
+  charts: (result) => [overviewChart(result)],
+  async section(ctx) {
+    const overview = await overviewReport(ctx.store, rangeOptions(ctx))
+    return [
+      {
+        title: 'Marketing overview',
+        description:
+          'Visitors, page views, invitations, chats, messages, leads and orders of the period; per-visitor ratios divide by distinct visitors.',
+        charts: [overviewChart(overview)],
+        tables: [
+          {title: 'Figures', rows: overviewRows(overview).map((r) => ({metric: r.metric, value: round(r.value, 4)}))},
+          {
+            title: 'Chats by agent',
+            rows: overview.agents.map((a) => ({
+              agent: a.agent,
+              chats: a.chats,
+              answered: a.answered,
+              'median wait s': round(a.median_wait_s, 1),
+              rated: a.csat_responses,
+              'avg CSAT': round(a.csat_avg),
+              'CSAT top-2 %': percentValue(a.csat_top2),
+              'resolved %': percentValue(a.resolved_share),
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

@@ -1,6 +1,10 @@
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {DIMENSIONS, requireTables, resolveRange, siteFilter, type DateRange} from '../common.js'
-import {allWithWhere, intentsSubquery, num, share, stepsCte, whereSql} from './marketing-common.js'
+import {ratio} from '../../stats/summary.js'
+import {requireTables, siteFilter} from '../common.js'
+import {sqlRange, type DateRange} from '../range.js'
+import {percentValue} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {allWithWhere, DIMENSIONS, intentsSubquery, num, stepsCte, whereSql} from './common.js'
 
 export interface SourcesOptions extends DateRange {
   site?: string
@@ -52,7 +56,7 @@ export interface SourcesResult {
 
 export async function sourcesReport(store: Store, options: SourcesOptions = {}): Promise<SourcesResult> {
   await requireTables(store, ['sessions', 'events'])
-  const range = resolveRange(options)
+  const range = sqlRange(options)
   const sql = renderSql(readSql(import.meta.url, 'sources.sql'), {
     steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), engine: DIMENSIONS.engine.sql,
     intents: await intentsSubquery(store), where: whereSql(options.where),
@@ -60,7 +64,7 @@ export async function sourcesReport(store: Store, options: SourcesOptions = {}):
   const rows = await allWithWhere(store, sql, range, options.where)
   const counts = (r: Record<string, unknown>): Counts => ({
     sessions: num(r.sessions), visitors: num(r.visitors), inquiries: num(r.inquiries), leads: num(r.leads), orders: num(r.orders),
-    lead_rate: share(num(r.leads), num(r.sessions)),
+    lead_rate: ratio(num(r.leads), num(r.sessions)),
   })
   const bySessions = (a: {sessions: number}, b: {sessions: number}) => b.sessions - a.sessions
   const total = num(rows.find((r) => r.level === 'total')?.sessions)
@@ -70,7 +74,7 @@ export async function sourcesReport(store: Store, options: SourcesOptions = {}):
   const top = options.topKeywords ?? 10
   const keywords = rows
     .filter((r) => r.level === 'keyword' && r.engine !== null)
-    .map((r) => ({engine: String(r.engine), keyword: String(r.keyword), rank: 0, ...counts(r), share_of_engine: share(num(r.sessions), engineSessions.get(String(r.engine)) ?? 0)}))
+    .map((r) => ({engine: String(r.engine), keyword: String(r.keyword), rank: 0, ...counts(r), share_of_engine: ratio(num(r.sessions), engineSessions.get(String(r.engine)) ?? 0)}))
     .sort((a, b) => a.engine.localeCompare(b.engine) || b.sessions - a.sessions || a.keyword.localeCompare(b.keyword))
   let previous = ''
   let rank = 0
@@ -84,8 +88,8 @@ export async function sourcesReport(store: Store, options: SourcesOptions = {}):
     to: range.to,
     sessions: total,
     search_sessions: searchSessions,
-    mediums: rows.filter((r) => r.level === 'medium').map((r) => ({medium: String(r.medium), ...counts(r), share: share(num(r.sessions), total)})).sort(bySessions),
-    engines: engineRows.map((r) => ({engine: String(r.engine), ...counts(r), share: share(num(r.sessions), searchSessions)})).sort(bySessions),
+    mediums: rows.filter((r) => r.level === 'medium').map((r) => ({medium: String(r.medium), ...counts(r), share: ratio(num(r.sessions), total)})).sort(bySessions),
+    engines: engineRows.map((r) => ({engine: String(r.engine), ...counts(r), share: ratio(num(r.sessions), searchSessions)})).sort(bySessions),
     keywords: keywords.filter((k) => k.rank <= top).sort((a, b) => (engineSessions.get(b.engine) ?? 0) - (engineSessions.get(a.engine) ?? 0) || a.engine.localeCompare(b.engine) || a.rank - b.rank),
   }
 }
@@ -118,3 +122,63 @@ export function sourcesChart(result: SourcesResult): object {
     resolve: {scale: {color: 'independent'}},
   }
 }
+
+/** `ccx report sources`: share of sessions by medium and search engine, top keywords per engine. */
+export default defineReport<SourcesOptions, SourcesResult>({
+  id: 'marketing/sources',
+  title: 'Traffic sources',
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
+  run: (ctx, options) => sourcesReport(ctx.store, options),
+  rows: sourcesRows,
+  text: (result) => [
+    {title: `Mediums (${result.sessions} sessions)`, rows: result.mediums as unknown as Row[]},
+    {title: `Search engines (${result.search_sessions} search sessions)`, rows: result.engines as unknown as Row[]},
+    {title: 'Keywords per engine', rows: result.keywords as unknown as Row[]},
+  ],
+  charts: (result) => [sourcesChart(result)],
+  async section(ctx) {
+    const sources = await sourcesReport(ctx.store, {...rangeOptions(ctx), topKeywords: 5})
+    return [
+      {
+        title: 'Traffic sources',
+        description: `Share of ${sources.sessions} sessions by medium and of ${sources.search_sessions} search sessions by engine; lead rate = sessions with a lead ÷ sessions.`,
+        charts: [sourcesChart(sources)],
+        tables: [
+          {
+            title: 'Mediums',
+            rows: sources.mediums.map((r) => ({
+              medium: r.medium,
+              sessions: r.sessions,
+              'share %': percentValue(r.share),
+              inquiries: r.inquiries,
+              leads: r.leads,
+              orders: r.orders,
+              'lead %': percentValue(r.lead_rate),
+            })),
+          },
+          {
+            title: 'Search engines',
+            rows: sources.engines.map((r) => ({
+              engine: r.engine,
+              sessions: r.sessions,
+              'share %': percentValue(r.share),
+              leads: r.leads,
+              'lead %': percentValue(r.lead_rate),
+            })),
+          },
+          {
+            title: 'Top keywords per engine',
+            rows: sources.keywords.map((r) => ({
+              engine: r.engine,
+              rank: r.rank,
+              keyword: r.keyword,
+              sessions: r.sessions,
+              'share of engine %': percentValue(r.share_of_engine),
+              leads: r.leads,
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

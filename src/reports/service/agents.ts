@@ -2,10 +2,14 @@ import {readFileSync} from 'node:fs'
 import type {Store} from '../../store/store.js'
 import {readSql, renderSql} from '../../store/store.js'
 import {CcxError, EXIT} from '../../errors.js'
-import {addCounters, kpisFromCounters, ratio, type KpiCounters} from './kpis.js'
-import {rangeBounds, type DateRange} from './range.js'
+import {ratio} from '../../stats/summary.js'
+import {addCounters, kpisFromCounters, type KpiCounters} from './kpis.js'
+import {parseRange, type DateRange} from '../range.js'
 import {METRICS, parseScorecard, scoreAgents, type AgentScore, type MetricId, type Scorecard} from './scorecard.js'
 import {filterSql, kpiCounters} from './service.js'
+import {scoreChart} from './charts.js'
+import {percent, percentValue, points, round} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
 
 export const DEFAULT_SCORECARD_URL = new URL('../../../defaults/scorecard.json', import.meta.url)
 
@@ -71,6 +75,8 @@ export interface AgentsReport {
 
 export interface AgentsOptions extends DateRange {
   site?: string
+  /** The weighted scorecard (default: defaults/scorecard.json with the config's "scoring" on top). */
+  scorecard?: Scorecard
   minContacts?: number
   repeatDays?: number
   /** {industry: {metric: value}} with a "source" per industry; replaces the pooled figures for those industries. */
@@ -80,6 +86,8 @@ export interface AgentsOptions extends DateRange {
 type ExtraRow = {
   grp: string
   handled: number
+  /** Agents who handled those contacts: a volume compares with the average per agent, not the group's total. */
+  agents: number
   call_handle_n: number
   call_handle_sum: number
   leads: number
@@ -88,7 +96,7 @@ type ExtraRow = {
 
 /** Per-agent values, team and industry averages (pooled: ratio of sums), scores, ranks and profile tags. */
 export async function agentsReport(store: Store, card: Scorecard, options: AgentsOptions): Promise<AgentsReport> {
-  const {from, to} = rangeBounds(options)
+  const {from, to} = parseRange(options)
   if (options.minContacts !== undefined) card = {...card, minContacts: options.minContacts}
   const notes: string[] = []
   await buildAgentContacts(store, options, notes)
@@ -111,7 +119,7 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
   const values = (c: KpiCounters | undefined, e: ExtraRow | undefined, adh: number | null): MetricValues => {
     const k = c ? kpisFromCounters(c) : undefined
     return {
-      handled: e?.handled ?? 0,
+      handled: e && e.agents > 0 ? e.handled / e.agents : 0,
       aht_s: e ? ratio(e.call_handle_sum, e.call_handle_n) : null,
       first_response_s: k?.firstResponseSeconds ?? null,
       reply_s: k?.replySeconds ?? null,
@@ -130,12 +138,13 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
     (a, e) => ({
       grp: 'team',
       handled: a.handled + e.handled,
+      agents: a.agents + e.agents,
       call_handle_n: a.call_handle_n + e.call_handle_n,
       call_handle_sum: a.call_handle_sum + e.call_handle_sum,
       leads: a.leads + e.leads,
       orders: a.orders + e.orders,
     }),
-    {grp: 'team', handled: 0, call_handle_n: 0, call_handle_sum: 0, leads: 0, orders: 0},
+    {grp: 'team', handled: 0, agents: 0, call_handle_n: 0, call_handle_sum: 0, leads: 0, orders: 0},
   )
   const team = values(
     addCounters(agentIds.map((id) => byAgent.get(id)).filter((c): c is KpiCounters & {grp: string} => c !== undefined)),
@@ -194,7 +203,7 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
 }
 
 async function buildAgentContacts(store: Store, options: AgentsOptions, notes: string[]): Promise<void> {
-  const {from, to} = rangeBounds(options)
+  const {from, to} = parseRange(options)
   const haveIntents = (await store.tableExists('session_intents')) && (await store.tableExists('sessions'))
   // The visitor's intent: the latest classified session that started at or before the contact (ASOF join).
   const visitIntent = haveIntents
@@ -225,7 +234,7 @@ async function extraCounters(
         where ($from::TIMESTAMP is null or f.started_at >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or f.started_at < $to::TIMESTAMP))`
     : `(select a.*, f.handle_s from agent_contacts a join contact_facts f using (contact_id))`
   const rows = await store.all<ExtraRow>(
-    `select cast(${group} as VARCHAR) as grp, count(*) as handled,
+    `select cast(${group} as VARCHAR) as grp, count(*) as handled, count(distinct agent_id) as agents,
        count(handle_s) filter (where kind = 'call') as call_handle_n,
        coalesce(sum(handle_s) filter (where kind = 'call'), 0) as call_handle_sum,
        count(*) filter (where has_lead) as leads,
@@ -333,3 +342,79 @@ async function profileTags(
   for (const list of tags.values()) list.sort((a, b) => (b.lift ?? Infinity) - (a.lift ?? Infinity) || b.contacts - a.contacts)
   return {tags, best: [...best.values()]}
 }
+
+const metricIds = Object.keys(METRICS) as MetricId[]
+
+/** `ccx report agents`: the weighted scorecard, each agent against the team and the industry, profile tags. */
+export default defineReport<AgentsOptions, AgentsReport>({
+  id: 'service/agents',
+  title: 'Agent scores',
+  needs: {tables: ['contact_facts'], pipelines: ['service'], optional: ['intents', 'telesales']},
+  run: (ctx, options) =>
+    agentsReport(ctx.store, options.scorecard ?? loadScorecard({config: ctx.config.config.scoring}), options),
+  rows: (report) =>
+    report.agents.map((a) => ({
+      rank: a.rank,
+      agent_id: a.agent_id,
+      ranked: a.ranked,
+      score: a.score,
+      industry: a.industry,
+      ...Object.fromEntries(metricIds.map((m) => [m, a.values[m] ?? null])),
+      ...Object.fromEntries(metricIds.map((m) => [`vs_team_${m}`, a.vsTeam[m] ?? null])),
+      ...Object.fromEntries(metricIds.map((m) => [`vs_industry_${m}`, a.vsIndustry[m] ?? null])),
+      tags: a.tags.map((t) => `${t.dimension}=${t.value}`).join('; '),
+    })),
+  text: (report) => [
+    {
+      rows: report.agents.map((a) => ({
+        rank: a.rank ?? '-',
+        agent: a.agent_id,
+        score: a.score === null ? (a.reason ?? 'n/a') : round(a.score, 1),
+        handled: a.handled,
+        'AHT s': round(a.values.aht_s, 1) ?? 'n/a',
+        'FRT s': round(a.values.first_response_s, 1) ?? 'n/a',
+        FCR: percent(a.values.fcr),
+        'CSAT t2b': percent(a.values.csat_top2),
+        'lead%': percent(a.values.lead_rate),
+        'order%': percent(a.values.order_rate),
+        adherence: percent(a.values.adherence),
+        'Δ team CSAT': points(a.vsTeam.csat_top2),
+        'Δ industry CSAT': points(a.vsIndustry.csat_top2),
+        tags: a.tags
+          .slice(0, 3)
+          .map((t) => `${t.dimension}=${t.value}`)
+          .join('; '),
+      })),
+    },
+  ],
+  charts: (report) => [scoreChart(report.agents)],
+  notes: (report) => report.notes,
+  async section(ctx) {
+    const agents = await agentsReport(ctx.store, loadScorecard({config: ctx.config.config.scoring}), rangeOptions(ctx))
+    return [
+      {
+        title: 'Agent scores',
+        description: `Weighted scorecard (defaults/scorecard.json, config "scoring"); agents with fewer than ${agents.scorecard.minContacts} contacts are not ranked.`,
+        charts: [scoreChart(agents.agents)],
+        tables: [
+          {
+            title: 'Ranking',
+            rows: agents.agents.map((a) => ({
+              rank: a.rank,
+              agent: a.agent_id,
+              score: round(a.score, 1),
+              handled: a.handled,
+              'CSAT top-2 %': percentValue(a.values.csat_top2),
+              'FCR %': percentValue(a.values.fcr),
+              'lead %': percentValue(a.values.lead_rate),
+              'converts best': a.tags
+                .slice(0, 3)
+                .map((t) => `${t.dimension}=${t.value}`)
+                .join('; '),
+            })) as Row[],
+          },
+        ],
+      },
+    ]
+  },
+})

@@ -1,5 +1,3 @@
-import {writeFile} from 'node:fs/promises'
-import {CcxError, EXIT} from '../../errors.js'
 import type {ServiceReport} from './service.js'
 import type {StaffingPlan} from './staffing.js'
 
@@ -103,20 +101,4 @@ export function layersChart(layers: Array<{layer: string; share: number | null}>
     width: 400,
     height: 250,
   }
-}
-
-/** writeChart from src/charts/render.ts (reports owner) when present; otherwise only the .vl.json spec can be written. */
-export async function writeServiceChart(spec: Spec, path: string): Promise<void> {
-  let render: {writeChart: (spec: object, path: string) => Promise<void>} | undefined
-  try {
-    render = (await import('../../charts/render.js')) as typeof render
-  } catch {
-    render = undefined
-  }
-  if (render?.writeChart) return render.writeChart(spec, path)
-  if (path.endsWith('.json')) return writeFile(path, JSON.stringify(spec, null, 2) + '\n')
-  throw new CcxError(`cannot render ${path}: the chart renderer is not available in this build; write a .vl.json spec instead`, {
-    code: 'NO_RENDERER',
-    exit: EXIT.failure,
-  })
 }

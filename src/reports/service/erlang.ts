@@ -55,7 +55,7 @@ export interface StaffingInput {
   shrinkage?: number
   /** Upper bound on occupancy A/N (e.g. 0.85); 1 = no bound. */
   maxOccupancy?: number
-  /** Contacts one agent handles at once (chats); 1 for calls. */
+  /** Contacts one agent handles at once (chats; ≥ 1, may be a measured average such as 1.6); 1 for calls. */
   concurrency?: number
 }
 
@@ -65,7 +65,7 @@ export interface StaffingResult {
   agents: number
   /** Agents to schedule: ⌈agents / (1 − shrinkage)⌉. */
   scheduled: number
-  /** Handling positions Erlang C was run with (= agents × concurrency for chats). */
+  /** Whole handling positions Erlang C was run with: ⌊agents × concurrency⌋ (= agents for calls). */
   positions: number
   probabilityOfWaiting: number
   serviceLevel: number
@@ -76,15 +76,16 @@ export interface StaffingResult {
 }
 
 /**
- * The smallest number of positions N with SL(N) ≥ target and A/N ≤ maxOccupancy, then agents = ⌈N / concurrency⌉
- * and scheduled = ⌈agents / (1 − shrinkage)⌉. For chats the handle time is the chat's elapsed duration while the agent
+ * The smallest number of positions N with SL(N) ≥ target and A/N ≤ maxOccupancy, then agents = ⌈N / concurrency⌉,
+ * positions = ⌊agents × concurrency⌋ (whole servers, ≥ N) and scheduled = ⌈agents / (1 − shrinkage)⌉. For chats the handle time is the chat's elapsed duration while the agent
  * holds it concurrently, so each agent is modelled as `concurrency` servers (documented in docs/metrics.md).
  */
 export function staffing(input: StaffingInput): StaffingResult {
   const {contacts, intervalSeconds, ahtSeconds, target, thresholdSeconds} = input
   const shrinkage = input.shrinkage ?? 0
   const maxOccupancy = input.maxOccupancy ?? 1
-  const concurrency = Math.max(1, input.concurrency ?? 1)
+  const concurrency = input.concurrency ?? 1
+  if (!(concurrency >= 1 && Number.isFinite(concurrency))) throw new Error('concurrency must be a number ≥ 1')
   if (!(target > 0 && target < 1)) throw new Error('target must be a share between 0 and 1 (e.g. 0.8)')
   if (!(shrinkage >= 0 && shrinkage < 1)) throw new Error('shrinkage must be in [0, 1)')
   if (!(maxOccupancy > 0 && maxOccupancy <= 1)) throw new Error('max occupancy must be in (0, 1]')
@@ -109,8 +110,10 @@ export function staffing(input: StaffingInput): StaffingResult {
   // Tiny epsilon: 10/0.8 must give 12.5 → 13, not 12.500000000000002 → 13 by luck or 14 by float error.
   const byOccupancy = Math.ceil(traffic / maxOccupancy - 1e-9)
   if (byOccupancy > n) n = byOccupancy
-  const agents = Math.ceil(n / concurrency)
-  const positions = agents * concurrency
+  // Erlang C needs whole servers: `agents` agents holding `concurrency` chats each (an average may be fractional, e.g. a
+  // measured 1.6) offer ⌊agents × concurrency⌋ positions, which is ≥ n because agents ≥ n / concurrency.
+  const agents = Math.ceil(n / concurrency - 1e-9)
+  const positions = Math.floor(agents * concurrency + 1e-9)
   return {
     trafficErlangs: traffic,
     agents,

@@ -2,6 +2,7 @@
  * Service KPI formulas over additive counters (docs/metrics.md "Service quality"). Pure: the SQL sums, this divides,
  * so every ratio has one definition and one test.
  */
+import {ratio} from '../../stats/summary.js'
 
 export interface KpiCounters {
   offered: number
@@ -58,10 +59,6 @@ export interface Kpis {
   botOnly: number
 }
 
-/** a / b, or null when there is nothing to divide by (never 0/0 = 0: "no data" is not "zero"). */
-export function ratio(a: number, b: number): number | null {
-  return b > 0 ? a / b : null
-}
 
 export function emptyCounters(): KpiCounters {
   return {

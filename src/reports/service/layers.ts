@@ -2,12 +2,17 @@ import {readFileSync} from 'node:fs'
 import Papa from 'papaparse'
 import {CcxError, EXIT} from '../../errors.js'
 import type {Store} from '../../store/store.js'
-import {ratio} from './kpis.js'
-import {rangeBounds, usedParams, type DateRange} from './range.js'
-import {bestQuestionMatch, wilson} from './text-similarity.js'
+import {ratio} from '../../stats/summary.js'
+import {usedParams} from '../common.js'
+import {parseRange, type DateRange} from '../range.js'
+import {wilsonInterval} from '../../stats/proportions.js'
+import {bestQuestionMatch} from './text-similarity.js'
+import {DEFAULT_SERVICE_INTENTS, LAYERS, type Layer} from './groups.js'
+import {layersChart} from './charts.js'
+import {percent, percentValue} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
 
-export const LAYERS = ['self-service', 'bot', 'online agent', 'hotline'] as const
-export type Layer = (typeof LAYERS)[number]
+export {LAYERS, type Layer} from './groups.js'
 
 export interface LayersOptions extends DateRange {
   site?: string
@@ -77,7 +82,7 @@ export interface LayersReport {
  * session with a service intent and no contact). See docs/metrics.md.
  */
 export async function layersReport(store: Store, options: LayersOptions): Promise<LayersReport> {
-  const {from, to} = rangeBounds(options)
+  const {from, to} = parseRange(options)
   const notes: string[] = []
   const params: Record<string, unknown> = {from, to}
   const siteSql = options.site ? 'and site = $site' : ''
@@ -85,7 +90,7 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
   const inRange = (col: string) =>
     `($from::TIMESTAMP is null or ${col} >= $from::TIMESTAMP) and ($to::TIMESTAMP is null or ${col} < $to::TIMESTAMP) ${siteSql}`
 
-  const intents = options.serviceIntents ?? ['service_station', 'support']
+  const intents = options.serviceIntents ?? DEFAULT_SERVICE_INTENTS
   const haveSessions = (await store.tableExists('sessions')) && (await store.tableExists('session_intents'))
   if (!haveSessions) notes.push('self-service: n/a (no sessions/session_intents; run normalize and intents first)')
   const selfService = haveSessions
@@ -196,7 +201,7 @@ async function botAccuracy(store: Store, file: string, params: Record<string, un
     labelled: matched.length,
     correct,
     accuracy: ratio(correct, matched.length),
-    ci95: wilson(correct, matched.length),
+    ci95: wilsonInterval(correct, matched.length),
     coverage: ratio(matched.length, bot.length),
     unmatched: labels.length - matched.length,
   }
@@ -283,3 +288,66 @@ async function transferRepeats(
     details,
   }
 }
+
+/** `ccx report layers`: self-service → bot → online agent → hotline. */
+export default defineReport<LayersOptions, LayersReport>({
+  id: 'service/layers',
+  title: 'Service layers',
+  needs: {tables: ['contact_facts', 'chat_facts'], pipelines: ['service'], optional: ['intents']},
+  run: (ctx, options) => layersReport(ctx.store, options),
+  rows: (report) => report.layers as unknown as Row[],
+  text: (report) => [
+    {
+      rows: report.layers.map((l) => ({
+        layer: l.layer,
+        people: l.people,
+        share: percent(l.share),
+        contacts: l.contacts,
+        'CSAT t2b': percent(l.csatTop2Box),
+        'CSAT n': l.csatResponses,
+      })),
+    },
+    {
+      rows: [
+        {measure: 'self-service share', value: percent(report.selfServiceShare)},
+        {measure: 'bot containment (bot-only ÷ chats reaching the bot)', value: percent(report.botContainment)},
+        {
+          measure: 'bot answer accuracy',
+          value: report.botAccuracy
+            ? `${percent(report.botAccuracy.accuracy)} of ${report.botAccuracy.labelled} labelled`
+            : 'n/a (use --bot-labels)',
+        },
+        {measure: 'hotline transfers repeating a chat question', value: `${percent(report.transfers.share)} of ${report.transfers.calls}`},
+      ],
+    },
+  ],
+  charts: (report) => [layersChart(report.layers)],
+  notes: (report) => [
+    ...report.notes,
+    ...(report.botAccuracy && report.botAccuracy.unmatched > 0
+      ? [`bot labels: ${report.botAccuracy.unmatched} rows match no bot message (check conversation_id and seq)`]
+      : []),
+  ],
+  async section(ctx) {
+    const layers = await layersReport(ctx.store, rangeOptions(ctx))
+    return [
+      {
+        title: 'Service layers',
+        description: 'Self-service → bot → online agent → hotline: the highest layer each person reached.',
+        charts: [layersChart(layers.layers)],
+        tables: [
+          {
+            title: 'Layers',
+            rows: layers.layers.map((l) => ({
+              layer: l.layer,
+              people: l.people,
+              'share %': percentValue(l.share),
+              contacts: l.contacts,
+              'CSAT top-2 %': percentValue(l.csatTop2Box),
+            })),
+          },
+        ],
+      },
+    ]
+  },
+})

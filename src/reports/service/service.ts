@@ -1,12 +1,14 @@
-import type {LoadedConfig} from '../../config/load.js'
-import {CcxError, EXIT} from '../../errors.js'
+import {percent, seconds, percentValue, round} from '../../format/numbers.js'
+import {KPI_DEFAULTS, kpiCountersSql} from '../../marts/service.js'
 import type {Store} from '../../store/store.js'
 import {readSql, renderSql} from '../../store/store.js'
+import {defineReport, rangeOptions, type ReportContext, type Row} from '../contract.js'
+import {parseRange, type DateRange} from '../range.js'
+import {type ContactKind, type ServiceGroupBy} from './groups.js'
+import {serviceLevelChart, volumeChart} from './charts.js'
 import {addCounters, kpisFromCounters, type KpiCounters, type Kpis} from './kpis.js'
-import {rangeBounds, type DateRange} from './range.js'
 
-export const SERVICE_GROUPS = ['total', 'day', 'hour', 'queue', 'channel', 'agent', 'site'] as const
-export type ServiceGroupBy = (typeof SERVICE_GROUPS)[number]
+export type {ServiceGroupBy} from './groups.js'
 
 const CONTACT_GROUP: Record<ServiceGroupBy, string> = {
   total: `'all'`,
@@ -38,7 +40,7 @@ export interface ServiceOptions extends DateRange {
   shortAbandonS?: number
   repeatDays?: number
   /** Only calls or only chats. */
-  kind?: 'call' | 'chat'
+  kind?: ContactKind
   site?: string
 }
 
@@ -63,15 +65,6 @@ export interface ServiceReport {
   notes: string[]
 }
 
-/** Builds (or reuses, when inputs are unchanged) call_facts, chat_facts and contact_facts. */
-export async function ensureServiceFacts(store: Store, config: LoadedConfig, log: (m: string) => void = () => {}): Promise<void> {
-  const {runPipelines} = await import('../../pipelines/runner.js')
-  const {default: service} = await import('../../pipelines/service/pipeline.js')
-  const [outcome] = await runPipelines([service], {store, config, log}, {names: ['service']})
-  if (outcome?.status === 'failed')
-    throw new CcxError(`service facts failed: ${outcome.message}`, {code: 'PIPELINE_FAILED', exit: EXIT.failure})
-}
-
 export function filterSql(options: {kind?: string; site?: string}): string {
   const parts = ['true']
   if (options.kind) parts.push(`kind = '${options.kind === 'chat' ? 'chat' : 'call'}'`)
@@ -80,21 +73,20 @@ export function filterSql(options: {kind?: string; site?: string}): string {
 }
 
 export async function kpiCounters(store: Store, options: ServiceOptions, groupSql: string): Promise<Array<KpiCounters & {grp: string}>> {
-  const {from, to} = rangeBounds(options)
-  const sql = renderSql(readSql(import.meta.url, 'sql/kpi_counters.sql'), {group: groupSql, filter: filterSql(options)})
-  const rows = await store.all(sql, {
+  const {from, to} = parseRange(options)
+  const rows = await store.all(kpiCountersSql(groupSql, filterSql(options)), {
     from,
     to,
-    threshold_s: options.thresholdS ?? 20,
-    short_s: options.shortAbandonS ?? 5,
-    repeat_days: options.repeatDays ?? 7,
+    threshold_s: options.thresholdS ?? KPI_DEFAULTS.thresholdS,
+    short_s: options.shortAbandonS ?? KPI_DEFAULTS.shortAbandonS,
+    repeat_days: options.repeatDays ?? KPI_DEFAULTS.repeatDays,
   })
   return rows as unknown as Array<KpiCounters & {grp: string}>
 }
 
 export async function serviceReport(store: Store, options: ServiceOptions): Promise<ServiceReport> {
   const by = options.by ?? 'day'
-  const {from, to} = rangeBounds(options)
+  const {from, to} = parseRange(options)
   const notes: string[] = []
   const counters = await kpiCounters(store, options, CONTACT_GROUP[by])
   const totalCounters = addCounters(counters)
@@ -132,9 +124,9 @@ export async function serviceReport(store: Store, options: ServiceOptions): Prom
     by,
     from,
     to,
-    thresholdS: options.thresholdS ?? 20,
-    shortAbandonS: options.shortAbandonS ?? 5,
-    repeatDays: options.repeatDays ?? 7,
+    thresholdS: options.thresholdS ?? KPI_DEFAULTS.thresholdS,
+    shortAbandonS: options.shortAbandonS ?? KPI_DEFAULTS.shortAbandonS,
+    repeatDays: options.repeatDays ?? KPI_DEFAULTS.repeatDays,
     rows,
     total: row('total', totalCounters, concurrencyTotal, occupancy?.get('__total__')),
     notes,
@@ -172,4 +164,94 @@ async function occupancyBy(
   }
   map.set('__total__', staffed > 0 ? busy / staffed : null)
   return map
+}
+
+/** The KPI table of the terminal and of --csv/--out: one row per group, then the total. */
+export function serviceRows(report: ServiceReport): Row[] {
+  return (report.by === 'total' ? [report.total] : [...report.rows, report.total]).map((r) => ({
+    [report.by]: r.group,
+    offered: r.offered,
+    answered: r.answered,
+    abandoned: r.abandoned,
+    short_abandoned: r.shortAbandoned,
+    abandon_rate: r.abandonRate,
+    service_level: r.serviceLevel,
+    service_level_of_answered: r.serviceLevelOfAnswered,
+    service_level_ex_short: r.serviceLevelExShort,
+    asa_s: r.asaSeconds,
+    aht_s: r.ahtSeconds,
+    first_response_s: r.firstResponseSeconds,
+    reply_s: r.replySeconds,
+    resolution_rate: r.resolutionRate,
+    concurrency: r.concurrency,
+    occupancy: r.occupancy,
+    csat_top2: r.csatTop2Box,
+    csat_response_rate: r.csatResponseRate,
+    fcr: r.fcr,
+  }))
+}
+
+/** `ccx report service`: service KPIs from call records and chats. */
+export default defineReport<ServiceOptions, ServiceReport>({
+  id: 'service/service',
+  title: 'Service levels',
+  needs: {tables: ['contact_facts', 'chat_facts'], pipelines: ['service']},
+  run: (ctx, options) => serviceReport(ctx.store, options),
+  rows: serviceRows,
+  text: (report) => [
+    {
+      rows: (report.by === 'total' ? [report.total] : [...report.rows, report.total]).map((r) => ({
+        [report.by]: r.group,
+        offered: r.offered,
+        answered: r.answered,
+        abandoned: r.abandoned,
+        'short ab.': r.shortAbandoned,
+        'aband.%': percent(r.abandonRate),
+        [`SL ${report.thresholdS}s`]: percent(r.serviceLevel),
+        'SL ans.': percent(r.serviceLevelOfAnswered),
+        'SL ex-short': percent(r.serviceLevelExShort),
+        'ASA s': seconds(r.asaSeconds) ?? 'n/a',
+        'AHT s': seconds(r.ahtSeconds) ?? 'n/a',
+        'FRT s': seconds(r.firstResponseSeconds) ?? 'n/a',
+        'reply s': seconds(r.replySeconds) ?? 'n/a',
+        resolved: percent(r.resolutionRate),
+        'conc.': round(r.concurrency) ?? 'n/a',
+        'occ.': percent(r.occupancy),
+        'CSAT t2b': percent(r.csatTop2Box),
+        'CSAT resp.': percent(r.csatResponseRate),
+        FCR: percent(r.fcr),
+      })),
+    },
+  ],
+  charts: (report) => [serviceLevelChart(report), volumeChart(report)],
+  notes: (report) => report.notes,
+  section: serviceSection,
+})
+
+async function serviceSection(ctx: ReportContext) {
+  const byDay = await serviceReport(ctx.store, {...rangeOptions(ctx), by: 'day'})
+  const byChannel = await serviceReport(ctx.store, {...rangeOptions(ctx), by: 'channel'})
+  const kpiRow = (r: ServiceRow) => ({
+    group: r.group,
+    offered: r.offered,
+    answered: r.answered,
+    'abandon %': percentValue(r.abandonRate),
+    [`SL ${byDay.thresholdS}s %`]: percentValue(r.serviceLevel),
+    'ASA s': seconds(r.asaSeconds),
+    'AHT s': seconds(r.ahtSeconds),
+    'first response s': seconds(r.firstResponseSeconds),
+    'CSAT top-2 %': percentValue(r.csatTop2Box),
+    'FCR %': percentValue(r.fcr),
+  })
+  return [
+    {
+      title: 'Service levels',
+      description: `Offered, answered and abandoned contacts; service level = answered within ${byDay.thresholdS} s ÷ offered (ICMI). ${byDay.notes.join('; ')}`,
+      charts: [volumeChart(byDay), serviceLevelChart(byDay)],
+      tables: [
+        {title: 'By channel', rows: [...byChannel.rows, byChannel.total].map(kpiRow)},
+        {title: 'By day', rows: byDay.rows.map(kpiRow)},
+      ],
+    },
+  ]
 }

@@ -1,9 +1,14 @@
 import type {Store} from '../../store/store.js'
+import {round} from '../../format/numbers.js'
+import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {staffingChart} from './charts.js'
 import {staffing, type StaffingResult} from './erlang.js'
-import {rangeBounds, usedParams, type DateRange} from './range.js'
+import type {ContactKind} from './groups.js'
+import {usedParams} from '../common.js'
+import {parseRange, type DateRange} from '../range.js'
 
 export interface PlanOptions extends DateRange {
-  kind: 'call' | 'chat'
+  kind: ContactKind
   intervalMinutes: number
   target: number
   thresholdS: number
@@ -24,7 +29,7 @@ export interface PlanRow extends StaffingResult {
 }
 
 export interface StaffingPlan {
-  kind: 'call' | 'chat'
+  kind: ContactKind
   days: number
   intervalMinutes: number
   concurrency: number
@@ -38,7 +43,7 @@ export interface StaffingPlan {
  * (the overall mean where an interval has no handled contact). Then Erlang C per interval.
  */
 export async function staffingFromHistory(store: Store, options: PlanOptions): Promise<StaffingPlan> {
-  const {from, to} = rangeBounds(options)
+  const {from, to} = parseRange(options)
   const kindFilter = options.kind === 'chat' ? `kind = 'chat' and not bot_only` : `kind = 'call' and direction = 'inbound'`
   const siteFilter = options.site ? `and site = $site` : ''
   const params: Record<string, unknown> = {from, to, minutes: options.intervalMinutes}
@@ -118,3 +123,58 @@ async function measuredConcurrency(store: Store, from: string | null, to: string
   )
   return row && row.busy_s > 0 ? row.weighted_s / row.busy_s : 1
 }
+
+export type HistoryStaffing = StaffingPlan & {mode: 'history'; peak: PlanRow | null}
+
+const DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+
+/** `ccx staffing` from history: a typical week of contacts, Erlang C per weekday × interval. */
+export default defineReport<PlanOptions, HistoryStaffing>({
+  id: 'service/staffing',
+  title: 'Staffing (typical week)',
+  needs: {tables: ['contact_facts', 'chat_facts'], pipelines: ['service']},
+  async run(ctx, options) {
+    const plan = await staffingFromHistory(ctx.store, options)
+    const peak = plan.rows.reduce<PlanRow | null>((p, r) => (p === null || r.scheduled > p.scheduled ? r : p), null)
+    return {mode: 'history', ...plan, peak}
+  },
+  rows: (plan) => plan.rows.map((r) => ({day: DAYS[r.weekday], ...r})) as unknown as Row[],
+  text: (plan) => [
+    {
+      rows: plan.rows.map((r) => ({
+        day: DAYS[r.weekday],
+        interval: r.interval,
+        contacts: round(r.contacts, 2),
+        'aht s': round(r.ahtSeconds, 1),
+        erlangs: round(r.trafficErlangs, 2),
+        agents: r.agents,
+        scheduled: r.scheduled,
+        sl: round(r.serviceLevel, 4),
+        'asa s': round(r.asaSeconds, 1),
+        occupancy: round(r.occupancy, 4),
+      })),
+    },
+  ],
+  charts: (plan) => [staffingChart(plan)],
+  notes: (plan) =>
+    plan.rows.length === 0 ? ['no contacts in the chosen range: nothing to plan (ingest calls/chats first, or use --calls/--chats)'] : [],
+  async section(ctx) {
+    const plan = await staffingFromHistory(ctx.store, {
+      ...rangeOptions(ctx),
+      kind: 'call',
+      intervalMinutes: 60,
+      target: 0.8,
+      thresholdS: 20,
+      shrinkage: 0.3,
+      maxOccupancy: 0.85,
+    })
+    return [
+      {
+        title: 'Staffing (typical week, calls)',
+        description: 'Erlang C per weekday × hour for 80% in 20 s, occupancy ≤ 85%, 30% shrinkage.',
+        charts: plan.rows.length > 0 ? [staffingChart(plan)] : [],
+        tables: [],
+      },
+    ]
+  },
+})

@@ -37,13 +37,3 @@ export function bestQuestionMatch(
   }
   return best
 }
-
-/** Wilson score interval for a proportion (95% by default). */
-export function wilson(successes: number, n: number, z = 1.959964): {low: number; high: number} | null {
-  if (n <= 0) return null
-  const p = successes / n
-  const denom = 1 + (z * z) / n
-  const centre = (p + (z * z) / (2 * n)) / denom
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom
-  return {low: Math.max(0, centre - half), high: Math.min(1, centre + half)}
-}

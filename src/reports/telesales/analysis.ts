@@ -1,15 +1,14 @@
 import type {Library, LibraryScript} from '../../telesales/library.js'
 import {createRng} from '../../stats/random.js'
+import {benjaminiHochberg, holm} from '../../stats/adjust.js'
+import {logFactorials} from '../../stats/proportions.js'
 import {
-  benjaminiHochberg,
   bootstrapConcentration,
   buildHitMatrix,
   concentration,
   decideVerdict,
   DEFAULT_VERDICT,
   effectStats,
-  holm,
-  logFactorials,
   permutationTest,
   type EffectStats,
   type Interval,

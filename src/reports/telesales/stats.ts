@@ -1,62 +1,9 @@
-/** Statistics of script hits vs sales. Pure functions; formulas in docs/metrics.md "Telesales scripts". */
-import {createRng, type Rng} from '../../stats/random.js'
-
-const Z95 = 1.959963984540054
-
-/** ln(k!) for k = 0..n. */
-export function logFactorials(n: number): Float64Array {
-  const out = new Float64Array(n + 1)
-  for (let k = 2; k <= n; k++) out[k] = out[k - 1] + Math.log(k)
-  return out
-}
-
 /**
- * Two-sided Fisher exact test of a 2×2 table [[a, b], [c, d]] (a = hit & sale, b = hit & no sale,
- * c = no hit & sale, d = no hit & no sale): sum of the probabilities of all tables with the same margins
- * that are no more likely than the observed one.
+ * Statistics of script hits vs sales (hit matrices, JSD/G permutation test, concentration, verdict). Pure functions;
+ * formulas in docs/metrics.md "Telesales scripts". The generic tests (Fisher, Benjamini–Hochberg, Holm) are in src/stats.
  */
-export function fisherExact(a: number, b: number, c: number, d: number, lf?: Float64Array): number {
-  const n = a + b + c + d
-  const table = lf && lf.length > n ? lf : logFactorials(n)
-  const r1 = a + b
-  const c1 = a + c
-  const base = table[r1] + table[n - r1] + table[c1] + table[n - c1] - table[n]
-  const logP = (x: number) => base - table[x] - table[r1 - x] - table[c1 - x] - table[n - r1 - c1 + x]
-  const observed = logP(a)
-  let p = 0
-  for (let x = Math.max(0, r1 + c1 - n); x <= Math.min(r1, c1); x++) {
-    const lp = logP(x)
-    if (lp <= observed + 1e-7) p += Math.exp(lp)
-  }
-  return Math.min(1, p)
-}
-
-/** Benjamini–Hochberg adjusted p-values (q-values), in input order. */
-export function benjaminiHochberg(pValues: number[]): number[] {
-  const m = pValues.length
-  const order = pValues.map((p, i) => [p, i] as const).sort((x, y) => x[0] - y[0])
-  const q = new Array<number>(m)
-  let running = 1
-  for (let r = m - 1; r >= 0; r--) {
-    const [p, i] = order[r]
-    running = Math.min(running, (p * m) / (r + 1))
-    q[i] = running
-  }
-  return q
-}
-
-/** Holm step-down adjusted p-values, in input order. */
-export function holm(pValues: number[]): number[] {
-  const m = pValues.length
-  const order = pValues.map((p, i) => [p, i] as const).sort((x, y) => x[0] - y[0])
-  const out = new Array<number>(m)
-  let running = 0
-  order.forEach(([p, i], r) => {
-    running = Math.max(running, Math.min(1, p * (m - r)))
-    out[i] = running
-  })
-  return out
-}
+import {fisherExact, Z95} from '../../stats/proportions.js'
+import {createRng, type Rng} from '../../stats/random.js'
 
 export interface TwoByTwo {
   /** hit & sale */

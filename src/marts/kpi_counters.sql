@@ -1,4 +1,5 @@
--- Additive counters per group; ratios are computed in TypeScript (src/reports/service/kpis.ts) so each formula is tested once.
+-- Additive service KPI counters per {{group}}; ratios are computed in TypeScript (src/reports/service/kpis.ts) so each formula is
+-- tested once. One definition for the service report (any grouping and thresholds) and the service_kpis_daily mart.
 -- Outbound calls are not service demand and are left out.
 with marked as (
   select *,

@@ -1,4 +1,7 @@
-/** Pure statistics used by the marketing reports. Formulas and sources: docs/metrics.md "Marketing reports". */
+/**
+ * Inference on proportions and counts, shared by every report (marketing, service, telesales): one Wilson interval,
+ * one Fisher test, one Benjamini–Hochberg. Pure functions. Formulas and sources: docs/metrics.md.
+ */
 
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054
@@ -39,7 +42,10 @@ export function twoProportionZTest(x1: number, n1: number, x2: number, n2: numbe
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0. */
 export function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ]
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x)
   x -= 1
   let a = c[0]
@@ -70,31 +76,30 @@ export function binomialTest(successes: number, n: number, p0: number): number {
   return Math.min(1, total)
 }
 
-/**
- * Benjamini–Hochberg adjusted p-values (q-values): q(i) = min over j ≥ i of p(j)·m/j, in rank order.
- * Nulls stay null and do not count in m.
- */
-export function benjaminiHochberg(pValues: Array<number | null>): Array<number | null> {
-  const indexed = pValues.map((p, i) => ({p, i})).filter((e): e is {p: number; i: number} => e.p !== null && Number.isFinite(e.p))
-  const m = indexed.length
-  const out: Array<number | null> = pValues.map(() => null)
-  indexed.sort((a, b) => a.p - b.p)
-  let running = 1
-  for (let rank = m; rank >= 1; rank--) {
-    const e = indexed[rank - 1]
-    running = Math.min(running, (e.p * m) / rank)
-    out[e.i] = running
-  }
+/** ln(k!) for k = 0..n. */
+export function logFactorials(n: number): Float64Array {
+  const out = new Float64Array(n + 1)
+  for (let k = 2; k <= n; k++) out[k] = out[k - 1] + Math.log(k)
   return out
 }
 
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-
-export function ratio(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? numerator / denominator : null
+/**
+ * Two-sided Fisher exact test of a 2×2 table [[a, b], [c, d]] (a = hit & sale, b = hit & no sale,
+ * c = no hit & sale, d = no hit & no sale): sum of the probabilities of all tables with the same margins
+ * that are no more likely than the observed one. `lf`: ln-factorials up to at least a+b+c+d (reused across tests).
+ */
+export function fisherExact(a: number, b: number, c: number, d: number, lf?: Float64Array): number {
+  const n = a + b + c + d
+  const table = lf && lf.length > n ? lf : logFactorials(n)
+  const r1 = a + b
+  const c1 = a + c
+  const base = table[r1] + table[n - r1] + table[c1] + table[n - c1] - table[n]
+  const logP = (x: number) => base - table[x] - table[r1 - x] - table[c1 - x] - table[n - r1 - c1 + x]
+  const observed = logP(a)
+  let p = 0
+  for (let x = Math.max(0, r1 + c1 - n); x <= Math.min(r1, c1); x++) {
+    const lp = logP(x)
+    if (lp <= observed + 1e-7) p += Math.exp(lp)
+  }
+  return Math.min(1, p)
 }

@@ -1,0 +1,149 @@
+import {fixed, percent, percentValue, round} from '../../format/numbers.js'
+import {configuredLibrary} from '../../telesales/configured.js'
+import {loadAnalysisCalls, loadCallsToClose} from '../../telesales/load.js'
+import {defineReport, rangeOptions, type CommonOptions, type ReportContext, type Row} from '../contract.js'
+import {analyzeScripts, type AnalysisOptions, type ScriptsAnalysis} from './analysis.js'
+import {concentrationChart, hitRateChart, liftChart, scriptsReportChart} from './charts.js'
+import {callsToCloseSummary} from './stats.js'
+
+export interface ScriptsOptions extends CommonOptions, Partial<Omit<AnalysisOptions, 'concentratedShare' | 'minGroup'>> {
+  campaign?: string
+}
+
+export interface ScriptsReportResult extends ScriptsAnalysis {
+  filter: {from?: string; to?: string; site?: string; campaign?: string}
+  callsToClose: {
+    customers: number
+    median: number | null
+    mean: number | null
+    customersWithoutSale: number
+    distribution: Array<{calls: number; customers: number; share: number}>
+  }
+}
+
+/** The analysis of the calls in the range with the configured script library (config files.scripts). */
+export async function scriptsReport(ctx: ReportContext, options: ScriptsOptions): Promise<ScriptsReportResult> {
+  const {from, to, site, campaign, ...analysisOptions} = options
+  const library = await configuredLibrary(ctx.config)
+  const filter = {from, to, site, campaign}
+  const calls = await loadAnalysisCalls(ctx.store, filter)
+  // only the options given: an undefined one must not hide analyzeScripts' default
+  const given = Object.fromEntries(Object.entries(analysisOptions).filter(([, v]) => v !== undefined)) as Partial<AnalysisOptions>
+  const analysis = analyzeScripts(library, calls, given)
+  const ctc = await loadCallsToClose(ctx.store, filter)
+  return {...analysis, filter, callsToClose: {...callsToCloseSummary(ctc.histogram), customersWithoutSale: ctc.customersWithoutSale}}
+}
+
+const num = (x: number | null | undefined, digits = 2) => fixed(x, digits, '')
+const pct = (x: number | null | undefined) => percent(x, 1, '')
+
+/** `ccx report scripts`: which telesales scripts drive sales, and how concentrated the effect is. */
+export default defineReport<ScriptsOptions, ScriptsReportResult>({
+  id: 'telesales/scripts',
+  title: 'Telesales scripts',
+  needs: {tables: ['call_script_summary', 'script_hits', 'call_stages'], pipelines: ['telesales']},
+  run: scriptsReport,
+  rows: (r) => r.scripts.map(({tags, ...s}) => ({...s, tags: tags.join(' ')})) as unknown as Row[],
+  text: (r) => {
+    const c = r.concentration
+    const ctc = r.callsToClose
+    return [
+      {
+        lines: [
+          `Verdict: ${r.verdict.toUpperCase()} — ${r.reason}`,
+          `${r.calls} calls, ${r.successCalls} sales (${pct(r.conversion)}); G ${r.test.g.toFixed(1)} (df ${r.test.df}), permutation p ${r.test.pValue.toFixed(4)}; ` +
+            `JSD ${r.test.jsd.toFixed(4)} bits, p ${r.test.pValueJsd.toFixed(4)} (${r.test.permutations} permutations${r.test.stratify ? `, within ${r.test.strata} ${r.test.stratify}s` : ''})`,
+          `Top ${c.k} share ${pct(c.topKShare)} [${pct(c.topKShareInterval.low)}, ${pct(c.topKShareInterval.high)}]; concentration index ${num(c.concentrationIndex)} ` +
+            `[${num(c.concentrationIndexInterval.low)}, ${num(c.concentrationIndexInterval.high)}]; HHI ${num(c.hhi, 3)}; top: ${c.topScripts.map((t) => `${t.scriptId} ${pct(t.share)}`).join(', ')}`,
+        ],
+      },
+      {
+        rows: r.stages.map((s) => ({
+          stage: s.stage,
+          reached: pct(s.hitRate),
+          'conv reached': pct(s.convHit),
+          'conv not': pct(s.convMiss),
+          lift: num(s.lift),
+          'stage test p': num(s.testPValue, 3),
+          'top script': s.topScript ?? '',
+          share: pct(s.topShare),
+        })),
+      },
+      {
+        rows: r.scripts.map((s) => ({
+          stage: s.stage,
+          script: s.scriptId + (s.excluded ? ' (not tested)' : ''),
+          'hit rate': pct(s.hitRate),
+          'conv hit': pct(s.convHit),
+          'conv not': pct(s.convMiss),
+          lift: num(s.lift),
+          'log-odds [95%]': `${num(s.logOdds)} [${num(s.logOddsLow)}, ${num(s.logOddsHigh)}]`,
+          q: s.qValue === null ? '' : s.qValue.toPrecision(2),
+          share: pct(s.share),
+        })),
+      },
+      {
+        lines: [
+          `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale`,
+        ],
+        rows: ctc.distribution.length > 0 ? ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, share: pct(d.share)})) : undefined,
+      },
+    ]
+  },
+  charts: (r) => [scriptsReportChart(r)],
+  async section(ctx) {
+    const a = await scriptsReport(ctx, {...rangeOptions(ctx), seed: 1, permutations: 499, bootstrap: 200})
+    if (a.calls === 0) return [{title: 'Telesales scripts', description: 'No transcribed calls in this period.', charts: [], tables: []}]
+    const ctc = a.callsToClose
+    const c = a.concentration
+    const pv = (v: number | null) => percentValue(v)
+    return [
+      {
+        title: `Telesales scripts: ${a.verdict}`,
+        description:
+          `${a.reason}. ${a.calls} calls, ${a.successCalls} sales. Permutation test of the G statistic of the script-hit counts of successful vs ` +
+          `unsuccessful calls: G ${a.test.g.toFixed(1)}, p = ${a.test.pValue.toFixed(3)} (Jensen–Shannon divergence ${a.test.jsd.toFixed(4)} bits, p = ${a.test.pValueJsd.toFixed(3)}); ` +
+          `top ${c.k} scripts carry ${pv(c.topKShare)}% [${pv(c.topKShareInterval.low)}–${pv(c.topKShareInterval.high)}%] of G; concentration index ${round(c.concentrationIndex)}.`,
+        charts: [concentrationChart(a), liftChart(a)],
+        tables: [
+          {
+            title: 'Scripts',
+            rows: a.scripts.map((s) => ({
+              stage: s.stage,
+              script: s.scriptId,
+              tested: !s.excluded,
+              'hit %': pv(s.hitRate),
+              'conv hit %': pv(s.convHit),
+              'conv not %': pv(s.convMiss),
+              lift: round(s.lift),
+              'log-odds': round(s.logOdds),
+              'low 95%': round(s.logOddsLow),
+              'high 95%': round(s.logOddsHigh),
+              'q (BH)': s.qValue === null ? null : Number(s.qValue.toPrecision(2)),
+              'share %': pv(s.share),
+            })),
+          },
+        ],
+      },
+      {
+        title: 'Script hit rates and stages',
+        description: `Share of calls that said each script; stages reached and the conversion when reached. Calls to close: median ${ctc.median ?? '–'}, mean ${round(ctc.mean) ?? '–'} calls (${ctc.customers} buying customers).`,
+        charts: [hitRateChart(a)],
+        tables: [
+          {
+            title: 'Stages',
+            rows: a.stages.map((s) => ({
+              stage: s.stage,
+              'reached %': pv(s.hitRate),
+              'conv reached %': pv(s.convHit),
+              'conv not %': pv(s.convMiss),
+              'stage test p': round(s.testPValue),
+              'top script': s.topScript,
+            })),
+          },
+          {title: 'Calls to close', rows: ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, 'share %': pv(d.share)}))},
+        ],
+      },
+    ]
+  },
+})
