@@ -72,7 +72,8 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
    */
   protected async openStoreWaiting(path: string, options: {readOnly: boolean; waitS: number; mustExist?: boolean}): Promise<Store> {
     const {openDatabase} = await import('./open-db.js')
-    const store = await openDatabase(path, {...options, onWait: (m) => this.logToStderr(m)})
+    // stderr even under --json (oclif's logToStderr is silent then): a wait must not look like a hang
+    const store = await openDatabase(path, {...options, onWait: (m) => process.stderr.write(`${m}\n`)})
     this.openStores.push(store)
     return store
   }

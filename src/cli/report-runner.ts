@@ -105,9 +105,10 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
     const stale = await stalePipelines(store, config, needs)
     if (stale.length > 0) {
       const names = stale.map((s) => s.pipeline)
-      this.logToStderr(
+      // stderr even under --json (oclif's logToStderr is silent then): old numbers are never silent
+      process.stderr.write(
         `stale: ${stale.map((s) => `${s.pipeline} (${s.state === 'never-run' ? 'never run' : s.state === 'failed' ? 'last run failed' : 'inputs changed'})`).join(', ')} — ` +
-          `these numbers may be out of date: add --refresh or run \`ccx run ${names.join(' ')}\``,
+          `these numbers may be out of date: add --refresh or run \`ccx run ${names.join(' ')}\`\n`,
       )
     }
     return {ctx: {store, config, range, log}, stale: stale.map((s) => s.pipeline)}

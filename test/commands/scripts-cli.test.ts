@@ -91,4 +91,32 @@ describe('ccx scripts / report scripts', () => {
     const {readFileSync} = await import('node:fs')
     expect(JSON.parse(readFileSync(chart, 'utf8')).vconcat).toHaveLength(3)
   })
+
+  it('export report reads the script library of --config, as report scripts does', async () => {
+    const {readFileSync} = await import('node:fs')
+    // a library without close_urgency, named by a config file in another folder
+    const library = JSON.parse(readFileSync(join(ROOT, 'defaults/scripts.json'), 'utf8'))
+    for (const stage of library.stages) stage.scripts = stage.scripts.filter((s: {id: string}) => s.id !== 'close_urgency')
+    writeFileSync(join(dir.path, 'my-scripts.json'), JSON.stringify(library))
+    const config = join(dir.path, 'ccx.config.json')
+    writeFileSync(config, JSON.stringify({files: {scripts: 'my-scripts.json'}}))
+    const scripts = (
+      await ccx(['report', 'scripts', '--db', db, '--config', config, '--json', '--permutations', '9', '--bootstrap', '5'])
+    ).json()
+    const ids = scripts.scripts.map((s: {scriptId: string}) => s.scriptId)
+    expect(ids).toContain('close_assumptive')
+    expect(ids).not.toContain('close_urgency')
+    // the library is an input of the telesales pipeline: with another library its output is stale, and said so
+    expect(scripts.stale).toEqual(['telesales'])
+    const html = async (extra: string[]) => {
+      const out = join(dir.path, `report-${extra.length}.html`)
+      const r = await ccx(['export', 'report', '--db', db, '--out', out, '--charts', 'svg', '--json', ...extra])
+      expect(r.code, r.stderr).toBe(0)
+      return readFileSync(out, 'utf8')
+    }
+    expect(await html([])).toContain('close_urgency')
+    const withConfig = await html(['--config', config])
+    expect(withConfig).toContain('close_assumptive')
+    expect(withConfig).not.toContain('close_urgency')
+  }, 300_000)
 })

@@ -34,7 +34,7 @@ describe('ccx report funnel (e2e)', () => {
     // the table rounds to 4 decimals
     expect(body.slice(1).map((c) => Number(c[3]))).toEqual(CONV_PREV.slice(1).map((x) => Number(x!.toFixed(4))))
     expect(body.map((c) => Number(c[c.length === 4 ? 3 : 4]))).toEqual(CONV_FIRST.map((x) => Number(x.toFixed(4))))
-  })
+  }, 300_000)
 
   it('answers --json with the exact counts and rates', async () => {
     const r = await ccx(['report', 'funnel', ...range, '--json'])
@@ -45,7 +45,7 @@ describe('ccx report funnel (e2e)', () => {
     expect(j.total.map((s: any) => s.conversion_from_first)).toEqual(CONV_FIRST)
     expect(j.total.map((s: any) => s.drop_off)).toEqual(DROP)
     expect(j.total.map((s: any) => s.median_s_from_previous)).toEqual([null, 900, 1800, 172800])
-  })
+  }, 300_000)
 
   it('answers --csv, and writes CSV, Parquet, Arrow and a chart', async () => {
     const out = (f: string) => join(dir.path, f)
@@ -72,11 +72,11 @@ describe('ccx report funnel (e2e)', () => {
     await store.close()
     expect(pq.map((x) => x.count)).toEqual(COUNTS)
     expect(pq.map((x) => x.conv_first)).toEqual(CONV_FIRST)
-  })
+  }, 300_000)
 
   it('explains a bad flag value', async () => {
     const r = await ccx(['report', 'funnel', ...range, '--by', 'colour'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('unknown breakdown dimension "colour"')
-  })
+  }, 300_000)
 })

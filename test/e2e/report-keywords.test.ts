@@ -33,7 +33,7 @@ describe('ccx report keywords (e2e)', () => {
     ])
     expect(rows[0].benchmark_source).toBe('test figure')
     expect(rows[0].lost).toBeCloseTo(16, 10)
-  })
+  }, 300_000)
 
   it('prints the advice under the table and the same rows as CSV', async () => {
     const table = await ccx(args())
@@ -44,7 +44,7 @@ describe('ccx report keywords (e2e)', () => {
     const cols = head.split(',')
     const flag = cols.indexOf('flag')
     expect(lines.map((l) => l.split(',')[flag])).toEqual(['below', 'within noise', 'too few visitors'])
-  })
+  }, 300_000)
 
   it('rejects a benchmarks file whose figure has no source', async () => {
     const bad = join(dir.path, 'bad.json')
@@ -52,5 +52,5 @@ describe('ccx report keywords (e2e)', () => {
     const r = await ccx(['report', 'keywords', '--db', db, '--benchmarks', bad])
     expect(r.code).toBe(6)
     expect(r.stderr).toContain('benchmarks.0.source')
-  })
+  }, 300_000)
 })

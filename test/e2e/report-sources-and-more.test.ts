@@ -32,7 +32,7 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     const csv = await ccx(['report', 'sources', ...range, '--csv', '--chart', spec])
     expect(csv.stdout.split('\n')[0]).toMatch(/^table,medium,sessions/)
     expect(JSON.parse(readFileSync(spec, 'utf8')).hconcat).toHaveLength(2)
-  })
+  }, 300_000)
 
   it('geo and exits as JSON; exits chart as SVG', async () => {
     const geo = await ccx(['report', 'geo', ...range, '--level', 'province', '--json'])
@@ -46,7 +46,7 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     expect(exits.code, exits.stderr).toBe(0)
     expect(exits.json().intents.map((i: {intent: string}) => i.intent)).toEqual(['(unclassified)', 'purchase', 'support'])
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/)
-  })
+  }, 300_000)
 
   it('journey of a visitor, and a usage error for an unknown one', async () => {
     const r = await ccx(['report', 'journey', 'v1', '--db', db])
@@ -56,7 +56,7 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     const missing = await ccx(['report', 'journey', 'nobody', '--db', db])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/no visitor nobody/)
-  })
+  }, 300_000)
 
   it('attribution with a half-life flag, and a heatmap PNG', async () => {
     const r = await ccx(['report', 'attribution', ...range, '--half-life', '3d', '--json'])
@@ -72,5 +72,5 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     expect(heat.json().clicks).toBe(3)
     expect(existsSync(png)).toBe(true)
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG')
-  })
+  }, 300_000)
 })

@@ -70,7 +70,7 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     expect(t.serviceLevel).toBeCloseTo(4 / 11, 10) // c1 c2 c8 + h5
     expect(t.asaSeconds).toBeCloseTo((80 + 75) / 7, 10)
     expect(t.occupancy).toBeNull()
-  })
+  }, 300_000)
 
   it('a CDR export with its own column names, loaded with --map, gives the same KPIs as the canonical file', async () => {
     const a = await ccx(['report', 'service', '--by', 'queue', '--kind', 'call', '--db', canonical, '--json'])
@@ -80,7 +80,7 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     expect(b.json().rows).toEqual(a.json().rows)
     expect(b.json().total).toEqual(a.json().total)
     expect(a.json().total.ahtSeconds).toBeCloseTo(228.75, 10)
-  })
+  }, 300_000)
 
   it('report agents, report layers and charts', async () => {
     const chart = join(tmp.path, 'agents.vl.json')
@@ -94,7 +94,7 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     const l = await ccx(['report', 'layers', '--bot-labels', join(F, 'bot-labels.csv'), '--db', canonical, '--json'])
     expect(l.code, l.stderr).toBe(0)
     expect(l.json().botAccuracy).toMatchObject({labelled: 4, correct: 3})
-  })
+  }, 300_000)
 
   it('staffing from flags and from history', async () => {
     const f = await ccx([
@@ -126,7 +126,7 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     expect(mon9.contacts).toBe(4)
     expect(mon9.ahtSeconds).toBeCloseTo(780 / 3, 8)
     expect(existsSync(chart)).toBe(true)
-  })
+  }, 300_000)
 
   it('user errors exit 2 with a clear message', async () => {
     const r = await ccx(['staffing', '--calls', '10', '--aht', '180', '--target', '150'])
@@ -138,7 +138,7 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     const w = await ccx(['report', 'service', '--from', 'someday', '--db', canonical])
     expect(w.code).toBe(2)
     expect(w.stderr).toMatch(/YYYY-MM-DD/)
-  })
+  }, 300_000)
 
   it('staffing refuses impossible and ambiguous inputs instead of guessing (exit 2)', async () => {
     const base = ['staffing', '--aht', '180']
@@ -162,12 +162,12 @@ describe('service commands end to end (bin/run.js, real DuckDB files)', () => {
     const a = (await ccx([...base, '--calls', '100', '--max-occupancy', '85', '--json'])).json()
     const b = (await ccx([...base, '--calls', '100', '--max-occupancy', '0.85', '--json'])).json()
     expect(a.agents).toBe(b.agents)
-  })
+  }, 300_000)
 
   it('chat staffing with a fractional concurrency runs Erlang C on whole positions', async () => {
     // 100 chats / 30 min, AHT 180 s → A = 10; 79% in 20 s needs 13 positions; 1.5 chats per agent → 9 agents → ⌊13.5⌋ = 13
     const r = await ccx(['staffing', '--chats', '100', '--aht', '180', '--target', '0.79', '--concurrency', '1.5', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json()).toMatchObject({agents: 9, positions: 13, concurrency: 1.5})
-  })
+  }, 300_000)
 })

@@ -41,3 +41,57 @@ export function tempDir(prefix = 'ccx-test-'): {path: string; cleanup: () => voi
   const path = mkdtempSync(join(tmpdir(), prefix))
   return {path, cleanup: () => rmSync(path, {recursive: true, force: true})}
 }
+
+export interface RunningCcx {
+  child: import('node:child_process').ChildProcess
+  /** Everything the process wrote so far. */
+  stdout: () => string
+  stderr: () => string
+  /** Resolves when `stream` has printed something matching `pattern` (rejects if the process exits first). */
+  waitFor: (stream: 'stdout' | 'stderr', pattern: RegExp) => Promise<void>
+  /** Resolves with the exit code (and output) when the process ends. */
+  exited: Promise<CliResult>
+}
+
+/** Starts the built CLI without waiting for it: for tests that act while a command runs (no sleeps: wait for output). */
+export async function spawnCcx(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<RunningCcx> {
+  const {spawn} = await import('node:child_process')
+  const child = spawn(process.execPath, [RUN_JS, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: {...process.env, NO_COLOR: '1', ...options.env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  let closed: number | null | undefined
+  const watchers: Array<{stream: 'stdout' | 'stderr'; pattern: RegExp; resolve: () => void; reject: (e: Error) => void}> = []
+  const check = () => {
+    for (const w of [...watchers]) {
+      if (w.pattern.test(w.stream === 'stdout' ? out : err)) {
+        watchers.splice(watchers.indexOf(w), 1)
+        w.resolve()
+      }
+    }
+  }
+  child.stdout!.on('data', (d) => ((out += d), check()))
+  child.stderr!.on('data', (d) => ((err += d), check()))
+  const exited = new Promise<CliResult>((resolvePromise) =>
+    child.on('close', (code) => {
+      closed = code
+      for (const w of watchers.splice(0)) w.reject(new Error(`process exited (${code}) before ${w.stream} matched ${w.pattern}: ${err}`))
+      resolvePromise({code: code ?? 1, stdout: out, stderr: err, json: () => JSON.parse(out)})
+    }),
+  )
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor: (stream, pattern) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stream === 'stdout' ? out : err)) return resolve()
+        if (closed !== undefined) return reject(new Error(`process exited (${closed}) before ${stream} matched ${pattern}: ${err}`))
+        watchers.push({stream, pattern, resolve, reject})
+      }),
+    exited,
+  }
+}
