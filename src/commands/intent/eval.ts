@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {percent} from '../../format/numbers.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import type {CompareResult} from '../../enrich/intent/compare.js'
 
@@ -27,7 +28,7 @@ export default class IntentEval extends BaseCommand<typeof IntentEval> {
     const file = loadIntentsFile(intentsPathFor(this.ccxConfig, flags.intents))
     const rows = readLabels(flags.labels)
     const result = compareMethods(rows, file, {seed: flags.seed, testShare: Number(flags['test-share'])})
-    const pct = (x: number) => (x * 100).toFixed(1)
+    const pct = (x: number) => percent(x).slice(0, -1)
     this.log(
       `held-out split: ${result.testRows} of ${result.testRows + result.trainRows} texts (seed ${result.seed}); model trained on ${result.trainRows}\n`,
     )

@@ -1,16 +1,10 @@
 import {Flags} from '@oclif/core'
 import {DataCommand} from '../../cli/base-command.js'
+import {reportFlags} from '../../cli/report-runner.js'
 import {CcxError, EXIT} from '../../errors.js'
+import {percent} from '../../format/numbers.js'
+import {parseRange} from '../../reports/range.js'
 import type {ReplayReport} from '../../pipelines/scenarios/replay.js'
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-const STAMP = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/
-
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
-  return d.toISOString().slice(0, 10)
-}
 
 export default class ScenariosReplay extends DataCommand<typeof ScenariosReplay> {
   static description =
@@ -20,25 +14,21 @@ export default class ScenariosReplay extends DataCommand<typeof ScenariosReplay>
     '<%= config.bin %> scenarios replay --file candidate.json --json',
   ]
   static flags = {
-    from: Flags.string({description: 'first day or time (site-local), inclusive: YYYY-MM-DD[ HH:MM:SS]'}),
-    to: Flags.string({description: 'last day (inclusive) or time (exclusive): YYYY-MM-DD[ HH:MM:SS]'}),
+    from: reportFlags.from,
+    to: reportFlags.to,
+    wait: reportFlags.wait,
     file: Flags.string({description: 'scenarios file to replay (default: config files.scenarios, else the shipped one)'}),
     directory: Flags.string({description: 'resource directory (default: config files.directory, else fixtures/directory.json)'}),
   }
 
   async run(): Promise<ReplayReport> {
     const {flags} = await this.parse(ScenariosReplay)
-    for (const [name, v] of [
-      ['from', flags.from],
-      ['to', flags.to],
-    ] as const) {
-      if (v !== undefined && !STAMP.test(v))
-        throw new CcxError(`--${name} ${v}: expected YYYY-MM-DD or "YYYY-MM-DD HH:MM:SS"`, {code: 'BAD_RANGE', exit: EXIT.usage})
-    }
+    // the reports' one date parser (relative days in the config's time zone; 2026-02-30 is exit 2)
+    const range = parseRange({from: flags.from, to: flags.to}, {timeZone: this.ccxConfig.config.timezone})
     const {loadCompiledScenarios} = await import('../../pipelines/scenarios/pipeline.js')
     const {replayScenarios} = await import('../../pipelines/scenarios/replay.js')
     const {compiled} = await loadCompiledScenarios({config: this.ccxConfig}, {scenarios: flags.file, directory: flags.directory})
-    const store = await this.openStore(this.dbPath(flags.db))
+    const store = await this.openStoreWaiting(this.dbPath(flags.db), {readOnly: true, waitS: flags.wait})
     if (!(await store.tableExists('sessions'))) {
       throw new CcxError('no sessions in the database yet', {
         code: 'NO_SESSIONS',
@@ -46,10 +36,8 @@ export default class ScenariosReplay extends DataCommand<typeof ScenariosReplay>
         suggestions: ['Ingest probe events, then run `ccx run`.'],
       })
     }
-    const to = flags.to && DATE.test(flags.to) ? nextDay(flags.to) : flags.to
-    const report = await replayScenarios(store, compiled, {from: flags.from, to})
-    report.to = flags.to
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+    const report = await replayScenarios(store, compiled, {from: range.from ?? undefined, to: range.to ?? undefined})
+    const pct = (x: number) => percent(x)
     this.log(`sessions counted: ${report.sessions} (matched ${report.matched.sessions} + unmatched ${report.unmatched.sessions})`)
     this.table(
       report.byScenario.map((s) => ({

@@ -28,7 +28,7 @@ export default class ScriptsHits extends DataCommand<typeof ScriptsHits> {
     const {analyzeCall} = await import('../../telesales/segment.js')
     const {createJiebaTokenizer} = await import('../../telesales/text.js')
     const library = await configuredLibrary(this.ccxConfig, flags.scripts)
-    const store = await this.openStore(this.dbPath(flags.db), {readOnly: true})
+    const store = await this.openStoreWaiting(this.dbPath(flags.db), {readOnly: true, waitS: 120})
     const turns = await store.all<{turnNo: number; speaker: string; startMs: number | null; endMs: number | null; text: string | null}>(
       `select turn_no as "turnNo", speaker, start_ms as "startMs", end_ms as "endMs", text from raw_transcript_turns where call_id = $id order by turn_no`,
       {id: args.callId},

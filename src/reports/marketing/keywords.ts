@@ -1,5 +1,6 @@
 import type {Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
+import {percent} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 import {type BenchmarkEntry, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
 import {sqlRange, type DateRange} from '../range.js'
@@ -166,7 +167,7 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     else r.flag = 'within noise'
   })
   const landing = await landingPages(store, options, rows.filter((r) => r.flag === 'below' || r.flag === 'above'))
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  const pct = (x: number) => percent(x)
   const who = (r: KeywordRow) => (r.reference === 'benchmark' ? 'the benchmark' : 'the industry')
   rows.forEach((r) => {
     r.landing_page = landing.get(`${r.site}\u0001${r.keyword}`) ?? null
