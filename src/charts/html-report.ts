@@ -1,3 +1,4 @@
+import {round} from '../format/numbers.js'
 import {chartToSvg, svgToPngImage} from './render.js'
 import type {ReportSection} from './section.js'
 
@@ -138,7 +139,7 @@ export function tableHtml(title: string, rows: Record<string, unknown>[], maxRow
 function formatCell(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (v instanceof Date) return v.toISOString().replace('T', ' ').slice(0, 19)
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000)
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(round(v, 4) ?? '')
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
 }
