@@ -38,11 +38,10 @@ const LAYERS = {
   marts: ['pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', 'charts'],
   // render only: a leaf
   charts: ['store', 'pipelines', 'reports', 'marts', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'telesales', '@duckdb'],
-  format: ['store', 'pipelines', 'reports', 'marts', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'charts', '@duckdb'],
   cli: ['commands'],
   serve: ['commands', 'cli', 'reports', 'pipelines', 'ops'],
-  // output sanitisers (tables, CSV, ccx top): a leaf
-  format: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'privacy', '@duckdb'],
+  // how output is shown (sanitisers for tables, CSV, ccx top; number formats): a leaf
+  format: ['store', 'pipelines', 'reports', 'marts', 'commands', 'cli', 'ingest', 'serve', 'ops', 'config', 'privacy', 'charts', '@duckdb'],
   // what is stored of visitors: pure (enrich's IP lookup and the contact rules of ingest/contacts.ts), no database
   privacy: ['store', 'pipelines', 'reports', 'commands', 'cli', 'serve', 'ops', 'charts', '@duckdb'],
   ops: ['commands', 'cli'],

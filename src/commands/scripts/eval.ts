@@ -47,7 +47,7 @@ docs/telesales.md.`
     const {writeFileSync} = await import('node:fs')
     const {resolve} = await import('node:path')
     const {CcxError, EXIT} = await import('../../errors.js')
-    const {configuredLibrary} = await import('../../reports/telesales/ensure.js')
+    const {configuredLibrary} = await import('../../telesales/configured.js')
     const {readLabelledUtterances, parseSpeakerMap} = await import('../../telesales/model/labels.js')
     const {DEFAULT_TRAIN} = await import('../../telesales/model/train.js')
     const {evaluateDetection, summarizeSplits} = await import('../../telesales/model/eval.js')

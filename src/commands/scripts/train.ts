@@ -49,7 +49,7 @@ with files.scriptModel in ccx.config.json. Format and method: docs/telesales.md.
     const {flags} = await this.parse(ScriptsTrain)
     const {writeFileSync} = await import('node:fs')
     const {resolve} = await import('node:path')
-    const {configuredLibrary} = await import('../../reports/telesales/ensure.js')
+    const {configuredLibrary} = await import('../../telesales/configured.js')
     const {readLabelledUtterances, parseSpeakerMap} = await import('../../telesales/model/labels.js')
     const {trainScriptModel, DEFAULT_TRAIN} = await import('../../telesales/model/train.js')
     const {createJiebaTokenizer} = await import('../../telesales/text.js')
