@@ -1,6 +1,7 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+import type {LoadedConfig} from '../config/load.js'
 import type {Store} from '../store/store.js'
 import {chartToSvg, svgToPngImage} from './render.js'
 import type {ReportRange, ReportSection, SectionBuilder} from './section.js'
@@ -37,6 +38,8 @@ export interface BuiltReport {
 }
 
 export interface HtmlReportOptions {
+  /** The command's config (sections read their rule files from it). */
+  config: LoadedConfig
   title?: string
   /** Rows shown per table (the rest is summarised). */
   maxRows?: number
@@ -53,7 +56,7 @@ export interface HtmlReportOptions {
  * Builds one self-contained HTML page: charts pre-rendered to inline SVG (no script, no network),
  * tables as HTML. A section that fails is reported in place, so one broken area does not sink the report.
  */
-export async function buildHtmlReport(store: Store, range: ReportRange, options: HtmlReportOptions = {}): Promise<BuiltReport> {
+export async function buildHtmlReport(store: Store, range: ReportRange, options: HtmlReportOptions): Promise<BuiltReport> {
   const sections = options.sections ?? (await discoverSections())
   const maxRows = options.maxRows ?? 200
   const parts: string[] = []
@@ -61,7 +64,7 @@ export async function buildHtmlReport(store: Store, range: ReportRange, options:
   for (const discovered of sections) {
     let built: ReportSection[]
     try {
-      built = await discovered.build(store, range)
+      built = await discovered.build(store, range, options.config)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       summary.push({source: discovered.name, title: discovered.name, charts: 0, tables: 0, error: message})

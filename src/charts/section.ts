@@ -1,3 +1,4 @@
+import type {LoadedConfig} from '../config/load.js'
 import type {Store} from '../store/store.js'
 
 export interface ReportRange {
@@ -22,4 +23,4 @@ export interface ReportSection {
  * Every .ts/.js file in src/charts/sections/ default-exports one of these; `ccx export report`
  * discovers them, so an area adds its part of the report by adding a file.
  */
-export type SectionBuilder = (store: Store, range: ReportRange) => Promise<ReportSection[]>
+export type SectionBuilder = (store: Store, range: ReportRange, config: LoadedConfig) => Promise<ReportSection[]>

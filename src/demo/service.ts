@@ -73,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const outcomes = await runPipelines(await loadPipelines(), {store, config: options.config, log: (m) => log('    ' + m.trim())})
 
     log(`5/5 writing reports → ${options.reportsDir}`)
-    const reports = await writeReports(store, options.reportsDir, log)
+    const reports = await writeReports(store, options.reportsDir, options.config, log)
     return {
       db: options.db,
       data,
@@ -92,10 +92,10 @@ function pathToGenerator(): string {
   return new URL('../../fixtures/generator/index.js', import.meta.url).href
 }
 
-async function writeReports(store: Store, dir: string, log: (m: string) => void): Promise<string[]> {
+async function writeReports(store: Store, dir: string, config: LoadedConfig, log: (m: string) => void): Promise<string[]> {
   mkdirSync(dir, {recursive: true})
   const {buildHtmlReport} = await import('../charts/html-report.js')
-  const report = await buildHtmlReport(store, {}, {title: 'ccx demo report', chartFormat: 'png'})
+  const report = await buildHtmlReport(store, {}, {title: 'ccx demo report', chartFormat: 'png', config})
   const path = join(dir, 'ccx-report.html')
   writeFileSync(path, report.html)
   for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)

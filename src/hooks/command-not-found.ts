@@ -1,6 +1,7 @@
 import {Errors, type Hook} from '@oclif/core'
 import {EXIT} from '../errors.js'
-import {closest, errorJson, type Failure} from '../cli/failures.js'
+import {errorJson, type Failure} from '../cli/failures.js'
+import {closest} from '../vocab/nearest.js'
 
 /**
  * `ccx reprt` / `ccx report funnle`: "did you mean" among the commands and topics, exit 2 (wrong usage). With --json

@@ -1,5 +1,6 @@
 import {afterAll, describe, expect, it} from 'vitest'
-import {closest, describeFailure, editDistance} from '../../src/cli/failures.js'
+import {describeFailure} from '../../src/cli/failures.js'
+import {closest, editDistance} from '../../src/vocab/nearest.js'
 import {CcxError, EXIT} from '../../src/errors.js'
 import {ccx, tempDir} from '../helpers/cli.js'
 

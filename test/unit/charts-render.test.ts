@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {chartFormatOf, svgToPng, textWidthEm, writeChart} from '../../src/charts/render.js'
 import {buildHtmlReport, discoverSections, tableHtml} from '../../src/charts/html-report.js'
+import {defaultConfig} from '../../src/config/load.js'
 import {Store} from '../../src/store/store.js'
 import {tempDir} from '../helpers/cli.js'
 
@@ -82,9 +83,9 @@ describe('HTML report', () => {
     const built = await buildHtmlReport(
       store,
       {from: '2026-11-01', to: '2026-11-07'},
-      {sections, generatedAt: new Date('2026-11-08T00:00:00Z'), chartFormat: 'svg'},
+      {sections, generatedAt: new Date('2026-11-08T00:00:00Z'), chartFormat: 'svg', config: defaultConfig()},
     )
-    const png = await buildHtmlReport(store, {}, {sections: sections.slice(0, 1)})
+    const png = await buildHtmlReport(store, {}, {sections: sections.slice(0, 1), config: defaultConfig()})
     await store.close()
     expect(png.html).toMatch(/<img alt="关键词转化" width="\d+" height="\d+" src="data:image\/png;base64,/)
     expect(built.sections).toEqual([

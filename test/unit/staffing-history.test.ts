@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadConfig} from '../../src/config/load.js'
+import {defaultConfig, loadConfig} from '../../src/config/load.js'
 import {staffing} from '../../src/reports/service/erlang.js'
 import {ensureServiceFacts} from '../../src/reports/service/service.js'
 import {staffingFromHistory} from '../../src/reports/service/staffing.js'
@@ -70,7 +70,7 @@ describe('staffing from history (typical week)', () => {
 
 describe('HTML report section', () => {
   it('returns service levels, agent scores, layers and staffing blocks', async () => {
-    const sections = await serviceSection(store, {})
+    const sections = await serviceSection(store, {}, defaultConfig())
     expect(sections.map((s) => s.title)).toEqual(['Service levels', 'Agent scores', 'Service layers', 'Staffing (typical week, calls)'])
     const byChannel = sections[0].tables[0].rows
     expect(byChannel.map((r) => r.group)).toEqual(['phone', 'web', 'total'])

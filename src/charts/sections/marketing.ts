@@ -1,8 +1,9 @@
+import type {LoadedConfig} from '../../config/load.js'
 import type {Store} from '../../store/store.js'
 import type {ReportRange, ReportSection} from '../section.js'
 
 /** Marketing part of the HTML report: the funnel, the funnel by source, keywords against benchmarks (overview, sources, geo, exits and attribution: marketing-more.ts). */
-export default async function marketingSections(store: Store, range: ReportRange): Promise<ReportSection[]> {
+export default async function marketingSections(store: Store, range: ReportRange, config: LoadedConfig): Promise<ReportSection[]> {
   const {funnelReport, funnelRows, funnelChart} = await import('../../reports/marketing/funnel.js')
   const {keywordReport, keywordChart, KEYWORD_TABLE_COLUMNS} = await import('../../reports/marketing/keywords.js')
   const {loadBenchmarks, defaultBenchmarksPath} = await import('../../reports/marketing/benchmarks.js')
@@ -20,7 +21,7 @@ export default async function marketingSections(store: Store, range: ReportRange
     ],
   })
 
-  const keywords = await keywordReport(store, {...range, benchmarks: loadBenchmarks(defaultBenchmarksPath())})
+  const keywords = await keywordReport(store, {...range, benchmarks: loadBenchmarks(defaultBenchmarksPath(config))})
   if (keywords.rows.length > 0) {
     const pick = (r: Record<string, unknown>) => Object.fromEntries(KEYWORD_TABLE_COLUMNS.map((c) => [c, r[c]]))
     sections.push({

@@ -1,13 +1,13 @@
 import type {ReportRange, ReportSection} from '../section.js'
+import type {LoadedConfig} from '../../config/load.js'
 import type {Store} from '../../store/store.js'
 
 /** Service quality in the HTML report: KPIs by day, agent scores, layers, and the staffing a typical week needs. */
-export default async function serviceSection(store: Store, range: ReportRange): Promise<ReportSection[]> {
+export default async function serviceSection(store: Store, range: ReportRange, config: LoadedConfig): Promise<ReportSection[]> {
   const {ensureServiceFacts, serviceReport} = await import('../../reports/service/service.js')
   if (!(await store.tableExists('contact_facts'))) {
     try {
-      const {loadConfig} = await import('../../config/load.js')
-      await ensureServiceFacts(store, loadConfig())
+      await ensureServiceFacts(store, config)
     } catch {
       return [
         {title: 'Service quality', description: 'No service facts: run `ccx run service` (needs calls or chats).', charts: [], tables: []},

@@ -1,11 +1,10 @@
 import type {ReportRange, ReportSection} from '../section.js'
+import type {LoadedConfig} from '../../config/load.js'
 import type {Store} from '../../store/store.js'
 
 /** Telesales scripts in the HTML report: the verdict, effects per script, hit rates and calls-to-close. */
-export default async function telesalesSection(store: Store, range: ReportRange): Promise<ReportSection[]> {
-  const {loadConfig} = await import('../../config/load.js')
+export default async function telesalesSection(store: Store, range: ReportRange, config: LoadedConfig): Promise<ReportSection[]> {
   const {configuredLibrary, ensureScriptAnalysis} = await import('../../reports/telesales/ensure.js')
-  const config = loadConfig()
   if (!(await store.tableExists('call_script_summary'))) {
     try {
       await ensureScriptAnalysis(store, config, () => {})

@@ -40,7 +40,7 @@ reported in place and does not stop the others.`
     const built = await buildHtmlReport(
       store,
       {from: flags.from, to: flags.to},
-      {title: flags.title, chartFormat: flags.charts as 'png' | 'svg'},
+      {title: flags.title, chartFormat: flags.charts as 'png' | 'svg', config: this.ccxConfig},
     )
     const path = flags.out.toLowerCase().endsWith('.html')
       ? flags.out

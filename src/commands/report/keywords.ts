@@ -16,7 +16,9 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
   ]
   static flags = {
     ...reportFlags,
-    benchmarks: Flags.string({description: 'benchmarks file (default: defaults/benchmarks.json; format in docs/metrics.md)'}),
+    benchmarks: Flags.string({
+      description: 'benchmarks file (default: config files.benchmarks, else defaults/benchmarks.json; format in docs/metrics.md)',
+    }),
     'no-benchmarks': Flags.boolean({description: 'compare with the pooled industry only', exclusive: ['benchmarks']}),
     metric: Flags.string({
       description: 'rate tested against the reference',
@@ -43,7 +45,7 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
     const {presentReport} = await import('../../reports/present.js')
     const fdr = Number(flags.fdr)
     if (!(fdr > 0 && fdr < 1)) this.error(`--fdr ${flags.fdr} must be a number between 0 and 1`, {exit: 2})
-    const benchmarks = flags['no-benchmarks'] ? undefined : loadBenchmarks(flags.benchmarks ?? defaultBenchmarksPath())
+    const benchmarks = flags['no-benchmarks'] ? undefined : loadBenchmarks(flags.benchmarks ?? defaultBenchmarksPath(this.ccxConfig))
     const store = await this.openStore(this.dbPath(flags.db))
     const result = await keywordReport(store, {
       from: flags.from,

@@ -3,6 +3,7 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {z} from 'zod'
 import {CcxError, EXIT} from '../../errors.js'
+import {resolveFrom, type LoadedConfig} from '../../config/load.js'
 
 const rate = z.number().min(0).max(1)
 
@@ -27,8 +28,11 @@ export const BenchmarksFile = z.object({
 
 export type RateMetric = 'inquiry_rate' | 'lead_rate' | 'order_rate'
 
-/** defaults/benchmarks.json at the package root (src/reports/marketing → ../../../defaults, likewise in dist). */
-export function defaultBenchmarksPath(): string {
+/** The config's `files.benchmarks` (relative to the config file), else the shipped defaults/benchmarks.json (src/reports/marketing
+ * → ../../../defaults, likewise in dist). */
+export function defaultBenchmarksPath(config?: LoadedConfig): string {
+  const configured = config?.config.files.benchmarks
+  if (configured) return resolveFrom(config.baseDir, configured)
   return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'defaults', 'benchmarks.json'))
 }
 
