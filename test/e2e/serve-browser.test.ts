@@ -90,8 +90,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     const invite = page.locator('.ccx-invite')
     await invite.waitFor({timeout: 15_000})
     expect(await invite.innerText()).toMatch(/长沙/)
+    // the probe batches for up to a second: wait for the server's answer to the batch holding the acceptance
+    const acknowledged = page.waitForResponse(
+      (r) => r.url().endsWith('/collect') && (r.request().postData() ?? '').includes('"chat_request"') && r.ok(),
+      {timeout: 30_000},
+    )
     await page.locator('.ccx-invite .ccx-accept').click()
-    await page.waitForTimeout(1500) // the probe batches for up to a second
+    await acknowledged
     await context.close()
     expect(await serve.stop('SIGTERM')).toBe(0)
 
