@@ -34,13 +34,13 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
     this.log(formatTable(rows, columns))
   }
 
-  protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+  protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (this.jsonEnabled()) {
-      // one small error object on stdout and the README's exit code (oclif's would dump its parser's context)
+      // one small error object on stdout and the README's exit code (oclif's would dump its parser's context); the
+      // error goes on (in-process callers see it) with nothing more printed
       const failure = describeFailure(error, {flagNames: this.flagNames(), command: this.id?.replaceAll(':', ' ')})
       this.logJson(errorJson(failure))
-      process.exitCode = failure.exit
-      return
+      throw Object.assign(error, {skipOclifErrorHandling: true, oclif: {...error.oclif, exit: failure.exit}})
     }
     if (error.constructor.name === 'NonExistentFlagsError') {
       const {suggestions} = describeFailure(error, {flagNames: this.flagNames()})
