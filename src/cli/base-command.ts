@@ -35,6 +35,8 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
   }
 
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // this.exit(n): not a failure to describe, only an exit code
+    if ((error as {code?: unknown}).code === 'EEXIT') throw error
     if (this.jsonEnabled()) {
       // one small error object on stdout and the README's exit code (oclif's would dump its parser's context); the
       // error goes on (in-process callers see it) with nothing more printed
