@@ -25,5 +25,5 @@ describe('ccx serve durability', () => {
     expect(check.missing).toBe(0)
     expect(check.duplicated).toBe(0)
     dir.cleanup()
-  }, 120_000)
+  })
 })

@@ -16,7 +16,7 @@ describe('fixtures → ingest → report scripts', () => {
       const r = await ccx(['ingest', source, join(dir.path, 'data', `${source}.csv`), '--db', db])
       expect(r.code, r.stderr).toBe(0)
     }
-  }, 600_000)
+  })
   afterAll(() => dir.cleanup())
 
   it('finds the planted scripts on top and stages for every transcribed call', async () => {
@@ -33,5 +33,5 @@ describe('fixtures → ingest → report scripts', () => {
     expect(out.scripts.find((s: {scriptId: string}) => s.scriptId === 'close_assumptive').qValue).toBeLessThan(0.05)
     expect(out.stages.find((s: {stage: string}) => s.stage === 'greeting').hitRate).toBeGreaterThan(0.8)
     expect(out.callsToClose.median).toBeGreaterThanOrEqual(1)
-  }, 300_000)
+  })
 })

@@ -38,7 +38,7 @@ describe('segment log', () => {
       const open = readdirSync(dir.path).find((n) => n.endsWith('.open'))!
       expect(readFileSync(join(dir.path, open), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
       vi.advanceTimersByTime(20)
-      await vi.waitFor(() => expect(log.stats.fsyncs).toBe(1), {timeout: 30_000})
+      await vi.waitFor(() => expect(log.stats.fsyncs).toBe(1), {timeout: 120_000})
       vi.advanceTimersByTime(1000)
       expect(vi.getTimerCount()).toBe(0) // none runs while nothing is written
       expect(log.stats.fsyncs).toBe(1) // one fsync covered both writes
@@ -68,7 +68,7 @@ describe('segment log', () => {
       const real = internals.fd
       internals.fd = 1 << 30
       vi.advanceTimersByTime(5)
-      await vi.waitFor(() => expect(log.stats.fsyncErrors).toBe(1), {timeout: 30_000})
+      await vi.waitFor(() => expect(log.stats.fsyncErrors).toBe(1), {timeout: 120_000})
       expect(log.failed?.message).toMatch(/fdatasync failed/)
       await expect(appendObjects(log, [{n: 2}])).rejects.toThrow(/not accepting events/)
       internals.fd = real
