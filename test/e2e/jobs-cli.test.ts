@@ -65,7 +65,7 @@ describe('ccx jobs run / list / history', () => {
       job: 'nightly',
       runId: 'elsewhere',
       startedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })
     try {
       const r = await ccx(['jobs', 'run', 'nightly', ...base])

@@ -117,7 +117,7 @@ describe('runJob', () => {
       job: 'j',
       runId: 'other',
       startedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })
     expect(held.acquired).toBe(true)
     const result = await runJob(job({steps: [{kind: 'exec', command: 'true'}]}), ctx)
