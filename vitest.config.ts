@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // deadlines, not synchronisation: generous, so a 2-core machine shared with other work is slow but not red
+    testTimeout: 600_000,
+    hookTimeout: 900_000,
     // DuckDB files and child processes: keep files isolated, limit parallelism on a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

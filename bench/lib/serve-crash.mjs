@@ -20,11 +20,14 @@ export function startServe(args, cwd) {
 }
 
 /**
- * Runs `clients` concurrent request loops until `killAfterMs`, then SIGKILLs the server.
+ * Runs `clients` concurrent request loops until `killAfterMs` (or, given `killAfterAcked`, until that many events
+ * were acknowledged: a condition, for tests on a busy machine), then SIGKILLs the server.
  * Returns the event ids whose batch was acknowledged (HTTP 200 with accepted = events sent).
  */
-export async function loadThenKill({port, child, clients = 20, killAfterMs = 1500, site = 'canon-cn', key}) {
+export async function loadThenKill({port, child, clients = 20, killAfterMs = 1500, killAfterAcked, site = 'canon-cn', key}) {
   const acked = []
+  let reached
+  const enough = new Promise((r) => (reached = r))
   let n = 0
   let stop = false
   const loop = async (c) => {
@@ -44,13 +47,15 @@ export async function loadThenKill({port, child, clients = 20, killAfterMs = 150
         const res = await fetch(`http://127.0.0.1:${port}/collect`, {method: 'POST', body, headers: {'content-type': 'text/plain'}})
         const answer = await res.json()
         if (res.status === 200 && answer.accepted === 2) for (const id of ids) acked.push(`${site}:crash-${c}:${id}`)
+        if (killAfterAcked !== undefined && acked.length >= killAfterAcked) reached()
       } catch {
         return // connection refused/reset: the server is gone
       }
     }
   }
   const loops = Array.from({length: clients}, (_, c) => loop(c))
-  await new Promise((r) => setTimeout(r, killAfterMs))
+  // (every loop ending first means the server is gone already)
+  await (killAfterAcked !== undefined ? Promise.race([enough, Promise.all(loops)]) : new Promise((r) => setTimeout(r, killAfterMs)))
   child.kill('SIGKILL')
   stop = true
   await Promise.all(loops)

@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {loadConfig, type LoadedConfig} from '../config/load.js'
 import {CcxError} from '../errors.js'
 import type {Store} from '../store/store.js'
+import {describeFailure, errorJson} from './failures.js'
 import {formatTable} from './table.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -33,7 +34,20 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
     this.log(formatTable(rows, columns))
   }
 
-  protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+  protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // this.exit(n): not a failure to describe, only an exit code
+    if ((error as {code?: unknown}).code === 'EEXIT') throw error
+    if (this.jsonEnabled()) {
+      // one small error object on stdout and the README's exit code (oclif's would dump its parser's context); the
+      // error goes on (in-process callers see it) with nothing more printed
+      const failure = describeFailure(error, {flagNames: this.flagNames(), command: this.id?.replaceAll(':', ' ')})
+      this.logJson(errorJson(failure))
+      throw Object.assign(error, {skipOclifErrorHandling: true, oclif: {...error.oclif, exit: failure.exit}})
+    }
+    if (error.constructor.name === 'NonExistentFlagsError') {
+      const {suggestions} = describeFailure(error, {flagNames: this.flagNames()})
+      Object.assign(error, {suggestions: suggestions.filter((s) => s.startsWith('Did you mean'))})
+    }
     if (error instanceof CcxError) {
       this.error(error.message, {
         code: error.code,
@@ -42,6 +56,12 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
       })
     }
     return super.catch(error)
+  }
+
+  /** The command's flag names (for "did you mean"). */
+  private flagNames(): string[] {
+    const ctor = this.constructor as typeof Command
+    return [...Object.keys({...ctor.baseFlags, ...ctor.flags}), ...(ctor.enableJsonFlag ? ['json'] : []), 'help']
   }
 }
 

@@ -35,10 +35,10 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
 
   async run(): Promise<{stopped: true}> {
     const {flags} = await this.parse(Serve)
-    const {parseServeConfig} = await import('../serve/config.js')
     const {resolveFrom} = await import('../config/load.js')
+    const {parseServeConfig} = await import('../config/serve.js')
     const {runServe} = await import('../serve/run.js')
-    const base = parseServeConfig(this.ccxConfig.config.serve)
+    const base = this.ccxConfig.config.serve
     const serve = {
       ...base,
       port: flags.port ?? base.port,

@@ -1,5 +1,8 @@
 import {z} from 'zod'
+import {closest} from '../vocab/nearest.js'
+import {PIPELINE_NAMES} from '../vocab/pipelines.js'
 import {SOURCE_NAMES} from '../vocab/sources.js'
+import {TimeZoneSchema} from './time-zone.js'
 
 /**
  * The `jobs` section of ccx.config.json: named jobs, each a cron schedule and a list of steps.
@@ -10,7 +13,7 @@ import {SOURCE_NAMES} from '../vocab/sources.js'
 const seconds = z.number().positive()
 
 /** Loads the files a drop folder holds: `ccx ingest <source> <files...>`; loaded files move to `doneDir`. */
-export const IngestStepSchema = z.object({
+export const IngestStepSchema = z.strictObject({
   kind: z.literal('ingest'),
   source: z.enum(SOURCE_NAMES),
   /** Drop folder (relative paths resolve from the config file's folder). */
@@ -25,7 +28,7 @@ export const IngestStepSchema = z.object({
 })
 
 /** Loads closed segments of the `ccx serve` event log: `ccx ingest probe --from-log DIR`. */
-export const IngestLogStepSchema = z.object({
+export const IngestLogStepSchema = z.strictObject({
   kind: z.literal('ingest-log'),
   from: z.string().min(1),
   args: z.array(z.string()).default([]),
@@ -33,15 +36,25 @@ export const IngestLogStepSchema = z.object({
 })
 
 /** `ccx run [pipelines...]`. */
-export const RunStepSchema = z.object({
+export const RunStepSchema = z.strictObject({
   kind: z.literal('run'),
-  pipelines: z.array(z.string()).default([]),
+  pipelines: z
+    .array(z.string())
+    .default([])
+    .superRefine((names, ctx) => {
+      names.forEach((name, i) => {
+        if ((PIPELINE_NAMES as readonly string[]).includes(name)) return
+        const near = closest(name, [...PIPELINE_NAMES])
+        const hint = near.length > 0 ? `did you mean "${near[0]}"? ` : ''
+        ctx.addIssue({code: 'custom', path: [i], message: `unknown pipeline "${name}"; ${hint}pipelines: ${PIPELINE_NAMES.join(', ')}`})
+      })
+    }),
   force: z.boolean().default(false),
   timeoutSeconds: seconds.optional(),
 })
 
 /** `ccx export report <report?> --out DIR [args]`. */
-export const ExportStepSchema = z.object({
+export const ExportStepSchema = z.strictObject({
   kind: z.literal('export'),
   report: z.string().optional(),
   out: z.string().min(1),
@@ -50,14 +63,14 @@ export const ExportStepSchema = z.object({
 })
 
 /** Any other ccx command line, e.g. ["report", "funnel", "--json"]. */
-export const CcxStepSchema = z.object({
+export const CcxStepSchema = z.strictObject({
   kind: z.literal('ccx'),
   args: z.array(z.string()).min(1),
   timeoutSeconds: seconds.optional(),
 })
 
 /** A shell command (`sh -c`): hooks, copies, tests. Set usesDb when it opens the database. */
-export const ExecStepSchema = z.object({
+export const ExecStepSchema = z.strictObject({
   kind: z.literal('exec'),
   command: z.string().min(1),
   cwd: z.string().optional(),
@@ -68,7 +81,7 @@ export const ExecStepSchema = z.object({
 })
 
 /** Deletes old raw rows after summarizing them into `probe_daily` (kept for good); see docs/ops.md. */
-export const RetentionStepSchema = z.object({
+export const RetentionStepSchema = z.strictObject({
   kind: z.literal('retention'),
   /** raw_probe_events older than this many days are summarized and deleted. */
   rawDays: z.number().int().positive(),
@@ -89,20 +102,20 @@ export const JobStepSchema = z.discriminatedUnion('kind', [
   RetentionStepSchema,
 ])
 
-export const JobSchema = z.object({
+export const JobSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - (it names the lock file)'),
   description: z.string().optional(),
   /** Cron expression, 5 fields or 6 with seconds first (node-cron syntax). */
   schedule: z.string().min(1),
   /** IANA time zone of the schedule; default: the config's `timezone`. */
-  timezone: z.string().optional(),
+  timezone: TimeZoneSchema.optional(),
   enabled: z.boolean().default(true),
   /** Longest one attempt may take (all its steps); a step still running then is killed. */
   timeoutSeconds: seconds.default(3600),
   /** Further attempts after a failure; an attempt resumes at the step that failed. */
   retries: z.number().int().min(0).default(0),
   backoff: z
-    .object({
+    .strictObject({
       /** Wait before the first retry; each further retry waits `factor` times longer, at most `maxSeconds`. */
       initialSeconds: z.number().min(0).default(30),
       factor: z.number().min(1).default(2),

@@ -1,6 +1,8 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
+import {fileIssues} from './issues.js'
+import {JsonSyntaxError, parseJsonWithLines} from './json-positions.js'
 import {ConfigSchema, type CcxConfig} from './schema.js'
 
 export const CONFIG_FILE_NAMES = ['ccx.config.json', '.ccx.json']
@@ -13,28 +15,46 @@ export interface LoadedConfig {
   baseDir: string
 }
 
-/** Finds the config: --config, else ccx.config.json in cwd or a parent folder, else defaults. */
+/** The defaults, when there is no config file; relative paths resolve from `baseDir`. */
+export function defaultConfig(baseDir = process.cwd()): LoadedConfig {
+  return {config: ConfigSchema.parse({}), baseDir}
+}
+
+/**
+ * Finds the config: --config, else ccx.config.json in cwd or a parent folder, else defaults. Every problem names its
+ * line and field (unknown keys, bad time zones, unknown pipelines…): exit 6.
+ */
 export function loadConfig(explicitPath?: string, cwd = process.cwd()): LoadedConfig {
   const path = explicitPath ? resolve(cwd, explicitPath) : discover(cwd)
-  if (!path) return {config: ConfigSchema.parse({}), baseDir: cwd}
+  if (!path) return defaultConfig(cwd)
   if (!existsSync(path)) {
     throw new CcxError(`config file not found: ${path}`, {code: 'CONFIG_MISSING', exit: EXIT.invalidConfig})
   }
-  let raw: unknown
+  return {config: parseConfigText(readFileSync(path, 'utf8'), path), path, baseDir: dirname(path)}
+}
+
+/** Validates a config file's text; `path` names it in messages. */
+export function parseConfigText(text: string, path: string): CcxConfig {
+  const suggestions = ['docs/config.md lists every key and its default.']
+  let located: ReturnType<typeof parseJsonWithLines>
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
+    located = parseJsonWithLines(text)
   } catch (error) {
-    throw new CcxError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {
+    if (!(error instanceof JsonSyntaxError)) throw error
+    // the message names the line and column
+    throw new CcxError(`config file ${path} is not valid JSON: ${error.message}`, {
       code: 'CONFIG_INVALID',
       exit: EXIT.invalidConfig,
+      suggestions,
     })
   }
-  const parsed = ConfigSchema.safeParse(raw)
+  const parsed = ConfigSchema.safeParse(located.value)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-    throw new CcxError(`config file ${path} is invalid: ${issues}`, {code: 'CONFIG_INVALID', exit: EXIT.invalidConfig})
+    const issues = fileIssues(parsed.error, ConfigSchema, located.value, located.lineOf).sort((a, b) => a.line - b.line)
+    const list = issues.map((i) => `${path}:${i.line}: ${i.field}: ${i.message}`).join('\n')
+    throw new CcxError(`config file ${path} is invalid:\n${list}`, {code: 'CONFIG_INVALID', exit: EXIT.invalidConfig, suggestions})
   }
-  return {config: parsed.data, path, baseDir: dirname(path)}
+  return parsed.data
 }
 
 function discover(start: string): string | undefined {

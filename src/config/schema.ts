@@ -1,8 +1,10 @@
 import {z} from 'zod'
 import {JobsSchema} from './jobs.js'
+import {ServeSectionSchema} from './serve.js'
+import {TimeZoneSchema} from './time-zone.js'
 
 /** Sites tracked by the probe; industry tags pool sites for industry averages. */
-export const SiteSchema = z.object({
+export const SiteSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().optional(),
   industry: z.string().optional(),
@@ -12,15 +14,26 @@ export const SiteSchema = z.object({
   allowedOrigins: z.array(z.string()).default([]),
 })
 
-export const ConfigSchema = z.object({
+/** Agent scorecard overrides (same shape as defaults/scorecard.json; metric ids are checked where it is read). */
+export const ScoringSchema = z.strictObject({
+  $comment: z.string().optional(),
+  minContacts: z.number().optional(),
+  minSegmentContacts: z.number().optional(),
+  minTagLift: z.number().optional(),
+  metrics: z.array(z.strictObject({id: z.string(), weight: z.number()})).optional(),
+})
+
+/** Strict at every level: a mistyped key is an error naming its line, not a silently ignored setting. */
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
   /** DuckDB file; --db and CCX_DB override it. */
   db: z.string().default('ccx.duckdb'),
   /** Time zone of naive timestamps and of schedules. */
-  timezone: z.string().default('Asia/Shanghai'),
+  timezone: TimeZoneSchema.default('Asia/Shanghai'),
   reportsDir: z.string().default('reports'),
   sites: z.array(SiteSchema).default([]),
   sessions: z
-    .object({
+    .strictObject({
       inactivityMinutes: z.number().positive().default(30),
       /** Matomo caps the time on the last page; we cap every page's dwell at this. */
       maxDwellMinutes: z.number().positive().default(30),
@@ -30,7 +43,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   ingest: z
-    .object({
+    .strictObject({
       /** Largest share of quarantined rows before ingest exits non-zero. */
       maxBad: z.number().min(0).max(1).default(0.01),
       keepContacts: z.boolean().default(false),
@@ -38,7 +51,7 @@ export const ConfigSchema = z.object({
     .prefault({}),
   /** Paths to rule files; relative paths resolve from the config file's folder. Defaults ship with ccx. */
   files: z
-    .object({
+    .strictObject({
       intents: z.string().optional(),
       scenarios: z.string().optional(),
       directory: z.string().optional(),
@@ -49,21 +62,22 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   reports: z
-    .object({
-      excludeBots: z.boolean().default(true),
+    .strictObject({
+      // every report's SQL leaves bots out; a config asking for them is refused rather than silently ignored
+      excludeBots: z.literal(true, {error: 'reports always leave bot sessions out; false is not supported'}).default(true),
     })
     .prefault({}),
   /** What is stored of visitors (docs/serve.md, "Security"): `ip: truncate` keeps the /24 (/48), geo looked up first. */
   privacy: z
-    .object({
+    .strictObject({
       ip: z.enum(['keep', 'truncate']).default('keep'),
     })
     .prefault({}),
-  /** Later sections (serve, jobs, scoring...) are added by their features. */
-  serve: z.record(z.string(), z.unknown()).optional(),
+  /** `ccx serve`: docs/serve.md. */
+  serve: ServeSectionSchema.prefault({}),
   /** Scheduled jobs (`ccx schedule`, `ccx jobs ...`), see docs/ops.md. */
   jobs: JobsSchema.default([]),
-  scoring: z.record(z.string(), z.unknown()).optional(),
+  scoring: ScoringSchema.optional(),
 })
 
 export type CcxConfig = z.infer<typeof ConfigSchema>

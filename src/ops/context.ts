@@ -42,7 +42,7 @@ export function findJob(setup: OpsSetup, name: string): JobConfig {
 
 export async function assertValidJobs(setup: OpsSetup): Promise<void> {
   const {validateJobs} = await import('./scheduler.js')
-  const problems = await validateJobs(setup.jobs, setup.timezone)
+  const problems = await validateJobs(setup.jobs)
   if (problems.length > 0) {
     throw new CcxError(`config ${setup.configPath ?? ''} has invalid jobs: ${problems.join('; ')}`.replace('  ', ' '), {
       code: 'CONFIG_INVALID',

@@ -2,7 +2,7 @@ import {hostname} from 'node:os'
 import type {Store} from '../store/store.js'
 import {isProcessAlive} from './lock.js'
 import {Mutex} from './mutex.js'
-import {sleep} from './time.js'
+import {sleep, zonedIso} from './time.js'
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned' | 'interrupted'
 export type StepStatus = 'running' | 'ok' | 'failed' | 'timeout' | 'abandoned' | 'interrupted'
@@ -227,14 +227,15 @@ export async function markInterrupted(
   return dead.map(({run_id, job}) => ({run_id, job}))
 }
 
+/** A past run; times are ISO 8601 with the config time zone's offset (the journal stores that zone's wall clock). */
 export interface HistoryRow {
   run_id: string
   job: string
   trigger: string
   status: RunStatus
-  scheduled_at: Date | null
-  started_at: Date
-  finished_at: Date | null
+  scheduled_at: string | null
+  started_at: string
+  finished_at: string | null
   duration_ms: number | null
   attempts: number
   steps_total: number
@@ -249,7 +250,7 @@ export const FAILURE_STATUSES: RunStatus[] = ['failed', 'interrupted', 'abandone
 /** Past runs, failures (failed, interrupted, abandoned) first, each group newest first. */
 export async function jobHistory(
   store: Store,
-  options: {job?: string; limit?: number; failuresOnly?: boolean; since?: string} = {},
+  options: {timeZone: string; job?: string; limit?: number; failuresOnly?: boolean; since?: string; runIdPrefix?: string},
 ): Promise<HistoryRow[]> {
   const where: string[] = []
   const params: Record<string, unknown> = {limit: options.limit ?? 50}
@@ -263,16 +264,36 @@ export async function jobHistory(
     where.push('started_at >= $since::TIMESTAMP')
     params.since = options.since
   }
-  return store.all<HistoryRow & Record<string, unknown>>(
-    `select run_id, job, trigger, status, scheduled_at, started_at, finished_at, duration_ms, attempts,
-            steps_total, steps_done, failed_step, rows, error
+  if (options.runIdPrefix) {
+    where.push('starts_with(run_id, $prefix)')
+    params.prefix = options.runIdPrefix
+  }
+  const rows = await store.all<HistoryRow & Record<string, unknown>>(
+    `select run_id, job, trigger, status, ${wallClock('scheduled_at')}, ${wallClock('started_at')}, ${wallClock('finished_at')},
+            duration_ms, attempts, steps_total, steps_done, failed_step, rows, error
      from job_runs ${where.length > 0 ? 'where ' + where.join(' and ') : ''}
-     order by case when ${failures} then 0 else 1 end, started_at desc, run_id
+     order by ${options.runIdPrefix ? '' : `case when ${failures} then 0 else 1 end, `}job_runs.started_at desc, run_id
      limit $limit`,
     params,
   )
+  return rows.map((r) => withZone(r, ['scheduled_at', 'started_at', 'finished_at'], options.timeZone))
 }
 
-export async function runSteps(store: Store, runId: string): Promise<Array<JobStepRecord & Record<string, unknown>>> {
-  return store.all(`select * from job_run_steps where run_id = $id order by step_no, attempt`, {id: runId})
+export async function runSteps(store: Store, runId: string, timeZone: string): Promise<Array<JobStepRecord & Record<string, unknown>>> {
+  const rows = await store.all<JobStepRecord & Record<string, unknown>>(
+    `select * replace (${wallClock('started_at')}, ${wallClock('finished_at')})
+     from job_run_steps where run_id = $id order by step_no, attempt`,
+    {id: runId},
+  )
+  return rows.map((r) => withZone(r, ['started_at', 'finished_at'], timeZone))
+}
+
+// The journal stores wall-clock times of the config's zone: read them as text, never as instants (a Date would
+// label them UTC).
+const wallClock = (column: string) => `strftime(${column}, '%Y-%m-%d %H:%M:%S.%g') as ${column}`
+
+function withZone<T extends Record<string, unknown>>(row: T, columns: string[], timeZone: string): T {
+  const out: Record<string, unknown> = {...row}
+  for (const c of columns) if (typeof out[c] === 'string') out[c] = zonedIso(out[c] as string, timeZone)
+  return out as T
 }

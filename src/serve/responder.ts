@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import type {LoadedConfig} from '../config/load.js'
 import {resolveFrom} from '../config/load.js'
-import type {ServeConfig, AgentConfig} from './config.js'
+import type {ServeConfig, AgentConfig} from '../config/serve.js'
 import type {Directive, Responder, ResponderAnswer} from './types.js'
 import type {VisitorState} from './state.js'
 import type {ProbeBatch, ProbeEventIn} from '../vocab/probe-batch.js'

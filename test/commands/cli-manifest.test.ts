@@ -70,13 +70,13 @@ describe('CLI skeleton', () => {
       process.execPath,
       [
         '-e',
-        `import('@duckdb/node-api').then(async m => { await m.DuckDBInstance.create(${JSON.stringify(db)}); console.log('held'); setTimeout(() => {}, 20000) })`,
+        // keeps the instance referenced (a collected instance releases the lock) until it is killed
+        `import('@duckdb/node-api').then(async m => { globalThis.held = await m.DuckDBInstance.create(${JSON.stringify(db)}); console.log('held'); setInterval(() => {}, 1 << 30) })`,
       ],
       {cwd: ROOT},
     )
     await new Promise<void>((r) => holder.stdout.once('data', () => r()))
-    const result = await ccx(['run', '--list', '--db', db])
-    holder.kill('SIGKILL')
+    const result = await ccx(['run', '--list', '--db', db]).finally(() => holder.kill('SIGKILL'))
     expect(result.code).toBe(4)
     expect(result.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toMatch(/database is in use by .*PID \d+.*use --db/)
     dir.cleanup()

@@ -75,5 +75,5 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
     } finally {
       await browser.close()
     }
-  }, 120_000)
+  })
 })

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {appendFileSync, existsSync, mkdirSync, readdirSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
@@ -23,29 +23,35 @@ async function query<T extends Record<string, unknown> = Record<string, unknown>
     await store.close()
   }
 }
-/** Runs bin/run.js with its own TMPDIR; notes when the ingest's temp folder appears; SIGKILLs it killAfterMs later. */
+const poll = () => new Promise((r) => setTimeout(r, 10))
+const bytesOf = (db: string) => [db, `${db}.wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0)
+
+/**
+ * Runs bin/run.js with its own TMPDIR. With `killWhileWriting`, SIGKILLs it once the file's transaction is writing
+ * rows: the ingest's temp folder has appeared (migrations done, the file's transaction next) and the database has
+ * grown since (DuckDB writes a big insert's row groups before the commit). A condition, not a time: on a busy
+ * machine a kill after a fixed delay may come before the load, or after the commit.
+ */
 async function runWatched(
   args: string[],
   tmp: string,
-  killAfterMs?: number,
-): Promise<{code: number | null; signal: string | null; stdout: string; loadMs: number}> {
+  options: {killWhileWriting?: string} = {},
+): Promise<{code: number | null; signal: string | null; stdout: string}> {
   mkdirSync(tmp)
   const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, TMPDIR: tmp}, stdio: ['ignore', 'pipe', 'ignore']})
   let stdout = ''
   child.stdout!.on('data', (d) => (stdout += d))
   let exited: {code: number | null; signal: string | null} | undefined
   const done = new Promise<void>((r) => child.on('exit', (code, signal) => ((exited = {code, signal}), r())))
-  let seenAt = 0
-  while (!exited && !seenAt) {
-    if (readdirSync(tmp).some((n) => n.startsWith('ccx-ingest-'))) seenAt = Date.now()
-    else await new Promise((r) => setTimeout(r, 10))
-  }
-  if (killAfterMs !== undefined && !exited) {
-    await new Promise((r) => setTimeout(r, killAfterMs))
-    child.kill('SIGKILL')
+  const db = options.killWhileWriting
+  if (db) {
+    while (!exited && !readdirSync(tmp).some((n) => n.startsWith('ccx-ingest-'))) await poll()
+    const before = bytesOf(db)
+    while (!exited && bytesOf(db) < before + 256 * 1024) await poll()
+    if (!exited) child.kill('SIGKILL')
   }
   await done
-  return {...exited!, stdout, loadMs: seenAt ? Date.now() - seenAt : 0}
+  return {...exited!, stdout}
 }
 
 const counts = async (db: string) =>
@@ -229,8 +235,6 @@ describe('ccx ingest: concurrency and crashes', () => {
     const csv = join(dir.path, 'big.csv')
     writeBigProbeCsv({path: csv, events: 250_000, seed: 11})
     appendFileSync(csv, 'bad-1,2026-13-45 99:00:00,site1,v1,pageview\nbad-2,2026-10-29 10:00:00,site1,v1,teleport,,,,,,,,,,,,,,\n')
-    // One clean run, timing its load: from the temp folder appearing (migrations done, file's transaction next)
-    // to exit. The killed run is then stopped half-way through that span.
     const clean = join(dir.path, 'clean.duckdb')
     const cleanRun = await runWatched(['ingest', 'probe', csv, '--db', clean, '--json'], join(dir.path, 'tmp-clean'))
     expect(cleanRun.code).toBe(0)
@@ -238,11 +242,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
 
     const killed = join(dir.path, 'killed.duckdb')
-    const killedRun = await runWatched(
-      ['ingest', 'probe', csv, '--db', killed],
-      join(dir.path, 'tmp-killed'),
-      Math.max(50, cleanRun.loadMs / 2),
-    )
+    const killedRun = await runWatched(['ingest', 'probe', csv, '--db', killed], join(dir.path, 'tmp-killed'), {killWhileWriting: killed})
     expect(killedRun.signal).toBe('SIGKILL') // killed, not finished
     expect(existsSync(killed)).toBe(true)
     const afterKill = await counts(killed)

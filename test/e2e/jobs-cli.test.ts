@@ -65,7 +65,7 @@ describe('ccx jobs run / list / history', () => {
       job: 'nightly',
       runId: 'elsewhere',
       startedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })
     try {
       const r = await ccx(['jobs', 'run', 'nightly', ...base])
@@ -112,6 +112,28 @@ describe('ccx jobs run / list / history', () => {
     ])
     const failures = (await ccx(['jobs', 'history', ...base, '--failures', '--json'])).json().runs
     expect(failures.map((x: any) => x.job)).toEqual(['hourly'])
+  })
+
+  it("gives run and step times as the config zone's wall clock with its offset, not labelled UTC", async () => {
+    const before = Date.now()
+    const ran = await ccx(['jobs', 'run', 'nightly', ...base, '--json'])
+    expect(ran.code, ran.stderr).toBe(0)
+    const after = Date.now()
+    const r = await ccx(['jobs', 'history', ...base, '--run', ran.json().runId, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const {timezone, runs, steps} = r.json()
+    expect(timezone).toBe('Asia/Shanghai')
+    const [run] = runs
+    expect(run.run_id).toBe(ran.json().runId)
+    // Shanghai is UTC+8 all year: the offset is +08:00 and the instant is when the job ran (8 hours off before)
+    for (const t of [run.started_at, run.finished_at, steps[0].started_at, steps[0].finished_at]) {
+      expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/)
+      expect(Date.parse(t)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000)
+      expect(Date.parse(t)).toBeLessThanOrEqual(after)
+    }
+    // the table shows the same wall clock
+    const table = await ccx(['jobs', 'history', ...base, '--run', ran.json().runId])
+    expect(table.stdout).toContain(steps[0].started_at.slice(0, 19).replace('T', ' '))
   })
 
   it('rejects an invalid cron expression with the config exit code', async () => {

@@ -31,7 +31,7 @@ c.closeSync()
 db.closeSync()
 `
 
-async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
+async function waitFor(check: () => boolean, ms = 240_000): Promise<void> {
   const until = Date.now() + ms
   while (!check()) {
     if (Date.now() > until) throw new Error('timed out waiting')
@@ -108,5 +108,5 @@ describe('ccx schedule killed with SIGKILL mid-job', () => {
       await store.close()
     }
     expect(firstLog).toContain('"event":"step.start"')
-  }, 90_000)
+  })
 })

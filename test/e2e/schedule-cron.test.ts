@@ -60,7 +60,7 @@ describe('ccx schedule (one-second cron schedules)', () => {
     const h = await ccx(['jobs', 'history', '--db', db, '--config', config, '--limit', '200', '--json'])
     expect(h.code, h.stderr).toBe(0)
     history = h.json().runs
-  }, 60_000)
+  })
   afterAll(() => dir.cleanup())
 
   it('exits 0 on SIGTERM and logs structured JSON lines', () => {

@@ -5,7 +5,7 @@ import {RUN_JS} from '../helpers/cli.js'
 export function scheduleUntil(
   args: string[],
   enough: (events: any[]) => boolean,
-  maxMs = 40_000,
+  maxMs = 240_000,
 ): Promise<{code: number | null; stderr: string; timedOut: boolean}> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [RUN_JS, 'schedule', ...args], {stdio: ['ignore', 'pipe', 'pipe']})

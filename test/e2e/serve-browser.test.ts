@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     const page = await context.newPage()
     await page.goto(`${site.origin}/service/stations`, {referer: BAIDU_GBK})
     const card = page.locator('.ccx-card')
-    await card.waitFor({timeout: 15_000})
+    await card.waitFor({timeout: 120_000})
     const text = await card.innerText()
     expect(text).toMatch(/深圳/)
     await page.screenshot({path: join(process.env.CCX_SCREENSHOT_DIR ?? dir.path, 'probe-shenzhen.png')})
@@ -88,10 +88,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     const page = await context.newPage()
     await page.goto(`${site.origin}/fax/l170-price`, {referer: GOOGLE_FAX_QUOTE})
     const invite = page.locator('.ccx-invite')
-    await invite.waitFor({timeout: 15_000})
+    await invite.waitFor({timeout: 120_000})
     expect(await invite.innerText()).toMatch(/长沙/)
+    // the probe batches for up to a second: wait for the server's answer to the batch holding the acceptance
+    const acknowledged = page.waitForResponse(
+      (r) => r.url().endsWith('/collect') && (r.request().postData() ?? '').includes('"chat_request"') && r.ok(),
+      {timeout: 120_000},
+    )
     await page.locator('.ccx-invite .ccx-accept').click()
-    await page.waitForTimeout(1500) // the probe batches for up to a second
+    await acknowledged
     await context.close()
     expect(await serve.stop('SIGTERM')).toBe(0)
 

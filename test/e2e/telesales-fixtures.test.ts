@@ -35,5 +35,5 @@ describe('fixtures → ingest → report scripts', () => {
     expect(out.scripts.find((s: {scriptId: string}) => s.scriptId === 'close_assumptive').qValue).toBeLessThan(0.05)
     expect(out.stages.find((s: {stage: string}) => s.stage === 'greeting').hitRate).toBeGreaterThan(0.8)
     expect(out.callsToClose.median).toBeGreaterThanOrEqual(1)
-  }, 300_000)
+  })
 })

@@ -26,7 +26,7 @@ export function ccx(
         cwd: options.cwd ?? ROOT,
         env: {...process.env, NO_COLOR: '1', ...options.env},
         maxBuffer: 256 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: options.timeoutMs ?? 540_000,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0

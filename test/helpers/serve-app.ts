@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 import {loadConfig} from '../../src/config/load.js'
 import {createServeApp, listen, proxyList, type Listening, type ServeApp, type ServeAppOptions} from '../../src/serve/app.js'
-import {parseServeConfig} from '../../src/serve/config.js'
+import {parseServeConfig} from '../../src/config/serve.js'
 import {siteAccessMap} from '../../src/serve/cors.js'
 import {createResponder} from '../../src/serve/responder.js'
 import {SegmentLog, type SegmentLogOptions} from '../../src/serve/segment-log.js'

@@ -55,7 +55,7 @@ export async function startServe(args: string[], cwd = ROOT, options: {shellPref
     : spawn(process.execPath, argv, {cwd, stdio: ['ignore', 'pipe', 'pipe']})
   let err = ''
   const [port, adminPort] = await new Promise<[number, number]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 180_000)
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString()
       const m = /"event":"listening".*?"port":(\d+).*?"adminPort":(\d+)/.exec(err)

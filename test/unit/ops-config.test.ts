@@ -14,7 +14,7 @@ const nightly = {
   timeoutSeconds: 600,
   steps: [
     {kind: 'ingest', source: 'probe', from: 'drop/probe', pattern: '*.csv'},
-    {kind: 'run', pipelines: ['sessions']},
+    {kind: 'run', pipelines: ['normalize']},
     {kind: 'export', out: 'reports/nightly'},
     {kind: 'retention', rawDays: 90},
   ],
@@ -39,16 +39,19 @@ describe('jobs config', () => {
     expect(JobsSchema.safeParse([{...nightly, steps: []}]).success).toBe(false)
   })
 
-  it('reports a bad cron expression and an unknown time zone', async () => {
-    const jobs = JobsSchema.parse([
-      {...nightly, schedule: '61 * * * *'},
-      {...nightly, name: 'b', timezone: 'Mars/Olympus'},
-    ])
-    const problems = await validateJobs(jobs, 'Asia/Shanghai')
-    expect(problems).toHaveLength(2)
+  it('reports a bad cron expression; the schema refuses an unknown time zone and an unknown pipeline', async () => {
+    const jobs = JobsSchema.parse([{...nightly, schedule: '61 * * * *'}])
+    const problems = await validateJobs(jobs)
+    expect(problems).toHaveLength(1)
     expect(problems[0]).toContain('jobs[0] (nightly).schedule "61 * * * *"')
-    expect(problems[1]).toContain('jobs[1] (b).timezone "Mars/Olympus"')
-    expect(await validateJobs(JobsSchema.parse([nightly]), 'Asia/Shanghai')).toEqual([])
+    expect(await validateJobs(JobsSchema.parse([nightly]))).toEqual([])
+    const zone = JobsSchema.safeParse([{...nightly, timezone: 'Mars/Olympus'}])
+    expect(zone.error!.issues[0]).toMatchObject({path: [0, 'timezone'], message: expect.stringContaining('"Mars/Olympus" is not an IANA')})
+    const pipeline = JobsSchema.safeParse([{...nightly, steps: [{kind: 'run', pipelines: ['sessions']}]}])
+    expect(pipeline.error!.issues[0]).toMatchObject({
+      path: [0, 'steps', 0, 'pipelines', 0],
+      message: expect.stringContaining('unknown pipeline "sessions"'),
+    })
   })
 
   it('computes next runs in the job time zone', async () => {
@@ -89,7 +92,7 @@ describe('step command lines', () => {
       '--config',
       '/etc/ccx/ccx.config.json',
     ])
-    expect(stepCommand(job.steps[1], env)!.argv.slice(2, 4)).toEqual(['run', 'sessions'])
+    expect(stepCommand(job.steps[1], env)!.argv.slice(2, 4)).toEqual(['run', 'normalize'])
     expect(stepCommand(job.steps[2], env)!.argv.slice(2, 5)).toEqual(['export', 'report', '--out'])
     expect(stepCommand(job.steps[2], env)!.argv[5]).toBe('/etc/ccx/reports/nightly')
     expect(stepCommand(job.steps[3], env)).toBeUndefined()

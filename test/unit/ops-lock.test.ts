@@ -15,7 +15,7 @@ function db(): string {
   return join(d.path, 'ccx.duckdb')
 }
 
-const info = (runId: string, ms = 60_000) => ({
+const info = (runId: string, ms = 3_600_000) => ({
   job: 'nightly',
   runId,
   startedAt: new Date().toISOString(),
@@ -65,7 +65,7 @@ describe('job lock', () => {
       pid: process.pid,
       hostname: hostname(),
       startedAt: '',
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     }
     expect(staleReason(base)).toBeUndefined()
     expect(staleReason({...base, pid: 999_999}, new Date(), () => false)).toBe('holder pid 999999 is not running')

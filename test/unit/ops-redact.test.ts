@@ -72,8 +72,8 @@ describe('jobs with secrets in exec steps', () => {
     expect(result.status).toBe('failed')
     for (const f of readdirSync(d.path)) if (f === 'lock-copy.json') lockTexts.push(readFileSync(join(d.path, f), 'utf8'))
     const history = await withStore(dbPath, async (store) => {
-      const runs = await jobHistory(store)
-      const steps = await runSteps(store, result.runId)
+      const runs = await jobHistory(store, {timeZone: 'Asia/Shanghai'})
+      const steps = await runSteps(store, result.runId, 'Asia/Shanghai')
       return JSON.stringify({runs, steps})
     })
     const everything = [history, ...logged, ...lockTexts, result.error ?? '', describeStep(job!.steps[0]!)].join('\n')

@@ -48,9 +48,9 @@ describe('runJob', () => {
     expect(result).toMatchObject({status: 'ok', attempts: 1, stepsDone: 2, stepsTotal: 2})
     expect(existsSync(join(dir, 'out.txt'))).toBe(true)
     await withStore(ctx.dbPath, async (store) => {
-      const [run] = await jobHistory(store)
+      const [run] = await jobHistory(store, {timeZone: ctx.timezone})
       expect(run).toMatchObject({run_id: result.runId, job: 'j', status: 'ok', trigger: 'manual', steps_done: 2, error: null})
-      const steps = await runSteps(store, result.runId)
+      const steps = await runSteps(store, result.runId, ctx.timezone)
       expect(steps.map((s) => [s.step_no, s.status, s.exit_code, s.command])).toEqual([
         [1, 'ok', 0, 'echo one > out.txt'],
         [2, 'ok', 0, 'echo two >> out.txt'],
@@ -89,7 +89,7 @@ describe('runJob', () => {
     // Step 1 ran once: the retry resumed at step 2.
     expect(readFileSync(join(dir, 'step1.log'), 'utf8')).toBe('x\n')
     await withStore(ctx.dbPath, async (store) => {
-      const steps = await runSteps(store, result.runId)
+      const steps = await runSteps(store, result.runId, ctx.timezone)
       expect(steps.map((s) => [s.step_no, s.attempt, s.status])).toEqual([
         [1, 1, 'ok'],
         [2, 1, 'failed'],
@@ -102,12 +102,13 @@ describe('runJob', () => {
   it('kills a step that passes its timeout, with everything it started', async () => {
     const {dir, ctx} = setup()
     const t0 = Date.now()
-    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 30 & echo $! > bg.pid; wait', timeoutSeconds: 0.5}]}), ctx)
-    expect(Date.now() - t0).toBeLessThan(10_000)
+    // 3 s: time for a busy machine to start the shell and write bg.pid before the timeout
+    const result = await runJob(job({steps: [{kind: 'exec', command: 'sleep 30 & echo $! > bg.pid; wait', timeoutSeconds: 3}]}), ctx)
+    expect(Date.now() - t0).toBeLessThan(25_000) // killed at the timeout, not waited for (30 s)
     // The grandchild died with its process group.
     expect(isProcessAlive(Number(readFileSync(join(dir, 'bg.pid'), 'utf8')))).toBe(false)
     expect(result.status).toBe('failed')
-    expect(result.error).toContain('timed out: no result after 0.5 s; the step was killed')
+    expect(result.error).toContain('timed out: no result after 3 s; the step was killed')
   })
 
   it('records a skipped run when the job lock is held', async () => {
@@ -116,7 +117,7 @@ describe('runJob', () => {
       job: 'j',
       runId: 'other',
       startedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })
     expect(held.acquired).toBe(true)
     const result = await runJob(job({steps: [{kind: 'exec', command: 'true'}]}), ctx)
@@ -152,7 +153,9 @@ describe('runJob', () => {
 
   it('on shutdown kills a step still running after the grace period and records the run as abandoned', async () => {
     const {ctx} = setup()
-    setTimeout(() => ctx.shutdown.request(300), 500)
+    ctx.log = (event, fields) => {
+      if (event === 'step.start' && fields?.step === 1) ctx.shutdown.request(300)
+    }
     const t0 = Date.now()
     const result = await runJob(
       job({
@@ -163,21 +166,25 @@ describe('runJob', () => {
       }),
       ctx,
     )
-    expect(Date.now() - t0).toBeLessThan(10_000)
+    expect(Date.now() - t0).toBeLessThan(25_000) // killed, not waited for (the step sleeps 30 s)
     expect(result).toMatchObject({status: 'abandoned', failedStep: 1, stepsDone: 0})
     expect(result.error).toBe('step 1/2 (exec: sleep 30) was stopped by shutdown: still running after the 0.3 s grace period; killed')
     await withStore(ctx.dbPath, async (store) => {
-      expect((await runSteps(store, result.runId)).map((s) => s.status)).toEqual(['abandoned'])
+      expect((await runSteps(store, result.runId, ctx.timezone)).map((s) => s.status)).toEqual(['abandoned'])
     })
   })
 
   it('on shutdown lets a step finish within the grace period but starts no further step', async () => {
     const {dir, ctx} = setup()
-    setTimeout(() => ctx.shutdown.request(10_000), 300)
+    // the shutdown comes while step 1 runs (when it starts, not after a fixed time: a busy machine may not have
+    // started it yet, or finished it already)
+    ctx.log = (event, fields) => {
+      if (event === 'step.start' && fields?.step === 1) ctx.shutdown.request(120_000)
+    }
     const result = await runJob(
       job({
         steps: [
-          {kind: 'exec', command: 'sleep 1; touch first'},
+          {kind: 'exec', command: 'sleep 0.5; touch first'},
           {kind: 'exec', command: 'touch second'},
         ],
       }),

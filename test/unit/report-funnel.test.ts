@@ -122,17 +122,23 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
   })
 })
 
+/** Waits until the database clock has moved past the last version change (freshness compares their times). */
+async function clockPasses(store: Store): Promise<void> {
+  while (!(await store.scalar<boolean>('select now()::TIMESTAMP > (select max(changed_at) from table_versions)')))
+    await new Promise((r) => setImmediate(r))
+}
+
 it('uses the marts only when they are fresher than their inputs', async () => {
   const store = await Store.open(':memory:')
   await buildFunnelFixture(store)
   expect(await martIsFresh(store)).toBe(false)
   await martsPipeline.run({store, config: {} as never, log: () => {}})
   await store.bumpTableVersion('events')
-  await new Promise((r) => setTimeout(r, 5))
+  await clockPasses(store)
   await store.bumpTableVersion('mart_funnel_steps')
   await store.bumpTableVersion('mart_sessions')
   expect(await martIsFresh(store)).toBe(true)
-  await new Promise((r) => setTimeout(r, 5))
+  await clockPasses(store)
   await store.bumpTableVersion('raw_leads')
   expect(await martIsFresh(store)).toBe(false)
   await store.close()

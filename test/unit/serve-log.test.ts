@@ -1,6 +1,6 @@
 import {appendFileSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {SegmentLog, closedSegments, recoverSegments} from '../../src/serve/segment-log.js'
 import {RateLimiter} from '../../src/serve/rate-limit.js'
 import {type BatchError, validateBatch} from '../../src/vocab/probe-batch.js'
@@ -25,44 +25,59 @@ describe('segment log', () => {
   })
 
   it('interval mode acknowledges after the write and fsyncs within the interval; off never fsyncs', async () => {
+    // the interval timer and the clock are faked (the writes and fsyncs are real): a busy machine cannot let the
+    // interval pass between two appends
+    vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'Date']})
     const dir = tempDir()
-    const log = new SegmentLog({dir: dir.path, prefix: 'i', sync: 'interval', syncIntervalMs: 20})
-    await appendObjects(log, [{n: 1}])
-    await appendObjects(log, [{n: 2}])
-    // acknowledged, written to the OS, no fsync yet: the timer started by the first write has not fired
-    expect(log.stats.fsyncs).toBe(0)
-    const open = readdirSync(dir.path).find((n) => n.endsWith('.open'))!
-    expect(readFileSync(join(dir.path, open), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
-    await new Promise((r) => setTimeout(r, 80))
-    expect(log.stats.fsyncs).toBe(1) // one fsync covered both writes, and none runs while nothing is written
-    await appendObjects(log, [{n: 3}])
-    await log.close()
-    expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n{"n":2}\n{"n":3}\n'])
+    try {
+      const log = new SegmentLog({dir: dir.path, prefix: 'i', sync: 'interval', syncIntervalMs: 20})
+      await appendObjects(log, [{n: 1}])
+      await appendObjects(log, [{n: 2}])
+      // acknowledged, written to the OS, no fsync yet: the timer started by the first write has not fired
+      expect(log.stats.fsyncs).toBe(0)
+      const open = readdirSync(dir.path).find((n) => n.endsWith('.open'))!
+      expect(readFileSync(join(dir.path, open), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+      vi.advanceTimersByTime(20)
+      await vi.waitFor(() => expect(log.stats.fsyncs).toBe(1), {timeout: 120_000})
+      vi.advanceTimersByTime(1000)
+      expect(vi.getTimerCount()).toBe(0) // none runs while nothing is written
+      expect(log.stats.fsyncs).toBe(1) // one fsync covered both writes
+      await appendObjects(log, [{n: 3}])
+      await log.close()
+      expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n{"n":2}\n{"n":3}\n'])
 
-    const off = new SegmentLog({dir: dir.path, prefix: 'o', sync: 'off', syncIntervalMs: 1})
-    await appendObjects(off, [{n: 1}])
-    await new Promise((r) => setTimeout(r, 20))
-    await off.close()
-    expect(off.stats.fsyncs).toBe(0)
-    dir.cleanup()
+      const off = new SegmentLog({dir: dir.path, prefix: 'o', sync: 'off', syncIntervalMs: 1})
+      await appendObjects(off, [{n: 1}])
+      expect(vi.getTimerCount()).toBe(0)
+      await off.close()
+      expect(off.stats.fsyncs).toBe(0)
+    } finally {
+      vi.useRealTimers()
+      dir.cleanup()
+    }
   })
 
   it('a failed fdatasync stops the log: later appends fail, the error is counted', async () => {
+    vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'Date']}) // the fsync runs when the test says so
     const dir = tempDir()
-    const log = new SegmentLog({dir: dir.path, prefix: 'f', sync: 'interval', syncIntervalMs: 5})
-    await appendObjects(log, [{n: 1}])
-    // the next fdatasync gets a descriptor that is not open (EBADF), as a disk error would fail it
-    const internals = log as unknown as {fd: number}
-    const real = internals.fd
-    internals.fd = 1 << 30
-    await new Promise((r) => setTimeout(r, 60))
-    expect(log.stats.fsyncErrors).toBe(1)
-    expect(log.failed?.message).toMatch(/fdatasync failed/)
-    await expect(appendObjects(log, [{n: 2}])).rejects.toThrow(/not accepting events/)
-    internals.fd = real
-    await log.close()
-    expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n'])
-    dir.cleanup()
+    try {
+      const log = new SegmentLog({dir: dir.path, prefix: 'f', sync: 'interval', syncIntervalMs: 5})
+      await appendObjects(log, [{n: 1}])
+      // the next fdatasync gets a descriptor that is not open (EBADF), as a disk error would fail it
+      const internals = log as unknown as {fd: number}
+      const real = internals.fd
+      internals.fd = 1 << 30
+      vi.advanceTimersByTime(5)
+      await vi.waitFor(() => expect(log.stats.fsyncErrors).toBe(1), {timeout: 120_000})
+      expect(log.failed?.message).toMatch(/fdatasync failed/)
+      await expect(appendObjects(log, [{n: 2}])).rejects.toThrow(/not accepting events/)
+      internals.fd = real
+      await log.close()
+      expect(closedSegments(dir.path).map((s) => readFileSync(s, 'utf8'))).toEqual(['{"n":1}\n'])
+    } finally {
+      vi.useRealTimers()
+      dir.cleanup()
+    }
   })
 
   it('recovery closes a crashed segment and drops only its torn, unacknowledged last line', () => {

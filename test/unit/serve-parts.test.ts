@@ -4,7 +4,7 @@ import {anonymizeIp} from '../../src/privacy/ip.js'
 import {protectPropsText} from '../../src/privacy/props.js'
 import {Admission} from '../../src/serve/admission.js'
 import {OriginPolicy, siteAccessMap, siteOrigins} from '../../src/serve/cors.js'
-import {ProxyTrust} from '../../src/serve/proxy.js'
+import {ProxyTrust} from '../../src/vocab/proxy.js'
 import {firstInvalidUtf8, jsonPathAt} from '../../src/serve/utf8.js'
 
 describe('ProxyTrust', () => {

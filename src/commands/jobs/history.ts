@@ -3,13 +3,15 @@ import {existsSync} from 'node:fs'
 import {DataCommand} from '../../cli/base-command.js'
 import type {HistoryRow, JobStepRecord} from '../../ops/journal.js'
 
-const shortTs = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 19).replace('T', ' ') : '')
+// ISO with the zone's offset → the wall clock it names, to the second
+const shortTs = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : '')
 
 export default class JobsHistory extends DataCommand<typeof JobsHistory> {
   static description =
     `Past job runs: failures (failed, interrupted, abandoned) first, then the rest, newest first.
 
-` + "Times are wall-clock times in the config's time zone. --run shows the steps and attempts of one run."
+` +
+    "Times are wall-clock times in the config's time zone (with --json: ISO 8601 with that zone's offset). --run shows the steps and attempts of one run."
   static examples = [
     '<%= config.bin %> jobs history',
     '<%= config.bin %> jobs history --job nightly --failures --json',
@@ -23,31 +25,29 @@ export default class JobsHistory extends DataCommand<typeof JobsHistory> {
     run: Flags.string({description: 'show the steps of this run (id or its first characters)'}),
   }
 
-  async run(): Promise<{runs: HistoryRow[]; steps?: JobStepRecord[]}> {
+  async run(): Promise<{timezone: string; runs: HistoryRow[]; steps?: JobStepRecord[]}> {
     const {flags} = await this.parse(JobsHistory)
     const {opsSetup} = await import('../../ops/context.js')
     const {jobHistory, runSteps} = await import('../../ops/journal.js')
     const setup = opsSetup(this.ccxConfig, flags.db)
+    const timezone = setup.timezone
     if (!existsSync(setup.dbPath)) {
       this.progress(`no database at ${setup.dbPath} yet: no runs`)
-      return {runs: []}
+      return {timezone, runs: []}
     }
     const store = await this.openStore(setup.dbPath, {readOnly: true})
-    if (!(await store.tableExists('job_runs'))) return {runs: []}
+    if (!(await store.tableExists('job_runs'))) return {timezone, runs: []}
     if (flags.run) {
-      const runs = await store.all<HistoryRow & Record<string, unknown>>(
-        `select * exclude (pid, hostname) from job_runs where starts_with(run_id, $id) order by started_at desc`,
-        {id: flags.run},
-      )
+      const runs = await jobHistory(store, {timeZone: timezone, runIdPrefix: flags.run, limit: 1})
       if (runs.length === 0) this.error(`no run whose id starts with "${flags.run}"`, {exit: 2})
-      const steps = await runSteps(store, runs[0].run_id)
+      const steps = await runSteps(store, runs[0].run_id, timezone)
       this.table(
         steps.map((s) => ({
           step: s.step_no,
           attempt: s.attempt,
           kind: s.kind,
           status: s.status,
-          started: shortTs(s.started_at as unknown as Date),
+          started: shortTs(s.started_at),
           ms: s.duration_ms,
           exit: s.exit_code,
           rows: s.rows,
@@ -55,9 +55,15 @@ export default class JobsHistory extends DataCommand<typeof JobsHistory> {
           command: s.command,
         })),
       )
-      return {runs: runs.slice(0, 1), steps}
+      return {timezone, runs, steps}
     }
-    const runs = await jobHistory(store, {job: flags.job, limit: flags.limit, failuresOnly: flags.failures, since: flags.since})
+    const runs = await jobHistory(store, {
+      timeZone: timezone,
+      job: flags.job,
+      limit: flags.limit,
+      failuresOnly: flags.failures,
+      since: flags.since,
+    })
     if (runs.length === 0) this.progress('no job runs recorded yet')
     else
       this.table(
@@ -74,6 +80,6 @@ export default class JobsHistory extends DataCommand<typeof JobsHistory> {
           error: r.error,
         })),
       )
-    return {runs}
+    return {timezone, runs}
   }
 }

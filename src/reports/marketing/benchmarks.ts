@@ -28,8 +28,8 @@ export const BenchmarksFile = z.object({
 
 export type RateMetric = 'inquiry_rate' | 'lead_rate' | 'order_rate'
 
-/** defaults/benchmarks.json at the package root (src/reports/marketing → ../../../defaults, likewise in dist). */
-export function defaultBenchmarksPath(): string {
+/** The shipped defaults/benchmarks.json (src/reports/marketing → ../../../defaults, likewise in dist). */
+function defaultBenchmarksPath(): string {
   return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'defaults', 'benchmarks.json'))
 }
 

@@ -1,8 +1,8 @@
 import {z} from 'zod'
-import {parseProxyEntry} from './proxy.js'
+import {parseProxyEntry} from '../vocab/proxy.js'
 
 /** Agents and skill groups used for routing directives. */
-export const AgentSchema = z.object({
+export const AgentSchema = z.strictObject({
   id: z.string(),
   name: z.string().optional(),
   groups: z.array(z.string()).default([]),
@@ -11,7 +11,7 @@ export const AgentSchema = z.object({
   maxConcurrent: z.number().int().positive().default(3),
 })
 
-export const ServeConfigSchema = z.object({
+export const ServeConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8787),
   host: z.string().default('127.0.0.1'),
   logDir: z.string().default('ccx-events'),
@@ -70,6 +70,8 @@ export const ServeConfigSchema = z.object({
     .default(64 * 1024 * 1024),
   segmentMaxAgeSeconds: z.number().positive().default(300),
   agents: z.array(AgentSchema).default([]),
+  /** Before `sync` existed (see parseServeConfig). */
+  fsync: z.boolean().optional(),
 })
 
 export type ServeConfig = z.infer<typeof ServeConfigSchema>
@@ -78,8 +80,13 @@ export type ServeConfig = z.infer<typeof ServeConfigSchema>
  * The `serve` section of the config. A file written before `sync` existed keeps its meaning: `fsync: true` was an
  * fsync before each ack (`ack`), `fsync: false` none (`off`).
  */
+export const ServeSectionSchema = z.preprocess((raw) => {
+  if (typeof raw !== 'object' || raw === null) return raw
+  const r = raw as Record<string, unknown>
+  return typeof r.fsync === 'boolean' && r.sync === undefined ? {...r, sync: r.fsync ? 'ack' : 'off'} : r
+}, ServeConfigSchema)
+
 export function parseServeConfig(raw: Record<string, unknown> = {}): ServeConfig {
-  const legacy = typeof raw.fsync === 'boolean' && raw.sync === undefined ? {sync: raw.fsync ? 'ack' : 'off'} : {}
-  return ServeConfigSchema.parse({...raw, ...legacy})
+  return ServeSectionSchema.parse(raw)
 }
 export type AgentConfig = z.infer<typeof AgentSchema>
