@@ -34,10 +34,10 @@ export const DEFAULT_MATCH: MatchOptions = {
   b: 0.5,
   weights: DEFAULT_WEIGHTS,
   answerWeight: 0.15,
-  contextWeight: 0.6,
+  contextWeight: 0.2,
   sceneBoost: 1.25,
   followUpChars: 6,
-  handoverBelow: 0.35,
+  handoverBelow: 0.3,
   maxAlternatives: 3,
   alternativeRatio: 0.5,
 }

@@ -54,7 +54,7 @@ export interface FeatureWeights {
   trigram: number
 }
 
-export const DEFAULT_WEIGHTS: FeatureWeights = {word: 1, bigram: 0.5, char: 0.15, latin: 1, trigram: 0.25}
+export const DEFAULT_WEIGHTS: FeatureWeights = {word: 1, bigram: 0.5, char: 0.3, latin: 1, trigram: 0.25}
 
 /** NFKC (full-width → half-width), lower case, punctuation → one space. */
 export function normalize(text: string): string {

@@ -146,11 +146,11 @@ export async function importKb(
   })
 }
 
-interface EntryRow {
+type EntryRow = Record<string, unknown> & {
   entry_id: string
   version: number
   question: string
-  similar: string
+  similar_questions: string
   answer: string
   category: string | null
   scene: string | null
@@ -162,7 +162,7 @@ const fromRow = (r: EntryRow): KbEntry => ({
   id: r.entry_id,
   version: r.version,
   question: r.question,
-  similar: JSON.parse(r.similar) as string[],
+  similar: JSON.parse(r.similar_questions) as string[],
   answer: r.answer,
   category: r.category,
   scene: r.scene,
@@ -172,7 +172,7 @@ const fromRow = (r: EntryRow): KbEntry => ({
 
 /** The entries the bot answers from (each one's latest version, retired ones left out). */
 export async function currentEntries(store: Store): Promise<KbEntry[]> {
-  return (await store.all<EntryRow & Record<string, unknown>>(readSql(import.meta.url, 'current.sql'))).map(fromRow)
+  return (await store.all<EntryRow>(readSql(import.meta.url, 'current.sql'))).map(fromRow)
 }
 
 /** The current KB, refusing an empty one (the bot has nothing to answer from). */

@@ -21,7 +21,7 @@ create table kb_entries (
   entry_id     VARCHAR NOT NULL,
   version      INTEGER NOT NULL,   -- 1, 2, … per entry; a new one only when the content changed
   question     VARCHAR NOT NULL,   -- the standard question
-  similar      VARCHAR NOT NULL,   -- JSON array of similar questions
+  similar_questions VARCHAR NOT NULL, -- JSON array of similar questions
   answer       VARCHAR NOT NULL,
   category     VARCHAR,
   scene        VARCHAR,
