@@ -200,6 +200,31 @@ export class BotIndex {
     return s
   }
 
+  /** Each entry's score: its best question's BM25 plus a share of its answer's. */
+  private scoreEntries(terms: Map<string, number>): Float64Array {
+    const qScores = new Float64Array(this.docEntry.length)
+    this.score(this.questions, terms, qScores)
+    const entryScores = new Float64Array(this.entries.length)
+    for (let d = 0; d < qScores.length; d++) {
+      const e = this.docEntry[d]
+      if (qScores[d] > entryScores[e]) entryScores[e] = qScores[d]
+    }
+    if (this.options.answerWeight > 0) {
+      const aScores = new Float64Array(this.entries.length)
+      this.score(this.answers, terms, aScores)
+      for (let e = 0; e < entryScores.length; e++) entryScores[e] += this.options.answerWeight * aScores[e]
+    }
+    return entryScores
+  }
+
+  /** The k entries most like `text` (no context, no hand-over), with their confidence: for similarity search. */
+  search(text: string, k: number): Array<{index: number; confidence: number}> {
+    const terms = this.featuresOf(text).terms
+    const scores = this.scoreEntries(terms)
+    const ceiling = this.selfScore(terms)
+    return topK(scores, k).map((index) => ({index, confidence: round(ceiling > 0 ? Math.min(1, scores[index] / ceiling) : 0)}))
+  }
+
   ask(question: string, context: AskContext = {}, opts: {rankAll?: boolean; handoverBelow?: number} = {}): BotAnswer {
     const o = this.options
     const threshold = opts.handoverBelow ?? o.handoverBelow
@@ -230,18 +255,7 @@ export class BotIndex {
         previous = prev.entry ? this.entry(prev.entry.id) : undefined
       }
     }
-    const qScores = new Float64Array(this.docEntry.length)
-    this.score(this.questions, terms, qScores)
-    const entryScores = new Float64Array(this.entries.length)
-    for (let d = 0; d < qScores.length; d++) {
-      const e = this.docEntry[d]
-      if (qScores[d] > entryScores[e]) entryScores[e] = qScores[d]
-    }
-    if (o.answerWeight > 0) {
-      const aScores = new Float64Array(this.entries.length)
-      this.score(this.answers, terms, aScores)
-      for (let e = 0; e < entryScores.length; e++) entryScores[e] += o.answerWeight * aScores[e]
-    }
+    const entryScores = this.scoreEntries(terms)
     const scene = followUp ? previous?.scene : null
     if (scene) for (let e = 0; e < entryScores.length; e++) if (this.entries[e].scene === scene) entryScores[e] *= o.sceneBoost
     const ceiling = this.selfScore(terms) * (scene ? o.sceneBoost : 1)

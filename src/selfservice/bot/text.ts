@@ -21,6 +21,8 @@ function segmenter(): Jieba {
 
 export type Cut = (hanRun: string) => string[]
 export const jiebaCut: Cut = (s) => segmenter().cutForSearch(s, true)
+/** Plain segmentation (each character once), for rebuilding text from its words. */
+export const jiebaWords: Cut = (s) => segmenter().cut(s, true)
 
 const HAN = /\p{Script=Han}/u
 const HAN_RUN = /\p{Script=Han}+|[a-z0-9]+/gu
