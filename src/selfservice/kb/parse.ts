@@ -70,6 +70,16 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
   const similarOwner = new Map<string, string>()
   const questionOwner = new Map<string, {id: string; line: number}>()
   for (const item of raw.items) {
+    // duplicates are found on the raw id, so an invalid first copy still names the second
+    const rawId = (item.value as {id?: unknown} | null)?.id
+    if (typeof rawId === 'string' && rawId.trim() !== '') {
+      const seen = firstLine.get(rawId.trim())
+      if (seen !== undefined) {
+        result.issues.push({line: item.lineOf(['id']), field: 'id', value: rawId, message: `duplicate id (first on line ${seen})`})
+        continue
+      }
+      firstLine.set(rawId.trim(), item.line)
+    }
     const parsed = EntrySchema.safeParse(item.value)
     if (!parsed.success) {
       for (const i of parsed.error.issues) {
@@ -80,12 +90,6 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
       continue
     }
     const entry = toEntry(parsed.data)
-    const seen = firstLine.get(entry.id)
-    if (seen !== undefined) {
-      result.issues.push({line: item.lineOf(['id']), field: 'id', value: entry.id, message: `duplicate id (first on line ${seen})`})
-      continue
-    }
-    firstLine.set(entry.id, item.line)
     const key = questionKey(entry.question)
     const owner = questionOwner.get(key)
     if (owner) {
