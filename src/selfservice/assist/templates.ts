@@ -18,7 +18,8 @@ const RULES: Array<[RegExp, string]> = [
   [/\d{1,2}[:：]\d{2}(?:\s?[-–~至到]\s?\d{1,2}[:：]\d{2})?/g, '{time}'],
   [/(?<![\p{Script=Han}])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤](?:先生|女士|小姐|老师|总|经理|工)/gu, '{name}'],
   [/(?:客服|顾问|专员)(?:小)?[\p{Script=Han}]{1,2}(?=[，,。!！\s]|$|为|在|已|很)/gu, '客服{agent}'],
-  [/\d+(?:\.\d+)?/g, '{n}'],
+  // numbers, but not the digits of a model name (LBP2900, Win11)
+  [/(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])/g, '{n}'],
 ]
 
 /** Known variable parts → placeholders; whitespace collapsed. */
