@@ -47,11 +47,13 @@ const ASKS_FOR_PERSON =
   /(转|找|要|接)?人工(客服|服务|坐席)?|真人|人工台|(talk|speak|chat) (to|with) (a |an )?(person|human|agent|someone)|human agent|real person|live agent/
 
 interface Field {
-  /** term id → postings (doc index, weighted tf), flattened */
-  postings: Map<number, {docs: Int32Array; tfs: Float32Array}>
-  docLen: Float32Array
+  /** term id → postings: doc indexes and each one's BM25 term weight idf·tf·(k1+1)/(tf + k1·(1−b+b·len/avg)), precomputed */
+  postings: Map<number, {docs: Int32Array; weights: Float32Array}>
   avgLen: number
 }
+
+/** Terms this common (idf below it: in almost every entry, like the brand name) add nothing but time: skipped. */
+const MIN_IDF = 0.05
 
 export interface AskContext {
   /** The previous question in this conversation. */
@@ -97,6 +99,9 @@ export class BotIndex {
   private readonly answers: Field
   private readonly docEntry: Int32Array
   private readonly byId = new Map<string, number>()
+  /** Score accumulators, all zeros between calls (scoreEntries resets what it touched). */
+  private readonly docBuffer: Float64Array
+  private readonly answerBuffer: Float64Array
 
   constructor(entries: KbEntry[], options: {synonyms?: string[][]; match?: Partial<MatchOptions>; cut?: Cut} = {}) {
     this.entries = entries
@@ -133,6 +138,8 @@ export class BotIndex {
     this.docEntry = Int32Array.from(docEntry)
     this.questions = this.field(qDocs)
     this.answers = this.field(aDocs)
+    this.docBuffer = new Float64Array(this.docEntry.length)
+    this.answerBuffer = new Float64Array(entries.length)
   }
 
   private featuresOf(text: string): Features {
@@ -141,7 +148,7 @@ export class BotIndex {
 
   private field(docs: Array<Map<string, number>>): Field {
     const lists = new Map<number, {docs: number[]; tfs: number[]}>()
-    const docLen = new Float32Array(docs.length)
+    const docLen = new Float64Array(docs.length)
     let total = 0
     docs.forEach((terms, d) => {
       let len = 0
@@ -156,9 +163,15 @@ export class BotIndex {
       docLen[d] = len
       total += len
     })
-    const postings = new Map<number, {docs: Int32Array; tfs: Float32Array}>()
-    for (const [id, l] of lists) postings.set(id, {docs: Int32Array.from(l.docs), tfs: Float32Array.from(l.tfs)})
-    return {postings, docLen, avgLen: docs.length > 0 ? total / docs.length : 1}
+    const avgLen = docs.length > 0 ? total / docs.length : 1
+    const {k1, b} = this.options
+    const postings = new Map<number, {docs: Int32Array; weights: Float32Array}>()
+    for (const [id, l] of lists) {
+      if (this.idf[id] < MIN_IDF) continue
+      const weights = Float32Array.from(l.tfs, (tf, i) => (this.idf[id] * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLen[l.docs[i]]) / avgLen)))
+      postings.set(id, {docs: Int32Array.from(l.docs), weights})
+    }
+    return {postings, avgLen}
   }
 
   entry(id: string): KbEntry | undefined {
@@ -166,19 +179,18 @@ export class BotIndex {
     return k === undefined ? undefined : this.entries[k]
   }
 
-  /** BM25 of `terms` over a field, into `out` (one slot per doc). */
-  private score(field: Field, terms: Map<string, number>, out: Float64Array): void {
-    const {k1, b} = this.options
+  /** BM25 of `terms` over a field, into `out` (one slot per doc); the docs touched are pushed to `touched`. */
+  private score(field: Field, terms: Map<string, number>, out: Float64Array, touched: number[]): void {
     for (const [t, qtf] of terms) {
       const id = this.termIds.get(t)
       if (id === undefined) continue
       const p = field.postings.get(id)
       if (!p) continue
-      const w = this.idf[id] * qtf
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i]
-        const tf = p.tfs[i]
-        out[d] += (w * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * field.docLen[d]) / field.avgLen))
+      const {docs, weights} = p
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]
+        if (out[d] === 0) touched.push(d)
+        out[d] += qtf * weights[i]
       }
     }
   }
@@ -195,24 +207,31 @@ export class BotIndex {
     for (const [t, qtf] of terms) {
       const id = this.termIds.get(t)
       const idf = id === undefined ? this.maxIdf : this.idf[id]
+      if (idf < MIN_IDF) continue
       s += (idf * qtf * qtf * (k1 + 1)) / (qtf + k1 * (1 - b + (b * len) / this.questions.avgLen))
     }
     return s
   }
 
-  /** Each entry's score: its best question's BM25 plus a share of its answer's. */
+  /** Each entry's score: its best question's BM25 plus a share of its answer's. Only the docs a term reaches are visited. */
   private scoreEntries(terms: Map<string, number>): Float64Array {
-    const qScores = new Float64Array(this.docEntry.length)
-    this.score(this.questions, terms, qScores)
+    const qScores = this.docBuffer
+    const touched: number[] = []
+    this.score(this.questions, terms, qScores, touched)
     const entryScores = new Float64Array(this.entries.length)
-    for (let d = 0; d < qScores.length; d++) {
+    for (const d of touched) {
       const e = this.docEntry[d]
       if (qScores[d] > entryScores[e]) entryScores[e] = qScores[d]
+      qScores[d] = 0
     }
     if (this.options.answerWeight > 0) {
-      const aScores = new Float64Array(this.entries.length)
-      this.score(this.answers, terms, aScores)
-      for (let e = 0; e < entryScores.length; e++) entryScores[e] += this.options.answerWeight * aScores[e]
+      const aScores = this.answerBuffer
+      const touchedAnswers: number[] = []
+      this.score(this.answers, terms, aScores, touchedAnswers)
+      for (const e of touchedAnswers) {
+        entryScores[e] += this.options.answerWeight * aScores[e]
+        aScores[e] = 0
+      }
     }
     return entryScores
   }
