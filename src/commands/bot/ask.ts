@@ -26,7 +26,7 @@ hands over to a person. --context gives the previous question, so a short follow
 
   async run(): Promise<BotAnswer> {
     const {args, flags} = await this.parse(BotAsk)
-    const {createBot} = await import('../../selfservice/bot/service.js')
+    const {createBot} = await import('../../selfservice/bot-service.js')
     const {parseThreshold} = await import('../../selfservice/bot/flags.js')
     const store = flags.kb ? undefined : await this.openStore(this.dbPath(flags.db), {readOnly: true})
     const {bot} = await createBot(this.ccxConfig, {

@@ -26,7 +26,7 @@ and per kind, and the confidence threshold curve. Formulas: docs/metrics.md "FAQ
     const {readFileSync, existsSync} = await import('node:fs')
     const {resolve} = await import('node:path')
     const {CcxError, EXIT} = await import('../../errors.js')
-    const {createBot} = await import('../../selfservice/bot/service.js')
+    const {createBot} = await import('../../selfservice/bot-service.js')
     const {parseThreshold} = await import('../../selfservice/bot/flags.js')
     const {parseLabelled} = await import('../../selfservice/bot/labelled.js')
     const {evaluateBot} = await import('../../selfservice/bot/evaluate.js')

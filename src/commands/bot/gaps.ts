@@ -18,10 +18,10 @@ again of the current KB; those below the hand-over confidence are grouped (Jacca
 
   async run(): Promise<{asked: number; unanswered: number; groups: GapCluster[]}> {
     const {flags} = await this.parse(BotGaps)
-    const {createBot} = await import('../../selfservice/bot/service.js')
+    const {createBot} = await import('../../selfservice/bot-service.js')
     const {parseThreshold} = await import('../../selfservice/bot/flags.js')
     const {clusterGaps} = await import('../../selfservice/bot/gaps.js')
-    const {gapQuestions} = await import('../../selfservice/bot/gap-source.js')
+    const {gapQuestions} = await import('../../selfservice/gap-source.js')
     const similarity = parseThreshold(flags.similarity, '--similarity')!
     const needStore = !flags.kb || !flags.questions
     const store = needStore ? await this.openStore(this.dbPath(flags.db), {readOnly: true}) : undefined

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {CcxError, EXIT} from '../../errors.js'
-import {readSql, type Store} from '../../store/store.js'
+import {CcxError, EXIT} from '../errors.js'
+import {readSql, type Store} from '../store/store.js'
 
 /** The questions `bot gaps` asks again: a file (one per line, or NDJSON {"question"}), else visitors' chat openers. */
 export async function gapQuestions(source: {file?: string; store?: Store}): Promise<string[]> {

@@ -1,9 +1,9 @@
-import type {LoadedConfig} from '../../config/load.js'
-import type {Store} from '../../store/store.js'
-import type {KbEntry} from '../kb/entry.js'
-import {readKbFile, requireKb} from '../kb/service.js'
-import {BotIndex} from './index.js'
-import {loadSynonyms, synonymsPathFor} from './synonyms.js'
+import type {LoadedConfig} from '../config/load.js'
+import type {Store} from '../store/store.js'
+import type {KbEntry} from './kb/entry.js'
+import {readKbFile, requireKb} from './kb/service.js'
+import {BotIndex} from './bot/index.js'
+import {loadSynonyms, synonymsPathFor} from './bot/synonyms.js'
 
 export interface BotSource {
   /** A KB file (CSV/JSON, e.g. what `kb export` wrote): no database needed. */
