@@ -35,7 +35,10 @@ describe('ccx kb / bot (end to end)', () => {
 
     const ask = await ccx(['bot', 'ask', '附近的佳能维修点在哪', '--db', db, '--json'])
     expect(ask.code, ask.stderr).toBe(0)
-    expect(ask.json()).toMatchObject({answered: true, entry: {id: 'svc-station', version: 1, links: [{kind: 'card', url: '/service/stations'}]}})
+    expect(ask.json()).toMatchObject({
+      answered: true,
+      entry: {id: 'svc-station', version: 1, links: [{kind: 'card', url: '/service/stations'}]},
+    })
     const follow = await ccx(['bot', 'ask', '那多少钱？', '--context', 'R50参数怎么样', '--db', db, '--json'])
     expect(follow.json()).toMatchObject({followUp: true, entry: {id: 'eos-r50-price'}})
     const person = await ccx(['bot', 'ask', '转人工', '--db', db])
@@ -73,7 +76,7 @@ describe('ccx kb / bot (end to end)', () => {
 // Real chat history: the PersuasionForGood dialogs (persuader = agent, persuadee = customer, a donation = a lead).
 const dialogs = sharedPath('realdata', 'persuasion-dev', 'dialog_sentences.csv')
 describe.skipIf(!existsSync(dialogs))('ccx assist on real dialogs', () => {
-  it('mines the persuaders\' frequent replies with placeholders and suggests replies that led to donations', async () => {
+  it("mines the persuaders' frequent replies with placeholders and suggests replies that led to donations", async () => {
     const db = join(tmp.path, 'assist.duckdb')
     const sentences = Papa.parse<Record<string, string>>(readFileSync(dialogs, 'utf8'), {header: true, skipEmptyLines: true}).data
     const info = Papa.parse<Record<string, string>>(readFileSync(sharedPath('realdata', 'persuasion-dev', 'dialog_info.csv'), 'utf8'), {

@@ -5,7 +5,9 @@ import {jiebaWords} from '../../src/selfservice/bot/text.js'
 
 describe('agent assist', () => {
   it('turns variable parts into placeholders', () => {
-    expect(placeholders('您的订单 SO20261029881 已发货，预计10月31日送达，运费¥12.5')).toBe('您的订单 {id} 已发货,预计{date}送达,运费{money}')
+    expect(placeholders('您的订单 SO20261029881 已发货，预计10月31日送达，运费¥12.5')).toBe(
+      '您的订单 {id} 已发货,预计{date}送达,运费{money}',
+    )
     expect(placeholders('请拨打 400-622-2666 或 13812345678，营业时间9:00-18:00')).toBe('请拨打 {phone} 或 {phone},营业时间{time}')
     expect(placeholders('王先生您好，LBP2900+有驱动：https://canon.com.cn/d?x=1')).toBe('{name}您好,LBP2900+有驱动:{url}')
     expect(placeholders('I donated $0.50 and 2 dollars')).toBe('I donated {money} and {money}')

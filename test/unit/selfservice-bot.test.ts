@@ -27,19 +27,34 @@ const products = ['r50', 'g3810'].flatMap((p) => [
   entry(`${p}-specs`, `${p.toUpperCase()}的参数配置`, {scene: p, category: 'product'}),
 ])
 const kb = [
-  entry('driver', '打印机驱动在哪里下载', {similar: ['驱动下载'], category: 'support', links: [{kind: 'card', title: '驱动下载', url: '/support/drivers'}], followups: ['station']}),
+  entry('driver', '打印机驱动在哪里下载', {
+    similar: ['驱动下载'],
+    category: 'support',
+    links: [{kind: 'card', title: '驱动下载', url: '/support/drivers'}],
+    followups: ['station'],
+  }),
   entry('station', '维修站地址在哪', {similar: ['售后网点'], category: 'service'}),
   entry('warranty', '保修政策是什么', {similar: ['保修多久'], category: 'service'}),
   ...products,
 ]
 
 describe('FAQ bot matcher', () => {
-  const bot = new BotIndex(kb, {synonyms: [['价格', '多少钱', '什么价'], ['维修站', '售后网点', '维修点']]})
+  const bot = new BotIndex(kb, {
+    synonyms: [
+      ['价格', '多少钱', '什么价'],
+      ['维修站', '售后网点', '维修点'],
+    ],
+  })
 
   it('answers with the entry, its version, links and follow-ups', () => {
     const a = bot.ask('驱动去哪里下载？')
     expect(a).toMatchObject({answered: true, handedOver: false, reason: 'matched'})
-    expect(a.entry).toMatchObject({id: 'driver', version: 1, links: [{kind: 'card', url: '/support/drivers'}], followups: [{id: 'station', question: '维修站地址在哪'}]})
+    expect(a.entry).toMatchObject({
+      id: 'driver',
+      version: 1,
+      links: [{kind: 'card', url: '/support/drivers'}],
+      followups: [{id: 'station', question: '维修站地址在哪'}],
+    })
     expect(a.confidence).toBeGreaterThan(0.5)
   })
 
@@ -57,7 +72,7 @@ describe('FAQ bot matcher', () => {
     expect(bot.ask('驱动去哪里下载', {}, {handoverBelow: 1.01}).handedOver).toBe(true)
   })
 
-  it('keeps a short follow-up on the previous question\'s product', () => {
+  it("keeps a short follow-up on the previous question's product", () => {
     // alone, "那多少钱" cannot tell the two products apart
     const alone = bot.ask('那多少钱？')
     expect([alone.entry!.id, alone.alternatives[0].id].sort()).toEqual(['g3810-price', 'r50-price'])
@@ -108,7 +123,10 @@ describe('bot evaluation', () => {
 
   it('labelled files: NDJSON or CSV; unknown entry ids are named with their line', () => {
     const ids = new Set(['driver', 'station'])
-    const nd = parseLabelled('{"question":"驱动","entry_id":"driver"}\n{"question":"x","entry_id":"nope"}\n{"question":"天气","entry_id":null}\n', ids)
+    const nd = parseLabelled(
+      '{"question":"驱动","entry_id":"driver"}\n{"question":"x","entry_id":"nope"}\n{"question":"天气","entry_id":null}\n',
+      ids,
+    )
     expect(nd.rows.map((r) => [r.line, r.entryId])).toEqual([
       [1, 'driver'],
       [3, null],

@@ -39,7 +39,8 @@ describe('KB files', () => {
   })
 
   it('JSON problems carry the line of the field', () => {
-    const text = '{"entries": [\n  {"id": "a", "question": "q1", "answer": "x"},\n  {"id": "b",\n   "question": "q2",\n   "answer": "y",\n   "followups": ["zz"]}\n]}'
+    const text =
+      '{"entries": [\n  {"id": "a", "question": "q1", "answer": "x"},\n  {"id": "b",\n   "question": "q2",\n   "answer": "y",\n   "followups": ["zz"]}\n]}'
     expect(parseKb(text).issues).toEqual([{line: 3, field: 'followups[0]', value: 'zz', message: 'no entry with this id in the file'}])
     const typo = '[\n {"id": "a", "question": "q", "answer": "x",\n  "anwser": "y"}\n]'
     expect(parseKb(typo).issues[0]).toMatchObject({line: 2, message: expect.stringContaining('anwser')})
@@ -70,8 +71,23 @@ describe('KB files', () => {
       writeFileSync(
         edited,
         JSON.stringify([
-          {id: 'faq-001', question: '打印机驱动在哪下载？', similar: ['驱动下载'], answer: '新的答案', category: 'support', scene: 'printer'},
-          {id: 'faq-002', question: 'LBP2900支持Win11吗？', similar: ['2900 win11驱动'], answer: '支持，请选择 Windows 11 (64-bit) 驱动。', category: 'support', scene: 'lbp2900', links: [{kind: 'link', title: 'LBP2900 驱动', url: 'https://www.canon.com.cn/support/lbp2900'}]},
+          {
+            id: 'faq-001',
+            question: '打印机驱动在哪下载？',
+            similar: ['驱动下载'],
+            answer: '新的答案',
+            category: 'support',
+            scene: 'printer',
+          },
+          {
+            id: 'faq-002',
+            question: 'LBP2900支持Win11吗？',
+            similar: ['2900 win11驱动'],
+            answer: '支持，请选择 Windows 11 (64-bit) 驱动。',
+            category: 'support',
+            scene: 'lbp2900',
+            links: [{kind: 'link', title: 'LBP2900 驱动', url: 'https://www.canon.com.cn/support/lbp2900'}],
+          },
         ]),
       )
       const third = await importKb(store, readKbFile(edited), {file: edited, replace: true})

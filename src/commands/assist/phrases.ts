@@ -19,7 +19,13 @@ word that varies across otherwise identical replies becomes {x}. The group is th
     const {flags} = await this.parse(AssistPhrases)
     const {groupPhrases} = await import('../../selfservice/assist/service.js')
     const store = await this.openStore(this.dbPath(flags.db), {readOnly: true})
-    const groups = await groupPhrases(store, {group: flags.group, top: flags.top, minCount: flags['min-count'], from: flags.from, to: flags.to})
+    const groups = await groupPhrases(store, {
+      group: flags.group,
+      top: flags.top,
+      minCount: flags['min-count'],
+      from: flags.from,
+      to: flags.to,
+    })
     for (const g of groups) {
       this.log(`\n${g.group} (${g.replies} replies)`)
       this.table(g.phrases.map((p) => ({count: p.count, share: `${(p.share * 100).toFixed(1)}%`, phrase: p.template})))

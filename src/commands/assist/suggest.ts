@@ -6,7 +6,10 @@ export default class AssistSuggest extends DataCommand<typeof AssistSuggest> {
   static description = `Replies for a customer message from chat history: the past customer messages most like it and the agent
 reply that followed each, ranked by similarity × (0.5 + 0.5 × outcome), the outcome being the mean of resolved, lead and
 CSAT top-2-box of that conversation (docs/metrics.md "Agent assist").`
-  static examples = ['<%= config.bin %> assist suggest "G3810多少钱？公司要买两台"', '<%= config.bin %> assist suggest "驱动装不上" --group support --json']
+  static examples = [
+    '<%= config.bin %> assist suggest "G3810多少钱？公司要买两台"',
+    '<%= config.bin %> assist suggest "驱动装不上" --group support --json',
+  ]
   static args = {message: Args.string({required: true, description: 'the customer message'})}
   static flags = {
     top: Flags.integer({description: 'replies to show', default: 5}),

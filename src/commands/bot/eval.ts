@@ -42,11 +42,14 @@ and per kind, and the confidence threshold curve. Formulas: docs/metrics.md "FAQ
     const {rows, issues} = parseLabelled(readFileSync(labelledFile, 'utf8'), new Set(bot.entries.map((e) => e.id)))
     if (issues.length > 0) {
       const lines = issues.slice(0, 20).map((i) => `  ${labelledFile}:${i.line} ${i.field}: ${i.message}`)
-      throw new CcxError(`labelled file ${labelledFile} has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
-        code: 'BAD_LABELS',
-        exit: EXIT.badInput,
-        suggestions: ['Each entry_id must be an id of the KB the bot answers from (`ccx kb list`).'],
-      })
+      throw new CcxError(
+        `labelled file ${labelledFile} has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+        {
+          code: 'BAD_LABELS',
+          exit: EXIT.badInput,
+          suggestions: ['Each entry_id must be an id of the KB the bot answers from (`ccx kb list`).'],
+        },
+      )
     }
     if (rows.length === 0) throw new CcxError(`labelled file ${labelledFile} holds no questions`, {code: 'BAD_LABELS', exit: EXIT.badInput})
     const result = evaluateBot(bot, rows)
@@ -65,7 +68,16 @@ and per kind, and the confidence threshold curve. Formulas: docs/metrics.md "FAQ
     const groups = (title: string, rows: EvalResult['byCategory']) => {
       if (rows.length <= 1) return
       this.log(`\n${title}:`)
-      this.table(rows.map((g) => ({[title]: g.group, n: g.n, 'top-1': pct(g.top1), 'top-3': pct(g.top3), MRR: g.mrr?.toFixed(3) ?? 'n/a', 'hand-over': pct(g.handover)})))
+      this.table(
+        rows.map((g) => ({
+          [title]: g.group,
+          n: g.n,
+          'top-1': pct(g.top1),
+          'top-3': pct(g.top3),
+          MRR: g.mrr?.toFixed(3) ?? 'n/a',
+          'hand-over': pct(g.handover),
+        })),
+      )
     }
     groups('category', result.byCategory)
     groups('kind', result.byKind)
@@ -83,7 +95,16 @@ and per kind, and the confidence threshold curve. Formulas: docs/metrics.md "FAQ
     )
     if (flags.misses && result.misses.length > 0) {
       this.log('\nmisses:')
-      this.table(result.misses.map((m) => ({line: m.line, question: m.question, context: m.context ?? '', expected: m.expected, got: m.got ?? '-', confidence: m.confidence})))
+      this.table(
+        result.misses.map((m) => ({
+          line: m.line,
+          question: m.question,
+          context: m.context ?? '',
+          expected: m.expected,
+          got: m.got ?? '-',
+          confidence: m.confidence,
+        })),
+      )
     }
     return {...result, labelled: labelledFile, kb: from}
   }

@@ -25,14 +25,27 @@ again of the current KB; those below the hand-over confidence are grouped (Jacca
     const similarity = parseThreshold(flags.similarity, '--similarity')!
     const needStore = !flags.kb || !flags.questions
     const store = needStore ? await this.openStore(this.dbPath(flags.db), {readOnly: true}) : undefined
-    const {bot} = await createBot(this.ccxConfig, {kbFile: flags.kb, store, synonymsFile: flags.synonyms, handoverBelow: parseThreshold(flags.threshold)})
+    const {bot} = await createBot(this.ccxConfig, {
+      kbFile: flags.kb,
+      store,
+      synonymsFile: flags.synonyms,
+      handoverBelow: parseThreshold(flags.threshold),
+    })
     const questions = await gapQuestions({file: flags.questions, store})
     const unanswered = questions.flatMap((q) => {
       const a = bot.ask(q)
       return a.reason === 'low_confidence' ? [{question: q, bestGuess: a.entry?.id ?? null, confidence: a.confidence}] : []
     })
     const groups = clusterGaps(unanswered, similarity).slice(0, flags.top)
-    this.table(groups.map((g) => ({count: g.count, question: g.question, variants: g.distinct, 'closest entry': g.bestGuess ?? '-', confidence: g.meanConfidence.toFixed(2)})))
+    this.table(
+      groups.map((g) => ({
+        count: g.count,
+        question: g.question,
+        variants: g.distinct,
+        'closest entry': g.bestGuess ?? '-',
+        confidence: g.meanConfidence.toFixed(2),
+      })),
+    )
     this.progress(`${unanswered.length} of ${questions.length} questions handed over (confidence < ${bot.options.handoverBelow})`)
     return {asked: questions.length, unanswered: unanswered.length, groups}
   }

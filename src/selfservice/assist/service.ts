@@ -26,7 +26,10 @@ export interface GroupPhrases {
 }
 
 /** Each agent group's most frequent replies, variable parts as placeholders. */
-export async function groupPhrases(store: Store, options: AssistRange & {group?: string; top?: number; minCount?: number}): Promise<GroupPhrases[]> {
+export async function groupPhrases(
+  store: Store,
+  options: AssistRange & {group?: string; top?: number; minCount?: number},
+): Promise<GroupPhrases[]> {
   await requireChats(store)
   const rows = await store.all<{grp: string; text: string}>(readSql(import.meta.url, 'replies.sql'), {
     grp: options.group ?? null,
@@ -38,15 +41,24 @@ export async function groupPhrases(store: Store, options: AssistRange & {group?:
   const tokenize = templateTokenizer(jiebaWords)
   return [...byGroup.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([group, replies]) => ({group, replies: replies.length, phrases: minePhrases(replies, tokenize, {top: options.top, minCount: options.minCount})}))
+    .map(([group, replies]) => ({
+      group,
+      replies: replies.length,
+      phrases: minePhrases(replies, tokenize, {top: options.top, minCount: options.minCount}),
+    }))
 }
 
 export async function pastExchanges(store: Store, range: AssistRange = {}): Promise<PastExchange[]> {
   await requireChats(store)
-  const rows = await store.all<{conversation_id: string; grp: string | null; customer: string; reply: string; resolved: boolean | null; csat: number | null; has_lead: boolean}>(
-    readSql(import.meta.url, 'exchanges.sql'),
-    {from: range.from ?? null, to: range.to ?? null},
-  )
+  const rows = await store.all<{
+    conversation_id: string
+    grp: string | null
+    customer: string
+    reply: string
+    resolved: boolean | null
+    csat: number | null
+    has_lead: boolean
+  }>(readSql(import.meta.url, 'exchanges.sql'), {from: range.from ?? null, to: range.to ?? null})
   return rows.map((r) => ({
     conversationId: r.conversation_id,
     group: r.grp,
@@ -65,5 +77,8 @@ export async function suggestReplies(
 ): Promise<{exchanges: number; suggestions: Suggestion[]}> {
   const exchanges = await pastExchanges(store, options)
   const suggester = new ReplySuggester(exchanges, {synonyms: options.synonyms})
-  return {exchanges: exchanges.length, suggestions: suggester.suggest(message, {top: options.top, group: options.group, minSimilarity: options.minSimilarity})}
+  return {
+    exchanges: exchanges.length,
+    suggestions: suggester.suggest(message, {top: options.top, group: options.group, minSimilarity: options.minSimilarity}),
+  }
 }

@@ -10,13 +10,19 @@ import {normalize} from '../bot/text.js'
 const RULES: Array<[RegExp, string]> = [
   [/https?:\/\/\S+|www\.\S+/gi, '{url}'],
   [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '{email}'],
-  [/(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|(?<!\d)400[- ]?\d{3}[- ]?\d{4}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g, '{phone}'],
+  [
+    /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|(?<!\d)400[- ]?\d{3}[- ]?\d{4}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g,
+    '{phone}',
+  ],
   // order and ticket ids: letters + six or more digits, or eight or more digits (model names like LBP2900 stay)
   [/\b[A-Za-z]{1,5}[-_]?\d{6,}[A-Za-z0-9-]*\b|(?<![\w])\d{8,}(?:-\d+)?(?![\w])/g, '{id}'],
   [/(?:[¥￥$]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:元|块钱|块|万元|dollars?|cents?|usd|rmb))/gi, '{money}'],
   [/\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?|\d{1,2}月\d{1,2}[日号]/g, '{date}'],
   [/\d{1,2}[:：]\d{2}(?:\s?[-–~至到]\s?\d{1,2}[:：]\d{2})?/g, '{time}'],
-  [/(?<![\p{Script=Han}])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤](?:先生|女士|小姐|老师|总|经理|工)/gu, '{name}'],
+  [
+    /(?<![\p{Script=Han}])[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤](?:先生|女士|小姐|老师|总|经理|工)/gu,
+    '{name}',
+  ],
   [/(?:客服|顾问|专员)(?:小)?[\p{Script=Han}]{1,2}(?=[，,。!！\s]|$|为|在|已|很)/gu, '客服{agent}'],
   // numbers, but not the digits of a model name (LBP2900, Win11)
   [/(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])/g, '{n}'],
@@ -46,7 +52,11 @@ const IS_PLACEHOLDER = /^\{[a-z]+\}$/
  * The most frequent reply templates of one group: placeholders first, then a mined slot where at least `minFillers`
  * different words fill one position of otherwise identical replies.
  */
-export function minePhrases(replies: string[], tokenize: Tokenize, options: {top?: number; minCount?: number; minFillers?: number} = {}): Phrase[] {
+export function minePhrases(
+  replies: string[],
+  tokenize: Tokenize,
+  options: {top?: number; minCount?: number; minFillers?: number} = {},
+): Phrase[] {
   const top = options.top ?? 20
   const minCount = options.minCount ?? 2
   const minFillers = options.minFillers ?? 3

@@ -168,7 +168,10 @@ export class BotIndex {
     const postings = new Map<number, {docs: Int32Array; weights: Float32Array}>()
     for (const [id, l] of lists) {
       if (this.idf[id] < MIN_IDF) continue
-      const weights = Float32Array.from(l.tfs, (tf, i) => (this.idf[id] * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLen[l.docs[i]]) / avgLen)))
+      const weights = Float32Array.from(
+        l.tfs,
+        (tf, i) => (this.idf[id] * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLen[l.docs[i]]) / avgLen)),
+      )
       postings.set(id, {docs: Int32Array.from(l.docs), weights})
     }
     return {postings, avgLen}
@@ -282,7 +285,14 @@ export class BotIndex {
     const conf = (s: number) => (ceiling > 0 ? Math.min(1, s / ceiling) : 0)
     const ref = (e: number): EntryRef => {
       const x = this.entries[e]
-      return {id: x.id, version: x.version, question: x.question, category: x.category, scene: x.scene, confidence: round(conf(entryScores[e]))}
+      return {
+        id: x.id,
+        version: x.version,
+        question: x.question,
+        category: x.category,
+        scene: x.scene,
+        confidence: round(conf(entryScores[e])),
+      }
     }
     const ranking = opts.rankAll ? {ranking: order.map((e) => ({id: this.entries[e].id, score: round(entryScores[e])}))} : {}
     if (order.length === 0 || entryScores[order[0]] <= 0) return {...empty('low_confidence', true), followUp, ...ranking}

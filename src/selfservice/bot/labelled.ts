@@ -45,7 +45,8 @@ export function parseLabelled(text: string, knownIds: ReadonlySet<string>): {row
       if (l.trim() === '') return
       try {
         const v = JSON.parse(l) as unknown
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) issues.push({line: k + 1, field: '(line)', message: 'not a JSON object'})
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+          issues.push({line: k + 1, field: '(line)', message: 'not a JSON object'})
         else add(k + 1, v as Record<string, unknown>)
       } catch (error) {
         issues.push({line: k + 1, field: '(line)', message: `not valid JSON: ${(error as Error).message}`})
@@ -56,8 +57,7 @@ export function parseLabelled(text: string, knownIds: ReadonlySet<string>): {row
     const names = (header?.fields ?? []).map((f) => f.trim().toLowerCase())
     for (const need of ['question', 'entry_id'])
       if (!names.includes(need)) issues.push({line: header?.line ?? 1, field: need, message: `missing column "${need}"`})
-    if (issues.length === 0)
-      for (const r of records) add(r.line, Object.fromEntries(names.map((n, k) => [n, r.fields[k] ?? ''])))
+    if (issues.length === 0) for (const r of records) add(r.line, Object.fromEntries(names.map((n, k) => [n, r.fields[k] ?? ''])))
   }
   return {rows, issues}
 }

@@ -8,7 +8,9 @@ import {CcxError, EXIT} from '../../errors.js'
 /** The synonyms file: {"groups": [["canonical", "variant", …], …]}; docs/selfservice.md. */
 const SynonymsSchema = z.strictObject({
   $comment: z.string().optional(),
-  groups: z.array(z.array(z.string().trim().min(1, 'must not be empty').max(40, 'longer than 40 characters')).min(2, 'a group needs at least two words')),
+  groups: z.array(
+    z.array(z.string().trim().min(1, 'must not be empty').max(40, 'longer than 40 characters')).min(2, 'a group needs at least two words'),
+  ),
 })
 
 export interface SynonymIssue {
@@ -64,11 +66,14 @@ export function loadSynonyms(path: string): string[][] {
   const {groups, issues} = parseSynonyms(readFileSync(path, 'utf8'))
   if (!groups) {
     const lines = issues.slice(0, 20).map((i) => `  ${path}:${i.line} ${i.field}: ${i.message}`)
-    throw new CcxError(`synonyms file ${path} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-      code: 'SYNONYMS_INVALID',
-      exit: EXIT.invalidConfig,
-      suggestions: ['Fix the fields named above; docs/selfservice.md describes the file.'],
-    })
+    throw new CcxError(
+      `synonyms file ${path} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      {
+        code: 'SYNONYMS_INVALID',
+        exit: EXIT.invalidConfig,
+        suggestions: ['Fix the fields named above; docs/selfservice.md describes the file.'],
+      },
+    )
   }
   return groups
 }

@@ -102,12 +102,7 @@ export class Synonyms {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-export function features(
-  text: string,
-  synonyms?: Synonyms,
-  weights: FeatureWeights = DEFAULT_WEIGHTS,
-  cut: Cut = jiebaCut,
-): Features {
+export function features(text: string, synonyms?: Synonyms, weights: FeatureWeights = DEFAULT_WEIGHTS, cut: Cut = jiebaCut): Features {
   const norm = normalize(text)
   const rewritten = synonyms ? synonyms.apply(norm) : norm
   const terms = new Map<string, number>()

@@ -41,9 +41,15 @@ export const LinkSchema = z.strictObject({
 export type KbLink = z.infer<typeof LinkSchema>
 
 export const EntrySchema = z.strictObject({
-  id: z.string().max(LIMITS.idLength, `longer than ${LIMITS.idLength} characters`).regex(ID, 'must be letters, digits, _ . : or - (no spaces)'),
+  id: z
+    .string()
+    .max(LIMITS.idLength, `longer than ${LIMITS.idLength} characters`)
+    .regex(ID, 'must be letters, digits, _ . : or - (no spaces)'),
   question: text(LIMITS.questionLength),
-  similar: z.array(text(LIMITS.questionLength)).max(LIMITS.similarPerEntry, `more than ${LIMITS.similarPerEntry} similar questions`).default([]),
+  similar: z
+    .array(text(LIMITS.questionLength))
+    .max(LIMITS.similarPerEntry, `more than ${LIMITS.similarPerEntry} similar questions`)
+    .default([]),
   answer: text(LIMITS.answerLength),
   category: text(LIMITS.labelLength).optional(),
   /** What the question is about (a product, a service): a short follow-up stays in the scene of the previous answer. */

@@ -104,7 +104,12 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
     entry.similar.forEach((s, k) => {
       const other = similarOwner.get(questionKey(s))
       if (other && other !== entry.id)
-        result.warnings.push({line: item.lineOf(['similar', k]), field: `similar[${k}]`, value: s, message: `also a question of entry ${other}`})
+        result.warnings.push({
+          line: item.lineOf(['similar', k]),
+          field: `similar[${k}]`,
+          value: s,
+          message: `also a question of entry ${other}`,
+        })
       similarOwner.set(questionKey(s), entry.id)
     })
     result.entries.push(entry)
@@ -114,7 +119,8 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
     e.followups.forEach((f, j) => {
       if (!firstLine.has(f))
         result.issues.push({line: result.lines[k], field: `followups[${j}]`, value: f, message: `no entry with this id in the file`})
-      else if (f === e.id) result.issues.push({line: result.lines[k], field: `followups[${j}]`, value: f, message: 'an entry cannot follow itself'})
+      else if (f === e.id)
+        result.issues.push({line: result.lines[k], field: `followups[${j}]`, value: f, message: 'an entry cannot follow itself'})
     })
   })
   return result
@@ -238,8 +244,15 @@ function readCsv(text: string): {items: RawItem[]; issues: KbIssue[]} {
   const issues: KbIssue[] = []
   header.fields.forEach((name, k) => {
     const key = COLUMN_ALIASES[name.trim().toLowerCase()] ?? COLUMN_ALIASES[name.trim()]
-    if (!key) issues.push({line: header.line, field: `column ${k + 1}`, value: name, message: `unknown column (use ${Object.keys(COLUMN_ALIASES).slice(0, 16).join(', ')}…)`})
-    else if (columns.includes(key)) issues.push({line: header.line, field: `column ${k + 1}`, value: name, message: `a second "${key}" column`})
+    if (!key)
+      issues.push({
+        line: header.line,
+        field: `column ${k + 1}`,
+        value: name,
+        message: `unknown column (use ${Object.keys(COLUMN_ALIASES).slice(0, 16).join(', ')}…)`,
+      })
+    else if (columns.includes(key))
+      issues.push({line: header.line, field: `column ${k + 1}`, value: name, message: `a second "${key}" column`})
     columns.push(key)
   })
   for (const need of ['id', 'question', 'answer'] as const)
@@ -248,7 +261,11 @@ function readCsv(text: string): {items: RawItem[]; issues: KbIssue[]} {
   const items: RawItem[] = []
   for (const rec of records.slice(1)) {
     if (rec.fields.length !== columns.length) {
-      issues.push({line: rec.line, field: '(row)', message: `${rec.fields.length} fields, the header has ${columns.length} (a comma inside an unquoted field?)`})
+      issues.push({
+        line: rec.line,
+        field: '(row)',
+        message: `${rec.fields.length} fields, the header has ${columns.length} (a comma inside an unquoted field?)`,
+      })
       continue
     }
     const value: Record<string, unknown> = {}

@@ -63,9 +63,9 @@ export async function importKb(
 ): Promise<KbImportResult> {
   return store.transaction(async () => {
     const latest = new Map(
-      (await store.all<{entry_id: string; version: number; content_hash: string; retired: boolean}>(readSql(import.meta.url, 'latest.sql'))).map(
-        (r) => [r.entry_id, r],
-      ),
+      (
+        await store.all<{entry_id: string; version: number; content_hash: string; retired: boolean}>(readSql(import.meta.url, 'latest.sql'))
+      ).map((r) => [r.entry_id, r]),
     )
     const importId = await store.scalar<number>(`select nextval('kb_import_seq')::BIGINT`)
     const rows: Array<{e: KbEntry; version: number; retired: boolean; hash: string; line: number | null}> = []
