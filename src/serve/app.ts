@@ -5,6 +5,8 @@ import type {AddressInfo} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Admission} from './admission.js'
+import type {BotIndex} from '../selfservice/bot/index.js'
+import {botEndpoint} from './bot.js'
 import {collectEndpoint} from './collect.js'
 import {OriginPolicy, type SiteAccess} from './cors.js'
 import {createHttpServer, pathOf, refuse, sendJson} from './http.js'
@@ -47,6 +49,8 @@ export interface ServeAppOptions {
   storedIp?: (ip: string) => string
   /** Broadcast hook (cluster: forwards live updates to sibling workers). */
   onLive?: (v: LiveVisitor) => void
+  /** The FAQ bot (`serve.botKb`): POST /bot answers from it; the clock gives the logged exchange's site-local time. */
+  bot?: {index: BotIndex; localNow: () => string}
   /** More endpoints that sites post to, beside /collect (each gets the checks of site-endpoint.ts). */
   endpoints?: Array<SiteEndpoint<unknown>>
 }
@@ -141,6 +145,18 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
           }
         : publishLive,
     }) as SiteEndpoint<unknown>,
+    ...(options.bot
+      ? [
+          botEndpoint({
+            log,
+            bot: options.bot.index,
+            state: options.state,
+            metrics,
+            localNow: options.bot.localNow,
+            storedIp: options.storedIp ?? ((ip) => ip),
+          }) as SiteEndpoint<unknown>,
+        ]
+      : []),
     ...(options.endpoints ?? []),
   ]
   const preflight = preflightHandler(ctx)
