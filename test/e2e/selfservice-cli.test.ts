@@ -122,3 +122,23 @@ describe.skipIf(!existsSync(dialogs))('ccx assist on real dialogs', () => {
     expect(s.suggestions.some((x: {customerMessage: string}) => /donat|not sure/i.test(x.customerMessage))).toBe(true)
   })
 })
+
+describe('ccx demo', () => {
+  it('answers the four story visitors\' questions from the generated KB', async () => {
+    const out = join(tmp.path, 'demo')
+    const r = await ccx(['demo', '--visitors', '150', '--days', '2', '--out', out, '--reports', join(out, 'reports'), '--json'], {
+      timeoutMs: 540_000,
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const bot = r.json().bot as Array<{visitor_id: string; entry_id: string | null}>
+    expect(bot.map((b) => [b.visitor_id, b.entry_id])).toEqual([
+      ['v-story-shenzhen', 'svc-station'],
+      ['v-story-shenzhen', 'svc-hours'],
+      ['v-story-changsha', 'l170-price'],
+      ['v-story-changsha', 'l170-buy'],
+      ['v-story-kunming', 'eos-r50-price'],
+      ['v-story-kunming', 'store-trial'],
+      ['v-story-shenyang', 'store-find'],
+    ])
+  }, 600_000)
+})
