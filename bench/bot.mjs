@@ -30,7 +30,10 @@ writeFileSync(
 // visitor questions: the generator's paraphrases (with follow-ups) and questions about the generated models
 const generated = botQuestions('bench', 4)
 const models = entries.filter((e) => /^m\d+-/.test(e.id)).map((e) => e.similar[0])
-const questions = generated.map((q, i) => ({question: i % 3 === 2 && models.length > 0 ? models[i % models.length] : q.question, context: q.context}))
+const questions = generated.map((q, i) => ({
+  question: i % 3 === 2 && models.length > 0 ? models[i % models.length] : q.question,
+  context: q.context,
+}))
 let n = 0
 const nextBody = () => {
   const q = questions[n++ % questions.length]
@@ -45,10 +48,14 @@ const nextBody = () => {
 
 function startServe() {
   const started = performance.now()
-  const child = spawn(process.execPath, [RUN, 'serve', '--port', '0', '--admin-port', '0', '--log-dir', join(dir, 'log'), '--bot-kb', kbFile], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [RUN, 'serve', '--port', '0', '--admin-port', '0', '--log-dir', join(dir, 'log'), '--bot-kb', kbFile],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   return new Promise((resolvePort, reject) => {
     let err = ''
     child.stderr.on('data', (d) => {
@@ -82,9 +89,18 @@ try {
   const collectUrl = `http://127.0.0.1:${serve.port}/collect`
   const base = []
   for (let i = 0; i < REQUESTS; i++) {
-    const body = JSON.stringify({site: 'canon-cn', key: 'bench-key', visitor_id: `bench-${i % 2000}`, events: [{id: `p${i}`, type: 'pageview', url: 'https://www.canon-like.cn/support'}]})
+    const body = JSON.stringify({
+      site: 'canon-cn',
+      key: 'bench-key',
+      visitor_id: `bench-${i % 2000}`,
+      events: [{id: `p${i}`, type: 'pageview', url: 'https://www.canon-like.cn/support'}],
+    })
     const t = performance.now()
-    const r = await fetch(collectUrl, {method: 'POST', body, headers: {'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36'}})
+    const r = await fetch(collectUrl, {
+      method: 'POST',
+      body,
+      headers: {'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36'},
+    })
     await r.text()
     base.push(performance.now() - t)
   }
@@ -101,7 +117,9 @@ try {
         url: `http://127.0.0.1:${serve.port}`,
         connections: 10,
         duration: SECONDS,
-        requests: [{method: 'POST', path: '/bot', headers: {'content-type': 'text/plain'}, setupRequest: (req) => ({...req, body: nextBody()})}],
+        requests: [
+          {method: 'POST', path: '/bot', headers: {'content-type': 'text/plain'}, setupRequest: (req) => ({...req, body: nextBody()})},
+        ],
       },
       (err, r) => (err ? rej(err) : res(r)),
     ),

@@ -27,7 +27,7 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
       multiple: true,
     }),
     'bot-kb': Flags.string({
-      description: 'answer POST /bot (the probe\'s chat panel) from this KB file, as `ccx kb export` writes it (config serve.botKb)',
+      description: "answer POST /bot (the probe's chat panel) from this KB file, as `ccx kb export` writes it (config serve.botKb)",
     }),
     sync: Flags.string({
       description:

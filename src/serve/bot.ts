@@ -104,7 +104,11 @@ export function botEndpoint(options: BotEndpointOptions): SiteEndpoint<BotReques
         value = validateBotRequest(body)
       } catch (error) {
         if (!(error instanceof BatchError)) throw error
-        throw new EndpointError(error.status, error.status === 413 ? 'question_too_long' : 'invalid_bot_request', `${error.field}: ${error.message}`)
+        throw new EndpointError(
+          error.status,
+          error.status === 413 ? 'question_too_long' : 'invalid_bot_request',
+          `${error.field}: ${error.message}`,
+        )
       }
       return {site: value.site, key: value.key, value}
     },

@@ -15,10 +15,12 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
     res.end(`<!doctype html><html><head><meta charset="utf-8"><title>佳能服务与支持</title></head><body><h1>服务与支持</h1>
 <script async src="${probe.base}/probe.js" data-site="${TEST_SITE.id}" data-key="${TEST_SITE.key}" data-bot="on"></script></body></html>`)
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({server, origin: `http://127.0.0.1:${(server.address() as any).port}`})))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({server, origin: `http://127.0.0.1:${(server.address() as any).port}`})),
+  )
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the probe\'s chat panel asks the FAQ bot in a real headless Chromium', () => {
+describe.skipIf(!existsSync(CHROMIUM))("the probe's chat panel asks the FAQ bot in a real headless Chromium", () => {
   const dir = tempDir('ccx-bot-browser-')
   const db = join(dir.path, 'ccx.duckdb')
   let serve: RunningServe
@@ -45,7 +47,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the probe\'s chat panel asks the FAQ bot
     const {chromium} = await import('playwright-core')
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     })
   })
 

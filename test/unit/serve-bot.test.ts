@@ -21,7 +21,17 @@ const kb: KbEntry[] = [
     links: [{kind: 'card', title: '服务网点查询', url: '/service/stations'}],
     followups: [],
   },
-  {id: 'sup-driver', version: 1, question: '驱动在哪里下载', similar: [], answer: '在驱动下载页。', category: 'support', scene: null, links: [], followups: []},
+  {
+    id: 'sup-driver',
+    version: 1,
+    question: '驱动在哪里下载',
+    similar: [],
+    answer: '在驱动下载页。',
+    category: 'support',
+    scene: null,
+    links: [],
+    followups: [],
+  },
 ]
 
 async function ask(base: string, body: unknown, origin?: string) {
@@ -65,7 +75,13 @@ describe('serve POST /bot (in process)', () => {
       ['bot_exchange', 'v1', '2026-10-30 10:00:00.000'],
     ])
     const props = JSON.parse(JSON.parse(rows[0].props as string).data)
-    expect(props).toMatchObject({exchange_id: r.body.exchange_id, entry_id: 'svc-station', entry_version: 3, handed_over: false, reason: 'matched'})
+    expect(props).toMatchObject({
+      exchange_id: r.body.exchange_id,
+      entry_id: 'svc-station',
+      entry_version: 3,
+      handed_over: false,
+      reason: 'matched',
+    })
     expect(props.question).toBe('维修站在哪里？电话138****5678')
     expect(rows[0].event_id).toBe(`${TEST_SITE.id}:v1:${r.body.exchange_id}`)
   })
