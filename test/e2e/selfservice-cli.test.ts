@@ -68,6 +68,7 @@ describe('ccx kb / bot (end to end)', () => {
     const gaps = await ccx(['bot', 'gaps', '--db', db, '--json'])
     expect(gaps.code, gaps.stderr).toBe(0)
     const g = gaps.json()
+    expect(g.from).toBe('chat openers')
     expect(g.asked).toBeGreaterThan(0)
     expect(g.groups.reduce((a: number, x: {count: number}) => a + x.count, 0)).toBe(g.unanswered)
   })

@@ -103,6 +103,16 @@ describe('serve POST /bot (in process)', () => {
     s = await startInProcess(dir.path)
     const r = await fetch(`${s.base}/bot`, {method: 'POST', body: '{}'})
     expect(r.status).toBe(404)
+    expect((await fetch(`${s.base}/chat.js`)).status).toBe(404)
+  })
+
+  it('serves the chat panel script with a bot: small, no eval, text-only rendering', async () => {
+    s = await startInProcess(dir.path, {overrides: {bot: {index: new BotIndex(kb), localNow: () => '2026-10-30 10:00:00.000'}}})
+    const res = await fetch(`${s.base}/chat.js`)
+    expect(res.headers.get('content-type')).toMatch(/javascript/)
+    const js = await res.text()
+    expect(js.length).toBeLessThan(6 * 1024)
+    expect(js).not.toMatch(/\beval\(|new Function|innerHTML|insertAdjacentHTML|document\.write/)
   })
 
   it('masks phone numbers and e-mails typed into a question', () => {

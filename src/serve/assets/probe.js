@@ -141,78 +141,13 @@
   window.addEventListener('pagehide', function () { flush(true) })
 
 
-  // FAQ bot chat panel (data-bot="on"): asks POST /bot, shows the answer and its cards as text, 👍/👎, "talk to a person".
-  var botEndpoint = script.src.replace(/\/probe\.js(\?.*)?$/, '/bot')
-  var botLast = null
-  function safeUrl(u) { return typeof u === 'string' && (/^https?:\/\//.test(u) || /^\/(?!\/)/.test(u)) }
-  function chatPanel() {
-    var p = el('div', null, 'ccx-box ccx-chat')
-    p.setAttribute('role', 'dialog')
-    p.style.cssText = 'position:fixed;left:16px;bottom:16px;width:320px;max-height:70vh;overflow:auto;background:#fff;color:#222;border:1px solid #c00;border-radius:8px;padding:8px;font:14px sans-serif;box-shadow:0 2px 12px rgba(0,0,0,.2);z-index:2147483646'
-    var log = el('div', null, 'ccx-chat-log')
-    var input = el('input', null, 'ccx-chat-input')
-    input.placeholder = script.getAttribute('data-bot-placeholder') || '请输入您的问题 / Ask a question'
-    var send = el('button', script.getAttribute('data-bot-send') || '发送', 'ccx-chat-send')
-    var person = el('button', script.getAttribute('data-bot-person') || '转人工 / Talk to a person', 'ccx-chat-person')
-    function say(text, cls) { var m = el('p', text, cls); log.appendChild(m); return m }
-    function handOver() {
-      track('chat_request', {ref_id: botLast ? botLast.exchange_id : undefined, props: JSON.stringify({source: 'bot'})})
-      say(script.getAttribute('data-bot-handed') || '正在为您转接人工客服…', 'ccx-chat-system')
-    }
-    function ask(q) {
-      if (!q) return
-      say(q, 'ccx-chat-visitor')
-      var body = {site: site, key: key, visitor_id: visitorId, question: q}
-      if (botLast) body.context = {question: botLast.question, entry_id: botLast.entry_id || undefined}
-      fetch(botEndpoint, {method: 'POST', body: JSON.stringify(body), headers: {'content-type': 'text/plain'}, credentials: 'omit'})
-        .then(function (r) { return r.ok ? r.json() : null })
-        .then(function (a) {
-          if (!a) return say(script.getAttribute('data-bot-error') || '暂时无法回答，请稍后再试', 'ccx-chat-system')
-          botLast = {exchange_id: a.exchange_id, question: q, entry_id: a.entry && a.answered ? a.entry.id : null}
-          var m = el('div', null, 'ccx-chat-bot')
-          m.setAttribute('data-ccx-exchange', String(a.exchange_id))
-          if (a.answered) {
-            m.appendChild(el('p', a.answer, 'ccx-chat-answer'))
-            ;(a.links || []).forEach(function (l) {
-              if (!safeUrl(l.url)) return
-              var c = el('a', l.title, 'ccx-chat-' + (l.kind === 'card' ? 'card' : 'link'))
-              c.href = l.url
-              c.style.display = 'block'
-              m.appendChild(c)
-            })
-          } else {
-            m.appendChild(el('p', script.getAttribute('data-bot-unsure') || '这个问题我还不太确定，可以转人工客服为您解答。', 'ccx-chat-unsure'))
-          }
-          ;(a.followups || []).concat(a.alternatives || []).slice(0, 4).forEach(function (f) {
-            var b = el('button', f.question, 'ccx-chat-suggest')
-            b.onclick = function () { ask(f.question) }
-            m.appendChild(b)
-          })
-          if (a.answered) {
-            ;['up', 'down'].forEach(function (v) {
-              var b = el('button', v === 'up' ? '👍' : '👎', 'ccx-chat-vote-' + v)
-              b.onclick = function () { track('bot_feedback', {ref_id: a.exchange_id, props: JSON.stringify({vote: v})}); m.setAttribute('data-ccx-vote', v) }
-              m.appendChild(b)
-            })
-          }
-          log.appendChild(m)
-        })
-        .catch(function () { say(script.getAttribute('data-bot-error') || '暂时无法回答，请稍后再试', 'ccx-chat-system') })
-    }
-    send.onclick = function () { var q = input.value.trim(); input.value = ''; ask(q) }
-    input.onkeydown = function (ev) { if (ev.key === 'Enter') send.onclick() }
-    person.onclick = handOver
-    p.appendChild(log)
-    p.appendChild(input)
-    p.appendChild(send)
-    p.appendChild(person)
-    document.body.appendChild(p)
-  }
+  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script}
+  // the FAQ bot's chat panel is its own file, loaded only where a page asks for it
   if (script.getAttribute('data-bot') === 'on') {
-    if (document.body) chatPanel()
-    else document.addEventListener('DOMContentLoaded', chatPanel)
+    var chat = document.createElement('script')
+    chat.src = script.src.replace(/probe\.js(\?.*)?$/, 'chat.js')
+    chat.async = true
+    document.head.appendChild(chat)
   }
-
-  window.ccx = {track: track, flush: flush, visitorId: visitorId}
   track('pageview', {referrer: document.referrer})
 })()
