@@ -45,6 +45,8 @@ const LAYERS = {
   // what is stored of visitors: pure (enrich's IP lookup and the contact rules of ingest/contacts.ts), no database
   privacy: ['store', 'pipelines', 'reports', 'commands', 'cli', 'serve', 'ops', 'charts', '@duckdb'],
   ops: ['commands', 'cli'],
+  // the FAQ bot's matcher is built from KB rows and runs in serve: no database, no CLI
+  'selfservice/bot': ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],
 }
 
 function restrictions(folder, banned) {

@@ -40,6 +40,18 @@ pipeline, and write the reports. Prints where everything went.`
       this.log('\nThe four visitors of the story:')
       this.table(result.story)
     }
+    if (result.bot.length > 0) {
+      this.log('\nThe story visitors ask the FAQ bot:')
+      this.table(
+        result.bot.map((b) => ({
+          visitor: b.visitor_id,
+          question: b.question,
+          entry: b.entry_id ?? '-',
+          confidence: b.confidence.toFixed(2),
+          answer: b.answer.length > 40 ? `${b.answer.slice(0, 39)}…` : b.answer,
+        })),
+      )
+    }
     if (failed.length > 0) this.error(`pipelines failed: ${failed.map((f) => `${f.pipeline}: ${f.message}`).join('; ')}`, {exit: 1})
     return result
   }

@@ -26,6 +26,9 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
       description: 'address or CIDR block of a proxy in front of serve (repeatable; implies --trust-proxy)',
       multiple: true,
     }),
+    'bot-kb': Flags.string({
+      description: "answer POST /bot (the probe's chat panel) from this KB file, as `ccx kb export` writes it (config serve.botKb)",
+    }),
     sync: Flags.string({
       description:
         'when /collect is acknowledged: interval = after the write, fsynced within serve.syncIntervalMs (default 10 ms); ack = after its fsync; off = after the write',
@@ -50,6 +53,7 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
         ? parseServeConfig({trustedProxies: flags['trusted-proxy']}).trustedProxies
         : base.trustedProxies,
       sync: (flags.sync as typeof base.sync | undefined) ?? base.sync,
+      botKb: flags['bot-kb'] ?? (base.botKb ? resolveFrom(this.ccxConfig.baseDir, base.botKb) : undefined),
     }
     await runServe({config: this.ccxConfig, serve, workers: flags.workers, redisUrl: flags.redis, log: (line) => this.logToStderr(line)})
     return {stopped: true}

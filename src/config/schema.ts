@@ -59,6 +59,8 @@ export const ConfigSchema = z.strictObject({
       /** Trained script model (`ccx scripts train`); without it the library's phrasings detect the scripts. */
       scriptModel: z.string().optional(),
       benchmarks: z.string().optional(),
+      /** The FAQ bot's synonym groups (default: defaults/bot-synonyms.json). */
+      synonyms: z.string().optional(),
     })
     .prefault({}),
   reports: z
@@ -71,6 +73,15 @@ export const ConfigSchema = z.strictObject({
   privacy: z
     .strictObject({
       ip: z.enum(['keep', 'truncate']).default('keep'),
+    })
+    .prefault({}),
+  /** The FAQ bot (docs/selfservice.md). */
+  bot: z
+    .strictObject({
+      /** Below this confidence the bot hands the visitor over to a person. */
+      handoverBelow: z.number().min(0).max(1).default(0.3),
+      /** "Did you mean" suggestions shown with an answer or a hand-over. */
+      maxAlternatives: z.number().int().min(0).max(10).default(3),
     })
     .prefault({}),
   /** `ccx serve`: docs/serve.md. */

@@ -72,6 +72,8 @@ export const ServeConfigSchema = z.strictObject({
   agents: z.array(AgentSchema).default([]),
   /** Before `sync` existed (see parseServeConfig). */
   fsync: z.boolean().optional(),
+  /** The FAQ bot's knowledge base, as `ccx kb export` writes it: POST /bot answers from it (docs/selfservice.md). */
+  botKb: z.string().optional(),
 })
 
 export type ServeConfig = z.infer<typeof ServeConfigSchema>

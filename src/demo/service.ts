@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {LoadedConfig} from '../config/load.js'
@@ -25,6 +25,8 @@ export interface DemoResult {
   pipelines: Array<{pipeline: string; status: string; durationMs: number; rowsWritten?: number; message?: string}>
   reports: string[]
   story: Array<Record<string, unknown>>
+  /** The story visitors' questions to the FAQ bot (KB from the generator) and what it answered. */
+  bot: Array<{visitor_id: string; question: string; context: string | null; entry_id: string | null; confidence: number; answer: string}>
 }
 
 const SOURCES = [
@@ -67,6 +69,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     }
 
+    const bot = await storyBot(store, join(data, 'kb.json'), options.config, log)
+
     log('4/5 running every pipeline')
     const {loadPipelines} = await import('../pipelines/registry.js')
     const {runPipelines} = await import('../pipelines/runner.js')
@@ -82,6 +86,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       pipelines: outcomes,
       reports,
       story: await storyOutcomes(store),
+      bot,
     }
   } finally {
     await store.close()
@@ -102,6 +107,29 @@ async function writeReports(store: Store, config: LoadedConfig, dir: string, log
   writeFileSync(path, report.html)
   for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
   return [path]
+}
+
+/** Imports the generated KB and asks the FAQ bot the story visitors' questions (fixtures/samples/story/bot_questions.json). */
+async function storyBot(store: Store, kbFile: string, config: LoadedConfig, log: (m: string) => void): Promise<DemoResult['bot']> {
+  const questionsFile = join(ROOT, 'fixtures/samples/story/bot_questions.json')
+  if (!existsSync(kbFile) || !existsSync(questionsFile)) return []
+  const {readKbFile, importKb} = await import('../selfservice/kb/service.js')
+  const {createBot} = await import('../selfservice/bot-service.js')
+  const imported = await importKb(store, readKbFile(kbFile), {file: kbFile})
+  log(`    kb          ${imported.entries} entries from ${kbFile}`)
+  const {bot} = await createBot(config, {store})
+  const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as Array<{visitor_id: string; question: string; context?: string}>
+  return questions.map((q) => {
+    const a = bot.ask(q.question, q.context ? {question: q.context} : {})
+    return {
+      visitor_id: q.visitor_id,
+      question: q.question,
+      context: q.context ?? null,
+      entry_id: a.answered ? (a.entry?.id ?? null) : null,
+      confidence: a.confidence,
+      answer: a.answered && a.entry ? a.entry.answer : '→ hand over to a person',
+    }
+  })
 }
 
 /** How the four visitors of the story came out (when the visitor-intelligence pipelines ran). */

@@ -5,6 +5,8 @@ import type {AddressInfo} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Admission} from './admission.js'
+import type {BotIndex} from '../selfservice/bot/index.js'
+import {botEndpoint} from './bot.js'
 import {collectEndpoint} from './collect.js'
 import {OriginPolicy, type SiteAccess} from './cors.js'
 import {createHttpServer, pathOf, refuse, sendJson} from './http.js'
@@ -47,6 +49,8 @@ export interface ServeAppOptions {
   storedIp?: (ip: string) => string
   /** Broadcast hook (cluster: forwards live updates to sibling workers). */
   onLive?: (v: LiveVisitor) => void
+  /** The FAQ bot (`serve.botKb`): POST /bot answers from it; the clock gives the logged exchange's site-local time. */
+  bot?: {index: BotIndex; localNow: () => string}
   /** More endpoints that sites post to, beside /collect (each gets the checks of site-endpoint.ts). */
   endpoints?: Array<SiteEndpoint<unknown>>
 }
@@ -54,7 +58,7 @@ export interface ServeAppOptions {
 export interface ServeApp {
   metrics: Metrics
   live: LiveHub
-  /** The public listener: POST/OPTIONS of the site endpoints (/collect, …), GET /probe.js, GET /healthz. */
+  /** The public listener: POST/OPTIONS of the site endpoints (/collect, …), GET /probe.js (and /chat.js with a bot), GET /healthz. */
   handlePublic: RequestListener
   /** The admin listener: GET /live, /metrics, /healthz (behind adminToken when set). */
   handleAdmin: RequestListener
@@ -69,6 +73,8 @@ export interface ServeApp {
 }
 
 const PROBE_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'probe.js'), 'utf8')
+/** The FAQ bot's chat panel, loaded by the probe where `data-bot="on"` (served only when /bot is). */
+const CHAT_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'chat.js'), 'utf8')
 
 /** Trusted proxies as configured: `trustProxy` alone trusts loopback and private networks. */
 export function proxyList(trustProxy: boolean, trustedProxies: readonly string[]): readonly string[] | undefined {
@@ -141,12 +147,24 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
           }
         : publishLive,
     }) as SiteEndpoint<unknown>,
+    ...(options.bot
+      ? [
+          botEndpoint({
+            log,
+            bot: options.bot.index,
+            state: options.state,
+            metrics,
+            localNow: options.bot.localNow,
+            storedIp: options.storedIp ?? ((ip) => ip),
+          }) as SiteEndpoint<unknown>,
+        ]
+      : []),
     ...(options.endpoints ?? []),
   ]
   const preflight = preflightHandler(ctx)
   const sitePosts = new Map(siteEndpoints.map((e) => [e.path, siteHandler(ctx, e)]))
 
-  const ROUTES = [...sitePosts.keys(), '/probe.js', '/live', '/healthz', '/metrics', 'other']
+  const ROUTES = [...sitePosts.keys(), '/probe.js', '/chat.js', '/live', '/healthz', '/metrics', 'other']
   const counters = (listener: string) =>
     new Map(ROUTES.map((route) => [route, metrics.counter('ccx_requests_total', 'Requests by route', {listener, route})]))
   const countPublic = counters('public')
@@ -173,6 +191,9 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     } else if (req.method === 'GET' && path === '/probe.js') {
       res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
       return res.end(PROBE_JS)
+    } else if (req.method === 'GET' && path === '/chat.js' && options.bot) {
+      res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
+      return res.end(CHAT_JS)
     } else if (req.method === 'GET' && path === '/healthz') {
       return healthz(res, false)
     } else if (path === '/live' || path === '/metrics') {

@@ -43,6 +43,20 @@ function lockLogDir(dir: string): () => void {
   return () => rmSync(lock, {force: true})
 }
 
+/** The FAQ bot from an exported KB file and the configured synonyms (no database: serve must not hold it). */
+async function loadBot(config: LoadedConfig, kbFile: string): Promise<NonNullable<Parameters<typeof createServeApp>[0]['bot']>> {
+  const {readKbFile} = await import('../selfservice/kb/service.js')
+  const {BotIndex} = await import('../selfservice/bot/index.js')
+  const {loadSynonyms, synonymsPathFor} = await import('../selfservice/bot/synonyms.js')
+  const {localTimestamp} = await import('./responder.js')
+  const index = new BotIndex(readKbFile(kbFile).entries, {
+    synonyms: loadSynonyms(synonymsPathFor(config)),
+    match: {handoverBelow: config.config.bot.handoverBelow, maxAlternatives: config.config.bot.maxAlternatives},
+  })
+  const timeZone = config.config.timezone
+  return {index, localNow: () => localTimestamp(Date.now(), timeZone)}
+}
+
 /** A loopback address: the admin listener may bind it without a token. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host)
@@ -65,6 +79,7 @@ export async function runServerProcess(options: ServeRunOptions, segmentPrefix: 
     agentLoadsSync: state.agentLoadsSync?.bind(state),
   })
   const {ipAnonymizer} = await import('../privacy/ip.js')
+  const bot = serve.botKb ? await loadBot(options.config, serve.botKb) : undefined
   const app = createServeApp({
     log,
     state,
@@ -81,6 +96,7 @@ export async function runServerProcess(options: ServeRunOptions, segmentPrefix: 
     adminToken: serve.adminToken,
     storedIp: ipAnonymizer(options.config.config.privacy.ip),
     onLive: cluster.isWorker ? (v) => sendToPrimary({ccxLive: v}) : undefined,
+    bot,
   })
   if (cluster.isWorker) {
     process.on('message', (m: {ccxLive?: LiveVisitor; from?: number}) => {

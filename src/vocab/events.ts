@@ -18,6 +18,9 @@ export const PROBE_EVENT_TYPES = [
   'message',
   'identify',
   'order',
+  // the FAQ bot (docs/selfservice.md): serve's /bot logs each exchange; the probe's chat panel sends the visitor's 👍/👎
+  'bot_exchange',
+  'bot_feedback',
 ] as const
 export type ProbeEventType = (typeof PROBE_EVENT_TYPES)[number]
 

@@ -31,8 +31,10 @@ describe('ccx fixtures generate (bin/run.js)', () => {
     expect(summary).toMatchObject({out, seed: 'e2e', from: '2026-06-26', to: '2026-06-30', visitors: 300})
     const files = Object.fromEntries(summary.files.map((f: {file: string; rows: number}) => [f.file, f.rows]))
     expect(Object.keys(files).sort()).toEqual([
+      'bot_questions.ndjson',
       'calls.csv',
       'chats.ndjson',
+      'kb.json',
       'leads.csv',
       'orders.csv',
       'probe_events.csv',

@@ -140,6 +140,14 @@
   document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') flush(true) })
   window.addEventListener('pagehide', function () { flush(true) })
 
-  window.ccx = {track: track, flush: flush, visitorId: visitorId}
+
+  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script}
+  // the FAQ bot's chat panel is its own file, loaded only where a page asks for it
+  if (script.getAttribute('data-bot') === 'on') {
+    var chat = document.createElement('script')
+    chat.src = script.src.replace(/probe\.js(\?.*)?$/, 'chat.js')
+    chat.async = true
+    document.head.appendChild(chat)
+  }
   track('pageview', {referrer: document.referrer})
 })()
