@@ -80,7 +80,7 @@ describe('ccx ingest probe: broken samples', () => {
       'probe_broken.csv': [38, 29, 1, 8],
       'probe_broken.ndjson': [21, 14, 1, 6],
     })
-    expect(result.totals).toEqual({read: 65, loaded: 47, duplicate: 2, quarantined: 16})
+    expect(result.totals).toEqual({read: 65, loaded: 47, duplicate: 2, quarantined: 16, filtered: 0, flagged: 0})
     expect(result.badShare).toBeCloseTo(16 / 65)
     const lines = await query<{f: string; line: number; field: string | null; code: string}>(
       db,
@@ -179,7 +179,7 @@ describe('ccx ingest calls: foreign CDR exports', () => {
       '--json',
     ])
     expect(en.code).toBe(0)
-    expect(en.json().totals).toEqual({read: 3, loaded: 3, duplicate: 0, quarantined: 0})
+    expect(en.json().totals).toEqual({read: 3, loaded: 3, duplicate: 0, quarantined: 0, filtered: 0, flagged: 0})
     const rows = await query(
       db,
       `select call_id, direction, queue, phone_masked, strftime(offered_at, '%Y-%m-%d %H:%M:%S') offered, hold_s, csat from raw_calls where call_id in ('CC20261030002', 'CC20261030004', 'EN-2') order by call_id`,
@@ -239,7 +239,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     const cleanRun = await runWatched(['ingest', 'probe', csv, '--db', clean, '--json'], join(dir.path, 'tmp-clean'))
     expect(cleanRun.code).toBe(0)
     const cleanTotals = JSON.parse(cleanRun.stdout).totals
-    expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
+    expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2, filtered: 0, flagged: 0})
 
     const killed = join(dir.path, 'killed.duckdb')
     const killedRun = await runWatched(['ingest', 'probe', csv, '--db', killed], join(dir.path, 'tmp-killed'), {killWhileWriting: killed})
