@@ -59,6 +59,8 @@ export async function compileExpression(
     if (Array.isArray(n)) return n.forEach(visit)
     if (!n || typeof n !== 'object') return
     const o = n as Node
+    // JSON numbers lose uint64 precision in JS; positions are optional for DuckDB.
+    delete o.query_location
     if (o.class === 'SUBQUERY') throw fail('subqueries are not allowed')
     if (o.class === 'WINDOW') throw fail('window functions are not allowed')
     if (o.class === 'FUNCTION' && typeof o.function_name === 'string' && bad.has(o.function_name.toLowerCase()))
@@ -78,6 +80,7 @@ export async function compileExpression(
     for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v)
   }
   visit(list[0])
+  for (const k of Object.keys(node)) if (k !== 'select_list') visit(node[k])
   const rewritten = String(await store.scalar(`select json_deserialize_sql(${q(JSON.stringify(tree))})`)).replace(/^SELECT\s+/i, '')
   const cols = header.map((_, k) => `NULL::VARCHAR as c${k}`).join(', ')
   let type: string

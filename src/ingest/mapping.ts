@@ -12,7 +12,8 @@ export type FieldMapping =
   | {kind: 'column'; column: string; nulls?: string[]; values?: Record<string, string | null>; format?: string}
   | {kind: 'expr'; expr: string; nulls?: string[]; values?: Record<string, string | null>; format?: string}
   | {kind: 'const'; value: string | number | boolean}
-  | {kind: 'datetime'; date: string; time: string; dateFormat?: string; timeFormat?: string; after?: string; nulls?: string[]}
+  /** date + time columns; a list names columns to try in order (the first non-empty one). */
+  | {kind: 'datetime'; date: string[]; time: string[]; dateFormat?: string; timeFormat?: string; after?: string; nulls?: string[]}
   | {kind: 'none'}
 
 /** Where a mapping entry came from, for error messages: `--map` or `FILE:LINE`. */
@@ -101,8 +102,8 @@ export function parseMapArgs(values: string[]): Mapping {
 
 /** The 1-based line of the first `"key":` in a JSON text (for messages). */
 function lineOfKey(text: string, key: string): number | undefined {
-  const i = text.indexOf(`${JSON.stringify(key)}`)
-  return i === -1 ? undefined : text.slice(0, i).split('\n').length
+  const m = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).exec(text)
+  return m ? text.slice(0, m.index).split('\n').length : undefined
 }
 
 const FIELD_KEYS = new Set(['column', 'expr', 'const', 'date', 'time', 'date_format', 'time_format', 'after', 'nulls', 'values', 'format'])
@@ -143,12 +144,15 @@ function parseFieldEntry(field: string, v: unknown, origin: Origin): FieldMappin
     return {kind: 'const', value: o.const as string | number | boolean}
   }
   if (o.date !== undefined) {
-    if (typeof o.date !== 'string' || typeof o.time !== 'string')
-      throw new Error(`"${field}": date and time must both name columns, e.g. {"date": "date", "time": "q_start"}`)
+    const cols = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined)
+    const date = cols(o.date)
+    const time = cols(o.time)
+    if (!date || !time)
+      throw new Error(`"${field}": date and time must both name columns (or lists of columns, the first non-empty wins), e.g. {"date": "date", "time": "q_start"}`)
     return {
       kind: 'datetime',
-      date: o.date,
-      time: o.time,
+      date,
+      time,
       dateFormat: o.date_format === undefined ? undefined : String(o.date_format),
       timeFormat: o.time_format === undefined ? undefined : String(o.time_format),
       after: o.after === undefined ? undefined : String(o.after),
@@ -338,7 +342,7 @@ export function resolveColumns(header: string[], spec: SourceSpec, mapping: Mapp
     else if (m.kind === 'const') fields.set(field.name, {field, how: 'constant', mapping: m})
     else if (m.kind === 'expr') fields.set(field.name, {field, how: 'expression', mapping: m})
     else if (m.kind === 'datetime') {
-      for (const c of [m.date, m.time]) {
+      for (const c of [...m.date, ...m.time]) {
         const i = findColumn(header, c)
         if (i === -1) throw missingColumnError(file, c, `date + time of ${field.name}`, header)
         used.add(i)

@@ -169,7 +169,7 @@ export function buildPlan(input: PlanInput): LoadPlan {
   for (const r of resolved.fields.values()) {
     if (r.column !== undefined) bump(r.column)
     const m = r.mapping
-    if (m?.kind === 'datetime') for (const c of [m.date, m.time]) bump(findColumn(header, c))
+    if (m?.kind === 'datetime') for (const c of [...m.date, ...m.time]) bump(findColumn(header, c))
   }
   for (const e of input.exprs.values()) e.columns.forEach(bump)
   for (const f of input.filters) f.compiled.columns.forEach(bump)
@@ -285,8 +285,12 @@ export function buildPlan(input: PlanInput): LoadPlan {
 
   const dateTimeField = (field: FieldSpec, m: Extract<FieldMapping, {kind: 'datetime'}> & {origin: string}): FieldPlan => {
     const nul = (c: string) => (m.nulls && m.nulls.length > 0 ? `(case when trim(${c}) in (${m.nulls.map(q).join(', ')}) then NULL else ${c} end)` : c)
-    const d = nul(`c${findColumn(header, m.date)}`)
-    const t = nul(`c${findColumn(header, m.time)}`)
+    const first = (cols: string[]) => {
+      const parts = cols.map((c) => `nullif(trim(${nul(`c${findColumn(header, c)}`)}), '')`)
+      return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`
+    }
+    const d = first(m.date)
+    const t = first(m.time)
     const date = m.dateFormat ? `try_strptime(trim(${d}), ${q(m.dateFormat)})::DATE` : `try_cast(trim(${d}) as DATE)`
     const timeOf = (x: string) => `try_strptime(trim(${x}), ${q(m.timeFormat ?? '%H:%M:%S')})::TIME`
     let value = `(${date} + ${timeOf(t)})`
@@ -311,7 +315,7 @@ export function buildPlan(input: PlanInput): LoadPlan {
       {
         when: `${t} is not null and trim(${t}) <> '' and (${d} is null or trim(${d}) = '')`,
         code: 'missing_value',
-        reason: q(`missing_value: ${field.name}: the date column ${m.date} is empty`),
+        reason: q(`missing_value: ${field.name}: the date column ${m.date.join(' / ')} is empty`),
         value: shown,
       },
       {

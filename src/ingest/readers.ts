@@ -141,7 +141,7 @@ export function keysOf(sample: string, spec: SourceSpec, mapping: Mapping, forma
   const named = new Set<string>()
   for (const m of Object.values(mapping.fields)) {
     if (m.kind === 'column') named.add(m.column)
-    if (m.kind === 'datetime') [m.date, m.time].forEach((c) => named.add(c))
+    if (m.kind === 'datetime') [...m.date, ...m.time].forEach((c) => named.add(c))
   }
   const texts = [...Object.values(mapping.fields).map((m) => (m.kind === 'expr' ? m.expr : '')), ...mapping.filters.map((f) => f.where)].join(' ')
   const wanted = [...seen].filter((k) => !fields.includes(k) && k !== '__line' && (spec.name !== 'probe' || named.has(k) || texts.includes(k)))

@@ -444,7 +444,7 @@ function resolutionOf(spec: SourceSpec, mapping: Mapping, input: CsvInput, resol
     if (r.column !== undefined) from = input.header[r.column]!.trim()
     if (m?.kind === 'expr') from = m.expr
     if (m?.kind === 'const') from = JSON.stringify(m.value)
-    if (m?.kind === 'datetime') from = `${m.date} + ${m.time}${m.after ? ` (after ${m.after})` : ''}`
+    if (m?.kind === 'datetime') from = `${m.date.join(' / ')} + ${m.time.join(' / ')}${m.after ? ` (after ${m.after})` : ''}`
     if (m && (m.kind === 'column' || m.kind === 'expr') && m.values) from += ` (value map: ${Object.keys(m.values).join(', ')})`
     void mapping
     return {field: f.name, how: r.how, from, origin: m?.origin ?? null}
