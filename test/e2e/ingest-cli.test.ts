@@ -248,8 +248,12 @@ describe('ccx ingest: concurrency and crashes', () => {
     const afterKill = await counts(killed)
     expect(afterKill).toEqual({events: 0, quarantined: 0, files: 0, distinct_events: 0})
 
-    const rerun = await ccx(['ingest', 'probe', csv, '--db', killed, '--json'])
+    // the killed run's temporary folder is left behind; the next ingest removes it
+    const leftovers = () => readdirSync(join(dir.path, 'tmp-killed')).filter((n) => n.startsWith('ccx-ingest-'))
+    expect(leftovers()).toHaveLength(1)
+    const rerun = await ccx(['ingest', 'probe', csv, '--db', killed, '--json'], {env: {TMPDIR: join(dir.path, 'tmp-killed')}})
     expect(rerun.code).toBe(0)
+    expect(leftovers()).toEqual([])
     expect(rerun.json().totals).toEqual(cleanTotals)
     expect(await counts(killed)).toEqual(await counts(clean))
   })
