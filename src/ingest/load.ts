@@ -400,19 +400,31 @@ async function quarantineRejects(ctx: LoadContext, input: CsvInput, resolved: Re
   const lineIdx = input.lineColumn ? input.header.indexOf('__line') : -1
   const lineExpr = lineIdx >= 0 ? `coalesce(try_cast(regexp_extract(csv_line, '^"?([0-9]+)', 1) as BIGINT), line)` : 'line'
   const valueExpr = `regexp_extract(error_message, 'Could not convert string "([^"]*)"', 1)`
+  const what: Record<string, string> = {
+    timestamp: 'is not a timestamp (expected YYYY-MM-DD HH:MM:SS, or give --ts-format)',
+    probe_type: 'is not a probe event type',
+    int: 'is not a whole number',
+    bigint: 'is not a whole number',
+    double: 'is not a number',
+    bool: 'is not true/false',
+  }
+  const castWhat = `case ${[...kindOf].map(([k, kind]) => `when column_name = 'c${k}' then ${q(what[kind] ?? 'does not convert')}`).join(' ')} else 'does not convert' end`
   return runTracked(
     ctx,
     `insert into ccx_q (line, field, reason, value, raw)
      select ${lineExpr}, field_name,
-       case error_type
-         when 'MISSING COLUMNS' then 'wrong_column_count'
-         when 'TOO MANY COLUMNS' then 'wrong_column_count'
-         when 'INVALID ENCODING' then 'invalid_utf8'
-         when 'INVALID UNICODE' then 'invalid_utf8'
-         when 'LINE SIZE OVER MAXIMUM' then 'line_too_long'
-         when 'UNQUOTED VALUE' then 'bad_quoting'
-         when 'CAST' then case when error_message like '%string ""%' or error_message not like '%Could not convert%' then 'missing_value' else ${castReason} end
-         else lower(replace(error_type, ' ', '_')) end || ': ' || regexp_replace(error_message, 'column "?c[0-9]+"?', 'column "' || coalesce(field_name, '?') || '"'),
+       case
+         when error_type = 'CAST' and (error_message like '%string ""%' or error_message not like '%Could not convert%')
+           then 'missing_value: ' || coalesce(field_name, '?') || ' is empty'
+         when error_type = 'CAST' then ${castReason} || ': ' || coalesce(field_name, '?') || ' "' || left(${valueExpr}, 200) || '" ' || ${castWhat}
+         else case error_type
+           when 'MISSING COLUMNS' then 'wrong_column_count'
+           when 'TOO MANY COLUMNS' then 'wrong_column_count'
+           when 'INVALID ENCODING' then 'invalid_utf8'
+           when 'INVALID UNICODE' then 'invalid_utf8'
+           when 'LINE SIZE OVER MAXIMUM' then 'line_too_long'
+           when 'UNQUOTED VALUE' then 'bad_quoting'
+           else lower(replace(error_type, ' ', '_')) end || ': ' || regexp_replace(error_message, 'column "?c[0-9]+"?', 'column "' || coalesce(field_name, '?') || '"') end,
        nullif(case when error_type = 'CAST' then ${valueExpr} end, ''),
        left(trim(csv_line, chr(13) || chr(10)), 65536)
      from (select line, first(column_name order by column_idx nulls first) column_name, first(error_type order by column_idx nulls first) error_type,

@@ -56,6 +56,8 @@ export function hintFor(code: string, field: string | null, value: string | null
       return `lines over 2 MiB are refused: check for a missing line break`
     case 'bad_json':
       return `one JSON object per line (NDJSON)`
+    case 'bad_log_line':
+      return source === 'calls' ? 'not a line of the named --format; check the format' : 'not a combined-log-format line: other layouts load as CSV or NDJSON'
     default:
       return source === 'probe' ? 'see docs/formats.md "Quarantine"' : 'see docs/formats.md "Quarantine"'
   }

@@ -157,11 +157,20 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   const totals = emptyCounts()
   for (const s of summaries) for (const k of Object.keys(totals) as Array<keyof LoadCounts>) totals[k] += s[k]
   const badShare = totals.read > 0 ? totals.quarantined / totals.read : 0
-  const reasons = summaries
-    .flatMap((s) => s.reasons)
-    .sort((a, b) => b.count - a.count)
-    .slice(0, 5)
+  const reasons = mergeReasons(summaries.flatMap((s) => s.reasons))
   return {source: options.source, dryRun: Boolean(options.dryRun), files: summaries, totals, badShare, maxBad, tooManyBad: badShare > maxBad, reasons}
+}
+
+/** The same reason in several files adds up; the first file's line and value stand for it. */
+function mergeReasons(list: ReasonSummary[]): ReasonSummary[] {
+  const byKey = new Map<string, ReasonSummary>()
+  for (const r of list) {
+    const key = `${r.code}\u0000${r.field ?? ''}`
+    const seen = byKey.get(key)
+    if (seen) seen.count += r.count
+    else byKey.set(key, {...r})
+  }
+  return [...byKey.values()].sort((a, b) => b.count - a.count).slice(0, 5)
 }
 
 /** Tables a load of this source may write (queue_log calls also bring agent states). */
