@@ -3,9 +3,8 @@ import {existsSync} from 'node:fs'
 import {DataCommand} from '../cli/base-command.js'
 import {CcxError, EXIT} from '../errors.js'
 import type {IngestResult} from '../ingest/service.js'
+import {SOURCE_NAMES} from '../vocab/sources.js'
 
-/** Sources as the command line names them (agent-states is the vocabulary's agent_states). */
-const SOURCES = ['probe', 'calls', 'chats', 'transcripts', 'leads', 'orders', 'agent-states'] as const
 const FORMATS = [
   'csv',
   'tsv',
@@ -39,7 +38,7 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
   ]
   static strict = false
   static args = {
-    source: Args.string({description: 'what the files hold', required: true, options: [...SOURCES]}),
+    source: Args.string({description: 'what the files hold', required: true, options: [...SOURCE_NAMES]}),
     paths: Args.string({description: 'files, directories or globs'}),
   }
   static flags = {
@@ -63,7 +62,7 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
 
   async run(): Promise<IngestResult> {
     const {args, argv, flags} = await this.parse(Ingest)
-    const source = (args.source === 'agent-states' ? 'agent_states' : args.source) as IngestResult['source']
+    const source = args.source as IngestResult['source']
     const paths = (argv as string[]).slice(1)
     if (flags['from-log']) {
       if (source !== 'probe')

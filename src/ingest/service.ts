@@ -391,7 +391,7 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
         summary.quarantined += jsQuarantine.length
       }
       if (statesInput) {
-        const states = await loadCsv({...base, spec: SOURCES.agent_states, mapping: {...emptyMapping(), tsFormat: 'epoch'}}, statesInput)
+        const states = await loadCsv({...base, spec: SOURCES['agent-states'], mapping: {...emptyMapping(), tsFormat: 'epoch'}}, statesInput)
         summary.agentStates = {loaded: states.loaded, duplicate: states.duplicate, quarantined: states.quarantined}
       }
       if (spec.name === 'probe')

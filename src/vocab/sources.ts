@@ -204,7 +204,7 @@ export const SOURCES: Record<SourceName, SourceSpec> = {
 }
 
 export function isSourceName(s: string): s is SourceName {
-  return (SOURCE_NAMES as string[]).includes(s)
+  return (SOURCE_NAMES as readonly string[]).includes(s)
 }
 
 export function fieldOf(spec: SourceSpec, name: string): FieldSpec | undefined {
