@@ -327,13 +327,14 @@ export function missingColumnError(file: string, column: string, forWhat: string
 
 /**
  * Matches fields to the header: explicit mappings first; then, for fields the mapping does not mention, the exact
- * column name, then a loose match (case, spaces, `_`) — never a column an explicit mapping already gives a meaning
- * (so `disposition: {column: "outcome", ...}` keeps the file's outcome column away from ccx's outcome).
- * `referenced` lists columns expressions and filters name (resolved by the caller, which parses them).
+ * column name, then a loose match (case, spaces, `_`) — never a column a column or date + time mapping already gives
+ * a meaning (so `disposition: {column: "outcome", ...}` keeps the file's outcome column away from ccx's outcome).
+ * `referenced` lists columns expressions and filters read (resolved by the caller, which parses them): they are
+ * inputs, not meanings, so a field of the same name still matches them.
  */
 export function resolveColumns(header: string[], spec: SourceSpec, mapping: Mapping, file: string, referenced: number[] = []): ResolvedColumns {
   const fields = new Map<string, ResolvedField>()
-  const used = new Set<number>(referenced)
+  const used = new Set<number>()
   const trimmed = header.map((h) => h.trim())
   for (const field of spec.fields) {
     const m = mapping.fields[field.name]
@@ -368,7 +369,9 @@ export function resolveColumns(header: string[], spec: SourceSpec, mapping: Mapp
       fields.set(field.name, {field, how, column: i})
     } else fields.set(field.name, {field, how: 'absent'})
   }
-  const extras = trimmed.map((_, i) => i).filter((i) => !used.has(i) && trimmed[i] !== '__line')
+  // Columns expressions and filters read stay available to fields of their own name (site || ':' || visitor_id).
+  const extras = trimmed.map((_, i) => i).filter((i) => !used.has(i) && !referenced.includes(i) && trimmed[i] !== '__line')
+  for (const i of referenced) used.add(i)
   const missingRequired = spec.fields
     .filter((fl) => fl.required && ['absent', 'not mapped'].includes(fields.get(fl.name)!.how))
     .map((fl) => fl.name)
