@@ -51,7 +51,21 @@ try {
 
   // The same file through a mapping file: two expressions, a value map of the 13 event types, null markers.
   const mapFile = join(dir, 'probe.map.json')
-  const types = ['pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start', 'lead', 'register', 'message', 'identify', 'order']
+  const types = [
+    'pageview',
+    'heartbeat',
+    'click',
+    'invite_shown',
+    'invite_accepted',
+    'invite_declined',
+    'chat_request',
+    'chat_start',
+    'lead',
+    'register',
+    'message',
+    'identify',
+    'order',
+  ]
   writeFileSync(
     mapFile,
     JSON.stringify({
@@ -63,13 +77,18 @@ try {
     }),
   )
   const mappedDb = join(dir, 'mapped.duckdb')
-  const mapped = await measure(process.execPath, [join(root, 'bin/run.js'), 'ingest', 'probe', csv, '--db', mappedDb, '--map-file', mapFile, '--json'], {
-    cwd: root,
-    env: {...process.env, NO_COLOR: '1'},
-  })
+  const mapped = await measure(
+    process.execPath,
+    [join(root, 'bin/run.js'), 'ingest', 'probe', csv, '--db', mappedDb, '--map-file', mapFile, '--json'],
+    {
+      cwd: root,
+      env: {...process.env, NO_COLOR: '1'},
+    },
+  )
   if (mapped.code !== 0) throw new Error(`ccx ingest with a mapping file failed (exit ${mapped.code}): ${mapped.stderr}`)
   const mappedResult = JSON.parse(mapped.stdout)
-  if (mappedResult.totals.loaded !== gen.events) throw new Error(`mapped ingest loaded ${mappedResult.totals.loaded} of ${gen.events} events`)
+  if (mappedResult.totals.loaded !== gen.events)
+    throw new Error(`mapped ingest loaded ${mappedResult.totals.loaded} of ${gen.events} events`)
 
   const ratio = ccx.ms / bare.ms
   const mappedRatio = mapped.ms / ccx.ms
@@ -93,7 +112,9 @@ try {
     `DuckDB read_csv (bare, own process): ${summary.duckdbBareSeconds} s (query ${summary.duckdbBareQuerySeconds} s), peak RSS ${summary.duckdbBarePeakRssMB} MB`,
   )
   console.log(`ccx ingest probe:                    ${summary.ccxSeconds} s, peak RSS ${summary.ccxPeakRssMB} MB`)
-  console.log(`ccx ingest probe --map-file (expressions, value map, nulls): ${summary.mappedSeconds} s, peak RSS ${summary.mappedPeakRssMB} MB`)
+  console.log(
+    `ccx ingest probe --map-file (expressions, value map, nulls): ${summary.mappedSeconds} s, peak RSS ${summary.mappedPeakRssMB} MB`,
+  )
   console.log(`ratio ccx / DuckDB: ${summary.ratio} (target <= 1.5)  ${ratio <= 1.5 && ccx.peakRssMb < 1536 ? 'PASS' : 'MISS'}`)
   console.log(`ratio mapped / plain: ${summary.mappedRatio} (target <= 1.15)  ${mappedRatio <= 1.15 ? 'PASS' : 'MISS'}`)
   console.log(JSON.stringify(summary))

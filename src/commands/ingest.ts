@@ -46,7 +46,9 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
       description: "field=column, field='constant', field=(SQL expression), field= (not mapped); comma-separated, repeatable",
       multiple: true,
     }),
-    'map-file': Flags.string({description: 'mapping file: JSON (columns, expressions, constants, date+time, nulls, value maps, $skip) or lines field=column'}),
+    'map-file': Flags.string({
+      description: 'mapping file: JSON (columns, expressions, constants, date+time, nulls, value maps, $skip) or lines field=column',
+    }),
     'ts-format': Flags.string({description: 'timestamp format: strptime (e.g. "%Y/%m/%d %H:%M:%S"), epoch or epoch_ms'}),
     encoding: Flags.string({description: 'input encoding (utf-8, gbk, gb18030, utf-16le, ...); default: detected'}),
     format: Flags.string({description: 'input format; default: from extension and content', options: FORMATS}),
@@ -56,7 +58,9 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
     'max-bad': Flags.string({
       description: 'largest quarantined share before exit status 3, as 0.01 or 1% [config ingest.maxBad, default 1%]',
     }),
-    'dry-run': Flags.boolean({description: 'show how each field resolves, the first rows and what would be quarantined or filtered; write nothing'}),
+    'dry-run': Flags.boolean({
+      description: 'show how each field resolves, the first rows and what would be quarantined or filtered; write nothing',
+    }),
     replace: Flags.boolean({description: 'load a file that was loaded before again (another mapping): its earlier rows go, atomically'}),
   }
 
@@ -135,8 +139,11 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
       for (const f of result.files) {
         if (!f.preview) continue
         this.logToStderr(`dry run: ${f.file} (${f.format}, ${f.encoding}) — nothing is written`)
-        this.logToStderr(formatRows(f.preview.fields.map((p) => ({field: p.field, resolved: p.how, from: p.from ?? '', origin: p.origin ?? ''}))))
-        if (f.preview.rows.length > 0) this.logToStderr('\nfirst rows as they would be stored:\n' + formatRows(f.preview.rows.map(shortRow)))
+        this.logToStderr(
+          formatRows(f.preview.fields.map((p) => ({field: p.field, resolved: p.how, from: p.from ?? '', origin: p.origin ?? ''}))),
+        )
+        if (f.preview.rows.length > 0)
+          this.logToStderr('\nfirst rows as they would be stored:\n' + formatRows(f.preview.rows.map(shortRow)))
         this.logToStderr('')
       }
     }
@@ -158,8 +165,11 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
       for (const n of f.notes) this.logToStderr(`${f.file}: ${n}`)
       for (const [name, n] of Object.entries(f.filters)) this.logToStderr(`${f.file}: filtered ${n} row${n === 1 ? '' : 's'}: ${name}`)
       if (f.flagged > 0)
-        this.logToStderr(`${f.file}: warning: ${f.flagged} row${f.flagged === 1 ? '' : 's'} loaded with a time-order flag (answer before offer, end before answer): left out of wait and handle times (quality column)`)
-      if (f.agentStates) this.logToStderr(`${f.file}: agent states: ${f.agentStates.loaded} intervals loaded, ${f.agentStates.duplicate} already there`)
+        this.logToStderr(
+          `${f.file}: warning: ${f.flagged} row${f.flagged === 1 ? '' : 's'} loaded with a time-order flag (answer before offer, end before answer): left out of wait and handle times (quality column)`,
+        )
+      if (f.agentStates)
+        this.logToStderr(`${f.file}: agent states: ${f.agentStates.loaded} intervals loaded, ${f.agentStates.duplicate} already there`)
     }
     if (result.reasons.length > 0) {
       this.logToStderr('\ntop quarantine reasons:')
@@ -171,7 +181,10 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
         this.logToStderr(`      try: ${r.hint}`)
       }
       const ids = result.files.map((f) => f.ingestId).filter(Boolean)
-      if (!result.dryRun && ids.length > 0) this.logToStderr(`all quarantined rows: ccx quarantine show ${ids.length === 1 ? ids[0] : '<ingest id>'} (ingest ${ids.join(', ')})`)
+      if (!result.dryRun && ids.length > 0)
+        this.logToStderr(
+          `all quarantined rows: ccx quarantine show ${ids.length === 1 ? ids[0] : '<ingest id>'} (ingest ${ids.join(', ')})`,
+        )
     }
   }
 }
@@ -185,10 +198,22 @@ function shortRow(r: Record<string, unknown>): Record<string, unknown> {
 function formatRows(rows: Array<Record<string, unknown>>): string {
   if (rows.length === 0) return '(none)'
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))]
-  const cell = (v: unknown) => (v instanceof Date ? v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '') : v === undefined || v === null ? '' : String(v))
+  const cell = (v: unknown) =>
+    v instanceof Date
+      ? v
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.000Z$|Z$/, '')
+      : v === undefined || v === null
+        ? ''
+        : String(v)
   const cells = rows.map((r) => cols.map((c) => cell(r[c]).slice(0, 60)))
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)))
-  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n')
 }
 

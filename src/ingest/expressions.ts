@@ -43,14 +43,17 @@ export async function compileExpression(
   header: string[],
   ctx: {what: string; origin: Origin; file: string},
 ): Promise<CompiledExpr> {
-  const fail = (why: string, suggestions: string[] = []) => mappingError(ctx.origin, `${ctx.what}: expression ${JSON.stringify(expr)}: ${why}`, suggestions)
+  const fail = (why: string, suggestions: string[] = []) =>
+    mappingError(ctx.origin, `${ctx.what}: expression ${JSON.stringify(expr)}: ${why}`, suggestions)
   const serialized = String(await store.scalar(`select json_serialize_sql(${q(`select ${expr}`)})`))
   const tree = JSON.parse(serialized) as {error: boolean; error_message?: string; statements?: Array<{node: Node}>}
-  if (tree.error) throw fail(`not valid SQL (${tree.error_message})`, [`Quote column names with spaces or signs in double quotes: "vru+line"`])
+  if (tree.error)
+    throw fail(`not valid SQL (${tree.error_message})`, [`Quote column names with spaces or signs in double quotes: "vru+line"`])
   if (tree.statements?.length !== 1) throw fail('must be one expression, not several statements')
   const node = tree.statements[0]!.node
   const list = node.select_list as Node[] | undefined
-  if (node.type !== 'SELECT_NODE' || !list || list.length !== 1) throw fail('must be one expression (a comma outside parentheses makes two)')
+  if (node.type !== 'SELECT_NODE' || !list || list.length !== 1)
+    throw fail('must be one expression (a comma outside parentheses makes two)')
   if ((node.from_table as Node | undefined)?.type !== 'EMPTY' || node.where_clause || (node.group_expressions as unknown[]).length > 0)
     throw fail('must be an expression over the columns of one row (no FROM, WHERE or GROUP BY)')
   const bad = await blockedFunctions(store)
@@ -87,8 +90,10 @@ export async function compileExpression(
   try {
     type = String(await store.scalar(`select typeof(${rewritten}) from (select ${cols || '1 as x'})`))
   } catch (error) {
-    const msg = (error as Error).message.split('\n')[0]!.replace(/\bc(\d+)\b/g, (_, k: string) => JSON.stringify(header[Number(k)]?.trim() ?? `c${k}`))
-    throw fail(msg, ['The file\'s columns are text: cast them for arithmetic, e.g. CAST(q_time AS INTEGER) or q_time::INTEGER.'])
+    const msg = (error as Error).message
+      .split('\n')[0]!
+      .replace(/\bc(\d+)\b/g, (_, k: string) => JSON.stringify(header[Number(k)]?.trim() ?? `c${k}`))
+    throw fail(msg, ["The file's columns are text: cast them for arithmetic, e.g. CAST(q_time AS INTEGER) or q_time::INTEGER."])
   }
   return {sql: `(${rewritten})`, columns: [...columns].sort((a, b) => a - b), type}
 }

@@ -81,7 +81,7 @@ function containsByte(path: string, byte: number): boolean {
   const fd = openSync(path, 'r')
   const buf = Buffer.alloc(4 << 20)
   try {
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const n = readSync(fd, buf, 0, buf.length, pos)
       if (n <= 0) return false
       if (buf.subarray(0, n).indexOf(byte) !== -1) return true

@@ -165,7 +165,8 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
      drop table if exists ccx_out; drop table if exists ccx_q; drop table if exists ccx_conf;
      create temp table ccx_q (line BIGINT, field VARCHAR, reason VARCHAR, value VARCHAR, raw VARCHAR, key VARCHAR)`,
   )
-  const textKey = plan.textColumns.length > 0 ? `md5(concat_ws(chr(31), ${plan.textColumns.map((k) => `coalesce(c${k}, '')`).join(', ')}))` : 'NULL'
+  const textKey =
+    plan.textColumns.length > 0 ? `md5(concat_ws(chr(31), ${plan.textColumns.map((k) => `coalesce(c${k}, '')`).join(', ')}))` : 'NULL'
   const rawLine = `left(concat_ws(${q(input.delimiter)}, ${input.header.map((_, k) => `coalesce(c${k}::VARCHAR, '')`).join(', ')}), 65536)`
   const problem = problemSql(plan)
   const result: LoadResult = {read: 0, loaded: 0, duplicate: 0, quarantined: 0, filtered: 0, flagged: 0, filters: {}, resolved}
@@ -191,7 +192,9 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
     }
     await store.run('drop table ccx_stage')
     const staged = await count(store, 'select count(*) from ccx_rows')
-    for (const r of await store.all<{name: string; n: number}>(`select __skip as name, count(*) as n from ccx_rows where __skip is not null group by 1`))
+    for (const r of await store.all<{name: string; n: number}>(
+      `select __skip as name, count(*) as n from ccx_rows where __skip is not null group by 1`,
+    ))
       result.filters[r.name] = Number(r.n)
     result.filtered = await exec(store, 'delete from ccx_rows where __skip is not null')
     await store.run(
@@ -199,8 +202,12 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
     )
     let bad = await exec(store, 'delete from ccx_rows where __problem is not null')
     if (spec.name === 'chats') bad += await checkChats(store)
-    if (QUALITY_SQL[spec.name] && spec.name !== 'chats') await store.run(`alter table ccx_rows add column quality VARCHAR; update ccx_rows set quality = ${QUALITY_SQL[spec.name]}`)
-    if (ctx.dryRun) result.preview = await store.all(`select ${plan.fields.map((f) => f.field.name).join(', ')} from ccx_rows order by __line nulls last limit 5`)
+    if (QUALITY_SQL[spec.name] && spec.name !== 'chats')
+      await store.run(`alter table ccx_rows add column quality VARCHAR; update ccx_rows set quality = ${QUALITY_SQL[spec.name]}`)
+    if (ctx.dryRun)
+      result.preview = await store.all(
+        `select ${plan.fields.map((f) => f.field.name).join(', ')} from ccx_rows order by __line nulls last limit 5`,
+      )
     const inserted = await insertStaged(ctx, input, resolved)
     bad += inserted.conflicts
     result.loaded = inserted.loaded
@@ -328,14 +335,23 @@ async function checkChats(store: Store): Promise<number> {
 }
 
 /** Inserts the staged rows into the source's raw table(s); returns rows that added something and conflicts. */
-async function insertStaged(ctx: LoadContext, input: CsvInput, resolved: ResolvedColumns): Promise<{loaded: number; conflicts: number; flagged: number}> {
+async function insertStaged(
+  ctx: LoadContext,
+  input: CsvInput,
+  resolved: ResolvedColumns,
+): Promise<{loaded: number; conflicts: number; flagged: number}> {
   const {store, spec, ingestId: id} = ctx
   if (ctx.keepContacts) for (const sql of keepContactsSql(spec)) await store.run(sql)
   if (spec.name === 'probe') {
     const names = spec.fields.map((f) => f.name)
     const props = probePropsSql(input, resolved)
-    const cols = names.map((n) => (n === 'event_id' ? `coalesce(nullif(trim(event_id), ''), ${probeContentKey(names)})` : n === 'props' ? props : n))
-    const inserted = await exec(store, `insert into raw_probe_events (${names.join(', ')}, ingest_id) select ${cols.join(', ')}, ${id} from ccx_rows`)
+    const cols = names.map((n) =>
+      n === 'event_id' ? `coalesce(nullif(trim(event_id), ''), ${probeContentKey(names)})` : n === 'props' ? props : n,
+    )
+    const inserted = await exec(
+      store,
+      `insert into raw_probe_events (${names.join(', ')}, ingest_id) select ${cols.join(', ')}, ${id} from ccx_rows`,
+    )
     const dupes = await removeProbeDuplicates(store, id)
     return {loaded: inserted - dupes, conflicts: 0, flagged: 0}
   }
@@ -437,12 +453,21 @@ async function quarantineRejects(ctx: LoadContext, input: CsvInput, resolved: Re
 async function relocate(ctx: LoadContext, input: CsvInput, plan: LoadPlan, nulls: string[]): Promise<void> {
   const {store} = ctx
   if (plan.textColumns.length === 0) return
-  const rows = await store.all<{key: string; n: number}>(`select key, count(*) as n from ccx_q where line is null and key is not null group by key`)
+  const rows = await store.all<{key: string; n: number}>(
+    `select key, count(*) as n from ccx_q where line is null and key is not null group by key`,
+  )
   if (rows.length === 0 || rows.length > 100_000) return
   const skip = new Set((await store.all<{line: number}>(`select distinct line from ${REJECTS}`)).map((r) => Number(r.line)))
   const found = await relocateRecords(
     input.path,
-    {delimiter: input.delimiter, textColumns: plan.textColumns, nulls, width: input.header.length, skipLines: skip, header: input.hasHeader},
+    {
+      delimiter: input.delimiter,
+      textColumns: plan.textColumns,
+      nulls,
+      width: input.header.length,
+      skipLines: skip,
+      header: input.hasHeader,
+    },
     new Map(rows.map((r) => [r.key, Number(r.n)])),
   )
   const assigned: Array<{key: string; n: number; line: number; raw: string}> = []

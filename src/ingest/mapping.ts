@@ -120,14 +120,18 @@ function parseFieldEntry(field: string, v: unknown, origin: Origin): FieldMappin
   if (v === null) return {kind: 'none'}
   if (typeof v === 'string') return parseMapPair(`${field}=${v}`, origin)[1].kind === 'none' ? {kind: 'none'} : {kind: 'column', column: v}
   if (typeof v !== 'object' || Array.isArray(v))
-    throw new Error(`"${field}" must be a column name, null (not mapped) or an object such as {"column": ...}, {"expr": ...}, {"const": ...}`)
+    throw new Error(
+      `"${field}" must be a column name, null (not mapped) or an object such as {"column": ...}, {"expr": ...}, {"const": ...}`,
+    )
   const o = v as Record<string, unknown>
   const unknown = Object.keys(o).filter((k) => !FIELD_KEYS.has(k) && !k.startsWith('$'))
-  if (unknown.length > 0) throw new Error(`"${field}": unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...FIELD_KEYS].join(', ')})`)
+  if (unknown.length > 0)
+    throw new Error(`"${field}": unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...FIELD_KEYS].join(', ')})`)
   const nulls = o.nulls === undefined ? undefined : stringList(o.nulls, `"${field}".nulls`)
   let values: Record<string, string | null> | undefined
   if (o.values !== undefined) {
-    if (!o.values || typeof o.values !== 'object' || Array.isArray(o.values)) throw new Error(`"${field}".values must be an object {"CODE": "value"}`)
+    if (!o.values || typeof o.values !== 'object' || Array.isArray(o.values))
+      throw new Error(`"${field}".values must be an object {"CODE": "value"}`)
     values = {}
     for (const [k, val] of Object.entries(o.values as Record<string, unknown>)) {
       if (typeof val !== 'string' && typeof val !== 'number' && val !== null)
@@ -138,17 +142,22 @@ function parseFieldEntry(field: string, v: unknown, origin: Origin): FieldMappin
   const format = o.format === undefined ? undefined : String(o.format)
   const kinds = ['column', 'expr', 'const', 'date'].filter((k) => o[k] !== undefined)
   if (kinds.length !== 1)
-    throw new Error(`"${field}" needs exactly one of column, expr, const or date+time (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`)
+    throw new Error(
+      `"${field}" needs exactly one of column, expr, const or date+time (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`,
+    )
   if (o.const !== undefined) {
     if (!['string', 'number', 'boolean'].includes(typeof o.const)) throw new Error(`"${field}".const must be a string, number or boolean`)
     return {kind: 'const', value: o.const as string | number | boolean}
   }
   if (o.date !== undefined) {
-    const cols = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined)
+    const cols = (v: unknown) =>
+      typeof v === 'string' ? [v] : Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined
     const date = cols(o.date)
     const time = cols(o.time)
     if (!date || !time)
-      throw new Error(`"${field}": date and time must both name columns (or lists of columns, the first non-empty wins), e.g. {"date": "date", "time": "q_start"}`)
+      throw new Error(
+        `"${field}": date and time must both name columns (or lists of columns, the first non-empty wins), e.g. {"date": "date", "time": "q_start"}`,
+      )
     return {
       kind: 'datetime',
       date,
@@ -258,7 +267,8 @@ export function checkMapping(mapping: Mapping, spec: SourceSpec): void {
     if (m.kind === 'const') checkTarget(field, String(m.value), m.origin, `constant "${m.value}"`)
     if (m.kind === 'datetime' && field.kind !== 'timestamp')
       throw mappingError(m.origin, `${name}: date + time only makes a timestamp field (${name} is ${field.kind})`)
-    if (m.kind === 'datetime' && m.after !== undefined && m.after === name) throw mappingError(m.origin, `${name}: "after" cannot name itself`)
+    if (m.kind === 'datetime' && m.after !== undefined && m.after === name)
+      throw mappingError(m.origin, `${name}: "after" cannot name itself`)
     if ((m.kind === 'column' || m.kind === 'expr') && m.format !== undefined) checkTsFormat(m.format, m.origin, name)
   }
   if (mapping.tsFormat !== undefined) checkTsFormat(mapping.tsFormat, '--ts-format', 'timestamps')
@@ -274,7 +284,10 @@ function checkTarget(field: FieldSpec, target: string, origin: Origin, what: str
 
 export function checkTsFormat(format: string, origin: Origin, field: string): void {
   if (['epoch', 'epoch_ms'].includes(format) || format.includes('%')) return
-  throw mappingError(origin, `${field}: timestamp format "${format}": give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`)
+  throw mappingError(
+    origin,
+    `${field}: timestamp format "${format}": give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`,
+  )
 }
 
 function editDistance(a: string, b: string): number {
@@ -289,7 +302,8 @@ function editDistance(a: string, b: string): number {
 const loose = (s: string) => s.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]/g, '')
 
 /** How a field got its value, as `--dry-run` shows it. */
-export type Resolution = 'exact name' | 'matched name' | 'mapped column' | 'expression' | 'constant' | 'date + time' | 'not mapped' | 'absent'
+export type Resolution =
+  'exact name' | 'matched name' | 'mapped column' | 'expression' | 'constant' | 'date + time' | 'not mapped' | 'absent'
 
 export interface ResolvedField {
   field: FieldSpec
@@ -332,7 +346,13 @@ export function missingColumnError(file: string, column: string, forWhat: string
  * `referenced` lists columns expressions and filters read (resolved by the caller, which parses them): they are
  * inputs, not meanings, so a field of the same name still matches them.
  */
-export function resolveColumns(header: string[], spec: SourceSpec, mapping: Mapping, file: string, referenced: number[] = []): ResolvedColumns {
+export function resolveColumns(
+  header: string[],
+  spec: SourceSpec,
+  mapping: Mapping,
+  file: string,
+  referenced: number[] = [],
+): ResolvedColumns {
   const fields = new Map<string, ResolvedField>()
   const used = new Set<number>()
   const trimmed = header.map((h) => h.trim())

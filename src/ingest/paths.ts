@@ -67,7 +67,8 @@ export function expandPaths(args: string[]): string[] {
       st = statSync(arg)
     } catch (error) {
       // A dangling link or a link loop exists as a link: say which.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && lstatExists(arg)) throw badInput(`${arg}: a symbolic link to a missing file`)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && lstatExists(arg))
+        throw badInput(`${arg}: a symbolic link to a missing file`)
       throw fsError(arg, error)
     }
     if (st.isDirectory()) {

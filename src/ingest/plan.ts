@@ -266,7 +266,11 @@ export function buildPlan(input: PlanInput): LoadPlan {
         when: `${text} is not null and trim(${text}::VARCHAR) <> '' and ${V} is null`,
         code: REASON[field.kind],
         reason: `'${REASON[field.kind]}: ${name} ' || ${quoted(`${text}::VARCHAR`)} || ' ${
-          field.kind === 'probe_type' ? 'is not a probe event type' : field.kind === 'timestamp' ? 'is not a timestamp' : `is not ${field.kind === 'bool' ? 'true/false' : 'a number'}`
+          field.kind === 'probe_type'
+            ? 'is not a probe event type'
+            : field.kind === 'timestamp'
+              ? 'is not a timestamp'
+              : `is not ${field.kind === 'bool' ? 'true/false' : 'a number'}`
         }${formatNote(field.kind, format).replaceAll("'", "''")}'`,
         value: `${text}::VARCHAR`,
       })
@@ -284,7 +288,8 @@ export function buildPlan(input: PlanInput): LoadPlan {
   }
 
   const dateTimeField = (field: FieldSpec, m: Extract<FieldMapping, {kind: 'datetime'}> & {origin: string}): FieldPlan => {
-    const nul = (c: string) => (m.nulls && m.nulls.length > 0 ? `(case when trim(${c}) in (${m.nulls.map(q).join(', ')}) then NULL else ${c} end)` : c)
+    const nul = (c: string) =>
+      m.nulls && m.nulls.length > 0 ? `(case when trim(${c}) in (${m.nulls.map(q).join(', ')}) then NULL else ${c} end)` : c
     const first = (cols: string[]) => {
       const parts = cols.map((c) => `nullif(trim(${nul(`c${findColumn(header, c)}`)}), '')`)
       return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`
@@ -300,7 +305,8 @@ export function buildPlan(input: PlanInput): LoadPlan {
       const refField = spec.fields.find((f) => f.name === m.after)
       let ref: string
       if (refField) {
-        if (refField.kind !== 'timestamp') throw mappingError(m.origin, `${field.name}: "after" must name a timestamp field or a time column`)
+        if (refField.kind !== 'timestamp')
+          throw mappingError(m.origin, `${field.name}: "after" must name a timestamp field or a time column`)
         ref = planOf(refField).sql
       } else {
         const k = findColumn(header, m.after)

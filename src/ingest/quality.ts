@@ -98,7 +98,9 @@ export function fieldCountsSql(spec: SourceSpec, table: string): {sql: string; f
 
 /** Counts for every source that has rows or loads. */
 export async function qualityCounts(store: Store): Promise<SourceCounts[]> {
-  const loads = await store.all<{source: string; files: number; read: number; duplicates: number; filtered: number}>(readSql(import.meta.url, 'quality_loads.sql'))
+  const loads = await store.all<{source: string; files: number; read: number; duplicates: number; filtered: number}>(
+    readSql(import.meta.url, 'quality_loads.sql'),
+  )
   const quarantine = await store.all<{source: string; code: string; n: number}>(readSql(import.meta.url, 'quality_quarantine.sql'))
   const flags = await store.all<{source: string; flag: string; n: number}>(readSql(import.meta.url, 'quality_flags.sql'))
   const out: SourceCounts[] = []
@@ -154,7 +156,10 @@ export function summarizeQuality(counts: SourceCounts[]): QualityReport {
         outOfRangeShare: share(f.outOfRange, f.rows),
       }
       if (f.outOfRange > 0)
-        findings.push({weight: 3 + q.outOfRangeShare!, text: `${c.source}.${f.field}: ${f.outOfRange} value${f.outOfRange > 1 ? 's' : ''} outside ${q.documented} (loaded before ingest checked them)`})
+        findings.push({
+          weight: 3 + q.outOfRangeShare!,
+          text: `${c.source}.${f.field}: ${f.outOfRange} value${f.outOfRange > 1 ? 's' : ''} outside ${q.documented} (loaded before ingest checked them)`,
+        })
       return q
     })
     const s: SourceQuality = {
@@ -175,9 +180,18 @@ export function summarizeQuality(counts: SourceCounts[]): QualityReport {
         .sort((a, b) => b.count - a.count),
       fields,
     }
-    if (quarantined > 0) findings.push({weight: 2 + s.quarantineShare!, text: `${c.source}: ${quarantined} rows quarantined (${pct(s.quarantineShare!)} of read), most for ${s.quarantine[0]!.code}`})
+    if (quarantined > 0)
+      findings.push({
+        weight: 2 + s.quarantineShare!,
+        text: `${c.source}: ${quarantined} rows quarantined (${pct(s.quarantineShare!)} of read), most for ${s.quarantine[0]!.code}`,
+      })
     if (flagged > 0)
-      findings.push({weight: 1 + s.flaggedShare!, text: `${c.source}: ${flagged} rows with a time-order flag (${Object.entries(c.flags).map(([k, n]) => `${k} ${n}`).join(', ')}): left out of wait and handle times`})
+      findings.push({
+        weight: 1 + s.flaggedShare!,
+        text: `${c.source}: ${flagged} rows with a time-order flag (${Object.entries(c.flags)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}): left out of wait and handle times`,
+      })
     return s
   })
   return {sources, findings: findings.sort((a, b) => b.weight - a.weight).map((f) => f.text)}

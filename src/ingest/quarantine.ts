@@ -27,11 +27,14 @@ export function hintFor(code: string, field: string | null, value: string | null
     case 'bad_timestamp':
       if (/^\d{1,2}:\d{2}(:\d{2})?$/.test(v.trim()))
         return `a time without a date: combine it with the date column in --map-file, e.g. {"${f}": {"date": "<date column>", "time": "<this column>"}}`
-      if (/^\d{9,13}(\.\d+)?$/.test(v.trim())) return `UNIX time: --ts-format epoch (seconds) or epoch_ms, or {"${f}": {"column": ..., "format": "epoch"}}`
+      if (/^\d{9,13}(\.\d+)?$/.test(v.trim()))
+        return `UNIX time: --ts-format epoch (seconds) or epoch_ms, or {"${f}": {"column": ..., "format": "epoch"}}`
       return `give the format: --ts-format "%d/%m/%Y %H:%M:%S" (all timestamp columns) or {"${f}": {"column": ..., "format": "..."}} in --map-file`
     case 'out_of_range':
-      if (/^1900-01-01/.test(v)) return `a time-only column read as a timestamp lands on 1900-01-01: combine it with a date column: {"${f}": {"date": ..., "time": ...}}`
-      if (/^\d{4}-/.test(v)) return `check the timestamp format (day and month swapped? two-digit year?), or skip such rows with "$skip" in --map-file`
+      if (/^1900-01-01/.test(v))
+        return `a time-only column read as a timestamp lands on 1900-01-01: combine it with a date column: {"${f}": {"date": ..., "time": ...}}`
+      if (/^\d{4}-/.test(v))
+        return `check the timestamp format (day and month swapped? two-digit year?), or skip such rows with "$skip" in --map-file`
       return `${f} has a documented range (docs/formats.md): fix the column, map another one, or skip such rows with "$skip"`
     case 'bad_value':
       return `map the file's codes in --map-file: {"${f}": {"column": ..., "values": {"${v || 'CODE'}": "<value>"}}}, or a constant {"${f}": {"const": "<value>"}}`
@@ -57,7 +60,9 @@ export function hintFor(code: string, field: string | null, value: string | null
     case 'bad_json':
       return `one JSON object per line (NDJSON)`
     case 'bad_log_line':
-      return source === 'calls' ? 'not a line of the named --format; check the format' : 'not a combined-log-format line: other layouts load as CSV or NDJSON'
+      return source === 'calls'
+        ? 'not a line of the named --format; check the format'
+        : 'not a combined-log-format line: other layouts load as CSV or NDJSON'
     default:
       return source === 'probe' ? 'see docs/formats.md "Quarantine"' : 'see docs/formats.md "Quarantine"'
   }
@@ -68,7 +73,16 @@ const codeOf = `split_part(reason, ':', 1)`
 /** The `limit` most frequent (reason code, field) pairs of the given loads. */
 export async function topReasons(store: Store, ingestIds: number[], limit = 5): Promise<ReasonSummary[]> {
   if (ingestIds.length === 0) return []
-  const rows = await store.all<{code: string; field: string | null; n: number; file: string; first_line: number | null; value: string | null; example: string; source: string}>(
+  const rows = await store.all<{
+    code: string
+    field: string | null
+    n: number
+    file: string
+    first_line: number | null
+    value: string | null
+    example: string
+    source: string
+  }>(
     `select ${codeOf} as code, field, count(*) as n, min(file) as file, min(line) as first_line,
        arg_min(value, coalesce(line, 9223372036854775807)) as value, arg_min(reason, coalesce(line, 9223372036854775807)) as example, min(source) as source
      from quarantine where ingest_id in (${ingestIds.join(', ')}) group by 1, 2 order by n desc, first_line nulls last limit ${limit}`,
@@ -143,7 +157,16 @@ export interface QuarantineRow {
 }
 
 export async function showQuarantine(store: Store, filter: QuarantineFilter, limit = 50): Promise<QuarantineRow[]> {
-  const rows = await store.all<{ingest_id: number; source: string; file: string; line: number | null; field: string | null; reason: string; value: string | null; raw: string | null}>(
+  const rows = await store.all<{
+    ingest_id: number
+    source: string
+    file: string
+    line: number | null
+    field: string | null
+    reason: string
+    value: string | null
+    raw: string | null
+  }>(
     `select ingest_id, source, file, line, field, reason, value, raw from quarantine q where ${where(filter)}
      order by ingest_id desc, line nulls last limit ${Math.max(1, limit)}`,
   )
@@ -164,9 +187,14 @@ export async function showQuarantine(store: Store, filter: QuarantineFilter, lim
 export async function exportQuarantine(store: Store, filter: QuarantineFilter, out: string): Promise<number> {
   const ext = extname(out).toLowerCase()
   const format =
-    ext === '.csv' ? `(header, delimiter ',')` : ext === '.parquet' ? '(format parquet)' : ext === '.ndjson' || ext === '.jsonl' ? '(format json)' : undefined
-  if (!format)
-    throw new CcxError(`--out ${out}: give a .csv, .parquet or .ndjson file`, {code: 'BAD_FLAG', exit: EXIT.usage})
+    ext === '.csv'
+      ? `(header, delimiter ',')`
+      : ext === '.parquet'
+        ? '(format parquet)'
+        : ext === '.ndjson' || ext === '.jsonl'
+          ? '(format json)'
+          : undefined
+  if (!format) throw new CcxError(`--out ${out}: give a .csv, .parquet or .ndjson file`, {code: 'BAD_FLAG', exit: EXIT.usage})
   const n = await store.scalar<number>(`select count(*) from quarantine q where ${where(filter)}`)
   await store.run(
     `copy (select ingest_id, source, file, line, field, ${codeOf} as code, reason, value, raw, quarantined_at from quarantine q where ${where(filter)}

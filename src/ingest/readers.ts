@@ -143,8 +143,13 @@ export function keysOf(sample: string, spec: SourceSpec, mapping: Mapping, forma
     if (m.kind === 'column') named.add(m.column)
     if (m.kind === 'datetime') [...m.date, ...m.time].forEach((c) => named.add(c))
   }
-  const texts = [...Object.values(mapping.fields).map((m) => (m.kind === 'expr' ? m.expr : '')), ...mapping.filters.map((f) => f.where)].join(' ')
-  const wanted = [...seen].filter((k) => !fields.includes(k) && k !== '__line' && (spec.name !== 'probe' || named.has(k) || texts.includes(k)))
+  const texts = [
+    ...Object.values(mapping.fields).map((m) => (m.kind === 'expr' ? m.expr : '')),
+    ...mapping.filters.map((f) => f.where),
+  ].join(' ')
+  const wanted = [...seen].filter(
+    (k) => !fields.includes(k) && k !== '__line' && (spec.name !== 'probe' || named.has(k) || texts.includes(k)),
+  )
   return [...fields, ...wanted, ...[...named].filter((k) => !fields.includes(k) && !wanted.includes(k))]
 }
 
@@ -195,7 +200,10 @@ export async function writeCanonicalCsv(options: {
     if (spec.name === 'probe' && 'probe_batch' in value) return logRecord(line, value as Record<string, unknown>, raw)
     let recs: Record<string, string>[]
     try {
-      recs = spec.name === 'chats' ? chatRows(value as Record<string, unknown>, spec, columns) : [recordCells(value as Record<string, unknown>, spec, columns)]
+      recs =
+        spec.name === 'chats'
+          ? chatRows(value as Record<string, unknown>, spec, columns)
+          : [recordCells(value as Record<string, unknown>, spec, columns)]
     } catch (error) {
       if (!(error instanceof RangeError)) throw error
       quarantine.push({line, field: null, reason: `bad_json: ${error.message}`, raw: cut(raw)})
@@ -261,7 +269,12 @@ export async function writeCanonicalCsv(options: {
         }
         const depth = jsonDepth(trimmed, MAX_JSON_DEPTH)
         if (depth > MAX_JSON_DEPTH) {
-          quarantine.push({line: l.line, field: null, reason: `bad_json: nested more than ${MAX_JSON_DEPTH} levels deep`, raw: cut(trimmed)})
+          quarantine.push({
+            line: l.line,
+            field: null,
+            reason: `bad_json: nested more than ${MAX_JSON_DEPTH} levels deep`,
+            raw: cut(trimmed),
+          })
           continue
         }
         let value: unknown

@@ -6,12 +6,21 @@ import {CcxError, EXIT} from '../errors.js'
 import {readSql, type Store} from '../store/store.js'
 import {sqlString as q} from '../store/values.js'
 import {SOURCES, type SourceName, type SourceSpec} from '../vocab/sources.js'
-import {detectDelimiter, detectEncoding, detectEncodingSampled, detectFormat, firstLine, readHead, splitCsvLine, type InputFormat} from './detect.js'
+import {
+  detectDelimiter,
+  detectEncoding,
+  detectEncodingSampled,
+  detectFormat,
+  firstLine,
+  readHead,
+  splitCsvLine,
+  type InputFormat,
+} from './detect.js'
 import {isTelephonyFormat, prepareTelephony, type TelephonyFormat} from './formats/index.js'
 import {needsNormalizing, normalizeLineEndings, scanLineEndings} from './lineends.js'
 import {readRawLines} from './lines.js'
 import {loadCsv, OFFSET_TS_RE, type CsvInput, type LoadCounts} from './load.js'
-import {checkMapping, emptyMapping, mergeMappings, resolveColumns, type Mapping, type Resolution} from './mapping.js'
+import {checkMapping, emptyMapping, mergeMappings, type Mapping, type Resolution, type ResolvedColumns} from './mapping.js'
 import {checkNotEmpty, expandPaths} from './paths.js'
 import {topReasons, type ReasonSummary} from './quarantine.js'
 import {MAX_LINE_BYTES, RAW_CUT, writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
@@ -158,7 +167,16 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   for (const s of summaries) for (const k of Object.keys(totals) as Array<keyof LoadCounts>) totals[k] += s[k]
   const badShare = totals.read > 0 ? totals.quarantined / totals.read : 0
   const reasons = mergeReasons(summaries.flatMap((s) => s.reasons))
-  return {source: options.source, dryRun: Boolean(options.dryRun), files: summaries, totals, badShare, maxBad, tooManyBad: badShare > maxBad, reasons}
+  return {
+    source: options.source,
+    dryRun: Boolean(options.dryRun),
+    files: summaries,
+    totals,
+    badShare,
+    maxBad,
+    tooManyBad: badShare > maxBad,
+    reasons,
+  }
 }
 
 /** The same reason in several files adds up; the first file's line and value stand for it. */
@@ -193,7 +211,16 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
   const shown = file
   const abs = resolve(file)
   const notes: string[] = []
-  const previous = await store.all<{ingest_id: number; status: string; rows_loaded: number; rows_duplicate: number; rows_quarantined: number; format: string; encoding: string; fingerprint: string}>(
+  const previous = await store.all<{
+    ingest_id: number
+    status: string
+    rows_loaded: number
+    rows_duplicate: number
+    rows_quarantined: number
+    format: string
+    encoding: string
+    fingerprint: string
+  }>(
     `select ingest_id, coalesce(status, 'loaded') as status, rows_loaded, rows_duplicate, rows_quarantined, format, encoding, fingerprint
      from ingest_files where source = $s and (fingerprint = $f or path = $p) and finished_at is not null and coalesce(status, 'loaded') <> 'replaced'
      order by ingest_id`,
@@ -220,7 +247,9 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
       ],
     }
   }
-  const replaced = options.replace ? previous.map((p) => Number(p.ingest_id)) : previous.filter((p) => p.status === 'rejected').map((p) => Number(p.ingest_id))
+  const replaced = options.replace
+    ? previous.map((p) => Number(p.ingest_id))
+    : previous.filter((p) => p.status === 'rejected').map((p) => Number(p.ingest_id))
   const head = readHead(file)
   let guess = options.encoding
     ? {encoding: normalizeEncoding(options.encoding), bom: false}
@@ -253,7 +282,8 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
         const fixed = join(tmp, 'lf.csv')
         await normalizeLineEndings(path, fixed, endings)
         path = fixed
-        if (endings.crlf > 0 && endings.lf > 0) notes.push(`mixed line endings (${endings.crlf} CRLF, ${endings.lf} LF): read as lines either way`)
+        if (endings.crlf > 0 && endings.lf > 0)
+          notes.push(`mixed line endings (${endings.crlf} CRLF, ${endings.lf} LF): read as lines either way`)
         if (endings.loneCr > 0)
           notes.push(
             endings.lf === 0 && endings.crlf === 0
@@ -339,7 +369,9 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
       if (replaced.length > 0) {
         const ids = replaced.join(', ')
         for (const table of tablesOf(spec)) await store.run(`delete from ${table} where ingest_id in (${ids})`)
-        await store.run(`delete from quarantine where ingest_id in (${ids}); update ingest_files set status = 'replaced' where ingest_id in (${ids})`)
+        await store.run(
+          `delete from quarantine where ingest_id in (${ids}); update ingest_files set status = 'replaced' where ingest_id in (${ids})`,
+        )
         notes.push(
           options.replace
             ? `replaced earlier load${replaced.length > 1 ? 's' : ''} ${ids} of this file (their rows removed)`
@@ -351,7 +383,14 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
         `insert into ingest_files (ingest_id, source, path, fingerprint, format, encoding, size_bytes, started_at, status) values ($id, $s, $p, $f, $fmt, $enc, $size, now()::TIMESTAMP, 'loaded')`,
         {id: ingestId, s: spec.name, p: abs, f: fingerprint, fmt: format, enc: encoding, size},
       )
-      const base = {store, ingestId, file: shown, timezone: options.timezone ?? 'Asia/Shanghai', keepContacts: Boolean(options.keepContacts), dryRun: options.dryRun}
+      const base = {
+        store,
+        ingestId,
+        file: shown,
+        timezone: options.timezone ?? 'Asia/Shanghai',
+        keepContacts: Boolean(options.keepContacts),
+        dryRun: options.dryRun,
+      }
       let counts
       try {
         counts = await loadCsv({...base, spec, mapping, onFraction: (f) => progress((jsShare + (1 - jsShare) * f) * size)}, input)
@@ -398,11 +437,14 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
         await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
       if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
       if (summary.read === 0 && !(summary.agentStates && summary.agentStates.loaded + summary.agentStates.duplicate > 0)) {
-        throw new CcxError(`${shown}: no data rows found (${size} bytes${input.hasHeader ? `; header: ${input.header.slice(0, 8).join(', ')}` : ''})`, {
-          code: 'NO_ROWS',
-          exit: EXIT.badInput,
-          suggestions: ['Check the delimiter (--delimiter) and that the file holds records after its header.'],
-        })
+        throw new CcxError(
+          `${shown}: no data rows found (${size} bytes${input.hasHeader ? `; header: ${input.header.slice(0, 8).join(', ')}` : ''})`,
+          {
+            code: 'NO_ROWS',
+            exit: EXIT.badInput,
+            suggestions: ['Check the delimiter (--delimiter) and that the file holds records after its header.'],
+          },
+        )
       }
       // A file whose every row was refused is not ingested: fixing the flags and running again loads it.
       if (summary.loaded + summary.duplicate + summary.filtered === 0 && summary.quarantined > 0 && !summary.agentStates?.loaded) {
@@ -427,7 +469,7 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
       if (summary.agentStates?.loaded || replaced.length > 0) if (spec.name === 'calls') await store.bumpTableVersion('raw_agent_states')
       summary.reasons = await topReasons(store, [ingestId])
       if (options.dryRun) {
-        summary.preview = {fields: resolutionOf(spec, mapping, input, counts.resolved), rows: counts.preview ?? []}
+        summary.preview = {fields: resolutionOf(spec, input, counts.resolved), rows: counts.preview ?? []}
         throw new DryRun(summary)
       }
       progress(size)
@@ -445,7 +487,7 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
 }
 
 /** How each field resolved, for --dry-run. */
-function resolutionOf(spec: SourceSpec, mapping: Mapping, input: CsvInput, resolved: ReturnType<typeof resolveColumns>): FieldResolution[] {
+function resolutionOf(spec: SourceSpec, input: CsvInput, resolved: ResolvedColumns): FieldResolution[] {
   return spec.fields.map((f) => {
     const r = resolved.fields.get(f.name)!
     const m = r.mapping
@@ -455,7 +497,6 @@ function resolutionOf(spec: SourceSpec, mapping: Mapping, input: CsvInput, resol
     if (m?.kind === 'const') from = JSON.stringify(m.value)
     if (m?.kind === 'datetime') from = `${m.date.join(' / ')} + ${m.time.join(' / ')}${m.after ? ` (after ${m.after})` : ''}`
     if (m && (m.kind === 'column' || m.kind === 'expr') && m.values) from += ` (value map: ${Object.keys(m.values).join(', ')})`
-    void mapping
     return {field: f.name, how: r.how, from, origin: m?.origin ?? null}
   })
 }

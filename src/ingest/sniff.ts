@@ -15,7 +15,9 @@ export function fsError(path: string, error: unknown): CcxError {
     case 'ENOENT':
       return bad(`file not found: ${path}`, ['Check the path; globs must match at least one file.'])
     case 'ELOOP':
-      return bad(`${path}: a symbolic link loop (the link points back to itself)`, ['Point the link at the real file, or give the real path.'])
+      return bad(`${path}: a symbolic link loop (the link points back to itself)`, [
+        'Point the link at the real file, or give the real path.',
+      ])
     case 'EACCES':
     case 'EPERM':
       return bad(`${path}: permission denied (cannot read it)`, [`Give the user running ccx read access (e.g. chmod o+r ${path}).`])

@@ -193,13 +193,7 @@ export const SOURCES: Record<SourceName, SourceSpec> = {
     tables: ['raw_agent_states'],
     key: '(agent_id, started_at, state)',
     keyColumns: {raw_agent_states: ['agent_id', 'started_at', 'state']},
-    fields: [
-      t('agent_id', R),
-      t('site'),
-      t('state', {...R, vocab: AGENT_STATE}),
-      ts('started_at', R),
-      ts('ended_at', R),
-    ],
+    fields: [t('agent_id', R), t('site'), t('state', {...R, vocab: AGENT_STATE}), ts('started_at', R), ts('ended_at', R)],
   },
 }
 

@@ -66,7 +66,13 @@ describe('a bank export loads with a mapping file alone', () => {
       // entered the voice menu at 23:59:55 (date 990105) and was queued at 00:00:05: the call starts on the 6th
       {call_id: 'AA0102-33408', o: '1999-01-06 00:00:05', a: '1999-01-06 00:00:35', e: '1999-01-06 00:04:05', quality: null},
       // the third call with id 33116 (another voice-menu line), answered a second before it was queued: 1 s of skew
-      {call_id: 'AA0201-33116', o: '1999-01-05 07:45:39', a: '1999-01-05 07:45:38', e: '1999-01-05 07:48:10', quality: 'answer_before_offer'},
+      {
+        call_id: 'AA0201-33116',
+        o: '1999-01-05 07:45:39',
+        a: '1999-01-05 07:45:38',
+        e: '1999-01-05 07:48:10',
+        quality: 'answer_before_offer',
+      },
       {call_id: 'AA0405-33304', o: '1999-01-05 10:45:20', a: '1999-01-05 10:46:00', e: '1999-01-05 10:45:55', quality: 'end_before_answer'},
     ])
     expect((await query(db, `select count(*) n from raw_calls where customer_id is null`))[0]).toEqual({n: 8}) // customer_id 0
@@ -131,7 +137,18 @@ describe('the same file mapped naively: errors or warnings, never a silent wrong
     expect(fixed.json().files[0]).toMatchObject({loaded: 38, status: 'loaded'})
     expect((await query(db, `select count(*) n from quarantine`))[0]).toEqual({n: 0})
     // with the times combined, the next problem shows: the service codes are not a call direction
-    const next = await ccx(['ingest', 'calls', BANK, '--db', join(dir.path, 'naive2.duckdb'), '--map-file', MAP, '--map', 'direction=type', '--json'])
+    const next = await ccx([
+      'ingest',
+      'calls',
+      BANK,
+      '--db',
+      join(dir.path, 'naive2.duckdb'),
+      '--map-file',
+      MAP,
+      '--map',
+      'direction=type',
+      '--json',
+    ])
     expect(next.code).toBe(3)
     // 34 of the 38: the 4 internet-support calls (type IN) read as "in", a spelling of inbound
     expect(next.json().reasons[0]).toMatchObject({code: 'bad_value', field: 'direction', count: 34, firstLine: 2, value: 'PS'})
@@ -139,7 +156,15 @@ describe('the same file mapped naively: errors or warnings, never a silent wrong
   })
 
   it('--ts-format %H:%M:%S on time-only columns: 1900-01-01 is out of range, not loaded', async () => {
-    const {r} = await load('tsformat', ['--map-file', MAP, '--map', 'offered_at=q_start,answered_at=ser_start,ended_at=ser_exit', '--ts-format', '%H:%M:%S', '--json'])
+    const {r} = await load('tsformat', [
+      '--map-file',
+      MAP,
+      '--map',
+      'offered_at=q_start,answered_at=ser_start,ended_at=ser_exit',
+      '--ts-format',
+      '%H:%M:%S',
+      '--json',
+    ])
     expect(r.code).toBe(3)
     const reasons = r.json().reasons
     expect(reasons[0]).toMatchObject({code: 'out_of_range', field: 'offered_at', firstLine: 2, value: '1900-01-01 07:02:18'})

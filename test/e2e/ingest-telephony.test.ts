@@ -36,15 +36,72 @@ describe('Asterisk queue_log', () => {
     expect(first.json().files[0]).toMatchObject({read: 7, loaded: 6, filtered: 1, quarantined: 0, agentStates: {loaded: 12, duplicate: 0}})
     expect(first.json().files[0].filters).toEqual({'in progress (no end event yet)': 1})
     expect(
-      await query(db, `select call_id, queue, agent_id, strftime(offered_at, '%H:%M:%S') o, strftime(answered_at, '%H:%M:%S') a,
-        strftime(ended_at, '%H:%M:%S') e, disposition, phone_masked from raw_calls order by offered_at`),
+      await query(
+        db,
+        `select call_id, queue, agent_id, strftime(offered_at, '%H:%M:%S') o, strftime(answered_at, '%H:%M:%S') a,
+        strftime(ended_at, '%H:%M:%S') e, disposition, phone_masked from raw_calls order by offered_at`,
+      ),
     ).toEqual([
-      {call_id: '1793322060.1', queue: 'support', agent_id: 'SIP/1001', o: '09:01:00', a: '09:01:12', e: '09:04:12', disposition: 'answered', phone_masked: '138****8000'},
-      {call_id: '1793322120.3', queue: 'support', agent_id: 'SIP/1002', o: '09:02:00', a: '09:02:30', e: '09:06:30', disposition: 'answered', phone_masked: '139****9000'},
-      {call_id: '1793322300.5', queue: 'support', agent_id: null, o: '09:05:00', a: null, e: '09:05:45', disposition: 'abandoned', phone_masked: '137****7000'},
-      {call_id: '1793322420.6', queue: 'support', agent_id: 'SIP/1001', o: '09:07:00', a: '09:07:08', e: '09:09:08', disposition: 'answered', phone_masked: '136****6000'},
-      {call_id: '1793322600.8', queue: 'support', agent_id: null, o: '09:10:00', a: null, e: '09:10:30', disposition: 'no_answer', phone_masked: '135****5000'},
-      {call_id: '1793322720.9', queue: 'support', agent_id: 'SIP/1002', o: '09:12:00', a: '09:12:02', e: '09:14:02', disposition: 'answered', phone_masked: '134****4000'},
+      {
+        call_id: '1793322060.1',
+        queue: 'support',
+        agent_id: 'SIP/1001',
+        o: '09:01:00',
+        a: '09:01:12',
+        e: '09:04:12',
+        disposition: 'answered',
+        phone_masked: '138****8000',
+      },
+      {
+        call_id: '1793322120.3',
+        queue: 'support',
+        agent_id: 'SIP/1002',
+        o: '09:02:00',
+        a: '09:02:30',
+        e: '09:06:30',
+        disposition: 'answered',
+        phone_masked: '139****9000',
+      },
+      {
+        call_id: '1793322300.5',
+        queue: 'support',
+        agent_id: null,
+        o: '09:05:00',
+        a: null,
+        e: '09:05:45',
+        disposition: 'abandoned',
+        phone_masked: '137****7000',
+      },
+      {
+        call_id: '1793322420.6',
+        queue: 'support',
+        agent_id: 'SIP/1001',
+        o: '09:07:00',
+        a: '09:07:08',
+        e: '09:09:08',
+        disposition: 'answered',
+        phone_masked: '136****6000',
+      },
+      {
+        call_id: '1793322600.8',
+        queue: 'support',
+        agent_id: null,
+        o: '09:10:00',
+        a: null,
+        e: '09:10:30',
+        disposition: 'no_answer',
+        phone_masked: '135****5000',
+      },
+      {
+        call_id: '1793322720.9',
+        queue: 'support',
+        agent_id: 'SIP/1002',
+        o: '09:12:00',
+        a: '09:12:02',
+        e: '09:14:02',
+        disposition: 'answered',
+        phone_masked: '134****4000',
+      },
     ])
     // waits 12, 30, 8, 2 → ASA 13 s; within 20 s: 12, 8, 2 → SL 3/6; talk 180 + 240 + 120 (transfer) + 120 → AHT 165 s.
     // Agent states: SIP/1001 available 72 + 176 + 357 s, talk 180 + 120 s (the talk from 09:15:05 is still open);
@@ -108,7 +165,10 @@ describe('CDRs', () => {
     expect(r.code).toBe(0)
     expect(r.json().files[0]).toMatchObject({read: 6, loaded: 6, quarantined: 0})
     expect(
-      await query(db, `select call_id, direction, agent_id, disposition, answered_at is not null answered from raw_calls order by offered_at`),
+      await query(
+        db,
+        `select call_id, direction, agent_id, disposition, answered_at is not null answered from raw_calls order by offered_at`,
+      ),
     ).toEqual([
       {call_id: '1793322060.1', direction: 'inbound', agent_id: 'SIP/1001', disposition: 'answered', answered: true},
       {call_id: '1793322300.3', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'no_answer', answered: false},
@@ -163,7 +223,9 @@ describe('CDRs', () => {
     ])
     expect(j.code).toBe(0)
     expect(j.json().totals).toMatchObject({read: 2, loaded: 2})
-    expect(await query(jsonDb, `select queue, agent_id, strftime(offered_at, '%H:%M:%S') o, disposition from raw_calls order by offered_at`)).toEqual([
+    expect(
+      await query(jsonDb, `select queue, agent_id, strftime(offered_at, '%H:%M:%S') o, disposition from raw_calls order by offered_at`),
+    ).toEqual([
       {queue: 'support@default', agent_id: '1001@default', o: '11:00:00', disposition: 'answered'},
       {queue: 'support@default', agent_id: null, o: '11:10:00', disposition: 'abandoned'},
     ])

@@ -34,9 +34,15 @@ describe('ccx quarantine', () => {
     const csvLoad = list.find((l: {file: string}) => l.file.endsWith('.csv'))
     expect(csvLoad.reasons).toContainEqual({code: 'missing_value', count: 2})
 
-    const show = (await ccx(['quarantine', 'show', String(csvLoad.ingestId), '--reason', 'bad_timestamp', '--db', db, '--json'])).json().rows
+    const show = (await ccx(['quarantine', 'show', String(csvLoad.ingestId), '--reason', 'bad_timestamp', '--db', db, '--json'])).json()
+      .rows
     expect(show).toEqual([
-      expect.objectContaining({line: 23, field: 'ts', value: '29/10/2026 10h32', reason: expect.stringMatching(/^bad_timestamp: ts "29\/10\/2026 10h32"/)}),
+      expect.objectContaining({
+        line: 23,
+        field: 'ts',
+        value: '29/10/2026 10h32',
+        reason: expect.stringMatching(/^bad_timestamp: ts "29\/10\/2026 10h32"/),
+      }),
     ])
     expect(show[0].raw).toMatch(/^b-22,29\/10\/2026 10h32,canon/)
     expect(show[0].hint).toMatch(/--ts-format/)

@@ -48,7 +48,10 @@ describe('line endings and stray characters', () => {
     expect(r.totals).toMatchObject({read: 6, loaded: 6, quarantined: 0})
   })
   it('a stray CR inside a line is dropped and the row loads; the line numbers stay the file`s', async () => {
-    const text = [PH, ev(1), 'e2,2026-10-29 10:00:02,canon,v2\r,pageview,https://x.cn/2', ev(3), 'e4,2026-10-29 10:00:04,canon,,pageview,u'].join('\n') + '\n'
+    const text =
+      [PH, ev(1), 'e2,2026-10-29 10:00:02,canon,v2\r,pageview,https://x.cn/2', ev(3), 'e4,2026-10-29 10:00:04,canon,,pageview,u'].join(
+        '\n',
+      ) + '\n'
     const r = await ingestFiles(store, {source: 'probe', paths: [file('cr.csv', text)]})
     expect(r.totals).toMatchObject({read: 4, loaded: 3, quarantined: 1})
     expect(r.files[0]!.notes.join()).toMatch(/1 stray CR character inside lines removed \(first at line 3\)/)
@@ -65,7 +68,10 @@ describe('line endings and stray characters', () => {
       ['blank.csv', '\n\n\n', /blank.csv holds no data \(3 bytes of blank lines\)/],
       ['blank-cr.csv', '\r\r\r\r', /blank-cr.csv holds no data/],
     ] as const) {
-      await expect(ingestFiles(store, {source: 'probe', paths: [file(name, content)]})).rejects.toMatchObject({exit: EXIT.badInput, message: expect.stringMatching(msg)})
+      await expect(ingestFiles(store, {source: 'probe', paths: [file(name, content)]})).rejects.toMatchObject({
+        exit: EXIT.badInput,
+        message: expect.stringMatching(msg),
+      })
     }
     expect(await n('select count(*) from ingest_files')).toBe(0)
   })
@@ -81,11 +87,23 @@ describe('line endings and stray characters', () => {
 
 describe('timestamps and values', () => {
   it('"YYYY-MM-DD HH:MM:SS +0800" loads (probe ts, calls offered_at), converted to the site time zone', async () => {
-    const probe = [PH, 'a,2026-10-29 10:00:00 +0800,canon,v1,pageview,u', 'b,2026-10-29 02:00:00 +0000,canon,v2,pageview,u', 'c,2026-10-29 10:00:00,canon,v3,pageview,u'].join('\n')
+    const probe = [
+      PH,
+      'a,2026-10-29 10:00:00 +0800,canon,v1,pageview,u',
+      'b,2026-10-29 02:00:00 +0000,canon,v2,pageview,u',
+      'c,2026-10-29 10:00:00,canon,v3,pageview,u',
+    ].join('\n')
     const r = await ingestFiles(store, {source: 'probe', paths: [file('tz.csv', probe + '\n')]})
     expect(r.totals).toMatchObject({loaded: 3, quarantined: 0})
-    expect((await store.all(`select strftime(ts, '%H:%M') t from raw_probe_events order by event_id`)).map((x) => x.t)).toEqual(['10:00', '10:00', '10:00'])
-    const calls = await ingestFiles(store, {source: 'calls', paths: [file('tz-calls.csv', `${CH}\nk1,inbound,2026-10-29 09:00:00 +0700,,,,\n`)]})
+    expect((await store.all(`select strftime(ts, '%H:%M') t from raw_probe_events order by event_id`)).map((x) => x.t)).toEqual([
+      '10:00',
+      '10:00',
+      '10:00',
+    ])
+    const calls = await ingestFiles(store, {
+      source: 'calls',
+      paths: [file('tz-calls.csv', `${CH}\nk1,inbound,2026-10-29 09:00:00 +0700,,,,\n`)],
+    })
     expect(calls.totals).toMatchObject({loaded: 1})
     expect(await store.scalar(`select strftime(offered_at, '%H:%M') from raw_calls`)).toBe('10:00')
   })
@@ -109,11 +127,19 @@ describe('timestamps and values', () => {
       {line: 6, field: 'hold_s', value: 'nan', code: 'out_of_range'},
       {line: 7, field: 'hold_s', value: 'inf', code: 'out_of_range'},
     ])
-    expect(await store.scalar(`select reason from quarantine where line = 4`)).toBe('bad_value: direction "sideways" is not a call direction (inbound, outbound)')
+    expect(await store.scalar(`select reason from quarantine where line = 4`)).toBe(
+      'bad_value: direction "sideways" is not a call direction (inbound, outbound)',
+    )
     expect(await store.scalar(`select file from quarantine limit 1`)).toBe(p)
   })
   it('probe: NaN and infinite values and negative click coordinates are refused; the good rows load', async () => {
-    const rows = ['event_id,ts,site,visitor_id,type,x,value', 'a,2026-10-29 10:00:00,canon,v1,order,,12.5', 'b,2026-10-29 10:00:01,canon,v1,order,,NaN', 'c,2026-10-29 10:00:02,canon,v1,click,-3,', 'd,2026-10-29 10:00:03,canon,v1,order,,1e309']
+    const rows = [
+      'event_id,ts,site,visitor_id,type,x,value',
+      'a,2026-10-29 10:00:00,canon,v1,order,,12.5',
+      'b,2026-10-29 10:00:01,canon,v1,order,,NaN',
+      'c,2026-10-29 10:00:02,canon,v1,click,-3,',
+      'd,2026-10-29 10:00:03,canon,v1,order,,1e309',
+    ]
     const r = await ingestFiles(store, {source: 'probe', paths: [file('nan.csv', rows.join('\n') + '\n')], maxBad: 1})
     expect(r.totals).toMatchObject({read: 4, loaded: 1, quarantined: 3})
     expect(await store.all(`select line, field, split_part(reason, ':', 1) code from quarantine order by line`)).toEqual([
@@ -127,9 +153,18 @@ describe('timestamps and values', () => {
 
 describe('encodings and binary files', () => {
   it('NDJSON: a line nested 5,000 arrays deep is quarantined with its line; the good lines load', async () => {
-    const deep = '{"event_id":"x","ts":"2026-10-29 10:00:00","site":"canon","visitor_id":"v9","type":"pageview","props":' + '['.repeat(5000) + ']'.repeat(5000) + '}'
-    const good = (i: number) => JSON.stringify({event_id: `g${i}`, ts: '2026-10-29 10:00:00', site: 'canon', visitor_id: `v${i}`, type: 'pageview'})
-    const r = await ingestFiles(store, {source: 'probe', paths: [file('deep.ndjson', [good(1), deep, good(2)].join('\n') + '\n')], maxBad: 1})
+    const deep =
+      '{"event_id":"x","ts":"2026-10-29 10:00:00","site":"canon","visitor_id":"v9","type":"pageview","props":' +
+      '['.repeat(5000) +
+      ']'.repeat(5000) +
+      '}'
+    const good = (i: number) =>
+      JSON.stringify({event_id: `g${i}`, ts: '2026-10-29 10:00:00', site: 'canon', visitor_id: `v${i}`, type: 'pageview'})
+    const r = await ingestFiles(store, {
+      source: 'probe',
+      paths: [file('deep.ndjson', [good(1), deep, good(2)].join('\n') + '\n')],
+      maxBad: 1,
+    })
     expect(r.totals).toMatchObject({read: 3, loaded: 2, quarantined: 1})
     expect(await store.one(`select line, reason from quarantine`)).toEqual({line: 2, reason: 'bad_json: nested more than 64 levels deep'})
   })
@@ -175,7 +210,10 @@ describe('encodings and binary files', () => {
       [gz, /export.csv is a gzip file, not a text export/],
       [sparse, /sparse.csv holds binary data .*all zeros/],
     ] as const) {
-      await expect(ingestFiles(store, {source: 'probe', paths: [p]})).rejects.toMatchObject({exit: EXIT.badInput, message: expect.stringMatching(msg)})
+      await expect(ingestFiles(store, {source: 'probe', paths: [p]})).rejects.toMatchObject({
+        exit: EXIT.badInput,
+        message: expect.stringMatching(msg),
+      })
     }
   })
   it('a symbolic link loop and an unreadable file: exit 5 saying so, not "file not found" or a raw EACCES', async () => {
@@ -187,7 +225,10 @@ describe('encodings and binary files', () => {
     })
     // root reads any file, so the permission error is checked on the translation itself
     const denied = Object.assign(new Error('EACCES: permission denied, open'), {code: 'EACCES'})
-    expect(fsError('/data/calls.csv', denied)).toMatchObject({exit: EXIT.badInput, message: '/data/calls.csv: permission denied (cannot read it)'})
+    expect(fsError('/data/calls.csv', denied)).toMatchObject({
+      exit: EXIT.badInput,
+      message: '/data/calls.csv: permission denied (cannot read it)',
+    })
   })
 })
 

@@ -75,7 +75,9 @@ describe('column mapping', () => {
   it('names missing required columns and unknown fields', () => {
     expect(resolveColumns(['CallID'], SOURCES.calls, emptyMapping(), 'x.csv').missingRequired).toEqual(['direction', 'offered_at'])
     expect(() => checkMapping(columnMapping({callid: 'x'}), SOURCES.calls)).toThrow(/--map: "callid" is not a calls field/)
-    expect(() => resolveColumns(['a'], SOURCES.calls, columnMapping({call_id: 'nope'}), 'x.csv')).toThrow(/x.csv: column "nope" \(mapped to call_id\)/)
+    expect(() => resolveColumns(['a'], SOURCES.calls, columnMapping({call_id: 'nope'}), 'x.csv')).toThrow(
+      /x.csv: column "nope" \(mapped to call_id\)/,
+    )
   })
 })
 

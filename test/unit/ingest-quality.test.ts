@@ -21,7 +21,11 @@ afterEach(async () => {
 
 describe('data quality', () => {
   it('per source and field: nulls, values outside the documented range, flagged time orders, duplicates, quarantine by reason', async () => {
-    await ingestFiles(store, {source: 'calls', paths: [join(BANK, 'anonymous_bank.tsv')], mapping: readMapFile(join(BANK, 'anonymous_bank.map.json'))})
+    await ingestFiles(store, {
+      source: 'calls',
+      paths: [join(BANK, 'anonymous_bank.tsv')],
+      mapping: readMapFile(join(BANK, 'anonymous_bank.map.json')),
+    })
     const csv = [
       'call_id,direction,offered_at,answered_at,ended_at,csat',
       'x1,inbound,2026-10-29 09:00:00,2026-10-29 09:00:10,2026-10-29 09:05:00,5',
@@ -32,7 +36,9 @@ describe('data quality', () => {
     writeFileSync(join(dir.path, 'calls2.csv'), csv + '\n')
     await ingestFiles(store, {source: 'calls', paths: [join(dir.path, 'calls2.csv')], maxBad: 1})
     // a row written before ingest checked ranges (an old database): csat 7
-    await store.run(`insert into raw_calls (call_id, direction, offered_at, csat, ingest_id) values ('y1', 'inbound', '2026-10-29 10:00:00', 7, 0)`)
+    await store.run(
+      `insert into raw_calls (call_id, direction, offered_at, csat, ingest_id) values ('y1', 'inbound', '2026-10-29 10:00:00', 7, 0)`,
+    )
 
     const counts = await qualityCounts(store)
     expect(counts.map((c) => c.source)).toEqual(['calls'])

@@ -5,7 +5,10 @@ import {existingDbPath} from './show.js'
 export default class QuarantineExport extends DataCommand<typeof QuarantineExport> {
   static description = `Write quarantined rows (ingest id, source, file, line, field, code, reason, value, raw line) to a CSV,
 Parquet or NDJSON file, to fix them at the source or feed them back.`
-  static examples = ['<%= config.bin %> quarantine export --out bad.csv', '<%= config.bin %> quarantine export 12 --reason bad_timestamp --out bad.parquet']
+  static examples = [
+    '<%= config.bin %> quarantine export --out bad.csv',
+    '<%= config.bin %> quarantine export 12 --reason bad_timestamp --out bad.parquet',
+  ]
   static args = {
     load: Args.string({description: 'ingest id, or part of the file path (default: every load)'}),
   }

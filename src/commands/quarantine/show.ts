@@ -7,7 +7,11 @@ import type {QuarantineRow} from '../../ingest/quarantine.js'
 /** Quarantine commands only read: a database that does not exist is named, never created. */
 export function existingDbPath(path: string): string {
   if (!existsSync(path))
-    throw new CcxError(`database not found: ${path}`, {code: 'NO_DB', exit: EXIT.badInput, suggestions: ['Give the file with --db (or CCX_DB).']})
+    throw new CcxError(`database not found: ${path}`, {
+      code: 'NO_DB',
+      exit: EXIT.badInput,
+      suggestions: ['Give the file with --db (or CCX_DB).'],
+    })
   return path
 }
 

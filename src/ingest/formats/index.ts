@@ -14,7 +14,13 @@ import {parseQueueLogLine, queueLogToRecords, type QueueLogEvent} from './queue-
  * Asterisk's queue_log, Asterisk's CDR Master.csv (cdr_csv), FreeSWITCH's mod_cdr_csv default template and its JSON
  * CDRs (mod_json_cdr). Each becomes a CSV input plus a base mapping; the user's --map / --map-file go on top.
  */
-export const TELEPHONY_FORMATS = ['asterisk-queue-log', 'asterisk-cdr', 'freeswitch-cdr', 'freeswitch-cdr-csv', 'freeswitch-cdr-json'] as const
+export const TELEPHONY_FORMATS = [
+  'asterisk-queue-log',
+  'asterisk-cdr',
+  'freeswitch-cdr',
+  'freeswitch-cdr-csv',
+  'freeswitch-cdr-json',
+] as const
 export type TelephonyFormat = (typeof TELEPHONY_FORMATS)[number]
 
 export function isTelephonyFormat(f: string | undefined): f is TelephonyFormat {
@@ -108,13 +114,25 @@ function headerless(file: string, format: string, names: string[], counts: numbe
   const sample = readHead(path, 1 << 20).toString('utf8')
   const n = splitCsvLine(firstLine(sample), ',').length
   if (!counts.includes(n)) {
-    throw new CcxError(`${file}: the first line has ${n} fields; --format ${format} expects ${counts.join(' or ')} (${names.slice(0, Math.max(...counts)).join(', ')})`, {
-      code: 'BAD_FORMAT',
-      exit: EXIT.badInput,
-      suggestions: ['For another column layout, load it as CSV with a header and a --map-file.'],
-    })
+    throw new CcxError(
+      `${file}: the first line has ${n} fields; --format ${format} expects ${counts.join(' or ')} (${names.slice(0, Math.max(...counts)).join(', ')})`,
+      {
+        code: 'BAD_FORMAT',
+        exit: EXIT.badInput,
+        suggestions: ['For another column layout, load it as CSV with a header and a --map-file.'],
+      },
+    )
   }
-  return {path, delimiter: ',', newline, header: names.slice(0, n), hasHeader: false, premapped: false, lineColumn: false, offsets: OFFSET_TS_RE.test(sample)}
+  return {
+    path,
+    delimiter: ',',
+    newline,
+    header: names.slice(0, n),
+    hasHeader: false,
+    premapped: false,
+    lineColumn: false,
+    offsets: OFFSET_TS_RE.test(sample),
+  }
 }
 
 /** `%2D` escapes of mod_json_cdr's encode-values (its default). */
@@ -224,7 +242,12 @@ export async function prepareTelephony(
     for (const r of records) {
       const o = r.value as {variables?: Record<string, unknown>; channel_data?: Record<string, unknown>}
       if (!o || typeof o !== 'object' || !o.variables || typeof o.variables !== 'object') {
-        quarantine.push({line: r.line, field: null, reason: 'bad_json: not a FreeSWITCH JSON CDR (no "variables" object)', raw: (r.raw || JSON.stringify(r.value)).slice(0, 65536)})
+        quarantine.push({
+          line: r.line,
+          field: null,
+          reason: 'bad_json: not a FreeSWITCH JSON CDR (no "variables" object)',
+          raw: (r.raw || JSON.stringify(r.value)).slice(0, 65536),
+        })
         continue
       }
       const v = o.variables
@@ -234,7 +257,16 @@ export async function prepareTelephony(
     const out = join(tmp, 'freeswitch.csv')
     await writeCsv(out, header, rows)
     return {
-      input: {path: out, delimiter: ',', newline: '\n', header, hasHeader: true, premapped: false, lineColumn: true, offsets: OFFSET_TS_RE.test(readHead(out).toString('utf8'))},
+      input: {
+        path: out,
+        delimiter: ',',
+        newline: '\n',
+        header,
+        hasHeader: true,
+        premapped: false,
+        lineColumn: true,
+        offsets: OFFSET_TS_RE.test(readHead(out).toString('utf8')),
+      },
       mapping: freeswitchMapping(origin),
       quarantine,
       filtered: {},
@@ -253,7 +285,18 @@ export async function prepareTelephony(
   }
   const {calls, states, inProgress} = queueLogToRecords(events)
   const callsPath = join(tmp, 'queue_log_calls.csv')
-  const callHeader = ['__line', 'call_id', 'direction', 'queue', 'agent_id', 'phone', 'offered_at', 'answered_at', 'ended_at', 'disposition']
+  const callHeader = [
+    '__line',
+    'call_id',
+    'direction',
+    'queue',
+    'agent_id',
+    'phone',
+    'offered_at',
+    'answered_at',
+    'ended_at',
+    'disposition',
+  ]
   await writeCsv(
     callsPath,
     callHeader,
@@ -279,7 +322,16 @@ export async function prepareTelephony(
   )
   const m = emptyMapping()
   m.tsFormat = 'epoch'
-  const canonical = (p: string, header: string[]): CsvInput => ({path: p, delimiter: ',', newline: '\n', header, hasHeader: true, premapped: false, lineColumn: true, offsets: false})
+  const canonical = (p: string, header: string[]): CsvInput => ({
+    path: p,
+    delimiter: ',',
+    newline: '\n',
+    header,
+    hasHeader: true,
+    premapped: false,
+    lineColumn: true,
+    offsets: false,
+  })
   return {
     input: canonical(callsPath, callHeader),
     mapping: m,

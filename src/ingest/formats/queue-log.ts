@@ -74,9 +74,11 @@ const LOGOFF = new Set(['AGENTLOGOFF', 'AGENTCALLBACKLOGOFF'])
 export function parseQueueLogLine(text: string, line: number): QueueLogEvent | {bad: string} | null {
   if (text.trim() === '') return null
   const parts = text.split('|')
-  if (parts.length < 5) return {bad: `bad_log_line: ${parts.length} fields, a queue_log line has at least 5 (epoch|callid|queue|agent|event)`}
+  if (parts.length < 5)
+    return {bad: `bad_log_line: ${parts.length} fields, a queue_log line has at least 5 (epoch|callid|queue|agent|event)`}
   const epoch = Number(parts[0])
-  if (!/^\d+(\.\d+)?$/.test(parts[0]!.trim()) || !Number.isFinite(epoch)) return {bad: `bad_timestamp: "${parts[0]}" is not a UNIX time (seconds)`}
+  if (!/^\d+(\.\d+)?$/.test(parts[0]!.trim()) || !Number.isFinite(epoch))
+    return {bad: `bad_timestamp: "${parts[0]}" is not a UNIX time (seconds)`}
   const event = parts[4]!.trim()
   if (!/^[A-Z_]+$/.test(event)) return {bad: `bad_log_line: "${event}" is not a queue_log event name`}
   return {line, epoch, callid: parts[1]!.trim(), queue: parts[2]!.trim(), agent: parts[3]!.trim(), event, data: parts.slice(5)}
@@ -114,7 +116,8 @@ export function queueLogToRecords(events: QueueLogEvent[]): Omit<QueueLogResult,
     const paused = a.pausedAll || (a.queues.size > 0 && [...a.queues].every((q) => a.paused.has(q)))
     const next: AgentState['state'] = !on && a.inCall === 0 ? 'offline' : a.inCall > 0 ? 'talk' : paused ? 'break' : 'available'
     if (next === a.state) return
-    if (a.state !== 'offline' && at > a.since) states.push({line: a.line, agent_id: name, state: a.state, started_at: a.since, ended_at: at})
+    if (a.state !== 'offline' && at > a.since)
+      states.push({line: a.line, agent_id: name, state: a.state, started_at: a.since, ended_at: at})
     a.state = next
     a.since = at
     a.line = line
