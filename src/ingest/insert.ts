@@ -33,14 +33,14 @@ export const QUALITY_SQL: Partial<Record<string, string>> = {
     case when answered_at is null and ended_at < requested_at then 'end_before_request' end), '')`,
 }
 
-/** A single-table source's rows as they will be stored: `ccx_out` (plus __line, __key, __content for conflicts). */
+/** A single-table source's rows as they will be stored: `ccx_out` (plus __line, __src = the ccx_rows row, __content for conflicts). */
 export function outSql(spec: SourceSpec, ingestId: number): string {
   const table = spec.tables[0]!
   const cols = insertColumns(spec, table)
   const data = cols.filter((c) => c.column !== 'ingest_id' && c.column !== 'quality')
   const content = `md5(concat_ws(chr(31), ${data.map((c) => `coalesce(${storedExpr(c, ingestId)}::VARCHAR, chr(0))`).join(', ')}))`
   return `create temp table ccx_out as select ${cols.map((c) => `${storedExpr(c, ingestId)} as ${c.column}`).join(', ')},
-    __line, __key, ${content} as __content, row_number() over () as __rid from ccx_rows`
+    __line, rowid as __src, ${content} as __content, row_number() over () as __rid from ccx_rows`
 }
 
 /** The same content hash over a raw table's stored row (to compare with ccx_out.__content). */

@@ -179,7 +179,7 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
     const skip = plan.filters.length > 0 ? `case ${plan.filters.map((f) => `when ${f.sql} then ${q(f.name)}`).join(' ')} end` : 'NULL'
     try {
       await store.run(
-        `create temp table ccx_rows as select *, ${problem} as __problem, ${textKey} as __key, ${rawLine} as __raw from (
+        `create temp table ccx_rows as select *, ${problem} as __problem from (
            select ${fieldCols.join(', ')}, ${lineIdx >= 0 ? `c${lineIdx}` : 'NULL::BIGINT'} as __line, ${skip} as __skip,
              ${input.header.map((_, k) => `c${k}`).join(', ')} from ccx_stage)`,
       )
@@ -198,17 +198,17 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
       result.filters[r.name] = Number(r.n)
     result.filtered = await exec(store, 'delete from ccx_rows where __skip is not null')
     await store.run(
-      `insert into ccx_q select __line, __problem.f, __problem.r, __problem.v, __raw, __key from ccx_rows where __problem is not null`,
+      `insert into ccx_q select __line, __problem.f, __problem.r, __problem.v, ${rawLine}, ${textKey} from ccx_rows where __problem is not null`,
     )
     let bad = await exec(store, 'delete from ccx_rows where __problem is not null')
-    if (spec.name === 'chats') bad += await checkChats(store)
+    if (spec.name === 'chats') bad += await checkChats(store, rawLine, textKey)
     if (QUALITY_SQL[spec.name] && spec.name !== 'chats')
       await store.run(`alter table ccx_rows add column quality VARCHAR; update ccx_rows set quality = ${QUALITY_SQL[spec.name]}`)
     if (ctx.dryRun)
       result.preview = await store.all(
         `select ${plan.fields.map((f) => f.field.name).join(', ')} from ccx_rows order by __line nulls last limit 5`,
       )
-    const inserted = await insertStaged(ctx, input, resolved)
+    const inserted = await insertStaged(ctx, input, resolved, textKey)
     bad += inserted.conflicts
     result.loaded = inserted.loaded
     result.duplicate = staged - result.filtered - bad - inserted.loaded
@@ -319,16 +319,16 @@ async function removeProbeDuplicates(store: Store, id: number): Promise<number> 
 }
 
 /** chats: a message row needs seq, ts and sender_type; a conversation needs requested_at or a message time. */
-async function checkChats(store: Store): Promise<number> {
+async function checkChats(store: Store, rawLine: string, textKey: string): Promise<number> {
   const missing = `case when seq is null then 'seq' when ts is null then 'ts' when sender_type is null then 'sender_type' end`
   const partial = `(seq is not null or ts is not null or sender_type is not null or sender_id is not null or text is not null) and ${missing} is not null`
   await store.run(
-    `insert into ccx_q select __line, ${missing}, 'missing_value: message ' || ${missing} || ' is empty', NULL, __raw, __key from ccx_rows where ${partial}`,
+    `insert into ccx_q select __line, ${missing}, 'missing_value: message ' || ${missing} || ' is empty', NULL, ${rawLine}, ${textKey} from ccx_rows where ${partial}`,
   )
   let n = await exec(store, `delete from ccx_rows where ${partial}`)
   const noTime = `conversation_id in (select conversation_id from ccx_rows group by conversation_id having min(requested_at) is null and min(ts) is null)`
   await store.run(
-    `insert into ccx_q select __line, 'requested_at', 'missing_value: conversation has no requested_at and no message times', NULL, __raw, __key from ccx_rows where ${noTime}`,
+    `insert into ccx_q select __line, 'requested_at', 'missing_value: conversation has no requested_at and no message times', NULL, ${rawLine}, ${textKey} from ccx_rows where ${noTime}`,
   )
   n += await exec(store, `delete from ccx_rows where ${noTime}`)
   return n
@@ -339,6 +339,7 @@ async function insertStaged(
   ctx: LoadContext,
   input: CsvInput,
   resolved: ResolvedColumns,
+  textKey: string,
 ): Promise<{loaded: number; conflicts: number; flagged: number}> {
   const {store, spec, ingestId: id} = ctx
   if (ctx.keepContacts) for (const sql of keepContactsSql(spec)) await store.run(sql)
@@ -376,16 +377,17 @@ async function insertStaged(
   const on = (a: string, b: string) => key.map((k) => `${a}.${k} = ${b}.${k}`).join(' and ')
   await store.run(
     `create temp table ccx_conf as
-     select o.__rid, o.__line, o.__key, ${keyText} as key_text, 'appears earlier in this file with other values' || coalesce(' (line ' || f.__line || ')', '') as why
+     select o.__rid, o.__line, o.__src, ${keyText} as key_text, 'appears earlier in this file with other values' || coalesce(' (line ' || f.__line || ')', '') as why
      from ccx_out o join (select *, row_number() over (partition by ${key.join(', ')} order by __rid) as n from ccx_out) f on ${on('f', 'o')} and f.n = 1
      where o.__rid <> f.__rid and o.__content <> f.__content
      union all
-     select o.__rid, o.__line, o.__key, ${keyText}, 'was loaded before (ingest ' || t.ingest_id || ') with other values'
+     select o.__rid, o.__line, o.__src, ${keyText}, 'was loaded before (ingest ' || t.ingest_id || ') with other values'
      from ccx_out o join ${table} t on ${on('t', 'o')}
      where ${contentSql(spec, 't')} <> o.__content and o.__rid in (select min(__rid) from ccx_out group by ${key.join(', ')})`,
   )
   await store.run(
-    `insert into ccx_q select __line, ${q(key.join(', '))}, 'conflicting_key: ${key.join(', ')} ' || key_text || ' ' || why, key_text, NULL, __key from ccx_conf`,
+    `insert into ccx_q select c.__line, ${q(key.join(', '))}, 'conflicting_key: ${key.join(', ')} ' || c.key_text || ' ' || c.why, c.key_text, NULL, ${textKey}
+     from ccx_conf c join ccx_rows r on r.rowid = c.__src`,
   )
   const conflicts = await exec(store, `delete from ccx_out where __rid in (select __rid from ccx_conf)`)
   await store.run('drop table ccx_conf')

@@ -231,7 +231,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     }
   })
 
-  it('SIGKILL mid-file leaves nothing of the file; re-running gives the counts of one clean run', async () => {
+  it('SIGKILL mid-file leaves nothing of the file; re-running gives the counts of one clean run', {timeout: 300_000}, async () => {
     const csv = join(dir.path, 'big.csv')
     writeBigProbeCsv({path: csv, events: 250_000, seed: 11})
     appendFileSync(csv, 'bad-1,2026-13-45 99:00:00,site1,v1,pageview\nbad-2,2026-10-29 10:00:00,site1,v1,teleport,,,,,,,,,,,,,,\n')

@@ -9,6 +9,8 @@ import {ccx, ROOT, tempDir} from '../helpers/cli.js'
  * (fixtures/samples/telephony/README.md). Times: epoch 1793322000 = 2026-10-30 01:00:00 UTC = 09:00:00 in Asia/Shanghai.
  */
 const T = join(ROOT, 'fixtures/samples/telephony')
+/** Several CLI runs each: generous on a busy 2-core machine (each step waits for its process to exit). */
+const HEAVY = 300_000
 let dir: {path: string; cleanup: () => void}
 beforeAll(() => {
   dir = tempDir('ccx-e2e-tel-')
@@ -26,110 +28,120 @@ async function query<T extends Record<string, unknown>>(db: string, sql: string)
 const total = async (db: string) => (await ccx(['report', 'service', '--db', db, '--by', 'total', '--json'])).json().total
 
 describe('Asterisk queue_log', () => {
-  it('gives calls, KPIs and occupancy; appending lines and ingesting again adds exactly the new calls and states', async () => {
-    const db = join(dir.path, 'ql.duckdb')
-    const log = join(dir.path, 'queue_log')
-    copyFileSync(join(T, 'queue_log'), log)
-    const first = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db, '--json'])
-    expect(first.code).toBe(0)
-    // 7 queue entries: 6 ended (4 answered, 1 ABANDON, 1 EXITWITHTIMEOUT), 1 still talking at the end of the file
-    expect(first.json().files[0]).toMatchObject({read: 7, loaded: 6, filtered: 1, quarantined: 0, agentStates: {loaded: 12, duplicate: 0}})
-    expect(first.json().files[0].filters).toEqual({'in progress (no end event yet)': 1})
-    expect(
-      await query(
-        db,
-        `select call_id, queue, agent_id, strftime(offered_at, '%H:%M:%S') o, strftime(answered_at, '%H:%M:%S') a,
+  it(
+    'gives calls, KPIs and occupancy; appending lines and ingesting again adds exactly the new calls and states',
+    {timeout: HEAVY},
+    async () => {
+      const db = join(dir.path, 'ql.duckdb')
+      const log = join(dir.path, 'queue_log')
+      copyFileSync(join(T, 'queue_log'), log)
+      const first = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db, '--json'])
+      expect(first.code).toBe(0)
+      // 7 queue entries: 6 ended (4 answered, 1 ABANDON, 1 EXITWITHTIMEOUT), 1 still talking at the end of the file
+      expect(first.json().files[0]).toMatchObject({
+        read: 7,
+        loaded: 6,
+        filtered: 1,
+        quarantined: 0,
+        agentStates: {loaded: 12, duplicate: 0},
+      })
+      expect(first.json().files[0].filters).toEqual({'in progress (no end event yet)': 1})
+      expect(
+        await query(
+          db,
+          `select call_id, queue, agent_id, strftime(offered_at, '%H:%M:%S') o, strftime(answered_at, '%H:%M:%S') a,
         strftime(ended_at, '%H:%M:%S') e, disposition, phone_masked from raw_calls order by offered_at`,
-      ),
-    ).toEqual([
-      {
-        call_id: '1793322060.1',
-        queue: 'support',
-        agent_id: 'SIP/1001',
-        o: '09:01:00',
-        a: '09:01:12',
-        e: '09:04:12',
-        disposition: 'answered',
-        phone_masked: '138****8000',
-      },
-      {
-        call_id: '1793322120.3',
-        queue: 'support',
-        agent_id: 'SIP/1002',
-        o: '09:02:00',
-        a: '09:02:30',
-        e: '09:06:30',
-        disposition: 'answered',
-        phone_masked: '139****9000',
-      },
-      {
-        call_id: '1793322300.5',
-        queue: 'support',
-        agent_id: null,
-        o: '09:05:00',
-        a: null,
-        e: '09:05:45',
-        disposition: 'abandoned',
-        phone_masked: '137****7000',
-      },
-      {
-        call_id: '1793322420.6',
-        queue: 'support',
-        agent_id: 'SIP/1001',
-        o: '09:07:00',
-        a: '09:07:08',
-        e: '09:09:08',
-        disposition: 'answered',
-        phone_masked: '136****6000',
-      },
-      {
-        call_id: '1793322600.8',
-        queue: 'support',
-        agent_id: null,
-        o: '09:10:00',
-        a: null,
-        e: '09:10:30',
-        disposition: 'no_answer',
-        phone_masked: '135****5000',
-      },
-      {
-        call_id: '1793322720.9',
-        queue: 'support',
-        agent_id: 'SIP/1002',
-        o: '09:12:00',
-        a: '09:12:02',
-        e: '09:14:02',
-        disposition: 'answered',
-        phone_masked: '134****4000',
-      },
-    ])
-    // waits 12, 30, 8, 2 → ASA 13 s; within 20 s: 12, 8, 2 → SL 3/6; talk 180 + 240 + 120 (transfer) + 120 → AHT 165 s.
-    // Agent states: SIP/1001 available 72 + 176 + 357 s, talk 180 + 120 s (the talk from 09:15:05 is still open);
-    // SIP/1002 available 150 + 10 + 22 + 158 s, talk 240 + 120 s, paused 300 s (break, left out).
-    // Occupancy = talk ÷ (talk + available) = 660 ÷ (660 + 605 + 340) = 660 / 1605.
-    let t = await total(db)
-    expect(t).toMatchObject({offered: 6, answered: 4, abandoned: 2, shortAbandoned: 0, asaSeconds: 13, ahtSeconds: 165})
-    expect(t.serviceLevel).toBeCloseTo(3 / 6, 10)
-    expect(t.occupancy).toBeCloseTo(660 / 1605, 10)
+        ),
+      ).toEqual([
+        {
+          call_id: '1793322060.1',
+          queue: 'support',
+          agent_id: 'SIP/1001',
+          o: '09:01:00',
+          a: '09:01:12',
+          e: '09:04:12',
+          disposition: 'answered',
+          phone_masked: '138****8000',
+        },
+        {
+          call_id: '1793322120.3',
+          queue: 'support',
+          agent_id: 'SIP/1002',
+          o: '09:02:00',
+          a: '09:02:30',
+          e: '09:06:30',
+          disposition: 'answered',
+          phone_masked: '139****9000',
+        },
+        {
+          call_id: '1793322300.5',
+          queue: 'support',
+          agent_id: null,
+          o: '09:05:00',
+          a: null,
+          e: '09:05:45',
+          disposition: 'abandoned',
+          phone_masked: '137****7000',
+        },
+        {
+          call_id: '1793322420.6',
+          queue: 'support',
+          agent_id: 'SIP/1001',
+          o: '09:07:00',
+          a: '09:07:08',
+          e: '09:09:08',
+          disposition: 'answered',
+          phone_masked: '136****6000',
+        },
+        {
+          call_id: '1793322600.8',
+          queue: 'support',
+          agent_id: null,
+          o: '09:10:00',
+          a: null,
+          e: '09:10:30',
+          disposition: 'no_answer',
+          phone_masked: '135****5000',
+        },
+        {
+          call_id: '1793322720.9',
+          queue: 'support',
+          agent_id: 'SIP/1002',
+          o: '09:12:00',
+          a: '09:12:02',
+          e: '09:14:02',
+          disposition: 'answered',
+          phone_masked: '134****4000',
+        },
+      ])
+      // waits 12, 30, 8, 2 → ASA 13 s; within 20 s: 12, 8, 2 → SL 3/6; talk 180 + 240 + 120 (transfer) + 120 → AHT 165 s.
+      // Agent states: SIP/1001 available 72 + 176 + 357 s, talk 180 + 120 s (the talk from 09:15:05 is still open);
+      // SIP/1002 available 150 + 10 + 22 + 158 s, talk 240 + 120 s, paused 300 s (break, left out).
+      // Occupancy = talk ÷ (talk + available) = 660 ÷ (660 + 605 + 340) = 660 / 1605.
+      let t = await total(db)
+      expect(t).toMatchObject({offered: 6, answered: 4, abandoned: 2, shortAbandoned: 0, asaSeconds: 13, ahtSeconds: 165})
+      expect(t.serviceLevel).toBeCloseTo(3 / 6, 10)
+      expect(t.occupancy).toBeCloseTo(660 / 1605, 10)
 
-    appendFileSync(log, readFileSync(join(T, 'queue_log.more')))
-    const grown = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db, '--json'])
-    expect(grown.code).toBe(0)
-    // the call in progress ends (wait 5, talk 120) and one more is answered (wait 10, talk 60); the 6 others repeat
-    expect(grown.json().files[0]).toMatchObject({read: 8, loaded: 2, duplicate: 6, filtered: 0, agentStates: {loaded: 4, duplicate: 12}})
-    expect(await query(db, `select count(*) n from raw_calls`)).toEqual([{n: 8}])
-    // ASA (52 + 5 + 10) / 6; SL 5/8; AHT (660 + 120 + 60) / 6 = 140; SIP/1001 adds talk 120 + 60, available 85 + 30:
-    // occupancy (660 + 180) ÷ (840 + 605 + 115 + 340) = 840 / 1900
-    t = await total(db)
-    expect(t).toMatchObject({offered: 8, answered: 6, abandoned: 2, ahtSeconds: 140})
-    expect(t.asaSeconds).toBeCloseTo(67 / 6, 10)
-    expect(t.serviceLevel).toBeCloseTo(5 / 8, 10)
-    expect(t.occupancy).toBeCloseTo(840 / 1900, 10)
-    const again = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db])
-    expect(again.stderr).toMatch(/already ingested/)
-  })
+      appendFileSync(log, readFileSync(join(T, 'queue_log.more')))
+      const grown = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db, '--json'])
+      expect(grown.code).toBe(0)
+      // the call in progress ends (wait 5, talk 120) and one more is answered (wait 10, talk 60); the 6 others repeat
+      expect(grown.json().files[0]).toMatchObject({read: 8, loaded: 2, duplicate: 6, filtered: 0, agentStates: {loaded: 4, duplicate: 12}})
+      expect(await query(db, `select count(*) n from raw_calls`)).toEqual([{n: 8}])
+      // ASA (52 + 5 + 10) / 6; SL 5/8; AHT (660 + 120 + 60) / 6 = 140; SIP/1001 adds talk 120 + 60, available 85 + 30:
+      // occupancy (660 + 180) ÷ (840 + 605 + 115 + 340) = 840 / 1900
+      t = await total(db)
+      expect(t).toMatchObject({offered: 8, answered: 6, abandoned: 2, ahtSeconds: 140})
+      expect(t.asaSeconds).toBeCloseTo(67 / 6, 10)
+      expect(t.serviceLevel).toBeCloseTo(5 / 8, 10)
+      expect(t.occupancy).toBeCloseTo(840 / 1900, 10)
+      const again = await ccx(['ingest', 'calls', log, '--format', 'asterisk-queue-log', '--db', db])
+      expect(again.stderr).toMatch(/already ingested/)
+    },
+  )
 
-  it('lines that are not queue_log events are quarantined with their line; the rest loads', async () => {
+  it('lines that are not queue_log events are quarantined with their line; the rest loads', {timeout: HEAVY}, async () => {
     const db = join(dir.path, 'ql-bad.duckdb')
     const log = join(dir.path, 'queue_log.bad')
     copyFileSync(join(T, 'queue_log'), log)
@@ -145,45 +157,49 @@ describe('Asterisk queue_log', () => {
 })
 
 describe('CDRs', () => {
-  it('Asterisk Master.csv: headerless cdr_csv columns; the direction comes from an expression over dcontext', async () => {
-    const db = join(dir.path, 'cdr.duckdb')
-    const noDirection = await ccx(['ingest', 'calls', join(T, 'Master.csv'), '--format', 'asterisk-cdr', '--db', db])
-    expect(noDirection.code).toBe(5)
-    expect(noDirection.stderr).toMatch(/asterisk-cdr records have no call direction/)
-    const r = await ccx([
-      'ingest',
-      'calls',
-      join(T, 'Master.csv'),
-      '--format',
-      'asterisk-cdr',
-      '--map',
-      "direction=(case when dcontext = 'from-internal' then 'outbound' else 'inbound' end)",
-      '--db',
-      db,
-      '--json',
-    ])
-    expect(r.code).toBe(0)
-    expect(r.json().files[0]).toMatchObject({read: 6, loaded: 6, quarantined: 0})
-    expect(
-      await query(
+  it(
+    'Asterisk Master.csv: headerless cdr_csv columns; the direction comes from an expression over dcontext',
+    {timeout: HEAVY},
+    async () => {
+      const db = join(dir.path, 'cdr.duckdb')
+      const noDirection = await ccx(['ingest', 'calls', join(T, 'Master.csv'), '--format', 'asterisk-cdr', '--db', db])
+      expect(noDirection.code).toBe(5)
+      expect(noDirection.stderr).toMatch(/asterisk-cdr records have no call direction/)
+      const r = await ccx([
+        'ingest',
+        'calls',
+        join(T, 'Master.csv'),
+        '--format',
+        'asterisk-cdr',
+        '--map',
+        "direction=(case when dcontext = 'from-internal' then 'outbound' else 'inbound' end)",
+        '--db',
         db,
-        `select call_id, direction, agent_id, disposition, answered_at is not null answered from raw_calls order by offered_at`,
-      ),
-    ).toEqual([
-      {call_id: '1793322060.1', direction: 'inbound', agent_id: 'SIP/1001', disposition: 'answered', answered: true},
-      {call_id: '1793322300.3', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'no_answer', answered: false},
-      {call_id: '1793322600.5', direction: 'outbound', agent_id: 'SIP/trunk', disposition: 'answered', answered: true},
-      {call_id: '1793322900.7', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'busy', answered: false},
-      {call_id: '1793323200.9', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'answered', answered: true},
-      {call_id: '1793323800.11', direction: 'inbound', agent_id: null, disposition: 'failed', answered: false},
-    ])
-    // inbound: 5 offered, 2 answered (waits 9 and 4 s, talk 180 and 300 s), 3 unanswered; the outbound call is not demand
-    const t = await total(db)
-    expect(t).toMatchObject({offered: 5, answered: 2, abandoned: 3, asaSeconds: 6.5, ahtSeconds: 240})
-    expect(t.serviceLevel).toBeCloseTo(2 / 5, 10)
-  })
+        '--json',
+      ])
+      expect(r.code).toBe(0)
+      expect(r.json().files[0]).toMatchObject({read: 6, loaded: 6, quarantined: 0})
+      expect(
+        await query(
+          db,
+          `select call_id, direction, agent_id, disposition, answered_at is not null answered from raw_calls order by offered_at`,
+        ),
+      ).toEqual([
+        {call_id: '1793322060.1', direction: 'inbound', agent_id: 'SIP/1001', disposition: 'answered', answered: true},
+        {call_id: '1793322300.3', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'no_answer', answered: false},
+        {call_id: '1793322600.5', direction: 'outbound', agent_id: 'SIP/trunk', disposition: 'answered', answered: true},
+        {call_id: '1793322900.7', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'busy', answered: false},
+        {call_id: '1793323200.9', direction: 'inbound', agent_id: 'SIP/1002', disposition: 'answered', answered: true},
+        {call_id: '1793323800.11', direction: 'inbound', agent_id: null, disposition: 'failed', answered: false},
+      ])
+      // inbound: 5 offered, 2 answered (waits 9 and 4 s, talk 180 and 300 s), 3 unanswered; the outbound call is not demand
+      const t = await total(db)
+      expect(t).toMatchObject({offered: 5, answered: 2, abandoned: 3, asaSeconds: 6.5, ahtSeconds: 240})
+      expect(t.serviceLevel).toBeCloseTo(2 / 5, 10)
+    },
+  )
 
-  it('FreeSWITCH mod_cdr_csv (example template) and JSON CDRs (URL-encoded values)', async () => {
+  it('FreeSWITCH mod_cdr_csv (example template) and JSON CDRs (URL-encoded values)', {timeout: HEAVY}, async () => {
     const csvDb = join(dir.path, 'fs.duckdb')
     const r = await ccx([
       'ingest',

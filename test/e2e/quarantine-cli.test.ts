@@ -4,6 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
 
 const BROKEN = join(ROOT, 'fixtures/samples/broken')
+/** Several CLI runs each: generous on a busy 2-core machine (each step waits for its process to exit). */
+const HEAVY = 300_000
 let dir: {path: string; cleanup: () => void}
 beforeAll(() => {
   dir = tempDir('ccx-e2e-quarantine-')
@@ -11,7 +13,7 @@ beforeAll(() => {
 afterAll(() => dir.cleanup())
 
 describe('ccx quarantine', () => {
-  it('lists loads with their reasons, shows rows with what to try, exports them; never creates a database', async () => {
+  it('lists loads with their reasons, shows rows with what to try, exports them; never creates a database', {timeout: HEAVY}, async () => {
     const db = join(dir.path, 'q.duckdb')
     const missing = await ccx(['quarantine', 'list', '--db', db])
     expect(missing.code).toBe(5)
