@@ -9,8 +9,10 @@ import {mappingError, type Origin} from './mapping.js'
  * so quoting such as "vru+line" is DuckDB's own. Every error names the field (or filter) and the expression.
  */
 export interface CompiledExpr {
-  /** SQL over c0..cN. */
+  /** SQL over c0..cN. Casts are TRY_CASTs: a value that does not convert is caught by `casts`, not a failed load. */
   sql: string
+  /** One per cast: a value that does not convert (its row is quarantined with the value). */
+  casts: Array<{failed: string; value: string; type: string}>
   /** Header indexes it reads. */
   columns: number[]
   /** DuckDB's type of the result when every column is text. */
@@ -84,7 +86,29 @@ export async function compileExpression(
   }
   visit(list[0])
   for (const k of Object.keys(node)) if (k !== 'select_list') visit(node[k])
-  const rewritten = String(await store.scalar(`select json_deserialize_sql(${q(JSON.stringify(tree))})`)).replace(/^SELECT\s+/i, '')
+  // A cast that fails on one row would fail the whole file: make each a TRY_CAST and check it per row instead.
+  const castNodes: Node[] = []
+  const findCasts = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(findCasts)
+    if (!n || typeof n !== 'object') return
+    const o = n as Node
+    if (o.class === 'CAST') {
+      o.try_cast = true
+      castNodes.push(o)
+    }
+    for (const v of Object.values(o)) if (v && typeof v === 'object') findCasts(v)
+  }
+  findCasts(list[0])
+  const toSql = async (expression: unknown): Promise<string> => {
+    const one = {...tree, statements: [{...tree.statements![0]!, node: {...node, select_list: [expression]}}]}
+    return String(await store.scalar(`select json_deserialize_sql(${q(JSON.stringify(one))})`)).replace(/^SELECT\s+/i, '')
+  }
+  const casts = []
+  for (const c of castNodes) {
+    const child = await toSql(c.child)
+    casts.push({failed: `(${child}) is not null and (${await toSql(c)}) is null`, value: `(${child})::VARCHAR`, type: String((c.cast_type as Node).id)})
+  }
+  const rewritten = await toSql(list[0])
   const cols = header.map((_, k) => `NULL::VARCHAR as c${k}`).join(', ')
   let type: string
   try {
@@ -95,5 +119,5 @@ export async function compileExpression(
       .replace(/\bc(\d+)\b/g, (_, k: string) => JSON.stringify(header[Number(k)]?.trim() ?? `c${k}`))
     throw fail(msg, ["The file's columns are text: cast them for arithmetic, e.g. CAST(q_time AS INTEGER) or q_time::INTEGER."])
   }
-  return {sql: `(${rewritten})`, columns: [...columns].sort((a, b) => a - b), type}
+  return {sql: `(${rewritten})`, casts, columns: [...columns].sort((a, b) => a - b), type}
 }

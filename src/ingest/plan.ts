@@ -236,6 +236,15 @@ export function buildPlan(input: PlanInput): LoadPlan {
     } else text = `c${r.column}`
     const mm = m as (FieldMapping & {kind: 'column' | 'expr'}) | undefined
     const checks: Check[] = []
+    for (const c of m?.kind === 'expr' ? input.exprs.get(name)!.casts : []) {
+      const code = /INT|DECIMAL|DOUBLE|FLOAT|NUMERIC/.test(c.type) ? 'bad_number' : /DATE|TIME/.test(c.type) ? 'bad_timestamp' : 'bad_value'
+      checks.push({
+        when: c.failed,
+        code,
+        reason: `'${code}: ${name} ' || ${quoted(c.value)} || ' does not convert to ${c.type} in the mapping expression'`,
+        value: c.value,
+      })
+    }
     // Expressions of another type (numbers, timestamps) keep it; codes, null markers and formats work on text.
     if (!textIsVarchar && (mm?.nulls || mm?.values || mm?.format || field.kind === 'text' || field.kind === 'probe_type'))
       text = `(${text})::VARCHAR`

@@ -4,7 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {EXIT} from '../../src/errors.js'
 import {compileExpression} from '../../src/ingest/expressions.js'
 import {parseQueueLogLine, queueLogToRecords, type QueueLogEvent} from '../../src/ingest/formats/queue-log.js'
-import {checkMapping, readMapFile} from '../../src/ingest/mapping.js'
+import {checkMapping, emptyMapping, readMapFile} from '../../src/ingest/mapping.js'
+import {ingestFiles} from '../../src/ingest/service.js'
 import {Store} from '../../src/store/store.js'
 import {SOURCES} from '../../src/vocab/sources.js'
 import {tempDir} from '../helpers/cli.js'
@@ -26,8 +27,10 @@ const compile = (expr: string) => compileExpression(store, expr, HEADER, {what: 
 describe('mapping expressions', () => {
   it('are parsed by DuckDB and rewritten to the loader`s columns; quoting is DuckDB`s own', async () => {
     const e = await compile(`"vru+line" || '-' || call_id`)
-    expect(e).toEqual({sql: `(((c0 || '-') || c1))`, columns: [0, 1], type: 'VARCHAR'})
-    expect((await compile('CAST(q_time AS INTEGER) + 1')).type).toBe('INTEGER')
+    expect(e).toEqual({sql: `(((c0 || '-') || c1))`, casts: [], columns: [0, 1], type: 'VARCHAR'})
+    const cast = await compile('CAST(q_time AS INTEGER) + 1')
+    expect(cast).toMatchObject({sql: '((TRY_CAST(c2 AS INTEGER) + 1))', type: 'INTEGER'})
+    expect(cast.casts).toEqual([{failed: '(c2) is not null and (TRY_CAST(c2 AS INTEGER)) is null', value: '(c2)::VARCHAR', type: 'INTEGER'}])
     expect((await compile('outcome')).columns).toEqual([3]) // identifiers are case-insensitive, as in DuckDB
   })
   it('every refusal names the field, the expression and the mapping file line (exit 6)', async () => {
@@ -48,6 +51,24 @@ describe('mapping expressions', () => {
       expect(error.message, expr).toContain(`bank.map.json:4: call_id: expression ${JSON.stringify(expr)}`)
       expect(error.message, expr).toMatch(why)
     }
+  })
+})
+
+describe('a cast in an expression that fails on one row', () => {
+  it('quarantines that row with the value; the others load', async () => {
+    const p = join(dir.path, 'holds.csv')
+    writeFileSync(p, 'call_id,direction,offered_at,h\nk1,inbound,2026-10-29 09:00:00,12\nk2,inbound,2026-10-29 09:01:00,abc\nk3,inbound,2026-10-29 09:02:00,\n')
+    const mapping = emptyMapping()
+    mapping.fields.hold_s = {kind: 'expr', expr: 'CAST(h AS DOUBLE) / 2', origin: 'test'}
+    const r = await ingestFiles(store, {source: 'calls', paths: [p], mapping, maxBad: 1})
+    expect(r.totals).toMatchObject({read: 3, loaded: 2, quarantined: 1})
+    expect(await store.all(`select line, field, value, reason from quarantine`)).toEqual([
+      {line: 3, field: 'hold_s', value: 'abc', reason: 'bad_number: hold_s "abc" does not convert to DOUBLE in the mapping expression'},
+    ])
+    expect(await store.all(`select call_id, hold_s from raw_calls order by call_id`)).toEqual([
+      {call_id: 'k1', hold_s: 6},
+      {call_id: 'k3', hold_s: null},
+    ])
   })
 })
 
