@@ -106,7 +106,11 @@ export async function compileExpression(
   const casts = []
   for (const c of castNodes) {
     const child = await toSql(c.child)
-    casts.push({failed: `(${child}) is not null and (${await toSql(c)}) is null`, value: `(${child})::VARCHAR`, type: String((c.cast_type as Node).id)})
+    casts.push({
+      failed: `(${child}) is not null and (${await toSql(c)}) is null`,
+      value: `(${child})::VARCHAR`,
+      type: String((c.cast_type as Node).id),
+    })
   }
   const rewritten = await toSql(list[0])
   const cols = header.map((_, k) => `NULL::VARCHAR as c${k}`).join(', ')

@@ -30,7 +30,9 @@ describe('mapping expressions', () => {
     expect(e).toEqual({sql: `(((c0 || '-') || c1))`, casts: [], columns: [0, 1], type: 'VARCHAR'})
     const cast = await compile('CAST(q_time AS INTEGER) + 1')
     expect(cast).toMatchObject({sql: '((TRY_CAST(c2 AS INTEGER) + 1))', type: 'INTEGER'})
-    expect(cast.casts).toEqual([{failed: '(c2) is not null and (TRY_CAST(c2 AS INTEGER)) is null', value: '(c2)::VARCHAR', type: 'INTEGER'}])
+    expect(cast.casts).toEqual([
+      {failed: '(c2) is not null and (TRY_CAST(c2 AS INTEGER)) is null', value: '(c2)::VARCHAR', type: 'INTEGER'},
+    ])
     expect((await compile('outcome')).columns).toEqual([3]) // identifiers are case-insensitive, as in DuckDB
   })
   it('every refusal names the field, the expression and the mapping file line (exit 6)', async () => {
@@ -57,7 +59,10 @@ describe('mapping expressions', () => {
 describe('a cast in an expression that fails on one row', () => {
   it('quarantines that row with the value; the others load', async () => {
     const p = join(dir.path, 'holds.csv')
-    writeFileSync(p, 'call_id,direction,offered_at,h\nk1,inbound,2026-10-29 09:00:00,12\nk2,inbound,2026-10-29 09:01:00,abc\nk3,inbound,2026-10-29 09:02:00,\n')
+    writeFileSync(
+      p,
+      'call_id,direction,offered_at,h\nk1,inbound,2026-10-29 09:00:00,12\nk2,inbound,2026-10-29 09:01:00,abc\nk3,inbound,2026-10-29 09:02:00,\n',
+    )
     const mapping = emptyMapping()
     mapping.fields.hold_s = {kind: 'expr', expr: 'CAST(h AS DOUBLE) / 2', origin: 'test'}
     const r = await ingestFiles(store, {source: 'calls', paths: [p], mapping, maxBad: 1})
