@@ -24,7 +24,9 @@ import {checkMapping, emptyMapping, mergeMappings, type Mapping, type Resolution
 import {checkNotEmpty, expandPaths} from './paths.js'
 import {topReasons, type ReasonSummary} from './quarantine.js'
 import {MAX_LINE_BYTES, RAW_CUT, writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
+import {protectProbeRows} from './privacy.js'
 import {fsError, sniffFile} from './sniff.js'
+import type {IpMode} from '../privacy/ip.js'
 import {makeTempDir, sweepStaleTempDirs} from './tmp.js'
 
 export interface IngestOptions {
