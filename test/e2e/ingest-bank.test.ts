@@ -88,7 +88,7 @@ describe('a bank export loads with a mapping file alone', () => {
       ])
       expect((await query(db, `select count(*) n from raw_calls where customer_id is null`))[0]).toEqual({n: 8}) // customer_id 0
 
-      const total = (await ccx(['report', 'service', '--db', db, '--by', 'total', '--json'])).json().total
+      const total = (await ccx(['report', 'service', '--refresh', '--db', db, '--by', 'total', '--json'])).json().total
       // offered 38 = 29 AGENT + 9 HANG in the queue. Waits of the 26 answered calls with a known wait (the 3 skewed
       // ones are left out): 12 0 37 4 50 20 21 10 0 90 33 15 40 60 8 0 18 90 15 0 40 90 30 20 0 30 = 733 s
       // → ASA 733 / 26 = 28.19 s. Within 20 s (≤ 20): 12 0 4 20 10 0 15 8 0 18 15 0 20 0 = 14 calls.
@@ -112,6 +112,23 @@ describe('a bank export loads with a mapping file alone', () => {
       const again = await ccx(['ingest', 'calls', BANK, '--map-file', MAP, '--db', db])
       expect(again.code).toBe(0)
       expect(again.stderr).toMatch(/already ingested.*--replace/)
+
+      // ccx report quality: the time-order flags, the filtered rows and the empty customer ids, per source and field
+      const quality = (await ccx(['report', 'quality', '--db', db, '--json'])).json()
+      expect(quality.sources).toHaveLength(1)
+      expect(quality.sources[0]).toMatchObject({source: 'calls', rows: 38, read: 44, filtered: 6, quarantined: 0, flagged: 4})
+      expect(quality.sources[0].flags).toEqual({answer_before_offer: 3, end_before_answer: 1})
+      const customer = quality.sources[0].fields.find((f: {field: string}) => f.field === 'customer_id')
+      expect(customer).toMatchObject({nulls: 8, outOfRange: 0})
+      expect(customer.nullShare).toBeCloseTo(8 / 38, 12)
+      expect(quality.findings).toEqual([
+        'calls: 4 rows with a time-order flag (answer_before_offer 3, end_before_answer 1): left out of wait and handle times',
+      ])
+      const html = join(dir.path, 'report.html')
+      const exported = await ccx(['export', 'report', '--db', db, '--out', html, '--json'])
+      expect(exported.code).toBe(0)
+      expect(exported.json().sections).toContainEqual(expect.objectContaining({source: 'service/quality', title: 'Data quality'}))
+      expect(readFileSync(html, 'utf8')).toContain('answer_before_offer 3, end_before_answer 1')
     },
   )
 })

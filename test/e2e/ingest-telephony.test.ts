@@ -25,7 +25,7 @@ async function query<T extends Record<string, unknown>>(db: string, sql: string)
     await store.close()
   }
 }
-const total = async (db: string) => (await ccx(['report', 'service', '--db', db, '--by', 'total', '--json'])).json().total
+const total = async (db: string) => (await ccx(['report', 'service', '--refresh', '--db', db, '--by', 'total', '--json'])).json().total
 
 describe('Asterisk queue_log', () => {
   it(

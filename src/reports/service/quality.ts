@@ -1,7 +1,9 @@
-import type {Store} from '../store/store.js'
-import {readSql} from '../store/store.js'
-import {sqlString as q} from '../store/values.js'
-import {SOURCES, TIMESTAMP_RANGE, storedColumns, type FieldSpec, type SourceName, type SourceSpec} from '../vocab/sources.js'
+import {percent} from '../../format/numbers.js'
+import type {Store} from '../../store/store.js'
+import {readSql} from '../../store/store.js'
+import {sqlString as q} from '../../store/values.js'
+import {defineReport, type CommonOptions, type Row} from '../contract.js'
+import {SOURCES, TIMESTAMP_RANGE, storedColumns, type FieldSpec, type SourceName, type SourceSpec} from '../../vocab/sources.js'
 
 /**
  * Data quality at a glance (docs/metrics.md "Data quality"): per source and field, the share of empty values and of
@@ -99,10 +101,10 @@ export function fieldCountsSql(spec: SourceSpec, table: string): {sql: string; f
 /** Counts for every source that has rows or loads. */
 export async function qualityCounts(store: Store): Promise<SourceCounts[]> {
   const loads = await store.all<{source: string; files: number; read: number; duplicates: number; filtered: number}>(
-    readSql(import.meta.url, 'quality_loads.sql'),
+    readSql(import.meta.url, 'sql/quality_loads.sql'),
   )
-  const quarantine = await store.all<{source: string; code: string; n: number}>(readSql(import.meta.url, 'quality_quarantine.sql'))
-  const flags = await store.all<{source: string; flag: string; n: number}>(readSql(import.meta.url, 'quality_flags.sql'))
+  const quarantine = await store.all<{source: string; code: string; n: number}>(readSql(import.meta.url, 'sql/quality_quarantine.sql'))
+  const flags = await store.all<{source: string; flag: string; n: number}>(readSql(import.meta.url, 'sql/quality_flags.sql'))
   const out: SourceCounts[] = []
   for (const spec of Object.values(SOURCES)) {
     const fieldCounts: FieldCounts[] = []
@@ -135,7 +137,6 @@ export async function qualityCounts(store: Store): Promise<SourceCounts[]> {
 }
 
 const share = (a: number, b: number) => (b > 0 ? a / b : null)
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`
 
 /** Shares and findings from the counts (pure). */
 export function summarizeQuality(counts: SourceCounts[]): QualityReport {
@@ -183,7 +184,7 @@ export function summarizeQuality(counts: SourceCounts[]): QualityReport {
     if (quarantined > 0)
       findings.push({
         weight: 2 + s.quarantineShare!,
-        text: `${c.source}: ${quarantined} rows quarantined (${pct(s.quarantineShare!)} of read), most for ${s.quarantine[0]!.code}`,
+        text: `${c.source}: ${quarantined} rows quarantined (${percent(s.quarantineShare)} of read), most for ${s.quarantine[0]!.code}`,
       })
     if (flagged > 0)
       findings.push({
@@ -200,3 +201,98 @@ export function summarizeQuality(counts: SourceCounts[]): QualityReport {
 export async function qualityReport(store: Store): Promise<QualityReport> {
   return summarizeQuality(await qualityCounts(store))
 }
+
+/** The flat table (--csv, --out): one row per source and field. */
+function qualityRows(report: QualityReport): Row[] {
+  return report.sources.flatMap((s) =>
+    s.fields.map((f) => ({
+      source: s.source,
+      field: f.field,
+      required: f.required,
+      documented: f.documented,
+      nulls: f.nulls,
+      null_share: f.nullShare,
+      out_of_range: f.outOfRange,
+      out_of_range_share: f.outOfRangeShare,
+    })),
+  )
+}
+
+function sourceRows(report: QualityReport): Row[] {
+  return report.sources.map((s) => ({
+    source: s.source,
+    rows: s.rows,
+    files: s.files,
+    read: s.read,
+    duplicates: s.duplicates,
+    filtered: s.filtered,
+    quarantined: s.quarantined,
+    'quarantined %': percent(s.quarantineShare),
+    flagged: s.flagged,
+    'quarantine by reason': s.quarantine.map((q) => `${q.code} ${q.count}`).join(', '),
+  }))
+}
+
+/** Fields worth a look: empty in some rows, or holding values outside their documented range. */
+function fieldRows(report: QualityReport): Row[] {
+  return report.sources.flatMap((s) =>
+    s.fields
+      .filter((f) => f.outOfRange > 0 || f.nulls > 0)
+      .map((f) => ({
+        source: s.source,
+        field: f.field,
+        documented: f.documented ?? '',
+        'empty %': percent(f.nullShare),
+        'out of range': f.outOfRange,
+      })),
+  )
+}
+
+function quarantineChart(report: QualityReport): object {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Quarantined rows by source and reason',
+    data: {values: report.sources.flatMap((s) => s.quarantine.map((q) => ({source: s.source, reason: q.code, rows: q.count})))},
+    mark: 'bar',
+    encoding: {
+      y: {field: 'source', type: 'nominal'},
+      x: {field: 'rows', type: 'quantitative', stack: 'zero'},
+      color: {field: 'reason', type: 'nominal'},
+    },
+    width: 600,
+    height: 200,
+  }
+}
+
+/**
+ * `ccx report quality`: what was loaded and how clean it is, per source and field. It reads the raw tables and the
+ * ingest bookkeeping only (no pipeline), and covers every row loaded: the range flags do not apply.
+ */
+export default defineReport<CommonOptions, QualityReport>({
+  id: 'service/quality',
+  title: 'Data quality',
+  needs: {tables: ['ingest_files', 'quarantine'], pipelines: []},
+  run: (ctx) => qualityReport(ctx.store),
+  rows: qualityRows,
+  text: (report) => [
+    {title: 'Findings', lines: report.findings.length > 0 ? report.findings : ['nothing to report: no quarantined, flagged or out-of-range rows']},
+    {title: 'Sources', rows: sourceRows(report)},
+    {title: 'Fields with empty or out-of-range values', rows: fieldRows(report)},
+  ],
+  charts: (report) => [quarantineChart(report)],
+  notes: (report) => (report.sources.length === 0 ? ['no data loaded yet: ccx ingest <source> FILE'] : []),
+  section: async (ctx) => {
+    const report = await qualityReport(ctx.store)
+    return [
+      {
+        title: 'Data quality',
+        description: report.findings.length > 0 ? report.findings.join(' · ') : 'No quarantined, flagged or out-of-range rows.',
+        charts: report.sources.some((s) => s.quarantined > 0) ? [quarantineChart(report)] : [],
+        tables: [
+          {title: 'Loaded per source', rows: sourceRows(report)},
+          {title: 'Fields with empty or out-of-range values', rows: fieldRows(report)},
+        ],
+      },
+    ]
+  },
+})
