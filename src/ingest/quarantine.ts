@@ -48,6 +48,11 @@ export function hintFor(code: string, field: string | null, value: string | null
     case 'bad_boolean':
       return `${f}: mark "${v}" as empty with "nulls" in --map-file, or map ${f} to an expression that converts it`
     case 'conflicting_key':
+      // A composite key (transcripts: call_id, turn_no) names several fields: the hint names the last one.
+      if (f.includes(', ')) {
+        const last = f.split(', ').at(-1) ?? f
+        return `(${f}) repeats with other values: map ${last} to an expression over columns that tells the rows apart: {"${last}": {"expr": "..."}}; a corrected file loads with --replace`
+      }
       return `ids that are unique only within another column make a composite key: {"${f}": {"expr": "<column> || '-' || ${f}"}}; a corrected file loads with --replace`
     case 'invalid_utf8':
       return `if the file is GBK/GB18030 (Excel in China), run again with --encoding gb18030 --replace`

@@ -8,6 +8,7 @@ import {SOURCES} from '../../src/vocab/sources.js'
 import {Store} from '../../src/store/store.js'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {expandPaths} from '../../src/ingest/paths.js'
+import {hintFor} from '../../src/ingest/quarantine.js'
 import {tempDir} from '../helpers/cli.js'
 import {join} from 'node:path'
 
@@ -156,5 +157,14 @@ describe('paths', () => {
     } finally {
       d.cleanup()
     }
+  })
+})
+
+describe('quarantine hints', () => {
+  it('a conflicting key names the field to make unique: the id alone, or the last field of a composite key', () => {
+    expect(hintFor('conflicting_key', 'call_id', '33116', 'calls')).toContain(`{"call_id": {"expr": "<column> || '-' || call_id"}}`)
+    const composite = hintFor('conflicting_key', 'call_id, turn_no', 'd1 / 0', 'transcripts')
+    expect(composite).toContain('{"turn_no": {"expr": "..."}}')
+    expect(composite).not.toContain('"call_id, turn_no":')
   })
 })
