@@ -127,7 +127,7 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
     if (!this.jsonEnabled()) this.printSummary(result)
     if (result.tooManyBad) {
       this.logToStderr(
-        `error: ${(result.badShare * 100).toFixed(2)}% of rows were quarantined, more than --max-bad ${(maxBad * 100).toFixed(2)}% (the good rows were ${result.dryRun ? 'not written: dry run' : 'loaded'})`,
+        `error: ${(result.badShare * 100).toFixed(2)}% of rows were quarantined, more than --max-bad ${(maxBad * 100).toFixed(2)}% (${result.dryRun ? 'the good rows were not written: dry run' : result.totals.loaded > 0 ? 'the good rows were loaded' : 'no row was loaded'})`,
       )
       process.exitCode = EXIT.tooManyBadRows
     }
