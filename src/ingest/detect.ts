@@ -61,6 +61,34 @@ export function detectEncoding(head: Buffer): EncodingGuess {
   return {encoding: 'gb18030', bom: false}
 }
 
+/**
+ * The head of the file was plain ASCII (no multi-byte character to judge by): look at 32 slices spread over the rest
+ * of the file before calling it UTF-8, so a GBK export whose Chinese text starts after the first MiB is still
+ * recognised (instead of quarantining every such row as invalid UTF-8).
+ */
+export function detectEncodingSampled(path: string, head: Buffer, size: number): EncodingGuess {
+  const first = countUtf8(head)
+  if (first.valid > 0 || first.invalid > 0 || size <= head.length) return detectEncoding(head)
+  const fd = openSync(path, 'r')
+  try {
+    const chunk = 64 * 1024
+    const buf = Buffer.alloc(chunk)
+    const parts: Buffer[] = []
+    for (let i = 0; i < 32; i++) {
+      const pos = head.length + Math.floor(((size - head.length - chunk) * i) / 31)
+      const n = readSync(fd, buf, 0, chunk, Math.max(head.length, pos))
+      // Start and end at a line break so no character is cut in two.
+      const slice = buf.subarray(0, n)
+      const from = slice.indexOf(0x0a) + 1
+      const to = slice.lastIndexOf(0x0a)
+      if (from > 0 && to > from) parts.push(Buffer.from(slice.subarray(from, to)))
+    }
+    return detectEncoding(Buffer.concat(parts))
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Counts valid multi-byte UTF-8 sequences and invalid bytes (a sequence cut at the end of the sample is neither). */
 export function countUtf8(buf: Buffer): {valid: number; invalid: number} {
   let valid = 0

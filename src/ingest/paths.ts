@@ -1,6 +1,7 @@
-import {closeSync, existsSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
+import {closeSync, existsSync, lstatSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
 import {join, relative, resolve, sep} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
+import {fsError} from './sniff.js'
 
 export const DATA_EXTENSIONS = ['.csv', '.tsv', '.tab', '.txt', '.ndjson', '.jsonl', '.json', '.parquet', '.log']
 
@@ -61,8 +62,15 @@ export function expandPaths(args: string[]): string[] {
       files.push(...matched)
       continue
     }
-    if (!existsSync(arg)) throw badInput(`file not found: ${arg}`, ['Check the path; globs must match at least one file.'])
-    const st = statSync(arg)
+    let st
+    try {
+      st = statSync(arg)
+    } catch (error) {
+      // A dangling link or a link loop exists as a link: say which.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && lstatExists(arg))
+        throw badInput(`${arg}: a symbolic link to a missing file`)
+      throw fsError(arg, error)
+    }
     if (st.isDirectory()) {
       const found: string[] = []
       walk(arg, false, found)
@@ -71,27 +79,43 @@ export function expandPaths(args: string[]): string[] {
       files.push(...data)
     } else files.push(arg)
   }
-  const unique = [...new Set(files)]
-  for (const f of unique) checkNotEmpty(f)
-  return unique
+  return [...new Set(files)]
 }
 
-/** An empty file, or one with only a header line, is an error naming the file (before anything loads). */
-export function checkNotEmpty(path: string): void {
+function lstatExists(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * An empty file, a file of blank lines, or one with only a header line is an error naming the file (before anything
+ * loads). `headerless`: the format has no header (a single line is a record).
+ */
+export function checkNotEmpty(path: string, headerless = false): void {
   const size = statSync(path).size
   if (size === 0) throw badInput(`empty file: ${path}`)
   if (size > 1 << 20) return
   const buf = Buffer.alloc(size)
-  const fd = openSync(path, 'r')
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    throw fsError(path, error)
+  }
   try {
     readSync(fd, buf, 0, size, 0)
   } finally {
     closeSync(fd)
   }
+  if (buf[0] === 0xff || buf[0] === 0xfe || buf.indexOf(0) !== -1) return
   if (buf.subarray(0, 4).toString('latin1') === 'PAR1') return
   const text = buf.toString('latin1').replace(/^\xef\xbb\xbf/, '')
-  if (text.trim() === '' || text.trim() === '[]') throw badInput(`empty file: ${path}`)
-  const lines = text.split('\n').filter((l) => l.trim() !== '')
+  if (text.trim() === '' || text.trim() === '[]') throw badInput(`${path} holds no data (${size} bytes of blank lines)`)
+  if (headerless) return
+  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '')
   const first = lines[0]!.trim()
   if (lines.length === 1 && !first.startsWith('{') && !first.startsWith('[') && !/^\S+ \S+ \S+ \[/.test(first)) {
     throw badInput(`${path} has a header but no data rows`)

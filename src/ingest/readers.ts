@@ -5,9 +5,10 @@ import {CcxError, EXIT} from '../errors.js'
 import {batchLogRows} from '../vocab/event-log.js'
 import {BatchError} from '../vocab/probe-batch.js'
 import {mergeProps, parseAccessLogLine} from './access-log.js'
+import {readHead} from './detect.js'
 import {csvCell, readRawLines} from './lines.js'
-import type {ColumnMap} from './mapping.js'
-import type {SourceSpec} from './sources.js'
+import type {Mapping} from './mapping.js'
+import type {SourceSpec} from '../vocab/sources.js'
 
 /** A line a JS reader could not use; lands in `quarantine` with the file's own line number. */
 export interface JsQuarantineRow {
@@ -19,7 +20,7 @@ export interface JsQuarantineRow {
 
 export interface CanonicalCsv {
   path: string
-  /** `__line` then the source's fields, in spec order. */
+  /** `__line`, the source's fields in spec order, then other keys of the records (see keysOf). */
   header: string[]
   /** Records written (good or not yet type-checked). */
   rows: number
@@ -60,42 +61,96 @@ function cell(v: unknown): string {
   return JSON.stringify(v)
 }
 
-/** Maps one JSON record to canonical cells; for probe, keys that map to no field go into props. */
-function recordCells(record: Record<string, unknown>, spec: SourceSpec, map: ColumnMap, used?: Set<string>): Record<string, string> {
+/** One JSON record as cells by key; for probe, keys outside the header go into props (a JSON object). */
+function recordCells(record: Record<string, unknown>, spec: SourceSpec, columns: Set<string>): Record<string, string> {
   const out: Record<string, string> = {}
-  const consumed = used ?? new Set<string>()
-  for (const field of spec.fields) {
-    const key = map[field.name] ?? field.name
-    if (key in record) {
-      out[field.name] = cell(record[key])
-      consumed.add(key)
-    }
+  const extra: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(record)) {
+    if (columns.has(k)) out[k] = cell(v)
+    else if (spec.name === 'probe') extra[k] = v
   }
-  if (spec.name === 'probe') {
-    const extra: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(record)) if (!consumed.has(k)) extra[k] = v
-    if (Object.keys(extra).length > 0) out.props = mergeProps(out.props || undefined, extra)
-  }
+  if (Object.keys(extra).length > 0) out.props = mergeProps(out.props || undefined, extra)
   return out
 }
 
 /** chats: one conversation (with `messages`) → one row per message with the conversation fields repeated. */
-function chatRows(record: Record<string, unknown>, spec: SourceSpec, map: ColumnMap): Record<string, string>[] {
-  const messagesKey = map.messages ?? 'messages'
-  const messages = record[messagesKey]
-  const conv = recordCells(record, spec, map)
+function chatRows(record: Record<string, unknown>, spec: SourceSpec, columns: Set<string>): Record<string, string>[] {
+  const {messages, ...conversation} = record
+  const conv = recordCells(conversation, spec, columns)
   if (!Array.isArray(messages) || messages.length === 0) return [conv]
   return messages.map((m, i) => {
-    const msg = m && typeof m === 'object' ? recordCells(m as Record<string, unknown>, spec, map) : {}
-    return {
-      ...conv,
-      seq: msg.seq || String(i + 1),
-      ts: msg.ts ?? '',
-      sender_type: msg.sender_type ?? '',
-      sender_id: msg.sender_id ?? '',
-      text: msg.text ?? '',
-    }
+    const msg = m && typeof m === 'object' && !Array.isArray(m) ? recordCells(m as Record<string, unknown>, spec, columns) : {}
+    return {...conv, ...msg, seq: msg.seq || String(i + 1)}
   })
+}
+
+/** Nesting depth of a JSON text, counted without parsing it (a line nested 5,000 deep must not overflow the stack). */
+export function jsonDepth(text: string, limit: number): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth
+      if (max > limit) return max
+    } else if (c === 125 || c === 93) depth--
+  }
+  return max
+}
+
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * The columns of the canonical file: the source's fields, then the keys of the first records (first MiB) that a
+ * mapping may name; for probe only the keys the mapping names (the others go into props, as the probe sends them).
+ */
+export function keysOf(sample: string, spec: SourceSpec, mapping: Mapping, format: 'ndjson' | 'json' | 'access-log'): string[] {
+  const fields = spec.fields.map((f) => f.name)
+  if (format === 'access-log') return fields
+  const seen = new Set<string>()
+  const add = (o: unknown) => {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return
+    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+      if (spec.name === 'chats' && k === 'messages' && Array.isArray(v)) v.forEach(add)
+      else seen.add(k)
+    }
+  }
+  const text = sample.replace(/^\uFEFF/, '').trimStart()
+  if (format === 'json') {
+    try {
+      const parsed = JSON.parse(text) as unknown
+      ;(Array.isArray(parsed) ? parsed.slice(0, 1000) : [parsed]).forEach(add)
+    } catch {
+      // a cut sample: the keys come from the mapping alone
+    }
+  } else {
+    for (const line of text.split('\n').slice(0, -1)) {
+      if (jsonDepth(line, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) continue
+      try {
+        add(JSON.parse(line))
+      } catch {
+        // a bad line is quarantined when it is read
+      }
+    }
+  }
+  const named = new Set<string>()
+  for (const m of Object.values(mapping.fields)) {
+    if (m.kind === 'column') named.add(m.column)
+    if (m.kind === 'datetime') [...m.date, ...m.time].forEach((c) => named.add(c))
+  }
+  const texts = [
+    ...Object.values(mapping.fields).map((m) => (m.kind === 'expr' ? m.expr : '')),
+    ...mapping.filters.map((f) => f.where),
+  ].join(' ')
+  const wanted = [...seen].filter(
+    (k) => !fields.includes(k) && k !== '__line' && (spec.name !== 'probe' || named.has(k) || texts.includes(k)),
+  )
+  return [...fields, ...wanted, ...[...named].filter((k) => !fields.includes(k) && !wanted.includes(k))]
 }
 
 function decodeLine(bytes: Buffer, encoding: string): {text: string; ok: boolean} {
@@ -119,18 +174,23 @@ export async function writeCanonicalCsv(options: {
   format: 'ndjson' | 'json' | 'access-log'
   encoding: string
   spec: SourceSpec
-  map: ColumnMap
+  /** The mapping the load will apply (the keys it names become columns); default: none. */
+  mapping?: Mapping
   onBytes?: (done: number) => void
 }): Promise<CanonicalCsv> {
-  const {spec, map} = options
-  const header = ['__line', ...spec.fields.map((f) => f.name)]
+  const {spec} = options
+  const head = readHead(options.path, 1 << 20)
+  const sample = options.encoding === 'utf-8' ? head.toString('utf8') : iconv.decode(head, options.encoding)
+  const keys = keysOf(sample, spec, options.mapping ?? {fields: {}, nulls: [], filters: []}, options.format)
+  const columns = new Set(keys)
+  const header = ['__line', ...keys]
   const writer = new CsvWriter(createWriteStream(options.out))
   const quarantine: JsQuarantineRow[] = []
   let rows = 0
   await writer.row(header)
   const write = async (line: number, rec: Record<string, string>) => {
     rows++
-    await writer.row([String(line), ...spec.fields.map((f) => rec[f.name] ?? '')])
+    await writer.row([String(line), ...keys.map((k) => rec[k] ?? '')])
   }
   const records = async (line: number, value: unknown, raw: string) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -138,10 +198,17 @@ export async function writeCanonicalCsv(options: {
       return
     }
     if (spec.name === 'probe' && 'probe_batch' in value) return logRecord(line, value as Record<string, unknown>, raw)
-    const recs =
-      spec.name === 'chats'
-        ? chatRows(value as Record<string, unknown>, spec, map)
-        : [recordCells(value as Record<string, unknown>, spec, map)]
+    let recs: Record<string, string>[]
+    try {
+      recs =
+        spec.name === 'chats'
+          ? chatRows(value as Record<string, unknown>, spec, columns)
+          : [recordCells(value as Record<string, unknown>, spec, columns)]
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error
+      quarantine.push({line, field: null, reason: `bad_json: ${error.message}`, raw: cut(raw)})
+      return
+    }
     for (const rec of recs) await write(line, rec)
   }
   /** A line of `ccx serve`'s event log (src/vocab/event-log.ts): the request's accepted events, canonical already. */
@@ -155,7 +222,7 @@ export async function writeCanonicalCsv(options: {
       return
     }
     for (const p of expanded.problems) quarantine.push({line, field: p.field, reason: `invalid_event: ${p.reason}`, raw: cut(raw)})
-    for (const row of expanded.rows) await write(line, recordCells(row, spec, {}))
+    for (const row of expanded.rows) await write(line, recordCells(row, spec, columns))
   }
   try {
     if (options.format === 'json') {
@@ -163,6 +230,7 @@ export async function writeCanonicalCsv(options: {
       const text = options.encoding === 'utf-8' ? buf.toString('utf8') : iconv.decode(buf, options.encoding)
       let parsed: unknown
       try {
+        if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Error(`nested more than ${MAX_JSON_DEPTH} levels deep`)
         parsed = JSON.parse(text.replace(/^\uFEFF/, ''))
       } catch (error) {
         throw new CcxError(`${options.path}: not valid JSON (${(error as Error).message})`, {
@@ -197,6 +265,16 @@ export async function writeCanonicalCsv(options: {
           const r = parseAccessLogLine(trimmed)
           if (r.kind === 'event') await write(l.line, r.fields)
           else if (r.kind === 'bad') quarantine.push({line: l.line, field: r.field ?? null, reason: r.reason, raw: cut(trimmed)})
+          continue
+        }
+        const depth = jsonDepth(trimmed, MAX_JSON_DEPTH)
+        if (depth > MAX_JSON_DEPTH) {
+          quarantine.push({
+            line: l.line,
+            field: null,
+            reason: `bad_json: nested more than ${MAX_JSON_DEPTH} levels deep`,
+            raw: cut(trimmed),
+          })
           continue
         }
         let value: unknown

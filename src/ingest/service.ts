@@ -1,32 +1,45 @@
 import {createHash} from 'node:crypto'
-import {closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {CcxError, EXIT} from '../errors.js'
 import {readSql, type Store} from '../store/store.js'
 import {sqlString as q} from '../store/values.js'
-import {detectDelimiter, detectEncoding, detectFormat, firstLine, readHead, splitCsvLine, type InputFormat} from './detect.js'
-import {loadCsv, OFFSET_TS_RE, type CsvInput, type LoadCounts} from './load.js'
-import {checkMapKeys, type ColumnMap} from './mapping.js'
-import {expandPaths} from './paths.js'
+import {SOURCES, type SourceName, type SourceSpec} from '../vocab/sources.js'
+import {
+  detectDelimiter,
+  detectEncoding,
+  detectEncodingSampled,
+  detectFormat,
+  firstLine,
+  readHead,
+  splitCsvLine,
+  type InputFormat,
+} from './detect.js'
+import {isTelephonyFormat, prepareTelephony, type TelephonyFormat} from './formats/index.js'
+import {needsNormalizing, normalizeLineEndings, scanLineEndings} from './lineends.js'
 import {readRawLines} from './lines.js'
+import {loadCsv, OFFSET_TS_RE, type CsvInput, type LoadCounts} from './load.js'
+import {checkMapping, emptyMapping, mergeMappings, type Mapping, type Resolution, type ResolvedColumns} from './mapping.js'
+import {checkNotEmpty, expandPaths} from './paths.js'
+import {topReasons, type ReasonSummary} from './quarantine.js'
 import {MAX_LINE_BYTES, RAW_CUT, writeCanonicalCsv, type JsQuarantineRow} from './readers.js'
-import {SOURCES, type SourceName} from './sources.js'
 import {protectProbeRows} from './privacy.js'
+import {fsError, sniffFile} from './sniff.js'
 import type {IpMode} from '../privacy/ip.js'
+import {makeTempDir, sweepStaleTempDirs} from './tmp.js'
 
 export interface IngestOptions {
   source: SourceName
   paths: string[]
-  /** canonical field → the file's column name. */
-  map?: Record<string, string>
-  /** strptime format (e.g. `%Y/%m/%d %H:%M:%S`), or `epoch` / `epoch_ms`. */
+  /** How fields get their values (docs/formats.md "Column mapping"); default: columns matched by name. */
+  mapping?: Mapping
+  /** strptime format (e.g. `%Y/%m/%d %H:%M:%S`), or `epoch` / `epoch_ms`, for every timestamp field. */
   tsFormat?: string
   /** Force an input encoding (utf-8, gbk, gb18030, utf-16le...); default: detected. */
   encoding?: string
-  /** Force an input format; default: detected from extension and content. */
-  format?: InputFormat
+  /** Force an input format, or name a telephony log format; default: detected from extension and content. */
+  format?: InputFormat | TelephonyFormat
   /** Force the CSV delimiter; default: detected from the header. */
   delimiter?: string
   keepContacts?: boolean
@@ -34,28 +47,55 @@ export interface IngestOptions {
   ipMode?: IpMode
   /** Largest acceptable quarantined share (0..1); default 0.01. */
   maxBad?: number
-  /** Time zone for epoch timestamps (default Asia/Shanghai). */
+  /** Time zone for epoch timestamps and UTC offsets (default Asia/Shanghai). */
   timezone?: string
+  /** Do everything, report it, write nothing. */
+  dryRun?: boolean
+  /** Load a file again with this mapping: the rows of its earlier loads go, in the same transaction. */
+  replace?: boolean
   onProgress?: (p: {file: string; bytesDone: number; bytesTotal: number}) => void
+}
+
+export interface FieldResolution {
+  field: string
+  how: Resolution
+  /** The column, expression, constant or date + time it comes from. */
+  from: string | null
+  origin: string | null
 }
 
 export interface FileSummary extends LoadCounts {
   file: string
   format: string
   encoding: string
+  /** loaded; rejected (every row refused: not ingested, run again to load it); skipped (same content loaded before). */
+  status: 'loaded' | 'rejected' | 'skipped'
   /** Same content was ingested before for this source: nothing read again. */
   skipped?: boolean
   ingestId?: number
+  /** filtered rows by filter name. */
+  filters: Record<string, number>
+  /** What the user should know: rewritten line endings, replaced loads, why a file was skipped. */
+  notes: string[]
+  /** Most frequent quarantine reasons of this file, with what to try. */
+  reasons: ReasonSummary[]
+  /** queue_log: agent state intervals loaded into raw_agent_states. */
+  agentStates?: {loaded: number; duplicate: number; quarantined: number}
+  /** --dry-run: how each field resolved and the first rows as they would be stored. */
+  preview?: {fields: FieldResolution[]; rows: Array<Record<string, unknown>>}
 }
 
 export interface IngestResult {
   source: SourceName
+  dryRun: boolean
   files: FileSummary[]
   totals: LoadCounts
   /** quarantined / read over all files (0 when nothing was read). */
   badShare: number
   maxBad: number
   tooManyBad: boolean
+  /** Most frequent quarantine reasons over all files. */
+  reasons: ReasonSummary[]
 }
 
 /** Size + sha256 of the content; files over 64 MiB hash 32 spread 256 KiB samples + mtime (fast, still specific). */
@@ -81,23 +121,32 @@ export function fingerprintFile(path: string): string {
   }
 }
 
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run found. */
+class DryRun extends Error {
+  constructor(readonly summary: FileSummary) {
+    super('dry run')
+  }
+}
+
+const emptyCounts = (): LoadCounts => ({read: 0, loaded: 0, duplicate: 0, quarantined: 0, filtered: 0, flagged: 0})
+
 /**
- * Loads files into the raw_* tables of one source. Each file is one transaction (its rows, its
- * ingest_files row and its quarantine rows commit together or not at all), so a crash or kill mid-file
- * leaves nothing of it; re-running loads it whole. Natural keys make repeats and overlaps harmless.
+ * Loads files into the raw_* tables of one source. Each file is one transaction (its rows, its ingest_files row and
+ * its quarantine rows commit together or not at all), so a crash or kill mid-file leaves nothing of it; re-running
+ * loads it whole. Natural keys make repeats and overlaps harmless. A dry run does the same work and rolls it back.
  */
 export async function ingestFiles(store: Store, options: IngestOptions): Promise<IngestResult> {
   const spec = SOURCES[options.source]
   if (!spec) throw new CcxError(`unknown source ${options.source}`, {code: 'BAD_SOURCE', exit: EXIT.usage})
-  const map: ColumnMap = options.map ?? {}
-  checkMapKeys(map, spec)
-  if (options.tsFormat && !['epoch', 'epoch_ms'].includes(options.tsFormat) && !options.tsFormat.includes('%')) {
-    throw new CcxError(`--ts-format ${options.tsFormat}: give a strptime format such as %Y/%m/%d %H:%M:%S, or epoch, or epoch_ms`, {
-      code: 'BAD_TS_FORMAT',
+  const mapping = mergeMappings(options.mapping ?? emptyMapping(), {...emptyMapping(), tsFormat: options.tsFormat})
+  checkMapping(mapping, spec)
+  if (isTelephonyFormat(options.format) && spec.name !== 'calls')
+    throw new CcxError(`--format ${options.format} holds calls: use ccx ingest calls --format ${options.format} FILE`, {
+      code: 'BAD_FLAG',
       exit: EXIT.usage,
     })
-  }
   const files = expandPaths(options.paths)
+  sweepStaleTempDirs()
   const maxBad = options.maxBad ?? 0.01
   await store.run(readSql(import.meta.url, 'contacts.sql'))
   if (options.onProgress) await store.run('set enable_progress_bar = true; set enable_progress_bar_print = false')
@@ -110,83 +159,166 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   if (lowerLimit) await store.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}B'`)
   const summaries: FileSummary[] = []
   try {
-    for (const file of files) summaries.push(await ingestOne(store, file, map, options))
+    for (const file of files) summaries.push(await ingestOne(store, file, spec, mapping, options))
   } finally {
     await store.run('reset preserve_insertion_order').catch(() => {})
     await store.run(`set TimeZone = ${q(zone)}`).catch(() => {})
     if (lowerLimit) await store.run(`set memory_limit = ${q(limit)}`).catch(() => {})
   }
-  const totals = {read: 0, loaded: 0, duplicate: 0, quarantined: 0}
-  for (const s of summaries) {
-    totals.read += s.read
-    totals.loaded += s.loaded
-    totals.duplicate += s.duplicate
-    totals.quarantined += s.quarantined
-  }
+  const totals = emptyCounts()
+  for (const s of summaries) for (const k of Object.keys(totals) as Array<keyof LoadCounts>) totals[k] += s[k]
   const badShare = totals.read > 0 ? totals.quarantined / totals.read : 0
-  return {source: options.source, files: summaries, totals, badShare, maxBad, tooManyBad: badShare > maxBad}
+  const reasons = mergeReasons(summaries.flatMap((s) => s.reasons))
+  return {
+    source: options.source,
+    dryRun: Boolean(options.dryRun),
+    files: summaries,
+    totals,
+    badShare,
+    maxBad,
+    tooManyBad: badShare > maxBad,
+    reasons,
+  }
 }
 
-async function ingestOne(store: Store, file: string, map: ColumnMap, options: IngestOptions): Promise<FileSummary> {
-  const spec = SOURCES[options.source]
-  if (/\.(gz|zst|bz2|xz|zip|7z|rar)$/i.test(file)) {
-    throw new CcxError(`${file}: compressed files are not read directly`, {
-      code: 'COMPRESSED',
-      exit: EXIT.badInput,
-      suggestions: [`Decompress it first (e.g. gunzip -k ${file}).`],
-    })
+/** The same reason in several files adds up; the first file's line and value stand for it. */
+function mergeReasons(list: ReasonSummary[]): ReasonSummary[] {
+  const byKey = new Map<string, ReasonSummary>()
+  for (const r of list) {
+    const key = `${r.code}\u0000${r.field ?? ''}`
+    const seen = byKey.get(key)
+    if (seen) seen.count += r.count
+    else byKey.set(key, {...r})
   }
+  return [...byKey.values()].sort((a, b) => b.count - a.count).slice(0, 5)
+}
+
+/** Tables a load of this source may write (queue_log calls also bring agent states). */
+function tablesOf(spec: SourceSpec): string[] {
+  return spec.name === 'calls' ? [...spec.tables, 'raw_agent_states'] : spec.tables
+}
+
+async function ingestOne(store: Store, file: string, spec: SourceSpec, userMapping: Mapping, options: IngestOptions): Promise<FileSummary> {
+  const telephony = isTelephonyFormat(options.format) ? options.format : undefined
+  const sniffed = sniffFile(file, !telephony)
+  const headerless = telephony !== undefined && telephony !== 'freeswitch-cdr-json'
+  checkNotEmpty(file, headerless)
   const size = statSync(file).size
-  const fingerprint = fingerprintFile(file)
+  let fingerprint: string
+  try {
+    fingerprint = fingerprintFile(file)
+  } catch (error) {
+    throw fsError(file, error)
+  }
   const shown = file
-  const previous = await store.one<{rows_loaded: number; rows_duplicate: number; format: string; encoding: string}>(
-    `select rows_loaded, rows_duplicate, format, encoding from ingest_files where source = $s and fingerprint = $f and finished_at is not null limit 1`,
-    {s: spec.name, f: fingerprint},
+  const abs = resolve(file)
+  const notes: string[] = []
+  const previous = await store.all<{
+    ingest_id: number
+    status: string
+    rows_loaded: number
+    rows_duplicate: number
+    rows_quarantined: number
+    format: string
+    encoding: string
+    fingerprint: string
+  }>(
+    `select ingest_id, coalesce(status, 'loaded') as status, rows_loaded, rows_duplicate, rows_quarantined, format, encoding, fingerprint
+     from ingest_files where source = $s and (fingerprint = $f or path = $p) and finished_at is not null and coalesce(status, 'loaded') <> 'replaced'
+     order by ingest_id`,
+    {s: spec.name, f: fingerprint, p: abs},
   )
-  if (previous) {
-    const again = Number(previous.rows_loaded) + Number(previous.rows_duplicate)
+  const same = previous.find((p) => p.fingerprint === fingerprint && p.status === 'loaded')
+  if (same && !options.replace) {
+    const again = Number(same.rows_loaded) + Number(same.rows_duplicate)
     options.onProgress?.({file: shown, bytesDone: size, bytesTotal: size})
+    const bad = Number(same.rows_quarantined)
     return {
       file: shown,
-      format: previous.format,
-      encoding: previous.encoding ?? 'utf-8',
+      format: same.format,
+      encoding: same.encoding ?? 'utf-8',
+      status: 'skipped',
+      ...emptyCounts(),
       read: again,
-      loaded: 0,
       duplicate: again,
-      quarantined: 0,
       skipped: true,
+      filters: {},
+      reasons: [],
+      notes: [
+        `already ingested (ingest ${same.ingest_id}${bad > 0 ? `, ${bad} rows quarantined` : ''}): nothing read again; to load it again with other flags or mapping, add --replace`,
+      ],
     }
   }
+  const replaced = options.replace
+    ? previous.map((p) => Number(p.ingest_id))
+    : previous.filter((p) => p.status === 'rejected').map((p) => Number(p.ingest_id))
   const head = readHead(file)
-  const guess = options.encoding ? {encoding: normalizeEncoding(options.encoding), bom: false} : detectEncoding(head)
-  const format = options.format ?? detectFormat(file, head)
+  let guess = options.encoding
+    ? {encoding: normalizeEncoding(options.encoding), bom: false}
+    : sniffed.encoding
+      ? {encoding: sniffed.encoding, bom: false}
+      : detectEncoding(head)
+  if (!options.encoding && !sniffed.encoding && guess.encoding === 'utf-8' && !guess.bom) guess = detectEncodingSampled(file, head, size)
+  const format: string = telephony ?? options.format ?? detectFormat(file, head)
   const progress = (done: number) => options.onProgress?.({file: shown, bytesDone: Math.min(done, size), bytesTotal: size})
-  const tmp = mkdtempSync(join(tmpdir(), 'ccx-ingest-'))
+  const tmp = makeTempDir()
   try {
     let input: CsvInput
     let jsQuarantine: JsQuarantineRow[] = []
     let jsShare = 0 // fraction of the progress bar spent before DuckDB runs
     let lineSource = file
     let lineEncoding = guess.encoding
-    if (format === 'csv' || format === 'tsv') {
+    let mapping = userMapping
+    let jsFiltered: Record<string, number> = {}
+    let statesInput: CsvInput | undefined
+    let formatNote: string | undefined
+    if (format === 'csv' || format === 'tsv' || telephony) {
       let path = file
       if (guess.encoding !== 'utf-8') {
         path = join(tmp, 'utf8.csv')
         await transcode(file, path, guess.encoding, (d) => progress(d * 0.3))
         jsShare = 0.3
       }
-      const sample = path === file ? head.toString('utf8') : readHead(path, 1 << 20).toString('utf8')
-      const headerLine = firstLine(sample)
-      const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : detectDelimiter(headerLine))
-      const newline = /^[^\n]*\r\n/.test(sample) ? '\r\n' : '\n'
-      input = {
-        path,
-        delimiter,
-        newline,
-        header: splitCsvLine(headerLine, delimiter),
-        premapped: false,
-        lineColumn: false,
-        offsets: OFFSET_TS_RE.test(sample),
+      const endings = scanLineEndings(path)
+      if (needsNormalizing(endings)) {
+        const fixed = join(tmp, 'lf.csv')
+        await normalizeLineEndings(path, fixed, endings)
+        path = fixed
+        if (endings.crlf > 0 && endings.lf > 0)
+          notes.push(`mixed line endings (${endings.crlf} CRLF, ${endings.lf} LF): read as lines either way`)
+        if (endings.loneCr > 0)
+          notes.push(
+            endings.lf === 0 && endings.crlf === 0
+              ? `CR line breaks (classic Mac): read as lines`
+              : `${endings.loneCr} stray CR character${endings.loneCr > 1 ? 's' : ''} inside lines removed (first at line ${endings.firstLoneCrLine})`,
+          )
+      }
+      const newline = endings.crlf > 0 && !needsNormalizing(endings) ? '\r\n' : '\n'
+      if (telephony) {
+        const prepared = await prepareTelephony(telephony, shown, path, tmp, newline, userMapping)
+        input = prepared.input
+        mapping = mergeMappings(prepared.mapping, userMapping)
+        if (telephony === 'asterisk-queue-log') mapping.tsFormat = 'epoch'
+        jsQuarantine = prepared.quarantine
+        jsFiltered = prepared.filtered
+        statesInput = prepared.states
+        formatNote = prepared.note
+        lineSource = path
+        lineEncoding = 'utf-8'
+      } else {
+        const sample = readHead(path, 1 << 20).toString('utf8')
+        const headerLine = firstLine(sample)
+        const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : detectDelimiter(headerLine))
+        input = {
+          path,
+          delimiter,
+          newline,
+          header: splitCsvLine(headerLine, delimiter),
+          hasHeader: true,
+          premapped: false,
+          lineColumn: false,
+          offsets: OFFSET_TS_RE.test(sample),
+        }
       }
     } else if (format === 'parquet') {
       const path = join(tmp, 'parquet.csv')
@@ -199,6 +331,7 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         delimiter: ',',
         newline: '\n',
         header: splitCsvLine(headerLine, ','),
+        hasHeader: true,
         premapped: false,
         lineColumn: true,
         offsets: OFFSET_TS_RE.test(readHead(path).toString('utf8')),
@@ -214,10 +347,10 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
       const canonical = await writeCanonicalCsv({
         path: lineSource,
         out: join(tmp, 'canonical.csv'),
-        format,
+        format: format as 'ndjson' | 'json' | 'access-log',
         encoding: lineEncoding,
         spec,
-        map,
+        mapping,
         onBytes: (d) => progress(d * 0.7),
       })
       jsQuarantine = canonical.quarantine
@@ -226,57 +359,148 @@ async function ingestOne(store: Store, file: string, map: ColumnMap, options: In
         delimiter: ',',
         newline: '\n',
         header: canonical.header,
-        premapped: true,
+        hasHeader: true,
+        premapped: false,
         lineColumn: true,
         offsets: OFFSET_TS_RE.test(readHead(canonical.path).toString('utf8')),
       }
       jsShare = 0.7
     }
     const encoding = guess.encoding + (guess.bom ? '-bom' : '')
-    return await store.transaction(async () => {
+    const run = async (): Promise<FileSummary> => {
+      if (replaced.length > 0) {
+        const ids = replaced.join(', ')
+        for (const table of tablesOf(spec)) await store.run(`delete from ${table} where ingest_id in (${ids})`)
+        await store.run(
+          `delete from quarantine where ingest_id in (${ids}); update ingest_files set status = 'replaced' where ingest_id in (${ids})`,
+        )
+        notes.push(
+          options.replace
+            ? `replaced earlier load${replaced.length > 1 ? 's' : ''} ${ids} of this file (their rows removed)`
+            : `an earlier attempt (ingest ${ids}) refused every row; its quarantine rows are replaced by this run's`,
+        )
+      }
       const ingestId = Number(await store.scalar(`select nextval('ingest_id_seq')`))
       await store.run(
-        `insert into ingest_files (ingest_id, source, path, fingerprint, format, encoding, size_bytes, started_at) values ($id, $s, $p, $f, $fmt, $enc, $size, now()::TIMESTAMP)`,
-        {id: ingestId, s: spec.name, p: resolve(file), f: fingerprint, fmt: format, enc: encoding, size},
+        `insert into ingest_files (ingest_id, source, path, fingerprint, format, encoding, size_bytes, started_at, status) values ($id, $s, $p, $f, $fmt, $enc, $size, now()::TIMESTAMP, 'loaded')`,
+        {id: ingestId, s: spec.name, p: abs, f: fingerprint, fmt: format, enc: encoding, size},
       )
-      const counts = await loadCsv(
-        {
-          store,
-          spec,
-          ingestId,
-          file: shown,
-          map,
-          tsFormat: options.tsFormat,
-          timezone: options.timezone ?? 'Asia/Shanghai',
-          keepContacts: Boolean(options.keepContacts),
-          onFraction: (f) => progress((jsShare + (1 - jsShare) * f) * size),
-        },
-        input,
-      )
+      const base = {
+        store,
+        ingestId,
+        file: shown,
+        timezone: options.timezone ?? 'Asia/Shanghai',
+        keepContacts: Boolean(options.keepContacts),
+        dryRun: options.dryRun,
+      }
+      let counts
+      try {
+        counts = await loadCsv({...base, spec, mapping, onFraction: (f) => progress((jsShare + (1 - jsShare) * f) * size)}, input)
+      } catch (error) {
+        if (error instanceof CcxError && error.code === 'MISSING_COLUMN' && formatNote) error.suggestions.unshift(formatNote)
+        throw error
+      }
+      const summary: FileSummary = {
+        file: shown,
+        format,
+        encoding,
+        status: 'loaded',
+        ingestId,
+        read: counts.read,
+        loaded: counts.loaded,
+        duplicate: counts.duplicate,
+        quarantined: counts.quarantined,
+        filtered: counts.filtered,
+        flagged: counts.flagged,
+        filters: counts.filters,
+        notes,
+        reasons: [],
+      }
+      for (const [name, n] of Object.entries(jsFiltered)) {
+        summary.filters[name] = (summary.filters[name] ?? 0) + n
+        summary.filtered += n
+        summary.read += n
+      }
       if (jsQuarantine.length > 0) {
         const qfile = join(tmp, 'quarantine.ndjson')
         writeFileSync(qfile, jsQuarantine.map((r) => JSON.stringify(r)).join('\n') + '\n')
         await store.run(
-          `insert into quarantine select ${ingestId}, ${q(spec.name)}, ${q(shown)}, line, field, reason, raw, now()::TIMESTAMP
+          `insert into quarantine (ingest_id, source, file, line, field, reason, raw, quarantined_at) select ${ingestId}, ${q(spec.name)}, ${q(shown)}, line, field, reason, raw, now()::TIMESTAMP
            from read_json(${q(qfile)}, format = 'newline_delimited', columns = {line: 'BIGINT', field: 'VARCHAR', reason: 'VARCHAR', raw: 'VARCHAR'})`,
         )
-        counts.read += jsQuarantine.length
-        counts.quarantined += jsQuarantine.length
+        summary.read += jsQuarantine.length
+        summary.quarantined += jsQuarantine.length
+      }
+      if (statesInput) {
+        const states = await loadCsv({...base, spec: SOURCES['agent-states'], mapping: {...emptyMapping(), tsFormat: 'epoch'}}, statesInput)
+        summary.agentStates = {loaded: states.loaded, duplicate: states.duplicate, quarantined: states.quarantined}
       }
       if (spec.name === 'probe')
         await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
       if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
+      if (summary.read === 0 && !(summary.agentStates && summary.agentStates.loaded + summary.agentStates.duplicate > 0)) {
+        throw new CcxError(
+          `${shown}: no data rows found (${size} bytes${input.hasHeader ? `; header: ${input.header.slice(0, 8).join(', ')}` : ''})`,
+          {
+            code: 'NO_ROWS',
+            exit: EXIT.badInput,
+            suggestions: ['Check the delimiter (--delimiter) and that the file holds records after its header.'],
+          },
+        )
+      }
+      // A file whose every row was refused is not ingested: fixing the flags and running again loads it.
+      if (summary.loaded + summary.duplicate + summary.filtered === 0 && summary.quarantined > 0 && !summary.agentStates?.loaded) {
+        summary.status = 'rejected'
+        notes.push('every row was refused: the file is not recorded as ingested; fix the mapping or flags and run again')
+      }
       await store.run(
-        `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq where ingest_id = $id`,
-        {r: counts.read, l: counts.loaded, d: counts.duplicate, qq: counts.quarantined, id: ingestId},
+        `update ingest_files set finished_at = now()::TIMESTAMP, rows_read = $r, rows_loaded = $l, rows_duplicate = $d, rows_quarantined = $qq,
+           rows_filtered = $fi, rows_flagged = $fl, status = $st where ingest_id = $id`,
+        {
+          r: summary.read,
+          l: summary.loaded,
+          d: summary.duplicate,
+          qq: summary.quarantined,
+          fi: summary.filtered,
+          fl: summary.flagged,
+          st: summary.status,
+          id: ingestId,
+        },
       )
-      if (counts.loaded > 0) for (const table of spec.tables) await store.bumpTableVersion(table)
+      if (summary.loaded > 0 || replaced.length > 0) for (const table of spec.tables) await store.bumpTableVersion(table)
+      if (summary.agentStates?.loaded || replaced.length > 0) if (spec.name === 'calls') await store.bumpTableVersion('raw_agent_states')
+      summary.reasons = await topReasons(store, [ingestId])
+      if (options.dryRun) {
+        summary.preview = {fields: resolutionOf(spec, input, counts.resolved), rows: counts.preview ?? []}
+        throw new DryRun(summary)
+      }
       progress(size)
-      return {file: shown, format, encoding, ingestId, ...counts}
-    })
+      return summary
+    }
+    try {
+      return await store.transaction(run)
+    } catch (error) {
+      if (error instanceof DryRun) return error.summary
+      throw error
+    }
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }
+}
+
+/** How each field resolved, for --dry-run. */
+function resolutionOf(spec: SourceSpec, input: CsvInput, resolved: ResolvedColumns): FieldResolution[] {
+  return spec.fields.map((f) => {
+    const r = resolved.fields.get(f.name)!
+    const m = r.mapping
+    let from: string | null = null
+    if (r.column !== undefined) from = input.header[r.column]!.trim()
+    if (m?.kind === 'expr') from = m.expr
+    if (m?.kind === 'const') from = JSON.stringify(m.value)
+    if (m?.kind === 'datetime') from = `${m.date.join(' / ')} + ${m.time.join(' / ')}${m.after ? ` (after ${m.after})` : ''}`
+    if (m && (m.kind === 'column' || m.kind === 'expr') && m.values) from += ` (value map: ${Object.keys(m.values).join(', ')})`
+    return {field: f.name, how: r.how, from, origin: m?.origin ?? null}
+  })
 }
 
 /**

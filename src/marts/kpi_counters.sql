@@ -26,6 +26,7 @@ select
   count(*) filter (where offered and answered and wait_s <= $threshold_s) as answered_within,
   count(*) filter (where abandoned and wait_s <= $threshold_s) as abandoned_within,
   coalesce(sum(wait_s) filter (where offered and answered), 0) as wait_sum,
+  count(*) filter (where offered and answered and wait_s is null) as answered_wait_unknown,
   count(*) filter (where answered and handle_s is not null) as handle_n,
   coalesce(sum(handle_s) filter (where answered and handle_s is not null), 0) as handle_sum,
   count(*) filter (where kind = 'chat' and answered and first_response_s is not null) as first_response_n,

@@ -17,6 +17,7 @@ const HTML_REPORTS: Array<() => Promise<{default: Report<never>}>> = [
   () => import('./service/agents.js'),
   () => import('./service/layers.js'),
   () => import('./service/staffing.js'),
+  () => import('./service/quality.js'),
   () => import('./telesales/scripts.js'),
 ]
 

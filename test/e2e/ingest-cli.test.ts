@@ -80,7 +80,7 @@ describe('ccx ingest probe: broken samples', () => {
       'probe_broken.csv': [38, 29, 1, 8],
       'probe_broken.ndjson': [21, 14, 1, 6],
     })
-    expect(result.totals).toEqual({read: 65, loaded: 47, duplicate: 2, quarantined: 16})
+    expect(result.totals).toEqual({read: 65, loaded: 47, duplicate: 2, quarantined: 16, filtered: 0, flagged: 0})
     expect(result.badShare).toBeCloseTo(16 / 65)
     const lines = await query<{f: string; line: number; field: string | null; code: string}>(
       db,
@@ -179,7 +179,7 @@ describe('ccx ingest calls: foreign CDR exports', () => {
       '--json',
     ])
     expect(en.code).toBe(0)
-    expect(en.json().totals).toEqual({read: 3, loaded: 3, duplicate: 0, quarantined: 0})
+    expect(en.json().totals).toEqual({read: 3, loaded: 3, duplicate: 0, quarantined: 0, filtered: 0, flagged: 0})
     const rows = await query(
       db,
       `select call_id, direction, queue, phone_masked, strftime(offered_at, '%Y-%m-%d %H:%M:%S') offered, hold_s, csat from raw_calls where call_id in ('CC20261030002', 'CC20261030004', 'EN-2') order by call_id`,
@@ -231,7 +231,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     }
   })
 
-  it('SIGKILL mid-file leaves nothing of the file; re-running gives the counts of one clean run', async () => {
+  it('SIGKILL mid-file leaves nothing of the file; re-running gives the counts of one clean run', {timeout: 300_000}, async () => {
     const csv = join(dir.path, 'big.csv')
     writeBigProbeCsv({path: csv, events: 250_000, seed: 11})
     appendFileSync(csv, 'bad-1,2026-13-45 99:00:00,site1,v1,pageview\nbad-2,2026-10-29 10:00:00,site1,v1,teleport,,,,,,,,,,,,,,\n')
@@ -239,7 +239,7 @@ describe('ccx ingest: concurrency and crashes', () => {
     const cleanRun = await runWatched(['ingest', 'probe', csv, '--db', clean, '--json'], join(dir.path, 'tmp-clean'))
     expect(cleanRun.code).toBe(0)
     const cleanTotals = JSON.parse(cleanRun.stdout).totals
-    expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2})
+    expect(cleanTotals).toEqual({read: 250_002, loaded: 250_000, duplicate: 0, quarantined: 2, filtered: 0, flagged: 0})
 
     const killed = join(dir.path, 'killed.duckdb')
     const killedRun = await runWatched(['ingest', 'probe', csv, '--db', killed], join(dir.path, 'tmp-killed'), {killWhileWriting: killed})
@@ -248,8 +248,12 @@ describe('ccx ingest: concurrency and crashes', () => {
     const afterKill = await counts(killed)
     expect(afterKill).toEqual({events: 0, quarantined: 0, files: 0, distinct_events: 0})
 
-    const rerun = await ccx(['ingest', 'probe', csv, '--db', killed, '--json'])
+    // the killed run's temporary folder is left behind; the next ingest removes it
+    const leftovers = () => readdirSync(join(dir.path, 'tmp-killed')).filter((n) => n.startsWith('ccx-ingest-'))
+    expect(leftovers()).toHaveLength(1)
+    const rerun = await ccx(['ingest', 'probe', csv, '--db', killed, '--json'], {env: {TMPDIR: join(dir.path, 'tmp-killed')}})
     expect(rerun.code).toBe(0)
+    expect(leftovers()).toEqual([])
     expect(rerun.json().totals).toEqual(cleanTotals)
     expect(await counts(killed)).toEqual(await counts(clean))
   })

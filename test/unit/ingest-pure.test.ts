@@ -3,11 +3,12 @@ import {describe, expect, it} from 'vitest'
 import {parseAccessLogLine, parseLogTime} from '../../src/ingest/access-log.js'
 import {countUtf8, detectDelimiter, detectEncoding, detectFormat, splitCsvLine} from '../../src/ingest/detect.js'
 import {maskEmail, maskPhone, maskWechat, normalizePhone, protectContact} from '../../src/ingest/contacts.js'
-import {checkMapKeys, parseMapArgs, resolveColumns} from '../../src/ingest/mapping.js'
-import {SOURCES} from '../../src/ingest/sources.js'
+import {checkMapping, columnMapping, emptyMapping, parseMapArgs, resolveColumns} from '../../src/ingest/mapping.js'
+import {SOURCES} from '../../src/vocab/sources.js'
 import {Store} from '../../src/store/store.js'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {expandPaths} from '../../src/ingest/paths.js'
+import {hintFor} from '../../src/ingest/quarantine.js'
 import {tempDir} from '../helpers/cli.js'
 import {join} from 'node:path'
 
@@ -47,20 +48,37 @@ describe('format and delimiter', () => {
 })
 
 describe('column mapping', () => {
-  it('parses --map pairs and resolves the header', () => {
-    const map = parseMapArgs(['call_id=呼叫编号,phone=主叫号码', 'offered_at="Start Time"'])
-    expect(map).toEqual({call_id: '呼叫编号', phone: '主叫号码', offered_at: 'Start Time'})
-    const r = resolveColumns(['呼叫编号', 'Direction', '主叫号码', 'Start Time', '备注'], SOURCES.calls, map, 'cdr.csv')
-    expect(r.index.get('call_id')).toBe(0)
-    expect(r.index.get('direction')).toBe(1) // loose match: case
-    expect(r.index.get('offered_at')).toBe(3)
-    expect(r.extras).toEqual([4])
+  it('parses --map pairs (columns, constants, expressions, not mapped) and resolves the header', () => {
+    const map = parseMapArgs(['call_id=呼叫编号,phone=主叫号码', 'offered_at="Start Time"', "site='canon',queue=(upper(q, 'x')),outcome="])
+    expect(Object.fromEntries(Object.entries(map.fields).map(([k, v]) => [k, {...v, origin: undefined}]))).toEqual({
+      call_id: {kind: 'column', column: '呼叫编号'},
+      phone: {kind: 'column', column: '主叫号码'},
+      offered_at: {kind: 'column', column: 'Start Time'},
+      site: {kind: 'const', value: 'canon'},
+      queue: {kind: 'expr', expr: "upper(q, 'x')"},
+      outcome: {kind: 'none'},
+    })
+    const r = resolveColumns(['呼叫编号', 'Direction', '主叫号码', 'Start Time', '备注', 'Outcome'], SOURCES.calls, map, 'cdr.csv')
+    expect(r.fields.get('call_id')!.column).toBe(0)
+    expect(r.fields.get('direction')).toMatchObject({column: 1, how: 'matched name'}) // loose match: case
+    expect(r.fields.get('offered_at')).toMatchObject({column: 3, how: 'mapped column'})
+    // outcome: null stops the match by name; the file's Outcome column stays unused
+    expect(r.fields.get('outcome')).toMatchObject({how: 'not mapped'})
+    expect(r.extras).toEqual([4, 5])
     expect(r.missingRequired).toEqual([])
   })
+  it('a column an explicit mapping uses is not matched by name to another field', () => {
+    const map = columnMapping({disposition: 'outcome'})
+    const r = resolveColumns(['call_id', 'direction', 'offered_at', 'outcome'], SOURCES.calls, map, 'x.csv')
+    expect(r.fields.get('disposition')).toMatchObject({column: 3, how: 'mapped column'})
+    expect(r.fields.get('outcome')).toMatchObject({how: 'absent'})
+  })
   it('names missing required columns and unknown fields', () => {
-    expect(resolveColumns(['CallID'], SOURCES.calls, {}, 'x.csv').missingRequired).toEqual(['direction', 'offered_at'])
-    expect(() => checkMapKeys({callid: 'x'}, SOURCES.calls)).toThrow(/callid is not calls fields/)
-    expect(() => resolveColumns(['a'], SOURCES.calls, {call_id: 'nope'}, 'x.csv')).toThrow(/x.csv: mapped column "nope"/)
+    expect(resolveColumns(['CallID'], SOURCES.calls, emptyMapping(), 'x.csv').missingRequired).toEqual(['direction', 'offered_at'])
+    expect(() => checkMapping(columnMapping({callid: 'x'}), SOURCES.calls)).toThrow(/--map: "callid" is not a calls field/)
+    expect(() => resolveColumns(['a'], SOURCES.calls, columnMapping({call_id: 'nope'}), 'x.csv')).toThrow(
+      /x.csv: column "nope" \(mapped to call_id\)/,
+    )
   })
 })
 
@@ -139,5 +157,14 @@ describe('paths', () => {
     } finally {
       d.cleanup()
     }
+  })
+})
+
+describe('quarantine hints', () => {
+  it('a conflicting key names the field to make unique: the id alone, or the last field of a composite key', () => {
+    expect(hintFor('conflicting_key', 'call_id', '33116', 'calls')).toContain(`{"call_id": {"expr": "<column> || '-' || call_id"}}`)
+    const composite = hintFor('conflicting_key', 'call_id, turn_no', 'd1 / 0', 'transcripts')
+    expect(composite).toContain('{"turn_no": {"expr": "..."}}')
+    expect(composite).not.toContain('"call_id, turn_no":')
   })
 })

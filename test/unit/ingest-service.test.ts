@@ -3,6 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {EXIT} from '../../src/errors.js'
+import {columnMapping} from '../../src/ingest/mapping.js'
 import {ingestFiles} from '../../src/ingest/service.js'
 import {Store} from '../../src/store/store.js'
 import {ROOT, tempDir} from '../helpers/cli.js'
@@ -38,7 +39,7 @@ describe('probe', () => {
       [6, 5, 1, 0],
       [5, 3, 2, 0],
     ])
-    expect(r.totals).toEqual({read: 11, loaded: 8, duplicate: 3, quarantined: 0})
+    expect(r.totals).toEqual({read: 11, loaded: 8, duplicate: 3, quarantined: 0, filtered: 0, flagged: 0})
     expect(await n('select count(*) from raw_probe_events')).toBe(8)
     expect(await n(`select version from table_versions where table_name = 'raw_probe_events'`)).toBe(2)
     // The same file again is recognised by its fingerprint: nothing read, nothing added.
@@ -53,7 +54,7 @@ describe('probe', () => {
     const row = '2026-10-29 10:00:00,canon,v1,click,https://x.cn/,autumn'
     const p = file('noid.csv', [h, row, row, row.replace('click', 'pageview')].join('\n') + '\n')
     const r = await ingestFiles(store, {source: 'probe', paths: [p]})
-    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 1, quarantined: 0})
+    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 1, quarantined: 0, filtered: 0, flagged: 0})
     const rows = await store.all<{event_id: string; props: string}>('select event_id, props from raw_probe_events order by type')
     expect(rows[0]!.event_id).toMatch(/^[0-9a-f]{32}$/)
     expect(JSON.parse(rows[0]!.props)).toEqual({campaign: 'autumn'})
@@ -73,7 +74,7 @@ describe('probe', () => {
     ]
     const p = file('empties.csv', rows.join('\n') + '\n')
     const r = await ingestFiles(store, {source: 'probe', paths: [p]})
-    expect(r.totals).toEqual({read: 5, loaded: 2, duplicate: 0, quarantined: 3})
+    expect(r.totals).toEqual({read: 5, loaded: 2, duplicate: 0, quarantined: 3, filtered: 0, flagged: 0})
     expect(await store.all(`select line, field, split_part(reason, ':', 1) code from quarantine order by line`)).toEqual([
       {line: 4, field: 'visitor_id', code: 'missing_value'},
       {line: 5, field: 'ts', code: 'bad_timestamp'},
@@ -128,7 +129,7 @@ describe('probe', () => {
     const big = 'e9,2026-10-29 10:00:09,canon,v9,pageview,' + 'x'.repeat(10 * 1024 * 1024)
     const p = file('long.csv', [PH, ev(1), big, ev(2)].join('\n') + '\n')
     const r = await ingestFiles(store, {source: 'probe', paths: [p]})
-    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 0, quarantined: 1})
+    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 0, quarantined: 1, filtered: 0, flagged: 0})
     const q = await store.one<{line: number; reason: string; len: number}>('select line, reason, length(raw) len from quarantine')
     expect(q!.line).toBe(3)
     expect(q!.reason).toMatch(/^line_too_long/)
@@ -141,7 +142,7 @@ describe('probe', () => {
       ].join('\n'),
     )
     const j = await ingestFiles(store, {source: 'probe', paths: [nd]})
-    expect(j.totals).toEqual({read: 2, loaded: 1, duplicate: 0, quarantined: 1})
+    expect(j.totals).toEqual({read: 2, loaded: 1, duplicate: 0, quarantined: 1, filtered: 0, flagged: 0})
     expect(await store.one(`select line, split_part(reason, ':', 1) code from quarantine where file like '%long.ndjson'`)).toEqual({
       line: 2,
       code: 'line_too_long',
@@ -157,7 +158,7 @@ describe('calls, transcripts, leads, orders, chats', () => {
     const r = await ingestFiles(store, {
       source: 'calls',
       paths: [p],
-      map: {call_id: '呼叫编号', direction: '方向', offered_at: '振铃时间', phone: '主叫号码'},
+      mapping: columnMapping({call_id: '呼叫编号', direction: '方向', offered_at: '振铃时间', phone: '主叫号码'}),
       tsFormat: 'epoch',
     })
     expect(r.files[0]).toMatchObject({encoding: 'gb18030', read: 2, loaded: 2})
@@ -218,7 +219,7 @@ describe('calls, transcripts, leads, orders, chats', () => {
       JSON.stringify({conversation_id: 'k2', requested_at: '2026-10-29 11:00:00'}),
     ].join('\n')
     const r = await ingestFiles(store, {source: 'chats', paths: [file('c.ndjson', nd)]})
-    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 0, quarantined: 1})
+    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 0, quarantined: 1, filtered: 0, flagged: 0})
     expect(await store.one(`select line, field from quarantine`)).toEqual({line: 1, field: 'ts'})
     expect(
       await store.one(`select channel, strftime(requested_at, '%H:%M') r from raw_conversations where conversation_id = 'k1'`),
@@ -231,7 +232,7 @@ describe('calls, transcripts, leads, orders, chats', () => {
       'call_id,turn_no,speaker,start_ms,end_ms,text,confidence\nc1,1,坐席,0,1200,您好,0.9\nc1,2,客户,1300,2000,你好,0.8\nc1,2,客户,1300,2000,你好,0.8\n',
     )
     const r = await ingestFiles(store, {source: 'transcripts', paths: [t]})
-    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 1, quarantined: 0})
+    expect(r.totals).toEqual({read: 3, loaded: 2, duplicate: 1, quarantined: 0, filtered: 0, flagged: 0})
     expect((await store.all('select speaker from raw_transcript_turns order by turn_no')).map((x) => x.speaker)).toEqual([
       'agent',
       'customer',
@@ -304,7 +305,7 @@ describe('bad input', () => {
     const p = file('calls.csv', 'CallID,Start\nx,2026-01-01 00:00:00\n')
     await expect(ingestFiles(store, {source: 'calls', paths: [p]})).rejects.toMatchObject({
       exit: EXIT.badInput,
-      message: expect.stringMatching(/required columns direction, offered_at not found/),
+      message: expect.stringMatching(/required fields direction, offered_at not found/),
     })
     expect(await n('select count(*) from ingest_files')).toBe(0)
   })

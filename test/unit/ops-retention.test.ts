@@ -69,7 +69,7 @@ describe('retention', () => {
       await event('e1', '2026-10-01 08:00:00', 'v1')
       await event('e2', '2026-11-23 08:00:00', 'v1')
       await store.run(
-        `insert into quarantine values (1, 'probe', 'a.csv', 2, null, 'bad ts', 'x', '2026-10-01 00:00:00'), (1, 'probe', 'a.csv', 3, null, 'bad ts', 'y', '2026-11-22 00:00:00')`,
+        `insert into quarantine values (1, 'probe', 'a.csv', 2, null, 'bad ts', 'x', '2026-10-01 00:00:00', null), (1, 'probe', 'a.csv', 3, null, 'bad ts', 'y', '2026-11-22 00:00:00', null)`,
       )
       await store.run(`insert into job_runs (run_id, job, trigger, status, started_at, steps_total, pid, hostname) values
         ('old', 'n', 'schedule', 'ok', '2026-01-01 02:00:00', 1, 1, 'h'), ('oldrunning', 'n', 'schedule', 'running', '2026-01-01 02:00:00', 1, 1, 'h'), ('new', 'n', 'schedule', 'ok', '2026-11-22 02:00:00', 1, 1, 'h')`)

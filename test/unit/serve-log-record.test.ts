@@ -2,7 +2,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {writeCanonicalCsv} from '../../src/ingest/readers.js'
-import {SOURCES} from '../../src/ingest/sources.js'
+import {SOURCES} from '../../src/vocab/sources.js'
 import {parseServeConfig} from '../../src/config/serve.js'
 import {batchLogLine, batchLogRows} from '../../src/vocab/event-log.js'
 import {validateBatch} from '../../src/vocab/probe-batch.js'
@@ -102,7 +102,7 @@ describe('event log records', () => {
       logged(body) + '{"probe_batch":1,"seq":"x","ts":"t","ip":"","user_agent":"","visit_count":"two","skip":[],"batch":{}}\n',
     )
     const out = join(dir.path, 'out.csv')
-    const result = await writeCanonicalCsv({path: segment, out, format: 'ndjson', encoding: 'utf-8', spec: SOURCES.probe, map: {}})
+    const result = await writeCanonicalCsv({path: segment, out, format: 'ndjson', encoding: 'utf-8', spec: SOURCES.probe})
     expect(result.rows).toBe(3)
     expect(result.quarantine).toEqual([
       {line: 2, field: 'visit_count', reason: 'bad_log_record: must be an integer', raw: expect.any(String)},

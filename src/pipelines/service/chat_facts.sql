@@ -66,7 +66,13 @@ select
   coalesce(k.agent_msgs, 0) = 0 and c.answered_at is null and c.agent_id is null and coalesce(k.bot_msgs, 0) > 0 as bot_only,
   greatest(c.requested_at, coalesce(k.handoff_at, c.requested_at)) as queued_at,
   coalesce(c.answered_at, k.first_agent_at) is not null as answered,
-  case when coalesce(c.answered_at, k.first_agent_at) is not null
+  coalesce(c.quality, nullif(concat_ws(',',
+    case when c.answered_at < c.requested_at then 'answer_before_request' end,
+    case when c.answered_at is not null and c.ended_at < c.answered_at then 'end_before_answer' end,
+    case when c.answered_at is null and c.ended_at < c.requested_at then 'end_before_request' end), '')) as quality,
+  -- A recorded answer before the request (clock skew) leaves the wait unknown, not zero.
+  case when c.answered_at < c.requested_at then null
+       when coalesce(c.answered_at, k.first_agent_at) is not null
        then greatest(date_diff('millisecond', greatest(c.requested_at, coalesce(k.handoff_at, c.requested_at)), coalesce(c.answered_at, k.first_agent_at)), 0) / 1000.0
        when coalesce(c.ended_at, k.last_visitor_at) is not null
        then greatest(date_diff('millisecond', greatest(c.requested_at, coalesce(k.handoff_at, c.requested_at)), coalesce(c.ended_at, k.last_visitor_at)), 0) / 1000.0
@@ -74,8 +80,8 @@ select
   case when coalesce(k.first_agent_at, c.answered_at) is not null
        then greatest(date_diff('millisecond', greatest(c.requested_at, coalesce(k.handoff_at, c.requested_at)), coalesce(k.first_agent_at, c.answered_at)), 0) / 1000.0
   end as first_response_s,
-  case when coalesce(c.answered_at, k.first_agent_at) is not null and c.ended_at is not null
-       then greatest(date_diff('millisecond', coalesce(c.answered_at, k.first_agent_at), c.ended_at), 0) / 1000.0 end as handle_s,
+  case when coalesce(c.answered_at, k.first_agent_at) is not null and c.ended_at >= coalesce(c.answered_at, k.first_agent_at)
+       then date_diff('millisecond', coalesce(c.answered_at, k.first_agent_at), c.ended_at) / 1000.0 end as handle_s,
   coalesce(r.reply_n, 0) as reply_n,
   coalesce(r.reply_sum_s, 0) as reply_sum_s,
   c.csat,

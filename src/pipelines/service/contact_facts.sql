@@ -5,12 +5,13 @@ select
   direction, offered_at as started_at, answered_at, ended_at,
   direction = 'inbound' as offered, answered, abandoned, false as bot_only,
   wait_s, wait_s as first_response_s, talk_s, hold_s, wrap_s,
-  case when answered then coalesce(talk_s, 0) + hold_s + wrap_s end as handle_s,
+  -- A call whose end precedes its answer has no known handle time (a missing end still counts as talk 0).
+  case when answered and coalesce(quality, '') not like '%end_before_answer%' then coalesce(talk_s, 0) + hold_s + wrap_s end as handle_s,
   0 as reply_n, 0.0 as reply_sum_s, csat,
   -- A call resolves unless its outcome says otherwise (unresolved, callback).
   case when answered then coalesce(outcome, '') not in ('unresolved', 'callback') end as resolved,
   case when answered and ended_at is not null then date_diff('millisecond', offered_at, ended_at) / 1000.0 end as contact_duration_s,
-  outcome, transferred_from
+  outcome, transferred_from, quality
 from call_facts
 union all
 select
@@ -22,5 +23,5 @@ select
   reply_n, reply_sum_s, csat,
   resolved,
   case when ended_at is not null then date_diff('millisecond', requested_at, ended_at) / 1000.0 end,
-  outcome, null
+  outcome, null, quality
 from chat_facts;

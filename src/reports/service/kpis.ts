@@ -14,6 +14,8 @@ export interface KpiCounters {
   answered_within: number
   abandoned_within: number
   wait_sum: number
+  /** Answered with a time-order flag (answer before offer): wait unknown, left out of ASA and service level. */
+  answered_wait_unknown: number
   handle_n: number
   handle_sum: number
   first_response_n: number
@@ -69,6 +71,7 @@ export function emptyCounters(): KpiCounters {
     answered_within: 0,
     abandoned_within: 0,
     wait_sum: 0,
+    answered_wait_unknown: 0,
     handle_n: 0,
     handle_sum: 0,
     first_response_n: 0,
@@ -104,10 +107,10 @@ export function kpisFromCounters(c: KpiCounters): Kpis {
     shortAbandoned: c.short_abandoned,
     abandonRate: ratio(c.abandoned, c.offered),
     abandonRateExShort: ratio(c.abandoned - c.short_abandoned, c.offered - c.short_abandoned),
-    serviceLevel: ratio(c.answered_within, c.offered),
-    serviceLevelOfAnswered: ratio(c.answered_within, c.answered),
-    serviceLevelExShort: ratio(c.answered_within, c.offered - c.short_abandoned),
-    asaSeconds: ratio(c.wait_sum, c.answered),
+    serviceLevel: ratio(c.answered_within, c.offered - c.answered_wait_unknown),
+    serviceLevelOfAnswered: ratio(c.answered_within, c.answered - c.answered_wait_unknown),
+    serviceLevelExShort: ratio(c.answered_within, c.offered - c.short_abandoned - c.answered_wait_unknown),
+    asaSeconds: ratio(c.wait_sum, c.answered - c.answered_wait_unknown),
     ahtSeconds: ratio(c.handle_sum, c.handle_n),
     firstResponseSeconds: ratio(c.first_response_sum, c.first_response_n),
     replySeconds: ratio(c.reply_sum, c.reply_n),
