@@ -102,6 +102,8 @@ describe('a bank export loads with a mapping file alone', () => {
       expect(total.abandonRate).toBeCloseTo(9 / 38, 10)
       expect(total.asaSeconds).toBeCloseTo(733 / 26, 10)
       expect(total.ahtSeconds).toBeCloseTo(7011 / 28, 10)
+      // the export has no outcome the mapping can use: whether a call was resolved is unknown, not 100 %
+      expect(total.resolutionRate).toBeNull()
       const days = (await ccx(['report', 'service', '--db', db, '--by', 'day', '--json'])).json().rows
       // the 6th: the call queued at 00:00:05 and 5 of the 6 rows dated 990106 (one never left the voice menu)
       expect(days.map((d: {group: string; offered: number}) => [d.group, d.offered])).toEqual([
