@@ -132,8 +132,9 @@ const BOT_SITE = 'canon'
  * generator's labelled questions (bot_questions.ndjson), as many generated visitors of the Canon-like site ask in the
  * chat panel; each exchange is logged exactly as POST /bot logs it (exchangeBatch, batchLogLine) in an event-log
  * segment, with the visitors' 👍/👎 and "talk to a person" events, and loaded like `ingest probe --from-log`.
- * Simulated visitors: 40% vote on an answer (👍 when it is the labelled entry, else 👎); after a wrong answer or a
- * hand-over 60% ask for a person. A QA sample (every 3rd answered exchange) is labelled from the generator's entry
+ * Simulated visitors: 40% vote on an answer (👍 when it is the labelled entry, else 👎); after a wrong answer half
+ * ask again in other words (another generated question for the same entry); after a wrong answer or a hand-over 60%
+ * ask for a person. A QA sample (every 3rd answered exchange) is labelled from the generator's entry
  * into bot_labels.csv for `report layers --bot-labels`.
  */
 async function botTraffic(
@@ -228,6 +229,12 @@ async function botTraffic(
           events: [{id: `${exchangeId}-vote`, type: 'bot_feedback', ref_id: exchangeId, props: JSON.stringify({vote: right ? 'up' : 'down'})}],
         })
       if (answeredCount++ % 3 === 0) labels.push(`${exchangeId},${right ? 1 : 0}`)
+    }
+    // after a wrong answer some visitors ask again in other words (another of the generator's questions for the entry)
+    const again = answer.answered && !right && q.entry_id !== null ? labelled.find((o, j) => j !== i && o.entry_id === q.entry_id && !o.context) : undefined
+    if (again && chance(key + 'again') < 0.5) {
+      t += 60
+      ask(v.visitor_id, again.question, undefined, at(v.ts, t))
     }
     if ((!answer.answered || !right) && chance(key + 'person') < 0.6)
       append(at(v.ts, t + 40), v.visitor_id, {

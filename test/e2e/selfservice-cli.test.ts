@@ -167,7 +167,10 @@ describe('ccx demo', () => {
     } finally {
       await store.close()
     }
-    const labels = readFileSync(join(out, 'data', 'bot_labels.csv'), 'utf8').trim().split('\n').slice(1)
+    const labels = readFileSync(join(out, 'data', 'bot_labels.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
     expect(k.fromLabels.judged).toBe(labels.length)
     expect(k.fromLabels.correct).toBe(labels.filter((l) => l.endsWith(',1')).length)
     expect(k.containment).toBeGreaterThan(0)

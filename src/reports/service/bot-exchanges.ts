@@ -50,8 +50,13 @@ export interface BotExchangeKpis {
   repeats: {repeated: number; share: number | null; threshold: number; examples: Array<{question: string; next: string; score: number}>}
 }
 
+/** The exchanges with their contacts (sql/bot_contacts.sql); `filter` restricts ts and site. */
+export function botContactsSql(filter: string): string {
+  return renderSql(readSql(import.meta.url, 'sql/bot_contacts.sql'), {filter})
+}
+
 export async function botExchangeRows(store: Store, filter: string, params: Record<string, unknown>): Promise<ExchangeRow[]> {
-  const sql = renderSql(readSql(import.meta.url, 'sql/bot_contacts.sql'), {filter})
+  const sql = botContactsSql(filter)
   const rows = await store.all<ExchangeRow>(sql, usedParams(sql, params))
   return rows.map((r) => ({...r, contact_no: Number(r.contact_no), confidence: Number(r.confidence), ts: String(r.ts)}))
 }

@@ -9,7 +9,7 @@ import {wilsonInterval} from '../../stats/proportions.js'
 import {bestQuestionMatch} from './text-similarity.js'
 import {DEFAULT_SERVICE_INTENTS, LAYERS, type Layer} from './groups.js'
 import {layersChart} from './charts.js'
-import {botExchangeKpis, botExchangeRows, type BotExchangeKpis} from './bot-exchanges.js'
+import {botContactsSql, botExchangeKpis, botExchangeRows, type BotExchangeKpis} from './bot-exchanges.js'
 import {percent, percentValue} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 
@@ -103,6 +103,12 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
     : `select null::VARCHAR as person, null::VARCHAR as layer, null::INTEGER as rnk, null::INTEGER as csat, null::TIMESTAMP as started_at where false`
   if (haveSessions) params.intents = JSON.stringify(intents) // arrays do not bind as parameters: pass JSON
 
+  // The bot's own exchanges (serve /bot): one bot-layer contact per visitor's contact (exchanges < 30 min apart).
+  const haveExchanges = await store.tableExists('bot_exchanges')
+  const botTouches = haveExchanges
+    ? `select visitor_id, 'bot', 2, null::INTEGER, min(ts) from (${botContactsSql(inRange('ts'))}) group by site, visitor_id, contact_no
+       union all`
+    : ''
   const layerSql = `with transfer_visitor as (select conversation_id, visitor_id from raw_conversations),
      touches as (
        ${selfService}
@@ -111,6 +117,7 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
               case when f.bot_only then 2 else 3 end, f.csat, f.started_at
        from contact_facts f where f.kind = 'chat' and ${inRange('f.started_at')}
        union all
+       ${botTouches}
        select coalesce(f.visitor_id, tv.visitor_id, f.customer_key), 'hotline', 4, case when f.answered then f.csat end, f.started_at
        from contact_facts f left join transfer_visitor tv on tv.conversation_id = f.transferred_from
        where f.kind = 'call' and f.direction = 'inbound' and ${inRange('f.started_at')}
@@ -145,7 +152,7 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
   const chats = await store.one<{bot_reached: number; bot_only: number}>(chatSql, usedParams(chatSql, params))
 
   const labels = options.botLabels ? readBotLabels(options.botLabels) : null
-  const exchangeRows = (await store.tableExists('bot_exchanges')) ? await botExchangeRows(store, inRange('ts'), params) : []
+  const exchangeRows = haveExchanges ? await botExchangeRows(store, inRange('ts'), params) : []
   const botExchanges =
     exchangeRows.length > 0
       ? botExchangeKpis(exchangeRows, {
@@ -369,7 +376,9 @@ export default defineReport<LayersOptions, LayersReport>({
           measure: 'bot answer accuracy',
           value: report.botAccuracy
             ? `${percent(report.botAccuracy.accuracy)} of ${report.botAccuracy.labelled} labelled`
-            : 'n/a (use --bot-labels)',
+            : report.botExchanges
+              ? 'see the bot’s own exchanges'
+              : 'n/a (use --bot-labels)',
         },
         {measure: 'hotline transfers repeating a chat question', value: `${percent(report.transfers.share)} of ${report.transfers.calls}`},
       ],
@@ -416,10 +425,10 @@ function botExchangeTable(b: BotExchangeKpis): Array<{measure: string; value: st
     a.judged > 0 ? `${percent(a.accuracy)} (${a.correct} of ${a.judged} ${what}; ${percent(a.coverage)} of answers)` : `n/a (no ${what})`
   return [
     {measure: 'exchanges (visitors, contacts)', value: `${b.exchanges} (${b.visitors}, ${b.contacts})`},
-    {measure: 'containment (contacts without a hand-over or "talk to a person")', value: `${percent(b.containment)} (${b.contained} of ${b.contacts})`},
+    {measure: 'containment (no hand-over, no "talk to a person")', value: `${percent(b.containment)} (${b.contained} of ${b.contacts})`},
     {measure: 'hand-over rate (exchanges)', value: `${percent(b.handoverRate)} (${b.handedOver} of ${b.exchanges})`},
     {measure: 'answer accuracy from feedback (👍 ÷ votes)', value: acc(b.fromFeedback, 'votes')},
     {measure: 'answer accuracy from labelled exchanges', value: b.fromLabels ? acc(b.fromLabels, 'labelled') : 'n/a (--bot-labels exchange_id,correct)'},
-    {measure: 'answers followed by the same question again', value: `${percent(b.repeats.share)} (${b.repeats.repeated} of ${b.answered})`},
+    {measure: 'answers asked again (repeat questions)', value: `${percent(b.repeats.share)} (${b.repeats.repeated} of ${b.answered})`},
   ]
 }
