@@ -126,7 +126,7 @@ describe.skipIf(!existsSync(dialogs))('ccx assist on real dialogs', () => {
 })
 
 describe('ccx demo', () => {
-  it("answers the four story visitors' questions from the generated KB", async () => {
+  it("answers the four story visitors' questions from the generated KB; report layers computes the bot's KPIs from its own exchanges", async () => {
     const out = join(tmp.path, 'demo')
     const r = await ccx(['demo', '--visitors', '150', '--days', '2', '--out', out, '--reports', join(out, 'reports'), '--json'], {
       timeoutMs: 540_000,
