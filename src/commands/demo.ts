@@ -52,6 +52,18 @@ pipeline, and write the reports. Prints where everything went.`
         })),
       )
     }
+    const b = result.botLayers
+    if (b) {
+      const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`)
+      this.log(`\nThe bot's own exchanges (logged as serve logs them, loaded from the event log; ccx report layers):`)
+      this.log(
+        `  ${b.exchanges} exchanges from ${b.visitors} visitors; containment ${pct(b.containment)}, hand-over ${pct(b.handoverRate)}`,
+      )
+      this.log(
+        `  answer accuracy: ${pct(b.fromFeedback.accuracy)} from ${b.fromFeedback.judged} votes, ` +
+          `${pct(b.fromLabels?.accuracy ?? null)} from ${b.fromLabels?.judged ?? 0} labelled (data/bot_labels.csv)`,
+      )
+    }
     if (failed.length > 0) this.error(`pipelines failed: ${failed.map((f) => `${f.pipeline}: ${f.message}`).join('; ')}`, {exit: 1})
     return result
   }

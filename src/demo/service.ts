@@ -3,6 +3,7 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {LoadedConfig} from '../config/load.js'
 import type {Store} from '../store/store.js'
+import type {BotExchangeKpis} from '../reports/service/bot-exchanges.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -27,6 +28,8 @@ export interface DemoResult {
   story: Array<Record<string, unknown>>
   /** The story visitors' questions to the FAQ bot (KB from the generator) and what it answered. */
   bot: Array<{visitor_id: string; question: string; context: string | null; entry_id: string | null; confidence: number; answer: string}>
+  /** `report layers` from the bot's own exchanges (played through the event log); null without a KB. */
+  botLayers: BotExchangeKpis | null
 }
 
 const SOURCES = [
@@ -69,7 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     }
 
-    const bot = await storyBot(store, join(data, 'kb.json'), options.config, log)
+    const botRun = await botTraffic(store, data, options, log)
 
     log('4/5 running every pipeline')
     const {loadPipelines} = await import('../pipelines/registry.js')
@@ -78,6 +81,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     log(`5/5 writing reports → ${options.reportsDir}`)
     const reports = await writeReports(store, options.config, options.reportsDir, log)
+    let botLayers: BotExchangeKpis | null = null
+    if (botRun.labels) {
+      const {layersReport} = await import('../reports/service/layers.js')
+      botLayers = (await layersReport(store, {botLabels: botRun.labels})).botExchanges
+    }
     return {
       db: options.db,
       data,
@@ -86,7 +94,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       pipelines: outcomes,
       reports,
       story: await storyOutcomes(store),
-      bot,
+      bot: botRun.story,
+      botLayers,
     }
   } finally {
     await store.close()
@@ -109,27 +118,142 @@ async function writeReports(store: Store, config: LoadedConfig, dir: string, log
   return [path]
 }
 
-/** Imports the generated KB and asks the FAQ bot the story visitors' questions (fixtures/samples/story/bot_questions.json). */
-async function storyBot(store: Store, kbFile: string, config: LoadedConfig, log: (m: string) => void): Promise<DemoResult['bot']> {
-  const questionsFile = join(ROOT, 'fixtures/samples/story/bot_questions.json')
-  if (!existsSync(kbFile) || !existsSync(questionsFile)) return []
+/** Deterministic 0..1 from a text (FNV-1a): the simulated visitors' choices, the same for the same seed. */
+function chance(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h / 0x100000000
+}
+
+const BOT_SITE = 'canon'
+
+/**
+ * The FAQ bot in the demo, the way `ccx serve` runs it: imports the generated KB; the story visitors and, for the
+ * generator's labelled questions (bot_questions.ndjson), as many generated visitors of the Canon-like site ask in the
+ * chat panel; each exchange is logged exactly as POST /bot logs it (exchangeBatch, batchLogLine) in an event-log
+ * segment, with the visitors' 👍/👎 and "talk to a person" events, and loaded like `ingest probe --from-log`.
+ * Simulated visitors: 40% vote on an answer (👍 when it is the labelled entry, else 👎); after a wrong answer half
+ * ask again in other words (another generated question for the same entry); after a wrong answer or a hand-over 60%
+ * ask for a person. A QA sample (every 3rd answered exchange) is labelled from the generator's entry
+ * into bot_labels.csv for `report layers --bot-labels`.
+ */
+async function botTraffic(
+  store: Store,
+  data: string,
+  options: DemoOptions,
+  log: (m: string) => void,
+): Promise<{story: DemoResult['bot']; labels: string | null}> {
+  const kbFile = join(data, 'kb.json')
+  const storyFile = join(ROOT, 'fixtures/samples/story/bot_questions.json')
+  const labelledFile = join(data, 'bot_questions.ndjson')
+  if (!existsSync(kbFile)) return {story: [], labels: null}
   const {readKbFile, importKb} = await import('../selfservice/kb/service.js')
   const {createBot} = await import('../selfservice/bot-service.js')
+  const {exchangeBatch} = await import('../serve/bot.js')
+  const {batchLogLine} = await import('../vocab/event-log.js')
   const imported = await importKb(store, readKbFile(kbFile), {file: kbFile})
   log(`    kb          ${imported.entries} entries from ${kbFile}`)
-  const {bot} = await createBot(config, {store})
-  const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as Array<{visitor_id: string; question: string; context?: string}>
-  return questions.map((q) => {
-    const a = bot.ask(q.question, q.context ? {question: q.context} : {})
+  const {bot} = await createBot(options.config, {store})
+
+  const lines: string[] = []
+  let seq = 0
+  const append = (ts: string, visitor: string, batch: {site: string; visitor_id: string; events: object[]}) => {
+    const text = batchLogLine(
+      {seq: `demo-bot-b${++seq}`, ts, ip: '', userAgent: 'ccx demo', visitCount: 1, rejected: []},
+      Buffer.from(JSON.stringify(batch)),
+      batch,
+    )
+    lines.push(typeof text === 'string' ? text : text.map((p) => p.toString()).join(''))
+  }
+  const at = (base: string, seconds: number) =>
+    new Date(Date.parse(base.replace(' ', 'T') + 'Z') + seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')
+  const ask = (visitor: string, question: string, context: string | undefined, ts: string) => {
+    const answer = bot.ask(question, context ? {question: context} : {})
+    const exchangeId = `bx-demo-${seq + 1}`
+    append(ts, visitor, exchangeBatch({site: BOT_SITE, visitor_id: visitor, question, context: context ? {question: context} : undefined}, answer, exchangeId))
+    return {answer, exchangeId}
+  }
+
+  // The story visitors ask a minute after their last page.
+  const storyQuestions = existsSync(storyFile)
+    ? (JSON.parse(readFileSync(storyFile, 'utf8')) as Array<{visitor_id: string; question: string; context?: string}>)
+    : []
+  const lastSeen = new Map(
+    (
+      await store.all<{visitor_id: string; ts: string}>(
+        `select visitor_id, strftime(max(ts), '%Y-%m-%d %H:%M:%S') as ts from raw_probe_events where visitor_id like 'v-story-%' group by all`,
+      )
+    ).map((r) => [r.visitor_id, r.ts]),
+  )
+  const story: DemoResult['bot'] = storyQuestions.map((q, i) => {
+    const {answer} = ask(q.visitor_id, q.question, q.context, at(lastSeen.get(q.visitor_id) ?? '2026-01-01 12:00:00', 60 + i * 30))
     return {
       visitor_id: q.visitor_id,
       question: q.question,
       context: q.context ?? null,
-      entry_id: a.answered ? (a.entry?.id ?? null) : null,
-      confidence: a.confidence,
-      answer: a.answered && a.entry ? a.entry.answer : '→ hand over to a person',
+      entry_id: answer.answered ? (answer.entry?.id ?? null) : null,
+      confidence: answer.confidence,
+      answer: answer.answered && answer.entry ? answer.entry.answer : '→ hand over to a person',
     }
   })
+
+  // Generated visitors ask the generator's labelled questions, one (with its follow-up context) each.
+  const labelled = existsSync(labelledFile)
+    ? readFileSync(labelledFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as {question: string; entry_id: string | null; context?: string})
+    : []
+  const visitors = await store.all<{visitor_id: string; ts: string}>(
+    `select visitor_id, strftime(min(ts), '%Y-%m-%d %H:%M:%S') as ts from raw_probe_events
+     where site = $site and type = 'pageview' and visitor_id not like 'v-story-%' group by all order by visitor_id limit $n`,
+    {site: BOT_SITE, n: labelled.length},
+  )
+  const labels: string[] = ['exchange_id,correct']
+  let answeredCount = 0
+  visitors.forEach((v, i) => {
+    const q = labelled[i]!
+    let t = 120
+    if (q.context) {
+      ask(v.visitor_id, q.context, undefined, at(v.ts, t))
+      t += 40
+    }
+    const {answer, exchangeId} = ask(v.visitor_id, q.question, q.context, at(v.ts, t))
+    const right = answer.answered ? answer.entry?.id === q.entry_id : q.entry_id === null
+    const key = `${options.seed}\u0000${i}`
+    if (answer.answered) {
+      if (chance(key + 'vote') < 0.4)
+        append(at(v.ts, t + 20), v.visitor_id, {
+          site: BOT_SITE,
+          visitor_id: v.visitor_id,
+          events: [{id: `${exchangeId}-vote`, type: 'bot_feedback', ref_id: exchangeId, props: JSON.stringify({vote: right ? 'up' : 'down'})}],
+        })
+      if (answeredCount++ % 3 === 0) labels.push(`${exchangeId},${right ? 1 : 0}`)
+    }
+    // after a wrong answer some visitors ask again in other words (another of the generator's questions for the entry)
+    const again = answer.answered && !right && q.entry_id !== null ? labelled.find((o, j) => j !== i && o.entry_id === q.entry_id && !o.context) : undefined
+    if (again && chance(key + 'again') < 0.5) {
+      t += 60
+      ask(v.visitor_id, again.question, undefined, at(v.ts, t))
+    }
+    if ((!answer.answered || !right) && chance(key + 'person') < 0.6)
+      append(at(v.ts, t + 40), v.visitor_id, {
+        site: BOT_SITE,
+        visitor_id: v.visitor_id,
+        events: [{id: `${exchangeId}-person`, type: 'chat_request', ref_id: exchangeId, props: JSON.stringify({source: 'bot'})}],
+      })
+  })
+
+  const logDir = join(data, 'bot-log')
+  mkdirSync(logDir, {recursive: true})
+  writeFileSync(join(logDir, 'demo-bot-0001.ndjson'), lines.join(''))
+  const labelsFile = join(data, 'bot_labels.csv')
+  writeFileSync(labelsFile, labels.join('\n') + '\n')
+  const {closedSegments} = await import('../serve/segment-log.js')
+  const {ingestFiles} = await import('../ingest/service.js')
+  const loaded = await ingestFiles(store, {source: 'probe', paths: closedSegments(logDir)})
+  log(`    bot         ${seq} log lines (${story.length + visitors.length} visitors asked) from ${logDir}: ${loaded.totals.loaded} events`)
+  return {story, labels: labelsFile}
 }
 
 /** How the four visitors of the story came out (when the visitor-intelligence pipelines ran). */

@@ -33,6 +33,30 @@ export function maskContactsInText(text: string): string {
 }
 
 /**
+ * The probe batch that logs one exchange: a `bot_exchange` event of the visitor, id = the exchange id, contacts in
+ * the question masked. Shared with `ccx demo`, which plays visitors' questions through the same path.
+ */
+export function exchangeBatch(
+  q: Pick<BotRequest, 'site' | 'visitor_id' | 'question' | 'context'>,
+  answer: ReturnType<BotIndex['ask']>,
+  exchangeId: string,
+): {site: string; visitor_id: string; events: Array<{id: string; type: 'bot_exchange'; props: string}>} {
+  const props: BotExchangeProps = {
+    exchange_id: exchangeId,
+    question: maskContactsInText(q.question),
+    context: q.context?.question ? maskContactsInText(q.context.question) : null,
+    entry_id: answer.entry?.id ?? null,
+    entry_version: answer.entry?.version ?? null,
+    confidence: answer.confidence,
+    handed_over: answer.handedOver,
+    reason: answer.reason,
+    follow_up: answer.followUp,
+    alternatives: answer.alternatives.map((a) => a.id),
+  }
+  return {site: q.site, visitor_id: q.visitor_id, events: [{id: exchangeId, type: 'bot_exchange', props: JSON.stringify(props)}]}
+}
+
+/**
  * POST /bot: the probe's chat panel asks a question (with the previous exchange as context); the FAQ bot answers
  * from the exported KB; the exchange is appended durably to the event log as a `bot_exchange` event of the visitor
  * (loaded by `ingest probe --from-log`) before the answer is sent. Same checks as /collect (site-endpoint.ts).
@@ -47,19 +71,7 @@ export function botEndpoint(options: BotEndpointOptions): SiteEndpoint<BotReques
     const q = request.value
     const answer = bot.ask(q.question, {question: q.context?.question, entryId: q.context?.entry_id})
     const exchangeId = `bx-${randomBytes(8).toString('hex')}`
-    const props: BotExchangeProps = {
-      exchange_id: exchangeId,
-      question: maskContactsInText(q.question),
-      context: q.context?.question ? maskContactsInText(q.context.question) : null,
-      entry_id: answer.entry?.id ?? null,
-      entry_version: answer.entry?.version ?? null,
-      confidence: answer.confidence,
-      handed_over: answer.handedOver,
-      reason: answer.reason,
-      follow_up: answer.followUp,
-      alternatives: answer.alternatives.map((a) => a.id),
-    }
-    const batch = {site: q.site, visitor_id: q.visitor_id, events: [{id: exchangeId, type: 'bot_exchange', props: JSON.stringify(props)}]}
+    const batch = exchangeBatch(q, answer, exchangeId)
     const body = Buffer.from(JSON.stringify(batch))
     const visitCount = state.getVisitorSync?.(`${q.site}\u0000${q.visitor_id}`)?.visitCount ?? 1
     const line = batchLogLine(

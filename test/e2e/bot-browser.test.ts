@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the probe's chat panel asks the FAQ bot 
     dir.cleanup()
   })
 
-  it('answers with the card, records 👍 and "talk to a person", and the exchange reaches DuckDB through the event log', async () => {
+  it('answers with the card, records 👍 and "talk to a person", and the exchange reaches DuckDB and report layers through the event log', async () => {
     const context = await browser.newContext({userAgent: USER_AGENT})
     await context.addInitScript(() => localStorage.setItem('ccx_vid', 'bot-visitor'))
     const page = await context.newPage()
@@ -121,5 +121,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the probe's chat panel asks the FAQ bot 
     } finally {
       await store.close()
     }
+
+    // report layers reads the exchange: answered, 👍, but the visitor asked for a person (not contained)
+    const layers = await ccx(['report', 'layers', '--db', db, '--refresh', '--json'], {cwd: dir.path})
+    expect(layers.code, layers.stderr).toBe(0)
+    expect(layers.json().botExchanges).toMatchObject({
+      exchanges: 1,
+      contacts: 1,
+      answered: 1,
+      handedOver: 0,
+      contained: 0,
+      containment: 0,
+      fromFeedback: {judged: 1, correct: 1, accuracy: 1},
+    })
   })
 })

@@ -4,6 +4,7 @@ import Papa from 'papaparse'
 import {afterAll, describe, expect, it} from 'vitest'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
 import {sharedPath} from '../helpers/shared-dir.js'
+import {Store} from '../../src/store/store.js'
 
 const tmp = tempDir('ccx-selfservice-')
 afterAll(() => tmp.cleanup())
@@ -125,7 +126,7 @@ describe.skipIf(!existsSync(dialogs))('ccx assist on real dialogs', () => {
 })
 
 describe('ccx demo', () => {
-  it("answers the four story visitors' questions from the generated KB", async () => {
+  it("answers the four story visitors' questions from the generated KB; report layers computes the bot's KPIs from its own exchanges", async () => {
     const out = join(tmp.path, 'demo')
     const r = await ccx(['demo', '--visitors', '150', '--days', '2', '--out', out, '--reports', join(out, 'reports'), '--json'], {
       timeoutMs: 540_000,
@@ -141,5 +142,38 @@ describe('ccx demo', () => {
       ['v-story-kunming', 'store-trial'],
       ['v-story-shenyang', 'store-find'],
     ])
+
+    // report layers computes the bot's KPIs from its own exchanges, which reached DuckDB through an event-log segment
+    const db = join(out, 'ccx.duckdb')
+    const layers = await ccx(['report', 'layers', '--db', db, '--bot-labels', join(out, 'data', 'bot_labels.csv'), '--json'])
+    expect(layers.code, layers.stderr).toBe(0)
+    const k = layers.json().botExchanges
+    expect(k).toEqual(r.json().botLayers)
+    const store = await Store.open(db, {readOnly: true})
+    try {
+      const counted = await store.one<{n: number; handed: number; up: number; down: number; story: string}>(
+        `select count(*)::INTEGER as n, count(*) filter (where handed_over)::INTEGER as handed,
+                count(*) filter (where feedback = 'up' and not handed_over)::INTEGER as up,
+                count(*) filter (where feedback = 'down' and not handed_over)::INTEGER as down,
+                string_agg(entry_id, ',' order by ts) filter (where visitor_id = 'v-story-changsha') as story
+         from bot_exchanges`,
+      )
+      expect(counted!.n).toBeGreaterThan(bot.length)
+      expect(k.exchanges).toBe(counted!.n)
+      expect(k.handedOver).toBe(counted!.handed)
+      expect(k.fromFeedback.judged).toBe(counted!.up + counted!.down)
+      expect(k.fromFeedback.accuracy).toBeCloseTo(counted!.up / (counted!.up + counted!.down), 10)
+      expect(counted!.story).toBe('l170-price,l170-buy')
+    } finally {
+      await store.close()
+    }
+    const labels = readFileSync(join(out, 'data', 'bot_labels.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+    expect(k.fromLabels.judged).toBe(labels.length)
+    expect(k.fromLabels.correct).toBe(labels.filter((l) => l.endsWith(',1')).length)
+    expect(k.containment).toBeGreaterThan(0)
+    expect(k.containment).toBeLessThan(1)
   }, 600_000)
 })

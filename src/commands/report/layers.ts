@@ -6,8 +6,9 @@ import type {LayersReport} from '../../reports/service/layers.js'
 
 export default class ReportLayers extends ReportCommand<typeof ReportLayers> {
   static description = `Layered service KPIs (self-service → bot → online agent → hotline): where each person's demand
-ended (highest layer reached), self-service share, bot containment, bot answer accuracy from labelled exchanges
-(--bot-labels), satisfaction per layer, and the share of hotline calls transferred from a chat that repeat a question
+ended (highest layer reached), self-service share, bot containment, bot answer accuracy from labelled answers
+(--bot-labels), the bot's own exchanges (serve /bot, loaded from the event log: containment, hand-over rate, accuracy
+from 👍/👎 and labels, repeat questions), satisfaction per layer, and the share of hotline calls transferred from a chat that repeat a question
 already asked online. Rules: docs/metrics.md.`
   static examples = [
     '<%= config.bin %> report layers --from 2026-01-01 --to 2026-01-31',
@@ -19,7 +20,10 @@ already asked online. Rules: docs/metrics.md.`
       description: 'session intents that count as service demand (comma-separated)',
       default: DEFAULT_SERVICE_INTENTS.join(','),
     }),
-    'bot-labels': Flags.string({description: 'CSV with header conversation_id,seq,correct (1/0): labelled bot answers'}),
+    'bot-labels': Flags.string({
+      description:
+        'CSV of labelled bot answers: header conversation_id,seq,correct (chat messages) or exchange_id,correct (/bot exchanges)',
+    }),
     similarity: Flags.string({description: 'bigram Jaccard at or above which a call turn repeats a chat question', default: '0.5'}),
   }
 

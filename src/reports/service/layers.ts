@@ -9,6 +9,7 @@ import {wilsonInterval} from '../../stats/proportions.js'
 import {bestQuestionMatch} from './text-similarity.js'
 import {DEFAULT_SERVICE_INTENTS, LAYERS, type Layer} from './groups.js'
 import {layersChart} from './charts.js'
+import {botContactsSql, botExchangeKpis, botExchangeRows, type BotExchangeKpis} from './bot-exchanges.js'
 import {percent, percentValue} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 
@@ -18,7 +19,7 @@ export interface LayersOptions extends DateRange {
   site?: string
   /** Session intents that count as service demand (self-service layer). */
   serviceIntents?: string[]
-  /** CSV of (conversation_id, seq, correct): labelled bot answers. */
+  /** CSV of labelled bot answers: (conversation_id, seq, correct) for chat messages, (exchange_id, correct) for /bot exchanges. */
   botLabels?: string
   /** Jaccard threshold for "the caller repeated a chat question". */
   similarity?: number
@@ -64,6 +65,8 @@ export interface LayersReport {
   /** Chats the bot finished alone ÷ chats that reached the bot. */
   botContainment: number | null
   botAccuracy: BotAccuracy | null
+  /** From the bot's own exchanges (serve /bot → event log → bot_exchanges); null when there are none in the range. */
+  botExchanges: BotExchangeKpis | null
   transfers: {
     calls: number
     repeated: number
@@ -100,6 +103,12 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
     : `select null::VARCHAR as person, null::VARCHAR as layer, null::INTEGER as rnk, null::INTEGER as csat, null::TIMESTAMP as started_at where false`
   if (haveSessions) params.intents = JSON.stringify(intents) // arrays do not bind as parameters: pass JSON
 
+  // The bot's own exchanges (serve /bot): one bot-layer contact per visitor's contact (exchanges < 30 min apart).
+  const haveExchanges = await store.tableExists('bot_exchanges')
+  const botTouches = haveExchanges
+    ? `select visitor_id, 'bot', 2, null::INTEGER, min(ts) from (${botContactsSql(inRange('ts'))}) group by site, visitor_id, contact_no
+       union all`
+    : ''
   const layerSql = `with transfer_visitor as (select conversation_id, visitor_id from raw_conversations),
      touches as (
        ${selfService}
@@ -108,6 +117,7 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
               case when f.bot_only then 2 else 3 end, f.csat, f.started_at
        from contact_facts f where f.kind = 'chat' and ${inRange('f.started_at')}
        union all
+       ${botTouches}
        select coalesce(f.visitor_id, tv.visitor_id, f.customer_key), 'hotline', 4, case when f.answered then f.csat end, f.started_at
        from contact_facts f left join transfer_visitor tv on tv.conversation_id = f.transferred_from
        where f.kind = 'call' and f.direction = 'inbound' and ${inRange('f.started_at')}
@@ -141,16 +151,78 @@ export async function layersReport(store: Store, options: LayersOptions): Promis
      from chat_facts where ${inRange('requested_at')}`
   const chats = await store.one<{bot_reached: number; bot_only: number}>(chatSql, usedParams(chatSql, params))
 
+  const labels = options.botLabels ? readBotLabels(options.botLabels) : null
+  const exchangeRows = haveExchanges ? await botExchangeRows(store, inRange('ts'), params) : []
+  const botExchanges =
+    exchangeRows.length > 0
+      ? botExchangeKpis(exchangeRows, {
+          similarity: options.similarity ?? 0.5,
+          labels: labels?.kind === 'exchanges' ? new Map(labels.rows.map((l) => [l.exchange_id, l.correct])) : undefined,
+        })
+      : null
+  if (!botExchanges) notes.push('bot exchanges: none in the range (serve /bot logs them; ingest probe --from-log loads them)')
   return {
     from,
     to,
     layers,
     selfServiceShare: haveSessions ? layers[0].share : null,
     botContainment: chats ? ratio(chats.bot_only, chats.bot_reached) : null,
-    botAccuracy: options.botLabels ? await botAccuracy(store, options.botLabels, params, inRange('c.requested_at')) : null,
+    botAccuracy:
+      labels?.kind === 'messages' ? await botAccuracy(store, labels.rows, params, inRange('c.requested_at')) : null,
+    botExchanges,
     transfers: await transferRepeats(store, params, inRange('f.started_at'), options.similarity ?? 0.5),
     notes,
   }
+}
+
+type BotLabels =
+  | {kind: 'messages'; rows: Array<{conversation_id: string; seq: number; correct: boolean}>}
+  | {kind: 'exchanges'; rows: Array<{exchange_id: string; correct: boolean}>}
+
+function readBotLabels(file: string): BotLabels {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new CcxError(`cannot read --bot-labels ${file}: ${(error as Error).message}`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+  }
+  return text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.split(',').map((h) => h.trim()).includes('exchange_id')
+    ? {kind: 'exchanges', rows: parseExchangeLabels(text, file)}
+    : {kind: 'messages', rows: parseBotLabels(text, file)}
+}
+
+function parseCorrect(value: string | undefined, file: string, line: number): boolean {
+  const c = String(value ?? '')
+    .trim()
+    .toLowerCase()
+  if (!['1', '0', 'true', 'false', 'yes', 'no', 'y', 'n'].includes(c)) {
+    throw new CcxError(`${file}, line ${line}, field correct: "${value}" is not 1/0, true/false or yes/no`, {
+      code: 'BAD_INPUT',
+      exit: EXIT.badInput,
+    })
+  }
+  return ['1', 'true', 'yes', 'y'].includes(c)
+}
+
+/** Labels of the bot's exchanges (serve /bot): header exchange_id,correct. */
+export function parseExchangeLabels(text: string, file: string): Array<{exchange_id: string; correct: boolean}> {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {header: true, skipEmptyLines: true})
+  const fields = parsed.meta.fields ?? []
+  if (!fields.includes('correct'))
+    throw new CcxError(`${file}: missing column "correct" (header must be exchange_id,correct)`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+  const seen = new Map<string, number>()
+  return parsed.data.map((row, i) => {
+    const line = i + 2
+    const id = (row.exchange_id ?? '').trim()
+    if (!id) throw new CcxError(`${file}, line ${line}, field exchange_id: empty`, {code: 'BAD_INPUT', exit: EXIT.badInput})
+    if (seen.has(id))
+      throw new CcxError(`${file}, line ${line}, field exchange_id: "${id}" already labelled on line ${seen.get(id)}`, {
+        code: 'BAD_INPUT',
+        exit: EXIT.badInput,
+      })
+    seen.set(id, line)
+    return {exchange_id: id, correct: parseCorrect(row.correct, file, line)}
+  })
 }
 
 /** Reads a bot label file: header conversation_id,seq,correct; correct is 1/0, true/false, yes/no, y/n. */
@@ -170,27 +242,16 @@ export function parseBotLabels(text: string, file: string): Array<{conversation_
     const seq = Number(row.seq)
     if (!row.conversation_id || !Number.isInteger(seq))
       throw new CcxError(`${file}, line ${line}: conversation_id and an integer seq are required`, {code: 'BAD_INPUT', exit: EXIT.badInput})
-    const c = String(row.correct ?? '')
-      .trim()
-      .toLowerCase()
-    if (!['1', '0', 'true', 'false', 'yes', 'no', 'y', 'n'].includes(c)) {
-      throw new CcxError(`${file}, line ${line}, field correct: "${row.correct}" is not 1/0, true/false or yes/no`, {
-        code: 'BAD_INPUT',
-        exit: EXIT.badInput,
-      })
-    }
-    return {conversation_id: row.conversation_id, seq, correct: ['1', 'true', 'yes', 'y'].includes(c)}
+    return {conversation_id: row.conversation_id, seq, correct: parseCorrect(row.correct, file, line)}
   })
 }
 
-async function botAccuracy(store: Store, file: string, params: Record<string, unknown>, chatInRange: string): Promise<BotAccuracy> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new CcxError(`cannot read --bot-labels ${file}: ${(error as Error).message}`, {code: 'BAD_INPUT', exit: EXIT.badInput})
-  }
-  const labels = parseBotLabels(text, file)
+async function botAccuracy(
+  store: Store,
+  labels: Array<{conversation_id: string; seq: number; correct: boolean}>,
+  params: Record<string, unknown>,
+  chatInRange: string,
+): Promise<BotAccuracy> {
   const botSql = `select m.conversation_id, m.seq from raw_messages m join raw_conversations c using (conversation_id)
      where m.sender_type = 'bot' and ${chatInRange.replaceAll('and site', 'and c.site')}`
   const bot = await store.all<{conversation_id: string; seq: number}>(botSql, usedParams(botSql, params))
@@ -315,17 +376,23 @@ export default defineReport<LayersOptions, LayersReport>({
           measure: 'bot answer accuracy',
           value: report.botAccuracy
             ? `${percent(report.botAccuracy.accuracy)} of ${report.botAccuracy.labelled} labelled`
-            : 'n/a (use --bot-labels)',
+            : report.botExchanges
+              ? 'see the bot’s own exchanges'
+              : 'n/a (use --bot-labels)',
         },
         {measure: 'hotline transfers repeating a chat question', value: `${percent(report.transfers.share)} of ${report.transfers.calls}`},
       ],
     },
+    ...(report.botExchanges ? [{title: "The bot's own exchanges (serve /bot)", rows: botExchangeTable(report.botExchanges)}] : []),
   ],
   charts: (report) => [layersChart(report.layers)],
   notes: (report) => [
     ...report.notes,
     ...(report.botAccuracy && report.botAccuracy.unmatched > 0
       ? [`bot labels: ${report.botAccuracy.unmatched} rows match no bot message (check conversation_id and seq)`]
+      : []),
+    ...(report.botExchanges?.fromLabels && report.botExchanges.fromLabels.unmatched > 0
+      ? [`bot labels: ${report.botExchanges.fromLabels.unmatched} exchange ids name no answered exchange in the range`]
       : []),
   ],
   async section(ctx) {
@@ -346,8 +413,22 @@ export default defineReport<LayersOptions, LayersReport>({
               'CSAT top-2 %': percentValue(l.csatTop2Box),
             })),
           },
+          ...(layers.botExchanges ? [{title: "The bot's own exchanges (serve /bot)", rows: botExchangeTable(layers.botExchanges)}] : []),
         ],
       },
     ]
   },
 })
+
+function botExchangeTable(b: BotExchangeKpis): Array<{measure: string; value: string}> {
+  const acc = (a: {accuracy: number | null; correct: number; judged: number; coverage: number | null}, what: string) =>
+    a.judged > 0 ? `${percent(a.accuracy)} (${a.correct} of ${a.judged} ${what}; ${percent(a.coverage)} of answers)` : `n/a (no ${what})`
+  return [
+    {measure: 'exchanges (visitors, contacts)', value: `${b.exchanges} (${b.visitors}, ${b.contacts})`},
+    {measure: 'containment (no hand-over, no "talk to a person")', value: `${percent(b.containment)} (${b.contained} of ${b.contacts})`},
+    {measure: 'hand-over rate (exchanges)', value: `${percent(b.handoverRate)} (${b.handedOver} of ${b.exchanges})`},
+    {measure: 'answer accuracy from feedback (👍 ÷ votes)', value: acc(b.fromFeedback, 'votes')},
+    {measure: 'answer accuracy from labelled exchanges', value: b.fromLabels ? acc(b.fromLabels, 'labelled') : 'n/a (--bot-labels exchange_id,correct)'},
+    {measure: 'answers asked again (repeat questions)', value: `${percent(b.repeats.share)} (${b.repeats.repeated} of ${b.answered})`},
+  ]
+}
