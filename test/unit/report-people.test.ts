@@ -44,6 +44,16 @@ describe('persons across channels (planted people)', () => {
     expect(r.last_agent).toMatchObject({agent_id: 'a202'})
     // csat 5 (chat) and 4 (call): mean 4.5
     expect(r.satisfaction).toMatchObject({ratings: 2, mean: 4.5})
+    // order values of the 6 persons who ordered: 599, 1099, 2399, 3200 (Li), 3958, 6799 → cume_dist 4/6 → medium;
+    // one invitation shown, one accepted, no outbound call → 1/1 responsive
+    expect(r.tags).toMatchObject({
+      intents: ['price_quote'],
+      value_percentile: 4 / 6,
+      value_tier: 'medium',
+      responsiveness: 'responsive',
+      attempts: 1,
+      responses: 1,
+    })
     expect(JSON.stringify(r)).not.toContain('13812345678')
   })
 
@@ -79,7 +89,11 @@ describe('persons across channels (planted people)', () => {
     const r = await journeyReport(store, 'm-2001')
     expect(r.customer_id).toBe('customer:C-2001')
     expect(r.visitors).toEqual(['v-li-pc', 'v-li-phone'])
-    expect(r.steps.filter((s) => !['page', 'exit', 'identify', 'invite_shown', 'invite_accepted'].includes(s.kind)).map((s) => [s.kind, s.channel])).toEqual([
+    expect(
+      r.steps
+        .filter((s) => !['page', 'exit', 'identify', 'invite_shown', 'invite_accepted'].includes(s.kind))
+        .map((s) => [s.kind, s.channel]),
+    ).toEqual([
       ['visit', 'web'],
       ['visit', 'web'],
       ['chat', 'chat'],
