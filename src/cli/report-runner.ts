@@ -20,7 +20,8 @@ export const reportFlags = {
   site: Flags.string({description: 'only this site'}),
   csv: Flags.boolean({description: 'print the table as CSV on stdout', exclusive: ['json']}),
   out: Flags.string({
-    description: 'also write the table to FILE.csv, FILE.parquet or FILE.arrow (Arrow IPC), or the result as a self-contained page FILE.html',
+    description:
+      'also write the table to FILE.csv, FILE.parquet or FILE.arrow (Arrow IPC), or the result as a self-contained page FILE.html',
   }),
   chart: Flags.string({description: 'also write a chart: FILE.svg, FILE.png or FILE.vl.json (Vega-Lite spec)'}),
   refresh: Flags.boolean({description: "first run the pipelines whose inputs changed (takes the database's write lock)"}),
@@ -165,7 +166,9 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
   ): Promise<void> {
     const {renderHtmlReport} = await import('../charts/html-report.js')
     const title = report.title ?? report.id
-    const sections = report.page ? report.page(result) : [{title, charts: report.charts(result), tables: [{title, rows: report.rows(result)}]}]
+    const sections = report.page
+      ? report.page(result)
+      : [{title, charts: report.charts(result), tables: [{title, rows: report.rows(result)}]}]
     const range = this.reportRange(flags)
     const rangeText = range.from || range.to ? `${range.from ?? '…'} – ${range.to ?? '…'}` : 'all data'
     const built = await renderHtmlReport([{source: report.id, sections}], {title: `ccx · ${title}`, rangeText})

@@ -25,7 +25,8 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
     'half-life': Flags.string({description: 'time-decay half-life (e.g. 12h, 7d)', default: '7d'}),
     lookback: Flags.string({description: 'sessions up to this long before the conversion are touches', default: '30d'}),
     unit: Flags.string({
-      description: "whose sessions are touches: the converting visitor id's, or every device of its person (customer: `ccx run identities`)",
+      description:
+        "whose sessions are touches: the converting visitor id's, or every device of its person (customer: `ccx run identities`)",
       options: ['visitor', 'customer'],
       default: 'visitor',
     }),

@@ -33,6 +33,11 @@ number, or a chat, call, lead or order id. Without identities, or with --visitor
   async run(): Promise<Reported<JourneyResult>> {
     const {args, flags} = await this.parse(ReportJourney)
     const {default: journey} = await import('../../reports/marketing/journey.js')
-    return this.runReport(journey, flags, {id: args.id, clicks: flags.clicks, visitorOnly: flags['visitor-only'], kind: flags.kind as never})
+    return this.runReport(journey, flags, {
+      id: args.id,
+      clicks: flags.clicks,
+      visitorOnly: flags['visitor-only'],
+      kind: flags.kind as never,
+    })
   }
 }
