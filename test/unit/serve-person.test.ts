@@ -4,6 +4,19 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {tempDir} from '../helpers/cli.js'
 import {TEST_SITE} from '../helpers/serve.js'
 import {startInProcess, type InProcessServe} from '../helpers/serve-app.js'
+import {MemoryStateStore, type StateStore} from '../../src/serve/state.js'
+
+/** A state store that answers only through promises, as Redis does (the asynchronous path of /collect). */
+function asyncOnly(): StateStore {
+  const m = new MemoryStateStore()
+  return {
+    getVisitor: (k) => m.getVisitor(k),
+    setVisitor: (k, v) => m.setVisitor(k, v),
+    agentLoads: (ids) => m.agentLoads(ids),
+    assignAgent: (id, ttl) => m.assignAgent(id, ttl),
+    close: async () => {},
+  }
+}
 
 // Issue 16 #6: a member who logs in on a second device is the same person — routed back to the agent who served
 // them on the first one, and counted as returning.
@@ -45,12 +58,12 @@ describe('serve routes a member back to their previous agent on any device', () 
     for (const d of dirs.splice(0)) d.cleanup()
   })
 
-  async function start(): Promise<(visitor: string, events: object[]) => Promise<Answer>> {
+  async function start(state?: StateStore): Promise<(visitor: string, events: object[]) => Promise<Answer>> {
     const dir = tempDir()
     dirs.push(dir)
     const scenarios = join(dir.path, 'scenarios.json')
     writeFileSync(scenarios, JSON.stringify(SCENARIOS))
-    const s = await startInProcess(dir.path, {configExtra: {files: {scenarios}}})
+    const s = await startInProcess(dir.path, {configExtra: {files: {scenarios}}, overrides: state ? {state} : {}})
     servers.push(s)
     return async (visitor, events) => {
       const res = await fetch(`${s.base}/collect`, {
@@ -63,8 +76,11 @@ describe('serve routes a member back to their previous agent on any device', () 
     }
   }
 
-  it('logs in on the phone, chats with an agent; on the PC, after login, is routed back to that agent', async () => {
-    const collect = await start()
+  it.each([
+    ['memory', () => undefined],
+    ['asynchronous (Redis-like)', asyncOnly],
+  ])('logs in on the phone, chats with an agent; on the PC, after login, is routed back to that agent (%s state)', async (_, state) => {
+    const collect = await start(state())
     // phone: first visit, invited, logs in, accepts the invitation (the agent is now theirs)
     const first = await collect('v-phone', [{id: 'p1', type: 'pageview', url: PAGE}])
     const invite = first.directives.find((d) => d.scenarioId === 'first-visit-invite')!
