@@ -1,4 +1,6 @@
 import {Flags, type Command} from '@oclif/core'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
 import type {CommonOptions, Report, ReportContext, ReportNeeds, Row} from '../reports/contract.js'
 import {parseRange, type ResolvedRange} from '../reports/range.js'
@@ -17,7 +19,10 @@ export const reportFlags = {
   to: Flags.string({description: 'last day, inclusive (same forms; a time of day is an exclusive end)'}),
   site: Flags.string({description: 'only this site'}),
   csv: Flags.boolean({description: 'print the table as CSV on stdout', exclusive: ['json']}),
-  out: Flags.string({description: 'also write the table to FILE.csv, FILE.parquet or FILE.arrow (Arrow IPC)'}),
+  out: Flags.string({
+    description:
+      'also write the table to FILE.csv, FILE.parquet or FILE.arrow (Arrow IPC), or the result as a self-contained page FILE.html',
+  }),
   chart: Flags.string({description: 'also write a chart: FILE.svg, FILE.png or FILE.vl.json (Vega-Lite spec)'}),
   refresh: Flags.boolean({description: "first run the pipelines whose inputs changed (takes the database's write lock)"}),
   wait: Flags.integer({description: 'seconds to wait while another ccx process writes the database (0: fail at once)', default: 120}),
@@ -44,6 +49,8 @@ export interface ReportSession {
   /** Pipelines whose inputs changed since they ran (after --refresh: none). */
   stale: string[]
 }
+
+const isHtml = (path: string) => /\.html?$/i.test(path)
 
 export abstract class ReportCommand<T extends typeof Command = typeof Command> extends DataCommand<T> {
   /** Runs `report` with the command's own options: parse the range, open, check freshness, run, print, write. */
@@ -116,14 +123,14 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
 
   /** Bad --out/--chart names are usage errors before any work. */
   protected async checkOutputs(flags: ReportFlagValues): Promise<void> {
-    if (flags.out) (await import('../reports/output.js')).tableFormatOf(flags.out)
+    if (flags.out && !isHtml(flags.out)) (await import('../reports/output.js')).tableFormatOf(flags.out)
     if (flags.chart) (await import('../charts/render.js')).chartFormatOf(flags.chart)
   }
 
   /** Table (or CSV) on stdout, --out and --chart files, notes on stderr. */
   protected async present<R extends object>(
     result: R,
-    report: Pick<Report<never, R>, 'id' | 'rows' | 'text' | 'charts' | 'notes'>,
+    report: Pick<Report<never, R>, 'id' | 'rows' | 'text' | 'charts' | 'notes' | 'page'> & {title?: string},
     flags: ReportFlagValues,
     store?: Store,
   ): Promise<void> {
@@ -134,7 +141,9 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
     } else if (!this.jsonEnabled()) {
       this.printBlocks(report.text ? report.text(result) : [{rows}])
     }
-    if (flags.out) {
+    if (flags.out && isHtml(flags.out)) {
+      await this.writePage(result, report, flags)
+    } else if (flags.out) {
       const {writeTableFile} = await import('../reports/output.js')
       await writeTableFile(rows, flags.out, store)
       this.progress(`wrote ${rows.length} rows to ${flags.out}`)
@@ -147,6 +156,25 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
       this.progress(`wrote chart ${flags.chart}`)
     }
     for (const note of report.notes?.(result) ?? []) this.progress(note)
+  }
+
+  /** --out FILE.html: the report's page for this result, self-contained (inline PNG charts, no script, no network). */
+  private async writePage<R extends object>(
+    result: R,
+    report: Pick<Report<never, R>, 'id' | 'rows' | 'charts' | 'page'> & {title?: string},
+    flags: ReportFlagValues,
+  ): Promise<void> {
+    const {renderHtmlReport} = await import('../charts/html-report.js')
+    const title = report.title ?? report.id
+    const sections = report.page
+      ? report.page(result)
+      : [{title, charts: report.charts(result), tables: [{title, rows: report.rows(result)}]}]
+    const range = this.reportRange(flags)
+    const rangeText = range.from || range.to ? `${range.from ?? '…'} – ${range.to ?? '…'}` : 'all data'
+    const built = await renderHtmlReport([{source: report.id, sections}], {title: `ccx · ${title}`, rangeText})
+    mkdirSync(dirname(flags.out!), {recursive: true})
+    writeFileSync(flags.out!, built.html)
+    this.progress(`wrote ${flags.out}`)
   }
 
   protected printBlocks(blocks: Array<{title?: string; lines?: string[]; rows?: Row[]; columns?: string[]}>): void {

@@ -63,6 +63,8 @@ export interface Report<O extends CommonOptions = CommonOptions, R extends objec
   charts(result: R): object[]
   /** Notes for stderr (rows left out, figures not available…). */
   notes?(result: R): string[]
+  /** What `--out FILE.html` writes for this result (default: one section with its charts and rows). */
+  page?(result: R): ReportSection[]
   /** Its part of the HTML report (`ccx export report`), run with the options that suit a page. */
   section?(ctx: ReportContext): Promise<ReportSection[]>
 }

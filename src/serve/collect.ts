@@ -3,7 +3,7 @@ import {batchLogLine} from '../vocab/event-log.js'
 import type {Metrics} from './metrics.js'
 import type {SegmentLog} from './segment-log.js'
 import {EndpointError, type SiteEndpoint, type SiteRequest} from './site-endpoint.js'
-import type {StateStore, VisitorState} from './state.js'
+import {memberKey, type StateStore, type VisitorState} from './state.js'
 import type {LiveVisitor, Responder, ResponderAnswer} from './types.js'
 import {BatchError, validateBatch, type ProbeBatch, type Rejection} from '../vocab/probe-batch.js'
 
@@ -78,10 +78,18 @@ export function collectEndpoint(options: CollectOptions): SiteEndpoint<Collected
     const body = protectContacts(request)
     const stateKey = `${batch.site}\u0000${batch.visitor_id}`
     const userAgent = String(request.req.headers['user-agent'] ?? '')
-    const withPrevious = (previous: VisitorState | undefined) => {
-      const answer = responder.respond({batch, ip: request.ip, userAgent, nowMs: Date.now(), previous})
+    const respond = (previous: VisitorState | undefined, member: VisitorState | undefined) => {
+      const answer = responder.respond({batch, ip: request.ip, userAgent, nowMs: Date.now(), previous, member})
       if (answer instanceof Promise) answer.then(append, fail)
       else append(answer)
+    }
+    // A visitor who logged in (now or before) is read with their person's record: the member on any device.
+    const withPrevious = (previous: VisitorState | undefined) => {
+      const memberId = loggedInAs(batch) ?? previous?.memberId
+      if (!memberId) return respond(previous, undefined)
+      const key = memberKey(batch.site, memberId)
+      if (state.getVisitorSync) respond(previous, state.getVisitorSync(key))
+      else state.getVisitor(key).then((member) => respond(previous, member), fail)
     }
     const append = (answer: ResponderAnswer) => {
       // durable before the ack
@@ -102,6 +110,7 @@ export function collectEndpoint(options: CollectOptions): SiteEndpoint<Collected
         try {
           if (state.setVisitorSync && state.assignAgentSync) {
             state.setVisitorSync(stateKey, answer.state)
+            if (answer.member) state.setVisitorSync(memberKey(batch.site, answer.member.id), answer.member.state)
             for (const d of answer.directives) if (d.route?.agentId) state.assignAgentSync(d.route.agentId, AGENT_ASSIGNMENT_MS)
             ack(answer)
           } else {
@@ -114,6 +123,7 @@ export function collectEndpoint(options: CollectOptions): SiteEndpoint<Collected
     }
     const saveAsync = async (answer: ResponderAnswer) => {
       await state.setVisitor(stateKey, answer.state)
+      if (answer.member) await state.setVisitor(memberKey(batch.site, answer.member.id), answer.member.state)
       for (const d of answer.directives) if (d.route?.agentId) await state.assignAgent(d.route.agentId, AGENT_ASSIGNMENT_MS)
     }
     const ack = (answer: ResponderAnswer) => {
@@ -149,4 +159,11 @@ export function collectEndpoint(options: CollectOptions): SiteEndpoint<Collected
     },
     handle,
   }
+}
+
+/** The member id of the batch's last identify event (the site's login), if any. */
+function loggedInAs(batch: ProbeBatch): string | undefined {
+  let id: string | undefined
+  for (const e of batch.events) if (e.type === 'identify' && e.member_id) id = e.member_id
+  return id
 }

@@ -119,6 +119,7 @@ export async function createResponder(
     ref: ReturnType<typeof classifyReferrer>
     intent: string
     fired: ReturnType<typeof evaluate>['directives']
+    member?: ResponderAnswer['member']
   }
 
   function finish(e: Evaluated, loads: Map<string, number>): ResponderAnswer {
@@ -156,11 +157,12 @@ export async function createResponder(
       visitNumber: state.visitCount,
       directives: directives.map((d) => d.scenarioId),
     }
-    return {directives, state, ts: e.ts, count: batch.events.length, live}
+    if (e.member) e.member.state.previousAgent = state.previousAgent ?? e.member.state.previousAgent
+    return {directives, state, ts: e.ts, count: batch.events.length, live, member: e.member}
   }
 
   return {
-    respond({batch, ip, userAgent, nowMs, previous}) {
+    respond({batch, ip, userAgent, nowMs, previous, member}) {
       // Visit bookkeeping: the server's own count, never lower than what the probe remembers.
       const newVisit = !previous || nowMs - previous.lastSeenMs > VISIT_GAP_MS
       const state: VisitorState = previous ? {...previous} : {visitCount: 0, visitStartedMs: nowMs, lastSeenMs: nowMs, pagesThisVisit: 0}
@@ -171,6 +173,13 @@ export async function createResponder(
         state.referrer = undefined
       }
       state.lastSeenMs = nowMs
+      // A member is one person on every device: the agent who served them last, on any device, is this device's
+      // previous agent too, and a first visit on a new device after earlier ones elsewhere is a returning visit.
+      let personVisit = 0
+      if (member) {
+        if (member.previousAgent) state.previousAgent = member.previousAgent
+        personVisit = member.lastSeenMs < state.visitStartedMs ? member.visitCount + 1 : member.visitCount
+      }
       let pageview: ProbeEventIn | undefined
       let heartbeat = false
       for (const e of batch.events) {
@@ -178,6 +187,7 @@ export async function createResponder(
           pageview ??= e
           state.pagesThisVisit++
         } else if (e.type === 'heartbeat') heartbeat = true
+        else if (e.type === 'identify' && e.member_id) state.memberId = e.member_id
         else if (e.type === 'invite_accepted' && e.directive_id && state.routedAgents?.[e.directive_id])
           state.previousAgent = state.routedAgents[e.directive_id]
       }
@@ -207,7 +217,7 @@ export async function createResponder(
             source: ref.source,
             medium: ref.medium,
             term: ref.term,
-            visitNumber: state.visitCount,
+            visitNumber: Math.max(state.visitCount, personVisit),
             dwellS: Math.round((nowMs - state.visitStartedMs) / 1000),
             pages: state.pagesThisVisit,
             url: state.lastUrl ?? null,
@@ -222,6 +232,17 @@ export async function createResponder(
         fired = result.directives
       }
       const evaluated: Evaluated = {state, batch, ts, place, ref, intent: decision.intent, fired}
+      if (state.memberId)
+        evaluated.member = {
+          id: state.memberId,
+          state: {
+            visitCount: Math.max(state.visitCount, personVisit),
+            visitStartedMs: state.visitStartedMs,
+            lastSeenMs: nowMs,
+            pagesThisVisit: 0,
+            previousAgent: member?.previousAgent,
+          },
+        }
       // Agent loads are read only when a directive routes by load (the memory store answers synchronously).
       const needsLoads = agents.length > 0 && fired.some((d) => d.route && d.route.kind !== 'previous_agent')
       if (!needsLoads) return finish(evaluated, new Map())

@@ -12,6 +12,8 @@ export interface VisitorState {
   referrer?: string
   landingUrl?: string
   previousAgent?: string
+  /** The member id the site's login reported (identify event): links this device to the person's record. */
+  memberId?: string
   /** Agents that directives of this visitor routed to, by directive id (set as previous agent on accept). */
   routedAgents?: Record<string, string>
   /** Opaque firing-limit state of the scenario engine. */
@@ -32,6 +34,14 @@ export interface StateStore {
   assignAgentSync?(agentId: string, ttlMs: number): void
   /** Forget the least recently seen share of visitors (memory pressure); only stores that hold them in memory. */
   shed?(fraction: number): number
+}
+
+/**
+ * The key of a person's record (a member logged in on one or more devices): the person's visit count, last activity
+ * and the agent who served them last, whichever device it was on. Kept in the same store as the visitors.
+ */
+export function memberKey(site: string, memberId: string): string {
+  return `\u0001member\u0000${site}\u0000${memberId}`
 }
 
 const VISITOR_TTL_MS = 90 * 24 * 3600 * 1000

@@ -27,6 +27,8 @@ export interface ResponderAnswer {
   ts: string
   /** Accepted events. */
   count: number
+  /** The person's record to save, when the visitor is a known member (see memberKey). */
+  member?: {id: string; state: VisitorState}
 }
 
 export interface Responder {
@@ -37,6 +39,8 @@ export interface Responder {
     userAgent: string
     nowMs: number
     previous: VisitorState | undefined
+    /** The record of the member this visitor logged in as (this batch or before), when there is one. */
+    member?: VisitorState | undefined
   }): ResponderAnswer | Promise<ResponderAnswer>
 }
 

@@ -33,7 +33,7 @@ describe('report commands share one contract', () => {
   const dir = tempDir('ccx-report-flags-')
   afterAll(() => dir.cleanup())
 
-  it('the manifest lists the fourteen reports, each with the common flags', () => {
+  it('the manifest lists the sixteen reports, each with the common flags', () => {
     expect(reportIds).toEqual([
       'report:agents',
       'report:attribution',
@@ -45,6 +45,8 @@ describe('report commands share one contract', () => {
       'report:keywords',
       'report:layers',
       'report:overview',
+      'report:paths',
+      'report:profile',
       'report:quality',
       'report:scripts',
       'report:service',

@@ -12,6 +12,7 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
     '<%= config.bin %> report attribution --from 2026-11-01 --to 2026-11-30',
     '<%= config.bin %> report attribution --conversion order --channel source --half-life 3d',
     '<%= config.bin %> report attribution --lookback 14d --chart attribution.svg',
+    '<%= config.bin %> report attribution --unit customer --conversion order',
   ]
   static flags = {
     ...reportFlags,
@@ -23,6 +24,12 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
     }),
     'half-life': Flags.string({description: 'time-decay half-life (e.g. 12h, 7d)', default: '7d'}),
     lookback: Flags.string({description: 'sessions up to this long before the conversion are touches', default: '30d'}),
+    unit: Flags.string({
+      description:
+        "whose sessions are touches: the converting visitor id's, or every device of its person (customer: `ccx run identities`)",
+      options: ['visitor', 'customer'],
+      default: 'visitor',
+    }),
   }
 
   async run(): Promise<Reported<AttributionResult>> {
@@ -36,6 +43,7 @@ Formulas: docs/metrics.md "Marketing reports › Attribution".`
       channel: flags.channel,
       halfLifeS,
       lookbackS: parseDuration(flags.lookback, '--lookback'),
+      unit: flags.unit as 'visitor' | 'customer',
     })
   }
 }

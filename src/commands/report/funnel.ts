@@ -3,7 +3,7 @@ import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner
 import type {FunnelResult} from '../../reports/marketing/funnel.js'
 
 export default class ReportFunnel extends ReportCommand<typeof ReportFunnel> {
-  static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor or session.
+  static description = `Conversion funnel: traffic → inquiries → leads → orders (or your own stages), per visitor, session or customer (person).
 
 Stage 1 must fall in --from/--to; each later stage counts when it happens within --window after stage 1
 (--order ordered: at or after the previous stage). Breakdown values come from the unit's entry session.
@@ -11,6 +11,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
   static examples = [
     '<%= config.bin %> report funnel --from 2026-11-01 --to 2026-11-30',
     '<%= config.bin %> report funnel --by engine,keyword --unit session --window 7d --csv',
+    '<%= config.bin %> report funnel --unit customer --by source',
     '<%= config.bin %> report funnel --stages "traffic,contact=chat_request|call_inbound,leads" --order any',
     `<%= config.bin %> report funnel --where "s.device_type = 'mobile'" --chart reports/funnel.png`,
   ]
@@ -24,7 +25,11 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
       description: 'JSON file {"stages": [{"name", "types": [...]} | {"name", "where": "SQL on the step row"}]}',
       exclusive: ['stages'],
     }),
-    unit: Flags.string({description: 'counting unit', options: ['visitor', 'session'], default: 'visitor'}),
+    unit: Flags.string({
+      description: 'counting unit: visitor (id), session, or customer (a person of `ccx run identities`: all their devices and channels)',
+      options: ['visitor', 'session', 'customer'],
+      default: 'visitor',
+    }),
     window: Flags.string({description: 'conversion window after stage 1 (e.g. 30m, 12h, 7d)', default: '30d'}),
     order: Flags.string({
       description:
@@ -46,7 +51,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
     const {parseDimensions, parseDuration} = await import('../../reports/marketing/common.js')
     return this.runReport(funnel, flags, {
       stages: flags['stages-file'] ? readStagesFile(flags['stages-file']) : parseStages(flags.stages),
-      unit: flags.unit as 'visitor' | 'session',
+      unit: flags.unit as 'visitor' | 'session' | 'customer',
       windowS: parseDuration(flags.window, '--window'),
       order: flags.order as 'ordered' | 'any' | 'independent',
       breakdown: parseDimensions(flags.by),

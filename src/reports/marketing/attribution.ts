@@ -58,6 +58,27 @@ export interface AttributionOptions extends DateRange {
   halfLifeS?: number
   /** Sessions older than this before the conversion are not touches. */
   lookbackS?: number
+  /** visitor: the converting visitor id's sessions; customer: the sessions of every visitor id of its person (identities). */
+  unit?: 'visitor' | 'customer'
+}
+
+/** Whose sessions are a conversion's touches (attribution.sql touch_visitors). */
+const TOUCH_VISITORS = {
+  visitor: 'select conversion, step_id, visitor_id from conv where visitor_id is not null',
+  // the person of the conversion's record (a CRM lead or order), else of its visitor id; ids of no person keep their visitor
+  customer: `select c.conversion, c.step_id, v.id as visitor_id
+  from (
+    select c.conversion, c.step_id, c.visitor_id, coalesce(pr.customer_id, pv.customer_id) as person
+    from conv c
+    left join customer_ids pr on pr.kind = c.conversion and pr.id = c.step_id
+    left join customer_ids pv on pv.kind = 'visitor' and pv.id = c.visitor_id
+  ) c
+  join customer_ids v on v.customer_id = c.person and v.kind = 'visitor'
+  union
+  select conversion, step_id, visitor_id from conv
+  where visitor_id is not null
+    and not exists (select 1 from customer_ids pr where pr.kind = conv.conversion and pr.id = conv.step_id)
+    and not exists (select 1 from customer_ids pv where pv.kind = 'visitor' and pv.id = conv.visitor_id)`,
 }
 
 export interface AttributionRow {
@@ -79,6 +100,7 @@ export interface AttributionRow {
 }
 
 export interface AttributionResult {
+  unit: 'visitor' | 'customer'
   from: string
   to: string
   channel: string
@@ -95,7 +117,8 @@ export interface AttributionResult {
 export const NO_SESSION = '(no session)'
 
 export async function attributionReport(store: Store, options: AttributionOptions = {}): Promise<AttributionResult> {
-  await requireTables(store, ['sessions', 'events'])
+  const unit = options.unit ?? 'visitor'
+  await requireTables(store, unit === 'customer' ? ['sessions', 'events', 'customer_ids'] : ['sessions', 'events'])
   const range = sqlRange(options)
   const channel = options.channel ?? 'medium_source'
   if (!(channel in CHANNELS)) throw new CcxError(`unknown channel "${channel}"`, {code: 'BAD_CHANNEL', exit: EXIT.usage, suggestions: [`Use one of: ${Object.keys(CHANNELS).join(', ')}`]})
@@ -107,6 +130,7 @@ export async function attributionReport(store: Store, options: AttributionOption
     channel: CHANNELS[channel],
     lookback_s: Math.round(lookbackS),
     conversion_filter: conversion === 'both' ? 'true' : `type = '${conversion}'`,
+    touch_visitors: TOUCH_VISITORS[unit],
   })
   const rows = await store.all<{conversion: 'lead' | 'order'; step_id: string; conversion_ts: Date; amount: number | null; session_id: string | null; touch_ts: Date | null; channel: string | null}>(sql, range)
   const paths = new Map<string, {conversion: 'lead' | 'order'; amount: number | null; touches: Touch[]}>()
@@ -145,6 +169,7 @@ export async function attributionReport(store: Store, options: AttributionOption
   }
   const attributed = (k: 'lead' | 'order') => counts[k] - unattributed[k]
   return {
+    unit,
     from: range.from,
     to: range.to,
     channel,
@@ -183,13 +208,13 @@ const ATTRIBUTION_COLUMNS = ['conversion', 'channel', 'touched', 'first', 'last'
 export default defineReport<AttributionOptions, AttributionResult>({
   id: 'marketing/attribution',
   title: 'Attribution',
-  needs: {tables: ['sessions', 'events'], pipelines: ['normalize']},
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['identities']},
   run: (ctx, options) => attributionReport(ctx.store, options),
   rows: (result) => result.rows as unknown as Row[],
   text: (result) => [
     {
       lines: [
-        `${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d`,
+        `${result.conversions.lead} leads (${result.unattributed.lead} without a session), ${result.conversions.order} orders (${result.unattributed.order} without a session); half-life ${result.half_life_s / 86400} d, lookback ${result.lookback_s / 86400} d${result.unit === 'customer' ? "; touches: the sessions of every device of the converting person" : ''}`,
       ],
       rows: result.rows as unknown as Row[],
       columns: ATTRIBUTION_COLUMNS,

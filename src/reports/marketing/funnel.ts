@@ -103,7 +103,8 @@ export type FunnelOrder = 'ordered' | 'any' | 'independent'
 
 export interface FunnelOptions extends DateRange {
   stages?: StageDef[]
-  unit?: 'visitor' | 'session'
+  /** customer: persons of the identities pipeline (every device and channel of one person is one unit). */
+  unit?: FunnelUnit
   /** Seconds after stage 1 in which later stages count. */
   windowS?: number
   order?: FunnelOrder
@@ -129,6 +130,8 @@ export async function martIsFresh(store: Store): Promise<boolean> {
   return row?.fresh === true
 }
 
+export type FunnelUnit = 'visitor' | 'session' | 'customer'
+
 export interface FunnelStage {
   stage: number
   name: string
@@ -150,7 +153,7 @@ export interface FunnelGroup {
 }
 
 export interface FunnelResult {
-  unit: 'visitor' | 'session'
+  unit: FunnelUnit
   order: FunnelOrder
   window_s: number
   from: string
@@ -176,7 +179,8 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   const needIntent = breakdown.includes('intent') || /\bsi\./.test(options.where ?? '')
   // the marts hold no page-level events and no URLs: custom SQL stages and page-level types always read events
   const martCanAnswer = !anyCustom && [...types].every((t) => (MART_STEP_TYPES as readonly string[]).includes(t))
-  const mart = martCanAnswer && options.source !== 'live' && (options.source === 'mart' || (await martIsFresh(store)))
+  // the marts know no persons: a customer funnel reads the live tables
+  const mart = martCanAnswer && unit !== 'customer' && options.source !== 'live' && (options.source === 'mart' || (await martIsFresh(store)))
   // stage 1 = sessions (traffic): units and their breakdown values come straight from the sessions table
   const fromSessions = stages[0].where === undefined && stages[0].types?.length === 1 && stages[0].types[0] === 'session_start'
   const laterTypes = new Set(stages.slice(fromSessions ? 1 : 0).flatMap((s) => s.types ?? []))
@@ -203,6 +207,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
     const want = (t: string[]) => (anyCustom || t.some((x) => laterTypes.has(x)) ? 'true' : 'false')
     const eventTypes = [...laterTypes].filter((t) => !['session_start', 'call_inbound', 'call_outbound'].includes(t))
     source = renderSql(readSql(import.meta.url, 'funnel_source.sql'), {
+      ...(unit === 'customer' ? PERSON_KEYS : NO_PERSON_KEYS),
       site_filter: siteFilter(options.site),
       site_filter_nullable: siteFilter(options.site, 'site', true),
       want_session_start: want(['session_start']),
@@ -217,7 +222,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
       : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
     sessionsTable = 'sess'
     intentJoin = `\n  left join ${intents} si on si.session_id = s.session_id`
-    unitKey = unit === 'visitor' ? 'hash(site, visitor_id)' : 'session_id'
+    unitKey = unit === 'visitor' ? 'hash(site, visitor_id)' : unit === 'customer' ? 'customer_key' : 'session_id'
     sessionKey = 'session_id'
   }
   const sessionsFrom = `${sessionsTable} s${intentJoin}`
@@ -245,7 +250,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
     const packed = dimExprs('s.started_at').map((e, i) => `${dimNames[i]} := ${e}`).join(', ')
     units = `select unit, t1, ${dimNames.map((n) => `d.${n}`).join(', ')}
   from (
-    select ${mart ? 's.visitor_key' : 'hash(s.site, s.visitor_id)'} as unit, min(s.started_at) as t1,
+    select ${mart ? 's.visitor_key' : unit === 'customer' ? 's.customer_key' : 'hash(s.site, s.visitor_id)'} as unit, min(s.started_at) as t1,
       arg_min(struct_pack(${packed}, keep := ${where}), s.started_at) as d
     from ${sessionsFrom}
     where ${inRange('s.started_at')}
@@ -311,8 +316,26 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   })
 }
 
+/**
+ * The person columns of funnel_source.sql: every row gets the customer_key of its person (customer_ids) — sessions and
+ * probe events by visitor id, calls, chats, leads and orders by their record id, else by their visitor id; an id no
+ * person holds (a blocked one) is a unit of its own, keyed as persons.sql keys a lone visitor.
+ */
+const VISITOR_PERSON = `(select id, customer_key from customer_ids where kind = 'visitor')`
+const PERSON_KEYS = {
+  sess_key: `, coalesce(p.customer_key, hash('visitor:' || s.visitor_id)) as customer_key`,
+  sess_join: ` left join ${VISITOR_PERSON} p on p.id = s.visitor_id`,
+  session_key: ', customer_key',
+  event_key: `, coalesce(p.customer_key, hash('visitor:' || e.visitor_id)) as customer_key`,
+  event_join: ` left join ${VISITOR_PERSON} p on p.id = e.visitor_id`,
+  raw_visitor_filter: 'true',
+  raw_key: `, coalesce(pr.customer_key, pv.customer_key, case when r.visitor_id is not null then hash('visitor:' || r.visitor_id) else hash(r.rec_kind || ':' || r.rec_id) end) as customer_key`,
+  raw_join: ` left join customer_ids pr on pr.kind = r.rec_kind and pr.id = r.rec_id left join ${VISITOR_PERSON} pv on pv.id = r.visitor_id`,
+}
+const NO_PERSON_KEYS = {sess_key: '', sess_join: '', session_key: '', event_key: '', event_join: '', raw_visitor_filter: 'visitor_id is not null', raw_key: '', raw_join: ''}
+
 export async function funnelReport(store: Store, options: FunnelOptions = {}): Promise<FunnelResult> {
-  await requireTables(store, ['sessions', 'events'])
+  await requireTables(store, options.unit === 'customer' ? ['sessions', 'events', 'customer_ids'] : ['sessions', 'events'])
   const stages = options.stages ?? parseStages(undefined)
   const breakdown = options.breakdown ?? []
   const range = sqlRange(options)
@@ -497,7 +520,7 @@ export default defineReport<FunnelOptions, FunnelResult>({
   id: 'marketing/funnel',
   title: 'Funnel',
   // the marts only speed it up: stale marts are not read (martIsFresh), the live tables are
-  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents'], cache: ['marketing-marts']},
+  needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents', 'identities'], cache: ['marketing-marts']},
   run: (ctx, options) => funnelReport(ctx.store, options),
   rows: funnelRows,
   charts: (result) => [funnelChart(result)],
