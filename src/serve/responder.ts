@@ -99,6 +99,8 @@ export async function createResponder(
 
   const geo = memo((ip: string) => lookupIp(ip))
   const siteDomains = config.config.sites.map((s) => s.domain).filter((d): d is string => Boolean(d))
+  // the same object in every directive of a site (serialized as is: no per-request allocation)
+  const themes = new Map(config.config.sites.flatMap((s) => (s.brandColor ? [[s.id, {color: s.brandColor}] as const] : [])))
   // Memo keys are built by concatenation with length prefixes (unambiguous, cheaper than JSON.stringify per request).
   const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
   const referrerOf = (referrer: string | null, landingUrl: string | null) =>
@@ -124,6 +126,7 @@ export async function createResponder(
   function finish(e: Evaluated, loads: Map<string, number>): ResponderAnswer {
     const {state, batch, place, ref} = e
     const directives: Directive[] = []
+    const theme = themes.get(batch.site)
     for (const d of e.fired) {
       const id = `${d.scenarioId}.${state.visitCount}.${hash(batch.visitor_id)}`
       let route: Directive['route']
@@ -142,8 +145,11 @@ export async function createResponder(
         scenarioId: d.scenarioId,
         type: d.type,
         message: d.message,
+        title: d.title,
+        labels: d.labels,
         resource: d.resource as Record<string, unknown> | undefined,
         route,
+        theme,
       })
     }
     const live = {
