@@ -161,6 +161,11 @@ export async function createResponder(
       term: ref.term,
       visitNumber: state.visitCount,
       directives: directives.map((d) => d.scenarioId),
+      fired:
+        directives.length > 0
+          ? directives.map((d) => ({id: d.id, scenarioId: d.scenarioId, type: d.type, agentId: d.route?.agentId}))
+          : undefined,
+      ts: e.ts,
     }
     return {directives, state, ts: e.ts, count: batch.events.length, live}
   }
