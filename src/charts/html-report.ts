@@ -141,7 +141,7 @@ figure.chart{margin:.75rem 0;overflow-x:auto}figure.chart svg,figure.chart img{m
 .table{overflow-x:auto;margin:.5rem 0 1rem;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.85rem;min-width:50%}caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:var(--bg);font-weight:600;white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:var(--bg);font-weight:600;white-space:nowrap}td.s{white-space:nowrap}td.w{min-width:14em}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tfoot td{color:var(--muted)}.notes{color:var(--muted);font-size:.8rem;margin:.25rem 0 0}.notes dt{font-weight:600;display:inline}.notes dd{display:inline;margin:0 .75rem 0 .25rem}
 .error{color:#b00020}
 @media (max-width:600px){body{padding:1rem .75rem 2rem;font-size:14px}h1{font-size:1.3rem}nav ol{columns:1}
@@ -178,6 +178,12 @@ const COLUMN_NOTES: Record<string, string> = {
   ci_low: 'ci low – high: the 95% Wilson interval of the rate',
 }
 
+/** On a phone a narrow column wraps every short word onto its own line: short text stays on one line, long text keeps a readable width. */
+function cellClass(number: boolean, text: string): string {
+  if (number) return ' class="n"'
+  return text.length <= 16 ? ' class="s"' : ' class="w"'
+}
+
 export function tableHtml(
   title: string,
   rows: Record<string, unknown>[],
@@ -195,7 +201,7 @@ export function tableHtml(
     .slice(0, maxRows)
     .map(
       (r) =>
-        `<tr>${cols.map((c) => `<td${numeric(c) && typeof r[c] === 'number' ? ' class="n"' : ''}>${esc(formatCell(r[c], format[c]))}</td>`).join('')}</tr>`,
+        `<tr>${cols.map((c) => `<td${cellClass(numeric(c) && typeof r[c] === 'number', formatCell(r[c], format[c]))}>${esc(formatCell(r[c], format[c]))}</td>`).join('')}</tr>`,
     )
     .join('\n')
   const more =

@@ -84,5 +84,5 @@ export function findBenchmark(
 
 /** How a benchmark names itself beside its figure: its source, and "(example)" when it is not a published statistic. */
 export function benchmarkLabel(b: {source: string; example: boolean}): string {
-  return b.example ? `${b.source} (example)` : b.source
+  return b.example ? `${b.source} (example, not a published statistic)` : b.source
 }
