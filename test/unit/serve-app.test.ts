@@ -391,7 +391,7 @@ describe('serve app in process', () => {
       const {loadConfig} = await import('../../src/config/load.js')
       const path = `${dir.path}/ccx.config.json`
       writeFileSync(path, JSON.stringify({sites: [{id: 'a', brandColor: 'red;background:url(//evil.example)'}]}))
-      expect(() => loadConfig(path)).toThrow(/sites\.0\.brandColor: a hex colour such as "#c00000"/)
+      expect(() => loadConfig(path)).toThrow(/ccx.config.json:1: sites\[0\]\.brandColor: a hex colour such as "#c00000"/)
     })
 
     it('serves probe.js gzipped to browsers that accept it, as is to others', async () => {
