@@ -56,7 +56,9 @@ describe('keyword report', () => {
   it('marks an example figure as such in the rows and in the chart', async () => {
     const example = [{...benchmarks[0], source: 'ccx example figure', example: true}]
     const r = await keywordReport(store, {site: 'A', from: '2026-11-01', to: '2026-11-30', benchmarks: example})
-    expect(r.rows.every((x) => x.reference_source === 'ccx example figure (example, not a published statistic)' && x.benchmark_example === true)).toBe(true)
+    expect(
+      r.rows.every((x) => x.reference_source === 'ccx example figure (example, not a published statistic)' && x.benchmark_example === true),
+    ).toBe(true)
     const chart = keywordChart(r) as {title: {subtitle: string[]}}
     expect(chart.title.subtitle).toEqual(['reference: ccx example figure (example, not a published statistic)'])
   })
