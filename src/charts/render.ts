@@ -117,6 +117,7 @@ export async function writeChart(spec: object, path: string): Promise<void> {
     return
   }
   const svg = await chartToSvg(spec)
-  if (format === 'svg') writeFileSync(path, svg)
+  // an SVG file read on its own carries the font subset of its text (Chinese without a CJK font installed)
+  if (format === 'svg') writeFileSync(path, await (await import('./font.js')).svgWithFont(svg))
   else writeFileSync(path, await svgToPng(svg))
 }

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 import {JobsSchema} from './jobs.js'
+import {HexColorSchema} from '../vocab/directives.js'
 import {ServeSectionSchema} from './serve.js'
 import {TimeZoneSchema} from './time-zone.js'
 
@@ -12,6 +13,8 @@ export const SiteSchema = z.strictObject({
   /** The key the probe sends; requests with another key are refused by `ccx serve`. */
   key: z.string().optional(),
   allowedOrigins: z.array(z.string()).default([]),
+  /** The probe's widgets in the site's colour (docs/serve.md, "Widgets"); the tag's data-color overrides it. */
+  brandColor: HexColorSchema.optional(),
 })
 
 /** Agent scorecard overrides (same shape as defaults/scorecard.json; metric ids are checked where it is read). */

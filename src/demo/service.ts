@@ -108,13 +108,17 @@ function pathToGenerator(): string {
 
 async function writeReports(store: Store, config: LoadedConfig, dir: string, log: (m: string) => void): Promise<string[]> {
   mkdirSync(dir, {recursive: true})
-  const {buildReportSections} = await import('../reports/html.js')
-  const {renderHtmlReport} = await import('../charts/html-report.js')
-  const ctx = {store, config, range: {from: null, to: null}, log}
-  const report = await renderHtmlReport(await buildReportSections(ctx), {title: 'ccx demo report', chartFormat: 'png'})
-  const path = join(dir, 'ccx-report.html')
-  writeFileSync(path, report.html)
-  for (const s of report.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
+  const {buildReportPage} = await import('../reports/page.js')
+  const {dataDays} = await import('../reports/kpis.js')
+  // the last 7 days of the data, compared with the 7 days before (the tiles show a change)
+  const base = {store, config, range: {from: null, to: null}, log}
+  const days = await dataDays(base)
+  const next = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+  const range = days ? {from: `${next(days.last, -6)} 00:00:00`, to: `${next(days.last, 1)} 00:00:00`} : {from: null, to: null}
+  const page = await buildReportPage({...base, range}, {title: 'ccx demo report'})
+  const path = join(dir, page.fileName)
+  writeFileSync(path, page.html)
+  for (const s of page.sections) if (s.error) log(`    section ${s.title} failed: ${s.error}`)
   return [path]
 }
 

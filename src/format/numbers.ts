@@ -38,3 +38,32 @@ export function fixed(v: Maybe, digits = 2, empty = 'n/a'): string {
 export function seconds(v: Maybe): number | null {
   return round(v, 1)
 }
+
+/** An integer or a figure with thousands separators: 12345.6 → "12,346" (digits 0), "12,345.6" (digits 1). */
+export function grouped(v: Maybe, digits = 0, empty = ''): string {
+  if (!present(v)) return empty
+  return v.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits})
+}
+
+/** Seconds for people: 45 → "45 s", 93 → "1 min 33 s", 93204.5 → "25 h 53 min", 200000 → "2 d 7 h" (days from 48 h). */
+export function duration(seconds: Maybe, empty = ''): string {
+  if (!present(seconds)) return empty
+  const sign = seconds < 0 ? '−' : ''
+  const s = Math.abs(seconds)
+  if (s < 10) return `${sign}${s.toFixed(1).replace(/\.0$/, '')} s`
+  const total = Math.round(s)
+  const d = total >= 172_800 ? Math.floor(total / 86400) : 0
+  const h = Math.floor((total - d * 86400) / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const rest = total % 60
+  if (d > 0) return `${sign}${d} d${h ? ` ${h} h` : ''}`
+  if (h > 0) return `${sign}${h} h${m ? ` ${m} min` : ''}`
+  if (m > 0) return `${sign}${m} min${rest ? ` ${rest} s` : ''}`
+  return `${sign}${rest} s`
+}
+
+/** A p-value for people: "< 0.001" below a thousandth, else three decimals. */
+export function pValue(v: Maybe, empty = ''): string {
+  if (!present(v)) return empty
+  return v < 0.001 ? '< 0.001' : v.toFixed(3)
+}

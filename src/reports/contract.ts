@@ -17,6 +17,8 @@ export interface ReportContext {
   config: LoadedConfig
   /** [from, to) as `YYYY-MM-DD HH:MM:SS`, null where open; parsed once by src/reports/range.ts. */
   range: ResolvedRange
+  /** Only this site (`export report --site`); the HTML sections pass it to their reports. */
+  site?: string
   /** Progress and diagnostics (stderr). */
   log: (message: string) => void
 }
@@ -74,7 +76,7 @@ export function defineReport<O extends CommonOptions, R extends object>(report: 
   return report
 }
 
-/** The range of the context as report options (the report functions take it with their other options). */
-export function rangeOptions(ctx: ReportContext): {from?: string; to?: string} {
-  return {from: ctx.range.from ?? undefined, to: ctx.range.to ?? undefined}
+/** The range (and site) of the context as report options (the report functions take them with their other options). */
+export function rangeOptions(ctx: ReportContext): {from?: string; to?: string; site?: string} {
+  return {from: ctx.range.from ?? undefined, to: ctx.range.to ?? undefined, ...(ctx.site ? {site: ctx.site} : {})}
 }

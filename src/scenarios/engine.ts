@@ -96,6 +96,8 @@ function directiveFor(s: Scenario, a: Action, ctx: ScenarioContext, directory: D
   const d: Directive = {scenarioId: s.id, type: a.type, priority: s.priority}
   if (resource) d.resource = resource
   if (a.message) d.message = fill(a.message, ctx, resource)
+  if (a.title) d.title = fill(a.title, ctx, resource)
+  if (a.labels) d.labels = a.labels
   if (a.route) {
     let target: string | undefined
     if (a.route.kind === 'local_partner') target = resource?.id

@@ -4,6 +4,7 @@ import type {IncomingMessage, RequestListener, Server, ServerResponse} from 'nod
 import type {AddressInfo} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {gzipSync} from 'node:zlib'
 import {Admission} from './admission.js'
 import type {BotIndex} from '../selfservice/bot/index.js'
 import {botEndpoint} from './bot.js'
@@ -72,7 +73,9 @@ export interface ServeApp {
   close: () => Promise<void>
 }
 
-const PROBE_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'probe.js'), 'utf8')
+const PROBE_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'probe.js'))
+/** Every page loads the probe: sent gzipped (about a third of its size) to browsers that accept it. */
+const PROBE_JS_GZ = gzipSync(PROBE_JS, {level: 9})
 /** The FAQ bot's chat panel, loaded by the probe where `data-bot="on"` (served only when /bot is). */
 const CHAT_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'chat.js'), 'utf8')
 
@@ -189,8 +192,16 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
       if (req.method === 'POST') return post(req, res)
       if (req.method === 'OPTIONS') return preflight(req, res)
     } else if (req.method === 'GET' && path === '/probe.js') {
-      res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
-      return res.end(PROBE_JS)
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      const js = gzip ? PROBE_JS_GZ : PROBE_JS
+      res.writeHead(200, {
+        'content-type': 'application/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        vary: 'Accept-Encoding',
+        'content-length': js.length,
+        ...(gzip ? {'content-encoding': 'gzip'} : {}),
+      })
+      return res.end(js)
     } else if (req.method === 'GET' && path === '/chat.js' && options.bot) {
       res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
       return res.end(CHAT_JS)

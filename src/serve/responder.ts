@@ -99,6 +99,8 @@ export async function createResponder(
 
   const geo = memo((ip: string) => lookupIp(ip))
   const siteDomains = config.config.sites.map((s) => s.domain).filter((d): d is string => Boolean(d))
+  // the same object in every directive of a site (serialized as is: no per-request allocation)
+  const themes = new Map(config.config.sites.flatMap((s) => (s.brandColor ? [[s.id, {color: s.brandColor}] as const] : [])))
   // Memo keys are built by concatenation with length prefixes (unambiguous, cheaper than JSON.stringify per request).
   const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
   const referrerOf = (referrer: string | null, landingUrl: string | null) =>
@@ -125,6 +127,7 @@ export async function createResponder(
   function finish(e: Evaluated, loads: Map<string, number>): ResponderAnswer {
     const {state, batch, place, ref} = e
     const directives: Directive[] = []
+    const theme = themes.get(batch.site)
     for (const d of e.fired) {
       const id = `${d.scenarioId}.${state.visitCount}.${hash(batch.visitor_id)}`
       let route: Directive['route']
@@ -143,8 +146,11 @@ export async function createResponder(
         scenarioId: d.scenarioId,
         type: d.type,
         message: d.message,
+        title: d.title,
+        labels: d.labels,
         resource: d.resource as Record<string, unknown> | undefined,
         route,
+        theme,
       })
     }
     const live = {
@@ -156,6 +162,11 @@ export async function createResponder(
       term: ref.term,
       visitNumber: state.visitCount,
       directives: directives.map((d) => d.scenarioId),
+      fired:
+        directives.length > 0
+          ? directives.map((d) => ({id: d.id, scenarioId: d.scenarioId, type: d.type, agentId: d.route?.agentId}))
+          : undefined,
+      ts: e.ts,
     }
     if (e.member) e.member.state.previousAgent = state.previousAgent ?? e.member.state.previousAgent
     return {directives, state, ts: e.ts, count: batch.events.length, live, member: e.member}

@@ -5,9 +5,11 @@ import type {ProbeBatch} from '../vocab/probe-batch.js'
 /** What the scenario side answers for one batch (see responder.ts): the shape is src/vocab's. */
 export type Directive = ProbeDirective
 
+/** One visitor of the live feed (GET /live): the latest batch's view of them. */
 export interface LiveVisitor {
   site: string
   visitorId: string
+  /** ISO time the server received the batch. */
   lastSeen: string
   url?: string
   intent?: string
@@ -16,7 +18,38 @@ export interface LiveVisitor {
   source?: string | null
   term?: string | null
   visitNumber: number
+  /** Scenario ids fired for this visitor while on site (the feed keeps them across the visitor's later batches). */
   directives: string[]
+  /** The directives this batch fired (in `visitor` events; the feed derives `directives` and its totals from them). */
+  fired?: Array<{id: string; scenarioId: string; type: string; agentId?: string | null}>
+  /** Site-local time of the batch (as in the event log). */
+  ts?: string
+}
+
+/** One directive fired, as the live feed lists it (`ccx top`). */
+export interface FiredDirective {
+  /** Site-local time, as in the event log. */
+  ts: string
+  site: string
+  visitorId: string
+  province?: string | null
+  city?: string | null
+  intent?: string
+  id: string
+  scenarioId: string
+  type: string
+  agentId?: string | null
+}
+
+/** The feed's counters: the same numbers /metrics shows (`ccx_visitors_online`, `ccx_directives_total`). */
+export interface LiveStats {
+  /** Visitors seen within the window. */
+  online: number
+  /** Directives fired since serve started, by type. */
+  totals: Record<string, number>
+  /** Server time (ISO) and the window, so a client drops the visitors the server no longer counts. */
+  now: string
+  windowMs: number
 }
 
 export interface ResponderAnswer {

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {DirectiveTypeSchema, ResourceTypeSchema, RouteKindSchema} from './directives.js'
+import {DirectiveLabelsSchema, DirectiveTypeSchema, ResourceTypeSchema, RouteKindSchema} from './directives.js'
 
 /** The scenarios file (docs/scenarios.md): strict JSON, so a mistyped key is an error, not ignored. */
 
@@ -58,6 +58,10 @@ export const ActionSchema = z
     type: DirectiveTypeSchema,
     /** May use {city}, {province}, {term}, {resource.name}, {resource.phone}, {resource.address}. */
     message: z.string().min(1).optional(),
+    /** The widget's heading; the same placeholders as message. */
+    title: z.string().min(1).optional(),
+    /** Button and field wording of the widget (default: the probe's, in the page's language). */
+    labels: DirectiveLabelsSchema.optional(),
     resource: ResourcePickSchema.optional(),
     route: RouteSpecSchema.optional(),
     /** When a resource is asked for and none is found: skip the action (default) or fire without it. */

@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import {Store} from '../../src/store/store.js'
+import {missingGlyphs} from '../helpers/fonts.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -38,6 +39,10 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
     expect(funnel).toMatchObject({charts: 2, tables: 2})
     const html = readFileSync(path, 'utf8')
     expect(html).not.toMatch(/<script|<link[^>]+href=|src="http/i)
+    // every character shown is in the embedded font subset: Chinese reads without a CJK font installed
+    expect(await missingGlyphs(html)).toEqual([])
+    expect(html).toContain('<title>ccx report · all sites · 2026-11-01 – 2026-11-07</title>')
+    expect(html).toMatch(/class="tiles"[\s\S]*Visitors[\s\S]*Leads/)
 
     const {chromium} = await import('playwright-core')
     const browser = await chromium.launch({
@@ -51,22 +56,23 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
         if (!req.url().startsWith('file://')) requests.push(req.url())
       })
       await page.goto(`file://${path}`)
-      // charts are PNGs drawn with the bundled CJK font: decoded by the browser, with a real size
-      const charts = await page.$$eval('figure.chart img', (imgs) =>
-        imgs.map((i) => {
-          const img = i as HTMLImageElement
-          const box = img.getBoundingClientRect()
-          return {complete: img.complete, natural: img.naturalWidth, w: box.width, h: box.height, alt: img.alt}
+      // charts are inline SVGs whose text uses the embedded font subset: laid out with a real size
+      const charts = await page.$$eval('figure.chart', (figs) =>
+        figs.map((f) => {
+          const svg = f.querySelector('svg')!
+          const box = svg.getBoundingClientRect()
+          return {w: box.width, h: box.height, alt: f.getAttribute('aria-label'), texts: svg.querySelectorAll('text').length}
         }),
       )
       expect(charts.length).toBeGreaterThanOrEqual(3)
       for (const c of charts) {
-        expect(c.complete).toBe(true)
-        expect(c.natural).toBeGreaterThan(200)
         expect(c.w).toBeGreaterThan(100)
         expect(c.h).toBeGreaterThan(50)
+        expect(c.texts).toBeGreaterThan(3)
       }
       expect(charts.map((c) => c.alt)).toContain('Funnel (visitors, ordered)')
+      // the page's font is the embedded one (no CJK font on this machine), and it has loaded
+      expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans SC"', '访客佳能'))).toBe(true)
       expect(await page.textContent('body')).toContain('traffic')
       const shot = join(process.env.CCX_SCREENSHOT_DIR ?? dir.path, 'e2e-export-report.png')
       await page.screenshot({path: shot, fullPage: true})

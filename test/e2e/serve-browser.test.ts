@@ -95,7 +95,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
       (r) => r.url().endsWith('/collect') && (r.request().postData() ?? '').includes('"chat_request"') && r.ok(),
       {timeout: 120_000},
     )
-    await page.locator('.ccx-invite .ccx-accept').click()
+    await page.locator('.ccx-invite .ccx-primary').click()
     await acknowledged
     await context.close()
     expect(await serve.stop('SIGTERM')).toBe(0)

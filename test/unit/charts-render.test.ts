@@ -74,7 +74,7 @@ describe('HTML report', () => {
       chartFormat: 'svg',
       rangeText: '2026-11-01 – 2026-11-07',
     })
-    const png = await renderHtmlReport(parts.slice(0, 1))
+    const png = await renderHtmlReport(parts.slice(0, 1), {chartFormat: 'png'})
     expect(png.html).toMatch(/<img alt="关键词转化" width="\d+" height="\d+" src="data:image\/png;base64,/)
     expect(built.sections).toEqual([
       {source: 'a', title: '渠道', charts: 1, tables: 1},
@@ -88,8 +88,47 @@ describe('HTML report', () => {
     expect(built.html).toContain('2026-11-01 – 2026-11-07')
   })
 
-  it('renders tables with numbers right-aligned and cut to 4 decimals', () => {
-    expect(tableHtml('t', [{a: 'x', b: 1 / 3}])).toContain('<td class="n">0.3333</td>')
+  it('formats table cells for people: shares as %, seconds as durations, thousands separated, p-values', () => {
+    const html = tableHtml('t', [
+      {
+        keyword: '佳能维修站',
+        visitors: 12345,
+        lead_rate: 0.1147,
+        'resolved %': 87.25,
+        median_wait_s: 93204.5,
+        aht_s: 93,
+        p_value: 0.00002,
+        ratio: 1 / 3,
+      },
+      {keyword: 'x', visitors: 7, lead_rate: 0, 'resolved %': null, median_wait_s: 45, aht_s: 4.25, p_value: 0.4567, ratio: 1234.5},
+    ])
+    const cells = [...html.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(cells).toEqual([
+      '佳能维修站',
+      '12,345',
+      '11.5%',
+      '87.3%',
+      '25 h 53 min',
+      '1 min 33 s',
+      '&lt; 0.001',
+      '0.33',
+      'x',
+      '7',
+      '0.0%',
+      '',
+      '45 s',
+      '4.3 s',
+      '0.457',
+      '1,235',
+    ])
+    // numbers right-aligned, column names readable
+    expect(html).toContain('<th scope="col" class="n">lead rate</th>')
     expect(tableHtml('t', [])).toContain('(no rows)')
+  })
+
+  it('says what the columns people ask about mean, under the table', () => {
+    const html = tableHtml('t', [{keyword: 'a', lost: 1.5}], 50, {}, ['benchmarks: ccx example figures'])
+    expect(html).toMatch(/<dt>lost<\/dt><dd>conversions the row would have had at the reference rate/)
+    expect(html).toContain('<dd>benchmarks: ccx example figures</dd>')
   })
 })

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {keywordReport} from '../../src/reports/marketing/keywords.js'
+import {keywordChart, keywordReport, needsVisitors} from '../../src/reports/marketing/keywords.js'
 import {buildKeywordFixture} from '../helpers/report-fixture.js'
 
 // Site A (industry printers): "bad" 2 leads / 200 visitors = 1%; "noise" 8 / 100 = 8%; "small" 0 / 10.
@@ -28,6 +28,9 @@ describe('keyword report', () => {
     expect(by.noise.p_value).toBeCloseTo(0.8619, 3)
     // 10 · 9% = 0.9 expected leads < 5: no test
     expect(by.small).toMatchObject({visitors: 10, flag: 'too few visitors', p_value: null})
+    // the label says what the test needs: n ≥ 30 and n·9% ≥ 5 → n ≥ ⌈5 / 0.09⌉ = ⌈55.6⌉ = 56
+    expect(by.small).toMatchObject({needs_visitors: 56, flag_label: 'needs ≥ 56 visitors at 9.0%'})
+    expect(by.bad).toMatchObject({needs_visitors: null, flag_label: 'below', reference_source: 'test figure', benchmark_example: false})
     // ranked by leads lost: bad 0.09·200 − 2 = 16, noise 0.09·100 − 8 = 1, small 0.09·10 − 0 = 0.9
     expect(r.rows.map((x) => x.keyword)).toEqual(['bad', 'noise', 'small'])
     // Benjamini–Hochberg over the two tested keywords: q(bad) = p·2/1, q(noise) = p·2/2
@@ -43,8 +46,27 @@ describe('keyword report', () => {
     expect(by.bad.p_value).toBeCloseTo(0.000177, 5)
     expect(by.noise.flag).toBe('within noise')
     expect(by.small.flag).toBe('no reference')
+    // the industry reference names its pool: site B's 27 leads of 300 visitors
+    expect(by.bad.reference_source).toBe('other printers sites in the database: 27 of 300 visitors')
     // Wilson 95% interval of 8/100: centre (0.08 + z²/200)/(1 + z²/100), z = 1.96 → 0.0411 … 0.1500
     expect(by.noise.ci_low).toBeCloseTo(0.0411, 4)
     expect(by.noise.ci_high).toBeCloseTo(0.15, 4)
+  })
+
+  it('marks an example figure as such in the rows and in the chart', async () => {
+    const example = [{...benchmarks[0], source: 'ccx example figure', example: true}]
+    const r = await keywordReport(store, {site: 'A', from: '2026-11-01', to: '2026-11-30', benchmarks: example})
+    expect(
+      r.rows.every((x) => x.reference_source === 'ccx example figure (example, not a published statistic)' && x.benchmark_example === true),
+    ).toBe(true)
+    const chart = keywordChart(r) as {title: {subtitle: string[]}}
+    expect(chart.title.subtitle).toEqual(['reference: ccx example figure (example, not a published statistic)'])
+  })
+
+  it('solves the test minimum for n: n ≥ min visitors and n·p₀ ≥ 5', () => {
+    expect(needsVisitors(30, 0.05)).toBe(100) // 5 / 0.05 = 100 exactly, not 101
+    expect(needsVisitors(30, 0.5)).toBe(30) // 5 / 0.5 = 10 < 30
+    expect(needsVisitors(30, 0.012)).toBe(417) // ⌈416.67⌉
+    expect(needsVisitors(30, 0)).toBeNull()
   })
 })

@@ -175,4 +175,34 @@ describe('scenario engine rules', () => {
       {scenarioId: 'returning-previous-agent', type: 'route', priority: 60, route: {kind: 'previous_agent', target: 'agent-7'}},
     ])
   })
+  it("gives the widget its heading (placeholders filled) and the action's button wording", () => {
+    const file = checkScenariosText(
+      JSON.stringify({
+        scenarios: [
+          {
+            id: 'station',
+            when: {intent: ['service_station']},
+            actions: [
+              {
+                type: 'card',
+                title: '{city}的维修站',
+                resource: {type: 'repair_station'},
+                labels: {link: '查看路线', close: '关闭提示'},
+              },
+            ],
+          },
+        ],
+      }),
+    ).file as ScenariosFile
+    const [d] = evaluate(
+      {...base, intent: 'service_station', province: '广东省', city: '深圳市'},
+      compileScenarios(file, directory),
+    ).directives
+    expect(d).toMatchObject({title: '深圳市的维修站', labels: {link: '查看路线', close: '关闭提示'}, resource: {id: 'rs-sz-1'}})
+  })
+  it('refuses a label the widgets do not know (strict: a typo is an error with its line)', () => {
+    const text = '{"scenarios": [{"id": "x", "actions": [\n  {"type": "invite", "message": "hi", "labels": {"acept": "好"}}]}]}'
+    const result = checkScenariosText(text)
+    expect(result.issues.map((i) => [i.line, i.field])).toEqual([[2, 'scenarios.0.actions.0.labels.acept']])
+  })
 })

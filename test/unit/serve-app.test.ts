@@ -359,4 +359,62 @@ describe('serve app in process', () => {
       expect(metrics).toMatch(/ccx_rejected_requests_total\{reason="timeout"\} 1\n/)
     })
   })
+  describe('widgets (issue 19)', () => {
+    const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'
+
+    it("sends the site's brand colour with each of its directives, none for a site without one", async () => {
+      const s = await start({
+        configExtra: {
+          sites: [
+            {...TEST_SITE, brandColor: '#c00000'},
+            {id: 'open-site', allowedOrigins: []},
+          ],
+        },
+      })
+      const pageview = (site: object) =>
+        post(
+          s.base,
+          batch('v-brand', [{type: 'pageview', url: 'https://www.canon-like.cn/service', referrer: BAIDU_GBK}], site),
+          // a person's browser (node's fetch is a script: no directives)
+          {'x-forwarded-for': SHENZHEN_IP, 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36'},
+        )
+      const branded = await pageview({})
+      expect(branded.body.directives.map((d: any) => [d.type, d.theme])).toEqual([['card', {color: '#c00000'}]])
+      const plain = await pageview({site: 'open-site', key: undefined})
+      expect(plain.body.directives.map((d: any) => [d.type, d.theme])).toEqual([['card', undefined]])
+    })
+
+    it('refuses a brand colour that is not a hex colour, naming the field', async () => {
+      const dir = tempDir()
+      dirs.push(dir)
+      const {writeFileSync} = await import('node:fs')
+      const {loadConfig} = await import('../../src/config/load.js')
+      const path = `${dir.path}/ccx.config.json`
+      writeFileSync(path, JSON.stringify({sites: [{id: 'a', brandColor: 'red;background:url(//evil.example)'}]}))
+      expect(() => loadConfig(path)).toThrow(/ccx.config.json:1: sites\[0\]\.brandColor: a hex colour such as "#c00000"/)
+    })
+
+    it('serves probe.js gzipped to browsers that accept it, as is to others', async () => {
+      const s = await start()
+      const {gunzipSync} = await import('node:zlib')
+      const get = (headers: Record<string, string>) =>
+        new Promise<{headers: Record<string, unknown>; body: Buffer}>((resolve, reject) => {
+          const req = request(`${s.base}/probe.js`, {headers}, (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c) => chunks.push(c))
+            res.on('end', () => resolve({headers: res.headers, body: Buffer.concat(chunks)}))
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      const plain = await get({})
+      const gz = await get({'accept-encoding': 'gzip, deflate, br'})
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(gz.headers['content-encoding']).toBe('gzip')
+      expect(gz.headers.vary).toBe('Accept-Encoding')
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true)
+      expect(plain.body.toString()).toContain('ccx page probe')
+      expect(gz.body.length).toBeLessThan(plain.body.length / 2)
+    })
+  })
 })

@@ -16,6 +16,8 @@ export const BenchmarkEntry = z.object({
   lead_rate: rate.optional(),
   order_rate: rate.optional(),
   source: z.string().min(1, 'every figure needs its source'),
+  /** True for a figure that is not a published statistic (ccx's shipped figures): the report says so beside it. */
+  example: z.boolean().default(false),
   as_of: z.string().optional(),
 })
 export type BenchmarkEntry = z.infer<typeof BenchmarkEntry>
@@ -61,7 +63,13 @@ export function loadBenchmarks(path: string): BenchmarkEntry[] {
 }
 
 /** The most specific entry with the metric: exact keyword beats `*`, then exact engine, then exact industry. */
-export function findBenchmark(entries: BenchmarkEntry[], industry: string | null, engine: string | null, keyword: string, metric: RateMetric): {rate: number; source: string; entry: BenchmarkEntry} | null {
+export function findBenchmark(
+  entries: BenchmarkEntry[],
+  industry: string | null,
+  engine: string | null,
+  keyword: string,
+  metric: RateMetric,
+): {rate: number; source: string; example: boolean; entry: BenchmarkEntry} | null {
   let best: {score: number; entry: BenchmarkEntry} | null = null
   for (const e of entries) {
     if (e[metric] === undefined) continue
@@ -71,5 +79,10 @@ export function findBenchmark(entries: BenchmarkEntry[], industry: string | null
     const score = (e.keyword !== '*' ? 4 : 0) + (e.engine !== '*' ? 2 : 0) + (e.industry !== '*' ? 1 : 0)
     if (!best || score > best.score) best = {score, entry: e}
   }
-  return best ? {rate: best.entry[metric]!, source: best.entry.source, entry: best.entry} : null
+  return best ? {rate: best.entry[metric]!, source: best.entry.source, example: best.entry.example, entry: best.entry} : null
+}
+
+/** How a benchmark names itself beside its figure: its source, and "(example)" when it is not a published statistic. */
+export function benchmarkLabel(b: {source: string; example: boolean}): string {
+  return b.example ? `${b.source} (example, not a published statistic)` : b.source
 }

@@ -441,7 +441,9 @@ export function funnelChart(result: FunnelResult): object {
     }
   }
   const top = result.breakdown.length ? rows.filter((r) => r.group !== allKey).slice(0, result.stages.length * 8) : rows
-  const base = {title, data: {values: top}, width: 520}
+  // more than 8 groups are not drawn: the title says so rather than letting the chart pass for the whole
+  const groups = new Set(rows.filter((r) => r.group !== allKey).map((r) => r.group)).size
+  const base = {title: groups > 8 ? {text: title, subtitle: `the first 8 of ${groups} groups (the table has them all)`} : title, data: {values: top}, width: 520}
   if (!result.breakdown.length) {
     return {
       ...base,

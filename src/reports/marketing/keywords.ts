@@ -2,7 +2,7 @@ import type {Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {percent} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
-import {type BenchmarkEntry, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
+import {type BenchmarkEntry, benchmarkLabel, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
 import {sqlRange, type DateRange} from '../range.js'
 import {funnelReport, parseStages} from './funnel.js'
 import {benjaminiHochberg} from '../../stats/adjust.js'
@@ -45,12 +45,20 @@ export interface KeywordRow {
   industry_p: number | null
   benchmark_rate: number | null
   benchmark_source: string | null
+  /** True when the benchmark figure is an example, not a published statistic (the file's `example`). */
+  benchmark_example: boolean | null
   benchmark_p: number | null
   reference: 'benchmark' | 'industry' | null
   reference_rate: number | null
+  /** Where the reference figure comes from: the benchmark's source ("(example)" when it is one) or the peer pool. */
+  reference_source: string | null
   p_value: number | null
   q_value: number | null
   flag: 'below' | 'above' | 'within noise' | 'too few visitors' | 'no reference'
+  /** Fewest visitors the keyword needs for the test against its reference at that rate (null when tested or none). */
+  needs_visitors: number | null
+  /** The flag for people: "too few visitors" says how many are needed ("needs ≥ 56 visitors at 9.0%"). */
+  flag_label: string
   /** Conversions lost against the reference: max(0, reference_rate × visitors − conversions). */
   lost: number
   landing_page: string | null
@@ -127,13 +135,31 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
       const enough = Math.min(r.visitors, industryVisitors) * Math.min(p, 1 - p) >= 5
       if (enough) industryP = twoProportionZTest(count, r.visitors, industryCount, industryVisitors)?.p ?? null
     }
+    // the same rule solved for n at the peers' rate: n ≥ min visitors and n·min(p, 1−p) ≥ 5
+    const industryNeeds = industryRate === null ? null : needsVisitors(minVisitors, Math.min(industryRate, 1 - industryRate))
     const bench = options.benchmarks ? findBenchmark(options.benchmarks, r.industry, r.engine, r.keyword, metric) : null
     let benchmarkP: number | null = null
     if (bench && r.visitors >= minVisitors && r.visitors * bench.rate >= 5) benchmarkP = binomialTest(count, r.visitors, bench.rate)
+    const benchNeeds = bench ? needsVisitors(minVisitors, bench.rate) : null
     const against = options.against ?? 'auto'
     const reference: KeywordRow['reference'] =
       against === 'benchmark' ? (bench ? 'benchmark' : null) : against === 'industry' ? (industryRate !== null ? 'industry' : null) : bench ? 'benchmark' : industryRate !== null ? 'industry' : null
     const referenceRate = reference === 'benchmark' ? bench!.rate : reference === 'industry' ? industryRate : null
+    const referenceSource =
+      reference === 'benchmark'
+        ? benchmarkLabel(bench!)
+        : reference === 'industry'
+          ? `other ${r.industry} sites in the database: ${industryCount} of ${industryVisitors} visitors`
+          : null
+    const p = reference === 'benchmark' ? benchmarkP : reference === 'industry' ? industryP : null
+    const needs = p !== null ? null : reference === 'benchmark' ? benchNeeds : reference === 'industry' ? industryNeeds : null
+    const peersShort =
+      reference === 'industry' && (industryVisitors! < minVisitors || industryVisitors! * Math.min(industryRate!, 1 - industryRate!) < 5)
+    const tooFew = peersShort
+      ? `the other ${r.industry} sites have too few visitors (${industryVisitors})`
+      : needs === null
+        ? `no test: the reference rate is ${percent(referenceRate ?? 0)}`
+        : `needs ≥ ${needs} visitors at ${percent(referenceRate!)}`
     return {
       ...r,
       inquiry_rate: r.visitors ? r.inquiries / r.visitors : 0,
@@ -147,12 +173,16 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
       industry_p: industryP,
       benchmark_rate: bench?.rate ?? null,
       benchmark_source: bench?.source ?? null,
+      benchmark_example: bench ? Boolean(bench.example) : null,
       benchmark_p: benchmarkP,
       reference,
       reference_rate: referenceRate,
-      p_value: reference === 'benchmark' ? benchmarkP : reference === 'industry' ? industryP : null,
+      reference_source: referenceSource,
+      p_value: p,
       q_value: null,
       flag: 'no reference',
+      needs_visitors: peersShort ? null : needs,
+      flag_label: tooFew,
       lost: referenceRate === null ? 0 : Math.max(0, referenceRate * r.visitors - count),
       landing_page: null,
       advice: null,
@@ -165,6 +195,7 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     else if (r.p_value === null) r.flag = 'too few visitors'
     else if (r.q_value !== null && r.q_value <= fdr) r.flag = r.rate < r.reference_rate! ? 'below' : 'above'
     else r.flag = 'within noise'
+    if (r.flag !== 'too few visitors') r.flag_label = r.flag
   })
   const landing = await landingPages(store, options, rows.filter((r) => r.flag === 'below' || r.flag === 'above'))
   const pct = (x: number) => percent(x)
@@ -180,6 +211,16 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
   const key = (r: KeywordRow) => `${r.keyword}\u0001${r.engine}\u0001${r.site}`
   rows.sort((a, b) => b.lost - a.lost || b.visitors - a.visitors || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
   return {metric, from: funnel.from, to: funnel.to, window_s: funnel.window_s, min_visitors: minVisitors, fdr, rows: rows.slice(0, options.limit ?? rows.length)}
+}
+
+/**
+ * Fewest visitors for a test at reference rate `rate`: n ≥ min visitors and n·rate ≥ 5 (docs/metrics.md);
+ * null when the rate is 0 (no number of visitors makes 5 expected conversions).
+ */
+export function needsVisitors(minVisitors: number, rate: number): number | null {
+  if (!(rate > 0)) return null
+  // the epsilon keeps 5 / 0.05 at 100, not 100.00000000000001 → 101
+  return Math.max(minVisitors, Math.ceil(5 / rate - 1e-9))
 }
 
 /** The most common landing page of each flagged keyword (read only for the few flagged rows). */
@@ -199,21 +240,48 @@ async function landingPages(store: Store, options: KeywordOptions, rows: Array<{
 
 /** Vega-Lite: the tested rate per keyword with its Wilson interval and the reference rate as a tick. */
 export function keywordChart(result: KeywordResult, top = 25): object {
-  const values = result.rows.slice(0, top).map((r) => ({label: `${r.keyword} (${r.engine})`, rate: r.rate, low: r.ci_low, high: r.ci_high, reference: r.reference_rate, flag: r.flag}))
+  const shown = result.rows.slice(0, top)
+  const values = shown.map((r) => ({
+    label: `${r.keyword} (${r.engine})`,
+    rate: r.rate,
+    low: r.ci_low,
+    high: r.ci_high,
+    reference: r.reference_rate,
+    source: r.reference_source,
+    flag: r.flag,
+  }))
   return {
-    title: `Keyword ${result.metric.replace('_', ' ')} with 95% Wilson interval vs reference`,
+    // every figure says where it comes from, in the chart itself (an exported SVG travels without its table)
+    title: {text: `Keyword ${result.metric.replace('_', ' ')} with 95% Wilson interval vs reference (black tick)`, subtitle: referenceSubtitle(shown)},
     data: {values},
     width: 480,
     encoding: {y: {field: 'label', type: 'nominal', title: 'keyword (engine)', sort: null}},
     layer: [
       {mark: {type: 'rule'}, encoding: {x: {field: 'low', type: 'quantitative', axis: {format: '%'}, title: result.metric.replace('_', ' ')}, x2: {field: 'high'}}},
       {mark: {type: 'point', filled: true, size: 60}, encoding: {x: {field: 'rate', type: 'quantitative'}, color: {field: 'flag', type: 'nominal', scale: {domain: ['below', 'above', 'within noise', 'too few visitors', 'no reference'], range: ['#d62728', '#2ca02c', '#7f7f7f', '#bcbd22', '#c7c7c7']}}}},
-      {mark: {type: 'tick', color: 'black', thickness: 2}, encoding: {x: {field: 'reference', type: 'quantitative'}}},
+      {
+        mark: {type: 'tick', color: 'black', thickness: 2},
+        encoding: {
+          x: {field: 'reference', type: 'quantitative'},
+          tooltip: [
+            {field: 'reference', type: 'quantitative', format: '.1%'},
+            {field: 'source', type: 'nominal'},
+          ],
+        },
+      },
     ],
   }
 }
 
-export const KEYWORD_TABLE_COLUMNS = ['site', 'engine', 'keyword', 'visitors', 'inquiries', 'leads', 'orders', 'rate', 'ci_low', 'ci_high', 'reference', 'reference_rate', 'p_value', 'q_value', 'flag', 'lost', 'advice']
+/** The distinct reference sources of the rows shown (at most three named, the rest counted). */
+function referenceSubtitle(rows: KeywordRow[]): string[] {
+  const sources = [...new Set(rows.map((r) => (r.reference === 'industry' ? 'other sites of the same industry in the database' : r.reference_source)).filter((x): x is string => x !== null))]
+  if (sources.length === 0) return ['no reference figure applies']
+  const named = sources.slice(0, 3).map((x) => `reference: ${x}`)
+  return sources.length > 3 ? [...named, `… and ${sources.length - 3} more sources (see the table)`] : named
+}
+
+export const KEYWORD_TABLE_COLUMNS = ['site', 'engine', 'keyword', 'visitors', 'inquiries', 'leads', 'orders', 'rate', 'ci_low', 'ci_high', 'reference', 'reference_rate', 'reference_source', 'p_value', 'q_value', 'flag_label', 'lost', 'advice']
 
 /** `ccx report keywords`: conversion per keyword against the pooled industry and a benchmarks file. */
 export default defineReport<KeywordOptions, KeywordResult>({
@@ -230,14 +298,40 @@ export default defineReport<KeywordOptions, KeywordResult>({
   async section(ctx) {
     const keywords = await keywordReport(ctx.store, {...rangeOptions(ctx), benchmarks: loadBenchmarks(benchmarksPath(ctx.config))})
     if (keywords.rows.length === 0) return []
-    const pick = (r: Row) => Object.fromEntries(KEYWORD_TABLE_COLUMNS.map((c) => [c, r[c]]))
+    // each source once under the table, the rows pointing at it by number: a sentence per row would bury the figures
+    const shownRows = keywords.rows.slice(0, 50)
+    const sources = [...new Set(shownRows.map((r) => r.reference_source).filter((x): x is string => x !== null))]
+    // a compact table that fits a page and a phone; every column stays in the JSON/CSV of `report keywords`
+    const advice = shownRows.some((r) => r.advice)
+    const pick = (r: KeywordRow) => ({
+      site: r.site,
+      engine: r.engine,
+      keyword: r.keyword,
+      visitors: r.visitors,
+      leads: r.leads,
+      rate: r.rate,
+      '95% interval': `${percent(r.ci_low)}–${percent(r.ci_high)}`,
+      reference_rate: r.reference_rate,
+      source: r.reference_source === null ? null : `[${sources.indexOf(r.reference_source) + 1}]`,
+      q_value: r.q_value,
+      flag: r.flag_label,
+      lost: r.lost,
+      ...(advice ? {advice: r.advice} : {}),
+    })
     return [
       {
         title: 'Keywords against industry benchmarks',
         description:
-          'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference.',
+          'Lead rate per keyword with its 95% Wilson interval; flags from an exact binomial or two-proportion z-test with Benjamini–Hochberg at 5% FDR; ranked by leads lost against the reference. Each reference names its source; "(example, not a published statistic)" marks a figure that is not a published statistic.',
         charts: [keywordChart(keywords, 25)],
-        tables: [{title: 'Keywords (top 50 by leads lost)', rows: keywords.rows.slice(0, 50).map((r) => pick(r as unknown as Row))}],
+        tables: [
+          {
+            title: 'Keywords (top 50 by leads lost)',
+            rows: shownRows.map(pick),
+            formats: {source: 'text', flag: 'text', '95% interval': 'text'},
+            notes: sources.map((x, i) => `[${i + 1}] ${x}`),
+          },
+        ],
       },
     ]
   },

@@ -76,16 +76,23 @@ export function overviewRows(result: OverviewResult): Array<{metric: string; val
 
 export function overviewChart(result: OverviewResult): object {
   const values = result.daily.flatMap((d) => (['visitors', 'chat_requests', 'leads', 'orders'] as const).map((m) => ({day: d.day, metric: m, value: d[m]})))
+  // one linear panel per measure, each with its own scale: on one shared axis visitors (~10× the rest) squash
+  // leads and orders into flat lines, and a log axis is one readers misread
   return {
-    title: 'Visitors, chat requests, leads and orders per day',
+    title: 'Visitors, chat requests, leads and orders per day (each panel its own linear scale)',
     data: {values},
-    width: 560,
-    height: 220,
-    mark: {type: 'line', point: true},
-    encoding: {
-      x: {field: 'day', type: 'temporal', title: null, axis: {format: '%m-%d'}},
-      y: {field: 'value', type: 'quantitative', title: null, scale: {type: 'symlog'}},
-      color: {field: 'metric', type: 'nominal', title: null, sort: ['visitors', 'chat_requests', 'leads', 'orders']},
+    facet: {row: {field: 'metric', type: 'nominal', title: null, sort: ['visitors', 'chat_requests', 'leads', 'orders'], header: {labelAngle: 0, labelAlign: 'left'}}},
+    resolve: {scale: {y: 'independent'}},
+    spec: {
+      width: 560,
+      height: 70,
+      mark: {type: 'line', point: true},
+      encoding: {
+        // one tick per day, in order (temporal, not text); labels thin out on long ranges instead of repeating
+        x: {field: 'day', type: 'temporal', timeUnit: 'yearmonthdate', title: null, axis: {format: '%m-%d', tickCount: {interval: 'day', step: 1}, labelOverlap: true}},
+        y: {field: 'value', type: 'quantitative', title: null, scale: {zero: true}, axis: {tickCount: 3}},
+        color: {field: 'metric', type: 'nominal', legend: null, sort: ['visitors', 'chat_requests', 'leads', 'orders']},
+      },
     },
   }
 }
