@@ -18,6 +18,8 @@ calls-to-close. --chart writes the three charts stacked. Formulas: docs/metrics.
   static flags = {
     ...reportFlags,
     campaign: Flags.string({description: 'only this campaign'}),
+    scripts: Flags.string({description: 'script library instead of files.scripts (as given to `ccx run telesales --scripts`)'}),
+    model: Flags.string({description: 'trained script model instead of files.scriptModel (as given to `ccx run telesales --model`)'}),
     stratify: Flags.string({description: 'permute success labels only within agents or campaigns', options: ['agent', 'campaign']}),
     seed: Flags.integer({description: 'seed of the permutation and bootstrap RNG', default: 1}),
     permutations: Flags.integer({description: 'permutations of the global test', default: 499, min: 0}),
@@ -31,6 +33,8 @@ calls-to-close. --chart writes the three charts stacked. Formulas: docs/metrics.
     const alpha = Number(flags.alpha)
     if (!(alpha > 0 && alpha < 1))
       throw new CcxError(`--alpha ${flags.alpha} must be a number between 0 and 1`, {code: 'BAD_FLAG', exit: EXIT.usage})
+    const {withTelesalesFiles} = await import('../../telesales/configured.js')
+    this.useConfig(withTelesalesFiles(this.ccxConfig, {scripts: flags.scripts, model: flags.model}))
     const {default: scripts} = await import('../../reports/telesales/scripts.js')
     return this.runReport(scripts, flags, {
       campaign: flags.campaign,

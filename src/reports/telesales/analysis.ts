@@ -14,6 +14,7 @@ import {
   type Interval,
   type Verdict,
 } from './stats.js'
+import {concentrationPower, type PowerResult} from './power.js'
 
 /** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
 export interface AnalysisCall {
@@ -34,6 +35,13 @@ export interface AnalysisOptions {
   alpha: number
   concentratedShare: number
   minGroup: number
+  minPower: number
+  /** The effect the power is computed for: one script's odds ratio of a sale. */
+  powerOddsRatio: number
+  /** Simulated outcome sets per script for the power (0: not computed). */
+  powerSimulations: number
+  /** Scripts hit on none of the calls or on more than this share are untestable (warned about, no power). */
+  maxHitRate: number
 }
 
 export const DEFAULT_ANALYSIS: AnalysisOptions = {
@@ -44,6 +52,10 @@ export const DEFAULT_ANALYSIS: AnalysisOptions = {
   alpha: 0.05,
   concentratedShare: DEFAULT_VERDICT.concentratedShare,
   minGroup: DEFAULT_VERDICT.minGroup,
+  minPower: DEFAULT_VERDICT.minPower,
+  powerOddsRatio: 3,
+  powerSimulations: 100,
+  maxHitRate: 0.9,
 }
 
 export interface ScriptRow extends EffectStats {
@@ -78,6 +90,14 @@ export interface ScriptsAnalysis {
   conversion: number | null
   verdict: Verdict
   reason: string
+  /** Power to reach "concentrated" had one script the stated effect (mean over testable scripts; per script). */
+  power: Omit<PowerResult, 'perScript'> & {
+    minPower: number
+    effect: string
+    perScript: Array<{scriptId: string; hitRate: number; p0: number; p1: number; power: number}>
+  }
+  /** Scripts no test can judge: hit on no call, or on ≥ maxHitRate of them. */
+  warnings: Array<{scriptId: string; hitRate: number; message: string}>
   /** pValue: permutation p of G (the verdict's); pValueJsd: of the Jensen–Shannon divergence. */
   test: {
     g: number
@@ -146,7 +166,29 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
   const conc = concentration(test.gContributions, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
-  const decided = decideVerdict({successCalls, failCalls, pValue: test.pValueG, topKShare: conc.topKShare, k: o.topK}, o)
+  const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
+  const power = concentrationPower(matrix, test.nullG, {
+    oddsRatio: o.powerOddsRatio,
+    simulations: o.permutations > 0 ? o.powerSimulations : 0,
+    alpha: o.alpha,
+    topK: o.topK,
+    concentratedShare: o.concentratedShare,
+    maxHitRate: o.maxHitRate,
+    rng: createRng(o.seed + 2),
+  })
+  const decided = decideVerdict(
+    {
+      successCalls,
+      failCalls,
+      pValue: test.pValueG,
+      topKShare: conc.topKShare,
+      topKShareInterval: boot.topKShare,
+      k: o.topK,
+      power: power.power,
+      effect,
+    },
+    o,
+  )
 
   const {verdict} = decided
   const floor = 1 / (o.permutations + 1)
@@ -197,6 +239,17 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     }
   })
 
+  const warnings = rows
+    .filter((r) => !r.excluded && calls.length > 0 && (r.hitRate === 0 || r.hitRate >= o.maxHitRate))
+    .map((r) => ({
+      scriptId: r.scriptId,
+      hitRate: r.hitRate,
+      message:
+        r.hitRate === 0
+          ? `${r.scriptId} is hit on no call: untestable (is it said, and does detection find it?)`
+          : `${r.scriptId} is hit on ${(r.hitRate * 100).toFixed(0)}% of calls (≥ ${(o.maxHitRate * 100).toFixed(0)}%): too few calls without it to test it`,
+    }))
+
   return {
     calls: calls.length,
     successCalls,
@@ -204,6 +257,17 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     conversion: calls.length > 0 ? successCalls / calls.length : null,
     verdict,
     reason,
+    power: {
+      oddsRatio: power.oddsRatio,
+      simulations: power.simulations,
+      power: power.power,
+      min: power.min,
+      max: power.max,
+      minPower: o.minPower,
+      effect,
+      perScript: power.perScript.map((p) => ({scriptId: testedScripts[p.column].id, hitRate: p.hitRate, p0: p.p0, p1: p.p1, power: p.power})),
+    },
+    warnings,
     test: {
       g: test.g,
       df: test.df,
@@ -263,7 +327,7 @@ export function recommendScripts(
   options: {stage: string; segment?: string; alpha?: number; minAgentCalls?: number; gap?: number},
 ): Recommendation {
   const alpha = options.alpha ?? 0.1
-  const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0})
+  const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0, powerSimulations: 0})
   const rank = (rows: ScriptRow[]) => [...rows].sort((a, b) => b.logOddsLow - a.logOddsLow)
   const evidence = (r: ScriptRow): 'works' | 'hurts' | 'unclear' =>
     (r.qValue ?? 1) < alpha ? (r.logOdds > 0 ? 'works' : 'hurts') : 'unclear'

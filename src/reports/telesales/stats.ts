@@ -180,6 +180,8 @@ export interface GlobalTest {
   /** Per-script parts of the JSD and of G. */
   contributions: Float64Array
   gContributions: Float64Array
+  /** The permuted G values (ascending): the null distribution the power simulation compares with. */
+  nullG: Float64Array
 }
 
 function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
@@ -208,7 +210,7 @@ export function permutationTest(
   const obs = targets.map((cols) => {
     const s = subset(observed.s, cols)
     const u = subset(observed.u, cols)
-    return {...jensenShannon(s, u), ...gStatistic(s, u), geJsd: 0, geG: 0}
+    return {...jensenShannon(s, u), ...gStatistic(s, u), geJsd: 0, geG: 0, nullG: new Float64Array(options.permutations)}
   })
   const byStratum = new Map<number, {rows: number[]; successes: number}>()
   m.strata.forEach((st, i) => {
@@ -237,7 +239,9 @@ export function permutationTest(
       const ps = subset(s, cols)
       const pu = subset(u, cols)
       if (jensenShannon(ps, pu).jsd >= obs[t].jsd - 1e-12) obs[t].geJsd++
-      if (gStatistic(ps, pu).g >= obs[t].g - 1e-9) obs[t].geG++
+      const g = gStatistic(ps, pu).g
+      obs[t].nullG[b] = g
+      if (g >= obs[t].g - 1e-9) obs[t].geG++
     })
   }
   const results = obs.map((o) => ({
@@ -251,6 +255,7 @@ export function permutationTest(
     strata: strata.length,
     contributions: o.contributions,
     gContributions: o.gContributions,
+    nullG: o.nullG.sort(),
   }))
   return options.groups ? {...results[0], groups: results.slice(1)} : results[0]
 }
@@ -332,43 +337,80 @@ export function bootstrapConcentration(
   return {topKShare: interval(top), concentrationIndex: interval(ci), hhi: interval(hh)}
 }
 
-export type Verdict = 'concentrated' | 'dispersed' | 'not enough data'
+export type Verdict = 'concentrated' | 'dispersed' | 'no evidence either way'
 
 export interface VerdictOptions {
   alpha: number
   /** Top-k share at or above which a significant effect counts as concentrated. */
   concentratedShare: number
-  /** Fewest successful and unsuccessful calls (each) for any verdict. */
+  /** Fewest successful and unsuccessful calls (each) for any verdict but "no evidence either way". */
   minGroup: number
+  /** Power (to see one script's effect of the stated size) needed before "no difference" may read as dispersed. */
+  minPower: number
 }
 
-export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20}
+export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20, minPower: 0.8}
 
-export function decideVerdict(
-  input: {successCalls: number; failCalls: number; pValue: number; topKShare: number; k: number},
-  o: VerdictOptions = DEFAULT_VERDICT,
-): {verdict: Verdict; reason: string} {
+export interface VerdictInput {
+  successCalls: number
+  failCalls: number
+  pValue: number
+  topKShare: number
+  /** Bootstrap interval of the top-k share (NaN bounds when not bootstrapped). */
+  topKShareInterval: Interval
+  k: number
+  /** Power to see concentration at the stated effect (null: not computed), and the effect's description. */
+  power: number | null
+  effect: string
+}
+
+const pct0 = (x: number) => `${(x * 100).toFixed(0)}%`
+
+/**
+ * The verdict says only what the data can carry: `concentrated` when the scripts said separate sales from non-sales
+ * and the top k carry most of the difference; `dispersed` when they separate them but the top k's share is below
+ * the line even at its upper bootstrap bound, or when they do not separate them although the data had the power to
+ * see one script's effect of the stated size; otherwise `no evidence either way`, with the reason.
+ */
+export function decideVerdict(input: VerdictInput, o: VerdictOptions = DEFAULT_VERDICT): {verdict: Verdict; reason: string} {
   if (input.successCalls < o.minGroup || input.failCalls < o.minGroup) {
     return {
-      verdict: 'not enough data',
-      reason: `need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`,
+      verdict: 'no evidence either way',
+      reason: `too few calls to judge: need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`,
     }
   }
-  if (input.pValue >= o.alpha) {
+  const share = `the top ${input.k} carry ${pct0(input.topKShare)} of the difference`
+  if (input.pValue < o.alpha) {
+    if (input.topKShare >= o.concentratedShare) {
+      return {verdict: 'concentrated', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and ${share} (≥ ${pct0(o.concentratedShare)})`}
+    }
+    const high = input.topKShareInterval.high
+    if (Number.isFinite(high) && high < o.concentratedShare) {
+      return {
+        verdict: 'dispersed',
+        reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but ${share}, at most ${pct0(high)} by the bootstrap (< ${pct0(o.concentratedShare)}): the effect is spread over many scripts`,
+      }
+    }
+    return {
+      verdict: 'no evidence either way',
+      reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and ${share}, but its bootstrap interval reaches ${Number.isFinite(high) ? pct0(high) : 'an unknown bound'} (≥ ${pct0(o.concentratedShare)}): a few scripts may or may not carry it`,
+    }
+  }
+  if (input.power === null) {
+    return {
+      verdict: 'no evidence either way',
+      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) and the power to find one was not computed: absence of evidence is not evidence of dispersion`,
+    }
+  }
+  if (input.power >= o.minPower) {
     return {
       verdict: 'dispersed',
-      reason: `which scripts are said does not separate sales from non-sales (permutation p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}): success is spread over the scripts, calls mostly notify`,
-    }
-  }
-  if (input.topKShare >= o.concentratedShare) {
-    return {
-      verdict: 'concentrated',
-      reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and the top ${input.k} carry ${(input.topKShare * 100).toFixed(0)}% of the difference (≥ ${(o.concentratedShare * 100).toFixed(0)}%)`,
+      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) although these calls had power ${input.power.toFixed(2)} (≥ ${o.minPower}) to find ${input.effect}: success does not concentrate on a few scripts, calls mostly notify`,
     }
   }
   return {
-    verdict: 'dispersed',
-    reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but the top ${input.k} carry only ${(input.topKShare * 100).toFixed(0)}% of the difference (< ${(o.concentratedShare * 100).toFixed(0)}%)`,
+    verdict: 'no evidence either way',
+    reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}), but these calls had power only ${input.power.toFixed(2)} (< ${o.minPower}) to find ${input.effect}: more calls (or better detection) are needed to tell concentrated from dispersed`,
   }
 }
 
