@@ -8,6 +8,7 @@ import {
   concentration,
   decideVerdict,
   DEFAULT_VERDICT,
+  chiExcess,
   effectStats,
   permutationTest,
   type EffectStats,
@@ -67,7 +68,7 @@ export interface ScriptRow extends EffectStats {
   successHit: number
   qValue: number | null
   pHolm: number | null
-  /** Share of the success/failure difference (G) this script carries. */
+  /** Share of the success/failure difference this script carries (its χ² beyond chance ÷ all scripts'). */
   share: number | null
   /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
   direction: 1 | -1 | 0
@@ -76,8 +77,9 @@ export interface ScriptRow extends EffectStats {
 export interface StageRow extends EffectStats {
   stage: string
   name: string
-  /** Stage-level test over this stage's scripts only (G and its permutation p). */
+  /** Stage-level test over this stage's scripts only: their G, their largest χ² and its permutation p. */
   g: number
+  maxChi: number
   testPValue: number
   topScript: string | null
   topShare: number | null
@@ -98,11 +100,16 @@ export interface ScriptsAnalysis {
   }
   /** Scripts no test can judge: hit on no call, or on ≥ maxHitRate of them. */
   warnings: Array<{scriptId: string; hitRate: number; message: string}>
-  /** pValue: permutation p of G (the verdict's); pValueJsd: of the Jensen–Shannon divergence. */
+  /**
+   * pValue: permutation p of the largest per-script χ² (the verdict's test); pValueG and pValueJsd: of G and of the
+   * Jensen–Shannon divergence between the hit distributions of successful and unsuccessful calls.
+   */
   test: {
+    maxChi: number
+    pValue: number
     g: number
     df: number
-    pValue: number
+    pValueG: number
     jsd: number
     pValueJsd: number
     permutations: number
@@ -164,10 +171,12 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  const conc = concentration(test.gContributions, o.topK, testedScripts.length)
+  // The verdict's measures: the largest per-script χ² (permutation p) and each script's χ² beyond chance.
+  const excess = chiExcess(test.chi)
+  const conc = concentration(excess, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
   const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
-  const power = concentrationPower(matrix, test.nullG, {
+  const power = concentrationPower(matrix, test.nullMax, {
     oddsRatio: o.powerOddsRatio,
     simulations: o.permutations > 0 ? o.powerSimulations : 0,
     alpha: o.alpha,
@@ -180,7 +189,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     {
       successCalls,
       failCalls,
-      pValue: test.pValueG,
+      pValue: test.pValueMax,
       topKShare: conc.topKShare,
       topKShareInterval: boot.topKShare,
       k: o.topK,
@@ -196,7 +205,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     floor >= o.alpha
       ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)`
       : decided.reason
-  const totalContribution = test.gContributions.reduce((a, b) => a + b, 0)
+  const totalContribution = excess.reduce((a, b) => a + b, 0)
   const rows: ScriptRow[] = library.scripts.map((s) => {
     const t = twoByTwo((i) => callSets[i].has(s.id))
     const j = column.get(s.id)
@@ -211,7 +220,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       ...e,
       qValue: null,
       pHolm: null,
-      share: j === undefined || totalContribution === 0 ? null : test.gContributions[j] / totalContribution,
+      share: j === undefined || totalContribution === 0 ? null : excess[j] / totalContribution,
       direction,
     }
   })
@@ -227,15 +236,18 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
     const stageScripts = stageColumns[stage.index].map((j) => testedScripts[j])
     const st = test.groups[stage.index]
-    const c = concentration(st.gContributions, 1, stageScripts.length)
+    const stageExcess = chiExcess(st.chi)
+    const c = concentration(stageExcess, 1, stageScripts.length)
+    const any = stageExcess.some((x) => x > 0)
     return {
       stage: stage.id,
       name: stage.name,
       ...effectStats(t, lf),
       g: st.g,
-      testPValue: st.pValueG,
-      topScript: stageScripts.length > 0 && st.g > 0 ? stageScripts[c.ranking[0]].id : null,
-      topShare: stageScripts.length > 0 && st.g > 0 ? c.topKShare : null,
+      maxChi: st.maxChi,
+      testPValue: st.pValueMax,
+      topScript: stageScripts.length > 0 && any ? stageScripts[c.ranking[0]].id : null,
+      topShare: stageScripts.length > 0 && any ? c.topKShare : null,
     }
   })
 
@@ -269,9 +281,11 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     },
     warnings,
     test: {
+      maxChi: test.maxChi,
+      pValue: test.pValueMax,
       g: test.g,
       df: test.df,
-      pValue: test.pValueG,
+      pValueG: test.pValueG,
       jsd: test.jsd,
       pValueJsd: test.pValue,
       permutations: test.permutations,

@@ -1,11 +1,11 @@
 /**
  * Could these calls have shown concentration if it were there? The power of the verdict's test, by simulation on the
  * observed hits: one script at a time is given a stated effect (its calls' odds of a sale × the odds ratio, the overall
- * conversion kept), outcomes are drawn, and the verdict's rule (G's permutation p < α against the observed permutation
- * null, top-k share of G ≥ the line) is applied. Pure; docs/metrics.md "Verdict".
+ * conversion kept), outcomes are drawn, and the verdict's rule (the largest per-script χ²'s permutation p < α against
+ * the observed permutation null, top-k share of the χ² beyond chance ≥ the line) is applied. Pure; docs/metrics.md "Verdict".
  */
 import type {Rng} from '../../stats/random.js'
-import {concentration, gStatistic, type HitMatrix} from './stats.js'
+import {chiExcess, concentration, scriptChiSquares, type HitMatrix} from './stats.js'
 
 export interface PowerOptions {
   /** The stated effect: odds of a sale on calls that hit the script ÷ odds on calls that do not. */
@@ -71,22 +71,22 @@ function countAtLeast(sorted: Float64Array, x: number): number {
 
 /**
  * Power to reach `concentrated` when one script carries the stated effect, per testable script and averaged.
- * `nullG` is the test's permutation distribution of G (ascending) on the observed calls; simulated outcomes are
+ * `nullMax` is the test's permutation distribution of the largest χ² (ascending) on the observed calls; simulated outcomes are
  * independent draws (their number of sales varies around the observed: an approximation the docs state).
  */
-export function concentrationPower(m: HitMatrix, nullG: Float64Array, options: PowerOptions): PowerResult {
+export function concentrationPower(m: HitMatrix, nullMax: Float64Array, options: PowerOptions): PowerResult {
   const n = m.success.length
   const J = m.scripts
   const empty = {oddsRatio: options.oddsRatio, simulations: options.simulations, power: null, min: null, max: null, perScript: []}
-  if (n === 0 || nullG.length === 0 || options.simulations <= 0) return empty
+  if (n === 0 || nullMax.length === 0 || options.simulations <= 0) return empty
   let sales = 0
   for (let i = 0; i < n; i++) sales += m.success[i]
   const conversion = sales / n
   const total = new Float64Array(J)
   for (let k = 0; k < m.idx.length; k++) total[m.idx[k]]++
-  const B = nullG.length
+  const B = nullMax.length
   const s = new Float64Array(J)
-  const u = new Float64Array(J)
+  const chi = new Float64Array(J)
   const prob = new Float64Array(n)
   const perScript: ScriptPower[] = []
   for (let j = 0; j < J; j++) {
@@ -101,14 +101,17 @@ export function concentrationPower(m: HitMatrix, nullG: Float64Array, options: P
     let concentrated = 0
     for (let r = 0; r < options.simulations; r++) {
       s.fill(0)
+      let S = 0
       for (let i = 0; i < n; i++) {
         if (options.rng() >= prob[i]) continue
+        S++
         for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) s[m.idx[k]]++
       }
-      for (let c = 0; c < J; c++) u[c] = total[c] - s[c]
-      const g = gStatistic(s, u)
-      const p = (1 + countAtLeast(nullG, g.g - 1e-9)) / (1 + B)
-      if (p < options.alpha && concentration(g.gContributions, options.topK, J).topKShare >= options.concentratedShare) concentrated++
+      scriptChiSquares(s, total, S, n, chi)
+      let max = 0
+      for (let c = 0; c < J; c++) max = Math.max(max, chi[c])
+      const p = (1 + countAtLeast(nullMax, max - 1e-9)) / (1 + B)
+      if (p < options.alpha && concentration(chiExcess(chi), options.topK, J).topKShare >= options.concentratedShare) concentrated++
     }
     perScript.push({column: j, hitRate, p0, p1, power: concentrated / options.simulations})
   }

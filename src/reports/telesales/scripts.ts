@@ -108,8 +108,8 @@ export default defineReport<ScriptsOptions, ScriptsReportResult>({
             ? `Threshold ± ${r.sensitivity.step}: ${r.sensitivity.points.map((p) => `${p.shift > 0 ? '+' : ''}${p.shift} → ${p.verdict}${p.topScript ? ` (top ${p.topScript})` : ''}`).join(', ')}: the verdict ${r.sensitivity.holds ? 'holds' : 'does NOT hold'}.`
             : 'Threshold check: not available (re-run `ccx run telesales --force`).',
           ...r.warnings.map((w) => `Warning: ${w.message}.`),
-          `${r.calls} calls, ${r.successCalls} sales (${pct(r.conversion)}); G ${r.test.g.toFixed(1)} (df ${r.test.df}), permutation p ${r.test.pValue.toFixed(4)}; ` +
-            `JSD ${r.test.jsd.toFixed(4)} bits, p ${r.test.pValueJsd.toFixed(4)} (${r.test.permutations} permutations${r.test.stratify ? `, within ${r.test.strata} ${r.test.stratify}s` : ''})`,
+          `${r.calls} calls, ${r.successCalls} sales (${pct(r.conversion)}); largest script χ² ${r.test.maxChi.toFixed(1)}, permutation p ${r.test.pValue.toFixed(4)}; ` +
+            `hit distributions: G ${r.test.g.toFixed(1)} (df ${r.test.df}), p ${r.test.pValueG.toFixed(4)}, JSD ${r.test.jsd.toFixed(4)} bits, p ${r.test.pValueJsd.toFixed(4)} (${r.test.permutations} permutations${r.test.stratify ? `, within ${r.test.strata} ${r.test.stratify}s` : ''})`,
           `Top ${c.k} share ${pct(c.topKShare)} [${pct(c.topKShareInterval.low)}, ${pct(c.topKShareInterval.high)}]; concentration index ${num(c.concentrationIndex)} ` +
             `[${num(c.concentrationIndexInterval.low)}, ${num(c.concentrationIndexInterval.high)}]; HHI ${num(c.hhi, 3)}; top: ${c.topScripts.map((t) => `${t.scriptId} ${pct(t.share)}`).join(', ')}`,
         ],
@@ -158,9 +158,10 @@ export default defineReport<ScriptsOptions, ScriptsReportResult>({
       {
         title: `Telesales scripts: ${a.verdict}`,
         description:
-          `${a.reason}. ${a.calls} calls, ${a.successCalls} sales. Permutation test of the G statistic of the script-hit counts of successful vs ` +
-          `unsuccessful calls: G ${a.test.g.toFixed(1)}, p = ${a.test.pValue.toFixed(3)} (Jensen–Shannon divergence ${a.test.jsd.toFixed(4)} bits, p = ${a.test.pValueJsd.toFixed(3)}); ` +
-          `top ${c.k} scripts carry ${pv(c.topKShare)}% [${pv(c.topKShareInterval.low)}–${pv(c.topKShareInterval.high)}%] of G; concentration index ${round(c.concentrationIndex)}. ` +
+          `${a.reason}. ${a.calls} calls, ${a.successCalls} sales. Permutation test of the largest per-script χ² (script said × sale): ` +
+          `${a.test.maxChi.toFixed(1)}, p = ${a.test.pValue.toFixed(3)}; hit distributions of successful vs unsuccessful calls: G ${a.test.g.toFixed(1)}, p = ${a.test.pValueG.toFixed(3)} ` +
+          `(Jensen–Shannon divergence ${a.test.jsd.toFixed(4)} bits, p = ${a.test.pValueJsd.toFixed(3)}); ` +
+          `top ${c.k} scripts carry ${pv(c.topKShare)}% [${pv(c.topKShareInterval.low)}–${pv(c.topKShareInterval.high)}%] of the χ² beyond chance; concentration index ${round(c.concentrationIndex)}. ` +
           `Power to find ${a.power.effect}: ${a.power.power === null ? 'not computed' : round(a.power.power)}. Detection: ${a.detection.note}. ` +
           (a.sensitivity ? `At detection threshold ± ${a.sensitivity.step} the verdict ${a.sensitivity.holds ? 'holds' : 'changes'}. ` : '') +
           a.warnings.map((w) => `Warning: ${w.message}.`).join(' '),

@@ -167,6 +167,29 @@ export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: numb
   return {g: 2 * g, df: Math.max(0, used - 1), gContributions}
 }
 
+/**
+ * Per-script Pearson χ² of the 2×2 table calls × (hit, sale): a = sⱼ, b = nⱼ − sⱼ, c = S − sⱼ, d = N − nⱼ − S + sⱼ,
+ * χ² = N(ad − bc)² / ((a+b)(c+d)(a+c)(b+d)); 0 when a margin is empty. sⱼ = successful calls that hit script j,
+ * nⱼ = calls that hit it, S = successful calls, N = calls.
+ */
+export function scriptChiSquares(s: ArrayLike<number>, n: ArrayLike<number>, S: number, N: number, out?: Float64Array): Float64Array {
+  const chi = out ?? new Float64Array(s.length)
+  for (let j = 0; j < s.length; j++) {
+    const a = s[j]
+    const b = n[j] - a
+    const c = S - a
+    const d = N - n[j] - c
+    const den = (a + b) * (c + d) * (a + c) * (b + d)
+    chi[j] = den > 0 ? (N * (a * d - b * c) ** 2) / den : 0
+  }
+  return chi
+}
+
+/** What each script carries beyond chance: max(0, χ²ⱼ − 1) (a χ² with 1 df has mean 1 under no effect). */
+export function chiExcess(chi: ArrayLike<number>): Float64Array {
+  return Float64Array.from(chi as ArrayLike<number>, (x) => Math.max(0, x - 1))
+}
+
 export interface GlobalTest {
   jsd: number
   g: number
@@ -180,8 +203,12 @@ export interface GlobalTest {
   /** Per-script parts of the JSD and of G. */
   contributions: Float64Array
   gContributions: Float64Array
-  /** The permuted G values (ascending): the null distribution the power simulation compares with. */
-  nullG: Float64Array
+  /** Per-script χ² of the 2×2 hit × sale tables, their maximum and its permutation p (the verdict's test). */
+  chi: Float64Array
+  maxChi: number
+  pValueMax: number
+  /** The permuted maxima (ascending): the null distribution the power simulation compares with. */
+  nullMax: Float64Array
 }
 
 function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
@@ -206,12 +233,32 @@ export function permutationTest(
   const observed = groupCounts(m)
   const total = new Float64Array(m.scripts)
   for (let j = 0; j < m.scripts; j++) total[j] = observed.s[j] + observed.u[j]
+  const N = m.success.length
+  let S = 0
+  for (let i = 0; i < N; i++) S += m.success[i]
+  const chiObserved = scriptChiSquares(observed.s, total, S, N)
+  const maxOf = (chi: Float64Array, cols: number[] | undefined) => {
+    let best = 0
+    if (cols) for (const j of cols) best = Math.max(best, chi[j])
+    else for (let j = 0; j < chi.length; j++) best = Math.max(best, chi[j])
+    return best
+  }
   const targets: Array<number[] | undefined> = [undefined, ...(options.groups ?? [])]
   const obs = targets.map((cols) => {
     const s = subset(observed.s, cols)
     const u = subset(observed.u, cols)
-    return {...jensenShannon(s, u), ...gStatistic(s, u), geJsd: 0, geG: 0, nullG: new Float64Array(options.permutations)}
+    return {
+      ...jensenShannon(s, u),
+      ...gStatistic(s, u),
+      chi: subset(chiObserved, cols),
+      maxChi: maxOf(chiObserved, cols),
+      geJsd: 0,
+      geG: 0,
+      geMax: 0,
+      nullMax: new Float64Array(options.permutations),
+    }
   })
+  const chi = new Float64Array(m.scripts)
   const byStratum = new Map<number, {rows: number[]; successes: number}>()
   m.strata.forEach((st, i) => {
     let entry = byStratum.get(st)
@@ -235,13 +282,15 @@ export function permutationTest(
       }
     }
     for (let j = 0; j < m.scripts; j++) u[j] = total[j] - s[j]
+    scriptChiSquares(s, total, S, N, chi)
     targets.forEach((cols, t) => {
       const ps = subset(s, cols)
       const pu = subset(u, cols)
       if (jensenShannon(ps, pu).jsd >= obs[t].jsd - 1e-12) obs[t].geJsd++
-      const g = gStatistic(ps, pu).g
-      obs[t].nullG[b] = g
-      if (g >= obs[t].g - 1e-9) obs[t].geG++
+      if (gStatistic(ps, pu).g >= obs[t].g - 1e-9) obs[t].geG++
+      const max = maxOf(chi, cols)
+      obs[t].nullMax[b] = max
+      if (max >= obs[t].maxChi - 1e-9) obs[t].geMax++
     })
   }
   const results = obs.map((o) => ({
@@ -255,14 +304,17 @@ export function permutationTest(
     strata: strata.length,
     contributions: o.contributions,
     gContributions: o.gContributions,
-    nullG: o.nullG.sort(),
+    chi: o.chi,
+    maxChi: o.maxChi,
+    pValueMax: (1 + o.geMax) / (1 + options.permutations),
+    nullMax: o.nullMax.sort(),
   }))
   return options.groups ? {...results[0], groups: results.slice(1)} : results[0]
 }
 
 export interface ConcentrationStats {
   k: number
-  /** Share of the JSD carried by the k scripts that contribute most. */
+  /** Share of the contributions (per-script χ² beyond chance, in the verdict) carried by the k largest. */
   topKShare: number
   /** 1 − H(shares)/ln(J): 0 = spread evenly over the J scripts, 1 = all on one. */
   concentrationIndex: number
@@ -318,6 +370,7 @@ export function bootstrapConcentration(
   const fail: number[] = []
   m.success.forEach((s, i) => (s ? succ : fail).push(i))
   const rows = new Int32Array(m.success.length)
+  const n = new Float64Array(m.scripts)
   const top: number[] = []
   const ci: number[] = []
   const hh: number[] = []
@@ -325,7 +378,8 @@ export function bootstrapConcentration(
     let r = 0
     for (const group of [succ, fail]) for (let n = 0; n < group.length; n++) rows[r++] = group[Math.floor(options.rng() * group.length)]
     const {s, u} = groupCounts(m, m.success, rows)
-    const c = concentration(gStatistic(s, u).gContributions, k, m.scripts)
+    for (let j = 0; j < m.scripts; j++) n[j] = s[j] + u[j]
+    const c = concentration(chiExcess(scriptChiSquares(s, n, succ.length, rows.length)), k, m.scripts)
     top.push(c.topKShare)
     ci.push(c.concentrationIndex)
     hh.push(c.hhi)
