@@ -43,6 +43,8 @@ export interface AnalysisOptions {
   powerSimulations: number
   /** Scripts hit on none of the calls or on more than this share are untestable (warned about, no power). */
   maxHitRate: number
+  /** Per script id, the detector's held-out call-level precision and recall: the power then counts detection errors. */
+  detectionQuality?: Map<string, {precision: number; recall: number}>
 }
 
 export const DEFAULT_ANALYSIS: AnalysisOptions = {
@@ -183,6 +185,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     topK: o.topK,
     concentratedShare: o.concentratedShare,
     maxHitRate: o.maxHitRate,
+    quality: o.detectionQuality ? testedScripts.map((x) => o.detectionQuality!.get(x.id) ?? null) : undefined,
     rng: createRng(o.seed + 2),
   })
   const decided = decideVerdict(
@@ -193,7 +196,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       topKShare: conc.topKShare,
       topKShareInterval: boot.topKShare,
       k: o.topK,
-      power: power.power,
+      // dispersed claims no script has the effect: the data must have had the power to see it on every one
+      power: power.min,
       effect,
     },
     o,

@@ -17,6 +17,11 @@ export interface PowerOptions {
   concentratedShare: number
   /** Scripts hit on more than this share of calls (or on none) cannot show an effect: untestable, left out. */
   maxHitRate: number
+  /**
+   * Per column, the detector's held-out call-level precision and recall (model evaluation): the stated effect is then
+   * on what was really said, seen through the detector's errors. Without it, the hits are taken as the truth.
+   */
+  quality?: Array<{precision: number; recall: number} | null>
   rng: Rng
 }
 
@@ -57,6 +62,19 @@ export function effectRates(hitRate: number, conversion: number, oddsRatio: numb
   return {p0, p1: p1Of(p0)}
 }
 
+/**
+ * What was really said behind a hit rate h, given the detector's precision P and recall R: the script's true rate
+ * g = P·h/R (capped at 1), said on a hit call with probability P, on a call without a hit with (g − P·h)/(1 − h)
+ * = g·(1 − R)/(1 − h). Without quality figures the hits are the truth (1 and 0). h = 0.25, P = 0.8, R = 0.5 →
+ * g = 0.4, 0.8 and 0.2667.
+ */
+export function trueRates(h: number, q: {precision: number; recall: number} | null): {rate: number; saidIfHit: number; saidIfNot: number} {
+  if (!q || q.recall <= 0 || h >= 1) return {rate: h, saidIfHit: 1, saidIfNot: 0}
+  const rate = Math.min(1, (q.precision * h) / q.recall)
+  const saidIfNot = h < 1 ? Math.min(1, Math.max(0, (rate - q.precision * h) / (1 - h))) : 0
+  return {rate, saidIfHit: q.precision, saidIfNot}
+}
+
 /** Number of values in an ascending array at or above x (the permutation p's count). */
 function countAtLeast(sorted: Float64Array, x: number): number {
   let lo = 0
@@ -91,19 +109,22 @@ export function concentrationPower(m: HitMatrix, nullMax: Float64Array, options:
   const perScript: ScriptPower[] = []
   for (let j = 0; j < J; j++) {
     const hitRate = total[j] / n
-    if (total[j] === 0 || hitRate > options.maxHitRate) continue
-    const {p0, p1} = effectRates(hitRate, conversion, options.oddsRatio)
+    if (total[j] === 0 || hitRate >= options.maxHitRate) continue
+    const {rate, saidIfHit, saidIfNot} = trueRates(hitRate, options.quality?.[j] ?? null)
+    const {p0, p1} = effectRates(rate, conversion, options.oddsRatio)
     for (let i = 0; i < n; i++) {
       let hit = false
       for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) if (m.idx[k] === j) hit = true
-      prob[i] = hit ? p1 : p0
+      prob[i] = hit ? saidIfHit : saidIfNot
     }
     let concentrated = 0
     for (let r = 0; r < options.simulations; r++) {
       s.fill(0)
       let S = 0
       for (let i = 0; i < n; i++) {
-        if (options.rng() >= prob[i]) continue
+        // Said or not (through the detector's errors), then the sale with the stated effect on what was said.
+        const said = options.rng() < prob[i]
+        if (options.rng() >= (said ? p1 : p0)) continue
         S++
         for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) s[m.idx[k]]++
       }

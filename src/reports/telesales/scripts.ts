@@ -40,10 +40,15 @@ export async function scriptsReport(ctx: ReportContext, options: ScriptsOptions)
   const calls = await loadAnalysisCalls(ctx.store, filter)
   // only the options given: an undefined one must not hide analyzeScripts' default
   const given = Object.fromEntries(Object.entries(analysisOptions).filter(([, v]) => v !== undefined)) as Partial<AnalysisOptions>
-  const analysis = analyzeScripts(library, calls, given)
-  const ctc = await loadCallsToClose(ctx.store, filter)
   const model = await configuredModel(ctx.config)
   const evaluation = model?.model.evaluation ?? null
+  // The power counts the detector's measured errors on each script (held-out precision and recall).
+  if (evaluation)
+    given.detectionQuality = new Map(
+      evaluation.scripts.flatMap((x) => (x.precision !== null && x.recall !== null ? [[x.id, {precision: x.precision, recall: x.recall}] as const] : [])),
+    )
+  const analysis = analyzeScripts(library, calls, given)
+  const ctc = await loadCallsToClose(ctx.store, filter)
   const detection: ScriptsReportResult['detection'] = {
     detector: model ? 'model' : 'phrasings',
     model: model?.path ?? null,

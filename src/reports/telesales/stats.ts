@@ -399,7 +399,7 @@ export interface VerdictOptions {
   concentratedShare: number
   /** Fewest successful and unsuccessful calls (each) for any verdict but "no evidence either way". */
   minGroup: number
-  /** Power (to see one script's effect of the stated size) needed before "no difference" may read as dispersed. */
+  /** Power (to see one script's effect of the stated size, on the least powered script) needed before "no difference" may read as dispersed. */
   minPower: number
 }
 
@@ -459,12 +459,12 @@ export function decideVerdict(input: VerdictInput, o: VerdictOptions = DEFAULT_V
   if (input.power >= o.minPower) {
     return {
       verdict: 'dispersed',
-      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) although these calls had power ${input.power.toFixed(2)} (≥ ${o.minPower}) to find ${input.effect}: success does not concentrate on a few scripts, calls mostly notify`,
+      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) although these calls had power of at least ${input.power.toFixed(2)} (≥ ${o.minPower}) to find ${input.effect} on any testable script: success does not concentrate on a few scripts, calls mostly notify`,
     }
   }
   return {
     verdict: 'no evidence either way',
-    reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}), but these calls had power only ${input.power.toFixed(2)} (< ${o.minPower}) to find ${input.effect}: more calls (or better detection) are needed to tell concentrated from dispersed`,
+    reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}), but on some script these calls had power only ${input.power.toFixed(2)} (< ${o.minPower}) to find ${input.effect}: more calls (or better detection) are needed to tell concentrated from dispersed`,
   }
 }
 
