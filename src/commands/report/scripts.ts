@@ -6,9 +6,11 @@ import type {ScriptsReportResult} from '../../reports/telesales/scripts.js'
 export default class ReportScripts extends ReportCommand<typeof ReportScripts> {
   static description = `Which telesales scripts drive sales: per stage and script, hit rate, conversion when hit vs not, lift and
 log-odds with 95% intervals, Fisher tests with Benjamini–Hochberg and Holm corrections; a global permutation test
-(Jensen–Shannon divergence and G between the hit distributions of successful and unsuccessful calls, each call's hits
-kept together, optionally within agents or campaigns); how concentrated the effect is (top-k share, normalized-entropy
-concentration index, HHI, with bootstrap intervals); a verdict: concentrated, dispersed or not enough data; and
+(the largest per-script χ², each call's hits kept together, optionally within agents or campaigns; G and the
+Jensen–Shannon divergence beside it); how concentrated the effect is (top-k share of the χ² beyond chance,
+normalized-entropy concentration index, HHI, with bootstrap intervals); the power to see one script's effect; a
+verdict: concentrated, dispersed (only when the calls had the power to see concentration) or no evidence either way,
+with the detection quality, untestable-script warnings and the verdict at nearby detection thresholds; and
 calls-to-close. --chart writes the three charts stacked. Formulas: docs/metrics.md "Telesales scripts".`
   static examples = [
     '<%= config.bin %> report scripts',
