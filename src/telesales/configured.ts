@@ -54,3 +54,10 @@ export function withTelesalesFiles(config: LoadedConfig, files: {scripts?: strin
     },
   }
 }
+
+/** The QA rules config files.qaRules names (relative to the config file), else the shipped defaults/qa-rules.json. */
+export async function configuredQaRules(config: LoadedConfig): Promise<import('./qa/rules.js').QaRules> {
+  const {loadQaRules} = await import('./qa/rules.js')
+  const file = config.config.files.qaRules
+  return file ? loadQaRules(resolveFrom(config.baseDir, file)) : loadQaRules()
+}

@@ -4,7 +4,7 @@
  */
 import type {QaConversation, QaResult} from './detect.js'
 
-export interface CallTurnRow {
+export type CallTurnRow = {
   conversation_id: string
   agent_id: string | null
   turn_no: number
@@ -14,7 +14,7 @@ export interface CallTurnRow {
   text: string | null
 }
 
-export interface ChatMessageRow {
+export type ChatMessageRow = {
   conversation_id: string
   agent_id: string | null
   seq: number

@@ -152,7 +152,7 @@ export class QaDetector {
           turnNo: first.turnNo,
           atMs: first.startMs,
           text: first.text,
-          detail: `${rule.name ?? rule.id} not said in ${where}`,
+          detail: `${rule.name ?? rule.id}: not said in ${where}`,
         },
         rule.points,
       )
