@@ -26,7 +26,9 @@ describe('ccx report qa (end to end)', () => {
     expect([out.calls, out.chats]).toEqual([8, 3])
     expect(out.measure.recall).toBeGreaterThanOrEqual(0.8)
     expect(out.measure.precision).toBeGreaterThanOrEqual(0.8)
-    const rude = out.byConversation.find((c: {conversationId: string}) => c.conversationId === 'qa-q06').findings.find((f: {ruleId: string}) => f.ruleId === 'rude')
+    const rude = out.byConversation
+      .find((c: {conversationId: string}) => c.conversationId === 'qa-q06')
+      .findings.find((f: {ruleId: string}) => f.ruleId === 'rude')
     expect(rude).toMatchObject({turnNo: 6, atMs: 17600, text: '这个不归我管，你找财务吧。'})
     // a303: q04 loses 10 (dissatisfaction), q06 20 + 10 + 10, h03 20 + 10 → mean (90 + 60 + 70) / 3
     const a303 = out.byAgent.find((a: {agentId: string}) => a.agentId === 'a303')

@@ -8,7 +8,8 @@ import {loadQaRules, parseQaRules} from '../../src/telesales/qa/rules.js'
 import {ROOT} from '../helpers/cli.js'
 
 const dir = join(ROOT, 'fixtures/qa')
-const csv = (file: string) => Papa.parse<Record<string, string>>(readFileSync(join(dir, file), 'utf8'), {header: true, skipEmptyLines: true}).data
+const csv = (file: string) =>
+  Papa.parse<Record<string, string>>(readFileSync(join(dir, file), 'utf8'), {header: true, skipEmptyLines: true}).data
 
 /** The labelled sample as conversations (the report reads the same rows from the store). */
 function sample() {
@@ -42,7 +43,10 @@ describe('quality inspection (质检) on the labelled sample', () => {
     expect(convs.map((c) => c.channel).filter((c) => c === 'chat').length).toBe(3)
     const results = convs.map((c) => detector.inspect(c))
     const m = measureQa(results, labels)
-    console.log(`QA sample: ${labels.length} labelled findings, precision ${m.precision?.toFixed(3)}, recall ${m.recall?.toFixed(3)}`, JSON.stringify({fp: m.falsePositives, missed: m.missed}))
+    console.log(
+      `QA sample: ${labels.length} labelled findings, precision ${m.precision?.toFixed(3)}, recall ${m.recall?.toFixed(3)}`,
+      JSON.stringify({fp: m.falsePositives, missed: m.missed}),
+    )
     expect(m.recall!).toBeGreaterThanOrEqual(0.8)
     expect(m.precision!).toBeGreaterThanOrEqual(0.8)
     // Evidence: the turn, its time and its text.
@@ -72,11 +76,27 @@ describe('quality inspection (质检) on the labelled sample', () => {
       turns: 5,
       agentTurns: 3,
       score: 100,
-      findings: findings.map(([ruleId, kind, turnNo]) => ({ruleId, kind, turnNo, severity: 'major' as const, points: 0, atMs: null, text: null, detail: ''})),
+      findings: findings.map(([ruleId, kind, turnNo]) => ({
+        ruleId,
+        kind,
+        turnNo,
+        severity: 'major' as const,
+        points: 0,
+        atMs: null,
+        text: null,
+        detail: '',
+      })),
     })
     // found: a/greeting(missing) ✓, a/rude@3 ✓, a/rude@4 ✗; labelled also b/closing (b judged) → tp 2, fp 1, fn 1
     const m = measureQa(
-      [r('a', [['greeting', 'missing', 1], ['rude', 'forbidden', 3], ['rude', 'forbidden', 4]]), r('b', [])],
+      [
+        r('a', [
+          ['greeting', 'missing', 1],
+          ['rude', 'forbidden', 3],
+          ['rude', 'forbidden', 4],
+        ]),
+        r('b', []),
+      ],
       [
         {conversation: 'a', rule: 'greeting', turn: null},
         {conversation: 'a', rule: 'rude', turn: 3},

@@ -156,7 +156,11 @@ describe("the verdict's statistic and its power", () => {
     const exact = concentrationPower(m, test.nullMax, {...options, rng: createRng(2)})
     expect(exact.perScript.length).toBe(4)
     expect(exact.min!).toBeGreaterThan(0.9)
-    const noisy = concentrationPower(m, test.nullMax, {...options, rng: createRng(2), quality: [0, 1, 2, 3].map(() => ({precision: 0.6, recall: 0.6}))})
+    const noisy = concentrationPower(m, test.nullMax, {
+      ...options,
+      rng: createRng(2),
+      quality: [0, 1, 2, 3].map(() => ({precision: 0.6, recall: 0.6})),
+    })
     expect(noisy.power!).toBeLessThan(exact.power! - 0.2)
   })
 })

@@ -111,6 +111,8 @@ export function concentrationPower(m: HitMatrix, nullMax: Float64Array, options:
     const hitRate = total[j] / n
     if (total[j] === 0 || hitRate >= options.maxHitRate) continue
     const {rate, saidIfHit, saidIfNot} = trueRates(hitRate, options.quality?.[j] ?? null)
+    // said on (nearly) every call once detection misses are counted: as untestable as a script hit on every call
+    if (rate >= options.maxHitRate) continue
     const {p0, p1} = effectRates(rate, conversion, options.oddsRatio)
     for (let i = 0; i < n; i++) {
       let hit = false

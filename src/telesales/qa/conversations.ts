@@ -31,7 +31,13 @@ export function toConversations(turns: CallTurnRow[], messages: ChatMessageRow[]
   for (const t of turns) {
     let c = out.get(t.conversation_id)
     if (!c) out.set(t.conversation_id, (c = {id: t.conversation_id, channel: 'call', agentId: t.agent_id, turns: []}))
-    c.turns.push({turnNo: Number(t.turn_no), speaker: t.speaker, startMs: t.start_ms === null ? null : Number(t.start_ms), endMs: t.end_ms === null ? null : Number(t.end_ms), text: t.text})
+    c.turns.push({
+      turnNo: Number(t.turn_no),
+      speaker: t.speaker,
+      startMs: t.start_ms === null ? null : Number(t.start_ms),
+      endMs: t.end_ms === null ? null : Number(t.end_ms),
+      text: t.text,
+    })
   }
   const first = new Map<string, number>()
   for (const m of messages) first.set(m.conversation_id, Math.min(first.get(m.conversation_id) ?? Infinity, Number(m.ts_ms)))

@@ -143,7 +143,10 @@ export class QaDetector {
       if (window.some((i) => said[i].some((t) => t.kind === 'required' && t.rule === r))) return
       const first = turns[window[0]]
       const last = turns[window.at(-1)!]
-      const where = rule.stage === 'any' ? `any ${rule.speaker} turn` : `the ${rule.stage} (${rule.speaker} turns ${first.turnNo}–${last.turnNo}, ${clock(first.startMs)}–${clock(last.endMs ?? last.startMs)})`
+      const where =
+        rule.stage === 'any'
+          ? `any ${rule.speaker} turn`
+          : `the ${rule.stage} (${rule.speaker} turns ${first.turnNo}–${last.turnNo}, ${clock(first.startMs)}–${clock(last.endMs ?? last.startMs)})`
       push(
         {
           ruleId: rule.id,
@@ -164,7 +167,15 @@ export class QaDetector {
         if (!rule.channels.includes(conversation.channel) || turn.speaker !== rule.speaker) return
         if (!hits.some((t) => t.kind === 'forbidden' && t.rule === r) || hits.some((t) => t.kind === 'except' && t.rule === r)) return
         push(
-          {ruleId: rule.id, kind: 'forbidden', severity: rule.severity, turnNo: turn.turnNo, atMs: turn.startMs, text: turn.text, detail: `${rule.name ?? rule.id}: forbidden phrase`},
+          {
+            ruleId: rule.id,
+            kind: 'forbidden',
+            severity: rule.severity,
+            turnNo: turn.turnNo,
+            atMs: turn.startMs,
+            text: turn.text,
+            detail: `${rule.name ?? rule.id}: forbidden phrase`,
+          },
           rule.points,
         )
       })

@@ -16,7 +16,10 @@ import {normalizeText} from '../text.js'
 const ID = /^[a-z][a-z0-9_-]*$/
 const id = z.string().regex(ID, 'must be lower-case letters, digits, _ or - and start with a letter')
 const phrases = z.array(z.string().min(1))
-const channels = z.array(z.enum(['call', 'chat'])).min(1).default(['call', 'chat'])
+const channels = z
+  .array(z.enum(['call', 'chat']))
+  .min(1)
+  .default(['call', 'chat'])
 
 /** Something the agent must say: in the opening turns, the closing turns, or anywhere. */
 const RequiredSchema = z.object({
@@ -110,7 +113,11 @@ export function parseQaRules(text: string, source = '(inline)'): {rules?: QaRule
     rules.forEach((rule, k) => {
       const at = [list, k]
       if (seen.has(rule.id))
-        issues.push({line: located.lineOf([...at, 'id']), field: `${formatPath(at)}.id`, message: `duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`})
+        issues.push({
+          line: located.lineOf([...at, 'id']),
+          field: `${formatPath(at)}.id`,
+          message: `duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`,
+        })
       seen.set(rule.id, list)
       for (const field of ['phrasings', 'except'] as const)
         (rule[field] ?? []).forEach((p, j) => {
@@ -128,7 +135,11 @@ export function parseQaRules(text: string, source = '(inline)'): {rules?: QaRule
     if (seen.has(reserved)) {
       const list = seen.get(reserved) as 'required' | 'forbidden'
       const k = def[list].findIndex((r) => r.id === reserved)
-      issues.push({line: located.lineOf([list, k, 'id']), field: `${list}[${k}].id`, message: `"${reserved}" is the id of a built-in check`})
+      issues.push({
+        line: located.lineOf([list, k, 'id']),
+        field: `${list}[${k}].id`,
+        message: `"${reserved}" is the id of a built-in check`,
+      })
     }
   if (def.required.length + def.forbidden.length === 0 && !def.dissatisfaction)
     issues.push({line: 1, field: '(root)', message: 'no rules: give required, forbidden or dissatisfaction'})
