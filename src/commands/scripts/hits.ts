@@ -57,7 +57,16 @@ FILE.csv|.parquet|.arrow or --csv.`
     return flags.all ? this.all(flags) : this.one(args.callId!, flags)
   }
 
-  private async all(flags: {from?: string; to?: string; site?: string; csv?: boolean; out?: string; wait?: number; refresh?: boolean; db?: string}) {
+  private async all(flags: {
+    from?: string
+    to?: string
+    site?: string
+    csv?: boolean
+    out?: string
+    wait?: number
+    refresh?: boolean
+    db?: string
+  }) {
     const {default: scripts} = await import('../../reports/telesales/scripts.js')
     const {loadStoredHits} = await import('../../telesales/load.js')
     await this.checkOutputs(flags)
