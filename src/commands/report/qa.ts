@@ -4,7 +4,8 @@ import {CcxError, EXIT} from '../../errors.js'
 import type {QaReportResult} from '../../reports/telesales/qa.js'
 
 export default class ReportQa extends ReportCommand<typeof ReportQa> {
-  static description = `Quality inspection (质检) of call transcripts and chats: required items in their part of the conversation
+  static description = `Checks call transcripts and chats against the quality-inspection (质检) rules and scores conversations and agents.
+The checks: required items in their part of the conversation
 (greeting, identity, confirmation, closing), forbidden phrases, customer dissatisfaction, long silences and talking
 over the customer (call turn timings), slow chat replies — per conversation and per agent, every finding with its
 evidence (turn, time, text). Rules: files.qaRules or --qa-rules (default defaults/qa-rules.json); --labels FILE

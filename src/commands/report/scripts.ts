@@ -4,7 +4,8 @@ import {CcxError, EXIT} from '../../errors.js'
 import type {ScriptsReportResult} from '../../reports/telesales/scripts.js'
 
 export default class ReportScripts extends ReportCommand<typeof ReportScripts> {
-  static description = `Which telesales scripts drive sales: per stage and script, hit rate, conversion when hit vs not, lift and
+  static description = `Shows which telesales scripts drive sales and whether success concentrates on a few of them.
+Per stage and script, hit rate, conversion when hit vs not, lift and
 log-odds with 95% intervals, Fisher tests with Benjamini–Hochberg and Holm corrections; a global permutation test
 (the largest per-script χ², each call's hits kept together, optionally within agents or campaigns; G and the
 Jensen–Shannon divergence beside it); how concentrated the effect is (top-k share of the χ² beyond chance,
