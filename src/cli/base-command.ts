@@ -25,6 +25,11 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
     return this.loadedConfig
   }
 
+  /** Replaces the loaded config for the rest of the command (flags that name a rule file in place of the config's). */
+  protected useConfig(config: LoadedConfig): void {
+    this.loadedConfig = config
+  }
+
   /** Progress and diagnostics: stderr, silent under --json unless it is an error. */
   protected progress(message: string): void {
     if (!this.jsonEnabled()) this.logToStderr(message)

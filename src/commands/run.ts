@@ -10,10 +10,15 @@ export default class Run extends DataCommand<typeof Run> {
   static flags = {
     list: Flags.boolean({description: 'show the pipeline graph and the state of each pipeline, run nothing'}),
     force: Flags.boolean({description: 're-run even when inputs are unchanged'}),
+    scripts: Flags.string({description: 'telesales: this script library instead of files.scripts (pass the same to `report scripts`)'}),
+    model: Flags.string({description: 'telesales: this trained script model instead of files.scriptModel'}),
+    'qa-rules': Flags.string({description: 'qa: this quality-inspection rules file instead of files.qaRules'}),
   }
 
   async run(): Promise<{pipelines: PipelineListing[]} | {outcomes: PipelineOutcome[]}> {
     const {argv, flags} = await this.parse(Run)
+    const {withTelesalesFiles} = await import('../telesales/configured.js')
+    this.useConfig(withTelesalesFiles(this.ccxConfig, {scripts: flags.scripts, model: flags.model, qaRules: flags['qa-rules']}))
     const {loadPipelines} = await import('../pipelines/registry.js')
     const {listPipelines, runPipelines} = await import('../pipelines/runner.js')
     const store = await this.openStore(this.dbPath(flags.db))

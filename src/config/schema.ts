@@ -61,6 +61,8 @@ export const ConfigSchema = z.strictObject({
       scripts: z.string().optional(),
       /** Trained script model (`ccx scripts train`); without it the library's phrasings detect the scripts. */
       scriptModel: z.string().optional(),
+      /** Quality-inspection rules (`ccx report qa`); default: the shipped defaults/qa-rules.json. */
+      qaRules: z.string().optional(),
       benchmarks: z.string().optional(),
       /** The FAQ bot's synonym groups (default: defaults/bot-synonyms.json). */
       synonyms: z.string().optional(),

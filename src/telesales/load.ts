@@ -1,5 +1,5 @@
 import {CcxError, EXIT} from '../errors.js'
-import type {Store} from '../store/store.js'
+import {readSql, renderSql, type Store} from '../store/store.js'
 import type {AnalysisCall} from '../reports/telesales/analysis.js'
 
 /** Which calls a report looks at; all optional. */
@@ -111,4 +111,49 @@ export async function loadCallsToClose(
     histogram: rows.filter((r) => r.calls_to_close !== null).map((r) => ({calls: r.calls_to_close!, customers: r.customers})),
     customersWithoutSale: rows.find((r) => r.calls_to_close === null)?.customers ?? 0,
   }
+}
+
+export type StoredHit = {
+  call_id: string
+  agent_id: string | null
+  campaign: string | null
+  site: string | null
+  offered_at: Date | string
+  outcome: string | null
+  script_id: string
+  stage: string
+  turn_no: number
+  speaker: string
+  offset_ms: number | null
+  score: number
+  turn_stage: string
+  consequence: boolean
+  text: string | null
+}
+
+/** Every hit the telesales pipeline stored, with its call and the turn's text, for the calls of the filter. */
+export async function loadStoredHits(store: Store, filter: CallFilter = {}): Promise<StoredHit[]> {
+  await requireScriptTables(store)
+  const {where, params} = filterSql(filter, 's')
+  return store.all<StoredHit>(renderSql(readSql(import.meta.url, 'hits.sql'), {where}), params)
+}
+
+/**
+ * Per call, each script's best score down to the library's threshold − THRESHOLD_STEP (the telesales pipeline's
+ * call_script_scores); undefined when that table is missing (a database analysed before it existed).
+ */
+export async function loadScriptScores(store: Store, filter: CallFilter = {}): Promise<Map<string, Map<string, number>> | undefined> {
+  if (!(await store.tableExists('call_script_scores'))) return undefined
+  const {where, params} = filterSql(filter, 's')
+  const rows = await store.all<{call_id: string; scores: string}>(renderSql(readSql(import.meta.url, 'scores.sql'), {where}), params)
+  const out = new Map<string, Map<string, number>>()
+  for (const r of rows) {
+    const m = new Map<string, number>()
+    for (const part of r.scores.split(',')) {
+      const eq = part.lastIndexOf('=')
+      m.set(part.slice(0, eq), Number(part.slice(eq + 1)))
+    }
+    out.set(r.call_id, m)
+  }
+  return out
 }

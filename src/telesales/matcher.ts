@@ -16,7 +16,12 @@ export interface TextAnalysis {
   hits: Array<{script: number; score: number}>
   /** Per stage: evidence 0..1 that the text belongs to it (best script score or a cue word). */
   stageScores: number[]
+  /** Scripts scored just below the threshold (≥ threshold − THRESHOLD_STEP): what a lower threshold would add. */
+  near?: Array<{script: number; score: number}>
 }
+
+/** How far the verdict's robustness check moves the detection threshold (on the 0..1 match-score scale), each way. */
+export const THRESHOLD_STEP = 0.05
 
 interface Phrasing {
   script: number
@@ -137,13 +142,16 @@ export class ScriptMatcher {
       best.set(script, SCORE_WEIGHTS.containment * containment + SCORE_WEIGHTS.fuzzy * fuzzy + SCORE_WEIGHTS.tokens * tokens)
     }
     const hits: TextAnalysis['hits'] = []
+    let near: TextAnalysis['near']
+    const threshold = this.library.matchThreshold
     for (const [script, score] of best) {
       const stage = this.library.scripts[script].stageIndex
       if (score > stageScores[stage]) stageScores[stage] = score
-      if (score >= this.library.matchThreshold) hits.push({script, score: Math.round(score * 1000) / 1000})
+      if (score >= threshold) hits.push({script, score: Math.round(score * 1000) / 1000})
+      else if (score >= threshold - THRESHOLD_STEP) (near ??= []).push({script, score: Math.round(score * 1000) / 1000})
     }
     hits.sort((a, b) => b.score - a.score || a.script - b.script)
     for (const cue of this.cues) if (stageScores[cue.stage] < CUE_SCORE && norm.includes(cue.norm)) stageScores[cue.stage] = CUE_SCORE
-    return {hits, stageScores}
+    return near ? {hits, stageScores, near} : {hits, stageScores}
   }
 }

@@ -33,7 +33,7 @@ describe('report commands share one contract', () => {
   const dir = tempDir('ccx-report-flags-')
   afterAll(() => dir.cleanup())
 
-  it('the manifest lists the sixteen reports, each with the common flags', () => {
+  it('the manifest lists the seventeen reports, each with the common flags', () => {
     expect(reportIds).toEqual([
       'report:agents',
       'report:attribution',
@@ -47,6 +47,7 @@ describe('report commands share one contract', () => {
       'report:overview',
       'report:paths',
       'report:profile',
+      'report:qa',
       'report:quality',
       'report:scripts',
       'report:service',

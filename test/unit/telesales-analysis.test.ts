@@ -73,9 +73,11 @@ describe('planted-data acceptance', () => {
     expect(r.significantScripts).toEqual([])
   })
 
-  it('too few sales → not enough data', () => {
+  it('too few sales → no evidence either way, saying why', () => {
     const calls = detected({calls: 60, seed: 13, mode: 'independent', baseRate: 0.1})
-    expect(analyzeScripts(library, calls, {permutations: 19, bootstrap: 10}).verdict).toBe('not enough data')
+    const r = analyzeScripts(library, calls, {permutations: 19, bootstrap: 10})
+    expect(r.verdict).toBe('no evidence either way')
+    expect(r.reason).toMatch(/too few calls to judge/)
   })
 
   it('recommend ranks the planted script first in its stage and names agents who miss it', () => {

@@ -5,13 +5,16 @@ import {
   bootstrapConcentration,
   buildHitMatrix,
   callsToCloseSummary,
+  chiExcess,
   concentration,
   decideVerdict,
   effectStats,
   gStatistic,
   jensenShannon,
   permutationTest,
+  scriptChiSquares,
 } from '../../src/reports/telesales/stats.js'
+import {concentrationPower, effectRates, trueRates} from '../../src/reports/telesales/power.js'
 import {createRng} from '../../src/stats/random.js'
 
 describe('per-script statistics', () => {
@@ -98,11 +101,67 @@ describe('global test and concentration', () => {
     expect(permutationTest(buildHitMatrix(calls, 5), {permutations: 99, rng: createRng(9)}).stratified).toBe(true)
   })
 
-  it('verdict rules', () => {
-    expect(decideVerdict({successCalls: 5, failCalls: 100, pValue: 0.001, topKShare: 0.9, k: 2}).verdict).toBe('not enough data')
-    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.2, topKShare: 0.9, k: 2}).verdict).toBe('dispersed')
-    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.01, topKShare: 0.7, k: 2}).verdict).toBe('concentrated')
-    expect(decideVerdict({successCalls: 50, failCalls: 100, pValue: 0.01, topKShare: 0.3, k: 2}).verdict).toBe('dispersed')
+  it('verdict rules: dispersed only with power or a bounded share; otherwise no evidence either way', () => {
+    const base = {successCalls: 50, failCalls: 100, k: 2, topKShareInterval: {low: 0.2, high: 0.45}, power: 0.9, effect: 'x'}
+    const v = (o: Partial<typeof base> & {pValue: number; topKShare: number}) => decideVerdict({...base, ...o}).verdict
+    expect(v({successCalls: 5, pValue: 0.001, topKShare: 0.9})).toBe('no evidence either way')
+    expect(decideVerdict({...base, successCalls: 5, pValue: 0.001, topKShare: 0.9}).reason).toMatch(/have 5 and 100/)
+    expect(v({pValue: 0.01, topKShare: 0.7})).toBe('concentrated')
+    // significant but spread: dispersed only when even the bootstrap's upper bound is below the 50% line
+    expect(v({pValue: 0.01, topKShare: 0.3})).toBe('dispersed')
+    expect(v({pValue: 0.01, topKShare: 0.3, topKShareInterval: {low: 0.2, high: 0.6}})).toBe('no evidence either way')
+    // not significant: dispersed only when the calls had power ≥ 0.8 to see the stated effect
+    expect(v({pValue: 0.2, topKShare: 0.9})).toBe('dispersed')
+    expect(v({pValue: 0.2, topKShare: 0.9, power: 0.79})).toBe('no evidence either way')
+    expect(decideVerdict({...base, pValue: 0.2, topKShare: 0.9, power: null}).verdict).toBe('no evidence either way')
+  })
+})
+
+describe("the verdict's statistic and its power", () => {
+  it('per-script χ² and the χ² beyond chance (docs/metrics.md examples)', () => {
+    // a=30 b=70 c=20 d=180: 300·(30·180 − 70·20)² / (100·200·50·250) = 300·4000²/250e6 = 19.2
+    expect(scriptChiSquares([30], [100], 50, 300)[0]).toBeCloseTo(19.2, 10)
+    // an empty margin (script on every call) → 0
+    expect(scriptChiSquares([50], [300], 50, 300)[0]).toBe(0)
+    expect([...chiExcess([19.2, 3, 0.5])]).toEqual([18.2, 2, 0])
+    const c = concentration(chiExcess([19.2, 3, 0.5]), 1, 3)
+    expect(c.topKShare).toBeCloseTo(18.2 / 20.2, 10)
+  })
+
+  it('effect rates keep the conversion; true rates undo the detector errors', () => {
+    // h = 0.5, c = 0.5, OR = 9: p0 = 0.25, p1 = 0.75 (odds 1/3 and 3)
+    const e = effectRates(0.5, 0.5, 9)
+    expect(e.p0).toBeCloseTo(0.25, 9)
+    expect(e.p1).toBeCloseTo(0.75, 9)
+    // h = 0.25, P = 0.8, R = 0.5: g = 0.8·0.25/0.5 = 0.4; without a hit (0.4 − 0.2)/0.75 = 0.26667
+    const t = trueRates(0.25, {precision: 0.8, recall: 0.5})
+    expect(t.rate).toBeCloseTo(0.4, 12)
+    expect(t.saidIfHit).toBe(0.8)
+    expect(t.saidIfNot).toBeCloseTo(0.2 / 0.75, 12)
+    expect(trueRates(0.25, null)).toEqual({rate: 0.25, saidIfHit: 1, saidIfNot: 0})
+  })
+
+  it('power: high for a strong effect on many calls, lower when detection misses what was said', () => {
+    // 400 calls, 4 scripts, each on every other call in its own pattern; half the calls sell. With P = R = 0.6 a hit
+    // call said the script with probability 0.6, a call without one with 0.4: the planted effect is mostly blurred.
+    const calls = Array.from({length: 400}, (_, i) => ({
+      success: i % 2 === 0,
+      stratum: '',
+      scripts: [0, 1, 2, 3].filter((j) => ((i >> (j + 1)) & 1) === 1),
+    }))
+    const m = buildHitMatrix(calls, 4)
+    const test = permutationTest(m, {permutations: 199, rng: createRng(1)})
+    expect(test.pValueMax).toBeGreaterThan(0.05)
+    const options = {oddsRatio: 9, simulations: 40, alpha: 0.05, topK: 1, concentratedShare: 0.5, maxHitRate: 0.9}
+    const exact = concentrationPower(m, test.nullMax, {...options, rng: createRng(2)})
+    expect(exact.perScript.length).toBe(4)
+    expect(exact.min!).toBeGreaterThan(0.9)
+    const noisy = concentrationPower(m, test.nullMax, {
+      ...options,
+      rng: createRng(2),
+      quality: [0, 1, 2, 3].map(() => ({precision: 0.6, recall: 0.6})),
+    })
+    expect(noisy.power!).toBeLessThan(exact.power! - 0.2)
   })
 })
 

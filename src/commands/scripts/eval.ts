@@ -40,6 +40,10 @@ docs/telesales.md.`
     'no-seeds': Flags.boolean({description: 'do not add the library phrasings as training examples'}),
     'min-positives': Flags.integer({description: 'scripts with fewer labelled sentences keep the phrasing matcher', default: 5}),
     out: Flags.string({description: 'also write the result JSON to this file'}),
+    model: Flags.string({
+      description:
+        'a model file `scripts train` wrote from these labels and library: the figures are stored in it, and `report scripts` shows them beside the verdict',
+    }),
   }
 
   async run(): Promise<ScriptsEvalResult> {
@@ -50,7 +54,7 @@ docs/telesales.md.`
     const {configuredLibrary} = await import('../../telesales/configured.js')
     const {readLabelledUtterances, parseSpeakerMap} = await import('../../telesales/model/labels.js')
     const {DEFAULT_TRAIN} = await import('../../telesales/model/train.js')
-    const {evaluateDetection, summarizeSplits} = await import('../../telesales/model/eval.js')
+    const {evaluateDetection, evaluationRecord, summarizeSplits} = await import('../../telesales/model/eval.js')
     const {trainOptionsFromFlags} = await import('../../telesales/model/options.js')
     const {createJiebaTokenizer} = await import('../../telesales/text.js')
     const seeds = flags.seeds.split(',').map((s) => Number(s.trim()))
@@ -62,6 +66,16 @@ docs/telesales.md.`
       throw new CcxError(`--test-share "${flags['test-share']}" must be between 0 and 1`, {code: 'BAD_FLAG', exit: EXIT.usage})
     }
     const library = await configuredLibrary(this.ccxConfig, flags.scripts)
+    const modelPath = flags.model ? resolve(flags.model) : undefined
+    const {loadScriptModel} = await import('../../telesales/model/format.js')
+    const model = modelPath ? loadScriptModel(modelPath) : undefined
+    if (model && model.library.hash !== library.hash) {
+      throw new CcxError(`--model ${flags.model} was trained with ${model.library.source}, not with ${library.source}`, {
+        code: 'MODEL_LIBRARY_MISMATCH',
+        exit: EXIT.invalidConfig,
+        suggestions: ['Evaluate with the library the model was trained with (--scripts), or re-train the model.'],
+      })
+    }
     const data = readLabelledUtterances(resolve(flags.labels), parseSpeakerMap(flags.speakers))
     const tokenizer = await createJiebaTokenizer()
     const runs: DetectionEval[] = []
@@ -130,10 +144,17 @@ docs/telesales.md.`
       line('call macro F1', summary.callF1)
       line('sentence macro precision', summary.sentencePrecision)
       line('sentence macro recall', summary.sentenceRecall)
+      line('scripts never detected, per split', summary.missingPerSplit)
+      line('scripts over-firing, per split', summary.overFiringPerSplit)
+      line('largest firing rate (gold ≤ 60%)', summary.maxFireRate)
       this.log(`  all targets met on ${summary.targetsMet} of ${runs.length} splits`)
     }
     const result = {labels: data.path, library: library.source, runs, summary}
     if (flags.out) writeFileSync(resolve(flags.out), JSON.stringify(result, null, 1))
+    if (model && modelPath) {
+      writeFileSync(modelPath, JSON.stringify({...model, evaluation: evaluationRecord(runs, data.path, new Date())}))
+      this.progress(`stored these figures in ${modelPath}: \`ccx report scripts\` shows them beside the verdict`)
+    }
     return result
   }
 }

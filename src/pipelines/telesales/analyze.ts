@@ -82,9 +82,13 @@ export async function analyzeTranscripts(
   const dir = mkdtempSync(join(tmpdir(), 'ccx-telesales-'))
   const stageFile = new CsvSpool(join(dir, 'call_stages.csv'))
   const hitFile = new CsvSpool(join(dir, 'script_hits.csv'))
+  const scoreFile = new CsvSpool(join(dir, 'call_script_scores.csv'))
   let stages = 0
   let hits = 0
+  let scores = 0
   let calls = 0
+  // Per call: each script's best score on a turn of its speaker, hits and near-misses (the verdict's threshold check).
+  const bestScore = new Float64Array(library.scripts.length)
   try {
     // Speaker as a small code and numbers only: no per-row strings cross from DuckDB.
     const result = await store.connection.stream(
@@ -115,6 +119,17 @@ export async function analyzeTranscripts(
         hitFile.line(
           `${id},${h.scriptId},${h.stage},${h.turnNo},${csvText(h.speaker)},${csvNum(h.offsetMs)},${h.score},${h.turnStage},${h.consequence}`,
         )
+      bestScore.fill(-1)
+      turnAnalyses.forEach((ta, t) => {
+        for (const list of [ta.hits, ta.near ?? []])
+          for (const h of list)
+            if (library.scripts[h.script].speaker === turns[t].speaker && h.score > bestScore[h.script]) bestScore[h.script] = h.score
+      })
+      for (let k = 0; k < bestScore.length; k++) {
+        if (bestScore[k] < 0) continue
+        scoreFile.line(`${id},${library.scripts[k].id},${bestScore[k]}`)
+        scores++
+      }
       stages += a.stages.length
       hits += a.hits.length
       calls++
@@ -143,10 +158,13 @@ export async function analyzeTranscripts(
     flush()
     stageFile.close()
     hitFile.close()
+    scoreFile.close()
     lap(`segmented ${calls} calls`)
     // COPY of an empty file fails (and would abort the runner's transaction): a database without transcripts has none.
     if (stages > 0) await store.run(`copy call_stages from ${sqlString(join(dir, 'call_stages.csv'))} (format csv, header false)`)
     if (hits > 0) await store.run(`copy script_hits from ${sqlString(join(dir, 'script_hits.csv'))} (format csv, header false)`)
+    if (scores > 0)
+      await store.run(`copy call_script_scores from ${sqlString(join(dir, 'call_script_scores.csv'))} (format csv, header false)`)
     lap('loaded stages and hits')
   } finally {
     rmSync(dir, {recursive: true, force: true})

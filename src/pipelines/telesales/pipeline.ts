@@ -10,15 +10,8 @@ async function libraryFor(ctx: PipelineContext): Promise<Library> {
 
 /** The trained script model files.scriptModel names, if any; its text's hash joins the fingerprint. */
 async function modelFor(ctx: PipelineContext): Promise<{model: ScriptModelFile; hash: string} | undefined> {
-  const file = ctx.config.config.files.scriptModel
-  if (!file) return undefined
-  const {resolveFrom} = await import('../../config/load.js')
-  const {loadScriptModel} = await import('../../telesales/model/format.js')
-  const {createHash} = await import('node:crypto')
-  const {readFileSync} = await import('node:fs')
-  const path = resolveFrom(ctx.config.baseDir, file)
-  const model = loadScriptModel(path)
-  return {model, hash: createHash('sha256').update(readFileSync(path)).digest('hex')}
+  const {configuredModel} = await import('../../telesales/configured.js')
+  return configuredModel(ctx.config)
 }
 
 /** Stages and script hits of every transcribed call, then per-call aggregates joined with the call record. */
@@ -26,7 +19,7 @@ const telesales: Pipeline = {
   name: 'telesales',
   description: 'segment call transcripts into stages, detect script hits, per-call script summary',
   reads: ['raw_calls', 'raw_transcript_turns'],
-  writes: ['call_stages', 'script_hits', 'call_script_summary'],
+  writes: ['call_stages', 'script_hits', 'call_script_scores', 'call_script_summary'],
   async fingerprint(ctx) {
     const model = await modelFor(ctx)
     return model ? `${(await libraryFor(ctx)).hash}+${model.hash}` : (await libraryFor(ctx)).hash

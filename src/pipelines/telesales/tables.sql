@@ -23,3 +23,11 @@ create or replace table script_hits (
   turn_stage  VARCHAR NOT NULL,     -- stage the segmentation put the turn in
   consequence BOOLEAN NOT NULL
 );
+
+-- Per call and script: the best score of any turn of the script's speaker, for hits and for near-misses down to the
+-- library's matchThreshold − 0.05 (THRESHOLD_STEP): the report re-runs the verdict at threshold ± that step.
+create or replace table call_script_scores (
+  call_id     VARCHAR NOT NULL,
+  script_id   VARCHAR NOT NULL,
+  score       DOUBLE NOT NULL
+);

@@ -8,12 +8,14 @@ import {
   concentration,
   decideVerdict,
   DEFAULT_VERDICT,
+  chiExcess,
   effectStats,
   permutationTest,
   type EffectStats,
   type Interval,
   type Verdict,
 } from './stats.js'
+import {concentrationPower, type PowerResult} from './power.js'
 
 /** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
 export interface AnalysisCall {
@@ -34,6 +36,15 @@ export interface AnalysisOptions {
   alpha: number
   concentratedShare: number
   minGroup: number
+  minPower: number
+  /** The effect the power is computed for: one script's odds ratio of a sale. */
+  powerOddsRatio: number
+  /** Simulated outcome sets per script for the power (0: not computed). */
+  powerSimulations: number
+  /** Scripts hit on none of the calls or on more than this share are untestable (warned about, no power). */
+  maxHitRate: number
+  /** Per script id, the detector's held-out call-level precision and recall: the power then counts detection errors. */
+  detectionQuality?: Map<string, {precision: number; recall: number}>
 }
 
 export const DEFAULT_ANALYSIS: AnalysisOptions = {
@@ -44,6 +55,10 @@ export const DEFAULT_ANALYSIS: AnalysisOptions = {
   alpha: 0.05,
   concentratedShare: DEFAULT_VERDICT.concentratedShare,
   minGroup: DEFAULT_VERDICT.minGroup,
+  minPower: DEFAULT_VERDICT.minPower,
+  powerOddsRatio: 3,
+  powerSimulations: 100,
+  maxHitRate: 0.9,
 }
 
 export interface ScriptRow extends EffectStats {
@@ -55,7 +70,7 @@ export interface ScriptRow extends EffectStats {
   successHit: number
   qValue: number | null
   pHolm: number | null
-  /** Share of the success/failure difference (G) this script carries. */
+  /** Share of the success/failure difference this script carries (its χ² beyond chance ÷ all scripts'). */
   share: number | null
   /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
   direction: 1 | -1 | 0
@@ -64,8 +79,9 @@ export interface ScriptRow extends EffectStats {
 export interface StageRow extends EffectStats {
   stage: string
   name: string
-  /** Stage-level test over this stage's scripts only (G and its permutation p). */
+  /** Stage-level test over this stage's scripts only: their G, their largest χ² and its permutation p. */
   g: number
+  maxChi: number
   testPValue: number
   topScript: string | null
   topShare: number | null
@@ -78,11 +94,24 @@ export interface ScriptsAnalysis {
   conversion: number | null
   verdict: Verdict
   reason: string
-  /** pValue: permutation p of G (the verdict's); pValueJsd: of the Jensen–Shannon divergence. */
+  /** Power to reach "concentrated" had one script the stated effect (mean over testable scripts; per script). */
+  power: Omit<PowerResult, 'perScript'> & {
+    minPower: number
+    effect: string
+    perScript: Array<{scriptId: string; hitRate: number; p0: number; p1: number; power: number}>
+  }
+  /** Scripts no test can judge: hit on no call, or on ≥ maxHitRate of them. */
+  warnings: Array<{scriptId: string; hitRate: number; message: string}>
+  /**
+   * pValue: permutation p of the largest per-script χ² (the verdict's test); pValueG and pValueJsd: of G and of the
+   * Jensen–Shannon divergence between the hit distributions of successful and unsuccessful calls.
+   */
   test: {
+    maxChi: number
+    pValue: number
     g: number
     df: number
-    pValue: number
+    pValueG: number
     jsd: number
     pValueJsd: number
     permutations: number
@@ -144,9 +173,35 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  const conc = concentration(test.gContributions, o.topK, testedScripts.length)
+  // The verdict's measures: the largest per-script χ² (permutation p) and each script's χ² beyond chance.
+  const excess = chiExcess(test.chi)
+  const conc = concentration(excess, o.topK, testedScripts.length)
   const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
-  const decided = decideVerdict({successCalls, failCalls, pValue: test.pValueG, topKShare: conc.topKShare, k: o.topK}, o)
+  const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
+  const power = concentrationPower(matrix, test.nullMax, {
+    oddsRatio: o.powerOddsRatio,
+    simulations: o.permutations > 0 ? o.powerSimulations : 0,
+    alpha: o.alpha,
+    topK: o.topK,
+    concentratedShare: o.concentratedShare,
+    maxHitRate: o.maxHitRate,
+    quality: o.detectionQuality ? testedScripts.map((x) => o.detectionQuality!.get(x.id) ?? null) : undefined,
+    rng: createRng(o.seed + 2),
+  })
+  const decided = decideVerdict(
+    {
+      successCalls,
+      failCalls,
+      pValue: test.pValueMax,
+      topKShare: conc.topKShare,
+      topKShareInterval: boot.topKShare,
+      k: o.topK,
+      // dispersed claims no script has the effect: the data must have had the power to see it on every one
+      power: power.min,
+      effect,
+    },
+    o,
+  )
 
   const {verdict} = decided
   const floor = 1 / (o.permutations + 1)
@@ -154,7 +209,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     floor >= o.alpha
       ? `${decided.reason} (note: with ${o.permutations} permutations the smallest possible p is ${floor.toFixed(3)}; use more)`
       : decided.reason
-  const totalContribution = test.gContributions.reduce((a, b) => a + b, 0)
+  const totalContribution = excess.reduce((a, b) => a + b, 0)
   const rows: ScriptRow[] = library.scripts.map((s) => {
     const t = twoByTwo((i) => callSets[i].has(s.id))
     const j = column.get(s.id)
@@ -169,7 +224,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       ...e,
       qValue: null,
       pHolm: null,
-      share: j === undefined || totalContribution === 0 ? null : test.gContributions[j] / totalContribution,
+      share: j === undefined || totalContribution === 0 ? null : excess[j] / totalContribution,
       direction,
     }
   })
@@ -185,17 +240,31 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
     const stageScripts = stageColumns[stage.index].map((j) => testedScripts[j])
     const st = test.groups[stage.index]
-    const c = concentration(st.gContributions, 1, stageScripts.length)
+    const stageExcess = chiExcess(st.chi)
+    const c = concentration(stageExcess, 1, stageScripts.length)
+    const any = stageExcess.some((x) => x > 0)
     return {
       stage: stage.id,
       name: stage.name,
       ...effectStats(t, lf),
       g: st.g,
-      testPValue: st.pValueG,
-      topScript: stageScripts.length > 0 && st.g > 0 ? stageScripts[c.ranking[0]].id : null,
-      topShare: stageScripts.length > 0 && st.g > 0 ? c.topKShare : null,
+      maxChi: st.maxChi,
+      testPValue: st.pValueMax,
+      topScript: stageScripts.length > 0 && any ? stageScripts[c.ranking[0]].id : null,
+      topShare: stageScripts.length > 0 && any ? c.topKShare : null,
     }
   })
+
+  const warnings = rows
+    .filter((r) => !r.excluded && calls.length > 0 && (r.hitRate === 0 || r.hitRate >= o.maxHitRate))
+    .map((r) => ({
+      scriptId: r.scriptId,
+      hitRate: r.hitRate,
+      message:
+        r.hitRate === 0
+          ? `${r.scriptId} is hit on no call: untestable (is it said, and does detection find it?)`
+          : `${r.scriptId} is hit on ${(r.hitRate * 100).toFixed(0)}% of calls (≥ ${(o.maxHitRate * 100).toFixed(0)}%): too few calls without it to test it`,
+    }))
 
   return {
     calls: calls.length,
@@ -204,10 +273,23 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     conversion: calls.length > 0 ? successCalls / calls.length : null,
     verdict,
     reason,
+    power: {
+      oddsRatio: power.oddsRatio,
+      simulations: power.simulations,
+      power: power.power,
+      min: power.min,
+      max: power.max,
+      minPower: o.minPower,
+      effect,
+      perScript: power.perScript.map((p) => ({scriptId: testedScripts[p.column].id, hitRate: p.hitRate, p0: p.p0, p1: p.p1, power: p.power})),
+    },
+    warnings,
     test: {
+      maxChi: test.maxChi,
+      pValue: test.pValueMax,
       g: test.g,
       df: test.df,
-      pValue: test.pValueG,
+      pValueG: test.pValueG,
       jsd: test.jsd,
       pValueJsd: test.pValue,
       permutations: test.permutations,
@@ -263,7 +345,7 @@ export function recommendScripts(
   options: {stage: string; segment?: string; alpha?: number; minAgentCalls?: number; gap?: number},
 ): Recommendation {
   const alpha = options.alpha ?? 0.1
-  const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0})
+  const analysis = analyzeScripts(library, calls, {permutations: 0, bootstrap: 0, powerSimulations: 0})
   const rank = (rows: ScriptRow[]) => [...rows].sort((a, b) => b.logOddsLow - a.logOddsLow)
   const evidence = (r: ScriptRow): 'works' | 'hurts' | 'unclear' =>
     (r.qValue ?? 1) < alpha ? (r.logOdds > 0 ? 'works' : 'hurts') : 'unclear'

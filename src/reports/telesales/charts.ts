@@ -86,7 +86,7 @@ export function concentrationChart(a: ScriptsAnalysis): object {
       {
         mark: 'bar',
         encoding: {
-          y: {field: 'share', type: 'quantitative', axis: {format: '%'}, title: 'share of G'},
+          y: {field: 'share', type: 'quantitative', axis: {format: '%'}, title: 'share of the χ² beyond chance'},
           color: {
             field: 'direction',
             type: 'nominal',

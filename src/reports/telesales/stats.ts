@@ -167,6 +167,29 @@ export function gStatistic(s: ArrayLike<number>, u: ArrayLike<number>): {g: numb
   return {g: 2 * g, df: Math.max(0, used - 1), gContributions}
 }
 
+/**
+ * Per-script Pearson χ² of the 2×2 table calls × (hit, sale): a = sⱼ, b = nⱼ − sⱼ, c = S − sⱼ, d = N − nⱼ − S + sⱼ,
+ * χ² = N(ad − bc)² / ((a+b)(c+d)(a+c)(b+d)); 0 when a margin is empty. sⱼ = successful calls that hit script j,
+ * nⱼ = calls that hit it, S = successful calls, N = calls.
+ */
+export function scriptChiSquares(s: ArrayLike<number>, n: ArrayLike<number>, S: number, N: number, out?: Float64Array): Float64Array {
+  const chi = out ?? new Float64Array(s.length)
+  for (let j = 0; j < s.length; j++) {
+    const a = s[j]
+    const b = n[j] - a
+    const c = S - a
+    const d = N - n[j] - c
+    const den = (a + b) * (c + d) * (a + c) * (b + d)
+    chi[j] = den > 0 ? (N * (a * d - b * c) ** 2) / den : 0
+  }
+  return chi
+}
+
+/** What each script carries beyond chance: max(0, χ²ⱼ − 1) (a χ² with 1 df has mean 1 under no effect). */
+export function chiExcess(chi: ArrayLike<number>): Float64Array {
+  return Float64Array.from(chi as ArrayLike<number>, (x) => Math.max(0, x - 1))
+}
+
 export interface GlobalTest {
   jsd: number
   g: number
@@ -180,6 +203,12 @@ export interface GlobalTest {
   /** Per-script parts of the JSD and of G. */
   contributions: Float64Array
   gContributions: Float64Array
+  /** Per-script χ² of the 2×2 hit × sale tables, their maximum and its permutation p (the verdict's test). */
+  chi: Float64Array
+  maxChi: number
+  pValueMax: number
+  /** The permuted maxima (ascending): the null distribution the power simulation compares with. */
+  nullMax: Float64Array
 }
 
 function subset(v: Float64Array, cols: number[] | undefined): Float64Array {
@@ -204,12 +233,32 @@ export function permutationTest(
   const observed = groupCounts(m)
   const total = new Float64Array(m.scripts)
   for (let j = 0; j < m.scripts; j++) total[j] = observed.s[j] + observed.u[j]
+  const N = m.success.length
+  let S = 0
+  for (let i = 0; i < N; i++) S += m.success[i]
+  const chiObserved = scriptChiSquares(observed.s, total, S, N)
+  const maxOf = (chi: Float64Array, cols: number[] | undefined) => {
+    let best = 0
+    if (cols) for (const j of cols) best = Math.max(best, chi[j])
+    else for (let j = 0; j < chi.length; j++) best = Math.max(best, chi[j])
+    return best
+  }
   const targets: Array<number[] | undefined> = [undefined, ...(options.groups ?? [])]
   const obs = targets.map((cols) => {
     const s = subset(observed.s, cols)
     const u = subset(observed.u, cols)
-    return {...jensenShannon(s, u), ...gStatistic(s, u), geJsd: 0, geG: 0}
+    return {
+      ...jensenShannon(s, u),
+      ...gStatistic(s, u),
+      chi: subset(chiObserved, cols),
+      maxChi: maxOf(chiObserved, cols),
+      geJsd: 0,
+      geG: 0,
+      geMax: 0,
+      nullMax: new Float64Array(options.permutations),
+    }
   })
+  const chi = new Float64Array(m.scripts)
   const byStratum = new Map<number, {rows: number[]; successes: number}>()
   m.strata.forEach((st, i) => {
     let entry = byStratum.get(st)
@@ -233,11 +282,15 @@ export function permutationTest(
       }
     }
     for (let j = 0; j < m.scripts; j++) u[j] = total[j] - s[j]
+    scriptChiSquares(s, total, S, N, chi)
     targets.forEach((cols, t) => {
       const ps = subset(s, cols)
       const pu = subset(u, cols)
       if (jensenShannon(ps, pu).jsd >= obs[t].jsd - 1e-12) obs[t].geJsd++
       if (gStatistic(ps, pu).g >= obs[t].g - 1e-9) obs[t].geG++
+      const max = maxOf(chi, cols)
+      obs[t].nullMax[b] = max
+      if (max >= obs[t].maxChi - 1e-9) obs[t].geMax++
     })
   }
   const results = obs.map((o) => ({
@@ -251,13 +304,17 @@ export function permutationTest(
     strata: strata.length,
     contributions: o.contributions,
     gContributions: o.gContributions,
+    chi: o.chi,
+    maxChi: o.maxChi,
+    pValueMax: (1 + o.geMax) / (1 + options.permutations),
+    nullMax: o.nullMax.sort(),
   }))
   return options.groups ? {...results[0], groups: results.slice(1)} : results[0]
 }
 
 export interface ConcentrationStats {
   k: number
-  /** Share of the JSD carried by the k scripts that contribute most. */
+  /** Share of the contributions (per-script χ² beyond chance, in the verdict) carried by the k largest. */
   topKShare: number
   /** 1 − H(shares)/ln(J): 0 = spread evenly over the J scripts, 1 = all on one. */
   concentrationIndex: number
@@ -313,6 +370,7 @@ export function bootstrapConcentration(
   const fail: number[] = []
   m.success.forEach((s, i) => (s ? succ : fail).push(i))
   const rows = new Int32Array(m.success.length)
+  const n = new Float64Array(m.scripts)
   const top: number[] = []
   const ci: number[] = []
   const hh: number[] = []
@@ -320,7 +378,8 @@ export function bootstrapConcentration(
     let r = 0
     for (const group of [succ, fail]) for (let n = 0; n < group.length; n++) rows[r++] = group[Math.floor(options.rng() * group.length)]
     const {s, u} = groupCounts(m, m.success, rows)
-    const c = concentration(gStatistic(s, u).gContributions, k, m.scripts)
+    for (let j = 0; j < m.scripts; j++) n[j] = s[j] + u[j]
+    const c = concentration(chiExcess(scriptChiSquares(s, n, succ.length, rows.length)), k, m.scripts)
     top.push(c.topKShare)
     ci.push(c.concentrationIndex)
     hh.push(c.hhi)
@@ -332,43 +391,80 @@ export function bootstrapConcentration(
   return {topKShare: interval(top), concentrationIndex: interval(ci), hhi: interval(hh)}
 }
 
-export type Verdict = 'concentrated' | 'dispersed' | 'not enough data'
+export type Verdict = 'concentrated' | 'dispersed' | 'no evidence either way'
 
 export interface VerdictOptions {
   alpha: number
   /** Top-k share at or above which a significant effect counts as concentrated. */
   concentratedShare: number
-  /** Fewest successful and unsuccessful calls (each) for any verdict. */
+  /** Fewest successful and unsuccessful calls (each) for any verdict but "no evidence either way". */
   minGroup: number
+  /** Power (to see one script's effect of the stated size, on the least powered script) needed before "no difference" may read as dispersed. */
+  minPower: number
 }
 
-export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20}
+export const DEFAULT_VERDICT: VerdictOptions = {alpha: 0.05, concentratedShare: 0.5, minGroup: 20, minPower: 0.8}
 
-export function decideVerdict(
-  input: {successCalls: number; failCalls: number; pValue: number; topKShare: number; k: number},
-  o: VerdictOptions = DEFAULT_VERDICT,
-): {verdict: Verdict; reason: string} {
+export interface VerdictInput {
+  successCalls: number
+  failCalls: number
+  pValue: number
+  topKShare: number
+  /** Bootstrap interval of the top-k share (NaN bounds when not bootstrapped). */
+  topKShareInterval: Interval
+  k: number
+  /** Power to see concentration at the stated effect (null: not computed), and the effect's description. */
+  power: number | null
+  effect: string
+}
+
+const pct0 = (x: number) => `${(x * 100).toFixed(0)}%`
+
+/**
+ * The verdict says only what the data can carry: `concentrated` when the scripts said separate sales from non-sales
+ * and the top k carry most of the difference; `dispersed` when they separate them but the top k's share is below
+ * the line even at its upper bootstrap bound, or when they do not separate them although the data had the power to
+ * see one script's effect of the stated size; otherwise `no evidence either way`, with the reason.
+ */
+export function decideVerdict(input: VerdictInput, o: VerdictOptions = DEFAULT_VERDICT): {verdict: Verdict; reason: string} {
   if (input.successCalls < o.minGroup || input.failCalls < o.minGroup) {
     return {
-      verdict: 'not enough data',
-      reason: `need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`,
+      verdict: 'no evidence either way',
+      reason: `too few calls to judge: need at least ${o.minGroup} successful and ${o.minGroup} unsuccessful calls with transcripts (have ${input.successCalls} and ${input.failCalls})`,
     }
   }
-  if (input.pValue >= o.alpha) {
+  const share = `the top ${input.k} carry ${pct0(input.topKShare)} of the difference`
+  if (input.pValue < o.alpha) {
+    if (input.topKShare >= o.concentratedShare) {
+      return {verdict: 'concentrated', reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and ${share} (≥ ${pct0(o.concentratedShare)})`}
+    }
+    const high = input.topKShareInterval.high
+    if (Number.isFinite(high) && high < o.concentratedShare) {
+      return {
+        verdict: 'dispersed',
+        reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but ${share}, at most ${pct0(high)} by the bootstrap (< ${pct0(o.concentratedShare)}): the effect is spread over many scripts`,
+      }
+    }
+    return {
+      verdict: 'no evidence either way',
+      reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and ${share}, but its bootstrap interval reaches ${Number.isFinite(high) ? pct0(high) : 'an unknown bound'} (≥ ${pct0(o.concentratedShare)}): a few scripts may or may not carry it`,
+    }
+  }
+  if (input.power === null) {
+    return {
+      verdict: 'no evidence either way',
+      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) and the power to find one was not computed: absence of evidence is not evidence of dispersion`,
+    }
+  }
+  if (input.power >= o.minPower) {
     return {
       verdict: 'dispersed',
-      reason: `which scripts are said does not separate sales from non-sales (permutation p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}): success is spread over the scripts, calls mostly notify`,
-    }
-  }
-  if (input.topKShare >= o.concentratedShare) {
-    return {
-      verdict: 'concentrated',
-      reason: `scripts matter (p = ${input.pValue.toFixed(3)}) and the top ${input.k} carry ${(input.topKShare * 100).toFixed(0)}% of the difference (≥ ${(o.concentratedShare * 100).toFixed(0)}%)`,
+      reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}) although these calls had power of at least ${input.power.toFixed(2)} (≥ ${o.minPower}) to find ${input.effect} on any testable script: success does not concentrate on a few scripts, calls mostly notify`,
     }
   }
   return {
-    verdict: 'dispersed',
-    reason: `scripts matter (p = ${input.pValue.toFixed(3)}) but the top ${input.k} carry only ${(input.topKShare * 100).toFixed(0)}% of the difference (< ${(o.concentratedShare * 100).toFixed(0)}%)`,
+    verdict: 'no evidence either way',
+    reason: `no difference found (p = ${input.pValue.toFixed(3)} ≥ ${o.alpha}), but on some script these calls had power only ${input.power.toFixed(2)} (< ${o.minPower}) to find ${input.effect}: more calls (or better detection) are needed to tell concentrated from dispersed`,
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import {CcxError, EXIT} from '../../errors.js'
 import type {Library} from '../library.js'
-import {ScriptMatcher, type TextAnalysis} from '../matcher.js'
+import {ScriptMatcher, THRESHOLD_STEP, type TextAnalysis} from '../matcher.js'
+import {analyzeSortedTurns, type CallAnalysis, type TranscriptTurn} from '../segment.js'
 import type {Tokenizer} from '../text.js'
 import type {ScriptModelFile} from './format.js'
 import {ModelScorer} from './scorer.js'
@@ -84,6 +85,8 @@ export class PreparedTexts {
   private readonly hitOffsets: number[] = [0]
   private readonly hitScript: number[] = []
   private readonly hitScore: number[] = []
+  /** Per text, how many of its entries [hitOffsets[id], hitOffsets[id + 1]) are hits; the rest are near-misses. */
+  private hitCount: Int32Array
   /** Per text: first sentence number and sentence count. */
   private sentenceStart: Int32Array
   private sentenceCount: Int32Array
@@ -100,6 +103,7 @@ export class PreparedTexts {
     this.stageScores = new Float64Array(n * this.S)
     this.sentenceStart = new Int32Array(n)
     this.sentenceCount = new Int32Array(n)
+    this.hitCount = new Int32Array(n)
     this.partials = new Float32Array(detector.scorer ? Math.ceil(n * 1.3) * detector.scorer.stride : 0)
   }
 
@@ -115,6 +119,11 @@ export class PreparedTexts {
     const S = this.S
     for (let k = 0; k < S; k++) this.stageScores[id * S + k] = a.stageScores[k]
     for (const h of a.hits) {
+      this.hitScript.push(h.script)
+      this.hitScore.push(h.score)
+    }
+    this.hitCount[id] = a.hits.length
+    for (const h of a.near ?? []) {
       this.hitScript.push(h.script)
       this.hitScore.push(h.score)
     }
@@ -146,15 +155,24 @@ export class PreparedTexts {
     const count = new Int32Array(n)
     count.set(this.sentenceCount)
     this.sentenceCount = count
+    const hitCount = new Int32Array(n)
+    hitCount.set(this.hitCount)
+    this.hitCount = hitCount
   }
 
   /** The matcher's analysis of a text (fallback scripts and stage cues only when a model is used). */
   base(id: number): TextAnalysis {
     const hits: TextAnalysis['hits'] = []
-    for (let h = this.hitOffsets[id]; h < this.hitOffsets[id + 1]; h++) hits.push({script: this.hitScript[h], score: this.hitScore[h]})
+    const from = this.hitOffsets[id]
+    const to = this.hitOffsets[id + 1]
+    const hitEnd = from + this.hitCount[id]
+    for (let h = from; h < hitEnd; h++) hits.push({script: this.hitScript[h], score: this.hitScore[h]})
     const stageScores = new Array<number>(this.S)
     for (let k = 0; k < this.S; k++) stageScores[k] = this.stageScores[id * this.S + k]
-    return {hits, stageScores}
+    if (hitEnd === to) return {hits, stageScores}
+    const near: TextAnalysis['hits'] = []
+    for (let h = hitEnd; h < to; h++) near.push({script: this.hitScript[h], score: this.hitScore[h]})
+    return {hits, stageScores, near}
   }
 
   private offsets: number[] = []
@@ -201,6 +219,7 @@ export class PreparedTexts {
       const t = turnOf[i]
       for (let k = 0; k < K; k++) if (this.probs[i * K + k] > best[t * K + k]) best[t * K + k] = this.probs[i * K + k]
     }
+    const nearFloor = library.matchThreshold - THRESHOLD_STEP
     for (let t = 0; t < textIds.length; t++) {
       const a = out[t]
       let added = false
@@ -214,7 +233,7 @@ export class PreparedTexts {
         if (p >= scorer.thresholds[k]) {
           a.hits.push({script: s, score})
           added = true
-        }
+        } else if (score >= nearFloor) (a.near ??= []).push({script: s, score})
       }
       if (added) a.hits.sort((x, y) => y.score - x.score || x.script - y.script)
     }
@@ -238,4 +257,16 @@ export function checkModelLibrary(model: ScriptModelFile, library: Library): voi
       },
     )
   }
+}
+
+/** Stages and hits of one call exactly as the telesales pipeline finds them (same detector, same sentence context). */
+export function detectCall(detector: ScriptDetector, turns: TranscriptTurn[]): CallAnalysis {
+  const sorted = [...turns].sort((a, b) => a.turnNo - b.turnNo)
+  const prepared = new PreparedTexts(detector, sorted.length)
+  const ids = sorted.map((t) => prepared.add(t.text ?? ''))
+  const analyses = prepared.analyzeCall(
+    ids,
+    sorted.map((t) => t.speaker),
+  )
+  return analyzeSortedTurns(sorted, analyses, detector.library)
 }

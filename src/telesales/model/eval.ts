@@ -9,7 +9,7 @@ import {PreparedTexts, ScriptDetector} from './detect.js'
 import {groupCalls, type LabelledUtterance} from './labels.js'
 import {DEFAULT_TRAIN, firstOfTurnFlags, trainScriptModel, type TrainOptions} from './train.js'
 import {createRng, shuffle} from '../../stats/random.js'
-import type {ScriptModelFile} from './format.js'
+import type {ModelEvaluation, ScriptModelFile} from './format.js'
 
 export interface Prf {
   tp: number
@@ -312,6 +312,11 @@ export function summarizeSplits(runs: DetectionEval[]): {
   targetsMet: number
   missingScripts: number
   overFiringScripts: number
+  /** Per split: scripts with labelled calls never detected, and scripts over-firing (the other two targets). */
+  missingPerSplit: SpreadFigure
+  overFiringPerSplit: SpreadFigure
+  /** Per split, the largest firing rate among scripts whose gold rate is within the limit (target: ≤ 0.6). */
+  maxFireRate: SpreadFigure
 } {
   return {
     seeds: runs.map((r) => r.seed),
@@ -324,5 +329,37 @@ export function summarizeSplits(runs: DetectionEval[]): {
     targetsMet: runs.filter((r) => r.targets.ok).length,
     missingScripts: runs.reduce((n, r) => n + r.targets.allDetected.missing.length, 0),
     overFiringScripts: runs.reduce((n, r) => n + r.targets.overFiring.scripts.length, 0),
+    missingPerSplit: spread(runs.map((r) => r.targets.allDetected.missing.length)),
+    overFiringPerSplit: spread(runs.map((r) => r.targets.overFiring.scripts.length)),
+    maxFireRate: spread(
+      runs.map((r) => Math.max(0, ...r.scripts.filter((x) => x.call.goldRate <= TARGETS.maxFireRate).map((x) => x.call.fireRate))),
+    ),
+  }
+}
+
+/** What the model file keeps of an evaluation: the spread of the macro figures and each script's mean call-level figures. */
+export function evaluationRecord(runs: DetectionEval[], labels: string, at: Date): ModelEvaluation {
+  const summary = summarizeSplits(runs)
+  const mean = (xs: Array<number | null>) => {
+    const v = xs.filter((x): x is number => x !== null)
+    return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length
+  }
+  return {
+    labels,
+    at: at.toISOString(),
+    seeds: summary.seeds,
+    testShare: runs[0].testShare,
+    testCalls: runs[0].testCalls,
+    callPrecision: summary.callPrecision,
+    callRecall: summary.callRecall,
+    callF1: summary.callF1,
+    targetsMet: summary.targetsMet,
+    scripts: runs[0].scripts.map((s, i) => ({
+      id: s.scriptId,
+      precision: mean(runs.map((r) => r.scripts[i].call.precision)),
+      recall: mean(runs.map((r) => r.scripts[i].call.recall)),
+      fireRate: mean(runs.map((r) => r.scripts[i].call.fireRate)) ?? 0,
+      goldRate: mean(runs.map((r) => r.scripts[i].call.goldRate)) ?? 0,
+    })),
   }
 }

@@ -33,6 +33,32 @@ const ModelScriptSchema = z.object({
   }),
 })
 
+const Spread = z.object({mean: z.number(), sd: z.number(), min: z.number(), max: z.number()})
+
+/** What `ccx scripts eval --model FILE` measured for the training procedure of this model (held-out splits). */
+export const ModelEvaluationSchema = z.object({
+  labels: z.string(),
+  at: z.string(),
+  seeds: z.array(z.number().int()),
+  testShare: z.number(),
+  testCalls: z.number().int(),
+  callPrecision: Spread,
+  callRecall: Spread,
+  callF1: Spread,
+  targetsMet: z.number().int(),
+  /** Per script, mean over the splits of the call-level figures (null: never measurable). */
+  scripts: z.array(
+    z.object({
+      id: z.string(),
+      precision: z.number().nullable(),
+      recall: z.number().nullable(),
+      fireRate: z.number(),
+      goldRate: z.number(),
+    }),
+  ),
+})
+export type ModelEvaluation = z.infer<typeof ModelEvaluationSchema>
+
 export const ScriptModelSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(1),
@@ -52,6 +78,7 @@ export const ScriptModelSchema = z.object({
     seed: z.number().int(),
     features: z.number().int(),
   }),
+  evaluation: ModelEvaluationSchema.optional(),
 })
 
 export type ScriptModelFile = z.infer<typeof ScriptModelSchema>

@@ -49,7 +49,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
 }
 
 /** One utterance as the learner sees it: sparse features, speaker, labels, call. */
-interface Row {
+export interface Row {
   call: string
   speaker: string
   labels: string[]
@@ -83,12 +83,12 @@ export function callRows(featurizer: Featurizer, call: LabelledUtterance[]): Row
 }
 
 /** Rows without context: a phrasing alone, as a seed example. */
-function seedRow(featurizer: Featurizer, text: string, script: string, speaker: string): Row {
+export function seedRow(featurizer: Featurizer, text: string, script: string, speaker: string): Row {
   const own = featurizer.text(text).own
   return {call: `seed:${script}`, speaker, labels: [script], buckets: own.index, values: new Float32Array(own.index.length).fill(own.value)}
 }
 
-function toMatrix(rows: Row[], columnOf: Map<number, number>): SparseRows {
+export function toMatrix(rows: Row[], columnOf: Map<number, number>): SparseRows {
   const start = new Int32Array(rows.length + 1)
   let nnz = 0
   for (const r of rows) nnz += r.buckets.length
@@ -108,13 +108,13 @@ function toMatrix(rows: Row[], columnOf: Map<number, number>): SparseRows {
   return {rows: rows.length, columns: columnOf.size, start, index: index.subarray(0, k), value: value.subarray(0, k)}
 }
 
-interface Fit {
+export interface Fit {
   weights: Float64Array
   bias: number
 }
 
 /** One regression per script over the rows of its speaker; weights over `columnOf`'s columns. */
-function fitScripts(
+export function fitScripts(
   rows: Row[],
   scripts: Array<{id: string; speaker: string}>,
   columnOf: Map<number, number>,
@@ -140,7 +140,7 @@ function fitScripts(
   })
 }
 
-function scoreRow(row: Row, columnOf: Map<number, number>, fit: Fit): number {
+export function scoreRow(row: Row, columnOf: Map<number, number>, fit: Fit): number {
   let z = fit.bias
   for (let j = 0; j < row.buckets.length; j++) {
     const c = columnOf.get(row.buckets[j])

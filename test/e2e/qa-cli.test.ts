@@ -1,0 +1,46 @@
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+
+// The hand-written labelled QA sample (fixtures/qa: 8 calls, 3 chats, 16 planted violations) ingested as a user would.
+describe('ccx report qa (end to end)', () => {
+  const dir = tempDir('ccx-qa-e2e-')
+  const db = join(dir.path, 'ccx.duckdb')
+  const fx = join(ROOT, 'fixtures/qa')
+  beforeAll(async () => {
+    for (const [source, file] of [
+      ['calls', 'calls.csv'],
+      ['transcripts', 'transcripts.csv'],
+      ['chats', 'chats.csv'],
+    ]) {
+      const r = await ccx(['ingest', source, join(fx, file), '--db', db])
+      expect(r.code, r.stderr).toBe(0)
+    }
+  }, 120_000)
+  afterAll(() => dir.cleanup())
+
+  it('finds the planted violations with their evidence and prints precision and recall', async () => {
+    const r = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'labels.json'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    expect([out.calls, out.chats]).toEqual([8, 3])
+    expect(out.measure.recall).toBeGreaterThanOrEqual(0.8)
+    expect(out.measure.precision).toBeGreaterThanOrEqual(0.8)
+    const rude = out.byConversation
+      .find((c: {conversationId: string}) => c.conversationId === 'qa-q06')
+      .findings.find((f: {ruleId: string}) => f.ruleId === 'rude')
+    expect(rude).toMatchObject({turnNo: 6, atMs: 17600, text: '这个不归我管，你找财务吧。'})
+    // a303: q04 loses 10 (dissatisfaction), q06 20 + 10 + 10, h03 20 + 10 → mean (90 + 60 + 70) / 3
+    const a303 = out.byAgent.find((a: {agentId: string}) => a.agentId === 'a303')
+    expect(a303.meanScore).toBeCloseTo(220 / 3, 10)
+    const text = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'labels.json')])
+    expect(text.stdout).toMatch(/precision 100\.0%, recall 100\.0%/)
+    expect(text.stdout).toContain('绝对不会坏')
+  })
+
+  it('a labels file that is not the right shape is refused with the field', async () => {
+    const r = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'calls.csv')])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('not JSON')
+  })
+})
