@@ -1,5 +1,5 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {loadConfig, resolveFrom, type LoadedConfig} from '../config/load.js'
 import {CcxError} from '../errors.js'
 import type {Store} from '../store/store.js'
 import {describeFailure, errorJson} from './failures.js'
@@ -80,8 +80,10 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
 
   /** Opens the database (lazily importing DuckDB, so `--help` stays fast); closed when the command ends. */
   protected async openStore(path: string, options: {readOnly?: boolean} = {}): Promise<Store> {
-    const {Store} = await import('../store/store.js')
-    const store = await Store.open(path, options)
+    const {Store, storeLimits} = await import('../store/store.js')
+    const limits = storeLimits(this.ccxConfig.config.store)
+    if (limits.tempDirectory) limits.tempDirectory = resolveFrom(this.ccxConfig.baseDir, limits.tempDirectory)
+    const store = await Store.open(path, {...limits, ...options})
     this.openStores.push(store)
     return store
   }
