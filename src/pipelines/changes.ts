@@ -72,6 +72,43 @@ export async function saveWatermark(ctx: PipelineContext, source: string, high?:
   )
 }
 
+/**
+ * For a raw table with a visitor_id column (calls, chats, leads, orders): SQL selecting the visitor ids of its rows
+ * loaded since this pipeline's last run and of its rows deleted since (found through source_visitors). Undefined when
+ * the pipeline has no watermark on it yet (it must rebuild in full).
+ */
+export async function rawChangedVisitors(ctx: PipelineContext, source: string): Promise<{sql: string; delta: RawDelta} | undefined> {
+  const delta = await rawDelta(ctx, source)
+  if (!delta) return undefined
+  const parts = [`select visitor_id from ${sqlIdent(source)} where ingest_id > ${delta.from} and visitor_id is not null`]
+  if (delta.deleted)
+    parts.push(`select sv.visitor_id from source_visitors sv
+      where sv.pipeline = ${sqlString(runInfo(ctx).pipeline)} and sv.source = ${sqlString(source)}
+        and not exists (select 1 from ${sqlIdent(source)} r where r.ingest_id = sv.ingest_id and r.visitor_id = sv.visitor_id)`)
+  return {sql: parts.join(' union all '), delta}
+}
+
+/**
+ * Records how far this pipeline has read a raw table with visitor ids, and which visitor ids its loads hold (inside
+ * run()): all of them after a full run, else the new loads' added and the deleted ones' dropped.
+ */
+export async function saveRawVisitors(ctx: PipelineContext, source: string, delta?: RawDelta): Promise<void> {
+  const p = sqlString(runInfo(ctx).pipeline)
+  const s = sqlString(source)
+  const t = sqlIdent(source)
+  if (!delta) {
+    await ctx.store.run(`delete from source_visitors where pipeline = ${p} and source = ${s};
+      insert into source_visitors select distinct ${p}, ${s}, ingest_id, visitor_id from ${t} where visitor_id is not null`)
+  } else {
+    if (delta.deleted)
+      await ctx.store.run(`delete from source_visitors sv where sv.pipeline = ${p} and sv.source = ${s}
+        and not exists (select 1 from ${t} r where r.ingest_id = sv.ingest_id and r.visitor_id = sv.visitor_id)`)
+    await ctx.store.run(`insert into source_visitors
+      select distinct ${p}, ${s}, ingest_id, visitor_id from ${t} where ingest_id > ${delta.from} and visitor_id is not null`)
+  }
+  await saveWatermark(ctx, source)
+}
+
 /** The current top key of `source` (what a full rebuild reads up to). */
 export async function rawTop(ctx: PipelineContext, source: string): Promise<number> {
   return (await ctx.store.scalar<number | null>(`select max(${rawKey(source)}) from ${sqlIdent(source)}`)) ?? 0

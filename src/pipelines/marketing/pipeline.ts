@@ -3,7 +3,7 @@ import {MART_INPUTS, MART_TABLES} from '../../marts/marketing.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
-import {rawDelta, runInfo, saveWatermark, upstreamVisitors} from '../changes.js'
+import {rawChangedVisitors, runInfo, saveRawVisitors, upstreamVisitors, type RawDelta} from '../changes.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
@@ -12,17 +12,19 @@ const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
  * mart_changed (visitor_id): the visitors whose sessions normalize or intents re-did, and those named by calls, chats,
  * leads or orders loaded since the last run. Undefined when the run must be full (rows were deleted from a raw table).
  */
-async function changedVisitors(ctx: PipelineContext): Promise<number | undefined> {
+async function changedVisitors(ctx: PipelineContext): Promise<{count: number; deltas: Map<string, RawDelta>} | undefined> {
   const parts = ['select visitor_id from mart_upstream']
+  const deltas = new Map<string, RawDelta>()
   for (const table of RAW) {
-    const d = await rawDelta(ctx, table)
-    if (!d || d.deleted) return undefined
-    if (d.to > d.from) parts.push(`select visitor_id from ${table} where ingest_id > ${d.from} and visitor_id is not null`)
+    const changed = await rawChangedVisitors(ctx, table)
+    if (!changed) return undefined
+    parts.push(changed.sql)
+    deltas.set(table, changed.delta)
   }
   await upstreamVisitors(ctx, 'mart_upstream')
   await ctx.store.run(`create or replace temp table mart_changed as select distinct visitor_id from (${parts.join(' union all ')});
     drop table mart_upstream`)
-  return ctx.store.scalar<number>('select count(*)::INTEGER from mart_changed')
+  return {count: await ctx.store.scalar<number>('select count(*)::INTEGER from mart_changed'), deltas}
 }
 
 const pipeline: Pipeline = {
@@ -39,7 +41,7 @@ const pipeline: Pipeline = {
     const changed = run.full ? undefined : await changedVisitors(ctx)
     if (!run.full && changed === undefined) {
       run.full = true
-      run.reason = 'rows were deleted from a raw table it reads'
+      run.reason = 'no watermark on a raw table it reads'
     }
     const intents = (await store.tableExists('session_intents'))
       ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
@@ -68,9 +70,9 @@ const pipeline: Pipeline = {
         delete from mart_funnel_steps where vid in (select hash(visitor_id) from mart_changed);
         insert into mart_funnel_steps by name select * from mart_funnel_steps__delta;
         drop table mart_sessions__delta; drop table mart_funnel_steps__delta; drop table mart_changed`)
-      message = `${changed} visitors re-done: ${rows} funnel steps`
+      message = `${changed?.count} visitors re-done: ${rows} funnel steps`
     }
-    for (const table of RAW) await saveWatermark(ctx, table)
+    for (const table of RAW) await saveRawVisitors(ctx, table, changed?.deltas.get(table))
     return {rowsWritten: rows, message}
   },
 }

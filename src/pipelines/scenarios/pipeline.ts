@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql} from '../../store/store.js'
-import {rawDelta, runInfo, saveWatermark, upstreamVisitors} from '../changes.js'
+import {rawChangedVisitors, runInfo, saveRawVisitors, upstreamVisitors, type RawDelta} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
@@ -38,17 +38,19 @@ const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
  * scn_changed (visitor_id): visitors whose sessions normalize or intents re-did, and those named by leads, orders, chats
  * or calls loaded since the last run; undefined when rows were deleted from one of those (the run goes full).
  */
-async function changedVisitors(ctx: PipelineContext): Promise<number | undefined> {
+async function changedVisitors(ctx: PipelineContext): Promise<{count: number; deltas: Map<string, RawDelta>} | undefined> {
   const parts = ['select visitor_id from scn_upstream']
+  const deltas = new Map<string, RawDelta>()
   for (const table of RAW) {
-    const d = await rawDelta(ctx, table)
-    if (!d || d.deleted) return undefined
-    if (d.to > d.from) parts.push(`select visitor_id from ${table} where ingest_id > ${d.from} and visitor_id is not null`)
+    const changed = await rawChangedVisitors(ctx, table)
+    if (!changed) return undefined
+    parts.push(changed.sql)
+    deltas.set(table, changed.delta)
   }
   await upstreamVisitors(ctx, 'scn_upstream')
   await ctx.store.run(`create or replace temp table scn_changed as select distinct visitor_id from (${parts.join(' union all ')});
     drop table scn_upstream`)
-  return ctx.store.scalar<number>('select count(*)::INTEGER from scn_changed')
+  return {count: await ctx.store.scalar<number>('select count(*)::INTEGER from scn_changed'), deltas}
 }
 
 /**
@@ -77,7 +79,7 @@ const scenarios: Pipeline = {
     const changed = run.full ? undefined : await changedVisitors(ctx)
     if (!run.full && changed === undefined) {
       run.full = true
-      run.reason = 'rows were deleted from a raw table it reads'
+      run.reason = 'no watermark on a raw table it reads'
     }
     const {compiled} = await loadCompiledScenarios(ctx)
     const {matchSessionsSql} = await import('./sql-match.js')
@@ -95,8 +97,8 @@ const scenarios: Pipeline = {
         insert into session_outcomes by name ${outcomes};
         drop table scn_changed`)
     }
-    for (const table of RAW) await saveWatermark(ctx, table)
-    const label = run.full ? '' : `${changed} visitors re-done: `
+    for (const table of RAW) await saveRawVisitors(ctx, table, changed?.deltas.get(table))
+    const label = run.full ? '' : `${changed?.count} visitors re-done: `
     return {rowsWritten: counts.directives, message: `${label}${counts.matched} of ${counts.contexts} sessions matched a scenario`}
   },
 }

@@ -44,3 +44,12 @@ create table source_watermarks (
   rows      BIGINT NOT NULL,
   PRIMARY KEY (pipeline, source)
 );
+
+-- The visitor ids each raw table (calls, chats, leads, orders) held, per load, when a pipeline last read it: when rows
+-- go (a replaced file), the visitors they named are found here and re-done.
+create table source_visitors (
+  pipeline   VARCHAR NOT NULL,
+  source     VARCHAR NOT NULL,
+  ingest_id  BIGINT NOT NULL,
+  visitor_id VARCHAR NOT NULL
+);
