@@ -23,8 +23,16 @@ const SCRATCH = ['scn_ctx', 'scn_text', 'scn_res', 'scn_dir', 'scn_fired']
 export async function matchSessionsSql(
   store: Store,
   compiled: CompiledScenarios,
-  options: {only?: string; from?: string; to?: string} = {},
+  options: {only?: string; from?: string; to?: string; log?: (message: string) => void} = {},
 ): Promise<SqlMatchCounts> {
+  let t = performance.now()
+  let cpu = process.cpuUsage()
+  const step = (name: string) => {
+    const c = process.cpuUsage(cpu)
+    options.log?.(`  ${name}: ${Math.round(performance.now() - t)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`)
+    t = performance.now()
+    cpu = process.cpuUsage()
+  }
   const {compileScenariosSql, SCN_RES_COLUMNS, SCN_TEXT_COLUMNS} = await import('../../scenarios/sql.js')
   const {fireWithinLimits, emptyState, textConditionHolds} = await import('../../scenarios/engine.js')
   const {findResource} = await import('../../scenarios/directory.js')
@@ -42,6 +50,7 @@ export async function matchSessionsSql(
        from (${contexts})`,
       {from: options.from ?? null, to: options.to ?? null},
     )
+    step('contexts')
 
     // text conditions: the engine's answer per distinct value of the field
     await store.run(`create or replace temp table scn_text (${SCN_TEXT_COLUMNS})`)
@@ -86,7 +95,9 @@ export async function matchSessionsSql(
       })
     }
 
+    step('text conditions and resources per distinct value')
     await store.run(`create or replace temp table scn_dir as ${plan.directives}`)
+    step('candidate directives')
 
     // the limits, visitor by visitor in the engine's order; only visitors with a candidate can fire
     const fired = {k: [] as number[], s: [] as number[]}
@@ -137,6 +148,7 @@ export async function matchSessionsSql(
       a.appendInteger(fired.s[i]!)
     })
 
+    step(`limits (${fired.k.length} firings)`)
     const list = (values: string[]) => `[${values.join(', ')}]`
     const ids = list(compiled.scenarios.map((s) => sqlString(s.id)))
     const priorities = list(compiled.scenarios.map((s) => `${JSON.stringify(s.priority)}::DOUBLE`))
@@ -149,6 +161,7 @@ export async function matchSessionsSql(
       from scn_dir d
       join scn_fired f on f.k = d.k and f.s = d.s
       join scn_ctx c on c.k = d.k`)
+    step('directives')
     const counts = await store.one<{contexts: number; matched: number; directives: number}>(
       `select (select count(*) from scn_ctx)::INTEGER as contexts, (select count(distinct k) from scn_fired)::INTEGER as matched,
         (select count(*) from scenario_matches_stage)::INTEGER as directives`,
