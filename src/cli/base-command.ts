@@ -80,10 +80,8 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
 
   /** Opens the database (lazily importing DuckDB, so `--help` stays fast); closed when the command ends. */
   protected async openStore(path: string, options: {readOnly?: boolean} = {}): Promise<Store> {
-    const {Store, storeLimits} = await import('../store/store.js')
-    const limits = storeLimits(this.ccxConfig.config.store)
-    if (limits.tempDirectory) limits.tempDirectory = resolveFrom(this.ccxConfig.baseDir, limits.tempDirectory)
-    const store = await Store.open(path, {...limits, ...options})
+    const {Store} = await import('../store/store.js')
+    const store = await Store.open(path, {...(await this.storeLimits()), ...options})
     this.openStores.push(store)
     return store
   }
@@ -95,9 +93,17 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
   protected async openStoreWaiting(path: string, options: {readOnly: boolean; waitS: number; mustExist?: boolean}): Promise<Store> {
     const {openDatabase} = await import('./open-db.js')
     // stderr even under --json (oclif's logToStderr is silent then): a wait must not look like a hang
-    const store = await openDatabase(path, {...options, onWait: (m) => process.stderr.write(`${m}\n`)})
+    const store = await openDatabase(path, {...options, limits: await this.storeLimits(), onWait: (m) => process.stderr.write(`${m}\n`)})
     this.openStores.push(store)
     return store
+  }
+
+  /** DuckDB's memory limit, spill folder and threads from the config's `store` section (a relative folder: from the config's). */
+  private async storeLimits() {
+    const {storeLimits} = await import('../store/store.js')
+    const limits = storeLimits(this.ccxConfig.config.store)
+    if (limits.tempDirectory) limits.tempDirectory = resolveFrom(this.ccxConfig.baseDir, limits.tempDirectory)
+    return limits
   }
 
   protected async finally(error: Error | undefined): Promise<unknown> {
