@@ -224,8 +224,7 @@ export function writeBigProbeCsv({
   let n = 0
   while (written < events) {
     // one session
-    const v =
-      returning && rand() < returning.share ? Math.floor(rand() * returning.count) : visitorOffset + Math.floor(rand() * visitors)
+    const v = returning && rand() < returning.share ? Math.floor(rand() * returning.count) : visitorOffset + Math.floor(rand() * visitors)
     const site = siteIds[v % sites]
     const visitor = `v${v.toString(36)}`
     const ip = ips[v % ips.length]
