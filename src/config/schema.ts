@@ -47,7 +47,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** DuckDB limits for every command (docs/config.md, docs/scale.md): big runs spill to disk instead of growing. */
   store: z
-    .object({
+    .strictObject({
       /** DuckDB's memory limit; the default leaves room on a 4 GB machine for Node and the OS. */
       memoryLimit: z
         .string()
