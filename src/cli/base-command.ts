@@ -30,6 +30,12 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
     if (!this.jsonEnabled()) this.logToStderr(message)
   }
 
+  /** --json output: oclif colourises it token by token even into a pipe (most of a big report's time): only a terminal gets colour. */
+  override logJson(json: unknown): void {
+    if (process.stdout.isTTY) return super.logJson(json)
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
   protected table(rows: Record<string, unknown>[], columns?: string[]): void {
     this.log(formatTable(rows, columns))
   }
