@@ -53,7 +53,8 @@ describe('incremental runs give the same rows as a full rebuild', () => {
 
     // batch 2: late events for closed sessions, new visitors, calls/chats/leads/orders naming known visitors
     const ingested: Record<string, number> = {}
-    for (const [source, file] of SOURCES) ingested[source] = (await ok(['ingest', source, join(data, 'b2', file), '--db', db, '--json'])).files[0].ingestId
+    for (const [source, file] of SOURCES)
+      ingested[source] = (await ok(['ingest', source, join(data, 'b2', file), '--db', db, '--json'])).files[0].ingestId
     await runIncremental(db)
     const diffs = await expectSameAsFull(dir.path, db, 'late')
     expect(diffs.find((d) => d.table === 'scenario_matches')!.rowsA).toBeGreaterThan(0)
