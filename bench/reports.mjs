@@ -3,7 +3,10 @@
 // It builds the marketing marts as `ccx run` would, times each report 3 times after a warm-up, and prints the
 // wall-clock median and the CPU time of all DuckDB threads (CPU ÷ cores = the wall time on an idle machine: on a
 // shared machine the wall clock mostly measures the neighbours).
-// Usage: npm run bench:reports [-- --events 10000000 --seed 7 --keep /tmp/bench-reports.duckdb (reuse the data)]
+// Then the CLI: `ccx report funnel --by keyword` and `ccx report keywords` as processes (--json to a pipe) against the
+// report's query alone in a process of its own, alternated over rounds after a warm-up (bench/lib/rounds.mjs). Target:
+// median CLI wall ≤ 2× the query's wall.
+// Usage: npm run bench:reports [-- --events 10000000 --seed 7 --rounds 3 --keep /tmp/bench-reports.duckdb (reuse the data)]
 import {existsSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -12,6 +15,8 @@ import {readSql, Store} from '../dist/store/store.js'
 import {funnelReport} from '../dist/reports/marketing/funnel.js'
 import {keywordReport} from '../dist/reports/marketing/keywords.js'
 import martsPipeline from '../dist/pipelines/marketing/pipeline.js'
+import {measure} from './lib/measure.mjs'
+import {alternate, report} from './lib/rounds.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -22,6 +27,7 @@ const SEED = Number(arg('seed', 7))
 const SESSIONS = Math.round(EVENTS / 6.5)
 const VISITORS = Math.round(SESSIONS / 1.5)
 const KEEP = arg('keep')
+const ROUNDS = Math.max(1, Number(arg('rounds', 3)))
 const CORES = (await import('node:os')).availableParallelism()
 const path = KEEP ?? join(tmpdir(), `ccx-bench-reports-${process.pid}.duckdb`)
 
@@ -112,8 +118,53 @@ async function timed(label, fn, runs = 3) {
   return {median, out}
 }
 
+// The report's query alone, in a process of its own (read-only, as the CLI opens it): its time, and its CPU time.
+function queryScript(kind, range) {
+  const dist = (m) => JSON.stringify(new URL(`../dist/${m}`, import.meta.url).href)
+  return `
+    const {Store} = await import(${dist('store/store.js')})
+    const {funnelReport} = await import(${dist('reports/marketing/funnel.js')})
+    const {keywordReport} = await import(${dist('reports/marketing/keywords.js')})
+    const store = await Store.open(${JSON.stringify(path)}, {readOnly: true})
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    ${kind === 'funnel' ? `await funnelReport(store, {...${JSON.stringify(range)}, breakdown: ['keyword']})` : `await keywordReport(store, {...${JSON.stringify(range)}, site: 's0', benchmarks: []})`}
+    const ms = performance.now() - t0
+    const c = process.cpuUsage(c0)
+    await store.close()
+    console.log(JSON.stringify({ms, cpuMs: (c.user + c.system) / 1000}))`
+}
+
+async function cliAgainstQuery(kind, cliArgs, range) {
+  const cli = async () => {
+    const r = await measure(process.execPath, [join(import.meta.dirname, '../bin/run.js'), 'report', ...cliArgs, '--db', path, '--json'], {
+      env: {...process.env, NO_COLOR: '1'},
+    })
+    if (r.code !== 0) throw new Error(`ccx report ${cliArgs.join(' ')} failed (exit ${r.code}): ${r.stderr.slice(-1000)}`)
+    return r
+  }
+  const query = async () => {
+    const r = await measure(process.execPath, ['--input-type=module', '-e', queryScript(kind, range)])
+    if (r.code !== 0) throw new Error(`the ${kind} query failed: ${r.stderr.slice(-1000)}`)
+    const q = JSON.parse(r.stdout)
+    return {ms: q.ms, cpuMs: q.cpuMs, peakRssMb: r.peakRssMb}
+  }
+  const summary = await alternate({
+    sides: [
+      {name: `ccx report ${kind} (process)`, run: cli},
+      {name: `${kind} query (in process)`, run: query},
+    ],
+    rounds: ROUNDS,
+    warmup: 1,
+  })
+  console.log(report(summary))
+  console.log(`target: median CLI wall ≤ 2× the query's: ${summary.ratio.wall.median <= 2 ? 'PASS' : 'MISS'}`)
+  return summary
+}
+
 if (!KEEP && existsSync(path)) rmSync(path)
 const store = await Store.open(path)
+let closed = false
 try {
   const have = (await store.tableExists('event_sessions')) ? await store.scalar('select count(*) from event_sessions') : 0
   if (have < EVENTS) {
@@ -152,7 +203,17 @@ try {
   await timed('funnel --by engine,keyword --unit session', () =>
     funnelReport(store, {...range, breakdown: ['engine', 'keyword'], unit: 'session'}),
   )
-} finally {
+
+  // the CLI against its query: the file must be free for the processes
   await store.close()
+  closed = true
+  const cliRange = ['--from', range.from, '--to', range.to]
+  const results = {
+    funnel: await cliAgainstQuery('funnel', ['funnel', '--by', 'keyword', ...cliRange], range),
+    keywords: await cliAgainstQuery('keywords', ['keywords', '--site', 's0', '--no-benchmarks', ...cliRange], range),
+  }
+  console.log(JSON.stringify({bench: 'reports', cli: results}))
+} finally {
+  if (!closed) await store.close()
   if (!KEEP) rmSync(path, {force: true})
 }

@@ -1,6 +1,7 @@
 // npm run bench:serve — autocannon against `ccx serve` POST /collect (durability on, default `--sync interval`: the
 // ack follows the write, an fsync follows within 10 ms; docs/serve.md) and, in the same run, against a bare node:http
-// server that only reads the body and answers 200. Prints requests/s of both, the ratio and p50/p99 latency, and for
+// server that only reads the body and answers 200, alternated over ≥ 3 rounds after a warm-up. Prints min/median/max of
+// requests/s and of server CPU per request of both, the median per-round ratio, p50/p99 latency and the load, and for
 // information the same for `--sync ack` (fsync before each ack); then SIGKILLs ccx serve under load, restarts it,
 // ingests the log and checks that every acknowledged event is in DuckDB exactly once.
 // The comparison is one ccx process (no --workers) against one bare process, with autocannon in this process on the
@@ -10,7 +11,9 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {readFileSync} from 'node:fs'
 import autocannon from 'autocannon'
+import {machine, median, spread} from './lib/rounds.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const RUN = join(ROOT, 'bin/run.js')
@@ -35,6 +38,13 @@ const PAGES = [
 const IPS = ['113.116.1.1', '106.18.128.10', '58.250.1.9', '183.11.2.3', '120.229.5.5']
 const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
+
+/** CPU ms (user + system) a running process has used so far (/proc/PID/stat, clock ticks of 10 ms). */
+function procCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
 
 let counter = 0
 function body() {
@@ -112,37 +122,59 @@ const strict = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', joi
 await load(bare.port, 2) // warm-up
 await load(serve.port, 2)
 await load(strict.port, 2)
-// Rounds in the order bare, ccx, ccx, bare (half the duration each): the machine is shared, and a load change during
-// the run then weighs on both sides alike instead of on whichever ran second.
+// Rounds (≥ 3, BENCH_ROUNDS) alternating the order bare/ccx/ack and ack/ccx/bare (DURATION / 2 s each): the machine is
+// shared, and a load change then weighs on every side instead of on whichever ran during it (bench/lib/rounds.mjs).
 const half = Math.max(1, Math.round(DURATION / 2))
-const rounds = {bare: [], ccx: [], ack: []}
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3))
+const procs = {bare: bare.child, ccx: serve.child, ack: strict.child}
 const ports = {bare: bare.port, ccx: serve.port, ack: strict.port}
-for (const side of ['bare', 'ccx', 'ack', 'ack', 'ccx', 'bare']) rounds[side].push(await load(ports[side], half))
+const samples = {bare: [], ccx: [], ack: []}
+const ratios = []
+const loadBefore = machine()
+for (let round = 1; round <= ROUNDS; round++) {
+  const got = {}
+  for (const side of round % 2 ? ['bare', 'ccx', 'ack'] : ['ack', 'ccx', 'bare']) {
+    const cpu0 = procCpuMs(procs[side].pid)
+    got[side] = await load(ports[side], half)
+    got[side].cpuMs = procCpuMs(procs[side].pid) - cpu0
+    samples[side].push(got[side])
+  }
+  ratios.push(rps(got.ccx) / rps(got.bare))
+  console.error(
+    `round ${round}: bare ${rps(got.bare).toFixed(0)} req/s, ccx ${rps(got.ccx).toFixed(0)}, ack ${rps(got.ack).toFixed(0)}; ratio ${ratios.at(-1).toFixed(2)}`,
+  )
+}
+const loadAfter = machine()
 bare.child.kill('SIGKILL')
 strict.child.kill('SIGKILL')
-/** Both rounds of one side as one result: mean requests/s, the worse p99, the mean p50, errors summed. */
-const combine = ([a, b]) => ({
-  requests: {average: (a.requests.average + b.requests.average) / 2},
-  latency: {p50: (a.latency.p50 + b.latency.p50) / 2, p99: Math.max(a.latency.p99, b.latency.p99)},
-  errors: a.errors + b.errors,
-  non2xx: a.non2xx + b.non2xx,
-})
-const bareResult = combine(rounds.bare)
-const ccxResult = combine(rounds.ccx)
-const ackResult = combine(rounds.ack)
 
-const rps = (r) => r.requests.average
-const line = (label, r) =>
-  `${label}: ${rps(r).toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors} non2xx ${r.non2xx}`
+function rps(r) {
+  return r.requests.average
+}
+const mmm = (values, digits = 0) => {
+  const s = spread(values)
+  return `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`
+}
+/** A side's rounds: requests/s and the server's CPU ms per 1,000 requests (min / median / max), median p50, worst p99. */
+const line = (label, rs) =>
+  `${label}: ${mmm(rs.map(rps))} req/s  cpu ${mmm(
+    rs.map((r) => r.cpuMs / (r.requests.total / 1000)),
+    1,
+  )} ms per 1000 requests  ` +
+  `p50 ${median(rs.map((r) => r.latency.p50))} ms  p99 ${Math.max(...rs.map((r) => r.latency.p99))} ms  ` +
+  `errors ${rs.reduce((n, r) => n + r.errors, 0)} non2xx ${rs.reduce((n, r) => n + r.non2xx, 0)}`
 console.log(
-  `\nccx serve bench (${CONNECTIONS} connections, ${2 * half}s each in rounds bare/ccx/ack/ack/ccx/bare, 3 events per request; one process each)`,
+  `\nccx serve bench (${CONNECTIONS} connections, ${ROUNDS} rounds of ${half} s per side after a warm-up, 3 events per request; one process each; min / median / max)`,
 )
-console.log(line('bare node:http          ', bareResult))
-console.log(line('ccx serve (1 process)   ', ccxResult) + '  (default --sync interval: fsync within 10 ms of the ack)')
-console.log(`ratio ccx/bare          : ${(rps(ccxResult) / rps(bareResult)).toFixed(2)}  (target >= 0.60, p99 < 20 ms, zero errors)`)
 console.log(
-  `${line('ccx serve --sync ack    ', ackResult)}  (fsync before each ack; for information: ${(rps(ackResult) / rps(bareResult)).toFixed(2)}x)`,
+  `machine: ${loadBefore.cores} cores; load (1 min / 5 min) ${loadBefore.load1} / ${loadBefore.load5} before, ${loadAfter.load1} / ${loadAfter.load5} after`,
 )
+console.log(line('bare node:http          ', samples.bare))
+console.log(line('ccx serve (1 process)   ', samples.ccx) + '  (default --sync interval: fsync within 10 ms of the ack)')
+console.log(
+  `ratio ccx/bare per round: ${mmm(ratios, 2)} (median ${median(ratios).toFixed(2)}; target median >= 0.60, p99 < 20 ms, zero errors)`,
+)
+console.log(`${line('ccx serve --sync ack    ', samples.ack)}  (fsync before each ack; for information)`)
 
 // Crash test: load from concurrent clients, SIGKILL mid-load, restart (recovery), ingest, compare ids one by one.
 const {loadThenKill, startServe, ingestLog, eventIdCounts, compareAcked} = await import('./lib/serve-crash.mjs')
@@ -168,7 +200,7 @@ if (EXTRA_WORKERS > 1) {
   workers.child.kill('SIGTERM')
   await new Promise((r) => workers.child.once('exit', r))
   console.log(
-    `${line(`ccx serve --workers ${EXTRA_WORKERS}   `, workersResult)}  (extra: ${(rps(workersResult) / rps(bareResult)).toFixed(2)}x the bare server above)`,
+    `${line(`ccx serve --workers ${EXTRA_WORKERS}   `, [workersResult])}  (extra: ${(rps(workersResult) / median(samples.bare.map(rps))).toFixed(2)}x the bare server's median above)`,
   )
 }
 rmSync(dir, {recursive: true, force: true})

@@ -177,9 +177,26 @@ function csvField(s) {
 /**
  * Writes `events` probe events as canonical CSV to `path`, deterministically for a seed.
  * Visitors come in sessions of pageviews, heartbeats and clicks; about 1 in 60 sessions belongs to a member.
- * Returns {events, bytes}.
+ * Visitor ids are v<n> (base 36) for n in [visitorOffset, visitorOffset + visitors); with `returning: {count, share}` that
+ * share of sessions come from the visitors [0, count) instead (returning visitors of an earlier file).
+ * With `latePath`, `lateShare` of the events (chosen at random, so inside sessions too) go to that second file instead:
+ * loaded after the first, they arrive late and out of order (docs/architecture.md "Incremental runs").
+ * Returns {events, bytes, late}.
  */
-export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4, start = '2026-01-05T00:00:00Z', days = 30}) {
+export function writeBigProbeCsv({
+  path,
+  events = 5_000_000,
+  seed = 42,
+  sites = 4,
+  start = '2026-01-05T00:00:00Z',
+  days = 30,
+  visitors: visitorCount,
+  visitorOffset = 0,
+  returning,
+  latePath,
+  lateShare = 0,
+  sync = true,
+}) {
   const rand = rng(seed)
   const uas = buildUserAgents(rand, 300)
   const refs = buildReferrers(rand, 4000)
@@ -193,17 +210,21 @@ export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4
     )
   }
   const siteIds = Array.from({length: sites}, (_, i) => `site${i + 1}`)
-  const visitors = Math.max(1000, Math.floor(events / 20))
+  const visitors = visitorCount ?? Math.max(1000, Math.floor(events / 20))
   const t0 = Math.floor(Date.parse(start) / 1000)
   const span = days * 86400
   const fd = openSync(path, 'w')
+  const lateFd = latePath ? openSync(latePath, 'w') : undefined
+  const lateRand = rng(seed + 1)
   let bytes = 0
   let written = 0
+  let late = 0
   let buf = PROBE_COLUMNS.join(',') + '\n'
+  let lateBuf = buf
   let n = 0
   while (written < events) {
     // one session
-    const v = Math.floor(rand() * visitors)
+    const v = returning && rand() < returning.share ? Math.floor(rand() * returning.count) : visitorOffset + Math.floor(rand() * visitors)
     const site = siteIds[v % sites]
     const visitor = `v${v.toString(36)}`
     const ip = ips[v % ips.length]
@@ -241,7 +262,10 @@ export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4
         '',
         k === 0 ? csvField(`{"sw":${[1920, 1366, 390, 414][v % 4]},"lang":"zh-CN"}`) : '',
       ].join(',')
-      buf += line + '\n'
+      if (lateFd !== undefined && lateRand() < lateShare) {
+        lateBuf += line + '\n'
+        late++
+      } else buf += line + '\n'
       written++
       ts += type === 'heartbeat' ? 15 : 5 + Math.floor(rand() * 120)
     }
@@ -249,12 +273,19 @@ export function writeBigProbeCsv({path, events = 5_000_000, seed = 42, sites = 4
       bytes += writeSync(fd, buf)
       buf = ''
     }
+    if (lateBuf.length > 1 << 20) {
+      bytes += writeSync(lateFd, lateBuf)
+      lateBuf = ''
+    }
   }
   bytes += writeSync(fd, buf)
-  // on disk before anything is timed: the OS writing back 1.4 GB of dirty pages would slow whatever runs next
-  fsyncSync(fd)
-  closeSync(fd)
-  return {events: written, bytes}
+  if (lateFd !== undefined) bytes += writeSync(lateFd, lateBuf)
+  for (const f of lateFd === undefined ? [fd] : [fd, lateFd]) {
+    // on disk before anything is timed: the OS writing back 1.4 GB of dirty pages would slow whatever runs next
+    if (sync) fsyncSync(f)
+    closeSync(f)
+  }
+  return {events: written, bytes, late}
 }
 
 /**

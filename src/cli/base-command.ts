@@ -1,5 +1,5 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {loadConfig, resolveFrom, type LoadedConfig} from '../config/load.js'
 import {CcxError} from '../errors.js'
 import type {Store} from '../store/store.js'
 import {describeFailure, errorJson} from './failures.js'
@@ -33,6 +33,12 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
   /** Progress and diagnostics: stderr, silent under --json unless it is an error. */
   protected progress(message: string): void {
     if (!this.jsonEnabled()) this.logToStderr(message)
+  }
+
+  /** --json output: oclif colourises it token by token even into a pipe (most of a big report's time): only a terminal gets colour. */
+  override logJson(json: unknown): void {
+    if (process.stdout.isTTY) return super.logJson(json)
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
   protected table(rows: Record<string, unknown>[], columns?: string[]): void {
@@ -86,7 +92,7 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
   /** Opens the database (lazily importing DuckDB, so `--help` stays fast); closed when the command ends. */
   protected async openStore(path: string, options: {readOnly?: boolean} = {}): Promise<Store> {
     const {Store} = await import('../store/store.js')
-    const store = await Store.open(path, options)
+    const store = await Store.open(path, {...(await this.storeLimits()), ...options})
     this.openStores.push(store)
     return store
   }
@@ -98,9 +104,17 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
   protected async openStoreWaiting(path: string, options: {readOnly: boolean; waitS: number; mustExist?: boolean}): Promise<Store> {
     const {openDatabase} = await import('./open-db.js')
     // stderr even under --json (oclif's logToStderr is silent then): a wait must not look like a hang
-    const store = await openDatabase(path, {...options, onWait: (m) => process.stderr.write(`${m}\n`)})
+    const store = await openDatabase(path, {...options, limits: await this.storeLimits(), onWait: (m) => process.stderr.write(`${m}\n`)})
     this.openStores.push(store)
     return store
+  }
+
+  /** DuckDB's memory limit, spill folder and threads from the config's `store` section (a relative folder: from the config's). */
+  private async storeLimits() {
+    const {storeLimits} = await import('../store/store.js')
+    const limits = storeLimits(this.ccxConfig.config.store)
+    if (limits.tempDirectory) limits.tempDirectory = resolveFrom(this.ccxConfig.baseDir, limits.tempDirectory)
+    return limits
   }
 
   protected async finally(error: Error | undefined): Promise<unknown> {

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {CcxError, EXIT} from '../errors.js'
-import type {Store} from '../store/store.js'
+import type {OpenOptions, Store} from '../store/store.js'
 
 export interface OpenWaitingOptions {
   /** READ_ONLY: many readers at once, nothing created, no migration. */
@@ -11,6 +11,8 @@ export interface OpenWaitingOptions {
   onWait?: (message: string) => void
   /** Refuse to create the file (a writer that only refreshes what exists). */
   mustExist?: boolean
+  /** DuckDB's memory limit, spill folder and threads (config `store`). */
+  limits?: Omit<OpenOptions, 'readOnly' | 'skipMigrations'>
 }
 
 /**
@@ -36,7 +38,7 @@ export async function openDatabase(path: string, options: OpenWaitingOptions): P
   for (;;) {
     let store: Store
     try {
-      store = await Store.open(path, {readOnly: options.readOnly})
+      store = await Store.open(path, {...options.limits, readOnly: options.readOnly})
     } catch (error) {
       if (!(error instanceof CcxError) || error.code !== 'DB_BUSY') throw error
       const now = Date.now()

@@ -3,8 +3,17 @@ import {DataCommand} from '../cli/base-command.js'
 import type {PipelineListing, PipelineOutcome} from '../pipelines/runner.js'
 
 export default class Run extends DataCommand<typeof Run> {
-  static description = 'Run pipelines in dependency order; a pipeline whose inputs did not change is skipped.'
-  static examples = ['<%= config.bin %> run', '<%= config.bin %> run sessions --force', '<%= config.bin %> run --list --json']
+  static description = `Run pipelines in dependency order; a pipeline whose inputs did not change is skipped.
+
+After an ingest, the incremental pipelines (normalize, intents, identities, marketing-marts, scenarios) re-do only the
+visitors with new or deleted rows, with the same result as a rebuild (docs/architecture.md "Incremental runs");
+--full rebuilds everything from all data.`
+  static examples = [
+    '<%= config.bin %> run',
+    '<%= config.bin %> run normalize --full',
+    '<%= config.bin %> run scenarios --force',
+    '<%= config.bin %> run --list --json',
+  ]
   static strict = false
   static args = {pipeline: Args.string({description: 'pipelines to run (with their upstream); default: all'})}
   static flags = {
@@ -13,6 +22,7 @@ export default class Run extends DataCommand<typeof Run> {
     scripts: Flags.string({description: 'telesales: this script library instead of files.scripts (pass the same to `report scripts`)'}),
     model: Flags.string({description: 'telesales: this trained script model instead of files.scriptModel'}),
     'qa-rules': Flags.string({description: 'qa: this quality-inspection rules file instead of files.qaRules'}),
+    full: Flags.boolean({description: 'rebuild from all data instead of updating what changed since the last run'}),
   }
 
   async run(): Promise<{pipelines: PipelineListing[]} | {outcomes: PipelineOutcome[]}> {
@@ -37,8 +47,17 @@ export default class Run extends DataCommand<typeof Run> {
       )
       return {pipelines: listing}
     }
-    const outcomes = await runPipelines(pipelines, ctx, {names: argv as string[], force: flags.force})
-    this.table(outcomes.map((o) => ({pipeline: o.pipeline, status: o.status, ms: o.durationMs, rows: o.rowsWritten, message: o.message})))
+    const outcomes = await runPipelines(pipelines, ctx, {names: argv as string[], force: flags.force, full: flags.full})
+    this.table(
+      outcomes.map((o) => ({
+        pipeline: o.pipeline,
+        status: o.status,
+        mode: o.mode,
+        ms: o.durationMs,
+        rows: o.rowsWritten,
+        message: o.message,
+      })),
+    )
     const failed = outcomes.find((o) => o.status === 'failed')
     if (failed) this.error(`pipeline ${failed.pipeline} failed: ${failed.message}`, {exit: 1})
     return {outcomes}

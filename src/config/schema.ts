@@ -45,6 +45,20 @@ export const ConfigSchema = z.strictObject({
       anonymizeIp: z.boolean().default(false),
     })
     .prefault({}),
+  /** DuckDB limits for every command (docs/config.md, docs/scale.md): big runs spill to disk instead of growing. */
+  store: z
+    .strictObject({
+      /** DuckDB's memory limit; the default leaves room on a 4 GB machine for Node and the OS. */
+      memoryLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "1GB" or "512MB"')
+        .default('1GB'),
+      /** Where DuckDB spills beyond the limit (default: `<database>.tmp` beside the file); relative to the config's folder. */
+      tempDirectory: z.string().optional(),
+      /** DuckDB worker threads (default: one per core). */
+      threads: z.number().int().positive().optional(),
+    })
+    .prefault({}),
   ingest: z
     .strictObject({
       /** Largest share of quarantined rows before ingest exits non-zero. */

@@ -51,8 +51,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const generated = await generate({out: data, visitors: options.visitors, days: options.days, seed: options.seed})
 
   for (const suffix of ['', '.wal']) rmSync(options.db + suffix, {force: true})
-  const {Store} = await import('../store/store.js')
-  const store = await Store.open(options.db)
+  const {Store, storeLimits} = await import('../store/store.js')
+  const store = await Store.open(options.db, storeLimits(options.config.config.store))
   try {
     log(`2/5 fresh database ${options.db}`)
     const {readSitesFile, upsertSites} = await import('../sites/service.js')

@@ -23,7 +23,7 @@ export function emptyState(): LimitState {
 }
 
 /** Starts new visit / page-view counters when the context moved to another visit or page view. */
-function rollState(state: LimitState, ctx: ScenarioContext): LimitState {
+function rollState(state: LimitState, ctx: {visitNumber: number; pages: number}): LimitState {
   const newVisit = state.visitNumber !== ctx.visitNumber
   const newPage = newVisit || state.pages !== ctx.pages
   const byScenario: LimitState['byScenario'] = {}
@@ -50,24 +50,50 @@ function underLimits(counts: {visitor: number; visit: number; pageview: number},
 const lower = (s: string | null | undefined) => (s ?? '').toLowerCase()
 const inRange = (v: number, r: NumberRange) => (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max)
 
+/** Conditions on free text (case-insensitive, place names without their suffix): SQL evaluates them per distinct value. */
+export const TEXT_CONDITIONS = {
+  province: 'province',
+  city: 'city',
+  source: 'source',
+  medium: 'medium',
+  termContains: 'term',
+  urlContains: 'url',
+  device: 'device',
+} as const satisfies Partial<Record<keyof Conditions, keyof ScenarioContext>>
+export type TextCondition = keyof typeof TEXT_CONDITIONS
+
+/** Whether a text condition of `w` holds for a context whose field (TEXT_CONDITIONS) has this value; true when absent. */
+export function textConditionHolds(w: Conditions, condition: TextCondition, value: string | null | undefined): boolean {
+  switch (condition) {
+    case 'province':
+      return !w.province || w.province.some((p) => placeKey(p) === placeKey(value) && placeKey(p) !== '')
+    case 'city':
+      return !w.city || w.city.some((c) => placeKey(c) === placeKey(value) && placeKey(c) !== '')
+    case 'source':
+      return !w.source || w.source.some((s) => lower(s) === lower(value))
+    case 'medium':
+      return !w.medium || w.medium.some((s) => lower(s) === lower(value))
+    case 'termContains':
+      return !w.termContains || w.termContains.some((s) => lower(value).includes(lower(s)))
+    case 'urlContains':
+      return !w.urlContains || w.urlContains.some((s) => lower(value).includes(lower(s)))
+    case 'device':
+      return !w.device || w.device.some((d) => lower(d) === lower(value))
+  }
+}
+
 export function conditionsHold(w: Conditions, ctx: ScenarioContext): boolean {
   if (w.intent && !(ctx.intent !== null && w.intent.includes(ctx.intent))) return false
   if (w.minConfidence !== undefined && ctx.confidence < w.minConfidence) return false
-  if (w.province && !w.province.some((p) => placeKey(p) === placeKey(ctx.province) && placeKey(p) !== '')) return false
-  if (w.city && !w.city.some((c) => placeKey(c) === placeKey(ctx.city) && placeKey(c) !== '')) return false
-  if (w.source && !w.source.some((s) => lower(s) === lower(ctx.source))) return false
-  if (w.medium && !w.medium.some((s) => lower(s) === lower(ctx.medium))) return false
-  if (w.termContains && !w.termContains.some((s) => lower(ctx.term).includes(lower(s)))) return false
+  for (const c of Object.keys(TEXT_CONDITIONS) as TextCondition[]) if (!textConditionHolds(w, c, ctx[TEXT_CONDITIONS[c]])) return false
   if (w.visitNumber && !inRange(ctx.visitNumber, w.visitNumber)) return false
   if (w.dwellS && !inRange(ctx.dwellS, w.dwellS)) return false
   if (w.pages && !inRange(ctx.pages, w.pages)) return false
-  if (w.urlContains && !w.urlContains.some((s) => lower(ctx.url).includes(lower(s)))) return false
   if (w.hour) {
     const {from, to} = w.hour
     const h = ctx.hour
     if (from <= to ? !(h >= from && h < to) : !(h >= from || h < to)) return false
   }
-  if (w.device && !w.device.some((d) => lower(d) === lower(ctx.device))) return false
   if (w.hasPreviousAgent !== undefined && Boolean(ctx.previousAgent) !== w.hasPreviousAgent) return false
   return true
 }
@@ -111,6 +137,33 @@ function directiveFor(s: Scenario, a: Action, ctx: ScenarioContext, directory: D
 }
 
 /**
+ * The firing limits of one evaluation: rolls `state` to this visit and page view, then fires, in priority order, each
+ * scenario that `candidate(i)` accepts (conditions hold and it gives a directive) while the file's and the scenario's
+ * limits allow. Returns the indexes (into compiled.scenarios) that fired and the new state (the input is not changed).
+ * Shared by `evaluate` and the scenarios pipeline, which decides candidates in SQL.
+ */
+export function fireWithinLimits(
+  state: LimitState,
+  at: {visitNumber: number; pages: number},
+  compiled: CompiledScenarios,
+  candidate: (i: number) => boolean,
+): {fired: number[]; state: LimitState} {
+  const next = rollState(state, at)
+  const fired: number[] = []
+  for (let i = 0; i < compiled.scenarios.length; i++) {
+    if (!underLimits(next.total, compiled.limits)) break
+    const s = compiled.scenarios[i]!
+    const counts = next.byScenario[s.id] ?? {visitor: 0, visit: 0, pageview: 0}
+    if (!underLimits(counts, s.limits)) continue
+    if (!candidate(i)) continue
+    fired.push(i)
+    next.byScenario[s.id] = {visitor: counts.visitor + 1, visit: counts.visit + 1, pageview: counts.pageview + 1}
+    next.total = {visitor: next.total.visitor + 1, visit: next.total.visit + 1, pageview: next.total.pageview + 1}
+  }
+  return {fired, state: next}
+}
+
+/**
  * Pure: the directives the scenarios give for this context, highest priority first, within the firing
  * limits; returns the new limits state (the input state is not changed).
  */
@@ -119,18 +172,13 @@ export function evaluate(
   compiled: CompiledScenarios,
   state: LimitState = emptyState(),
 ): {directives: Directive[]; state: LimitState} {
-  const next = rollState(state, ctx)
   const directives: Directive[] = []
-  for (const s of compiled.scenarios) {
-    if (!underLimits(next.total, compiled.limits)) break
-    const counts = next.byScenario[s.id] ?? {visitor: 0, visit: 0, pageview: 0}
-    if (!underLimits(counts, s.limits)) continue
-    if (!conditionsHold(s.when, ctx)) continue
+  const r = fireWithinLimits(state, ctx, compiled, (i) => {
+    const s = compiled.scenarios[i]!
+    if (!conditionsHold(s.when, ctx)) return false
     const fired = s.actions.map((a) => directiveFor(s, a, ctx, compiled.directory)).filter((d): d is Directive => d !== undefined)
-    if (fired.length === 0) continue
     directives.push(...fired)
-    next.byScenario[s.id] = {visitor: counts.visitor + 1, visit: counts.visit + 1, pageview: counts.pageview + 1}
-    next.total = {visitor: next.total.visitor + 1, visit: next.total.visit + 1, pageview: next.total.pageview + 1}
-  }
-  return {directives, state: next}
+    return fired.length > 0
+  })
+  return {directives, state: r.state}
 }

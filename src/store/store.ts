@@ -13,6 +13,17 @@ export interface OpenOptions {
   readOnly?: boolean
   /** Skip migrations (only for tools that inspect a foreign file). */
   skipMigrations?: boolean
+  /** DuckDB's memory limit (`1GB`, `512MB`…): beyond it, big sorts, joins and aggregates spill to `tempDirectory`. */
+  memoryLimit?: string
+  /** Where DuckDB spills (default: `<database>.tmp` beside the file). */
+  tempDirectory?: string
+  /** Worker threads (default: one per core). */
+  threads?: number
+}
+
+/** Store options from the config's `store` section (docs/config.md), for every command that opens the database. */
+export function storeLimits(store: {memoryLimit?: string; tempDirectory?: string; threads?: number} | undefined): OpenOptions {
+  return {memoryLimit: store?.memoryLimit, tempDirectory: store?.tempDirectory, threads: store?.threads}
 }
 
 /**
@@ -30,8 +41,13 @@ export class Store {
   static async open(path: string, options: OpenOptions = {}): Promise<Store> {
     const {DuckDBInstance} = await import('@duckdb/node-api')
     let instance: DuckDBInstance
+    const settings: Record<string, string> = {}
+    if (options.readOnly) settings.access_mode = 'READ_ONLY'
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit
+    if (options.tempDirectory) settings.temp_directory = options.tempDirectory
+    if (options.threads) settings.threads = String(options.threads)
     try {
-      instance = await DuckDBInstance.create(path, options.readOnly ? {access_mode: 'READ_ONLY'} : {})
+      instance = await DuckDBInstance.create(path, settings)
     } catch (error) {
       throw translateOpenError(path, error)
     }

@@ -14,27 +14,39 @@ create or replace temp table idn_anchor as
 select component, arg_min(kind || ':' || value, (rank, value)) as customer_id
 from idn_members group by component;
 
--- non-bot visitors that no record names (or that are blocked): each a person of one identifier
+-- non-bot visitors that no record names: each a person of one identifier. {{lone}}: all visitors, or (an incremental
+-- run) those normalize re-did and those records started or stopped naming (idn_affected). A blocked visitor id is a
+-- node: it belongs to nobody.
 create or replace temp table idn_lone as
 select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen
 from visitors v
 where not coalesce(is_bot, false)
+  and {{lone}}
   and not exists (select 1 from idn_nodes n where n.kind = 'visitor' and n.value = v.visitor_id)
 group by visitor_id;
 
+-- linked: the person has identifiers records link (recomputed from the records every run); the others are lone
+-- visitors, which an incremental run replaces visitor by visitor.
 create or replace table customer_ids__staged as
-select hash(a.customer_id) as customer_key, a.customer_id, m.kind, m.value as id
+select hash(a.customer_id) as customer_key, a.customer_id, m.kind, m.value as id, true as linked
 from idn_members m join idn_anchor a using (component)
 union all
-select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 'visitor', visitor_id from idn_lone;
+select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 'visitor', visitor_id, false from idn_lone;
+
+-- the visitor ids records name (linked or blocked): the next incremental run compares with them
+create or replace table identity_named__staged as
+select distinct value as visitor_id from idn_nodes where kind = 'visitor';
 
 create or replace table customers__staged as
 with linked as (
   select i.customer_key, i.customer_id, i.kind, i.id
-  from customer_ids__staged i semi join idn_anchor a on a.customer_id = i.customer_id
+  from customer_ids__staged i where i.linked
 ), seen as (
   select i.customer_key, min(v.first_seen) as first_seen, max(v.last_seen) as last_seen
-  from linked i join (select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen from visitors group by visitor_id) v
+  from linked i join (
+      select visitor_id, min(first_seen) as first_seen, max(last_seen) as last_seen
+      from visitors where visitor_id in (select id from linked where kind = 'visitor') group by visitor_id
+    ) v
     on i.kind = 'visitor' and v.visitor_id = i.id
   group by i.customer_key
   union all
@@ -64,13 +76,13 @@ select i.customer_key, i.customer_id,
   count(*) filter (where kind = 'conversation')::INTEGER as conversations,
   count(*) filter (where kind = 'lead')::INTEGER as leads,
   count(*) filter (where kind = 'order')::INTEGER as orders,
-  s.first_seen, s.last_seen, o.order_value
+  s.first_seen, s.last_seen, o.order_value, true as linked
 from linked i
 left join (select customer_key, min(first_seen) as first_seen, max(last_seen) as last_seen from seen group by customer_key) s using (customer_key)
 left join orders o using (customer_key)
 group by i.customer_key, i.customer_id, s.first_seen, s.last_seen, o.order_value
 union all
-select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, first_seen, last_seen, null::DOUBLE
+select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, first_seen, last_seen, null::DOUBLE, false
 from idn_lone;
 
 drop table if exists idn_members;

@@ -2,7 +2,10 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
+import {runInfo, upstreamVisitors} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
+
+const SQL = ['session_keys.sql', 'new_texts.sql', 'save_decisions.sql', 'session_intents.sql']
 
 async function classifierSetup(ctx: PipelineContext) {
   const {intentsPathFor, loadIntents} = await import('../../enrich/intent/file.js')
@@ -23,16 +26,25 @@ const intents: Pipeline = {
   description: 'classify session intent (rules + model) per distinct keyword/landing page',
   reads: ['sessions'],
   writes: ['session_intents'],
-  fingerprint: async (ctx) => (await classifierSetup(ctx)).fingerprint,
+  incremental: true,
+  fingerprint: async (ctx) => (await classifierSetup(ctx)).fingerprint + SQL.map((f) => readSql(import.meta.url, f)).join('\n'),
   // Classification and the cache (valid on its own) outside the transaction; run() publishes session_intents.
+  // Incremental: only the sessions of the visitors normalize re-did since the last run.
   async stage(ctx) {
     const {store} = ctx
+    const run = runInfo(ctx, 'intents')
     const {file, model, fingerprint} = await classifierSetup(ctx)
     const {makeClassifier} = await import('../../enrich/intent/classify.js')
     const {classifyCombinations} = await import('../../enrich/intent/batch.js')
     // A changed intents file or model invalidates every cached decision.
     await store.run('delete from intent_text_cache where classifier <> $f', {f: fingerprint})
-    await store.run(readSql(import.meta.url, 'session_keys.sql'))
+    let sessions = 'sessions'
+    if (!run.full) {
+      const n = await upstreamVisitors(ctx, 'intent_changed')
+      ctx.log(`  ${n} visitors re-done upstream`)
+      sessions = '(select * from sessions semi join intent_changed using (site, visitor_id))'
+    }
+    await store.run(renderSql(readSql(import.meta.url, 'session_keys.sql'), {sessions}))
     await store.run(readSql(import.meta.url, 'new_texts.sql'))
     // Only the few distinct keywords and pages travel as text; combinations travel as integer pairs.
     const [terms = []] = await columns(store, 'select term from intent_terms order by tid')
@@ -60,8 +72,14 @@ const intents: Pipeline = {
     return {message: `${termIdx.length} new distinct texts classified (${terms.length} keywords × ${pages.length} pages)`}
   },
   async run(ctx) {
-    await ctx.store.run('drop table if exists session_intents; alter table session_intents__staged rename to session_intents')
-    const rows = await ctx.store.scalar<number>('select count(*) from session_intents')
+    if (runInfo(ctx, 'intents').full) {
+      await ctx.store.run('drop table if exists session_intents; alter table session_intents__staged rename to session_intents')
+      return {rowsWritten: await ctx.store.scalar<number>('select count(*)::INTEGER from session_intents')}
+    }
+    const rows = await ctx.store.scalar<number>('select count(*)::INTEGER from session_intents__staged')
+    await ctx.store.run(`delete from session_intents where vkey in (select hash(site, visitor_id) from intent_changed);
+      insert into session_intents by name select * from session_intents__staged;
+      drop table session_intents__staged; drop table intent_changed`)
     return {rowsWritten: rows}
   },
 }

@@ -1,5 +1,6 @@
 create or replace table session_intents__staged as
-select k.session_id, c.intent, c.confidence, c.method, c.evidence
+-- vkey (hash of site and visitor id, as normalize's): an incremental run replaces a visitor's rows by it
+select k.session_id, c.intent, c.confidence, c.method, c.evidence, k.vkey
 from intent_session_keys k
 join intent_text_cache c on c.text_key = k.text_key;
 

@@ -1,7 +1,8 @@
 -- Traffic source of each pageview that has a referrer or campaign parameters (others are direct): campaign
 -- parameters on the landing URL (landing_map) win over the referrer (referrer_map); a referrer from the landing
 -- host or a site domain is internal. Same precedence as classifyReferrer() in src/enrich/referrer.ts.
--- rid is the raw row's rowid: the narrow tables below carry it instead of the wide text columns.
+-- rid is the raw row's rowid: the narrow tables below carry it instead of the wide text columns. {{raw}} is
+-- raw_probe_events (a full run) or norm_src, every event of the visitors an incremental run re-does (delta.sql).
 create or replace temp table norm_attr as
 with joined as (
   select
@@ -9,7 +10,7 @@ with joined as (
     r.host as ref_host, r.medium as ref_medium, r.source as ref_source, r.term as ref_term, r.term_raw as ref_term_raw,
     l.url is not null as has_landing, l.medium as l_medium, l.fallback_medium as l_fallback, l.source as l_source,
     l.term as l_term, l.term_raw as l_term_raw, l.campaign as l_campaign
-  from raw_probe_events e
+  from {{raw}} e
   left join referrer_map r on r.referrer = e.referrer
   left join landing_map l on l.url = e.url
   where e.type = 'pageview' and (r.referrer is not null or l.url is not null)
@@ -64,6 +65,6 @@ select
   -- the member id travels as its row's rowid (a number sorts far cheaper than text); tables.sql fetches the text
   case when e.member_id <> '' then e.rowid end as member_rid,
   a.attr_key
-from raw_probe_events e
+from {{raw}} e
 left join (select hash(user_agent) as ua_h, is_bot from ua_map) u on u.ua_h = hash(e.user_agent)
 left join norm_attr a on a.rid = e.rowid;

@@ -30,8 +30,10 @@ function text(appender: DuckDBAppender, value: string | null): void {
 /**
  * Parses each new distinct referrer, campaign landing URL, IP and user agent once, and appends the results to
  * referrer_map, landing_map, ip_geo_map and ua_map. Rows written by an older parser version are dropped first.
+ * `after`: only events with a larger event_key can hold new values (an incremental run; the maps hold the rest).
  */
-export async function updateMaps(store: Store): Promise<MapCounts> {
+export async function updateMaps(store: Store, after?: number): Promise<MapCounts> {
+  const since = after === undefined ? '' : ` and event_key > ${Number(after)}`
   await store.run(`delete from referrer_map where version <> ${REFERRER_PARSER_VERSION}`)
   await store.run(`delete from landing_map where version <> ${REFERRER_PARSER_VERSION}`)
   await store.run(`delete from ip_geo_map where version <> ${IP_PARSER_VERSION}`)
@@ -39,7 +41,7 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const referrers = await distinctValues(
     store,
-    `select referrer from (select distinct referrer from raw_probe_events where type = 'pageview' and referrer <> '') d
+    `select referrer from (select distinct referrer from raw_probe_events where type = 'pageview' and referrer <> ''${since}) d
      where not exists (select 1 from referrer_map m where m.referrer = d.referrer)`,
   )
   await store.append('referrer_map', referrers.length, (a, k) => {
@@ -57,7 +59,7 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
   const landings = await distinctValues(
     store,
     // the pattern runs once per distinct page URL, not once per pageview
-    `select url from (select distinct e.url from raw_probe_events e where e.type = 'pageview' and e.url is not null) u
+    `select url from (select distinct e.url from raw_probe_events e where e.type = 'pageview' and e.url is not null${since}) u
      where regexp_matches(u.url, ${sqlString(CAMPAIGN_MARKER_SQL)}, 'i')
        and not exists (select 1 from landing_map m where m.url = u.url)`,
   )
@@ -77,7 +79,7 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const ips = await distinctValues(
     store,
-    `select ip from (select distinct ip from raw_probe_events where ip <> '') d
+    `select ip from (select distinct ip from raw_probe_events where ip <> ''${since}) d
      where not exists (select 1 from ip_geo_map m where m.ip = d.ip)`,
   )
   await store.append('ip_geo_map', ips.length, (a, k) => {
@@ -93,7 +95,7 @@ export async function updateMaps(store: Store): Promise<MapCounts> {
 
   const userAgents = await distinctValues(
     store,
-    `select user_agent from (select distinct user_agent from raw_probe_events where user_agent is not null) d
+    `select user_agent from (select distinct user_agent from raw_probe_events where user_agent is not null${since}) d
      where not exists (select 1 from ua_map m where m.user_agent = d.user_agent)`,
   )
   await store.append('ua_map', userAgents.length, (a, k) => {

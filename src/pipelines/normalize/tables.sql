@@ -36,14 +36,16 @@ left join engaged g using (vkey, seg_start_rn, sess_sub);
 -- pageview: it still names the site and visitor), the exit pageview and the last identified member's event
 create or replace temp table norm_quoted as
 select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer, e.member_id
-from raw_probe_events e
+from {{raw}} e
 where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess
                   union all select member_rid from norm_sess where member_rid is not null);
 
 -- Each distinct traffic source, place and device once, keyed by a hash of its values (DISTINCT ON keeps the key
--- unique even if two ever collided).
+-- unique even if two ever collided). Sources: those of session entries (what the sessions view shows), so an
+-- incremental run adds the new ones and drops those no session names any more (publish_delta.sql).
 create or replace table session_sources__staged as
-select distinct on (source_key) source_key, medium, source, term, term_raw, campaign from norm_attr;
+select distinct on (source_key) source_key, medium, source, term, term_raw, campaign from norm_attr
+where rid in (select entry_rid from norm_sess where entry_rid is not null);
 
 create or replace table session_places__staged as
 select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from ip_geo_map;
@@ -71,7 +73,9 @@ select
   n.ua_h,
   n.is_bot, member.member_id,
   case when {{anonymize_ip}} then null else geo.ip end as ip,
-  n.engagement_events::INTEGER as engagement_events
+  n.engagement_events::INTEGER as engagement_events,
+  -- the sessionization key (hash of site and visitor id): incremental runs replace a visitor's rows by it
+  n.vkey
 from norm_sess n
 join norm_quoted f on f.rid = coalesce(n.entry_rid, n.first_rid)
 left join norm_quoted exit on exit.rid = n.exit_rid
@@ -81,13 +85,14 @@ left join (select hash(ip) as ip_h, ip, country, province, city, isp from ip_geo
 
 -- Each event's session, position and (pageviews) dwell, keyed by the raw row's event_key: narrow, so writing it costs
 -- little; the `events` view adds the raw columns. Pageviews come from norm_pages, the other events from norm_seq.
+-- vkey: the visitor's sessionization key, by which an incremental run finds and replaces a visitor's events.
 create or replace table event_sessions__staged as
 select p.pv_key as event_key, n.session_no::INTEGER as session_no, (p.pv_rn - n.first_rn + 1)::INTEGER as seq_in_session,
-  p.dwell_s, p.engaged_s, p.is_bot
+  p.dwell_s, p.engaged_s, p.is_bot, p.vkey
 from norm_pages p
 join norm_sess n using (vkey, seg_start_rn, sess_sub)
 union all
-select q.event_key, n.session_no::INTEGER, (q.rn - n.first_rn + 1)::INTEGER, null::DOUBLE, null::DOUBLE, q.is_bot
+select q.event_key, n.session_no::INTEGER, (q.rn - n.first_rn + 1)::INTEGER, null::DOUBLE, null::DOUBLE, q.is_bot, q.vkey
 from norm_seq q
 join norm_sess n using (vkey, seg_start_rn, sess_sub)
 where not q.is_pv;
@@ -112,3 +117,4 @@ drop table if exists norm_pages;
 drop table if exists norm_seq;
 drop view if exists norm_ev;
 drop table if exists norm_attr;
+drop table if exists norm_src;

@@ -1,14 +1,15 @@
 -- One scenario context per non-bot session, in visitor order, with the agent who served the visitor last
--- before the session (chat or call), when known.
+-- before the session (chat or call), when known. {{only}}: all sessions, or (an incremental run) those of some visitors.
 with served as (
-  select visitor_id, coalesce(answered_at, requested_at) as ts, agent_id from raw_conversations where agent_id is not null and visitor_id is not null
+  select visitor_id, coalesce(answered_at, requested_at) as ts, agent_id from raw_conversations where agent_id is not null and visitor_id is not null and {{only}}
   union all
-  select visitor_id, coalesce(answered_at, offered_at) as ts, agent_id from raw_calls where agent_id is not null and visitor_id is not null
+  select visitor_id, coalesce(answered_at, offered_at) as ts, agent_id from raw_calls where agent_id is not null and visitor_id is not null and {{only}}
 ), s as (
   select * from sessions
   where not coalesce(is_bot, false)
     and ($from::VARCHAR is null or started_at >= $from::TIMESTAMP)
     and ($to::VARCHAR is null or started_at < $to::TIMESTAMP)
+    and {{only}}
 )
 select s.session_id, s.site, s.visitor_id,
   i.intent, coalesce(i.confidence, 0) as confidence,
@@ -19,7 +20,8 @@ select s.session_id, s.site, s.visitor_id,
   s.entry_url as url,
   hour(s.started_at)::INTEGER as hour,
   s.device_type as device,
-  p.agent_id as previous_agent
+  p.agent_id as previous_agent,
+  s.started_at
 from s
 left join session_intents i using (session_id)
 asof left join served p on p.visitor_id = s.visitor_id and s.started_at > p.ts

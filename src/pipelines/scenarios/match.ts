@@ -1,6 +1,6 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
 import type {Directive} from '../../vocab/directives.js'
-import {readSql, type Store} from '../../store/store.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
 
 export type SessionContextRow = {
   session_id: string
@@ -38,7 +38,7 @@ export async function matchSessions(
 ): Promise<SessionMatch[]> {
   const {evaluate, emptyState} = await import('../../scenarios/engine.js')
   const hasIntents = await store.tableExists('session_intents')
-  let sql = readSql(import.meta.url, 'contexts.sql')
+  let sql = renderSql(readSql(import.meta.url, 'contexts.sql'), {only: 'true'})
   if (!hasIntents)
     sql = sql.replace(
       'left join session_intents i using (session_id)',

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
-import {readSql} from '../../store/store.js'
+import {readSql, renderSql} from '../../store/store.js'
+import {rawChangedVisitors, runInfo, saveRawVisitors, upstreamVisitors, type RawDelta} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
@@ -30,45 +31,79 @@ export async function loadCompiledScenarios(
   return {paths, file, directory, compiled: compileScenarios(file, directory)}
 }
 
-/** Matches every stored session against the scenarios and records each session's outcomes for replay. */
+/** Raw tables the scenarios read directly: their new rows (by ingest_id) name the visitors to re-do. */
+const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
+
+/**
+ * scn_changed (visitor_id): visitors whose sessions normalize or intents re-did, and those named by leads, orders, chats
+ * or calls loaded since the last run; undefined when rows were deleted from one of those (the run goes full).
+ */
+async function changedVisitors(ctx: PipelineContext): Promise<{count: number; deltas: Map<string, RawDelta>} | undefined> {
+  const parts = ['select visitor_id from scn_upstream']
+  const deltas = new Map<string, RawDelta>()
+  for (const table of RAW) {
+    const changed = await rawChangedVisitors(ctx, table)
+    if (!changed) return undefined
+    parts.push(changed.sql)
+    deltas.set(table, changed.delta)
+  }
+  await upstreamVisitors(ctx, 'scn_upstream')
+  await ctx.store.run(`create or replace temp table scn_changed as select distinct visitor_id from (${parts.join(' union all ')});
+    drop table scn_upstream`)
+  return {count: await ctx.store.scalar<number>('select count(*)::INTEGER from scn_changed'), deltas}
+}
+
+/**
+ * Matches every stored session against the scenarios (in SQL, sql-match.ts) and records each session's outcomes for
+ * replay. Incremental: only the sessions of the visitors that changed (the limits carry from session to session of a
+ * visitor, so all of a changed visitor's sessions are matched again).
+ */
 const scenarios: Pipeline = {
   name: 'scenarios',
   description: 'match sessions to marketing/service scenarios; record session outcomes (lead/order)',
   reads: ['sessions', 'session_intents', 'events', 'raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls'],
   writes: ['scenario_matches', 'session_outcomes'],
+  incremental: true,
+  follows: RAW,
   async fingerprint(ctx) {
     const paths = await scenarioFiles(ctx)
     const hash = createHash('sha256')
     for (const p of [paths.scenarios, paths.directory]) hash.update(p).update(existsSync(p) ? readFileSync(p) : '')
+    for (const f of ['contexts.sql', 'matches.sql', 'outcomes.sql']) hash.update(readSql(import.meta.url, f))
+    hash.update(String((await import('../../scenarios/sql.js')).SCENARIO_SQL_VERSION))
     return hash.digest('hex').slice(0, 16)
   },
   async run(ctx) {
     const {store} = ctx
+    const run = runInfo(ctx, 'scenarios')
+    const changed = run.full ? undefined : await changedVisitors(ctx)
+    if (!run.full && changed === undefined) {
+      run.full = true
+      run.reason = 'no watermark on a raw table it reads'
+    }
     const {compiled} = await loadCompiledScenarios(ctx)
-    const {matchSessions} = await import('./match.js')
-    const matches = await matchSessions(store, compiled)
-    await store.run(`create or replace table scenario_matches_stage (
-      session_id VARCHAR, seq INTEGER, scenario_id VARCHAR, priority DOUBLE, action_type VARCHAR, message VARCHAR,
-      resource_id VARCHAR, resource_type VARCHAR, route_kind VARCHAR, route_target VARCHAR)`)
-    const rows = matches.flatMap((m) => m.directives.map((d, seq) => ({sessionId: m.row.session_id, seq, d})))
-    await store.append('scenario_matches_stage', rows.length, (a, k) => {
-      const {sessionId, seq, d} = rows[k]!
-      const text = (v: string | undefined) => (v === undefined ? a.appendNull() : a.appendVarchar(v))
-      a.appendVarchar(sessionId)
-      a.appendInteger(seq)
-      a.appendVarchar(d.scenarioId)
-      a.appendDouble(d.priority)
-      a.appendVarchar(d.type)
-      text(d.message)
-      text(d.resource?.id)
-      text(d.resource?.type)
-      text(d.route?.kind)
-      text(d.route?.target)
-    })
-    await store.run(readSql(import.meta.url, 'matches.sql'))
-    await store.run(`create or replace table session_outcomes as ${readSql(import.meta.url, 'outcomes.sql')}`)
-    const sessions = matches.filter((m) => m.directives.length > 0).length
-    return {rowsWritten: rows.length, message: `${sessions} of ${matches.length} sessions matched a scenario`}
+    const {matchSessionsSql} = await import('./sql-match.js')
+    const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
+    const counts = await matchSessionsSql(store, compiled, {only, log: ctx.log})
+    const matches = renderSql(readSql(import.meta.url, 'matches.sql'), {only})
+    const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only})
+    const t = performance.now()
+    const cpu = process.cpuUsage()
+    if (run.full) {
+      await store.run(`create or replace table scenario_matches as ${matches}; drop table scenario_matches_stage`)
+      await store.run(`create or replace table session_outcomes as ${outcomes}`)
+    } else {
+      await store.run(`delete from scenario_matches where visitor_id in (select visitor_id from scn_changed);
+        insert into scenario_matches by name ${matches}; drop table scenario_matches_stage;
+        delete from session_outcomes where vid in (select hash(visitor_id) from scn_changed);
+        insert into session_outcomes by name ${outcomes};
+        drop table scn_changed`)
+    }
+    const c = process.cpuUsage(cpu)
+    ctx.log(`  matches and outcomes: ${Math.round(performance.now() - t)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`)
+    for (const table of RAW) await saveRawVisitors(ctx, table, changed?.deltas.get(table))
+    const label = run.full ? '' : `${changed?.count} visitors re-done: `
+    return {rowsWritten: counts.directives, message: `${label}${counts.matched} of ${counts.contexts} sessions matched a scenario`}
   },
 }
 

@@ -1,5 +1,5 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
-import {readSql, type Store} from '../../store/store.js'
+import {readSql, renderSql, type Store} from '../../store/store.js'
 import {matchSessions} from './match.js'
 
 export interface ReplayScenarioRow {
@@ -44,7 +44,7 @@ export async function replayScenarios(
 ): Promise<ReplayReport> {
   const matches = await matchSessions(store, compiled, range)
   const outcomes = new Map<string, boolean>()
-  const reader = await store.connection.runAndReadAll(readSql(import.meta.url, 'outcomes.sql'))
+  const reader = await store.connection.runAndReadAll(renderSql(readSql(import.meta.url, 'outcomes.sql'), {only: 'true'}))
   for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>)
     outcomes.set(r.session_id, r.converted)
   const matched = {sessions: 0, converted: 0}

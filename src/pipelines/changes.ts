@@ -1,0 +1,135 @@
+import {sqlIdent, sqlString} from '../store/values.js'
+import type {PipelineContext, RunInfo} from './types.js'
+
+/**
+ * What is new to an incremental pipeline (docs/architecture.md "Incremental runs"):
+ * - the visitors upstream pipelines logged in change_visitors since this pipeline's last run, and
+ * - the rows of raw tables past its watermark (a permanent, growing key: raw_probe_events.event_key, ingest_id).
+ * Rows deleted from a raw table (a replaced file, retention) show as fewer rows under the watermark than it counted.
+ */
+
+/** The runner's plan for this run; a pipeline called directly (a bench, a test) rebuilds in full. */
+export function runInfo(ctx: PipelineContext, pipeline = 'unknown'): RunInfo {
+  ctx.run ??= {pipeline, seq: 0, full: true, reason: 'run outside the runner', since: null, upstream: [], visitorsLogged: 0}
+  return ctx.run
+}
+
+/**
+ * Creates temp table `table (site, visitor_id)`: the distinct visitors the upstream pipelines logged since this
+ * pipeline's last run. Returns how many.
+ */
+export async function upstreamVisitors(ctx: PipelineContext, table: string): Promise<number> {
+  const run = runInfo(ctx)
+  const producers = run.upstream.length > 0 ? run.upstream.map(sqlString).join(', ') : "''"
+  await ctx.store.run(
+    `create or replace temp table ${sqlIdent(table)} as
+     select distinct v.site, v.visitor_id from change_visitors v join change_runs r using (seq)
+     where v.seq > $since and v.seq < $seq and r.producer in (${producers})`,
+    {since: run.since ?? -1, seq: run.seq},
+  )
+  return ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`)
+}
+
+export interface RawDelta {
+  /** Rows with key > from (and ≤ to) are new to this pipeline. */
+  from: number
+  to: number
+  /** Some rows at or below `from` were deleted since the last run. */
+  deleted: boolean
+}
+
+/** The key column that orders each raw table's loads. */
+export function rawKey(source: string): string {
+  return source === 'raw_probe_events' ? 'event_key' : 'ingest_id'
+}
+
+/**
+ * How `source` moved since this pipeline's watermark; undefined when it has none yet (it must rebuild in full).
+ * Cheap: the key column's zone maps skip old row groups, and the count reads one integer column.
+ */
+export async function rawDelta(ctx: PipelineContext, source: string): Promise<RawDelta | undefined> {
+  const mark = await ctx.store.one<{high: number; rows: number}>(
+    'select high, rows from source_watermarks where pipeline = $p and source = $s',
+    {p: pipelineName(ctx), s: source},
+  )
+  if (!mark) return undefined
+  const key = rawKey(source)
+  const now = await ctx.store.one<{top: number | null; under: number}>(
+    `select max(${key}) as top, count(*) filter (where ${key} <= $h) as under from ${sqlIdent(source)}`,
+    {h: mark.high},
+  )
+  return {from: mark.high, to: Math.max(mark.high, now?.top ?? mark.high), deleted: (now?.under ?? 0) < mark.rows}
+}
+
+/** Records how far this pipeline has read `source` (call inside run(), in the pipeline's transaction). */
+export async function saveWatermark(ctx: PipelineContext, source: string, high?: number): Promise<void> {
+  const key = rawKey(source)
+  const top = high ?? (await ctx.store.scalar<number | null>(`select max(${key}) from ${sqlIdent(source)}`)) ?? 0
+  await ctx.store.run(
+    `insert or replace into source_watermarks
+     select $p, $s, $h, (select count(*) from ${sqlIdent(source)} where ${key} <= $h)`,
+    {p: pipelineName(ctx), s: source, h: top},
+  )
+}
+
+/**
+ * For a raw table with a visitor_id column (calls, chats, leads, orders): SQL selecting the visitor ids of its rows
+ * loaded since this pipeline's last run and of its rows deleted since (found through source_visitors). Undefined when
+ * the pipeline has no watermark on it yet (it must rebuild in full).
+ */
+export async function rawChangedVisitors(ctx: PipelineContext, source: string): Promise<{sql: string; delta: RawDelta} | undefined> {
+  const delta = await rawDelta(ctx, source)
+  if (!delta) return undefined
+  const parts = [`select visitor_id from ${sqlIdent(source)} where ingest_id > ${delta.from} and visitor_id is not null`]
+  if (delta.deleted)
+    parts.push(`select sv.visitor_id from source_visitors sv
+      where sv.pipeline = ${sqlString(runInfo(ctx).pipeline)} and sv.source = ${sqlString(source)}
+        and not exists (select 1 from ${sqlIdent(source)} r where r.ingest_id = sv.ingest_id and r.visitor_id = sv.visitor_id)`)
+  return {sql: parts.join(' union all '), delta}
+}
+
+/**
+ * Records how far this pipeline has read a raw table with visitor ids, and which visitor ids its loads hold (inside
+ * run()): all of them after a full run, else the new loads' added and the deleted ones' dropped.
+ */
+export async function saveRawVisitors(ctx: PipelineContext, source: string, delta?: RawDelta): Promise<void> {
+  const p = sqlString(runInfo(ctx).pipeline)
+  const s = sqlString(source)
+  const t = sqlIdent(source)
+  if (!delta) {
+    await ctx.store.run(`delete from source_visitors where pipeline = ${p} and source = ${s};
+      insert into source_visitors select distinct ${p}, ${s}, ingest_id, visitor_id from ${t} where visitor_id is not null`)
+  } else {
+    if (delta.deleted)
+      await ctx.store.run(`delete from source_visitors sv where sv.pipeline = ${p} and sv.source = ${s}
+        and not exists (select 1 from ${t} r where r.ingest_id = sv.ingest_id and r.visitor_id = sv.visitor_id)`)
+    await ctx.store.run(`insert into source_visitors
+      select distinct ${p}, ${s}, ingest_id, visitor_id from ${t} where ingest_id > ${delta.from} and visitor_id is not null`)
+  }
+  await saveWatermark(ctx, source)
+}
+
+/** The current top key of `source` (what a full rebuild reads up to). */
+export async function rawTop(ctx: PipelineContext, source: string): Promise<number> {
+  return (await ctx.store.scalar<number | null>(`select max(${rawKey(source)}) from ${sqlIdent(source)}`)) ?? 0
+}
+
+/** Logs the visitors (a query of site, visitor_id) this run replaced, for the pipelines downstream. */
+export async function logVisitors(ctx: PipelineContext, query: string): Promise<number> {
+  const run = runInfo(ctx)
+  await ctx.store.run(`insert into change_visitors select distinct ${run.seq}, site, visitor_id from (${query})`)
+  const n = await ctx.store.scalar<number>(`select count(*)::INTEGER from change_visitors where seq = ${run.seq}`)
+  run.visitorsLogged = n
+  return n
+}
+
+/** Logs the days (a query of site, day) whose rows this run replaced, for the warehouse publisher. */
+export async function logDays(ctx: PipelineContext, query: string): Promise<void> {
+  const run = runInfo(ctx)
+  await ctx.store.run(`insert into change_days select distinct ${run.seq}, site, day from (${query}) where day is not null`)
+}
+
+function pipelineName(ctx: PipelineContext): string {
+  const run = runInfo(ctx)
+  return run.pipeline
+}
