@@ -69,11 +69,17 @@ describe('staffing from history (typical week)', () => {
 })
 
 describe('HTML report section', () => {
-  it('returns service levels, agent scores, layers and staffing blocks', async () => {
+  it('returns service levels, agent scores, layers, staffing and data quality blocks', async () => {
     const sections = (await buildReportSections(reportContext(store)))
       .filter((p) => p.source.startsWith('service/'))
       .flatMap((p) => p.sections ?? [])
-    expect(sections.map((s) => s.title)).toEqual(['Service levels', 'Agent scores', 'Service layers', 'Staffing (typical week, calls)'])
+    expect(sections.map((s) => s.title)).toEqual([
+      'Service levels',
+      'Agent scores',
+      'Service layers',
+      'Staffing (typical week, calls)',
+      'Data quality',
+    ])
     const byChannel = sections[0].tables[0].rows
     expect(byChannel.map((r) => r.group)).toEqual(['phone', 'web', 'total'])
     expect(byChannel[2].offered).toBe(11)
