@@ -1,7 +1,7 @@
 -- Surveys (docs/surveys.md): the probe's `survey_shown` / `survey_answer` events join the enum ingest casts to (rebuilt:
 -- DuckDB cannot add a value; no column has this type), and answers collected elsewhere land in raw_survey_responses.
 drop type ccx_probe_event_type;
-create type ccx_probe_event_type as enum ('pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start', 'lead', 'register', 'message', 'identify', 'order', 'bot_exchange', 'bot_feedback', 'survey_shown', 'survey_answer');
+create type ccx_probe_event_type as enum ('pageview', 'heartbeat', 'click', 'invite_shown', 'invite_accepted', 'invite_declined', 'chat_request', 'chat_start', 'lead', 'register', 'message', 'identify', 'order', 'bot_exchange', 'bot_feedback', 'survey_shown', 'survey_answer', 'chat_end', 'exit_intent');
 
 -- `ccx ingest surveys`: one row per response, answers as JSON text ({"question id": value}).
 create table raw_survey_responses (
