@@ -19,12 +19,20 @@ export async function createSurveyPicker(config: LoadedConfig, scenarios: Scenar
   if (named.length > 0) {
     const {loadSurveysFile, surveysPathFor} = await import('../surveys/load.js')
     const path = surveysPathFor(config)
-    for (const q of loadSurveysFile(path).surveys) byId.set(q.id, [...(byId.get(q.id) ?? []), q].sort((a, b) => b.version - a.version))
+    for (const q of loadSurveysFile(path).surveys)
+      byId.set(
+        q.id,
+        [...(byId.get(q.id) ?? []), q].sort((a, b) => b.version - a.version),
+      )
     const missing = named.filter((n) => !byId.has(n.survey))
     if (missing.length > 0)
       throw new CcxError(
         `scenario ${missing[0].scenario} asks for questionnaire "${missing[0].survey}", which ${path} does not define (it has: ${[...byId.keys()].join(', ') || 'none'})`,
-        {code: 'SURVEY_UNKNOWN', exit: EXIT.invalidConfig, suggestions: ['Add the questionnaire, or set files.surveys in ccx.config.json (docs/surveys.md).']},
+        {
+          code: 'SURVEY_UNKNOWN',
+          exit: EXIT.invalidConfig,
+          suggestions: ['Add the questionnaire, or set files.surveys in ccx.config.json (docs/surveys.md).'],
+        },
       )
   }
   // one serialized copy per version: directives reuse it

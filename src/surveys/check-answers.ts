@@ -14,7 +14,8 @@ export function checkAnswers(survey: Questionnaire, raw: unknown): {answers: Ans
   const answers: Answers = {}
   const problems: AnswerProblem[] = []
   if (raw === null || raw === undefined) return {answers, problems}
-  if (typeof raw !== 'object' || Array.isArray(raw)) return {answers, problems: [{question: '(answers)', message: 'answers is not an object'}]}
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return {answers, problems: [{question: '(answers)', message: 'answers is not an object'}]}
   const byId = new Map(survey.questions.map((q) => [q.id, q]))
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
     if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue
@@ -45,7 +46,13 @@ function checkOne(q: Question, value: unknown): {value: AnswerValue} | string {
     }
     case 'multiple': {
       // CSV exports often join choices with "|" or ";"
-      const list = typeof value === 'string' ? value.split(/[|;；]/).map((s) => s.trim()).filter(Boolean) : value
+      const list =
+        typeof value === 'string'
+          ? value
+              .split(/[|;；]/)
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : value
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && q.options.some((o) => o.value === v)))
         return `${JSON.stringify(value)} is not a list of the options`
       if (q.maxChoices && list.length > q.maxChoices) return `${list.length} choices, at most ${q.maxChoices}`

@@ -31,7 +31,8 @@ export function checkSurveysText(text: string): SurveysCheck {
     const first = seen.get(key)
     if (first !== undefined) add(at('version'), `duplicate questionnaire "${s.id}" version ${s.version} (first at surveys[${first}])`)
     else seen.set(key, n)
-    if (s.active?.from && s.active.to && s.active.from > s.active.to) add(at('active'), `from (${s.active.from}) is after to (${s.active.to})`)
+    if (s.active?.from && s.active.to && s.active.from > s.active.to)
+      add(at('active'), `from (${s.active.from}) is after to (${s.active.to})`)
     const texts: Array<[Array<string | number>, LocalText | undefined]> = [[at('title'), s.title]]
     const position = new Map<string, number>()
     s.questions.forEach((q, k) => {
@@ -59,7 +60,10 @@ export function checkSurveysText(text: string): SurveysCheck {
         if (rule.goto !== 'end') {
           const target = position.get(rule.goto)
           if (target === undefined)
-            add([...path, 'goto'], `skip to "${rule.goto}": no such question in ${s.id} (ids: ${[...position.keys()].join(', ')}, or "end")`)
+            add(
+              [...path, 'goto'],
+              `skip to "${rule.goto}": no such question in ${s.id} (ids: ${[...position.keys()].join(', ')}, or "end")`,
+            )
           else if (target <= k) add([...path, 'goto'], `skip to "${rule.goto}" goes backwards: skips may only jump forward`)
         }
         rule.when.forEach((v, j) => {
@@ -82,7 +86,9 @@ function skipValueProblem(q: Question, v: string | number): string | null {
     const [lo, hi] = q.scale === '1-5' ? [1, 5] : [0, 10]
     return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `${JSON.stringify(v)} is not a rating ${q.scale}`
   }
-  return q.options.some((o) => o.value === v) ? null : `${JSON.stringify(v)} is not one of the options (${q.options.map((o) => o.value).join(', ')})`
+  return q.options.some((o) => o.value === v)
+    ? null
+    : `${JSON.stringify(v)} is not one of the options (${q.options.map((o) => o.value).join(', ')})`
 }
 
 /** The text in the language asked for, else the questionnaire's first language, else any. */

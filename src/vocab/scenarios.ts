@@ -77,8 +77,10 @@ export const ActionSchema = z
       ctx.addIssue({code: 'custom', path: ['resource'], message: 'a card needs a "resource" (or at least a "message")'})
     if (a.type === 'invite' && !a.message)
       ctx.addIssue({code: 'custom', path: ['message'], message: 'an invite needs a "message" the visitor sees'})
-    if (a.type === 'survey' && !a.survey) ctx.addIssue({code: 'custom', path: ['survey'], message: 'a survey action needs "survey" (a questionnaire id)'})
-    if (a.survey && a.type !== 'survey') ctx.addIssue({code: 'custom', path: ['survey'], message: '"survey" belongs to actions of type survey'})
+    if (a.type === 'survey' && !a.survey)
+      ctx.addIssue({code: 'custom', path: ['survey'], message: 'a survey action needs "survey" (a questionnaire id)'})
+    if (a.survey && a.type !== 'survey')
+      ctx.addIssue({code: 'custom', path: ['survey'], message: '"survey" belongs to actions of type survey'})
     if (a.type === 'route' && !a.route) ctx.addIssue({code: 'custom', path: ['route'], message: 'a route action needs "route"'})
     if (a.route && (a.route.kind === 'skill_group' || a.route.kind === 'least_loaded') && !a.route.target) {
       ctx.addIssue({code: 'custom', path: ['route', 'target'], message: `route kind "${a.route.kind}" needs a "target" (the skill group)`})

@@ -70,7 +70,19 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
     const rows = r.json().groups
     // A01: R0001 R0002 R0005 R0007 R0010 (csat 5 4 5 1 -; nps 10 9 8 0); A02: R0003 R0004 R0006 R0008 (csat 2 3 - 4; nps 3 7 - 10)
     expect(rows).toMatchObject([
-      {survey: 'post-chat', version: 1, group: 'A01', shown: 5, answered: 5, response_rate: 1, csat_n: 4, csat_top2_box: 0.75, nps_n: 4, nps: 25, nps_high: 100},
+      {
+        survey: 'post-chat',
+        version: 1,
+        group: 'A01',
+        shown: 5,
+        answered: 5,
+        response_rate: 1,
+        csat_n: 4,
+        csat_top2_box: 0.75,
+        nps_n: 4,
+        nps: 25,
+        nps_high: 100,
+      },
       {survey: 'post-chat', version: 1, group: 'A02', shown: 4, answered: 3, response_rate: 0.75, csat_n: 3, nps_n: 3, nps: 0},
     ])
     expect(rows[1].csat_top2_box).toBeCloseTo(1 / 3, 12)
@@ -79,7 +91,9 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
     // A01: pP = 2/4, pD = 1/4 → 25 − 1.959964 × 100 × √((3/4 − 1/16)/4) = 25 − 81.256; the top is clipped at 100
     expect(rows[0].nps_low).toBeCloseTo(-56.256, 2)
     const csv = await ccx(['report', 'survey', '--db', db, '--by', 'channel', '--csv'])
-    expect(csv.stdout.split('\n')[0]).toBe('survey,version,group,shown,answered,response_rate,csat_n,csat_top2_box,nps_n,nps,nps_low,nps_high')
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'survey,version,group,shown,answered,response_rate,csat_n,csat_top2_box,nps_n,nps,nps_low,nps_high',
+    )
     expect(csv.stdout).toContain('post-chat,1,wechat,2,1,0.5,1,0,1,-100')
   })
 
@@ -91,7 +105,15 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
       version: 2,
       questions: [
         v1.questions[0],
-        {id: 'effort', type: 'single', text: {zh: '解决问题是否费力？', en: 'How easy was it?'}, options: [{value: 'easy', label: {zh: '容易', en: 'Easy'}}, {value: 'hard', label: {zh: '费力', en: 'Hard'}}]},
+        {
+          id: 'effort',
+          type: 'single',
+          text: {zh: '解决问题是否费力？', en: 'How easy was it?'},
+          options: [
+            {value: 'easy', label: {zh: '容易', en: 'Easy'}},
+            {value: 'hard', label: {zh: '费力', en: 'Hard'}},
+          ],
+        },
         v1.questions[3],
       ],
     }
@@ -108,7 +130,12 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
       [2, 2],
     ])
     // "why" was dropped in version 2: the answer that still has it is counted as not fitting
-    expect(out.surveys[1]).toMatchObject({answered: 2, invalidAnswers: 1, csat: {n: 2, top2: 2}, nps: {n: 2, promoters: 1, detractors: 1, nps: 0}})
+    expect(out.surveys[1]).toMatchObject({
+      answered: 2,
+      invalidAnswers: 1,
+      csat: {n: 2, top2: 2},
+      nps: {n: 2, promoters: 1, detractors: 1, nps: 0},
+    })
     expect(out.unknown).toEqual([{survey: 'post-chat', version: 3, displays: 1}])
     const text = await ccx(['report', 'survey', '--db', db, '--surveys', path])
     expect(text.stderr).toContain('1 shown questionnaire(s) of post-chat version 3 left out')

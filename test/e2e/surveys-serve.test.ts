@@ -25,7 +25,10 @@ async function post(base: string, visitor: string, events: unknown[]) {
     method: 'POST',
     body: JSON.stringify({site: TEST_SITE.id, key: TEST_SITE.key, visitor_id: visitor, events}),
     // a browser's user agent: serve fires nothing for bots
-    headers: {'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'},
+    headers: {
+      'content-type': 'text/plain',
+      'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+    },
   })
   return {status: res.status, body: (await res.json()) as any}
 }
@@ -45,12 +48,17 @@ describe('survey directives through serve, the event log and DuckDB', () => {
     expect(end.status).toBe(200)
     expect(end.body.directives).toHaveLength(1)
     const d = end.body.directives[0]
-    expect(d).toMatchObject({type: 'survey', scenarioId: 'post-chat-survey', survey: {id: 'post-chat', version: 1, campaign: 'service-csat', conversation_id: 'CV-9'}})
+    expect(d).toMatchObject({
+      type: 'survey',
+      scenarioId: 'post-chat-survey',
+      survey: {id: 'post-chat', version: 1, campaign: 'service-csat', conversation_id: 'CV-9'},
+    })
     expect(d.survey.questions.map((q: {id: string}) => q.id)).toEqual(['csat', 'resolved', 'why', 'nps', 'comment'])
     // perVisitor 1: the next chat end asks nothing
     expect((await post(s.base, 'v1', [{type: 'chat_end', ref_id: 'CV-10'}])).body.directives).toEqual([])
 
-    const props = (answers?: object) => JSON.stringify({survey: 'post-chat', version: 1, campaign: 'service-csat', conversation_id: 'CV-9', answers})
+    const props = (answers?: object) =>
+      JSON.stringify({survey: 'post-chat', version: 1, campaign: 'service-csat', conversation_id: 'CV-9', answers})
     const shown = await post(s.base, 'v1', [{type: 'survey_shown', directive_id: d.id, props: props()}])
     expect(shown.body.rejected).toEqual([])
     const answered = await post(s.base, 'v1', [
@@ -75,7 +83,15 @@ describe('survey directives through serve, the event log and DuckDB', () => {
     const r = await ccx(['report', 'survey', '--db', db, '--by', 'agent', '--json'], {cwd: dir.path})
     expect(r.code, r.stderr).toBe(0)
     const out = r.json()
-    expect(out.surveys[0]).toMatchObject({survey: 'post-chat', version: 1, shown: 2, answered: 1, responseRate: 0.5, csat: {n: 1, top2: 1}, nps: {n: 1, promoters: 1}})
+    expect(out.surveys[0]).toMatchObject({
+      survey: 'post-chat',
+      version: 1,
+      shown: 2,
+      answered: 1,
+      responseRate: 0.5,
+      csat: {n: 1, top2: 1},
+      nps: {n: 1, promoters: 1},
+    })
     // the agent comes through the conversation the chat end named
     expect(out.groups.map((g: {group: string; shown: number; answered: number}) => [g.group, g.shown, g.answered])).toEqual([
       ['(no agent)', 1, 0],

@@ -49,7 +49,16 @@ describe('questionnaire files', () => {
             languages: ['zh', 'en'],
             questions: [
               {id: 'a', type: 'rating', scale: '0-10', metric: 'csat', text: 'x'},
-              {id: 'b', type: 'single', text: 'y', options: [{value: 'p', label: 'P'}, {value: 'q', label: 'Q'}], skip: [{when: ['r'], goto: 'a'}]},
+              {
+                id: 'b',
+                type: 'single',
+                text: 'y',
+                options: [
+                  {value: 'p', label: 'P'},
+                  {value: 'q', label: 'Q'},
+                ],
+                skip: [{when: ['r'], goto: 'a'}],
+              },
             ],
           },
         ],
@@ -64,7 +73,9 @@ describe('questionnaire files', () => {
       '38 surveys[0].questions[1].skip[0].when[0]: "r" is not one of the options (p, q)',
       '6 surveys[0].title: no "en" text, but the questionnaire lists en in languages',
     ])
-    const typo = checkSurveysText('{"surveys": [{"id": "s", "version": 1, "title": "t", "questions": [{"id": "a", "type": "text", "text": "x", "requird": true}]}]}')
+    const typo = checkSurveysText(
+      '{"surveys": [{"id": "s", "version": 1, "title": "t", "questions": [{"id": "a", "type": "text", "text": "x", "requird": true}]}]}',
+    )
     expect(typo.issues[0]).toMatchObject({line: 1, field: 'surveys[0].questions[0].requird'})
     expect(typo.issues[0].message).toContain('did you mean "required"?')
   })
@@ -113,7 +124,11 @@ describe('survey statistics (hand-computed)', () => {
   })
 
   it('frequent words count answers, skip stop words and show the shortest examples', () => {
-    const tok = (s: string) => s.toLowerCase().split(/[^a-z]+/).filter(Boolean)
+    const tok = (s: string) =>
+      s
+        .toLowerCase()
+        .split(/[^a-z]+/)
+        .filter(Boolean)
     const words = frequentWords(['the wait was long', 'long wait and rude', 'wait', 'great help', 'help was slow'], tok, 3)
     expect(words).toEqual([
       {word: 'wait', answers: 3, examples: ['wait', 'the wait was long']},

@@ -14,7 +14,9 @@ export default class SurveysCheck extends BaseCommand<typeof SurveysCheck> {
   static description =
     'Validate a questionnaires file: JSON syntax, fields and values, question types, duplicate ids, skip rules to missing questions, texts for every language. Errors name the line and the field; exit code 6 when invalid.'
   static examples = ['<%= config.bin %> surveys check defaults/surveys.json', '<%= config.bin %> surveys check my-surveys.json --json']
-  static args = {file: Args.string({description: 'questionnaires file (JSON); default: files.surveys from the config, else defaults/surveys.json'})}
+  static args = {
+    file: Args.string({description: 'questionnaires file (JSON); default: files.surveys from the config, else defaults/surveys.json'}),
+  }
 
   async run(): Promise<SurveysCheckOutput> {
     const {args} = await this.parse(SurveysCheck)

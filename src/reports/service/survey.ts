@@ -119,7 +119,7 @@ export async function surveyReport(store: Store, surveys: Questionnaire[], optio
     }
     let entry = perSurvey.get(key)
     if (!entry) perSurvey.set(key, (entry = {q, displays: [], invalid: 0}))
-    let raw: unknown = null
+    let raw: unknown
     try {
       raw = d.answers ? JSON.parse(d.answers) : null
     } catch {
