@@ -137,3 +137,44 @@ describe('survey statistics (hand-computed)', () => {
     ])
   })
 })
+
+describe('the survey directive in the scenario engine', () => {
+  it('fires on the named event only, carries the questionnaire id, and keeps to its limits', async () => {
+    const {compileScenarios, evaluate, emptyState} = await import('../../src/scenarios/engine.js')
+    const {ScenariosFileSchema} = await import('../../src/vocab/scenarios.js')
+    const file = ScenariosFileSchema.parse({
+      scenarios: [{id: 'exit-survey', when: {on: ['exit_intent'], pages: {min: 2}}, actions: [{type: 'survey', survey: 'exit'}], limits: {perVisitor: 1}}],
+    })
+    const compiled = compileScenarios(file)
+    const ctx = {
+      intent: 'repair',
+      confidence: 0.9,
+      province: null,
+      city: null,
+      source: null,
+      medium: null,
+      term: null,
+      visitNumber: 1,
+      dwellS: 60,
+      pages: 3,
+      url: null,
+      hour: 10,
+      device: 'desktop',
+    }
+    expect(evaluate(ctx, compiled, emptyState()).directives).toEqual([]) // a page view: no exit intent
+    expect(evaluate({...ctx, pages: 1, events: ['exit_intent']}, compiled, emptyState()).directives).toEqual([])
+    const first = evaluate({...ctx, events: ['heartbeat', 'exit_intent']}, compiled, emptyState())
+    expect(first.directives).toMatchObject([{scenarioId: 'exit-survey', type: 'survey', survey: 'exit'}])
+    expect(evaluate({...ctx, pages: 4, events: ['exit_intent']}, compiled, first.state).directives).toEqual([])
+  })
+
+  it('a survey action needs its questionnaire id; the id belongs to survey actions only', async () => {
+    const {ScenariosFileSchema} = await import('../../src/vocab/scenarios.js')
+    const r = ScenariosFileSchema.safeParse({scenarios: [{id: 's', actions: [{type: 'survey'}, {type: 'invite', message: 'hi', survey: 'x'}]}]})
+    expect(r.success).toBe(false)
+    expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['scenarios.0.actions.0.survey', 'a survey action needs "survey" (a questionnaire id)'],
+      ['scenarios.0.actions.1.survey', '"survey" belongs to actions of type survey'],
+    ])
+  })
+})
