@@ -141,3 +141,36 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
     expect(text.stderr).toContain('1 shown questionnaire(s) of post-chat version 3 left out')
   })
 })
+
+describe('generated survey answers (fixtures generate → ingest surveys → report survey)', () => {
+  it('the report counts what the file holds, computed here from the raw rows', async () => {
+    const out = join(tmp.path, 'gen')
+    const gen = await ccx(['fixtures', 'generate', '--out', out, '--visitors', '400', '--days', '3', '--seed', 'surveys', '--json'])
+    expect(gen.code, gen.stderr).toBe(0)
+    const file = join(out, 'survey_responses.ndjson')
+    const rows = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+    const db = join(tmp.path, 'gen.duckdb')
+    const ing = await ccx(['ingest', 'surveys', file, '--db', db, '--json'])
+    expect(ing.code, ing.stderr).toBe(0)
+    expect(ing.json().totals).toMatchObject({read: rows.length, loaded: rows.length, quarantined: 0})
+    const r = await ccx(['report', 'survey', '--db', db, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    for (const id of ['post-chat', 'exit']) {
+      const mine = rows.filter((x) => x.survey_id === id)
+      const answered = mine.filter((x) => x.answers !== '').map((x) => JSON.parse(x.answers))
+      const s = r.json().surveys.find((x: {survey: string}) => x.survey === id)
+      expect(mine.length).toBeGreaterThan(0)
+      expect(s).toMatchObject({shown: mine.length, answered: answered.length, invalidAnswers: 0})
+      if (id === 'post-chat') {
+        const csat = answered.map((a) => a.csat)
+        expect(s.csat).toMatchObject({n: csat.length, top2: csat.filter((v) => v >= 4).length})
+        const nps = answered.filter((a) => a.nps !== undefined).map((a) => a.nps)
+        expect(s.nps.n).toBe(nps.length)
+        expect(s.nps.nps).toBeCloseTo((100 * (nps.filter((v) => v >= 9).length - nps.filter((v) => v <= 6).length)) / nps.length, 9)
+      }
+    }
+  })
+})
