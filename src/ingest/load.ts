@@ -339,7 +339,7 @@ async function checkChats(store: Store, rawLine: string, textKey: string): Promi
 async function checkSurveyAnswers(store: Store, rawLine: string, textKey: string): Promise<number> {
   const bad = `nullif(trim(answers), '') is not null and coalesce(json_type(try_cast(answers as JSON)), '') <> 'OBJECT'`
   await store.run(
-    `insert into ccx_q select __line, 'answers', 'bad_value: answers is not a JSON object', left(answers, 1000), ${rawLine}, ${textKey} from ccx_rows where ${bad}`,
+    `insert into ccx_q select __line, 'answers', 'bad_json: answers is not a JSON object', left(answers, 1000), ${rawLine}, ${textKey} from ccx_rows where ${bad}`,
   )
   return exec(store, `delete from ccx_rows where ${bad}`)
 }
