@@ -36,7 +36,9 @@ describe('ccx ingest surveys + report survey (hand-computed, fixtures/samples/su
     expect(r.code, r.stderr).toBe(0)
     expect(r.json().totals).toMatchObject({read: 10, loaded: 9, duplicate: 0, quarantined: 1})
     const q = await ccx(['quarantine', 'show', String(r.json().files[0].ingestId), '--db', db, '--json'])
-    expect(q.json().rows).toMatchObject([{line: 10, field: 'answers', reason: 'bad_json: answers is not a JSON object', value: '{not json'}])
+    expect(q.json().rows).toMatchObject([
+      {line: 10, field: 'answers', reason: 'bad_json: answers is not a JSON object', value: '{not json'},
+    ])
   })
 
   it('response rate, CSAT top-2-box and NPS with its interval match the hand computation', async () => {

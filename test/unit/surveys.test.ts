@@ -143,7 +143,14 @@ describe('the survey directive in the scenario engine', () => {
     const {compileScenarios, evaluate, emptyState} = await import('../../src/scenarios/engine.js')
     const {ScenariosFileSchema} = await import('../../src/vocab/scenarios.js')
     const file = ScenariosFileSchema.parse({
-      scenarios: [{id: 'exit-survey', when: {on: ['exit_intent'], pages: {min: 2}}, actions: [{type: 'survey', survey: 'exit'}], limits: {perVisitor: 1}}],
+      scenarios: [
+        {
+          id: 'exit-survey',
+          when: {on: ['exit_intent'], pages: {min: 2}},
+          actions: [{type: 'survey', survey: 'exit'}],
+          limits: {perVisitor: 1},
+        },
+      ],
     })
     const compiled = compileScenarios(file)
     const ctx = {
@@ -170,7 +177,9 @@ describe('the survey directive in the scenario engine', () => {
 
   it('a survey action needs its questionnaire id; the id belongs to survey actions only', async () => {
     const {ScenariosFileSchema} = await import('../../src/vocab/scenarios.js')
-    const r = ScenariosFileSchema.safeParse({scenarios: [{id: 's', actions: [{type: 'survey'}, {type: 'invite', message: 'hi', survey: 'x'}]}]})
+    const r = ScenariosFileSchema.safeParse({
+      scenarios: [{id: 's', actions: [{type: 'survey'}, {type: 'invite', message: 'hi', survey: 'x'}]}],
+    })
     expect(r.success).toBe(false)
     expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['scenarios.0.actions.0.survey', 'a survey action needs "survey" (a questionnaire id)'],
