@@ -187,3 +187,19 @@ describe('the survey directive in the scenario engine', () => {
     ])
   })
 })
+
+describe('scenarios check knows the questionnaires', () => {
+  it('a survey action naming a questionnaire the file lacks names its line', async () => {
+    const {checkScenariosText} = await import('../../src/scenarios/validate.js')
+    const text =
+      '{"scenarios": [\n  {"id": "s", "when": {"on": ["chat_end"]},\n   "actions": [{"type": "survey", "survey": "post-chat-v2"}]}\n]}'
+    expect(checkScenariosText(text, {surveys: ['post-chat', 'exit']}).issues).toEqual([
+      {
+        line: 3,
+        field: 'scenarios.0.actions.0.survey',
+        message: 'no questionnaire "post-chat-v2" in the questionnaires file (it has: post-chat, exit)',
+      },
+    ])
+    expect(checkScenariosText(text.replace('post-chat-v2', 'post-chat'), {surveys: ['post-chat', 'exit']}).issues).toEqual([])
+  })
+})
