@@ -1,6 +1,6 @@
 /* ccx questionnaire form (docs/surveys.md): loaded by the probe the first time a survey directive arrives, drawn on
    the probe's widget base (its panel, labels, brand colour and keyboard behaviour). Text only, no eval. */
-(function () {
+;(function () {
   'use strict'
   if (!window.ccx || !window.ccx.surveyReady) return
   /* a questionnaire (docs/surveys.md): one form; a question a skip rule jumps over is hidden and not sent */
@@ -9,7 +9,9 @@
     if (!s || !s.questions || !s.questions.length) return false
     var lang = window.ccx.lang
     var sl = s.languages && s.languages.indexOf(lang) !== -1 ? lang : (s.languages && s.languages[0]) || lang
-    function tx(t) { return t && typeof t === 'object' ? t[sl] || t.zh || t.en || '' : String(t || '') }
+    function tx(t) {
+      return t && typeof t === 'object' ? t[sl] || t.zh || t.en || '' : String(t || '')
+    }
     var meta = {survey: s.id, version: s.version, language: sl}
     if (s.campaign) meta.campaign = s.campaign
     if (s.conversation_id) meta.conversation_id = s.conversation_id
@@ -46,7 +48,10 @@
         it.area.maxLength = Math.min(q.maxLength || 1000, 1000)
         it.area.setAttribute('aria-label', tx(q.text))
         group.appendChild(it.area)
-      } else (q.options || []).forEach(function (o) { choice(o.value, tx(o.label)) })
+      } else
+        (q.options || []).forEach(function (o) {
+          choice(o.value, tx(o.label))
+        })
       box.appendChild(group)
       if (q.type === 'rating' && (q.low || q.high)) box.appendChild(el('p', tx(q.low) + ' ← → ' + tx(q.high), 'ccx-scale-ends'))
       it.error = el('p', null, 'ccx-error')
@@ -58,7 +63,13 @@
     })
     function valueOf(it) {
       if (it.area) return it.area.value.trim() || null
-      var on = it.inputs.filter(function (i) { return i.checked }).map(function (i) { return i.value })
+      var on = it.inputs
+        .filter(function (i) {
+          return i.checked
+        })
+        .map(function (i) {
+          return i.value
+        })
       if (!on.length) return null
       if (it.q.type === 'multiple') return on
       return it.q.type === 'rating' ? Number(on[0]) : on[0]
@@ -71,7 +82,11 @@
         if (it.box.hidden) return
         var v = valueOf(it)
         ;(it.q.skip || []).some(function (r) {
-          var hit = v !== null && r.when.some(function (x) { return String(x) === String(v) })
+          var hit =
+            v !== null &&
+            r.when.some(function (x) {
+              return String(x) === String(v)
+            })
           if (hit) jump = r.goto
           return hit
         })
