@@ -46,6 +46,8 @@ const LAYERS = {
   privacy: ['store', 'pipelines', 'reports', 'commands', 'cli', 'serve', 'ops', 'charts', '@duckdb'],
   ops: ['commands', 'cli'],
   // the FAQ bot's matcher is built from KB rows and runs in serve: no database, no CLI
+  // questionnaires and their statistics: pure (files are read by load.ts only), no database
+  surveys: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],
   'selfservice/bot': ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],
 }
 

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {join, resolve} from 'node:path'
 import {BaseCommand} from '../cli/base-command.js'
 import type {DemoResult} from '../demo/service.js'
+import {percent} from '../format/numbers.js'
 
 export default class Demo extends BaseCommand<typeof Demo> {
   static description = `From nothing to reports: generate realistic fixtures, ingest them into a fresh database, run every
@@ -62,6 +63,19 @@ pipeline, and write the reports. Prints where everything went.`
       this.log(
         `  answer accuracy: ${pct(b.fromFeedback.accuracy)} from ${b.fromFeedback.judged} votes, ` +
           `${pct(b.fromLabels?.accuracy ?? null)} from ${b.fromLabels?.judged ?? 0} labelled (data/bot_labels.csv)`,
+      )
+    }
+    if (result.surveys.length > 0) {
+      this.log('\nSurveys of the generated visitors (`ccx report survey`):')
+      this.table(
+        result.surveys.map((s) => ({
+          questionnaire: `${s.survey} v${s.version}`,
+          shown: s.shown,
+          answered: s.answered,
+          'response rate': percent(s.responseRate),
+          'CSAT top-2-box': percent(s.csatTop2Box),
+          NPS: s.nps === null ? 'n/a' : s.nps.toFixed(1),
+        })),
       )
     }
     if (failed.length > 0) this.error(`pipelines failed: ${failed.map((f) => `${f.pipeline}: ${f.message}`).join('; ')}`, {exit: 1})

@@ -20,7 +20,7 @@ const FORMATS = [
 ]
 
 export default class Ingest extends DataCommand<typeof Ingest> {
-  static description = `Load probe events, calls, chats, transcripts, leads, orders or agent states into the database.
+  static description = `Load probe events, calls, chats, transcripts, leads, orders, agent states or survey answers into the database.
 
 CSV/TSV (UTF-8 with or without BOM, GBK/GB18030 and UTF-16 detected), NDJSON/JSON, Parquet, for probe also web-server
 access logs, for calls Asterisk queue_log / CDR and FreeSWITCH CDRs (--format). A mapping file maps a real export

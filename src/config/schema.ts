@@ -80,6 +80,8 @@ export const ConfigSchema = z.strictObject({
       benchmarks: z.string().optional(),
       /** The FAQ bot's synonym groups (default: defaults/bot-synonyms.json). */
       synonyms: z.string().optional(),
+      /** Questionnaires (docs/surveys.md; default: defaults/surveys.json). */
+      surveys: z.string().optional(),
     })
     .prefault({}),
   reports: z

@@ -30,6 +30,8 @@ export interface DemoResult {
   bot: Array<{visitor_id: string; question: string; context: string | null; entry_id: string | null; confidence: number; answer: string}>
   /** `report layers` from the bot's own exchanges (played through the event log); null without a KB. */
   botLayers: BotExchangeKpis | null
+  /** The generated visitors' answers to the shipped questionnaires (`ccx report survey`; also a section of the HTML report). */
+  surveys: Array<{survey: string; version: number; shown: number; answered: number; responseRate: number | null; csatTop2Box: number | null; nps: number | null}>
 }
 
 const SOURCES = [
@@ -39,6 +41,7 @@ const SOURCES = [
   ['transcripts', 'transcripts.csv'],
   ['leads', 'leads.csv'],
   ['orders', 'orders.csv'],
+  ['surveys', 'survey_responses.ndjson'],
 ] as const
 
 /** From nothing: generate fixtures, ingest into a fresh database, run every pipeline, write reports. */
@@ -96,6 +99,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       story: await storyOutcomes(store),
       bot: botRun.story,
       botLayers,
+      surveys: await surveyFigures(store, options.config, log),
     }
   } finally {
     await store.close()
@@ -274,4 +278,24 @@ async function storyOutcomes(store: Store): Promise<Array<Record<string, unknown
       left join scenario_matches m using (session_id)
       group by all
       order by s.visitor_id`)
+}
+
+/** The survey report's headline figures on the generated answers. */
+async function surveyFigures(store: Store, config: LoadedConfig, log: (m: string) => void): Promise<DemoResult['surveys']> {
+  const {surveyReport} = await import('../reports/service/survey.js')
+  const {loadSurveysFile, surveysPathFor} = await import('../surveys/load.js')
+  const result = await surveyReport(store, loadSurveysFile(surveysPathFor(config)).surveys, {words: 0})
+  return result.surveys.map((s) => {
+    const row = {
+      survey: s.survey,
+      version: s.version,
+      shown: s.shown,
+      answered: s.answered,
+      responseRate: s.responseRate,
+      csatTop2Box: s.csat?.top2Box ?? null,
+      nps: s.nps?.nps ?? null,
+    }
+    log(`    survey      ${s.survey} v${s.version}: ${s.answered}/${s.shown} answered${s.csat ? `, CSAT top-2-box ${((s.csat.top2Box ?? 0) * 100).toFixed(1)}%` : ''}${s.nps?.nps != null ? `, NPS ${s.nps.nps.toFixed(1)}` : ''}`)
+    return row
+  })
 }

@@ -202,6 +202,7 @@ export async function loadCsv(ctx: LoadContext, input: CsvInput): Promise<LoadRe
     )
     let bad = await exec(store, 'delete from ccx_rows where __problem is not null')
     if (spec.name === 'chats') bad += await checkChats(store, rawLine, textKey)
+    if (spec.name === 'surveys') bad += await checkSurveyAnswers(store, rawLine, textKey)
     if (QUALITY_SQL[spec.name] && spec.name !== 'chats')
       await store.run(`alter table ccx_rows add column quality VARCHAR; update ccx_rows set quality = ${QUALITY_SQL[spec.name]}`)
     if (ctx.dryRun)
@@ -332,6 +333,15 @@ async function checkChats(store: Store, rawLine: string, textKey: string): Promi
   )
   n += await exec(store, `delete from ccx_rows where ${noTime}`)
   return n
+}
+
+/** surveys: answers must be a JSON object, or empty (shown, not answered). */
+async function checkSurveyAnswers(store: Store, rawLine: string, textKey: string): Promise<number> {
+  const bad = `nullif(trim(answers), '') is not null and coalesce(json_type(try_cast(answers as JSON)), '') <> 'OBJECT'`
+  await store.run(
+    `insert into ccx_q select __line, 'answers', 'bad_json: answers is not a JSON object', left(answers, 1000), ${rawLine}, ${textKey} from ccx_rows where ${bad}`,
+  )
+  return exec(store, `delete from ccx_rows where ${bad}`)
 }
 
 /** Inserts the staged rows into the source's raw table(s); returns rows that added something and conflicts. */

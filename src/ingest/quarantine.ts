@@ -63,6 +63,8 @@ export function hintFor(code: string, field: string | null, value: string | null
     case 'line_too_long':
       return `lines over 2 MiB are refused: check for a missing line break`
     case 'bad_json':
+      if (source === 'surveys')
+        return 'answers must be a JSON object {"question id": value} (docs/surveys.md); in CSV, quote it: "{""csat"": 5}"'
       return `one JSON object per line (NDJSON)`
     case 'bad_log_line':
       return source === 'calls'

@@ -18,6 +18,7 @@ const HTML_REPORTS: Array<() => Promise<{default: Report<never>}>> = [
   () => import('./service/layers.js'),
   () => import('./service/staffing.js'),
   () => import('./service/quality.js'),
+  () => import('./service/survey.js'),
   () => import('./telesales/scripts.js'),
 ]
 

@@ -95,6 +95,7 @@ export function conditionsHold(w: Conditions, ctx: ScenarioContext): boolean {
     if (from <= to ? !(h >= from && h < to) : !(h >= from || h < to)) return false
   }
   if (w.hasPreviousAgent !== undefined && Boolean(ctx.previousAgent) !== w.hasPreviousAgent) return false
+  if (w.on && !w.on.some((t) => ctx.events?.includes(t))) return false
   return true
 }
 
@@ -124,6 +125,7 @@ function directiveFor(s: Scenario, a: Action, ctx: ScenarioContext, directory: D
   if (a.message) d.message = fill(a.message, ctx, resource)
   if (a.title) d.title = fill(a.title, ctx, resource)
   if (a.labels) d.labels = a.labels
+  if (a.survey) d.survey = a.survey
   if (a.route) {
     let target: string | undefined
     if (a.route.kind === 'local_partner') target = resource?.id

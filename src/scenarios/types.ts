@@ -18,6 +18,8 @@ export interface ScenarioContext {
   device: string | null
   /** The agent who served this visitor before, when known. */
   previousAgent?: string | null
+  /** serve: the event types of the batch being answered (the `on` condition). */
+  events?: readonly string[]
 }
 
 /** Firing counts of one visitor, carried from call to call by the caller (serve keeps one per visitor). */

@@ -18,7 +18,10 @@ export interface CheckResult {
  * Validates a scenarios file's text. Issues name the line and the field. `knownIntents` (when given) flags
  * conditions on intents the intents file does not define.
  */
-export function checkScenariosText(text: string, options: {knownIntents?: string[]; directory?: Directory} = {}): CheckResult {
+export function checkScenariosText(
+  text: string,
+  options: {knownIntents?: string[]; directory?: Directory; surveys?: string[]} = {},
+): CheckResult {
   let parsed: ReturnType<typeof parseWithPositions>
   try {
     parsed = parseWithPositions(text)
@@ -62,6 +65,11 @@ export function checkScenariosText(text: string, options: {knownIntents?: string
         issues.push({...at('when', key), message: `min (${r.min}) is greater than max (${r.max})`})
     }
     s.actions.forEach((a, k) => {
+      if (a.survey && options.surveys && !options.surveys.includes(a.survey))
+        issues.push({
+          ...at('actions', k, 'survey'),
+          message: `no questionnaire "${a.survey}" in the questionnaires file (it has: ${options.surveys.join(', ') || 'none'})`,
+        })
       if (!a.resource || !options.directory) return
       const types = Array.isArray(a.resource.type) ? a.resource.type : [a.resource.type]
       if (!options.directory.resources.some((r) => types.includes(r.type))) {

@@ -78,6 +78,8 @@ const PROBE_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'ass
 const PROBE_JS_GZ = gzipSync(PROBE_JS, {level: 9})
 /** The FAQ bot's chat panel, loaded by the probe where `data-bot="on"` (served only when /bot is). */
 const CHAT_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'chat.js'), 'utf8')
+/** The questionnaire form, loaded by the probe the first time a survey directive arrives (docs/surveys.md). */
+const SURVEY_JS = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'survey.js'), 'utf8')
 
 /** Trusted proxies as configured: `trustProxy` alone trusts loopback and private networks. */
 export function proxyList(trustProxy: boolean, trustedProxies: readonly string[]): readonly string[] | undefined {
@@ -167,7 +169,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const preflight = preflightHandler(ctx)
   const sitePosts = new Map(siteEndpoints.map((e) => [e.path, siteHandler(ctx, e)]))
 
-  const ROUTES = [...sitePosts.keys(), '/probe.js', '/chat.js', '/live', '/healthz', '/metrics', 'other']
+  const ROUTES = [...sitePosts.keys(), '/probe.js', '/chat.js', '/survey.js', '/live', '/healthz', '/metrics', 'other']
   const counters = (listener: string) =>
     new Map(ROUTES.map((route) => [route, metrics.counter('ccx_requests_total', 'Requests by route', {listener, route})]))
   const countPublic = counters('public')
@@ -205,6 +207,9 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     } else if (req.method === 'GET' && path === '/chat.js' && options.bot) {
       res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
       return res.end(CHAT_JS)
+    } else if (req.method === 'GET' && path === '/survey.js') {
+      res.writeHead(200, {'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=300'})
+      return res.end(SURVEY_JS)
     } else if (req.method === 'GET' && path === '/healthz') {
       return healthz(res, false)
     } else if (path === '/live' || path === '/metrics') {

@@ -93,6 +93,7 @@ export async function createResponder(
   })
   const directory = loadDirectory(files.directory ? resolveFrom(config.baseDir, files.directory) : defaultDirectoryPath())
   const compiled = compileScenarios(scenarios, directory)
+  const surveys = await (await import('./surveys.js')).createSurveyPicker(config, scenarios)
   const timeZone = config.config.timezone
   const agents = serve.agents
   const agentIds = agents.map((a) => a.id)
@@ -130,6 +131,12 @@ export async function createResponder(
     const theme = themes.get(batch.site)
     for (const d of e.fired) {
       const id = `${d.scenarioId}.${state.visitCount}.${hash(batch.visitor_id)}`
+      let survey: Record<string, unknown> | undefined
+      if (d.survey) {
+        const chatEnd = batch.events.find((x) => x.type === 'chat_end')
+        survey = surveys.payload(d.survey, e.ts.slice(0, 10), {intent: e.intent, conversationId: chatEnd?.ref_id ?? null}) ?? undefined
+        if (!survey) continue // no version active today
+      }
       let route: Directive['route']
       if (d.route) {
         let agentId: string | null = null
@@ -151,6 +158,7 @@ export async function createResponder(
         resource: d.resource as Record<string, unknown> | undefined,
         route,
         theme,
+        survey,
       })
     }
     const live = {
@@ -218,7 +226,8 @@ export async function createResponder(
       const ts = localTimestamp(nowMs, timeZone)
 
       let fired: Evaluated['fired'] = []
-      if (!device.isBot && (pageview || heartbeat)) {
+      const trigger = surveys.triggers.size > 0 && batch.events.some((x) => surveys.triggers.has(x.type))
+      if (!device.isBot && (pageview || heartbeat || trigger)) {
         const result = evaluate(
           {
             intent: decision.intent, // 'unknown' as in the batch pipeline, so one scenario file means the same in both
@@ -235,6 +244,7 @@ export async function createResponder(
             hour: Number(ts.slice(11, 13)),
             device: device.deviceType,
             previousAgent: state.previousAgent ?? null,
+            events: trigger ? batch.events.map((x) => x.type) : undefined,
           },
           compiled,
           (state.scenarioState as never) ?? emptyState(),

@@ -6,7 +6,7 @@ import {z} from 'zod'
  * test.
  */
 
-export const DIRECTIVE_TYPES = ['card', 'invite', 'route', 'lead_form'] as const
+export const DIRECTIVE_TYPES = ['card', 'invite', 'route', 'lead_form', 'survey'] as const
 export const DirectiveTypeSchema = z.enum(DIRECTIVE_TYPES)
 export type DirectiveType = z.infer<typeof DirectiveTypeSchema>
 
@@ -69,6 +69,8 @@ export const DirectiveSchema = z.object({
   labels: DirectiveLabelsSchema.optional(),
   resource: ResourceSchema.optional(),
   route: z.object({kind: RouteKindSchema, target: z.string()}).optional(),
+  /** survey: the questionnaire id (serve sends its active version). */
+  survey: z.string().optional(),
 })
 export type Directive = z.infer<typeof DirectiveSchema>
 
@@ -87,5 +89,7 @@ export const ProbeDirectiveSchema = z.object({
   theme: z.object({color: HexColorSchema}).optional(),
   resource: z.record(z.string(), z.unknown()).optional(),
   route: z.object({kind: z.string(), target: z.string().nullable(), agentId: z.string().nullable().optional()}).optional(),
+  /** survey: the questionnaire's active version (src/vocab/surveys.ts) with the campaign and intent answers carry back. */
+  survey: z.record(z.string(), z.unknown()).optional(),
 })
 export type ProbeDirective = z.infer<typeof ProbeDirectiveSchema>

@@ -21,6 +21,13 @@ export const PROBE_EVENT_TYPES = [
   // the FAQ bot (docs/selfservice.md): serve's /bot logs each exchange; the probe's chat panel sends the visitor's 👍/👎
   'bot_exchange',
   'bot_feedback',
+  // surveys (docs/surveys.md): the probe shows a questionnaire a `survey` directive named, and posts the answers
+  'survey_shown',
+  'survey_answer',
+  // what a survey can be asked after (a scenario's `on`): the site's chat widget reports a chat's end; the probe, a
+  // pointer leaving the page through its top edge
+  'chat_end',
+  'exit_intent',
 ] as const
 export type ProbeEventType = (typeof PROBE_EVENT_TYPES)[number]
 

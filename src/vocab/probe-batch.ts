@@ -1,4 +1,5 @@
 import {isProbeEventType} from './events.js'
+import {SurveyEventPropsSchema} from './surveys.js'
 
 /**
  * Validation of probe batches (what the probe POSTs to `serve`, and what each event-log line holds): pure,
@@ -128,5 +129,20 @@ function checkEvent(raw: unknown): {field: string; reason: string} | undefined {
     const v = e[field]
     if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) return {field, reason: 'must be a finite number'}
   }
+  if (e.type === 'survey_shown' || e.type === 'survey_answer') return checkSurveyProps(e.props)
   return undefined
+}
+
+/** Survey events carry {survey, version, answers…} in props (docs/surveys.md): checked here so the log holds no junk. */
+function checkSurveyProps(props: unknown): {field: string; reason: string} | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(String(props ?? ''))
+  } catch {
+    return {field: 'props', reason: 'survey events need props: a JSON object with survey and version'}
+  }
+  const r = SurveyEventPropsSchema.safeParse(value)
+  if (r.success) return undefined
+  const issue = r.error.issues[0]
+  return {field: ['props', ...issue.path.map(String)].join('.'), reason: issue.message}
 }

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 import {DirectiveLabelsSchema, DirectiveTypeSchema, ResourceTypeSchema, RouteKindSchema} from './directives.js'
+import {PROBE_EVENT_TYPES} from './events.js'
 
 /** The scenarios file (docs/scenarios.md): strict JSON, so a mistyped key is an error, not ignored. */
 
@@ -32,6 +33,8 @@ export const ConditionsSchema = z.strictObject({
   hour: z.strictObject({from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(24)}).optional(),
   device: names.optional(),
   hasPreviousAgent: z.boolean().optional(),
+  /** serve only: the probe's batch holds one of these events (`chat_end`, `exit_intent`, `order`…). */
+  on: z.array(z.enum(PROBE_EVENT_TYPES)).min(1).optional(),
 })
 export type Conditions = z.infer<typeof ConditionsSchema>
 
@@ -66,12 +69,18 @@ export const ActionSchema = z
     route: RouteSpecSchema.optional(),
     /** When a resource is asked for and none is found: skip the action (default) or fire without it. */
     requireResource: z.boolean().optional(),
+    /** survey: the questionnaire id (docs/surveys.md). */
+    survey: z.string().min(1).optional(),
   })
   .superRefine((a, ctx) => {
     if (a.type === 'card' && !a.resource && !a.message)
       ctx.addIssue({code: 'custom', path: ['resource'], message: 'a card needs a "resource" (or at least a "message")'})
     if (a.type === 'invite' && !a.message)
       ctx.addIssue({code: 'custom', path: ['message'], message: 'an invite needs a "message" the visitor sees'})
+    if (a.type === 'survey' && !a.survey)
+      ctx.addIssue({code: 'custom', path: ['survey'], message: 'a survey action needs "survey" (a questionnaire id)'})
+    if (a.survey && a.type !== 'survey')
+      ctx.addIssue({code: 'custom', path: ['survey'], message: '"survey" belongs to actions of type survey'})
     if (a.type === 'route' && !a.route) ctx.addIssue({code: 'custom', path: ['route'], message: 'a route action needs "route"'})
     if (a.route && (a.route.kind === 'skill_group' || a.route.kind === 'least_loaded') && !a.route.target) {
       ctx.addIssue({code: 'custom', path: ['route', 'target'], message: `route kind "${a.route.kind}" needs a "target" (the skill group)`})

@@ -6,7 +6,7 @@
 import {CALL_DIRECTION, CALL_DISPOSITION, CHAT_CHANNEL, AGENT_STATE, SENDER_TYPE, SPEAKER, type Vocabulary} from './values.js'
 
 /** `ccx ingest <source>` names (the jobs schema's ingest steps name the same sources). */
-export const SOURCE_NAMES = ['probe', 'calls', 'chats', 'transcripts', 'leads', 'orders', 'agent-states'] as const
+export const SOURCE_NAMES = ['probe', 'calls', 'chats', 'transcripts', 'leads', 'orders', 'agent-states', 'surveys'] as const
 export type SourceName = (typeof SOURCE_NAMES)[number]
 
 export type FieldKind = 'text' | 'timestamp' | 'int' | 'bigint' | 'double' | 'bool' | 'probe_type'
@@ -195,6 +195,30 @@ export const SOURCES: Record<SourceName, SourceSpec> = {
     keyColumns: {raw_agent_states: ['agent_id', 'started_at', 'state']},
     fields: [t('agent_id', R), t('site'), t('state', {...R, vocab: AGENT_STATE}), ts('started_at', R), ts('ended_at', R)],
   },
+  surveys: {
+    name: 'surveys',
+    tables: ['raw_survey_responses'],
+    key: 'response_id',
+    keyColumns: {raw_survey_responses: ['response_id']},
+    fields: [
+      t('response_id', R),
+      t('survey_id', R),
+      f('survey_version', 'int', {...R, min: 1}),
+      ts('ts', R),
+      t('site'),
+      t('respondent_id'),
+      t('visitor_id'),
+      t('conversation_id'),
+      t('call_id'),
+      t('campaign'),
+      t('channel'),
+      t('agent_id'),
+      t('intent'),
+      t('language'),
+      // a JSON object {"question id": value}, checked by ingest (an object) and by the report (against its version)
+      t('answers'),
+    ],
+  },
 }
 
 export function isSourceName(s: string): s is SourceName {
@@ -248,6 +272,7 @@ const BOOKKEEPING: Record<string, Array<Omit<StoredColumn, 'table'>>> = {
   raw_leads: [{column: 'ingest_id', type: 'BIGINT', notNull: true}],
   raw_orders: [{column: 'ingest_id', type: 'BIGINT', notNull: true}],
   raw_agent_states: [{column: 'ingest_id', type: 'BIGINT', notNull: false}],
+  raw_survey_responses: [{column: 'ingest_id', type: 'BIGINT', notNull: true}],
 }
 
 /** Tables a field is stored in (chats' conversation_id in both). */

@@ -52,6 +52,7 @@ describe('report commands share one contract', () => {
       'report:scripts',
       'report:service',
       'report:sources',
+      'report:survey',
     ])
     for (const id of reportIds) {
       const flags = Object.keys(manifest.commands[id].flags)

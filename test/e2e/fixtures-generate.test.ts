@@ -39,6 +39,7 @@ describe('ccx fixtures generate (bin/run.js)', () => {
       'orders.csv',
       'probe_events.csv',
       'sites.json',
+      'survey_responses.ndjson',
       'transcripts.csv',
     ])
     expect(readFileSync(join(out, 'probe_events.csv'), 'utf8').trimEnd().split('\n').length - 1).toBe(files['probe_events.csv'])

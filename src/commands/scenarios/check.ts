@@ -40,7 +40,12 @@ export default class ScenariosCheck extends BaseCommand<typeof ScenariosCheck> {
     const knownIntents = [...loadIntentsFile(intentsPathFor(this.ccxConfig, flags.intents)).intents.map((i) => i.id), 'unknown']
     const directoryPath = (await scenarioFiles({config: this.ccxConfig}, {directory: flags.directory})).directory
     const directory = existsSync(directoryPath) ? loadDirectory(directoryPath) : undefined
-    const result = checkScenariosText(readFileSync(args.file, 'utf8'), {knownIntents, directory})
+    // questionnaire ids, when the file asks for surveys (docs/surveys.md)
+    const {surveysPathFor, loadSurveysFile} = await import('../../surveys/load.js')
+    const text = readFileSync(args.file, 'utf8')
+    const surveysPath = surveysPathFor(this.ccxConfig)
+    const surveys = text.includes('"survey"') && existsSync(surveysPath) ? loadSurveysFile(surveysPath).surveys.map((s) => s.id) : undefined
+    const result = checkScenariosText(text, {knownIntents, directory, surveys})
     const out: CheckOutput = {
       file: args.file,
       valid: result.issues.length === 0,

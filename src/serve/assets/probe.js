@@ -77,10 +77,10 @@
   var LABELS = {
     zh: {close: '关闭', accept: '立即咨询', decline: '稍后再说', link: '查看详情', submit: '提交', placeholder: '手机或座机号码',
       inviteTitle: '在线咨询', leadTitle: '留下联系方式', phoneField: '您的电话', thanks: '已收到，我们会尽快与您联系。',
-      badPhone: '请输入有效的电话号码（至少 6 位数字）', address: '地址', phone: '电话', hours: '营业时间', region: '网站消息'},
+      badPhone: '请输入有效的电话号码（至少 6 位数字）', surveyThanks: '感谢您的反馈！', answerThis: '请回答这一题', address: '地址', phone: '电话', hours: '营业时间', region: '网站消息'},
     en: {close: 'Close', accept: 'Chat now', decline: 'Not now', link: 'Details', submit: 'Send', placeholder: 'Phone number',
       inviteTitle: 'Chat with us', leadTitle: 'Leave your number', phoneField: 'Your phone', thanks: 'Thank you, we will call you soon.',
-      badPhone: 'Please enter a valid phone number (at least 6 digits)', address: 'Address', phone: 'Phone', hours: 'Hours', region: 'Site messages'},
+      badPhone: 'Please enter a valid phone number (at least 6 digits)', surveyThanks: 'Thank you for your feedback!', answerThis: 'Please answer this question', address: 'Address', phone: 'Phone', hours: 'Hours', region: 'Site messages'},
   }
   var lang = /^zh/i.test(attr('data-lang') || document.documentElement.lang || navigator.language || '') ? 'zh' : 'en'
   var HEX = /^#(?:[0-9a-f]{3}){1,2}$/i
@@ -110,11 +110,16 @@
     '.ccx-field{margin:4px 0 0}.ccx-field label{display:block;margin:0 0 4px;font-weight:600}' +
     '.ccx-input{display:block;width:100%;min-height:40px;padding:8px 10px;border:1px solid #c9cdd4;border-radius:8px;background:#fff;color:#1f2329;font:16px/1.4 ' + FONT + '}' +
     '.ccx-input[aria-invalid=true]{border-color:#d93026}.ccx-error{margin:4px 0 0;color:#d93026}' +
+    '.ccx-q{border:0;margin:0 0 12px;padding:0;min-width:0}.ccx-q[hidden]{display:none}.ccx-q legend{padding:0;margin:0 0 6px;font-weight:600}' +
+    '.ccx-choices{display:flex;flex-direction:column}.ccx-choice{display:flex;align-items:center;gap:8px;min-height:32px;cursor:pointer}' +
+    '.ccx-choice input{width:18px;height:18px;margin:0;accent-color:var(--ccx-brand)}' +
+    '.ccx-scale{display:flex;flex-wrap:wrap;gap:2px}.ccx-scale .ccx-choice{flex:1 0 26px;flex-direction:column;gap:2px;font-size:13px}' +
+    '.ccx-scale-ends{margin:2px 0 0;color:#646a73;font-size:12px}textarea.ccx-input{resize:vertical;min-height:64px}' +
     ':focus{outline:none}:focus-visible{outline:2px solid var(--ccx-ink);outline-offset:2px}' +
     '.ccx-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}' +
     '@media (max-width:480px){:host,:host([data-side=left]){left:0!important;right:0!important;bottom:0!important;width:auto!important;max-width:none!important;max-height:85vh!important;padding:12px 0 0!important;gap:8px!important}' +
     '.ccx-panel{border-radius:16px 16px 0 0;padding:14px 16px calc(16px + env(safe-area-inset-bottom));box-shadow:0 -6px 24px rgba(0,0,0,.18)}' +
-    '.ccx-close{width:44px;height:44px;margin:-12px -12px 0 0}.ccx-btn{min-height:44px}}'
+    '.ccx-close{width:44px;height:44px;margin:-12px -12px 0 0}.ccx-btn{min-height:44px}.ccx-choice{min-height:44px}}'
 
   /** sRGB relative luminance (WCAG 2) of #rgb / #rrggbb. */
   function luminance(hex) {
@@ -388,6 +393,26 @@
     }
   })
 
+  // a questionnaire (docs/surveys.md): its form is its own file (survey.js), fetched the first time a survey is asked;
+  // until it has registered the real widget, directives wait here and are shown once it has
+  var surveysWaiting = null
+  widget('survey', function (d) {
+    shown[d.id] = false
+    if (!surveysWaiting) {
+      surveysWaiting = []
+      var sj = document.createElement('script')
+      sj.src = script.src.replace(/probe\.js(\?.*)?$/, 'survey.js')
+      sj.async = true
+      document.head.appendChild(sj)
+    }
+    surveysWaiting.push(d)
+    return false
+  })
+  function surveyReady(render) {
+    widget('survey', render)
+    ;(surveysWaiting || []).splice(0).forEach(show)
+  }
+
   function selectorOf(t) {
     if (!t || !t.tagName) return ''
     var s = t.tagName.toLowerCase()
@@ -406,7 +431,17 @@
   window.addEventListener('pagehide', function () { flush(true) })
 
 
-  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script}
+  // exit intent: the pointer leaves through the top edge (towards the tabs or the address bar), once per page
+  var exitSent = false
+  document.addEventListener('mouseout', function (ev) {
+    if (exitSent || ev.relatedTarget || ev.clientY > 0) return
+    exitSent = true
+    track('exit_intent')
+    flush()
+  })
+
+  // a site's own chat widget calls ccx.track('chat_end', {ref_id: conversationId}) when a chat ends
+  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script, lang: lang, surveyReady: surveyReady}
   // the FAQ bot's chat panel is its own file, loaded only where a page asks for it
   if (script.getAttribute('data-bot') === 'on') {
     var chat = document.createElement('script')
