@@ -246,6 +246,8 @@ export function formatCell(v: unknown, format: CellFormat = 'text'): string {
         return pValue(v)
       case 'number':
         return grouped(v, Math.abs(v) >= 100 ? 0 : 2)
+      case 'mixed':
+        return grouped(v, Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : 2)
       default:
         return Number.isInteger(v) ? String(v) : String(round(v, 4) ?? '')
     }

@@ -4,6 +4,8 @@ export type CellFormat =
   | 'count'
   /** 1234.567 → 1,234.57 */
   | 'number'
+  /** one figure per row, counts and ratios together: 62 → 62, 3.0912 → 3.09, 1033029 → 1,033,029 */
+  | 'mixed'
   /** a share 0–1: 0.1147 → 11.5% */
   | 'percent'
   /** already in percent points: 11.47 → 11.5% */

@@ -126,6 +126,13 @@ describe('HTML report', () => {
     expect(tableHtml('t', [])).toContain('(no rows)')
   })
 
+  it('a column of counts and ratios (one figure per row) shows counts without decimals', () => {
+    const rows = [{value: 62}, {value: 3.0912}, {value: 1033029}, {value: 0.28}, {value: 250.39}]
+    const html = tableHtml('t', rows, 50, {value: 'mixed'})
+    const cells = [...html.matchAll(/<td class="n">([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(cells).toEqual(['62', '3.09', '1,033,029', '0.28', '250'])
+  })
+
   it('says what the columns people ask about mean, under the table', () => {
     const html = tableHtml('t', [{keyword: 'a', lost: 1.5}], 50, {}, ['benchmarks: ccx example figures'])
     expect(html).toMatch(/<dt>lost<\/dt><dd>conversions the row would have had at the reference rate/)

@@ -115,7 +115,12 @@ export default defineReport<OverviewOptions, OverviewResult>({
           'Visitors, page views, invitations, chats, messages, leads and orders of the period; per-visitor ratios divide by distinct visitors.',
         charts: [overviewChart(overview)],
         tables: [
-          {title: 'Figures', rows: overviewRows(overview).map((r) => ({metric: r.metric, value: round(r.value, 4)}))},
+          {
+            title: 'Figures',
+            rows: overviewRows(overview).map((r) => ({metric: r.metric, value: round(r.value, 4)})),
+            // counts and per-visitor ratios share the column: 62 registrations, not 62.00
+            formats: {value: 'mixed'},
+          },
           {
             title: 'Chats by agent',
             rows: overview.agents.map((a) => ({
