@@ -1,11 +1,11 @@
 import {createServer, type Server} from 'node:http'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
+import {launchChromium} from '../helpers/browser.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 /** The customer's site on another origin, its pages carrying the probe with the chat panel on. */
@@ -20,7 +20,7 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
   )
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("the probe's chat panel asks the FAQ bot in a real headless Chromium", () => {
+describe("the probe's chat panel asks the FAQ bot in a real headless Chromium", () => {
   const dir = tempDir('ccx-bot-browser-')
   const db = join(dir.path, 'ccx.duckdb')
   let serve: RunningServe
@@ -44,18 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the probe's chat panel asks the FAQ bot 
     writeFileSync(configPath, JSON.stringify(config))
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
-    const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {

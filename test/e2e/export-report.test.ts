@@ -1,14 +1,13 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import {Store} from '../../src/store/store.js'
 import {missingGlyphs} from '../helpers/fonts.js'
+import {launchChromium} from '../helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-
-describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromium)', () => {
+describe('ccx export report (e2e, headless Chromium)', () => {
   const dir = tempDir('ccx-export-e2e-')
   const db = join(dir.path, 'ccx.duckdb')
   beforeAll(async () => {
@@ -44,11 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('ccx export report (e2e, headless Chromiu
     expect(html).toContain('<title>ccx report · all sites · 2026-11-01 – 2026-11-07</title>')
     expect(html).toMatch(/class="tiles"[\s\S]*Visitors[\s\S]*Leads/)
 
-    const {chromium} = await import('playwright-core')
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage({viewport: {width: 1200, height: 900}})
       const requests: string[] = []

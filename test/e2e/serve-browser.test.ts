@@ -1,13 +1,13 @@
 import {createServer, type Server} from 'node:http'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {closedSegments} from '../../src/serve/segment-log.js'
 import {segmentRows} from '../helpers/serve-log.js'
 import {ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
+import {launchChromium} from '../helpers/browser.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHENZHEN_IP = '113.116.1.1'
 const CHANGSHA_IP = '106.18.128.10'
 const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'
@@ -28,7 +28,7 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
   )
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromium', () => {
+describe('the page probe in a real headless Chromium', () => {
   const dir = tempDir()
   let serve: RunningServe
   let site: {server: Server; origin: string}
@@ -43,19 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page probe in a real headless Chromi
     writeFileSync(configPath, JSON.stringify(config))
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
-    const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {

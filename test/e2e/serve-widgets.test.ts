@@ -1,17 +1,17 @@
 import {createServer, type Server} from 'node:http'
-import {createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createReadStream, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ROOT, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
 import type {Browser, BrowserContext, Page} from 'playwright-core'
+import {launchChromium} from '../helpers/browser.js'
 
 // The probe's widgets on a company's product page (its own CSS: a reset, rem sizes, element-wide rules, a sticky
 // header, a fixed sidebar) in real headless Chromium, at desktop and phone widths, served by a real `ccx serve`.
 // Screenshots go to CCX_SCREENSHOT_DIR when set (docs/img is made that way, docs/serve.md "Widgets").
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHENZHEN_IP = '113.116.1.1'
 const CHANGSHA_IP = '106.18.128.10'
 const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'
@@ -164,7 +164,7 @@ function expectWellLaidOut(g: Geometry): void {
   expect(g.overflowX).toBe(false)
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the probe widgets on a product page, in real headless Chromium', () => {
+describe('the probe widgets on a product page, in real headless Chromium', () => {
   const dir = tempDir()
   const shots = process.env.CCX_SCREENSHOT_DIR ?? join(dir.path, 'shots')
   let serve: RunningServe
@@ -186,19 +186,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the probe widgets on a product page, in 
     writeFileSync(configPath, JSON.stringify(config))
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
-    const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import {createServer, type Server} from 'node:http'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
+import {launchChromium} from '../helpers/browser.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
 
@@ -23,7 +23,7 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
   )
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('a post-chat survey in a real headless Chromium, through the event log into the report', () => {
+describe('a post-chat survey in a real headless Chromium, through the event log into the report', () => {
   const dir = tempDir('ccx-survey-browser-')
   const db = join(dir.path, 'ccx.duckdb')
   let serve: RunningServe
@@ -48,18 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a post-chat survey in a real headless Ch
     writeFileSync(configPath, JSON.stringify(config))
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
-    const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {
