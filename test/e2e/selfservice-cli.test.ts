@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import Papa from 'papaparse'
 import {afterAll, describe, expect, it} from 'vitest'
 import {ccx, ROOT, tempDir} from '../helpers/cli.js'
-import {sharedPath} from '../helpers/shared-dir.js'
+import {realData} from '../helpers/realdata.js'
 import {Store} from '../../src/store/store.js'
 
 const tmp = tempDir('ccx-selfservice-')
@@ -76,12 +76,13 @@ describe('ccx kb / bot (end to end)', () => {
 })
 
 // Real chat history: the PersuasionForGood dialogs (persuader = agent, persuadee = customer, a donation = a lead).
-const dialogs = sharedPath('realdata', 'persuasion-dev', 'dialog_sentences.csv')
-describe.skipIf(!existsSync(dialogs))('ccx assist on real dialogs', () => {
+// a test on real data must not pass by skipping: realData throws when the set is missing
+const dialogs = join(realData('persuasion-dev'), 'dialog_sentences.csv')
+describe('ccx assist on real dialogs', () => {
   it("mines the persuaders' frequent replies with placeholders and suggests replies that led to donations", async () => {
     const db = join(tmp.path, 'assist.duckdb')
     const sentences = Papa.parse<Record<string, string>>(readFileSync(dialogs, 'utf8'), {header: true, skipEmptyLines: true}).data
-    const info = Papa.parse<Record<string, string>>(readFileSync(sharedPath('realdata', 'persuasion-dev', 'dialog_info.csv'), 'utf8'), {
+    const info = Papa.parse<Record<string, string>>(readFileSync(join(realData('persuasion-dev'), 'dialog_info.csv'), 'utf8'), {
       header: true,
       skipEmptyLines: true,
     }).data
