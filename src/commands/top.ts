@@ -82,6 +82,9 @@ export default class Top extends BaseCommand<typeof Top> {
       }
       return result
     }
+    // Ink draws only the last frame when CI is set (a CI runner's env reaches a terminal it opens): in a terminal
+    // the console must stay live, so Ink is not told.
+    if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k]
     const React = await import('react')
     const {render} = await import('ink')
     const {TopView} = await import('../serve/top-view.js')
