@@ -45,6 +45,8 @@ const LAYERS = {
   // what is stored of visitors: pure (enrich's IP lookup and the contact rules of ingest/contacts.ts), no database
   privacy: ['store', 'pipelines', 'reports', 'commands', 'cli', 'serve', 'ops', 'charts', '@duckdb'],
   ops: ['commands', 'cli'],
+  // the ClickHouse warehouse: publishes from the store, queried by the reports' --warehouse paths
+  warehouse: ['commands', 'cli', 'pipelines', 'reports', 'serve', 'ops', 'charts'],
   // the FAQ bot's matcher is built from KB rows and runs in serve: no database, no CLI
   // questionnaires and their statistics: pure (files are read by load.ts only), no database
   surveys: ['store', 'pipelines', 'reports', 'commands', 'cli', 'ingest', 'serve', 'ops', '@duckdb'],

@@ -28,6 +28,14 @@ export const reportFlags = {
   wait: Flags.integer({description: 'seconds to wait while another ccx process writes the database (0: fail at once)', default: 120}),
 }
 
+/** `--warehouse` for the reports that have a warehouse path (report.warehouse). */
+export const warehouseFlag = {
+  warehouse: Flags.boolean({
+    description: 'read the ClickHouse warehouse (config warehouse.clickhouse, filled by `ccx warehouse publish`) instead of the database',
+    exclusive: ['refresh'],
+  }),
+}
+
 /** The flags the runner reads (a command's parsed flags have these and its own). */
 export interface ReportFlagValues {
   from?: string
@@ -39,6 +47,7 @@ export interface ReportFlagValues {
   refresh?: boolean
   wait?: number
   db?: string
+  warehouse?: boolean
 }
 
 /** A report's result as commands return it (--json): the report's own fields and which pipelines were stale. */
@@ -60,6 +69,20 @@ export abstract class ReportCommand<T extends typeof Command = typeof Command> e
     options: Omit<O, keyof CommonOptions>,
   ): Promise<Reported<R>> {
     await this.checkOutputs(flags)
+    if (flags.warehouse) {
+      if (!report.warehouse) throw new CcxError(`${report.id} has no --warehouse path`, {code: 'BAD_FLAG', exit: EXIT.usage})
+      const range = this.reportRange(flags)
+      const {openWarehouse} = await import('../warehouse/service.js')
+      const result = await report.warehouse(openWarehouse(this.ccxConfig.config), {
+        ...options,
+        from: range.from ?? undefined,
+        to: range.to ?? undefined,
+        site: flags.site,
+      } as O)
+      await this.present(result, report, flags)
+      // the warehouse has what was published: no pipeline of this database is read
+      return {...result, stale: []}
+    }
     const session = await this.openReport(flags, report.needs)
     const {range} = session.ctx
     const result = await report.run(session.ctx, {

@@ -107,6 +107,24 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** `ccx serve`: docs/serve.md. */
   serve: ServeSectionSchema.prefault({}),
+  /** The ClickHouse warehouse for the history (`ccx warehouse`, `report … --warehouse`): docs/scale.md. */
+  warehouse: z
+    .strictObject({
+      clickhouse: z
+        .strictObject({
+          /** HTTP interface of the server ccx queries (it holds the Distributed tables), e.g. http://ch1:8123. */
+          url: z.url(),
+          /** remote_servers cluster name; required with more than one shard. */
+          cluster: z.string().min(1).optional(),
+          /** HTTP URL of every shard, in any order: local tables are created and days replaced on each (default: [url]). */
+          shards: z.array(z.url()).min(1).optional(),
+          database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a ClickHouse identifier').default('default'),
+          user: z.string().optional(),
+          password: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** Scheduled jobs (`ccx schedule`, `ccx jobs ...`), see docs/ops.md. */
   jobs: JobsSchema.default([]),
   scoring: ScoringSchema.optional(),

@@ -8,6 +8,7 @@ import type {ReportSection} from '../charts/section.js'
 import type {LoadedConfig} from '../config/load.js'
 import type {Store} from '../store/store.js'
 import type {ResolvedRange} from './range.js'
+import type {Warehouse} from '../warehouse/service.js'
 
 export type Row = Record<string, unknown>
 export type Family = 'marketing' | 'service' | 'telesales'
@@ -57,6 +58,8 @@ export interface Report<O extends CommonOptions = CommonOptions, R extends objec
   title: string
   needs: ReportNeeds
   run(ctx: ReportContext, options: O): Promise<R>
+  /** The same result from the ClickHouse warehouse (`--warehouse`; the core marketing reports). */
+  warehouse?(wh: Warehouse, options: O): Promise<R>
   /** The flat table of the result: what --csv prints and --out writes. */
   rows(result: R): Row[]
   /** The terminal view; default: the rows as one table. */

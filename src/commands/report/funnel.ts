@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {ReportCommand, reportFlags, warehouseFlag, type Reported} from '../../cli/report-runner.js'
 import type {FunnelResult} from '../../reports/marketing/funnel.js'
 
 export default class ReportFunnel extends ReportCommand<typeof ReportFunnel> {
@@ -17,6 +17,7 @@ Semantics and formulas: docs/metrics.md "Marketing reports".`
   ]
   static flags = {
     ...reportFlags,
+    ...warehouseFlag,
     stages: Flags.string({
       description:
         'comma-separated stages: presets (traffic, inquiries, leads, orders, chats, calls, messages, registrations, invitations, accepted), step types, or name=type1|type2',

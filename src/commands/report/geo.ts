@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {ReportCommand, reportFlags, warehouseFlag, type Reported} from '../../cli/report-runner.js'
 import type {GeoResult} from '../../reports/marketing/geo.js'
 
 export default class ReportGeo extends ReportCommand<typeof ReportGeo> {
@@ -15,6 +15,7 @@ Formulas: docs/metrics.md "Marketing reports › Geography".`
   ]
   static flags = {
     ...reportFlags,
+    ...warehouseFlag,
     where: Flags.string({description: 'SQL condition on the session s.* and its intent si.intent, e.g. "s.device_type = \'mobile\'"'}),
     level: Flags.string({description: 'group by province or by city', options: ['province', 'city'], default: 'city'}),
     'min-sessions': Flags.integer({description: 'fewest sessions for a place to get a lead index', default: 30}),

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {ReportCommand, reportFlags, warehouseFlag, type Reported} from '../../cli/report-runner.js'
 import {CcxError, EXIT} from '../../errors.js'
 import type {KeywordResult} from '../../reports/marketing/keywords.js'
 
@@ -16,6 +16,7 @@ Benjamini–Hochberg across keywords) are flagged, ranked by conversions lost ag
   ]
   static flags = {
     ...reportFlags,
+    ...warehouseFlag,
     benchmarks: Flags.string({
       description: 'benchmarks file (default: config files.benchmarks, else defaults/benchmarks.json; format in docs/metrics.md)',
     }),

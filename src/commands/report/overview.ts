@@ -1,4 +1,4 @@
-import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {ReportCommand, reportFlags, warehouseFlag, type Reported} from '../../cli/report-runner.js'
 import type {OverviewResult} from '../../reports/marketing/overview.js'
 
 export default class ReportOverview extends ReportCommand<typeof ReportOverview> {
@@ -8,7 +8,8 @@ leads, registrations, left messages, orders, per-visitor ratios, and who handled
     '<%= config.bin %> report overview --from 2026-11-02 --to 2026-11-02',
     '<%= config.bin %> report overview --site canon-sz --json',
   ]
-  static flags = {...reportFlags}
+  static flags = {...reportFlags,
+    ...warehouseFlag}
 
   async run(): Promise<Reported<OverviewResult>> {
     const {flags} = await this.parse(ReportOverview)

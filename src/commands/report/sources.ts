@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {ReportCommand, reportFlags, type Reported} from '../../cli/report-runner.js'
+import {ReportCommand, reportFlags, warehouseFlag, type Reported} from '../../cli/report-runner.js'
 import type {SourcesResult} from '../../reports/marketing/sources.js'
 
 export default class ReportSources extends ReportCommand<typeof ReportSources> {
@@ -14,6 +14,7 @@ Formulas: docs/metrics.md "Marketing reports › Sources".`
   ]
   static flags = {
     ...reportFlags,
+    ...warehouseFlag,
     where: Flags.string({description: 'SQL condition on the session s.* and its intent si.intent, e.g. "s.device_type = \'mobile\'"'}),
     top: Flags.integer({description: 'keywords shown per search engine', default: 10}),
   }

@@ -350,6 +350,12 @@ export async function funnelReport(store: Store, options: FunnelOptions = {}): P
     }
     throw error
   }
+  return funnelFromRows(rows, stages, options, range)
+}
+
+/** The result from the query's rows (is_total, dim_i, n_k, mf_k, mp_k): shared by the DuckDB and warehouse paths. */
+export function funnelFromRows(rows: Record<string, unknown>[], stages: StageDef[], options: FunnelOptions, range: {from: string; to: string}): FunnelResult {
+  const breakdown = options.breakdown ?? []
   const toStages = (row: Record<string, unknown>): FunnelStage[] =>
     stages.map((s, i) => {
       const k = i + 1
@@ -524,6 +530,7 @@ export default defineReport<FunnelOptions, FunnelResult>({
   // the marts only speed it up: stale marts are not read (martIsFresh), the live tables are
   needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents', 'identities'], cache: ['marketing-marts']},
   run: (ctx, options) => funnelReport(ctx.store, options),
+  warehouse: async (wh, options) => (await import('./warehouse.js')).funnelWarehouse(wh, options),
   rows: funnelRows,
   charts: (result) => [funnelChart(result)],
   notes: (result) => (result.groups_dropped > 0 ? [`${result.groups_dropped} smaller groups not shown (--limit)`] : []),

@@ -51,10 +51,15 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 export async function geoReport(store: Store, options: GeoOptions = {}): Promise<GeoResult> {
   await requireTables(store, ['sessions', 'events'])
   const range = sqlRange(options)
-  const level = options.level ?? 'city'
-  const minSessions = options.minSessions ?? 30
   const sql = renderSql(readSql(import.meta.url, 'geo.sql'), {steps: stepsCte(options.site), site_filter: siteFilter(options.site, 's.site'), intents: await intentsSubquery(store), where: whereSql(options.where)})
   const raw = await allWithWhere(store, sql, range, options.where)
+  return geoFromRows(raw, range, options)
+}
+
+/** The result from the query's rows (level, province, city and counts): shared by the DuckDB and warehouse paths. */
+export function geoFromRows(raw: Record<string, unknown>[], range: {from: string; to: string}, options: GeoOptions): GeoResult {
+  const level = options.level ?? 'city'
+  const minSessions = options.minSessions ?? 30
   const totalRaw = raw.find((r) => r.level === 'total') ?? {}
   const totalSessions = num(totalRaw.sessions)
   const overallRate = ratio(num(totalRaw.leads), totalSessions)
@@ -115,6 +120,7 @@ export default defineReport<GeoOptions, GeoResult>({
   title: 'Geography',
   needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
   run: (ctx, options) => geoReport(ctx.store, options),
+  warehouse: async (wh, options) => (await import('./warehouse.js')).geoWarehouse(wh, options),
   rows: geoRows,
   charts: (result) => [geoChart(result)],
   notes: (result) => (result.rows_dropped > 0 ? [`${result.rows_dropped} smaller places not shown (--limit)`] : []),

@@ -4,7 +4,7 @@ import {percent} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 import {type BenchmarkEntry, benchmarkLabel, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
 import {sqlRange, type DateRange} from '../range.js'
-import {funnelReport, parseStages} from './funnel.js'
+import {funnelReport, parseStages, type FunnelOptions, type FunnelResult} from './funnel.js'
 import {benjaminiHochberg} from '../../stats/adjust.js'
 import {binomialTest, twoProportionZTest, wilsonInterval} from '../../stats/proportions.js'
 
@@ -79,10 +79,24 @@ const COUNT_OF: Record<RateMetric, 'inquiries' | 'leads' | 'orders'> = {inquiry_
 
 /** Per keyword × engine conversion with Wilson intervals, compared with the industry and a benchmarks file. */
 export async function keywordReport(store: Store, options: KeywordOptions = {}): Promise<KeywordResult> {
+  const industries = new Map((await store.all<{site: string; industry: string | null}>('select site, industry from sites')).map((r) => [r.site, r.industry]))
+  return keywordsFromFunnel((o) => funnelReport(store, o), industries, options, (rows) => landingPages(store, options, rows))
+}
+
+/**
+ * The keyword rows and their tests from a funnel by site × engine × keyword: shared by the DuckDB and warehouse paths,
+ * which give the funnel, the sites' industries and the landing pages of flagged keywords.
+ */
+export async function keywordsFromFunnel(
+  runFunnel: (options: FunnelOptions) => Promise<FunnelResult>,
+  industries: Map<string, string | null>,
+  options: KeywordOptions,
+  landingOf: (rows: Array<{site: string; keyword: string}>) => Promise<Map<string, string>>,
+): Promise<KeywordResult> {
   const metric = options.metric ?? 'lead_rate'
   const minVisitors = options.minVisitors ?? 30
   const fdr = options.fdr ?? 0.05
-  const funnel = await funnelReport(store, {
+  const funnel = await runFunnel({
     from: options.from,
     to: options.to,
     windowS: options.windowS,
@@ -94,7 +108,6 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     source: options.source,
     medians: false,
   })
-  const industries = new Map((await store.all<{site: string; industry: string | null}>('select site, industry from sites')).map((r) => [r.site, r.industry]))
   const base = funnel.groups.map((g) => {
     const [visitors, inquiries, leads, orders] = g.stages.map((s) => s.count)
     const site = g.key.site
@@ -197,7 +210,7 @@ export async function keywordReport(store: Store, options: KeywordOptions = {}):
     else r.flag = 'within noise'
     if (r.flag !== 'too few visitors') r.flag_label = r.flag
   })
-  const landing = await landingPages(store, options, rows.filter((r) => r.flag === 'below' || r.flag === 'above'))
+  const landing = await landingOf(rows.filter((r) => r.flag === 'below' || r.flag === 'above'))
   const pct = (x: number) => percent(x)
   const who = (r: KeywordRow) => (r.reference === 'benchmark' ? 'the benchmark' : 'the industry')
   rows.forEach((r) => {
@@ -289,6 +302,7 @@ export default defineReport<KeywordOptions, KeywordResult>({
   title: 'Keywords against industry benchmarks',
   needs: {tables: ['sessions', 'events', 'sites'], pipelines: ['normalize'], optional: ['intents'], cache: ['marketing-marts']},
   run: (ctx, options) => keywordReport(ctx.store, options),
+  warehouse: async (wh, options) => (await import('./warehouse.js')).keywordsWarehouse(wh, options),
   rows: (result) => result.rows as unknown as Row[],
   text: (result) => [
     {rows: result.rows as unknown as Row[], columns: KEYWORD_TABLE_COLUMNS.filter((c) => c !== 'advice')},

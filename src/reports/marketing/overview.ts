@@ -57,6 +57,19 @@ export async function overviewReport(store: Store, options: OverviewOptions = {}
   const range = sqlRange(options)
   const vars = {site_filter: siteFilter(options.site), site_filter_nullable: siteFilter(options.site, 'site', true)}
   const raw = (await store.one(renderSql(readSql(import.meta.url, 'overview_kpis.sql'), vars), range)) as Record<string, number>
+  const agents = await store.all<AgentRow & Record<string, unknown>>(renderSql(readSql(import.meta.url, 'overview_agents.sql'), vars), range)
+  const daily = await store.all<OverviewResult['daily'][number] & Record<string, unknown>>(renderSql(readSql(import.meta.url, 'overview_daily.sql'), vars), range)
+  return overviewFromRows(raw, agents, daily, range, options)
+}
+
+/** The result from the queries' rows: shared by the DuckDB and warehouse paths. */
+export function overviewFromRows(
+  raw: Record<string, unknown>,
+  agents: Record<string, unknown>[],
+  daily: Record<string, unknown>[],
+  range: {from: string; to: string},
+  options: OverviewOptions,
+): OverviewResult {
   const k = Object.fromEntries(Object.entries(raw).map(([key, v]) => [key, Number(v ?? 0)])) as Record<string, number>
   const kpis: OverviewKpis = {
     ...(k as unknown as OverviewKpis),
@@ -65,9 +78,14 @@ export async function overviewReport(store: Store, options: OverviewOptions = {}
     invitation_acceptance: ratio(k.invitations_accepted, k.invitations_shown),
     chat_success_rate: ratio(k.successful_chats, k.chat_requests),
   }
-  const agents = await store.all<AgentRow & Record<string, unknown>>(renderSql(readSql(import.meta.url, 'overview_agents.sql'), vars), range)
-  const daily = await store.all<OverviewResult['daily'][number] & Record<string, unknown>>(renderSql(readSql(import.meta.url, 'overview_daily.sql'), vars), range)
-  return {from: range.from, to: range.to, site: options.site ?? null, kpis, agents, daily}
+  return {
+    from: range.from,
+    to: range.to,
+    site: options.site ?? null,
+    kpis,
+    agents: agents as unknown as AgentRow[],
+    daily: daily as unknown as OverviewResult['daily'],
+  }
 }
 
 export function overviewRows(result: OverviewResult): Array<{metric: string; value: number | null}> {
@@ -103,6 +121,7 @@ export default defineReport<OverviewOptions, OverviewResult>({
   title: 'Marketing overview',
   needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
   run: (ctx, options) => overviewReport(ctx.store, options),
+  warehouse: async (wh, options) => (await import('./warehouse.js')).overviewWarehouse(wh, options),
   rows: (result) => overviewRows(result),
   text: (result) => [{rows: overviewRows(result)}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
   charts: (result) => [overviewChart(result)],

@@ -62,6 +62,11 @@ export async function sourcesReport(store: Store, options: SourcesOptions = {}):
     intents: await intentsSubquery(store), where: whereSql(options.where),
   })
   const rows = await allWithWhere(store, sql, range, options.where)
+  return sourcesFromRows(rows, range, options)
+}
+
+/** The result from the query's rows (level, medium, engine, keyword and counts): shared by the DuckDB and warehouse paths. */
+export function sourcesFromRows(rows: Record<string, unknown>[], range: {from: string; to: string}, options: SourcesOptions): SourcesResult {
   const counts = (r: Record<string, unknown>): Counts => ({
     sessions: num(r.sessions), visitors: num(r.visitors), inquiries: num(r.inquiries), leads: num(r.leads), orders: num(r.orders),
     lead_rate: ratio(num(r.leads), num(r.sessions)),
@@ -129,6 +134,7 @@ export default defineReport<SourcesOptions, SourcesResult>({
   title: 'Traffic sources',
   needs: {tables: ['sessions', 'events'], pipelines: ['normalize'], optional: ['intents']},
   run: (ctx, options) => sourcesReport(ctx.store, options),
+  warehouse: async (wh, options) => (await import('./warehouse.js')).sourcesWarehouse(wh, options),
   rows: sourcesRows,
   text: (result) => [
     {title: `Mediums (${result.sessions} sessions)`, rows: result.mediums as unknown as Row[]},
