@@ -69,7 +69,10 @@ try {
     warehouses[name] = wh
   }
   const queries = {
-    'funnel by keyword': {duck: () => funnelReport(store, {breakdown: ['keyword']}), ch: (wh) => funnelWarehouse(wh, {breakdown: ['keyword']})},
+    'funnel by keyword': {
+      duck: () => funnelReport(store, {breakdown: ['keyword']}),
+      ch: (wh) => funnelWarehouse(wh, {breakdown: ['keyword']}),
+    },
     'keyword conversion': {duck: () => keywordReport(store, {benchmarks: []}), ch: (wh) => keywordsWarehouse(wh, {benchmarks: []})},
   }
   const duckSide = (fn) => ({
@@ -107,7 +110,12 @@ try {
     for (const [name, wh] of Object.entries(warehouses)) {
       const side = `ClickHouse ${name === 'one' ? '1 shard' : '2 shards'}`
       log(`\n${label}: DuckDB vs ${side}`)
-      const summary = await alternate({sides: [duckSide(q.duck), chSide(side, () => q.ch(wh), clusters[name].pids)], rounds: ROUNDS, warmup: 1, log})
+      const summary = await alternate({
+        sides: [duckSide(q.duck), chSide(side, () => q.ch(wh), clusters[name].pids)],
+        rounds: ROUNDS,
+        warmup: 1,
+        log,
+      })
       results[`${label} / ${side}`] = summary
       console.log(`\n== ${label}: DuckDB vs ${side} (${EVENTS} events; same rows) ==\n${report(summary)}`)
     }

@@ -118,7 +118,10 @@ export const ConfigSchema = z.strictObject({
           cluster: z.string().min(1).optional(),
           /** HTTP URL of every shard, in any order: local tables are created and days replaced on each (default: [url]). */
           shards: z.array(z.url()).min(1).optional(),
-          database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a ClickHouse identifier').default('default'),
+          database: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a ClickHouse identifier')
+            .default('default'),
           user: z.string().optional(),
           password: z.string().optional(),
         })

@@ -52,7 +52,12 @@ export class ClickHouse {
   }
 
   private async request(query: string | null, data?: string, settings = ''): Promise<string> {
-    const target = query === null ? `${this.url}/ping` : data === undefined ? `${this.url}/` : `${this.url}/?query=${encodeURIComponent(query)}${settings}`
+    const target =
+      query === null
+        ? `${this.url}/ping`
+        : data === undefined
+          ? `${this.url}/`
+          : `${this.url}/?query=${encodeURIComponent(query)}${settings}`
     let response: Response
     try {
       response = await fetch(target, {
@@ -72,7 +77,10 @@ export class ClickHouse {
     const text = await response.text()
     if (!response.ok) {
       // the server's own message, without the stack trace newer versions append
-      const message = text.trim().split('\n')[0].replace(/, e\.what\(\) = DB::Exception$/, '')
+      const message = text
+        .trim()
+        .split('\n')[0]
+        .replace(/, e\.what\(\) = DB::Exception$/, '')
       throw new CcxError(`ClickHouse at ${this.url} answered ${response.status}: ${message}`, {
         code: 'WAREHOUSE_ERROR',
         exit: EXIT.failure,

@@ -77,7 +77,14 @@ export async function ensureTables(wh: Warehouse): Promise<void> {
   const ddl = readSql(import.meta.url, 'ddl.sql')
   for (const shard of wh.shards) {
     for (const t of WAREHOUSE_TABLES) {
-      await shard.exec(renderSql(ddl, {database: wh.database, table: t.name, columns: t.columns.map(([c, type]) => `${c} ${type}`).join(', '), order: t.order}))
+      await shard.exec(
+        renderSql(ddl, {
+          database: wh.database,
+          table: t.name,
+          columns: t.columns.map(([c, type]) => `${c} ${type}`).join(', '),
+          order: t.order,
+        }),
+      )
     }
   }
   if (wh.cluster) {
@@ -135,9 +142,17 @@ export async function publish(
     }
     const total = Object.values(rows).reduce((a, b) => a + b, 0)
     days.push({day, site: options.site ?? null, rows})
-    options.log(`published ${day}${options.site ? ` (site ${options.site})` : ''}: ${total} rows in ${WAREHOUSE_TABLES.length} tables, ${Date.now() - started} ms`)
+    options.log(
+      `published ${day}${options.site ? ` (site ${options.site})` : ''}: ${total} rows in ${WAREHOUSE_TABLES.length} tables, ${Date.now() - started} ms`,
+    )
   }
-  return {url: wh.client.url, cluster: wh.cluster, shards: wh.shards.length, days, rows: days.reduce((a, d) => a + Object.values(d.rows).reduce((x, y) => x + y, 0), 0)}
+  return {
+    url: wh.client.url,
+    cluster: wh.cluster,
+    shards: wh.shards.length,
+    days,
+    rows: days.reduce((a, d) => a + Object.values(d.rows).reduce((x, y) => x + y, 0), 0),
+  }
 }
 
 async function requireBuilt(store: Store): Promise<void> {
@@ -158,7 +173,8 @@ async function publishSites(store: Store, wh: Warehouse): Promise<void> {
   // TinyLog has no DELETE: the small table is dropped and created again
   await wh.client.exec(`drop table if exists ${table}`)
   await wh.client.exec(`create table ${table} (site String, industry Nullable(String)) engine = TinyLog`)
-  if (sites.length) await wh.client.insertTsv(table, ['site', 'industry'], sites.map((s) => `${tsvField(s.site)}\t${tsvField(s.industry)}\n`).join(''))
+  if (sites.length)
+    await wh.client.insertTsv(table, ['site', 'industry'], sites.map((s) => `${tsvField(s.site)}\t${tsvField(s.industry)}\n`).join(''))
 }
 
 async function clearDay(wh: Warehouse, t: WarehouseTable, day: string, site: string | undefined): Promise<void> {
@@ -181,7 +197,10 @@ async function waitForMutations(shard: ClickHouse, database: string, table: stri
     )
     if (Number(rows[0]?.n ?? 0) === 0) return
     if (Date.now() > deadline) {
-      throw new CcxError(`ClickHouse at ${shard.url}: the delete on ${table} did not finish within 10 minutes`, {code: 'WAREHOUSE_ERROR', exit: EXIT.failure})
+      throw new CcxError(`ClickHouse at ${shard.url}: the delete on ${table} did not finish within 10 minutes`, {
+        code: 'WAREHOUSE_ERROR',
+        exit: EXIT.failure,
+      })
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }

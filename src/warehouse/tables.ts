@@ -36,9 +36,22 @@ export const WAREHOUSE_TABLES: WarehouseTable[] = [
       ['started_us', 'Int64'],
       ['prev_started_us', I],
       ['is_returning', 'Nullable(UInt8)'],
-      ...['entry_url', 'medium', 'source', 'term', 'term_raw', 'campaign', 'country', 'province', 'city', 'isp', 'browser', 'os', 'device_type', 'intent'].map(
-        (c): [string, string] => [c, S],
-      ),
+      ...[
+        'entry_url',
+        'medium',
+        'source',
+        'term',
+        'term_raw',
+        'campaign',
+        'country',
+        'province',
+        'city',
+        'isp',
+        'browser',
+        'os',
+        'device_type',
+        'intent',
+      ].map((c): [string, string] => [c, S]),
     ],
     order: 'vid, started_us',
   },
@@ -52,7 +65,15 @@ export const WAREHOUSE_TABLES: WarehouseTable[] = [
   {
     name: 'ccx_steps',
     file: 'steps.sql',
-    columns: [...common, ['visitor_id', S], ['session_id', S], ['ts_us', 'Int64'], ['type', 'String'], ['step_id', 'String'], ['amount', 'Nullable(Float64)']],
+    columns: [
+      ...common,
+      ['visitor_id', S],
+      ['session_id', S],
+      ['ts_us', 'Int64'],
+      ['type', 'String'],
+      ['step_id', 'String'],
+      ['amount', 'Nullable(Float64)'],
+    ],
     order: 'vid, ts_us',
   },
   {
@@ -76,7 +97,12 @@ export const WAREHOUSE_TABLES: WarehouseTable[] = [
     order: 'requested_us',
   },
   {name: 'ccx_leads', file: 'leads.sql', columns: [...common, ['lead_id', 'String'], ['ts_us', 'Int64']], order: 'ts_us'},
-  {name: 'ccx_orders', file: 'orders.sql', columns: [...common, ['order_id', 'String'], ['ts_us', 'Int64'], ['amount', 'Nullable(Float64)']], order: 'ts_us'},
+  {
+    name: 'ccx_orders',
+    file: 'orders.sql',
+    columns: [...common, ['order_id', 'String'], ['ts_us', 'Int64'], ['amount', 'Nullable(Float64)']],
+    order: 'ts_us',
+  },
   {name: 'ccx_calls', file: 'calls.sql', columns: [...common, ['direction', 'String'], ['offered_us', 'Int64']], order: 'offered_us'},
 ]
 

@@ -76,7 +76,21 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
     // a single server without a cluster: plain local tables
     writeFileSync(config1, JSON.stringify({db, warehouse: {clickhouse: {url: one.url}}}))
     const data = join(dir.path, 'data')
-    await ok(['fixtures', 'generate', '--out', data, '--visitors', '1500', '--days', '14', '--seed', 'warehouse', '--end-date', '2026-10-31', '--json'])
+    await ok([
+      'fixtures',
+      'generate',
+      '--out',
+      data,
+      '--visitors',
+      '1500',
+      '--days',
+      '14',
+      '--seed',
+      'warehouse',
+      '--end-date',
+      '2026-10-31',
+      '--json',
+    ])
     await ok(['sites', 'import', join(data, 'sites.json'), '--db', db, '--json'])
     for (const [source, file] of SOURCES) await ok(['ingest', source, join(data, file), '--db', db, '--json'])
     await ok(['run', '--db', db, '--json'])
@@ -96,7 +110,8 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
     const sessions = Number(await store.scalar('select count(*) from mart_sessions'))
     const steps = Number(await store.scalar('select count(*) from mart_funnel_steps'))
     await store.close()
-    const count = async (url: string, table: string) => Number((await (await fetch(`${url}/`, {method: 'POST', body: `select count() from ${table}`})).text()).trim())
+    const count = async (url: string, table: string) =>
+      Number((await (await fetch(`${url}/`, {method: 'POST', body: `select count() from ${table}`})).text()).trim())
     expect(await count(two.url, 'ccx_sessions')).toBe(sessions)
     expect(await count(two.url, 'ccx_funnel_steps')).toBe(steps)
     // both shards hold rows, and no visitor is on both
@@ -104,7 +119,11 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
     expect(perShard.every((n) => n > 0)).toBe(true)
     expect(perShard[0] + perShard[1]).toBe(sessions)
     const visitors = async (u: string) =>
-      new Set((await (await fetch(`${u}/`, {method: 'POST', body: 'select distinct visitor_id from ccx_sessions_local'})).text()).trim().split('\n'))
+      new Set(
+        (await (await fetch(`${u}/`, {method: 'POST', body: 'select distinct visitor_id from ccx_sessions_local'})).text())
+          .trim()
+          .split('\n'),
+      )
     const [a, b] = await Promise.all(two.shardUrls.map(visitors))
     expect([...a].filter((v) => b.has(v))).toEqual([])
 

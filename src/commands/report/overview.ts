@@ -8,8 +8,7 @@ leads, registrations, left messages, orders, per-visitor ratios, and who handled
     '<%= config.bin %> report overview --from 2026-11-02 --to 2026-11-02',
     '<%= config.bin %> report overview --site canon-sz --json',
   ]
-  static flags = {...reportFlags,
-    ...warehouseFlag}
+  static flags = {...reportFlags, ...warehouseFlag}
 
   async run(): Promise<Reported<OverviewResult>> {
     const {flags} = await this.parse(ReportOverview)

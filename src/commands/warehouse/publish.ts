@@ -28,17 +28,26 @@ cluster's shards; \`ccx report funnel|keywords|sources|geo|overview --warehouse\
     const store = await this.openStoreWaiting(this.dbPath(flags.db), {readOnly: true, waitS: flags.wait})
     // stale marts would be copied as they are: the same freshness check as the reports, but refusing
     const {stalePipelines} = await import('../../cli/freshness.js')
-    const stale = await stalePipelines(store, this.ccxConfig, {tables: [], pipelines: ['normalize', 'marketing-marts'], optional: ['intents']})
+    const stale = await stalePipelines(store, this.ccxConfig, {
+      tables: [],
+      pipelines: ['normalize', 'marketing-marts'],
+      optional: ['intents'],
+    })
     if (stale.length > 0) {
       const {CcxError, EXIT} = await import('../../errors.js')
-      throw new CcxError(`not published: ${stale.map((s) => `${s.pipeline} (${s.state})`).join(', ')} — the warehouse would get out-of-date rows`, {
-        code: 'STALE_PIPELINES',
-        exit: EXIT.failure,
-        suggestions: [`Run \`ccx run\` first, then \`ccx warehouse publish\`.`],
-      })
+      throw new CcxError(
+        `not published: ${stale.map((s) => `${s.pipeline} (${s.state})`).join(', ')} — the warehouse would get out-of-date rows`,
+        {
+          code: 'STALE_PIPELINES',
+          exit: EXIT.failure,
+          suggestions: [`Run \`ccx run\` first, then \`ccx warehouse publish\`.`],
+        },
+      )
     }
     const result = await publish(store, wh, {from: range.from, to: range.to, site: flags.site, log: (m) => this.progress(m)})
-    this.log(`published ${result.days.length} days, ${result.rows} rows to ${result.url} (${result.shards} shard${result.shards === 1 ? '' : 's'})`)
+    this.log(
+      `published ${result.days.length} days, ${result.rows} rows to ${result.url} (${result.shards} shard${result.shards === 1 ? '' : 's'})`,
+    )
     return result
   }
 }

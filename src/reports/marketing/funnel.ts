@@ -337,7 +337,6 @@ const NO_PERSON_KEYS = {sess_key: '', sess_join: '', session_key: '', event_key:
 export async function funnelReport(store: Store, options: FunnelOptions = {}): Promise<FunnelResult> {
   await requireTables(store, options.unit === 'customer' ? ['sessions', 'events', 'customer_ids'] : ['sessions', 'events'])
   const stages = options.stages ?? parseStages(undefined)
-  const breakdown = options.breakdown ?? []
   const range = sqlRange(options)
   const sql = await funnelSql(store, {...options, stages})
   let rows: Record<string, unknown>[]

@@ -148,7 +148,6 @@ export async function funnelWarehouse(wh: Warehouse, options: FunnelOptions = {}
   const key = unit === 'visitor' ? 'visitor_key' : 'session_key'
   const w = windowS * 1_000_000
   const laterK = Array.from({length: stages.length - 1}, (_, j) => j + 2)
-  const laterTypes = [...new Set(stages.slice(1).flatMap((s) => s.types ?? []))]
   const local = wh.local('ccx_funnel_steps')
   const stepFilter = `ts_us >= ${vars.from_us} and ts_us <= ${Number(vars.to_us) + w} and ${chSite(options.site)} and isNotNull(${key})`
   const stageEvents =
@@ -157,7 +156,6 @@ export async function funnelWarehouse(wh: Warehouse, options: FunnelOptions = {}
       : laterK
           .map((k) => `select assumeNotNull(${key}) as ${key}, ts_us, ${k} as stage from ${local} where ${stepFilter} and type in (${(stages[k - 1].types ?? []).map(chString).join(', ')})`)
           .join(' union all ')
-  void laterTypes
   let stageTimes = ''
   for (const k of laterK) {
     const lower = order === 'ordered' ? `t${k - 1}` : 't1'
