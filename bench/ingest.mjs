@@ -10,6 +10,7 @@ import {join, resolve} from 'node:path'
 import {writeBigProbeCsvApart} from './lib/probe-gen.mjs'
 import {measure} from './lib/measure.mjs'
 import {alternate, report} from './lib/rounds.mjs'
+import {PROBE_EVENT_TYPES} from '../dist/vocab/events.js'
 
 const args = process.argv.slice(2)
 const opt = (name, dflt) => {
@@ -27,22 +28,8 @@ const RATIO = 1.3
 const RSS_MB = 1536
 const MAPPED_RATIO = 1.15
 
-// The mapping file: two expressions, a value map of the 13 event types, null markers.
-const TYPES = [
-  'pageview',
-  'heartbeat',
-  'click',
-  'invite_shown',
-  'invite_accepted',
-  'invite_declined',
-  'chat_request',
-  'chat_start',
-  'lead',
-  'register',
-  'message',
-  'identify',
-  'order',
-]
+// The mapping file: two expressions, a value map of every probe event type (the one list, src/vocab/events.ts), null
+// markers.
 const mapFile = join(dir, 'probe.map.json')
 writeFileSync(
   mapFile,
@@ -50,7 +37,7 @@ writeFileSync(
     $nulls: ['-', 'NULL'],
     visitor_id: {expr: "site || ':' || visitor_id"},
     member_id: {expr: "nullif(upper(member_id), '')"},
-    type: {column: 'type', values: Object.fromEntries(TYPES.map((t) => [t, t]))},
+    type: {column: 'type', values: Object.fromEntries(PROBE_EVENT_TYPES.map((t) => [t, t]))},
     value: {column: 'value', nulls: ['n/a']},
   }),
 )

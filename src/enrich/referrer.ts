@@ -114,7 +114,7 @@ export function decodeParam(value: string, charsetHint?: string | null, fallback
   try {
     return utf8.decode(bytes)
   } catch {
-    return iconv.decode(bytes, fallback)
+    return iconv.decode(bytes, iconv.encodingExists(fallback) ? fallback : 'gb18030')
   }
 }
 
@@ -150,7 +150,7 @@ type Kind = 'search' | 'social' | 'email'
 interface EngineRule {
   name: string
   params: Array<string | RegExp>
-  /** iconv name of the legacy charset, for bytes that are not UTF-8. */
+  /** iconv name of the legacy charset, for bytes that are not UTF-8 (GB18030 when iconv lacks it, checked on use). */
   fallback: string
   hidden: Array<string | RegExp>
   paidPaths?: RegExp
@@ -177,8 +177,9 @@ function listPattern(text: string): string | RegExp {
 
 function legacyCharset(charsets: string[] | undefined): string {
   const c = (charsets ?? []).map((x) => x.toLowerCase()).find((x) => x !== 'utf-8' && x !== 'utf8')
-  if (!c || c === 'gb2312' || c === 'gbk') return 'gb18030'
-  return iconv.encodingExists(c) ? c : 'gb18030'
+  // iconv.encodingExists builds the codec's tables (~0.1 s for the DBCS ones): decodeParam asks on first use, so that
+  // loading this module (every report's freshness check loads the normalize pipeline) stays cheap
+  return !c || c === 'gb2312' || c === 'gbk' ? 'gb18030' : c
 }
 
 function engineRule(e: SearchEngine, name: string): EngineRule {

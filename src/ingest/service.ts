@@ -154,16 +154,14 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
   await store.run('set preserve_insertion_order = false')
   const zone = String(await store.scalar(`select current_setting('TimeZone')`))
   await store.run(`set TimeZone = ${q(options.timezone ?? 'Asia/Shanghai')}`)
-  const limit = String(await store.scalar(`select current_setting('memory_limit')`))
-  const lowerLimit = store.path !== ':memory:' && parseBytes(limit) > INGEST_MEMORY_LIMIT
-  if (lowerLimit) await store.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}B'`)
+  // DuckDB's memory limit is the store's (config store.memoryLimit, set when the command opened it): one setting
+  // governs ingest and the pipelines alike
   const summaries: FileSummary[] = []
   try {
     for (const file of files) summaries.push(await ingestOne(store, file, spec, mapping, options))
   } finally {
     await store.run('reset preserve_insertion_order').catch(() => {})
     await store.run(`set TimeZone = ${q(zone)}`).catch(() => {})
-    if (lowerLimit) await store.run(`set memory_limit = ${q(limit)}`).catch(() => {})
   }
   const totals = emptyCounts()
   for (const s of summaries) for (const k of Object.keys(totals) as Array<keyof LoadCounts>) totals[k] += s[k]
@@ -523,17 +521,6 @@ async function restoreRawLines(store: Store, ingestId: number, file: string, enc
   }
   for (const f of found)
     await store.run(`update quarantine set raw = $raw where ingest_id = $id and line = $line`, {raw: f.raw, id: ingestId, line: f.line})
-}
-
-const INGEST_MEMORY_LIMIT = 1024 * 1024 * 1024
-
-/** DuckDB's memory_limit text ('17.9 GiB', '953.6 MiB') → bytes. */
-function parseBytes(s: string): number {
-  const m = /^([\d.]+)\s*([KMGT]?i?B)?/i.exec(s.trim())
-  if (!m) return Number.POSITIVE_INFINITY
-  const unit = (m[2] ?? 'B').toUpperCase().replace('I', '')
-  const mult = {B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4}[unit] ?? 1
-  return Number(m[1]) * mult
 }
 
 function normalizeEncoding(e: string): string {

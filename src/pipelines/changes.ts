@@ -133,3 +133,47 @@ function pipelineName(ctx: PipelineContext): string {
   const run = runInfo(ctx)
   return run.pipeline
 }
+
+/** The visitors an incremental pipeline re-does, and how each raw table it follows moved. */
+export interface VisitorChanges {
+  count: number
+  deltas: Map<string, RawDelta>
+}
+
+/**
+ * The start of an incremental pipeline that reads raw tables with visitor ids (marketing marts, scenarios): decides
+ * the run's mode and, when it is incremental, creates temp table `table (visitor_id)` — the visitors upstream pipelines
+ * re-did and those named by rows of `raw` loaded or deleted since this pipeline's last run. A raw table without a
+ * watermark yet makes the run full. Pair with saveRawTables() in run().
+ */
+export async function incrementalVisitors(
+  ctx: PipelineContext,
+  pipeline: string,
+  raw: readonly string[],
+  table: string,
+): Promise<{run: RunInfo; changed?: VisitorChanges}> {
+  const run = runInfo(ctx, pipeline)
+  if (run.full) return {run}
+  const upstream = `${table}_upstream`
+  const parts = [`select visitor_id from ${sqlIdent(upstream)}`]
+  const deltas = new Map<string, RawDelta>()
+  for (const source of raw) {
+    const changed = await rawChangedVisitors(ctx, source)
+    if (!changed) {
+      run.full = true
+      run.reason = 'no watermark on a raw table it reads'
+      return {run}
+    }
+    parts.push(changed.sql)
+    deltas.set(source, changed.delta)
+  }
+  await upstreamVisitors(ctx, upstream)
+  await ctx.store.run(`create or replace temp table ${sqlIdent(table)} as select distinct visitor_id from (${parts.join(' union all ')});
+    drop table ${sqlIdent(upstream)}`)
+  return {run, changed: {count: await ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`), deltas}}
+}
+
+/** Records how far this run read each raw table of incrementalVisitors() (inside run()). */
+export async function saveRawTables(ctx: PipelineContext, raw: readonly string[], changed?: VisitorChanges): Promise<void> {
+  for (const source of raw) await saveRawVisitors(ctx, source, changed?.deltas.get(source))
+}

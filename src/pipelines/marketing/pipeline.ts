@@ -1,31 +1,12 @@
 import {readSql, renderSql} from '../../store/store.js'
 import {MART_INPUTS, MART_TABLES} from '../../marts/marketing.js'
-import type {Pipeline, PipelineContext} from '../types.js'
+import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
-import {rawChangedVisitors, runInfo, saveRawVisitors, upstreamVisitors, type RawDelta} from '../changes.js'
+import {incrementalVisitors, saveRawTables} from '../changes.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
-
-/**
- * mart_changed (visitor_id): the visitors whose sessions normalize or intents re-did, and those named by calls, chats,
- * leads or orders loaded since the last run. Undefined when the run must be full (rows were deleted from a raw table).
- */
-async function changedVisitors(ctx: PipelineContext): Promise<{count: number; deltas: Map<string, RawDelta>} | undefined> {
-  const parts = ['select visitor_id from mart_upstream']
-  const deltas = new Map<string, RawDelta>()
-  for (const table of RAW) {
-    const changed = await rawChangedVisitors(ctx, table)
-    if (!changed) return undefined
-    parts.push(changed.sql)
-    deltas.set(table, changed.delta)
-  }
-  await upstreamVisitors(ctx, 'mart_upstream')
-  await ctx.store.run(`create or replace temp table mart_changed as select distinct visitor_id from (${parts.join(' union all ')});
-    drop table mart_upstream`)
-  return {count: await ctx.store.scalar<number>('select count(*)::INTEGER from mart_changed'), deltas}
-}
 
 const pipeline: Pipeline = {
   name: 'marketing-marts',
@@ -37,12 +18,8 @@ const pipeline: Pipeline = {
   fingerprint: () => readSql(import.meta.url, 'marts.sql') + PAGE_LEVEL_EVENT_TYPES.join(','),
   async run(ctx) {
     const {store} = ctx
-    const run = runInfo(ctx, 'marketing-marts')
-    const changed = run.full ? undefined : await changedVisitors(ctx)
-    if (!run.full && changed === undefined) {
-      run.full = true
-      run.reason = 'no watermark on a raw table it reads'
-    }
+    // mart_changed (visitor_id): whose sessions upstream re-did, or whom new calls, chats, leads or orders name
+    const {run, changed} = await incrementalVisitors(ctx, 'marketing-marts', RAW, 'mart_changed')
     const intents = (await store.tableExists('session_intents'))
       ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
       : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
@@ -72,7 +49,7 @@ const pipeline: Pipeline = {
         drop table mart_sessions__delta; drop table mart_funnel_steps__delta; drop table mart_changed`)
       message = `${changed?.count} visitors re-done: ${rows} funnel steps`
     }
-    for (const table of RAW) await saveRawVisitors(ctx, table, changed?.deltas.get(table))
+    await saveRawTables(ctx, RAW, changed)
     return {rowsWritten: rows, message}
   },
 }

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql} from '../../store/store.js'
-import {rawChangedVisitors, runInfo, saveRawVisitors, upstreamVisitors, type RawDelta} from '../changes.js'
+import {incrementalVisitors, saveRawTables} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
@@ -35,25 +35,6 @@ export async function loadCompiledScenarios(
 const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
 
 /**
- * scn_changed (visitor_id): visitors whose sessions normalize or intents re-did, and those named by leads, orders, chats
- * or calls loaded since the last run; undefined when rows were deleted from one of those (the run goes full).
- */
-async function changedVisitors(ctx: PipelineContext): Promise<{count: number; deltas: Map<string, RawDelta>} | undefined> {
-  const parts = ['select visitor_id from scn_upstream']
-  const deltas = new Map<string, RawDelta>()
-  for (const table of RAW) {
-    const changed = await rawChangedVisitors(ctx, table)
-    if (!changed) return undefined
-    parts.push(changed.sql)
-    deltas.set(table, changed.delta)
-  }
-  await upstreamVisitors(ctx, 'scn_upstream')
-  await ctx.store.run(`create or replace temp table scn_changed as select distinct visitor_id from (${parts.join(' union all ')});
-    drop table scn_upstream`)
-  return {count: await ctx.store.scalar<number>('select count(*)::INTEGER from scn_changed'), deltas}
-}
-
-/**
  * Matches every stored session against the scenarios (in SQL, sql-match.ts) and records each session's outcomes for
  * replay. Incremental: only the sessions of the visitors that changed (the limits carry from session to session of a
  * visitor, so all of a changed visitor's sessions are matched again).
@@ -75,12 +56,8 @@ const scenarios: Pipeline = {
   },
   async run(ctx) {
     const {store} = ctx
-    const run = runInfo(ctx, 'scenarios')
-    const changed = run.full ? undefined : await changedVisitors(ctx)
-    if (!run.full && changed === undefined) {
-      run.full = true
-      run.reason = 'no watermark on a raw table it reads'
-    }
+    // scn_changed (visitor_id): whose sessions normalize or intents re-did, or whom new leads, orders, chats or calls name
+    const {run, changed} = await incrementalVisitors(ctx, 'scenarios', RAW, 'scn_changed')
     const {compiled} = await loadCompiledScenarios(ctx)
     const {matchSessionsSql} = await import('./sql-match.js')
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
@@ -101,7 +78,7 @@ const scenarios: Pipeline = {
     }
     const c = process.cpuUsage(cpu)
     ctx.log(`  matches and outcomes: ${Math.round(performance.now() - t)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`)
-    for (const table of RAW) await saveRawVisitors(ctx, table, changed?.deltas.get(table))
+    await saveRawTables(ctx, RAW, changed)
     const label = run.full ? '' : `${changed?.count} visitors re-done: `
     return {rowsWritten: counts.directives, message: `${label}${counts.matched} of ${counts.contexts} sessions matched a scenario`}
   },

@@ -10,7 +10,7 @@ export interface SqlMatchCounts {
   directives: number
 }
 
-const SCRATCH = ['scn_ctx', 'scn_text', 'scn_res', 'scn_dir', 'scn_fired']
+const SCRATCH = ['scn_ctx0', 'scn_ctx', 'scn_text', 'scn_res', 'scn_dir', 'scn_fired']
 
 /**
  * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidate directives are queries;
@@ -44,12 +44,16 @@ export async function matchSessionsSql(
         'left join session_intents i using (session_id)',
         'left join (select null::VARCHAR as session_id, null::VARCHAR as intent, null::DOUBLE as confidence) i using (session_id)',
       )
-    await store.run(
-      `create or replace temp table scn_ctx as
-       select row_number() over (order by site, visitor_id, started_at, session_id) as k, hash(site, visitor_id) as vk, *
-       from (${contexts})`,
-      {from: options.from ?? null, to: options.to ?? null},
-    )
+    // k, the engine's order, is numbered over the four sort columns alone and joined back by rowid: a window over every
+    // column of the contexts carried them all through its sort
+    await store.run(`create or replace temp table scn_ctx0 as select hash(site, visitor_id) as vk, * from (${contexts})`, {
+      from: options.from ?? null,
+      to: options.to ?? null,
+    })
+    await store.run(`create or replace temp table scn_ctx as
+       select n.k, c.* from scn_ctx0 c
+       join (select rowid as r, row_number() over (order by site, visitor_id, started_at, session_id) as k from scn_ctx0) n on n.r = c.rowid;
+       drop table scn_ctx0`)
     step('contexts')
 
     // text conditions: the engine's answer per distinct value of the field
