@@ -38,6 +38,18 @@ describe('ccx report qa (end to end)', () => {
     expect(text.stdout).toContain('绝对不会坏')
   })
 
+  it("the agent scorecard's quality component reads the QA scores", async () => {
+    const r = await ccx(['report', 'agents', '--db', db, '--refresh', '--min-contacts', '1', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    const by = Object.fromEntries(out.agents.map((a: {agent_id: string}) => [a.agent_id, a]))
+    // the means of report qa above: a303 (90 + 60 + 70) / 3; team pooled over the 11 conversations
+    expect(by.a303.values.qa_score).toBeCloseTo(220 / 3, 10)
+    expect(by.a303.subScores.qa_score).toBe(0) // lowest of a301 97.5, a302 76.25, a303 73.33
+    expect(by.a301.subScores.qa_score).toBe(100)
+    expect(out.team.qa_score).toBeCloseTo((220 + 4 * 76.25 + 4 * 97.5) / 11, 10)
+  })
+
   it('a labels file that is not the right shape is refused with the field', async () => {
     const r = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'calls.csv')])
     expect(r.code).toBe(5)

@@ -146,7 +146,7 @@ export default defineReport<ScriptsOptions, ScriptsReportResult>({
       },
       {
         lines: [
-          `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale`,
+          `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale.`,
         ],
         rows: ctc.distribution.length > 0 ? ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, share: pct(d.share)})) : undefined,
       },
