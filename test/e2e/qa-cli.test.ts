@@ -56,3 +56,45 @@ describe('ccx report qa (end to end)', () => {
     expect(r.stderr).toContain('not JSON')
   })
 })
+
+// A second hand-written sample (NOT real data) in the style of real QA checklists, written without the default rules'
+// phrasings in view: how the rules do on wording they were not written for (docs/telesales.md "Quality inspection").
+describe('ccx report qa on a hand-written sample in other words', () => {
+  const dir = tempDir('ccx-qa-rs-')
+  const db = join(dir.path, 'ccx.duckdb')
+  const fx = join(ROOT, 'fixtures/qa-real-style')
+  afterAll(() => dir.cleanup())
+
+  it('prints precision and recall; finds the timing items and a missing greeting whatever the wording', async () => {
+    for (const [source, file] of [
+      ['calls', 'calls.csv'],
+      ['transcripts', 'transcripts.csv'],
+      ['chats', 'chats.csv'],
+    ]) {
+      const r = await ccx(['ingest', source, join(fx, file), '--db', db])
+      expect(r.code, r.stderr).toBe(0)
+    }
+    const r = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'labels.json'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    console.log(
+      `hand-written sample in other words: precision ${out.measure.precision.toFixed(3)}, recall ${out.measure.recall.toFixed(3)} (${out.measure.tp} found, ${out.measure.fp} false, ${out.measure.fn} missed)`,
+    )
+    expect([out.calls, out.chats]).toEqual([6, 2])
+    // 13 labelled violations; what the rules see whatever the wording: silence, talk-over, slow reply, missing greeting
+    expect(out.measure.tp + out.measure.fn).toBe(13)
+    const found = (conversation: string, rule: string) =>
+      out.byConversation
+        .find((c: {conversationId: string}) => c.conversationId === conversation)
+        .findings.some((f: {ruleId: string}) => f.ruleId === rule)
+    for (const [c, rule] of [
+      ['rs-e01', 'silence'],
+      ['rs-e03', 'talk-over'],
+      ['rs-h01', 'slow-reply'],
+      ['rs-z02', 'greeting'],
+    ])
+      expect(found(c, rule), `${c} ${rule}`).toBe(true)
+    expect(out.measure.recall).toBeGreaterThanOrEqual(0.5)
+    expect(out.measure.precision).toBeGreaterThanOrEqual(0.5)
+  })
+})
