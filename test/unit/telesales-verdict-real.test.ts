@@ -142,10 +142,11 @@ describe('verdict on real dialogs with detected scripts', () => {
         expect(o.power!, o.script).toBeLessThan(0.8)
       }
       // A centre's volume: 600 calls drawn with replacement from the real dialogs (each with its real text and its
-      // out-of-fold detection). Success does concentrate, and with the detector's errors counted the power no longer
-      // lets a miss read as "dispersed". Measured (docs/telesales.md): 4 of 9 name the planted strategy first; the other
-      // concentrated verdicts credit the strategy detection confuses with it (task- → source-related inquiry, logical →
-      // emotion appeal) — the issue's target of 5 in 6 is not met; this guards the 4.
+      // out-of-fold detection and scores). Ranked by the effect adjusted for the other scripts on the detector's scores
+      // (docs/metrics.md "Adjusted effect"), the planted strategy is first with a concentrated verdict in 6 of 9
+      // (docs/telesales.md; ranked by each script's marginal test on the hits it was 4 of 9): the issue's 5 of 6 is not
+      // met — the strategies detection confuses (task- → source-related inquiry, logical → emotion appeal) still take
+      // the credit or leave the test short. This guards the 6.
       const rng = createRng(42)
       const many = Array.from({length: 600}, () => dialogs[Math.floor(rng() * dialogs.length)])
       const outcomes = plant(many, 1)
@@ -153,7 +154,7 @@ describe('verdict on real dialogs with detected scripts', () => {
       for (const o of outcomes) expect(o.verdict, o.reason).not.toBe('dispersed')
       const named = outcomes.filter((o) => o.verdict === 'concentrated' && o.first === o.script)
       console.log(`planted strategy first with a concentrated verdict: ${named.length} of ${outcomes.length}`)
-      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(4)
+      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(6)
 
       // No effect, few calls (40 dialogs, outcomes independent of what was said): not "dispersed".
       for (const seed of [1, 2, 3]) {
