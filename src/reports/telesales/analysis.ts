@@ -188,7 +188,6 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  // The verdict's measures: the largest per-script χ² (permutation p) and each script's χ² beyond chance.
   // Who carries the difference: each script's effect adjusted for the others said (or detected) on the same calls, so
   // scripts said together, or confused by detection, do not each take the whole marginal difference.
   const K = testedScripts.length
