@@ -22,6 +22,24 @@ export interface AdjustedEffects {
 /** The default ridge penalty λ on the script coefficients (not the intercept): a prior sd of 1/√λ ≈ 1 on the log-odds. */
 export const ADJUSTED_RIDGE = 1
 
+/** The design as flat arrays (row offsets, columns + 1, values): the per-call loops below run over typed arrays. */
+function flatten(design: CallDesign): {offsets: Int32Array; index: Int32Array; value: Float64Array} {
+  const n = design.cols.length
+  const offsets = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + design.cols[i].length
+  const index = new Int32Array(offsets[n])
+  const value = new Float64Array(offsets[n])
+  for (let i = 0; i < n; i++) {
+    const cols = design.cols[i]
+    const x = design.values?.[i]
+    for (let a = 0; a < cols.length; a++) {
+      index[offsets[i] + a] = cols[a] + 1
+      value[offsets[i] + a] = x ? x[a] : 1
+    }
+  }
+  return {offsets, index, value}
+}
+
 /** The Cholesky factor L (A = L·Lᵀ) of a symmetric positive definite d×d matrix (row-major). */
 function cholesky(a: Float64Array, d: number): Float64Array<ArrayBuffer> {
   const l = new Float64Array(d * d)
@@ -212,11 +230,11 @@ export function bootstrapAdjusted(
     residual[i] = success[i] - 1 / (1 + Math.exp(-eta))
   }
   const all = new Float64Array(d)
+  const {offsets, index, value} = flatten(design)
   const add = (target: Float64Array, i: number) => {
-    target[0] += residual[i]
-    const cols = design.cols[i]
-    const x = design.values?.[i]
-    for (let a = 0; a < cols.length; a++) target[cols[a] + 1] += residual[i] * (x ? x[a] : 1)
+    const r = residual[i]
+    target[0] += r
+    for (let h = offsets[i]; h < offsets[i + 1]; h++) target[index[h]] += r * value[h]
   }
   for (let i = 0; i < n; i++) add(all, i)
   const succ: number[] = []
@@ -252,6 +270,7 @@ export class NullStepChi {
   private readonly d: number
   readonly chi: Float64Array
   readonly sums: Float64Array
+  private readonly flat: ReturnType<typeof flatten>
 
   constructor(
     private readonly design: CallDesign,
@@ -260,6 +279,7 @@ export class NullStepChi {
     ridge = ADJUSTED_RIDGE,
   ) {
     this.d = scripts + 1
+    this.flat = flatten(design)
     const n = design.cols.length
     // under "no script matters" every call weighs c(1−c)
     const v = Math.max(conversion * (1 - conversion), 1e-9)
@@ -299,10 +319,10 @@ export class NullStepChi {
 
   /** Call i made a sale in this simulation. */
   sale(i: number): void {
-    const cols = this.design.cols[i]
-    const x = this.design.values?.[i]
-    this.sums[0]++
-    for (let a = 0; a < cols.length; a++) this.sums[cols[a] + 1] += x ? x[a] : 1
+    const {offsets, index, value} = this.flat
+    const sums = this.sums
+    sums[0]++
+    for (let h = offsets[i]; h < offsets[i + 1]; h++) sums[index[h]] += value[h]
   }
 
   /** The simulation's χ² per column. */

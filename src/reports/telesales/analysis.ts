@@ -232,7 +232,9 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     hhi: percentileInterval(replicates.hhi),
   }
   const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
-  const power = concentrationPower(matrix, adjustedTest.nullMax, {
+  // The power of the marginal rule on the hits (the test above without adjustment, against its own null): its cost is
+  // scripts × simulations passes over the calls' hits, where the adjusted one would pass over every call's scores.
+  const power = concentrationPower(matrix, test.nullMax, {
     oddsRatio: o.powerOddsRatio,
     simulations: o.permutations > 0 ? o.powerSimulations : 0,
     alpha: o.alpha,
@@ -240,7 +242,6 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     concentratedShare: o.concentratedShare,
     maxHitRate: o.maxHitRate,
     quality: o.detectionQuality ? testedScripts.map((x) => o.detectionQuality!.get(x.id) ?? null) : undefined,
-    adjusted: adjustedTest.statistic,
     rng: createRng(o.seed + 2),
   })
   const decided = decideVerdict(

@@ -5,7 +5,6 @@
  * the observed permutation null, top-k share of the χ² beyond chance ≥ the line) is applied. Pure; docs/metrics.md "Verdict".
  */
 import type {Rng} from '../../stats/random.js'
-import type {NullStepChi} from './adjusted.js'
 import {chiExcess, concentration, scriptChiSquares, type HitMatrix} from './stats.js'
 
 export interface PowerOptions {
@@ -23,8 +22,6 @@ export interface PowerOptions {
    * on what was really said, seen through the detector's errors. Without it, the hits are taken as the truth.
    */
   quality?: Array<{precision: number; recall: number} | null>
-  /** The verdict's statistic and shares are the one-step adjusted χ² (nullMax its null); without it, the marginal χ². */
-  adjusted?: NullStepChi
   rng: Rng
 }
 
@@ -125,7 +122,6 @@ export function concentrationPower(m: HitMatrix, nullMax: Float64Array, options:
     let concentrated = 0
     for (let r = 0; r < options.simulations; r++) {
       s.fill(0)
-      options.adjusted?.reset()
       let S = 0
       for (let i = 0; i < n; i++) {
         // Said or not (through the detector's errors), then the sale with the stated effect on what was said.
@@ -133,14 +129,12 @@ export function concentrationPower(m: HitMatrix, nullMax: Float64Array, options:
         if (options.rng() >= (said ? p1 : p0)) continue
         S++
         for (let k = m.offsets[i]; k < m.offsets[i + 1]; k++) s[m.idx[k]]++
-        options.adjusted?.sale(i)
       }
-      // the verdict's statistic: the adjusted χ² when the verdict reads it (nullMax is then its null), else the marginal
-      const stat = options.adjusted ? options.adjusted.finish() : scriptChiSquares(s, total, S, n, chi)
+      scriptChiSquares(s, total, S, n, chi)
       let max = 0
-      for (let c = 0; c < J; c++) max = Math.max(max, stat[c])
+      for (let c = 0; c < J; c++) max = Math.max(max, chi[c])
       const p = (1 + countAtLeast(nullMax, max - 1e-9)) / (1 + B)
-      if (p < options.alpha && concentration(chiExcess(stat), options.topK, J).topKShare >= options.concentratedShare) concentrated++
+      if (p < options.alpha && concentration(chiExcess(chi), options.topK, J).topKShare >= options.concentratedShare) concentrated++
     }
     perScript.push({column: j, hitRate, p0, p1, power: concentrated / options.simulations})
   }
