@@ -15,7 +15,7 @@ const {Store} = await load('store/store.js')
 const {loadConfig} = await load('config/load.js')
 const {runPipelines} = await load('pipelines/runner.js')
 const {default: pipeline} = await load('pipelines/telesales/pipeline.js')
-const {loadAnalysisCalls, loadCallsToClose} = await load('telesales/load.js')
+const {loadAnalysisCalls, loadCallsToClose, loadScriptScores} = await load('telesales/load.js')
 const {analyzeScripts} = await load('reports/telesales/analysis.js')
 const {callsToCloseSummary} = await load('reports/telesales/stats.js')
 
@@ -91,7 +91,9 @@ try {
   console.log(`pipeline telesales: ${outcome.message} in ${ms(t)}`)
 
   t = performance.now()
-  const calls = await loadAnalysisCalls(store)
+  // as `report scripts` does: every call's detector scores feed the adjusted effects
+  const scores = await loadScriptScores(store)
+  const calls = (await loadAnalysisCalls(store)).map((c) => ({...c, scores: scores?.get(c.callId) ?? new Map()}))
   const analysis = analyzeScripts(library, calls, {seed: 1, permutations: 199, bootstrap: 100})
   const ctc = callsToCloseSummary((await loadCallsToClose(store)).histogram)
   console.log(

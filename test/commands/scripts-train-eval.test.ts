@@ -85,7 +85,16 @@ describe('ccx scripts train / scripts eval / run telesales with a model', () => 
       `select speaker, count(*)::INTEGER as n, count(distinct call_id)::INTEGER as calls, min(score) as low from script_hits group by speaker`,
     )
     const scripts = await check.all<{script_id: string}>('select distinct script_id from script_hits order by 1')
+    // every model script's best score per call is kept however low (the verdict's adjusted effects read them)
+    const stored = await check.all<{low: number; perCall: number}>(
+      `select min(score) as low, (count(*) / count(distinct call_id))::DOUBLE as perCall from call_script_scores`,
+    )
     await check.close()
+    expect(stored[0].low).toBeLessThan(0.57)
+    expect(stored[0].perCall).toBeGreaterThan(8)
+    const report = await ccx(['report', 'scripts', '--db', db, '--config', config, '--json', '--permutations', '99'])
+    expect(report.code, report.stderr).toBe(0)
+    expect(report.json().concentration.evidence).toBe('scores')
     expect(hits.map((h) => h.speaker)).toEqual(['agent'])
     expect(hits[0].calls).toBeGreaterThan(30)
     expect(hits[0].low).toBeGreaterThanOrEqual(0.62)

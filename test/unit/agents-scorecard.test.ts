@@ -46,10 +46,10 @@ describe('scorecard (pure)', () => {
 
   it('rejects unknown metrics and the default file parses', () => {
     expect(() => parseScorecard({metrics: [{id: 'speed', weight: 1}]}, 'f.json')).toThrow(/f.json: metrics\[0\].id "speed"/)
-    expect(loadScorecard({}).metrics.length).toBe(10)
+    expect(loadScorecard({}).metrics.length).toBe(11)
     // config "scoring" may override a single key
     const partial = loadScorecard({config: {minContacts: 50}})
-    expect([partial.minContacts, partial.metrics.length]).toEqual([50, 10])
+    expect([partial.minContacts, partial.metrics.length]).toEqual([50, 11])
     expect(() => loadScorecard({config: {metrics: [{id: 'csat_top2', weight: -1}]}})).toThrow(/config "scoring": metrics\[0\].weight/)
   })
 })
@@ -87,6 +87,30 @@ describe('ccx report agents on the service fixture', () => {
     expect(r.team.order_rate).toBeCloseTo(1 / 8, 10)
     expect(by.a3.vsTeam.lead_rate).toBeCloseTo(1 / 3 - 1 / 4, 10)
     expect(r.notes.join(' ')).toMatch(/adherence: n\/a/)
+    // no transcripts or chats inspected: the QA score is n/a and its weight goes to the other metrics
+    expect(by.a2.values.qa_score).toBeNull()
+    expect(r.notes.join(' ')).toMatch(/QA score: n\/a/)
+  })
+
+  it('quality component: the QA score (report qa mean per agent) is scored like the other metrics', async () => {
+    const card = {...loadScorecard({}), minSegmentContacts: 1}
+    const qa = new Map([
+      ['a1', {conversations: 4, meanScore: 95}],
+      ['a2', {conversations: 2, meanScore: 80}],
+      ['a3', {conversations: 1, meanScore: 100}],
+    ])
+    const r = await agentsReport(store, card, {minContacts: 3, qa})
+    const by = Object.fromEntries(r.agents.map((a) => [a.agent_id, a]))
+    expect(by.a2.values.qa_score).toBe(80)
+    // among the ranked a2, a3: a3 100 → percentile 100, a2 0; weight 0.15 added to the earlier sums (0.8 and 0.85)
+    expect(by.a2.subScores.qa_score).toBe(0)
+    expect(by.a3.subScores.qa_score).toBe(100)
+    expect(by.a2.score).toBeCloseTo(12.5 / 0.95, 8)
+    expect(by.a3.score).toBeCloseTo((70 + 15) / 1.0, 8)
+    // team: pooled over conversations, (4·95 + 2·80 + 1·100) ÷ 7
+    expect(r.team.qa_score).toBeCloseTo(640 / 7, 10)
+    expect(by.a2.vsTeam.qa_score).toBeCloseTo(80 - 640 / 7, 10)
+    expect(r.notes.join(' ')).not.toMatch(/QA score: n\/a/)
   })
 
   it('profile tags: segments an agent converts better than the team', async () => {

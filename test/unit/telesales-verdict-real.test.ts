@@ -23,10 +23,14 @@ describe('verdict on real dialogs with detected scripts', () => {
   const grouped = groupCalls(data.utterances)
   const ids = [...grouped.keys()].sort()
 
-  /** Scripts the annotators marked and scripts the model (trained on the other fold) detected, per dialog. */
-  function crossFitted(): Array<{id: string; gold: Set<string>; detected: Set<string>}> {
+  type Dialog = {id: string; gold: Set<string>; detected: Set<string>; scores: Map<string, number>}
+  /**
+   * Scripts the annotators marked, scripts the model (trained on the other fold) detected and its best score per script
+   * (as the pipeline stores them in call_script_scores), per dialog.
+   */
+  function crossFitted(): Dialog[] {
     const {train, test} = splitCalls(ids, 0.5, 7)
-    const out: Array<{id: string; gold: Set<string>; detected: Set<string>}> = []
+    const out: Dialog[] = []
     for (const [fit, score] of [
       [train, test],
       [test, train],
@@ -47,7 +51,18 @@ describe('verdict on real dialogs with detected scripts', () => {
         const gold = new Set(
           call.flatMap((u) => (u.speaker === 'agent' ? u.labels : [])).filter((l) => library.scripts.some((s) => s.id === l)),
         )
-        out.push({id, gold, detected})
+        const scores = new Map<string, number>()
+        const K = detector.scorer!.K
+        for (let k = 0; k < K; k++) {
+          if (detector.modelScript[k] < 0) continue
+          const script = library.scripts[detector.modelScript[k]]
+          let p = -1
+          speakers.forEach((speaker, t) => {
+            if (speaker === script.speaker) p = Math.max(p, prepared.lastBest[t * K + k])
+          })
+          if (p >= 0) scores.set(script.id, Math.round(detector.matchScore(k, p) * 1000) / 1000)
+        }
+        out.push({id, gold, detected, scores})
       }
     }
     return out.sort((a, b) => a.id.localeCompare(b.id))
@@ -62,6 +77,7 @@ describe('verdict on real dialogs with detected scripts', () => {
       success: sale(d, i),
       scripts: [...d.detected],
       stages: [...new Set([...d.detected].map((s) => stageOf.get(s)!))],
+      scores: d.scores,
     }))
 
   it(
@@ -95,27 +111,50 @@ describe('verdict on real dialogs with detected scripts', () => {
             asCalls(calls, (d) => rng() < (d.gold.has(script) ? 0.75 : 0.25)),
             {seed: 3, permutations: 299, bootstrap: 50, powerSimulations: 20, detectionQuality: quality},
           )
-          return {script, verdict: r.verdict, first: r.concentration.topScripts[0]?.scriptId ?? null, power: r.power.min, reason: r.reason}
+          const share = (id: string) => r.scripts.find((x) => x.scriptId === id)?.share ?? 0
+          const rank = 1 + r.scripts.filter((x) => !x.excluded && (x.share ?? 0) > share(script)).length
+          return {
+            script,
+            verdict: r.verdict,
+            rank,
+            first: r.concentration.topScripts[0]?.scriptId ?? null,
+            power: r.power.min,
+            reason: r.reason,
+          }
         })
+      const show = (title: string, outcomes: ReturnType<typeof plant>) =>
+        console.log(
+          `${title}\n` +
+            outcomes
+              .map(
+                (o) =>
+                  `  ${o.script.padEnd(26)} rank ${o.rank}  ${o.verdict.padEnd(22)} first ${o.first}  power ${o.power?.toFixed(2)}  ${o.reason}`,
+              )
+              .join('\n'),
+        )
       // The 150 dialogs as they are: detection errors weaken the planted odds ratio of 9 to about 3–4, and the power to see
       // that is about 0.55 — the verdict may say "no evidence either way", but never "dispersed" and never a wrong script.
       const real = plant(dialogs, 0)
+      show('150 real dialogs, planted P(sale) 0.75 with the strategy, 0.25 without:', real)
       for (const o of real) {
         expect(o.verdict, o.reason).not.toBe('dispersed')
         if (o.verdict === 'concentrated') expect(o.first, o.script).toBe(o.script)
         expect(o.power!, o.script).toBeLessThan(0.8)
       }
       // A centre's volume: 600 calls drawn with replacement from the real dialogs (each with its real text and its
-      // out-of-fold detection). Success does concentrate, and with the detector's errors counted the power no longer
-      // lets a miss read as "dispersed". Measured (docs/telesales.md): 4 of 9 name the planted strategy first; the other
-      // concentrated verdicts credit the strategy detection confuses with it (task- → source-related inquiry, logical →
-      // emotion appeal) — the issue's target of 5 in 6 is not met; this guards the 4.
+      // out-of-fold detection and scores). Ranked by the effect adjusted for the other scripts on the detector's scores
+      // (docs/metrics.md "Adjusted effect"), the planted strategy is first with a concentrated verdict in 6 of 9
+      // (docs/telesales.md; ranked by each script's marginal test on the hits it was 4 of 9): the issue's 5 of 6 is not
+      // met — the strategies detection confuses (task- → source-related inquiry, logical → emotion appeal) still take
+      // the credit or leave the test short. This guards the 6.
       const rng = createRng(42)
       const many = Array.from({length: 600}, () => dialogs[Math.floor(rng() * dialogs.length)])
       const outcomes = plant(many, 1)
+      show('600 calls resampled from the real dialogs:', outcomes)
       for (const o of outcomes) expect(o.verdict, o.reason).not.toBe('dispersed')
       const named = outcomes.filter((o) => o.verdict === 'concentrated' && o.first === o.script)
-      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(4)
+      console.log(`planted strategy first with a concentrated verdict: ${named.length} of ${outcomes.length}`)
+      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(6)
 
       // No effect, few calls (40 dialogs, outcomes independent of what was said): not "dispersed".
       for (const seed of [1, 2, 3]) {

@@ -5,6 +5,7 @@ import {CcxError, EXIT} from '../../errors.js'
 import type {AgentsReport} from '../../reports/service/agents.js'
 
 export default class ReportAgents extends ReportCommand<typeof ReportAgents> {
+  static summary = 'Score and rank agents on a weighted scorecard (QA score included) against the team and the industry.'
   static description = `Agent scoring: a weighted scorecard (volume, speed, quality, satisfaction, conversion to leads
 and orders, script adherence when the telesales analysis ran), each agent against the team and the industry average,
 a ranking that leaves out agents with too few contacts, and profile tags: the intents, industries and customer types

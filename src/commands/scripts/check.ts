@@ -29,7 +29,9 @@ Errors name the line and field; exit code 6 when the file is invalid. Format: do
       phrasings: library.scripts.filter((x) => x.stage === s.id).reduce((n, x) => n + x.phrasings.length, 0),
     }))
     this.table(stages)
-    this.log(`✓ ${file}: ${library.stages.length} stages, ${library.scripts.length} scripts, match threshold ${library.matchThreshold}`)
+    this.log(
+      `✓ ${file} is a valid script library: ${library.stages.length} stages, ${library.scripts.length} scripts, match threshold ${library.matchThreshold}.`,
+    )
     return {
       file,
       valid: true,

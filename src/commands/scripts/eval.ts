@@ -13,6 +13,7 @@ const f2 = (x: number | null | undefined) => (x === null || x === undefined ? ''
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 
 export default class ScriptsEval extends BaseCommand<typeof ScriptsEval> {
+  static summary = 'Measure script detection (precision, recall, F1, confusion, threshold curve) on held-out labelled calls.'
   static description = `Measure script detection on held-out calls: the calls are split by a seed (each call kept whole), the
 detector is trained on the rest (as \`scripts train\` does) and scored on the held-out part. Prints precision, recall and
 F1 per script at sentence and call level, macro averages, the confusion between scripts, the threshold curve and the
@@ -106,14 +107,14 @@ docs/telesales.md.`
     const m = first.macro
     const b = first.baseline.macro
     this.log(
-      `\nmacro, call level: precision ${f2(m.call.precision)}, recall ${f2(m.call.recall)}, F1 ${f2(m.call.f1)}; sentence level: precision ${f2(m.sentence.precision)}, recall ${f2(m.sentence.recall)}, F1 ${f2(m.sentence.f1)}`,
+      `\nMacro averages at call level are precision ${f2(m.call.precision)}, recall ${f2(m.call.recall)}, F1 ${f2(m.call.f1)}; at sentence level precision ${f2(m.sentence.precision)}, recall ${f2(m.sentence.recall)}, F1 ${f2(m.sentence.f1)}.`,
     )
     this.log(
-      `phrasings alone (baseline): call precision ${f2(b.call.precision)}, recall ${f2(b.call.recall)}; sentence precision ${f2(b.sentence.precision)}, recall ${f2(b.sentence.recall)}`,
+      `The phrasings alone (baseline) reach call precision ${f2(b.call.precision)}, recall ${f2(b.call.recall)}; sentence precision ${f2(b.sentence.precision)}, recall ${f2(b.sentence.recall)}.`,
     )
     const t = first.targets
     this.log(
-      `targets: call macro recall ≥ ${t.macroRecall.target} ${t.macroRecall.ok ? 'met' : 'missed'}, macro precision ≥ ${t.macroPrecision.target} ${t.macroPrecision.ok ? 'met' : 'missed'}, every script detected ${t.allDetected.ok ? 'yes' : `no (${t.allDetected.missing.join(', ')})`}, none over-firing ${t.overFiring.ok ? 'yes' : `no (${t.overFiring.scripts.map((s) => s.scriptId).join(', ')})`}`,
+      `Targets: call macro recall ≥ ${t.macroRecall.target} ${t.macroRecall.ok ? 'met' : 'missed'}, macro precision ≥ ${t.macroPrecision.target} ${t.macroPrecision.ok ? 'met' : 'missed'}, every script detected ${t.allDetected.ok ? 'yes' : `no (${t.allDetected.missing.join(', ')})`}, none over-firing ${t.overFiring.ok ? 'yes' : `no (${t.overFiring.scripts.map((s) => s.scriptId).join(', ')})`}.`,
     )
     this.log('\nconfusion, sentence level (rows: labelled, columns: detected):')
     const short = (id: string) => id.slice(0, 8)
@@ -147,7 +148,7 @@ docs/telesales.md.`
       line('scripts never detected, per split', summary.missingPerSplit)
       line('scripts over-firing, per split', summary.overFiringPerSplit)
       line('largest firing rate (gold ≤ 60%)', summary.maxFireRate)
-      this.log(`  all targets met on ${summary.targetsMet} of ${runs.length} splits`)
+      this.log(`  All targets were met on ${summary.targetsMet} of ${runs.length} splits.`)
     }
     const result = {labels: data.path, library: library.source, runs, summary}
     if (flags.out) writeFileSync(resolve(flags.out), JSON.stringify(result, null, 1))

@@ -6,6 +6,7 @@ import type {Recommendation} from '../../reports/telesales/analysis.js'
 const pct = (x: number | null | undefined) => percent(x, 1, '')
 
 export default class ScriptsRecommend extends ReportCommand<typeof ScriptsRecommend> {
+  static summary = 'Recommend the scripts with the best evidence for a stage, and the agents who say them less than the team.'
   static description = `Recommends the scripts with the best evidence for a stage (ranked by the lower 95% bound of their log odds ratio), for a
 segment of calls; and per agent, the stages where they say the working scripts clearly less often than the team.
 A script "works" when its Benjamini–Hochberg q-value is below --alpha and its log odds ratio is positive.`

@@ -125,6 +125,22 @@ export async function analyzeTranscripts(
           for (const h of list)
             if (library.scripts[h.script].speaker === turns[t].speaker && h.score > bestScore[h.script]) bestScore[h.script] = h.score
       })
+      // A trained model scores every script on every sentence: its best score per call is kept however low (the
+      // report's adjusted effects read the detector's evidence, not only its hits; docs/metrics.md "Adjusted effect").
+      const scorer = detector.scorer
+      if (scorer) {
+        const K = scorer.K
+        const best = prepared.lastBest
+        for (let k = 0; k < K; k++) {
+          const script = detector.modelScript[k]
+          if (script < 0) continue
+          let p = -1
+          for (let t = 0; t < turns.length; t++) if (turns[t].speaker === library.scripts[script].speaker) p = Math.max(p, best[t * K + k])
+          if (p < 0) continue
+          const score = Math.round(detector.matchScore(k, p) * 1000) / 1000
+          if (score > 0 && score > bestScore[script]) bestScore[script] = score
+        }
+      }
       for (let k = 0; k < bestScore.length; k++) {
         if (bestScore[k] < 0) continue
         scoreFile.line(`${id},${library.scripts[k].id},${bestScore[k]}`)

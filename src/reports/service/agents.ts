@@ -9,7 +9,7 @@ import {METRICS, parseScorecard, scoreAgents, type AgentScore, type MetricId, ty
 import {filterSql, kpiCounters} from './service.js'
 import {scoreChart} from './charts.js'
 import {percent, percentValue, points, round} from '../../format/numbers.js'
-import {defineReport, rangeOptions, type Row} from '../contract.js'
+import {defineReport, rangeOptions, type ReportContext, type Row} from '../contract.js'
 
 export const DEFAULT_SCORECARD_URL = new URL('../../../defaults/scorecard.json', import.meta.url)
 
@@ -81,6 +81,8 @@ export interface AgentsOptions extends DateRange {
   repeatDays?: number
   /** {industry: {metric: value}} with a "source" per industry; replaces the pooled figures for those industries. */
   benchmarks?: Record<string, Record<string, unknown>>
+  /** Quality inspection (`report qa`) of the range's conversations: per agent, scored conversations and their mean score. */
+  qa?: Map<string, {conversations: number; meanScore: number}>
 }
 
 type ExtraRow = {
@@ -108,6 +110,22 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
   const extras = await extraCounters(store, 'agent_id')
   const industryExtras = await extraCounters(store, 'industry', true, from, to)
   const adherence = await adherenceBy(store, from, to, notes)
+  // QA score: mean over conversations (not over agents) of the 0–100 inspection score; pooled for team and industry.
+  const qa = options.qa ?? new Map<string, {conversations: number; meanScore: number}>()
+  const qaMean = (ids: string[]): number | null => {
+    let n = 0
+    let sum = 0
+    for (const id of ids) {
+      const q = qa.get(id)
+      if (q) {
+        n += q.conversations
+        sum += q.conversations * q.meanScore
+      }
+    }
+    return n > 0 ? sum / n : null
+  }
+  if (qa.size === 0)
+    notes.push('QA score: n/a (no call transcripts or chat messages in the range): the quality component is FCR and resolution only')
 
   const agentIndustry = new Map(
     (
@@ -116,7 +134,7 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
       )
     ).map((r) => [r.agent_id, r.industry]),
   )
-  const values = (c: KpiCounters | undefined, e: ExtraRow | undefined, adh: number | null): MetricValues => {
+  const values = (c: KpiCounters | undefined, e: ExtraRow | undefined, adh: number | null, qaScore: number | null): MetricValues => {
     const k = c ? kpisFromCounters(c) : undefined
     return {
       handled: e && e.agents > 0 ? e.handled / e.agents : 0,
@@ -129,11 +147,14 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
       lead_rate: e ? ratio(e.leads, e.handled) : null,
       order_rate: e ? ratio(e.orders, e.handled) : null,
       adherence: adh,
+      qa_score: qaScore,
     }
   }
 
   const agentIds = [...extras.keys()].sort()
-  const agentValues = new Map(agentIds.map((id) => [id, values(byAgent.get(id), extras.get(id), adherence.get(id) ?? null)]))
+  const agentValues = new Map(
+    agentIds.map((id) => [id, values(byAgent.get(id), extras.get(id), adherence.get(id) ?? null, qaMean([id]))]),
+  )
   const teamExtra = [...extras.values()].reduce<ExtraRow>(
     (a, e) => ({
       grp: 'team',
@@ -150,6 +171,7 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
     addCounters(agentIds.map((id) => byAgent.get(id)).filter((c): c is KpiCounters & {grp: string} => c !== undefined)),
     teamExtra,
     adherence.get('__team__') ?? null,
+    qaMean(agentIds),
   )
   const sitesPerIndustry = new Map(
     (
@@ -169,7 +191,12 @@ export async function agentsReport(store: Store, card: Scorecard, options: Agent
       industry,
       sites: sitesPerIndustry.get(industry) ?? 0,
       source: 'pooled from this database',
-      values: values(byIndustry.get(industry), industryExtras.get(industry), adherence.get(`industry:${industry}`) ?? null),
+      values: values(
+        byIndustry.get(industry),
+        industryExtras.get(industry),
+        adherence.get(`industry:${industry}`) ?? null,
+        qaMean([...agentIndustry].filter(([, i]) => i === industry).map(([id]) => id)),
+      ),
     }
   })
   const industryValues = new Map(industries.map((i) => [i.industry, i.values]))
@@ -345,13 +372,23 @@ async function profileTags(
 
 const metricIds = Object.keys(METRICS) as MetricId[]
 
+/** The QA inspection's per-agent mean scores over the range (`report qa` with the configured rules). */
+async function qaByAgent(ctx: ReportContext, range: {from?: string; to?: string; site?: string}) {
+  const {qaReport} = await import('../telesales/qa.js')
+  const qa = await qaReport(ctx, {from: range.from, to: range.to, site: range.site})
+  return new Map(qa.byAgent.filter((a) => a.agentId !== '(none)').map((a) => [a.agentId, {conversations: a.conversations, meanScore: a.meanScore}]))
+}
+
 /** `ccx report agents`: the weighted scorecard, each agent against the team and the industry, profile tags. */
 export default defineReport<AgentsOptions, AgentsReport>({
   id: 'service/agents',
   title: 'Agent scores',
   needs: {tables: ['contact_facts'], pipelines: ['service'], optional: ['intents', 'telesales']},
-  run: (ctx, options) =>
-    agentsReport(ctx.store, options.scorecard ?? loadScorecard({config: ctx.config.config.scoring}), options),
+  run: async (ctx, options) =>
+    agentsReport(ctx.store, options.scorecard ?? loadScorecard({config: ctx.config.config.scoring}), {
+      ...options,
+      qa: options.qa ?? (await qaByAgent(ctx, options)),
+    }),
   rows: (report) =>
     report.agents.map((a) => ({
       rank: a.rank,
@@ -390,7 +427,11 @@ export default defineReport<AgentsOptions, AgentsReport>({
   charts: (report) => [scoreChart(report.agents)],
   notes: (report) => report.notes,
   async section(ctx) {
-    const agents = await agentsReport(ctx.store, loadScorecard({config: ctx.config.config.scoring}), rangeOptions(ctx))
+    const range = rangeOptions(ctx)
+    const agents = await agentsReport(ctx.store, loadScorecard({config: ctx.config.config.scoring}), {
+      ...range,
+      qa: await qaByAgent(ctx, range),
+    })
     return [
       {
         title: 'Agent scores',

@@ -10,6 +10,7 @@ export const METRICS = {
   reply_s: {category: 'speed', better: 'lower', label: 'chat reply time (s)'},
   fcr: {category: 'quality', better: 'higher', label: 'first-contact resolution'},
   resolution_rate: {category: 'quality', better: 'higher', label: 'resolved'},
+  qa_score: {category: 'quality', better: 'higher', label: 'QA score (report qa)'},
   csat_top2: {category: 'satisfaction', better: 'higher', label: 'CSAT top-2-box'},
   lead_rate: {category: 'conversion', better: 'higher', label: 'contacts → lead'},
   order_rate: {category: 'conversion', better: 'higher', label: 'contacts → order'},

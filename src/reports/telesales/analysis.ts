@@ -3,8 +3,8 @@ import {createRng} from '../../stats/random.js'
 import {benjaminiHochberg, holm} from '../../stats/adjust.js'
 import {logFactorials} from '../../stats/proportions.js'
 import {
-  bootstrapConcentration,
   buildHitMatrix,
+  percentileInterval,
   concentration,
   decideVerdict,
   DEFAULT_VERDICT,
@@ -16,6 +16,7 @@ import {
   type Verdict,
 } from './stats.js'
 import {concentrationPower, type PowerResult} from './power.js'
+import {adjustedEffects, adjustedPermutationTest, bootstrapAdjusted, designRows, type CallDesign} from './adjusted.js'
 
 /** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
 export interface AnalysisCall {
@@ -25,6 +26,11 @@ export interface AnalysisCall {
   success: boolean
   scripts: string[]
   stages: string[]
+  /**
+   * The detector's best score per script on this call (0..1, the matcher's scale; call_script_scores), hits and
+   * misses alike. When every call has them, the adjusted effects read these instead of the hits.
+   */
+  scores?: ReadonlyMap<string, number>
 }
 
 export interface AnalysisOptions {
@@ -70,7 +76,11 @@ export interface ScriptRow extends EffectStats {
   successHit: number
   qValue: number | null
   pHolm: number | null
-  /** Share of the success/failure difference this script carries (its χ² beyond chance ÷ all scripts'). */
+  /** Log-odds ratio of a sale adjusted for the other scripts (ridge logistic regression), its se and Wald χ². */
+  adjustedLogOdds: number | null
+  adjustedSe: number | null
+  adjustedChi: number | null
+  /** Share of the success/failure difference this script carries (its adjusted χ² beyond chance ÷ all scripts'). */
   share: number | null
   /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
   direction: 1 | -1 | 0
@@ -103,12 +113,15 @@ export interface ScriptsAnalysis {
   /** Scripts no test can judge: hit on no call, or on ≥ maxHitRate of them. */
   warnings: Array<{scriptId: string; hitRate: number; message: string}>
   /**
-   * pValue: permutation p of the largest per-script χ² (the verdict's test); pValueG and pValueJsd: of G and of the
+   * pValue: permutation p of the largest adjusted per-script χ² (the verdict's test); pValueG and pValueJsd: of G and of the
    * Jensen–Shannon divergence between the hit distributions of successful and unsuccessful calls.
    */
   test: {
     maxChi: number
     pValue: number
+    /** The largest marginal per-script χ² (each script alone) and its permutation p: shown, not the verdict's. */
+    maxChiMarginal: number
+    pValueMarginal: number
     g: number
     df: number
     pValueG: number
@@ -121,6 +134,8 @@ export interface ScriptsAnalysis {
   concentration: {
     k: number
     scripts: number
+    /** What the adjusted effects read: the detector's scores on every call, or the hits. */
+    evidence: 'scores' | 'hits'
     topKShare: number
     topKShareInterval: Interval
     concentrationIndex: number
@@ -173,11 +188,52 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  // The verdict's measures: the largest per-script χ² (permutation p) and each script's χ² beyond chance.
-  const excess = chiExcess(test.chi)
-  const conc = concentration(excess, o.topK, testedScripts.length)
-  const boot = bootstrapConcentration(matrix, o.topK, {resamples: o.bootstrap, rng: createRng(o.seed + 1)})
+  // Who carries the difference: each script's effect adjusted for the others said (or detected) on the same calls, so
+  // scripts said together, or confused by detection, do not each take the whole marginal difference.
+  const K = testedScripts.length
+  const useScores = calls.length > 0 && calls.every((c) => c.scores !== undefined)
+  const design: CallDesign = {cols: [], values: useScores ? [] : null}
+  calls.forEach((c, i) => {
+    if (useScores) {
+      const cols: number[] = []
+      const values: number[] = []
+      for (const [id, v] of c.scores!) {
+        const j = column.get(id)
+        if (j !== undefined && v > 0) {
+          cols.push(j)
+          values.push(v)
+        }
+      }
+      design.cols.push(cols)
+      design.values!.push(values)
+    } else {
+      const cols = new Set<number>()
+      for (let h = matrix.offsets[i]; h < matrix.offsets[i + 1]; h++) cols.add(matrix.idx[h])
+      design.cols.push([...cols].sort((a, b) => a - b))
+    }
+  })
+  const fit = adjustedEffects(designRows(design, matrix.success), K)
+  // The verdict's test reads the same evidence: the largest adjusted χ² (one step from "no script matters") against
+  // its permutation null.
+  const adjustedTest = adjustedPermutationTest(design, matrix.success, matrix.strata, K, o.permutations, createRng(o.seed + 3))
+  const excess = chiExcess(fit.chi)
+  const conc = concentration(excess, o.topK, K)
+  const replicates = {topKShare: [] as number[], concentrationIndex: [] as number[], hhi: [] as number[]}
+  if (calls.length > 0)
+    bootstrapAdjusted(design, matrix.success, fit, o.bootstrap, createRng(o.seed + 1), (chi) => {
+      const c = concentration(chiExcess(chi), o.topK, K)
+      replicates.topKShare.push(c.topKShare)
+      replicates.concentrationIndex.push(c.concentrationIndex)
+      replicates.hhi.push(c.hhi)
+    })
+  const boot = {
+    topKShare: percentileInterval(replicates.topKShare),
+    concentrationIndex: percentileInterval(replicates.concentrationIndex),
+    hhi: percentileInterval(replicates.hhi),
+  }
   const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
+  // The power of the marginal rule on the hits (the test above without adjustment, against its own null): its cost is
+  // scripts × simulations passes over the calls' hits, where the adjusted one would pass over every call's scores.
   const power = concentrationPower(matrix, test.nullMax, {
     oddsRatio: o.powerOddsRatio,
     simulations: o.permutations > 0 ? o.powerSimulations : 0,
@@ -192,7 +248,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     {
       successCalls,
       failCalls,
-      pValue: test.pValueMax,
+      pValue: adjustedTest.pValue,
       topKShare: conc.topKShare,
       topKShareInterval: boot.topKShare,
       k: o.topK,
@@ -224,6 +280,9 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       ...e,
       qValue: null,
       pHolm: null,
+      adjustedLogOdds: j === undefined || !Number.isFinite(fit.se[j]) ? null : fit.beta[j],
+      adjustedSe: j === undefined || !Number.isFinite(fit.se[j]) ? null : fit.se[j],
+      adjustedChi: j === undefined || !Number.isFinite(fit.se[j]) ? null : fit.chi[j],
       share: j === undefined || totalContribution === 0 ? null : excess[j] / totalContribution,
       direction,
     }
@@ -240,7 +299,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     const t = twoByTwo((i) => calls[i].stages.includes(stage.id))
     const stageScripts = stageColumns[stage.index].map((j) => testedScripts[j])
     const st = test.groups[stage.index]
-    const stageExcess = chiExcess(st.chi)
+    const stageExcess = Float64Array.from(stageColumns[stage.index], (j) => excess[j])
     const c = concentration(stageExcess, 1, stageScripts.length)
     const any = stageExcess.some((x) => x > 0)
     return {
@@ -285,8 +344,10 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     },
     warnings,
     test: {
-      maxChi: test.maxChi,
-      pValue: test.pValueMax,
+      maxChi: adjustedTest.maxChi,
+      pValue: adjustedTest.pValue,
+      maxChiMarginal: test.maxChi,
+      pValueMarginal: test.pValueMax,
       g: test.g,
       df: test.df,
       pValueG: test.pValueG,
@@ -299,6 +360,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     concentration: {
       k: o.topK,
       scripts: testedScripts.length,
+      evidence: useScores ? 'scores' : 'hits',
       topKShare: conc.topKShare,
       topKShareInterval: boot.topKShare,
       concentrationIndex: conc.concentrationIndex,

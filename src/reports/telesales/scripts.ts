@@ -47,7 +47,10 @@ export async function scriptsReport(ctx: ReportContext, options: ScriptsOptions)
     given.detectionQuality = new Map(
       evaluation.scripts.flatMap((x) => (x.precision !== null && x.recall !== null ? [[x.id, {precision: x.precision, recall: x.recall}] as const] : [])),
     )
-  const analysis = analyzeScripts(library, calls, given)
+  // Every call's best score per script (hits and misses): the adjusted effects read them (docs/metrics.md).
+  const scores = await loadScriptScores(ctx.store, filter)
+  const scored = scores ? calls.map((c) => ({...c, scores: scores.get(c.callId) ?? new Map<string, number>()})) : calls
+  const analysis = analyzeScripts(library, scored, given)
   const ctc = await loadCallsToClose(ctx.store, filter)
   const detection: ScriptsReportResult['detection'] = {
     detector: model ? 'model' : 'phrasings',
@@ -59,12 +62,11 @@ export async function scriptsReport(ctx: ReportContext, options: ScriptsOptions)
         ? `held-out call-level macro precision ${evaluation.callPrecision.mean.toFixed(2)} [${evaluation.callPrecision.min.toFixed(2)}, ${evaluation.callPrecision.max.toFixed(2)}], recall ${evaluation.callRecall.mean.toFixed(2)} [${evaluation.callRecall.min.toFixed(2)}, ${evaluation.callRecall.max.toFixed(2)}] over ${evaluation.seeds.length} splits (${evaluation.labels})`
         : 'trained model without a stored evaluation: run `ccx scripts eval --model FILE` to measure it',
   }
-  const scores = await loadScriptScores(ctx.store, filter)
   let sensitivity: ScriptsReportResult['sensitivity'] = null
   if (scores && calls.length > 0) {
     const points = [-THRESHOLD_STEP, THRESHOLD_STEP].map((shift) => {
       const threshold = library.matchThreshold + shift - 1e-9
-      const shifted = calls.map((c) => {
+      const shifted = scored.map((c) => {
         const best = scores.get(c.callId)
         return {...c, scripts: best ? [...best].filter(([, v]) => v >= threshold).map(([id]) => id) : []}
       })
@@ -146,7 +148,7 @@ export default defineReport<ScriptsOptions, ScriptsReportResult>({
       },
       {
         lines: [
-          `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale`,
+          `Calls to close: ${ctc.customers} customers bought; median ${num(ctc.median, 1)}, mean ${num(ctc.mean, 2)} calls; ${ctc.customersWithoutSale} customers without a sale.`,
         ],
         rows: ctc.distribution.length > 0 ? ctc.distribution.map((d) => ({calls: d.calls, customers: d.customers, share: pct(d.share)})) : undefined,
       },

@@ -360,6 +360,12 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
+/** The 2.5% and 97.5% percentiles of bootstrap replicates (NaN when there are none). */
+export function percentileInterval(xs: number[]): Interval {
+  const sorted = [...xs].sort((x, y) => x - y)
+  return {low: percentile(sorted, 0.025), high: percentile(sorted, 0.975)}
+}
+
 /** Percentile bootstrap (calls resampled with replacement within successful and unsuccessful groups). */
 export function bootstrapConcentration(
   m: HitMatrix,

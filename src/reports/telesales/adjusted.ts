@@ -1,0 +1,392 @@
+/**
+ * Each script's effect on a sale adjusted for the other scripts said on the same calls: a logistic regression of the
+ * outcome on every tested script's hit indicator together, with a small ridge penalty so that a script hit on every
+ * (or no) successful call keeps a finite estimate. Scripts that are said together — or that detection confuses and
+ * fires on the same sentences — then share the credit by what each adds beyond the others, instead of each taking the
+ * whole marginal difference. Pure; docs/metrics.md "Adjusted effect".
+ */
+
+export interface AdjustedEffects {
+  /** Per column: the penalised log-odds ratio of a sale with the script, the other scripts held fixed. */
+  beta: Float64Array
+  /** Its standard error: √ of the diagonal of the inverse penalised information matrix. */
+  se: Float64Array
+  /** Wald χ² = (β ÷ se)² (1 degree of freedom). */
+  chi: Float64Array
+  intercept: number
+  iterations: number
+  /** The inverse penalised information matrix ((K+1)², row-major; index 0 the intercept): the bootstrap's linearisation. */
+  inverse: Float64Array
+}
+
+/** The default ridge penalty λ on the script coefficients (not the intercept): a prior sd of 1/√λ ≈ 1 on the log-odds. */
+export const ADJUSTED_RIDGE = 1
+
+/** The design as flat arrays (row offsets, columns + 1, values): the per-call loops below run over typed arrays. */
+function flatten(design: CallDesign): {offsets: Int32Array; index: Int32Array; value: Float64Array} {
+  const n = design.cols.length
+  const offsets = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + design.cols[i].length
+  const index = new Int32Array(offsets[n])
+  const value = new Float64Array(offsets[n])
+  for (let i = 0; i < n; i++) {
+    const cols = design.cols[i]
+    const x = design.values?.[i]
+    for (let a = 0; a < cols.length; a++) {
+      index[offsets[i] + a] = cols[a] + 1
+      value[offsets[i] + a] = x ? x[a] : 1
+    }
+  }
+  return {offsets, index, value}
+}
+
+/** The Cholesky factor L (A = L·Lᵀ) of a symmetric positive definite d×d matrix (row-major). */
+function cholesky(a: Float64Array, d: number): Float64Array<ArrayBuffer> {
+  const l = new Float64Array(d * d)
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i * d + j]
+      for (let k = 0; k < j; k++) sum -= l[i * d + k] * l[j * d + k]
+      l[i * d + j] = i === j ? Math.sqrt(Math.max(sum, 1e-300)) : sum / l[j * d + j]
+    }
+  }
+  return l
+}
+
+/** x with L·Lᵀ·x = b. */
+function solve(l: Float64Array, d: number, b: Float64Array): Float64Array<ArrayBuffer> {
+  const y = new Float64Array(d)
+  for (let i = 0; i < d; i++) {
+    let sum = b[i]
+    for (let k = 0; k < i; k++) sum -= l[i * d + k] * y[k]
+    y[i] = sum / l[i * d + i]
+  }
+  const x = new Float64Array(d)
+  for (let i = d - 1; i >= 0; i--) {
+    let sum = y[i]
+    for (let k = i + 1; k < d; k++) sum -= l[k * d + i] * x[k]
+    x[i] = sum / l[i * d + i]
+  }
+  return x
+}
+
+/**
+ * Penalised maximum likelihood by Newton's method: maximise Σ_patterns [sales·η − calls·log(1 + e^η)] − (λ/2)·Σⱼ βⱼ²,
+ * η = β₀ + Σ_{j hit} βⱼ. Columns hit on no call get β = 0, se = ∞, χ² = 0 (nothing to estimate).
+ */
+export function adjustedEffects(
+  data: {patterns: number[][]; values?: number[][]; calls: ArrayLike<number>; sales: ArrayLike<number>},
+  scripts: number,
+  ridge = ADJUSTED_RIDGE,
+): AdjustedEffects {
+  const d = scripts + 1
+  const present = new Uint8Array(scripts)
+  let n = 0
+  let s = 0
+  for (let p = 0; p < data.patterns.length; p++) {
+    n += data.calls[p]
+    s += data.sales[p]
+    for (const j of data.patterns[p]) if (data.calls[p] > 0) present[j] = 1
+  }
+  const w = new Float64Array(d)
+  // start at the overall log-odds (clamped so that all-sale or no-sale data stay finite)
+  const rate = n > 0 ? Math.min(Math.max(s / n, 1e-6), 1 - 1e-6) : 0.5
+  w[0] = Math.log(rate / (1 - rate))
+  const h = new Float64Array(d * d)
+  const g = new Float64Array(d)
+  let l: Float64Array<ArrayBuffer>
+  let iterations = 0
+  const fill = () => {
+    h.fill(0)
+    g.fill(0)
+    for (let p = 0; p < data.patterns.length; p++) {
+      const c = data.calls[p]
+      if (c === 0) continue
+      const cols = data.patterns[p]
+      const x = data.values?.[p]
+      let eta = w[0]
+      for (let a = 0; a < cols.length; a++) eta += w[cols[a] + 1] * (x ? x[a] : 1)
+      const prob = 1 / (1 + Math.exp(-eta))
+      const r = data.sales[p] - c * prob
+      const v = c * prob * (1 - prob)
+      g[0] += r
+      h[0] += v
+      for (let a = 0; a < cols.length; a++) {
+        const j = cols[a] + 1
+        const xa = x ? x[a] : 1
+        g[j] += r * xa
+        h[j] += v * xa
+        h[j * d] += v * xa
+        for (let b = 0; b < cols.length; b++) h[j * d + cols[b] + 1] += v * xa * (x ? x[b] : 1)
+      }
+    }
+    for (let j = 1; j < d; j++) {
+      g[j] -= ridge * w[j]
+      h[j * d + j] += present[j - 1] ? ridge : 1
+    }
+  }
+  for (; iterations < 50; iterations++) {
+    fill()
+    l = cholesky(h, d)
+    const step = solve(l, d, g)
+    let largest = 0
+    for (let j = 0; j < d; j++) {
+      w[j] += step[j]
+      largest = Math.max(largest, Math.abs(step[j]))
+    }
+    if (largest < 1e-9) break
+  }
+  fill()
+  l = cholesky(h, d)
+  const beta = new Float64Array(scripts)
+  const se = new Float64Array(scripts)
+  const chi = new Float64Array(scripts)
+  const inverse = new Float64Array(d * d)
+  const unit = new Float64Array(d)
+  for (let j = 0; j < d; j++) {
+    unit.fill(0)
+    unit[j] = 1
+    inverse.set(solve(l, d, unit), j * d)
+  }
+  for (let j = 0; j < scripts; j++) {
+    if (!present[j]) {
+      se[j] = Infinity
+      continue
+    }
+    const variance = inverse[(j + 1) * d + j + 1]
+    beta[j] = w[j + 1]
+    se[j] = Math.sqrt(variance)
+    chi[j] = (beta[j] * beta[j]) / variance
+  }
+  return {beta, se, chi, intercept: w[0], iterations, inverse}
+}
+
+/**
+ * What the regression reads for each call: the columns of the scripts it has evidence for and, when the detector's
+ * scores are known, each one's score (0..1, the matcher's scale, docs/telesales.md); without scores, 1 for a hit.
+ */
+export interface CallDesign {
+  cols: number[][]
+  values: number[][] | null
+}
+
+/** The fit's input: calls sharing a hit pattern aggregated (hits), or one row per call (scores). */
+export function designRows(
+  design: CallDesign,
+  success: ArrayLike<number>,
+): {patterns: number[][]; values?: number[][]; calls: Float64Array; sales: Float64Array} {
+  if (design.values) {
+    return {
+      patterns: design.cols,
+      values: design.values,
+      calls: new Float64Array(design.cols.length).fill(1),
+      sales: Float64Array.from(success),
+    }
+  }
+  const index = new Map<string, number>()
+  const patterns: number[][] = []
+  const calls: number[] = []
+  const sales: number[] = []
+  design.cols.forEach((cols, i) => {
+    const key = cols.join(',')
+    let p = index.get(key)
+    if (p === undefined) {
+      p = patterns.length
+      index.set(key, p)
+      patterns.push(cols)
+      calls.push(0)
+      sales.push(0)
+    }
+    calls[p]++
+    sales[p] += success[i]
+  })
+  return {patterns, calls: Float64Array.from(calls), sales: Float64Array.from(sales)}
+}
+
+/**
+ * Bootstrap replicates of the adjusted χ² by linearisation (a one-step estimator): resampling calls within the
+ * successful and the unsuccessful ones (as the marginal bootstrap does), β* = β̂ + H⁻¹·(Σ_{drawn} uᵢ − Σ_{all} uᵢ) with
+ * uᵢ = xᵢ·(yᵢ − pᵢ) each call's score contribution at the fit, and χ²*ⱼ = β*ⱼ² ÷ Var(β̂ⱼ). It costs one pass over the
+ * drawn calls per resample instead of a refit. Calls `each` with every replicate's χ² (reused array).
+ */
+export function bootstrapAdjusted(
+  design: CallDesign,
+  success: ArrayLike<number>,
+  fit: AdjustedEffects,
+  resamples: number,
+  rng: () => number,
+  each: (chi: Float64Array) => void,
+): void {
+  const K = fit.beta.length
+  const d = K + 1
+  const n = design.cols.length
+  // residual of each call at the fit
+  const residual = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const cols = design.cols[i]
+    const x = design.values?.[i]
+    let eta = fit.intercept
+    for (let a = 0; a < cols.length; a++) eta += fit.beta[cols[a]] * (x ? x[a] : 1)
+    residual[i] = success[i] - 1 / (1 + Math.exp(-eta))
+  }
+  const all = new Float64Array(d)
+  const {offsets, index, value} = flatten(design)
+  const add = (target: Float64Array, i: number) => {
+    const r = residual[i]
+    target[0] += r
+    for (let h = offsets[i]; h < offsets[i + 1]; h++) target[index[h]] += r * value[h]
+  }
+  for (let i = 0; i < n; i++) add(all, i)
+  const succ: number[] = []
+  const fail: number[] = []
+  for (let i = 0; i < n; i++) (success[i] ? succ : fail).push(i)
+  const drawn = new Float64Array(d)
+  const chi = new Float64Array(K)
+  for (let b = 0; b < resamples; b++) {
+    drawn.fill(0)
+    for (const group of [succ, fail]) for (let r = 0; r < group.length; r++) add(drawn, group[Math.floor(rng() * group.length)])
+    for (let j = 0; j < K; j++) {
+      if (!Number.isFinite(fit.se[j])) {
+        chi[j] = 0
+        continue
+      }
+      let step = 0
+      for (let k = 0; k < d; k++) step += fit.inverse[(j + 1) * d + k] * (drawn[k] - all[k])
+      const beta = fit.beta[j] + step
+      chi[j] = (beta / fit.se[j]) ** 2
+    }
+    each(chi)
+  }
+}
+
+/**
+ * The adjusted χ² of simulated outcomes, one Newton step from "no script matters" (the score test's step): with c the
+ * observed conversion, H₀ = Σᵢ c(1−c)·x̃ᵢx̃ᵢᵀ + λ on the scripts (x̃ᵢ = (1, xᵢ)), computed once; per simulation
+ * g = (0, Σ_{sales} xᵢ − (S/n)·Σᵢ xᵢ), step = H₀⁻¹·g, χ²ⱼ = stepⱼ² ÷ (H₀⁻¹)ⱼⱼ. The power's cheap stand-in for a refit.
+ */
+export class NullStepChi {
+  private readonly inverse: Float64Array
+  private readonly column: Float64Array
+  private readonly d: number
+  readonly chi: Float64Array
+  readonly sums: Float64Array
+  private readonly flat: ReturnType<typeof flatten>
+
+  constructor(
+    private readonly design: CallDesign,
+    scripts: number,
+    conversion: number,
+    ridge = ADJUSTED_RIDGE,
+  ) {
+    this.d = scripts + 1
+    this.flat = flatten(design)
+    const n = design.cols.length
+    // under "no script matters" every call weighs c(1−c)
+    const v = Math.max(conversion * (1 - conversion), 1e-9)
+    const h = new Float64Array(this.d * this.d)
+    this.column = new Float64Array(this.d)
+    for (let i = 0; i < n; i++) {
+      const cols = design.cols[i]
+      const x = design.values?.[i]
+      h[0] += v
+      for (let a = 0; a < cols.length; a++) {
+        const j = cols[a] + 1
+        const xa = x ? x[a] : 1
+        this.column[j] += xa
+        h[j] += v * xa
+        h[j * this.d] += v * xa
+        for (let b = 0; b < cols.length; b++) h[j * this.d + cols[b] + 1] += v * xa * (x ? x[b] : 1)
+      }
+    }
+    this.column[0] = n
+    for (let j = 1; j < this.d; j++) h[j * this.d + j] += this.column[j] > 0 ? ridge : 1
+    const l = cholesky(h, this.d)
+    this.inverse = new Float64Array(this.d * this.d)
+    const unit = new Float64Array(this.d)
+    for (let j = 0; j < this.d; j++) {
+      unit.fill(0)
+      unit[j] = 1
+      this.inverse.set(solve(l, this.d, unit), j * this.d)
+    }
+    this.chi = new Float64Array(scripts)
+    this.sums = new Float64Array(this.d)
+  }
+
+  /** Start a simulation. */
+  reset(): void {
+    this.sums.fill(0)
+  }
+
+  /** Call i made a sale in this simulation. */
+  sale(i: number): void {
+    const {offsets, index, value} = this.flat
+    const sums = this.sums
+    sums[0]++
+    for (let h = offsets[i]; h < offsets[i + 1]; h++) sums[index[h]] += value[h]
+  }
+
+  /** The simulation's χ² per column. */
+  finish(): Float64Array {
+    const d = this.d
+    const rate = this.sums[0] / this.column[0]
+    for (let j = 0; j < d - 1; j++) {
+      if (this.column[j + 1] === 0) {
+        this.chi[j] = 0
+        continue
+      }
+      let step = 0
+      for (let k = 1; k < d; k++) step += this.inverse[(j + 1) * d + k] * (this.sums[k] - rate * this.column[k])
+      this.chi[j] = (step * step) / this.inverse[(j + 1) * d + j + 1]
+    }
+    return this.chi
+  }
+}
+
+/**
+ * The verdict's test on the adjusted evidence: T = the largest one-step adjusted χ² (NullStepChi) over the scripts;
+ * its null distribution by permuting the outcomes within strata (the number of sales of each stratum kept), p =
+ * (1 + #{T_b ≥ T}) ÷ (1 + B). nullMax ascending (the power reads it).
+ */
+export function adjustedPermutationTest(
+  design: CallDesign,
+  success: ArrayLike<number>,
+  strata: ArrayLike<number>,
+  scripts: number,
+  permutations: number,
+  rng: () => number,
+): {maxChi: number; chi: Float64Array; pValue: number; nullMax: Float64Array; statistic: NullStepChi} {
+  const n = success.length
+  let sales = 0
+  for (let i = 0; i < n; i++) sales += success[i]
+  const statistic = new NullStepChi(design, scripts, n > 0 ? sales / n : 0)
+  const max = (chi: Float64Array) => chi.reduce((a, b) => Math.max(a, b), 0)
+  statistic.reset()
+  for (let i = 0; i < n; i++) if (success[i]) statistic.sale(i)
+  const chi = Float64Array.from(statistic.finish())
+  const maxChi = max(chi)
+  const byStratum = new Map<number, {rows: number[]; successes: number}>()
+  for (let i = 0; i < n; i++) {
+    let entry = byStratum.get(strata[i])
+    if (!entry) byStratum.set(strata[i], (entry = {rows: [], successes: 0}))
+    entry.rows.push(i)
+    if (success[i]) entry.successes++
+  }
+  const groups = [...byStratum.values()].map((e) => ({rows: Int32Array.from(e.rows), successes: e.successes}))
+  const nullMax = new Float64Array(permutations)
+  let atLeast = 0
+  for (let b = 0; b < permutations; b++) {
+    statistic.reset()
+    for (const {rows, successes} of groups) {
+      for (let k = 0; k < successes; k++) {
+        const r = k + Math.floor(rng() * (rows.length - k))
+        const i = rows[r]
+        rows[r] = rows[k]
+        rows[k] = i
+        statistic.sale(i)
+      }
+    }
+    nullMax[b] = max(statistic.finish())
+    if (nullMax[b] >= maxChi - 1e-9) atLeast++
+  }
+  return {maxChi, chi, pValue: (1 + atLeast) / (1 + permutations), nullMax: nullMax.sort(), statistic}
+}
