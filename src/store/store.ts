@@ -116,11 +116,12 @@ export class Store {
     }
   }
 
-  /** Records that a table changed, so the runner knows its readers are stale. */
+  /** Records that a table changed, so the runner knows its readers are stale. In UTC: ingest sets the session's
+   *  TimeZone to the data's, and a local clock there put inputs hours after the marts built from them. */
   async bumpTableVersion(table: string): Promise<void> {
     await this.run(
-      `insert into table_versions (table_name, version, changed_at) values ($t, 1, now()::TIMESTAMP)
-       on conflict (table_name) do update set version = table_versions.version + 1, changed_at = now()::TIMESTAMP`,
+      `insert into table_versions (table_name, version, changed_at) values ($t, 1, timezone('UTC', now()))
+       on conflict (table_name) do update set version = table_versions.version + 1, changed_at = timezone('UTC', now())`,
       {t: table},
     )
   }

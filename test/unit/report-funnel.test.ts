@@ -124,7 +124,7 @@ describe.each(['live', 'mart'] as const)('funnel report (%s)', (source) => {
 
 /** Waits until the database clock has moved past the last version change (freshness compares their times). */
 async function clockPasses(store: Store): Promise<void> {
-  while (!(await store.scalar<boolean>('select now()::TIMESTAMP > (select max(changed_at) from table_versions)')))
+  while (!(await store.scalar<boolean>(`select timezone('UTC', now()) > (select max(changed_at) from table_versions)`)))
     await new Promise((r) => setImmediate(r))
 }
 
@@ -141,5 +141,19 @@ it('uses the marts only when they are fresher than their inputs', async () => {
   await clockPasses(store)
   await store.bumpTableVersion('raw_leads')
   expect(await martIsFresh(store)).toBe(false)
+  await store.close()
+})
+
+it("compares change times in UTC whatever time zone the session that bumped them was in (ingest sets the data's)", async () => {
+  const store = await Store.open(':memory:')
+  await buildFunnelFixture(store)
+  await martsPipeline.run({store, config: {} as never, log: () => {}})
+  await store.run(`set TimeZone = 'Asia/Shanghai'`)
+  await store.bumpTableVersion('events')
+  await store.run(`set TimeZone = 'America/Los_Angeles'`)
+  await clockPasses(store)
+  await store.bumpTableVersion('mart_funnel_steps')
+  await store.bumpTableVersion('mart_sessions')
+  expect(await martIsFresh(store)).toBe(true)
   await store.close()
 })
