@@ -129,7 +129,8 @@ export default defineReport<OverviewOptions, OverviewResult>({
   run: (ctx, options) => overviewReport(ctx.store, options),
   warehouse: async (wh, options) => (await import('./warehouse.js')).overviewWarehouse(wh, options),
   rows: (result) => overviewRows(result),
-  text: (result) => [{rows: overviewRows(result)}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
+  // people read labels; --json, --csv and --out keep the raw names
+  text: (result) => [{rows: overviewRows(result).map((r) => ({metric: label(r.metric), value: r.value}))}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
   charts: (result) => [overviewChart(result)],
   async section(ctx) {
     const overview = await overviewReport(ctx.store, rangeOptions(ctx))
