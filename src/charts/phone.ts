@@ -79,20 +79,20 @@ function wrapLine(line: string, max: number): string[] {
   const out: string[] = []
   let current = ''
   for (const word of line.split(/(?<=\s)/)) {
-    if (current && width(current + word) > max) {
+    if (current && width((current + word).trimEnd()) > max) {
       out.push(current.trimEnd())
       current = ''
     }
     current += word
     // one long word (a URL, Chinese text) is cut where it passes the limit
-    while (width(current) > max) {
+    while (width(current.trimEnd()) > max) {
       let cut = ''
       for (const ch of current) {
         if (width(cut + ch) > max) break
         cut += ch
       }
       out.push(cut)
-      current = current.slice(cut.length)
+      current = current.slice(cut.length).trimStart()
     }
   }
   if (current.trim()) out.push(current.trimEnd())

@@ -45,23 +45,23 @@
   function label(k) {
     return ccx.script.getAttribute('data-bot-' + k) || DEFAULTS[k]
   }
-  // px only and scoped to the panel (it sits in the probe's shadow root: the host page's CSS neither reaches in nor out)
+  // px only; in the probe's shadow root (the host page's CSS neither reaches in nor out)
   var CSS =
-    '.ccx-chat .ccx-chat-log{display:flex;flex-direction:column;gap:8px;max-height:min(320px,45vh);overflow-y:auto;margin:0 0 8px;padding:2px}' +
-    '.ccx-chat .ccx-chat-log:empty{display:none}' +
-    '.ccx-chat .ccx-chat-visitor{align-self:flex-end;max-width:85%;margin:0;padding:6px 10px;border-radius:12px 12px 2px 12px;background:var(--ccx-brand);color:var(--ccx-on-brand)}' +
-    '.ccx-chat .ccx-chat-bot{align-self:flex-start;max-width:92%;padding:8px 10px;border-radius:12px 12px 12px 2px;background:#f2f3f5}' +
-    '.ccx-chat .ccx-chat-bot p{margin:0 0 4px}.ccx-chat .ccx-chat-system{margin:0;color:#646a73;font-size:13px}' +
-    '.ccx-chat .ccx-chat-link,.ccx-chat .ccx-chat-card{display:block;margin:4px 0 0;color:var(--ccx-ink);text-decoration:underline;text-underline-offset:2px}' +
-    '.ccx-chat .ccx-chat-card{padding:6px 8px;border:1px solid #c9cdd4;border-radius:8px;background:#fff;text-decoration:none}' +
-    '.ccx-chat .ccx-chat-chips{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 0}' +
-    '.ccx-chat .ccx-chat-suggest{min-height:32px;max-width:100%;padding:4px 10px;border:1px solid #c9cdd4;border-radius:16px;background:#fff;color:#1f2329;font-family:inherit;font-size:13px;line-height:1.4;text-align:left;cursor:pointer}' +
-    '.ccx-chat .ccx-chat-votes{display:flex;gap:4px;margin:6px 0 0}' +
-    '.ccx-chat .ccx-chat-votes button{min-height:32px;padding:2px 10px;border:1px solid #c9cdd4;border-radius:8px;background:#fff;color:#1f2329;font-family:inherit;font-size:13px;cursor:pointer}' +
-    '.ccx-chat .ccx-chat-votes button[aria-pressed=true]{border-color:var(--ccx-ink);background:#eef3ff}' +
-    '.ccx-chat .ccx-chat-form{display:flex;gap:8px;align-items:flex-end}.ccx-chat .ccx-chat-form .ccx-field{flex:1 1 auto;min-width:0;margin:0}' +
-    '.ccx-chat .ccx-chat-send{flex:none;min-height:40px;padding:8px 14px}' +
-    '@media (max-width:480px){.ccx-chat .ccx-chat-send{min-height:44px}.ccx-chat .ccx-chat-suggest,.ccx-chat .ccx-chat-votes button{min-height:44px}}'
+    '.ccx-chat-log{display:flex;flex-direction:column;gap:8px;max-height:min(320px,45vh);overflow-y:auto;margin:0 0 8px;padding:2px}' +
+    '.ccx-chat-log:empty{display:none}' +
+    '.ccx-chat-visitor{align-self:flex-end;max-width:85%;margin:0;padding:6px 10px;border-radius:12px 12px 2px 12px;background:var(--ccx-brand);color:var(--ccx-on-brand)}' +
+    '.ccx-chat-bot{align-self:flex-start;max-width:92%;padding:8px 10px;border-radius:12px 12px 12px 2px;background:#f2f3f5}' +
+    '.ccx-chat-bot p{margin:0 0 4px}.ccx-chat-system{margin:0;color:#646a73;font-size:13px}' +
+    '.ccx-chat-link,.ccx-chat-card{display:block;margin:4px 0 0;color:var(--ccx-ink);text-decoration:underline;text-underline-offset:2px}' +
+    '.ccx-chat-card{padding:6px 8px;border:1px solid #c9cdd4;border-radius:8px;background:#fff;text-decoration:none}' +
+    '.ccx-chat-chips{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 0}' +
+    '.ccx-chat-suggest{min-height:32px;max-width:100%;padding:4px 10px;border:1px solid #c9cdd4;border-radius:16px;background:#fff;color:#1f2329;font-family:inherit;font-size:13px;line-height:1.4;text-align:left;cursor:pointer}' +
+    '.ccx-chat-votes{display:flex;gap:4px;margin:6px 0 0}' +
+    '.ccx-chat-votes button{min-height:32px;padding:2px 10px;border:1px solid #c9cdd4;border-radius:8px;background:#fff;color:#1f2329;font-family:inherit;font-size:13px;cursor:pointer}' +
+    '.ccx-chat-votes button[aria-pressed=true]{border-color:var(--ccx-ink);background:#eef3ff}' +
+    '.ccx-chat-form{display:flex;gap:8px;align-items:flex-end}.ccx-chat-form .ccx-field{flex:1 1 auto;min-width:0;margin:0}' +
+    '.ccx-chat-send{flex:none;min-height:40px;padding:8px 14px}' +
+    '@media (max-width:480px){.ccx-chat-send{min-height:44px}.ccx-chat-suggest,.ccx-chat-votes button{min-height:44px}}'
   var log = null // the conversation survives closing and reopening the panel
   var last = null
 
