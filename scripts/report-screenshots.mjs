@@ -23,7 +23,7 @@ try {
   ]) {
     const page = await browser.newPage({viewport: {width, height}})
     await page.goto(`file://${resolve(file)}`)
-    await page.evaluate(() => document.fonts.ready)
+    await page.evaluate('document.fonts.ready')
     await page.screenshot({path: join(outDir, `report-${name}.png`)})
     // the keyword section from its heading: the chart with its sources, then the table
     await page.setViewportSize({width, height: keywordHeight})
