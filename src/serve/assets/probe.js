@@ -338,44 +338,30 @@
     w.announce(w.panel.querySelector('.ccx-title').textContent + (said ? ' — ' + said.textContent : ''))
     return w
   }
-  // the site's brand colour as the server last sent it (widgets the page opens itself, like the chat panel, use it)
-  var siteTheme = null
+  var siteTheme = null // the brand colour the server last sent
 
-  /**
-   * The FAQ bot's chat panel (chat.js) on this base: open when the page loads (without taking focus), closed to a
-   * launcher button in the same corner, which opens it again with focus in its question field. `render(d, w)` fills it;
-   * `css` (its own rules) joins the base's in the shadow root.
-   */
+  /* chat.js's panel: opens with the page, focus left alone; closed, a launcher reopens it */
   function chatReady(render, css) {
+    if (!document.body) return document.addEventListener('DOMContentLoaded', function () { chatReady(render, css) })
     widget('chat', render)
-    var dk = getDock()
+    var dk = getDock(), n = 0, launcher = null
     if (dk && css) dk.root.insertBefore(el('style', css), dk.root.firstChild.nextSibling)
-    var n = 0
-    var launcher = null
     function open(focus) {
       if (launcher) launcher.remove()
-      launcher = null
       var w = show({type: 'chat', id: 'ccx-chat-' + ++n, theme: siteTheme})
       if (!w) return
-      w.onClose(function () { showLauncher() })
+      w.onClose(function () {
+        var t = theme({theme: siteTheme})
+        launcher = el('button', LABELS[lang].chatOpen, 'ccx-launcher')
+        launcher.type = 'button'
+        launcher.style.cssText = '--ccx-brand:' + t.brand + ';--ccx-on-brand:' + t.onBrand + ';--ccx-ink:' + t.ink
+        launcher.onclick = function () { open(true) }
+        dk.root.appendChild(launcher)
+        launcher.focus()
+      })
       if (focus) w.focus()
     }
-    function showLauncher() {
-      var dk = getDock()
-      if (!dk) return
-      var t = theme({theme: siteTheme})
-      launcher = el('button', LABELS[lang].chatOpen, 'ccx-launcher')
-      launcher.type = 'button'
-      launcher.setAttribute('aria-haspopup', 'dialog')
-      launcher.style.setProperty('--ccx-brand', t.brand)
-      launcher.style.setProperty('--ccx-on-brand', t.onBrand)
-      launcher.style.setProperty('--ccx-ink', t.ink)
-      launcher.onclick = function () { open(true) }
-      dk.root.appendChild(launcher)
-      launcher.focus()
-    }
-    if (document.body) open(false)
-    else document.addEventListener('DOMContentLoaded', function () { open(false) })
+    open(false)
   }
 
   widget('invite', function (d, w) {
