@@ -1,6 +1,7 @@
 import {duration, grouped, pValue, round} from '../format/numbers.js'
 import {decodeXml, fontFaceCss, fontSubset} from './font.js'
 import {chartToSvg, svgToPngImage} from './render.js'
+import {PHONE_WIDTH, phoneSpec} from './phone.js'
 import type {CellFormat, ReportSection} from './section.js'
 
 /** One report's part of the page: its sections, or why it could not be built. */
@@ -70,16 +71,15 @@ export async function renderHtmlReport(built: SectionsOf[], options: HtmlReportO
       let charts = 0
       for (const spec of section.charts) {
         try {
-          const svg = await chartToSvg(spec)
           const alt = chartTitle(spec) ?? section.title
-          if (options.chartFormat === 'png') {
-            const image = await svgToPngImage(svg, 2)
-            body.push(
-              `<figure class="chart"><img alt="${esc(alt)}" width="${image.width}" height="${image.height}" src="data:image/png;base64,${image.png.toString('base64')}"></figure>`,
-            )
-          } else {
-            body.push(`<figure class="chart" role="img" aria-label="${esc(alt)}">${stripXmlProlog(svg)}</figure>`)
-          }
+          // a chart wider than a phone gets a phone layout of its own (shown below 600 px): text stays full size
+          const wide = await chartHtml(spec, options.chartFormat, alt)
+          const narrow = wide.width > PHONE_WIDTH + 20 ? await chartHtml(phoneSpec(spec), options.chartFormat, alt) : null
+          body.push(
+            narrow
+              ? `<figure class="chart" role="img" aria-label="${esc(alt)}"><div class="v-wide">${wide.html}</div><div class="v-narrow">${narrow.html}</div></figure>`
+              : `<figure class="chart" role="img" aria-label="${esc(alt)}">${wide.html}</figure>`,
+          )
           charts++
         } catch (error) {
           body.push(`<p class="error">chart failed: ${esc(error instanceof Error ? error.message : String(error))}</p>`)
@@ -137,14 +137,14 @@ h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:0 0 .5rem}.meta
 nav ol{columns:2;margin:0 0 1rem;padding-left:1.25rem}nav a{color:#1664ff}
 section{border-top:1px solid var(--line);padding:1.1rem 0}
 .description{color:#3d434b;margin:.25rem 0 .75rem}
-figure.chart{margin:.75rem 0;overflow-x:auto}figure.chart svg,figure.chart img{max-width:100%;height:auto;display:block}
+figure.chart{margin:.75rem 0;overflow-x:auto}figure.chart svg,figure.chart img{max-width:100%;height:auto;display:block}.v-narrow{display:none}
 .table{overflow-x:auto;margin:.5rem 0 1rem;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.85rem;min-width:50%}caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600;white-space:nowrap}td.s{white-space:nowrap}td.w{min-width:14em}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tfoot td{color:var(--muted)}.notes{color:var(--muted);font-size:.8rem;margin:.25rem 0 0}.notes dt{font-weight:600;display:inline}.notes dd{display:inline;margin:0 .75rem 0 .25rem}
 .error{color:#b00020}
-@media (max-width:600px){body{padding:1rem .75rem 2rem;font-size:14px}h1{font-size:1.3rem}nav ol{columns:1}
+@media (max-width:600px){body{padding:1rem .75rem 2rem;font-size:14px}.v-wide{display:none}.v-narrow{display:block}h1{font-size:1.3rem}nav ol{columns:1}
 .tiles{grid-template-columns:1fr 1fr;gap:.5rem}.tile .value{font-size:1.25rem}table{font-size:.78rem}}
 @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}section{break-inside:auto}
 figure.chart,.tile,table{break-inside:avoid}a{color:inherit;text-decoration:none}.table{overflow:visible}}
@@ -264,6 +264,20 @@ function textOf(html: string): string {
       .replace(/<style[\s\S]*?<\/style>/g, '')
       .replace(/<[^>]*>/g, (tag) => [...tag.matchAll(/(?:alt|aria-label|title)="([^"]*)"/g)].map((m) => ` ${m[1]} `).join('')),
   )
+}
+
+/** One chart as inline SVG (or a PNG image) and its width in CSS pixels. */
+async function chartHtml(spec: object, format: 'png' | 'svg' | undefined, alt: string): Promise<{html: string; width: number}> {
+  const svg = await chartToSvg(spec)
+  if (format === 'png') {
+    const image = await svgToPngImage(svg, 2)
+    return {
+      html: `<img alt="${esc(alt)}" width="${image.width}" height="${image.height}" src="data:image/png;base64,${image.png.toString('base64')}">`,
+      width: image.width,
+    }
+  }
+  const width = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? 0)
+  return {html: stripXmlProlog(svg), width}
 }
 
 function chartTitle(spec: object): string | undefined {

@@ -31,7 +31,7 @@ describe('marketing reports: sources, geo, exits, journey, attribution, heatmap 
     const spec = join(dir.path, 'sources.vl.json')
     const csv = await ccx(['report', 'sources', ...range, '--csv', '--chart', spec])
     expect(csv.stdout.split('\n')[0]).toMatch(/^table,medium,sessions/)
-    expect(JSON.parse(readFileSync(spec, 'utf8')).hconcat).toHaveLength(2)
+    expect(JSON.parse(readFileSync(spec, 'utf8')).vconcat).toHaveLength(2)
   }, 300_000)
 
   it('geo and exits as JSON; exits chart as SVG', async () => {

@@ -3,7 +3,7 @@ import {createReadStream, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ROOT, tempDir} from '../helpers/cli.js'
+import {ROOT, ccx, tempDir} from '../helpers/cli.js'
 import {startServe, writeServeConfig, TEST_SITE, type RunningServe} from '../helpers/serve.js'
 import type {Browser, BrowserContext, Page} from 'playwright-core'
 import {launchChromium} from '../helpers/browser.js'
@@ -17,6 +17,8 @@ const CHANGSHA_IP = '106.18.128.10'
 const BAIDU_GBK = 'https://www.baidu.com/s?wd=%BC%D1%C4%DC%CE%AC%D0%DE%D5%BE&ie=gb2312'
 const GOOGLE_FAX_QUOTE = 'https://www.google.com/search?q=' + encodeURIComponent('佳能传真机报价')
 const BRAND = '#c00000'
+// the support page's own colour for the chat panel (data-color on its probe tag)
+const CHAT_BRAND = '#0a6e4f'
 // Headless Chromium says "HeadlessChrome" and ccx rightly treats it as a bot (no directives): browse as people do.
 const DESKTOP = {
   name: 'desktop',
@@ -49,9 +51,11 @@ function startSite(probe: {base: string}): Promise<{server: Server; origin: stri
     }
     const [title, h1, crumb, extra] = path.startsWith('/service')
       ? ['维修服务网点查询 - 佳能中国', '佳能维修服务网点查询', '服务网点', '']
-      : path.startsWith('/contact')
-        ? ['联系我们 - 佳能中国', '联系我们：获取 L170 报价', '联系我们', ' data-color="#0a6e4f" data-position="left"']
-        : ['佳能 L170 传真机报价 - 佳能中国', '佳能 imageCLASS L170 黑白激光传真一体机', 'L170', '']
+      : path.startsWith('/support')
+        ? ['服务与支持 - 佳能中国', '佳能服务与支持', '服务与支持', ` data-bot="on" data-color="${CHAT_BRAND}"`]
+        : path.startsWith('/contact')
+          ? ['联系我们 - 佳能中国', '联系我们：获取 L170 报价', '联系我们', ' data-color="#0a6e4f" data-position="left"']
+          : ['佳能 L170 传真机报价 - 佳能中国', '佳能 imageCLASS L170 黑白激光传真一体机', 'L170', '']
     res.writeHead(200, {'content-type': 'text/html; charset=utf-8'})
     res.end(
       PAGE.replaceAll('{{TITLE}}', title)
@@ -183,6 +187,14 @@ describe('the probe widgets on a product page, in real headless Chromium', () =>
     const config = JSON.parse(readFileSync(configPath, 'utf8'))
     config.sites[0].allowedOrigins = [site.origin]
     config.sites[0].brandColor = BRAND
+    // the FAQ bot's KB as an operator ships it to serve (imported, then exported): the chat panel asks it
+    const {buildKb} = await import('../../fixtures/generator/kb.js')
+    const kbFile = join(dir.path, 'kb.json')
+    const db = join(dir.path, 'kb.duckdb')
+    writeFileSync(kbFile, JSON.stringify({entries: buildKb()}))
+    expect((await ccx(['kb', 'import', kbFile, '--db', db], {cwd: dir.path})).code).toBe(0)
+    expect((await ccx(['kb', 'export', join(dir.path, 'kb-current.json'), '--db', db], {cwd: dir.path})).code).toBe(0)
+    config.serve.botKb = join(dir.path, 'kb-current.json')
     writeFileSync(configPath, JSON.stringify(config))
     serve = await startServe(['--log-dir', join(dir.path, 'log')], dir.path)
     probe.base = serve.base
@@ -377,6 +389,58 @@ describe('the probe widgets on a product page, in real headless Chromium', () =>
       await expect.poll(() => sent).toContain('lead')
       expect(await form.innerText()).toMatch(/已收到，我们会尽快与您联系。/)
       expectWellLaidOut(await geometry(page, 'lead_form'))
+      await context.close()
+    })
+  }
+  for (const device of [DESKTOP, PHONE]) {
+    it(`chat panel (${device.name}): the FAQ bot on the widget base, laid out inside its box, keyboard and screen reader, host page untouched`, async () => {
+      const before = await pageWithoutProbe(device, '/support')
+      const {context, page, sent} = await visitor(device, SHENZHEN_IP)
+      await page.goto(`${site.origin}/support`)
+      const chat = page.getByRole('dialog', {name: '在线问答'})
+      await chat.waitFor({timeout: 15_000})
+      await fontsReady(page)
+      // it opens with the page and leaves focus where it was (the visitor did not ask for it)
+      expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true)
+      expect(await hostBoxes(page)).toEqual(before.boxes)
+      expect(await hostStyles(page)).toEqual(before.styles)
+
+      const question = chat.getByRole('textbox', {name: '您的问题'})
+      await question.fill('深圳的佳能维修点在哪里')
+      await question.press('Enter')
+      const answer = chat.locator('.ccx-chat-bot').first()
+      await answer.waitFor({timeout: 15_000})
+      await expect.poll(() => answer.locator('.ccx-chat-card').count()).toBeGreaterThan(0)
+      await fontsReady(page)
+      const g = await geometry(page, 'chat')
+      expectWellLaidOut(g)
+      expect(await hostBoxes(page)).toEqual(before.boxes)
+      if (device === PHONE) {
+        // a bottom sheet, full width; touch targets of at least 44 px
+        expect([g.panel.x, g.panel.right, g.panel.bottom]).toEqual([0, 390, 844])
+        expect(g.close.width).toBeGreaterThanOrEqual(44)
+      }
+      // the page's brand colour (data-color on its tag) on the send button and the visitor's bubble
+      const send = chat.getByRole('button', {name: '发送'})
+      expect(await send.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(10, 110, 79)')
+      // the conversation is a log read out politely; votes are named buttons
+      expect(await chat.getByRole('log').getAttribute('aria-live')).toBe('polite')
+      await expect(answer.getByRole('button', {name: '有帮助', exact: true}).count()).resolves.toBe(1)
+      await shot(page, `probe-chat-${device.name}`)
+
+      await answer.getByRole('button', {name: '有帮助', exact: true}).click()
+      await page.evaluate(() => (window as any).ccx.flush())
+      await expect.poll(() => sent).toContain('bot_feedback')
+      // Escape closes it to a launcher that takes focus; Enter on it opens the panel again with the conversation kept
+      await question.focus()
+      await page.keyboard.press('Escape')
+      await expect.poll(() => chat.count()).toBe(0)
+      const launcher = page.getByRole('button', {name: '在线问答'})
+      await expect.poll(() => launcher.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true)
+      await page.keyboard.press('Enter')
+      await chat.waitFor()
+      await expect.poll(() => question.evaluate((i) => (i.getRootNode() as ShadowRoot).activeElement === i)).toBe(true)
+      expect(await chat.locator('.ccx-chat-bot').count()).toBe(1)
       await context.close()
     })
   }

@@ -111,7 +111,8 @@ describe('serve POST /bot (in process)', () => {
     const res = await fetch(`${s.base}/chat.js`)
     expect(res.headers.get('content-type')).toMatch(/javascript/)
     const js = await res.text()
-    expect(js.length).toBeLessThan(6 * 1024)
+    // its own layout CSS (log, bubbles, chips) on the probe's widget base: still under 10 KB (≈ 3 KB gzipped)
+    expect(js.length).toBeLessThan(10 * 1024)
     expect(js).not.toMatch(/\beval\(|new Function|innerHTML|insertAdjacentHTML|document\.write/)
   })
 

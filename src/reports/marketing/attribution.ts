@@ -1,3 +1,5 @@
+import {colorScale, OTHER, topSeries} from '../../charts/series.js'
+import {label} from '../../format/labels.js'
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {requireTables} from '../common.js'
@@ -182,20 +184,38 @@ export async function attributionReport(store: Store, options: AttributionOption
   }
 }
 
-/** Vega-Lite: credited conversions per channel under each model, one panel per conversion kind. */
+/**
+ * Vega-Lite: credited conversions per channel under each model, one panel per conversion kind; beyond the 8 channels
+ * with most credit (linear) the rest is one "other" bar per model (credits add up: each conversion is shared out).
+ */
 export function attributionChart(result: AttributionResult): object {
-  const values = result.rows.flatMap((r) => ATTRIBUTION_MODELS.map((m) => ({conversion: `${r.conversion}s`, channel: r.channel, model: m, credit: r[m]})))
+  const top = topSeries(
+    result.rows.reduce((m, r) => m.set(r.channel, (m.get(r.channel) ?? 0) + r.linear), new Map<string, number>()),
+    'channels (by linear credit)',
+  )
+  const models = ATTRIBUTION_MODELS.map((m) => label(m))
+  const acc = new Map<string, {conversion: string; channel: string; model: string; credit: number}>()
+  for (const r of result.rows)
+    for (const m of ATTRIBUTION_MODELS) {
+      const channel = top.keep.has(r.channel) ? r.channel : OTHER
+      const key = `${r.conversion}\u0001${channel}\u0001${m}`
+      const row = acc.get(key) ?? {conversion: `${r.conversion}s`, channel, model: label(m), credit: 0}
+      row.credit += r[m]
+      acc.set(key, row)
+    }
   return {
-    title: 'Attributed conversions by channel and model',
-    data: {values},
+    title: top.note ? {text: 'Attributed conversions by channel and model', subtitle: top.note} : 'Attributed conversions by channel and model',
+    data: {values: [...acc.values()]},
     width: 320,
+    // the step is one model's bar (yOffset): 5 × 8 px a channel keeps nine channels and "other" one screen high
+    height: {step: 8},
     mark: 'bar',
     encoding: {
       column: {field: 'conversion', type: 'nominal', title: null},
       y: {field: 'channel', type: 'nominal', sort: '-x', title: null},
       x: {field: 'credit', type: 'quantitative', title: 'credited conversions'},
-      yOffset: {field: 'model', sort: [...ATTRIBUTION_MODELS]},
-      color: {field: 'model', type: 'nominal', sort: [...ATTRIBUTION_MODELS]},
+      yOffset: {field: 'model', sort: models},
+      color: {field: 'model', type: 'nominal', title: 'model', sort: models, scale: colorScale(models)},
       tooltip: [{field: 'channel'}, {field: 'model'}, {field: 'credit', format: '.2f'}],
     },
     resolve: {scale: {y: 'independent'}},

@@ -1,3 +1,4 @@
+import {label} from '../../format/labels.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {ratio} from '../../stats/summary.js'
 import {requireTables, siteFilter} from '../common.js'
@@ -90,14 +91,14 @@ export function exitsChart(result: ExitsResult, perIntent = 5): object {
   // one host: paths are enough; several: keep the host so two sites' "/" stay apart
   const hosts = new Set(result.pages.map((p) => /^https?:\/\/([^/]+)/.exec(p.exit_url)?.[1] ?? ''))
   const path = (url: string) => (hosts.size > 1 ? url.replace(/^https?:\/\//, '') : url.replace(/^https?:\/\/[^/]+/, '') || '/')
-  const values = result.pages.filter((p) => p.rank <= perIntent).map((p) => ({intent: p.intent, page: path(p.exit_url), exits: p.exits, share: p.share_of_intent}))
+  const values = result.pages.filter((p) => p.rank <= perIntent).map((p) => ({intent: label(p.intent), page: path(p.exit_url), exits: p.exits, share: p.share_of_intent}))
   return {
     title: 'Where visitors leave without an inquiry, by intent',
     data: {values},
     width: 360,
     mark: 'bar',
     encoding: {
-      row: {field: 'intent', type: 'nominal', title: null, header: {labelAngle: 0, labelAlign: 'left'}, sort: result.intents.map((i) => i.intent)},
+      row: {field: 'intent', type: 'nominal', title: null, header: {labelAngle: 0, labelAlign: 'left'}, sort: result.intents.map((i) => label(i.intent))},
       y: {field: 'page', type: 'nominal', sort: '-x', title: null},
       x: {field: 'share', type: 'quantitative', title: "share of the intent's silent exits", axis: {format: '%'}},
       tooltip: [{field: 'intent'}, {field: 'page'}, {field: 'exits'}, {field: 'share', format: '.1%'}],

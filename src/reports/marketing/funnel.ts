@@ -1,3 +1,4 @@
+import {colorScale, OTHER, topSeries} from '../../charts/series.js'
 import {readFileSync} from 'node:fs'
 import {CcxError, EXIT} from '../../errors.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
@@ -427,48 +428,77 @@ export function funnelRows(result: FunnelResult): Record<string, unknown>[] {
   return [...flat(totalKey, result.total), ...result.groups.flatMap((g) => flat(g.key, g.stages))]
 }
 
-/** Vega-Lite: stage bars (total or per group) with the share of stage 1 as labels; a time breakdown as lines by date. */
+/**
+ * Vega-Lite: stage bars (total or per group) with the share of stage 1 as labels; a time breakdown as lines by date.
+ * Stages take the colours of their meaning (traffic, inquiries, leads, orders: as in the overview); beyond 8 groups the
+ * rest is one "other" group (the total minus the groups drawn: each unit is in one group, its entry session's).
+ */
 export function funnelChart(result: FunnelResult): object {
-  const rows = funnelRows(result).map((r) => ({...r, group: result.breakdown.map((d) => r[d]).join(' · ') || 'all', label: `${r.stage}. ${r.name}`}))
+  const rows: Array<Record<string, unknown> & {group: string; label: string}> = funnelRows(result).map((r) => ({...r, group: result.breakdown.map((d) => r[d]).join(' · ') || 'all', label: `${r.stage}. ${r.name}`}))
   const allKey = result.breakdown.map(() => '(all)').join(' · ')
   const title = `Funnel (${result.unit}s, ${result.order === 'ordered' ? 'ordered' : result.order + ' order'})`
+  const labels = result.stages.map((s, i) => `${i + 1}. ${s.name}`)
+  const stageColour = {field: 'label', type: 'ordinal', title: 'stage', sort: labels, scale: stageScale(result)}
   if (result.breakdown.length === 1 && TIME_DIMENSIONS.includes(result.breakdown[0])) {
+    const dated = rows.filter((r) => r.group !== allKey).every((r) => /^\d{4}-\d{2}-\d{2}$/.test(String(r.group)))
     return {
       title,
       data: {values: rows.filter((r) => r.group !== allKey)},
       width: 560,
       mark: {type: 'line', point: true},
       encoding: {
-        x: {field: 'group', type: 'ordinal', title: result.breakdown[0], sort: null},
+        // periods come complete and in order from the query; a date axis keeps them so
+        x: dated
+          ? {field: 'group', type: 'temporal', timeUnit: 'yearmonthdate', title: result.breakdown[0], axis: {format: '%m-%d', labelOverlap: true}}
+          : {field: 'group', type: 'ordinal', title: result.breakdown[0], sort: null},
         y: {field: 'count', type: 'quantitative', title: `${result.unit}s`},
-        color: {field: 'label', type: 'ordinal', title: 'stage', sort: null},
+        color: stageColour,
       },
     }
   }
-  const top = result.breakdown.length ? rows.filter((r) => r.group !== allKey).slice(0, result.stages.length * 8) : rows
-  // more than 8 groups are not drawn: the title says so rather than letting the chart pass for the whole
-  const groups = new Set(rows.filter((r) => r.group !== allKey).map((r) => r.group)).size
-  const base = {title: groups > 8 ? {text: title, subtitle: `the first 8 of ${groups} groups (the table has them all)`} : title, data: {values: top}, width: 520}
+  let values = rows
+  let note: string | null = null
+  if (result.breakdown.length) {
+    const grouped = rows.filter((r) => r.group !== allKey)
+    const top = topSeries(new Map(result.groups.map((g) => [result.breakdown.map((d) => g.key[d]).join(' · '), g.stages[0]?.count ?? 0])), 'groups')
+    // groups past the query's --limit are in the total too: "other" counts them
+    const more = top.folded + result.groups_dropped
+    note = more > 0 ? `the ${top.keep.size} largest groups; ${more} more folded into "${OTHER}" (the table has ${top.folded > 0 ? 'the first ' + result.groups.length : 'them all'})` : null
+    values = grouped.filter((r) => top.keep.has(r.group))
+    if (more > 0) {
+      const kept = (stage: number) => values.filter((r) => r['stage'] === stage).reduce((a, r) => a + Number(r['count']), 0)
+      values.push(...result.total.map((s) => ({stage: s.stage, name: s.name, count: s.count - kept(s.stage), group: OTHER, label: `${s.stage}. ${s.name}`})))
+    }
+  }
+  const base = {title: note ? {text: title, subtitle: note} : title, data: {values}, width: 520}
   if (!result.breakdown.length) {
     return {
       ...base,
       encoding: {y: {field: 'label', type: 'ordinal', title: null, sort: null}, x: {field: 'count', type: 'quantitative', title: `${result.unit}s`}},
       layer: [
-        {mark: {type: 'bar', color: '#4c78a8'}},
+        {mark: {type: 'bar'}, encoding: {color: {...stageColour, legend: null}}},
         {mark: {type: 'text', align: 'left', dx: 4}, encoding: {text: {field: 'conv_first', type: 'quantitative', format: '.1%'}}},
       ],
     }
   }
   return {
     ...base,
+    // the step is one stage's bar (yOffset): 4 × 9 px a group
+    height: {step: 9},
     mark: 'bar',
     encoding: {
-      y: {field: 'group', type: 'nominal', title: result.breakdown.join(' · ')},
+      y: {field: 'group', type: 'nominal', title: result.breakdown.join(' · '), sort: null},
       x: {field: 'count', type: 'quantitative', title: `${result.unit}s`},
-      color: {field: 'label', type: 'ordinal', title: 'stage', sort: null},
-      yOffset: {field: 'label', sort: null},
+      color: stageColour,
+      yOffset: {field: 'label', sort: labels},
     },
   }
+}
+
+/** Each stage the colour of its name's meaning (traffic, inquiries, leads, orders), labelled "1. traffic" etc. */
+function stageScale(result: FunnelResult): {domain: string[]; range: string[]} {
+  const byName = colorScale(result.stages.map((s) => s.name))
+  return {domain: result.stages.map((s, i) => `${i + 1}. ${s.name}`), range: byName.range}
 }
 
 /** Breakdowns that are a time axis: shown complete and in date order. */

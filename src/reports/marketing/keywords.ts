@@ -1,6 +1,8 @@
 import type {Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {percent} from '../../format/numbers.js'
+import {label} from '../../format/labels.js'
+import {colorScale} from '../../charts/series.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 import {type BenchmarkEntry, benchmarkLabel, benchmarksPath, findBenchmark, loadBenchmarks, type RateMetric} from './benchmarks.js'
 import {sqlRange, type DateRange} from '../range.js'
@@ -263,19 +265,24 @@ export function keywordChart(result: KeywordResult, top = 25): object {
     source: r.reference_source,
     flag: r.flag,
   }))
+  const metric = label(result.metric)
+  const flags = colorScale(['below', 'above', 'within noise', 'too few visitors', 'no reference'])
+  // the reference tick is its own legend entry (black), so the chart says what the tick is without its table
+  const colour = {domain: [...flags.domain, REFERENCE_ENTRY], range: [...flags.range, 'black']}
   return {
     // every figure says where it comes from, in the chart itself (an exported SVG travels without its table)
-    title: {text: `Keyword ${result.metric.replace('_', ' ')} with 95% Wilson interval vs reference (black tick)`, subtitle: referenceSubtitle(shown)},
+    title: {text: `Keyword ${metric.toLowerCase()} with 95% Wilson interval vs reference`, subtitle: referenceSubtitle(shown)},
     data: {values},
     width: 480,
     encoding: {y: {field: 'label', type: 'nominal', title: 'keyword (engine)', sort: null}},
     layer: [
-      {mark: {type: 'rule'}, encoding: {x: {field: 'low', type: 'quantitative', axis: {format: '%'}, title: result.metric.replace('_', ' ')}, x2: {field: 'high'}}},
-      {mark: {type: 'point', filled: true, size: 60}, encoding: {x: {field: 'rate', type: 'quantitative'}, color: {field: 'flag', type: 'nominal', scale: {domain: ['below', 'above', 'within noise', 'too few visitors', 'no reference'], range: ['#d62728', '#2ca02c', '#7f7f7f', '#bcbd22', '#c7c7c7']}}}},
+      {mark: {type: 'rule'}, encoding: {x: {field: 'low', type: 'quantitative', axis: {format: '%'}, title: metric}, x2: {field: 'high'}}},
+      {mark: {type: 'point', filled: true, size: 60}, encoding: {x: {field: 'rate', type: 'quantitative'}, color: {field: 'flag', type: 'nominal', title: 'flag', scale: colour}}},
       {
-        mark: {type: 'tick', color: 'black', thickness: 2},
+        mark: {type: 'tick', thickness: 2},
         encoding: {
           x: {field: 'reference', type: 'quantitative'},
+          color: {datum: REFERENCE_ENTRY, type: 'nominal', scale: colour},
           tooltip: [
             {field: 'reference', type: 'quantitative', format: '.1%'},
             {field: 'source', type: 'nominal'},
@@ -285,6 +292,9 @@ export function keywordChart(result: KeywordResult, top = 25): object {
     ],
   }
 }
+
+/** The legend entry of the reference tick. */
+const REFERENCE_ENTRY = 'reference (tick; sources above)'
 
 /** The distinct reference sources of the rows shown (at most three named, the rest counted). */
 function referenceSubtitle(rows: KeywordRow[]): string[] {

@@ -4,6 +4,8 @@ import {sqlRange, type DateRange} from '../range.js'
 import {percentValue, round} from '../../format/numbers.js'
 import {defineReport, rangeOptions, type Row} from '../contract.js'
 import {ratio} from '../../stats/summary.js'
+import {label} from '../../format/labels.js'
+import {colorScale, everyDay} from '../../charts/series.js'
 
 export interface OverviewOptions extends DateRange {
   site?: string
@@ -93,13 +95,17 @@ export function overviewRows(result: OverviewResult): Array<{metric: string; val
 }
 
 export function overviewChart(result: OverviewResult): object {
-  const values = result.daily.flatMap((d) => (['visitors', 'chat_requests', 'leads', 'orders'] as const).map((m) => ({day: d.day, metric: m, value: d[m]})))
+  const measures = ['visitors', 'chat_requests', 'leads', 'orders'] as const
+  const names = measures.map((m) => label(m))
+  // one row per day of the range, in order: a day without data is a 0, not a gap the axis closes over
+  const byDay = new Map(result.daily.map((d) => [d.day, d]))
+  const values = everyDay(byDay.keys()).flatMap((day) => measures.map((m) => ({day, metric: label(m), value: byDay.get(day)?.[m] ?? 0})))
   // one linear panel per measure, each with its own scale: on one shared axis visitors (~10× the rest) squash
   // leads and orders into flat lines, and a log axis is one readers misread
   return {
-    title: 'Visitors, chat requests, leads and orders per day (each panel its own linear scale)',
+    title: {text: 'Visitors, chat requests, leads and orders per day', subtitle: 'each panel its own linear scale from 0'},
     data: {values},
-    facet: {row: {field: 'metric', type: 'nominal', title: null, sort: ['visitors', 'chat_requests', 'leads', 'orders'], header: {labelAngle: 0, labelAlign: 'left'}}},
+    facet: {row: {field: 'metric', type: 'nominal', title: null, sort: names, header: {labelAngle: 0, labelAlign: 'left', labelFontSize: 12}}},
     resolve: {scale: {y: 'independent'}},
     spec: {
       width: 560,
@@ -109,7 +115,7 @@ export function overviewChart(result: OverviewResult): object {
         // one tick per day, in order (temporal, not text); labels thin out on long ranges instead of repeating
         x: {field: 'day', type: 'temporal', timeUnit: 'yearmonthdate', title: null, axis: {format: '%m-%d', tickCount: {interval: 'day', step: 1}, labelOverlap: true}},
         y: {field: 'value', type: 'quantitative', title: null, scale: {zero: true}, axis: {tickCount: 3}},
-        color: {field: 'metric', type: 'nominal', legend: null, sort: ['visitors', 'chat_requests', 'leads', 'orders']},
+        color: {field: 'metric', type: 'nominal', legend: null, scale: colorScale(names.map(String)), sort: names},
       },
     },
   }
@@ -123,7 +129,8 @@ export default defineReport<OverviewOptions, OverviewResult>({
   run: (ctx, options) => overviewReport(ctx.store, options),
   warehouse: async (wh, options) => (await import('./warehouse.js')).overviewWarehouse(wh, options),
   rows: (result) => overviewRows(result),
-  text: (result) => [{rows: overviewRows(result)}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
+  // people read labels; --json, --csv and --out keep the raw names
+  text: (result) => [{rows: overviewRows(result).map((r) => ({metric: label(r.metric), value: r.value}))}, {title: 'Chats by agent', rows: result.agents as unknown as Row[]}],
   charts: (result) => [overviewChart(result)],
   async section(ctx) {
     const overview = await overviewReport(ctx.store, rangeOptions(ctx))
@@ -136,7 +143,7 @@ export default defineReport<OverviewOptions, OverviewResult>({
         tables: [
           {
             title: 'Figures',
-            rows: overviewRows(overview).map((r) => ({metric: r.metric, value: round(r.value, 4)})),
+            rows: overviewRows(overview).map((r) => ({metric: label(r.metric), value: round(r.value, 4)})),
             // counts and per-visitor ratios share the column: 62 registrations, not 62.00
             formats: {value: 'mixed'},
           },

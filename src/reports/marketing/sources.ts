@@ -1,3 +1,4 @@
+import {colorScale, OTHER, topSeries} from '../../charts/series.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {ratio} from '../../stats/summary.js'
 import {requireTables, siteFilter} from '../common.js'
@@ -110,19 +111,32 @@ export function sourcesRows(result: SourcesResult): Record<string, unknown>[] {
 
 /** Vega-Lite: medium share and search-engine share side by side. */
 export function sourcesChart(result: SourcesResult): object {
-  const pie = (title: string, field: string, values: Array<Record<string, unknown>>) => ({
-    title,
-    data: {values},
-    width: 220,
-    height: 220,
-    mark: {type: 'arc', innerRadius: 50},
-    encoding: {theta: {field: 'sessions', type: 'quantitative', stack: true}, color: {field, type: 'nominal', sort: {field: 'sessions', order: 'descending'}, legend: {title: null}}, tooltip: [{field}, {field: 'sessions'}, {field: 'share', format: '.1%'}]},
-  })
+  // ranked bars, not donuts: lengths compare at a glance; each medium and engine its colour across the report
+  const bars = (title: string, field: string, rows: Array<{sessions: number} & Record<string, unknown>>) => {
+    const top = topSeries(new Map(rows.map((r) => [String(r[field]), r.sessions])), field === 'medium' ? 'mediums' : 'engines')
+    const total = rows.reduce((a, r) => a + r.sessions, 0)
+    const kept = rows.filter((r) => top.keep.has(String(r[field]))).map((r) => ({name: String(r[field]), sessions: r.sessions}))
+    const rest = total - kept.reduce((a, r) => a + r.sessions, 0)
+    const values = [...kept, ...(top.folded > 0 ? [{name: OTHER, sessions: rest}] : [])].map((r) => ({...r, share: total ? r.sessions / total : 0}))
+    return {
+      title: top.note ? {text: title, subtitle: top.note} : title,
+      data: {values},
+      width: 300,
+      encoding: {
+        y: {field: 'name', type: 'nominal', title: null, sort: '-x'},
+        x: {field: 'share', type: 'quantitative', title: 'share of sessions', axis: {format: '%'}, scale: {zero: true}},
+      },
+      layer: [
+        {mark: 'bar', encoding: {color: {field: 'name', type: 'nominal', legend: null, scale: colorScale(values.map((v) => v.name))}}},
+        {mark: {type: 'text', align: 'left', dx: 3}, encoding: {text: {field: 'share', type: 'quantitative', format: '.1%'}}},
+      ],
+    }
+  }
   return {
     title: 'Traffic sources',
-    hconcat: [
-      pie('Medium share of sessions', 'medium', result.mediums as unknown as Array<Record<string, unknown>>),
-      pie('Search engine share of search sessions', 'engine', result.engines as unknown as Array<Record<string, unknown>>),
+    vconcat: [
+      bars('Medium share of sessions', 'medium', result.mediums as unknown as Array<{sessions: number} & Record<string, unknown>>),
+      bars('Search engine share of search sessions', 'engine', result.engines as unknown as Array<{sessions: number} & Record<string, unknown>>),
     ],
     resolve: {scale: {color: 'independent'}},
   }

@@ -1,14 +1,23 @@
 import type {ServiceReport} from './service.js'
 import type {StaffingPlan} from './staffing.js'
+import {colorScale, everyDay} from '../../charts/series.js'
 
 /** Vega-Lite specs for the service commands and the HTML report section. Plain data, no I/O. */
 type Spec = Record<string, unknown>
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
 
+/** By day: a date axis over every day from the first to the last (a day without contacts is a gap, not skipped). */
+function groupAxis(report: ServiceReport): Record<string, unknown> {
+  return report.by === 'day'
+    ? {field: 'group', type: 'temporal', timeUnit: 'yearmonthdate', title: null, axis: {format: '%m-%d', labelOverlap: true}}
+    : {field: 'group', type: 'ordinal', title: report.by}
+}
+
 export function serviceLevelChart(report: ServiceReport): Spec {
+  const level = `service level (${report.thresholdS} s)`
   const values = report.rows
     .flatMap((r) => [
-      {group: r.group, measure: `service level (${report.thresholdS} s)`, value: r.serviceLevel},
+      {group: r.group, measure: level, value: r.serviceLevel},
       {group: r.group, measure: 'abandon rate', value: r.abandonRate},
     ])
     .filter((v) => v.value !== null)
@@ -18,9 +27,9 @@ export function serviceLevelChart(report: ServiceReport): Spec {
     data: {values},
     mark: {type: report.by === 'day' || report.by === 'hour' ? 'line' : 'bar', point: true},
     encoding: {
-      x: {field: 'group', type: 'ordinal', title: report.by},
-      y: {field: 'value', type: 'quantitative', axis: {format: '%'}, title: 'share'},
-      color: {field: 'measure', type: 'nominal'},
+      x: groupAxis(report),
+      y: {field: 'value', type: 'quantitative', axis: {format: '%'}, title: 'share', scale: {zero: true}},
+      color: {field: 'measure', type: 'nominal', title: null, scale: colorScale([level, 'abandon rate']), legend: {orient: 'top'}},
       ...(report.by === 'day' || report.by === 'hour' ? {} : {xOffset: {field: 'measure'}}),
     },
     width: 600,
@@ -29,7 +38,8 @@ export function serviceLevelChart(report: ServiceReport): Spec {
 }
 
 export function volumeChart(report: ServiceReport): Spec {
-  const values = report.rows.flatMap((r) => [
+  const rows = report.by === 'day' ? everyDay(report.rows.map((r) => r.group)).map((day) => report.rows.find((r) => r.group === day) ?? {group: day, answered: 0, abandoned: 0}) : report.rows
+  const values = rows.flatMap((r) => [
     {group: r.group, status: 'answered', contacts: r.answered},
     {group: r.group, status: 'abandoned', contacts: r.abandoned},
   ])
@@ -39,9 +49,9 @@ export function volumeChart(report: ServiceReport): Spec {
     data: {values},
     mark: 'bar',
     encoding: {
-      x: {field: 'group', type: 'ordinal', title: report.by},
+      x: groupAxis(report),
       y: {field: 'contacts', type: 'quantitative', stack: 'zero'},
-      color: {field: 'status', type: 'nominal', scale: {domain: ['answered', 'abandoned'], range: ['#4c78a8', '#e45756']}},
+      color: {field: 'status', type: 'nominal', title: null, scale: colorScale(['answered', 'abandoned']), legend: {orient: 'top'}},
     },
     width: 600,
     height: 300,

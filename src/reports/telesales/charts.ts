@@ -1,4 +1,5 @@
 import type {ScriptsAnalysis} from './analysis.js'
+import {colorScale} from '../../charts/series.js'
 
 /** Vega-Lite specs for the scripts report (plain data, no functions: they serialize as .vl.json). */
 const round = (x: number | null, d = 4) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d)
@@ -12,7 +13,7 @@ export function hitRateChart(a: ScriptsAnalysis): object {
     encoding: {
       y: {field: 'script', type: 'nominal', sort: null, title: null},
       x: {field: 'hitRate', type: 'quantitative', axis: {format: '%'}, title: 'hit rate'},
-      color: {field: 'stage', type: 'nominal', sort: null},
+      color: {field: 'stage', type: 'nominal', sort: null, scale: colorScale(a.scripts.map((s) => s.stage))},
       tooltip: [{field: 'script'}, {field: 'stage'}, {field: 'hitRate', format: '.1%'}],
     },
     width: 420,
@@ -50,11 +51,17 @@ export function liftChart(a: ScriptsAnalysis): object {
         encoding: {
           y: {field: 'script', type: 'nominal', sort: null, title: null},
           x: {field: 'logOdds', type: 'quantitative'},
-          color: {field: 'significant', type: 'nominal', scale: {domain: ['q < 0.05', 'not significant'], range: ['#d62728', '#7f7f7f']}},
+          color: {field: 'significant', type: 'nominal', scale: colorScale(['q < 0.05', 'not significant'])},
           tooltip: [{field: 'script'}, {field: 'lift', format: '.2f'}, {field: 'logOdds', format: '.2f'}, {field: 'q', format: '.3g'}],
         },
       },
       {data: {values: [{zero: 0}]}, mark: {type: 'rule', strokeDash: [4, 4]}, encoding: {x: {field: 'zero', type: 'quantitative'}}},
+      // the reference line says what it is
+      {
+        data: {values: [{zero: 0, text: 'no effect (0)'}]},
+        mark: {type: 'text', align: 'left', dx: 3, dy: -4, baseline: 'bottom', fontSize: 10},
+        encoding: {x: {field: 'zero', type: 'quantitative'}, y: {value: 0}, text: {field: 'text'}},
+      },
     ],
     width: 420,
   }
@@ -90,7 +97,7 @@ export function concentrationChart(a: ScriptsAnalysis): object {
           color: {
             field: 'direction',
             type: 'nominal',
-            scale: {domain: ['more in sales', 'more in non-sales'], range: ['#2ca02c', '#ff7f0e']},
+            scale: colorScale(['more in sales', 'more in non-sales']),
           },
         },
       },

@@ -77,10 +77,12 @@
   var LABELS = {
     zh: {close: '关闭', accept: '立即咨询', decline: '稍后再说', link: '查看详情', submit: '提交', placeholder: '手机或座机号码',
       inviteTitle: '在线咨询', leadTitle: '留下联系方式', phoneField: '您的电话', thanks: '已收到，我们会尽快与您联系。',
-      badPhone: '请输入有效的电话号码（至少 6 位数字）', surveyThanks: '感谢您的反馈！', answerThis: '请回答这一题', address: '地址', phone: '电话', hours: '营业时间', region: '网站消息'},
+      badPhone: '请输入有效的电话号码（至少 6 位数字）', surveyThanks: '感谢您的反馈！', answerThis: '请回答这一题', address: '地址', phone: '电话', hours: '营业时间', region: '网站消息',
+      chatTitle: '在线问答', chatOpen: '在线问答'},
     en: {close: 'Close', accept: 'Chat now', decline: 'Not now', link: 'Details', submit: 'Send', placeholder: 'Phone number',
       inviteTitle: 'Chat with us', leadTitle: 'Leave your number', phoneField: 'Your phone', thanks: 'Thank you, we will call you soon.',
-      badPhone: 'Please enter a valid phone number (at least 6 digits)', surveyThanks: 'Thank you for your feedback!', answerThis: 'Please answer this question', address: 'Address', phone: 'Phone', hours: 'Hours', region: 'Site messages'},
+      badPhone: 'Please enter a valid phone number (at least 6 digits)', surveyThanks: 'Thank you for your feedback!', answerThis: 'Please answer this question', address: 'Address', phone: 'Phone', hours: 'Hours', region: 'Site messages',
+      chatTitle: 'Questions? Ask us', chatOpen: 'Ask us'},
   }
   var lang = /^zh/i.test(attr('data-lang') || document.documentElement.lang || navigator.language || '') ? 'zh' : 'en'
   var HEX = /^#(?:[0-9a-f]{3}){1,2}$/i
@@ -116,10 +118,12 @@
     '.ccx-scale{display:flex;flex-wrap:wrap;gap:2px}.ccx-scale .ccx-choice{flex:1 0 26px;flex-direction:column;gap:2px;font-size:13px}' +
     '.ccx-scale-ends{margin:2px 0 0;color:#646a73;font-size:12px}textarea.ccx-input{resize:vertical;min-height:64px}' +
     ':focus{outline:none}:focus-visible{outline:2px solid var(--ccx-ink);outline-offset:2px}' +
+    '.ccx-launcher{flex:none;align-self:flex-end;pointer-events:auto;min-height:44px;padding:10px 18px;border:0;border-radius:22px;background:var(--ccx-brand);color:var(--ccx-on-brand);font:600 14px/1.4 ' + FONT + ';box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}' +
+    ':host([data-side=left]) .ccx-launcher{align-self:flex-start}' +
     '.ccx-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}' +
     '@media (max-width:480px){:host,:host([data-side=left]){left:0!important;right:0!important;bottom:0!important;width:auto!important;max-width:none!important;max-height:85vh!important;padding:12px 0 0!important;gap:8px!important}' +
     '.ccx-panel{border-radius:16px 16px 0 0;padding:14px 16px calc(16px + env(safe-area-inset-bottom));box-shadow:0 -6px 24px rgba(0,0,0,.18)}' +
-    '.ccx-close{width:44px;height:44px;margin:-12px -12px 0 0}.ccx-btn{min-height:44px}.ccx-choice{min-height:44px}}'
+    '.ccx-close{width:44px;height:44px;margin:-12px -12px 0 0}.ccx-btn{min-height:44px}.ccx-choice{min-height:44px}.ccx-launcher{margin:0 12px 12px}}'
 
   /** sRGB relative luminance (WCAG 2) of #rgb / #rrggbb. */
   function luminance(hex) {
@@ -325,12 +329,39 @@
     var dk = getDock()
     if (!dk) return
     shown[d.id] = true
+    if (d.theme) siteTheme = d.theme
     var w = panel(d, dk)
     if (widgets[d.type](d, w) === false) return
     dk.root.appendChild(w.panel)
     dk.open.push(w)
     var said = w.panel.querySelector('.ccx-text')
     w.announce(w.panel.querySelector('.ccx-title').textContent + (said ? ' — ' + said.textContent : ''))
+    return w
+  }
+  var siteTheme = null // the brand colour the server last sent
+
+  /* chat.js's panel: opens with the page, focus left alone; closed, a launcher reopens it */
+  function chatReady(render, css) {
+    if (!document.body) return document.addEventListener('DOMContentLoaded', function () { chatReady(render, css) })
+    widget('chat', render)
+    var dk = getDock(), n = 0, launcher = null
+    if (dk && css) dk.root.insertBefore(el('style', css), dk.root.firstChild.nextSibling)
+    function open(focus) {
+      if (launcher) launcher.remove()
+      var w = show({type: 'chat', id: 'ccx-chat-' + ++n, theme: siteTheme})
+      if (!w) return
+      w.onClose(function () {
+        var t = theme({theme: siteTheme})
+        launcher = el('button', LABELS[lang].chatOpen, 'ccx-launcher')
+        launcher.type = 'button'
+        launcher.style.cssText = '--ccx-brand:' + t.brand + ';--ccx-on-brand:' + t.onBrand + ';--ccx-ink:' + t.ink
+        launcher.onclick = function () { open(true) }
+        dk.root.appendChild(launcher)
+        launcher.focus()
+      })
+      if (focus) w.focus()
+    }
+    open(false)
   }
 
   widget('invite', function (d, w) {
@@ -441,7 +472,7 @@
   })
 
   // a site's own chat widget calls ccx.track('chat_end', {ref_id: conversationId}) when a chat ends
-  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script, lang: lang, surveyReady: surveyReady}
+  window.ccx = {track: track, flush: flush, visitorId: visitorId, site: site, key: key, script: script, lang: lang, surveyReady: surveyReady, chatReady: chatReady}
   // the FAQ bot's chat panel is its own file, loaded only where a page asks for it
   if (script.getAttribute('data-bot') === 'on') {
     var chat = document.createElement('script')
