@@ -1,6 +1,12 @@
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+import {ccx, ROOT, tempDir, ingestEach} from '../helpers/cli.js'
+
+const QA_SOURCES = [
+  ['calls', 'calls.csv'],
+  ['transcripts', 'transcripts.csv'],
+  ['chats', 'chats.csv'],
+] as const
 
 // The hand-written labelled QA sample (fixtures/qa: 8 calls, 3 chats, 16 planted violations) ingested as a user would.
 describe('ccx report qa (end to end)', () => {
@@ -8,14 +14,7 @@ describe('ccx report qa (end to end)', () => {
   const db = join(dir.path, 'ccx.duckdb')
   const fx = join(ROOT, 'fixtures/qa')
   beforeAll(async () => {
-    for (const [source, file] of [
-      ['calls', 'calls.csv'],
-      ['transcripts', 'transcripts.csv'],
-      ['chats', 'chats.csv'],
-    ]) {
-      const r = await ccx(['ingest', source, join(fx, file), '--db', db])
-      expect(r.code, r.stderr).toBe(0)
-    }
+    await ingestEach(db, fx, QA_SOURCES)
   }, 120_000)
   afterAll(() => dir.cleanup())
 
@@ -66,14 +65,7 @@ describe('ccx report qa on a hand-written sample in other words', () => {
   afterAll(() => dir.cleanup())
 
   it('prints precision and recall; finds the timing items and a missing greeting whatever the wording', async () => {
-    for (const [source, file] of [
-      ['calls', 'calls.csv'],
-      ['transcripts', 'transcripts.csv'],
-      ['chats', 'chats.csv'],
-    ]) {
-      const r = await ccx(['ingest', source, join(fx, file), '--db', db])
-      expect(r.code, r.stderr).toBe(0)
-    }
+    await ingestEach(db, fx, QA_SOURCES)
     const r = await ccx(['report', 'qa', '--db', db, '--labels', join(fx, 'labels.json'), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const out = r.json()

@@ -4,15 +4,7 @@ import {loadConfig} from '../../src/config/load.js'
 import {matchSessions} from '../../src/pipelines/scenarios/match.js'
 import {loadCompiledScenarios} from '../../src/pipelines/scenarios/pipeline.js'
 import {Store} from '../../src/store/store.js'
-import {ccx, tempDir} from '../helpers/cli.js'
-
-const SOURCES: Array<[string, string]> = [
-  ['probe', 'probe_events.csv'],
-  ['calls', 'calls.csv'],
-  ['chats', 'chats.ndjson'],
-  ['leads', 'leads.csv'],
-  ['orders', 'orders.csv'],
-]
+import {ccx, tempDir, GENERATED_SOURCES, ingestEach} from '../helpers/cli.js'
 
 async function ok(args: string[]) {
   const r = await ccx(args, {timeoutMs: 600_000})
@@ -36,7 +28,7 @@ describe('scenarios in SQL fire what the engine fires, session by session', () =
     await ok(['fixtures', 'generate', '--out', data, '--visitors', '800', '--days', '10', '--seed', 'scn-sql', '--json'])
     const db = join(dir.path, 'ccx.duckdb')
     await ok(['sites', 'import', join(data, 'sites.json'), '--db', db, '--json'])
-    for (const [source, file] of SOURCES) await ok(['ingest', source, join(data, file), '--db', db, '--json'])
+    await ingestEach(db, data, GENERATED_SOURCES)
     await ok(['run', '--db', db, '--json'])
 
     const store = await Store.open(db)

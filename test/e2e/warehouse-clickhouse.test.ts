@@ -2,21 +2,13 @@ import {writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ccx, tempDir} from '../helpers/cli.js'
+import {ccx, tempDir, GENERATED_SOURCES, ingestEach} from '../helpers/cli.js'
 import {startClickHouseCluster, type ClickHouseCluster} from '../helpers/clickhouse.js'
 import {Store} from '../../src/store/store.js'
 
 // The ClickHouse warehouse end to end: demo data ingested and run into DuckDB, published to a real two-shard
 // clickhouse-server cluster on loopback (and to a single server), and each core marketing report with and without
 // --warehouse. Fails, never skips, without clickhouse-server (CI installs it: .ci/run).
-
-const SOURCES: Array<[string, string]> = [
-  ['probe', 'probe_events.csv'],
-  ['calls', 'calls.csv'],
-  ['chats', 'chats.ndjson'],
-  ['leads', 'leads.csv'],
-  ['orders', 'orders.csv'],
-]
 
 /** Sums of doubles, whose last digits depend on the order ClickHouse and DuckDB add them in. */
 const FLOAT_SUMS = new Set(['order_amount', 'csat_avg'])
@@ -92,7 +84,7 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
       '--json',
     ])
     await ok(['sites', 'import', join(data, 'sites.json'), '--db', db, '--json'])
-    for (const [source, file] of SOURCES) await ok(['ingest', source, join(data, file), '--db', db, '--json'])
+    await ingestEach(db, data, GENERATED_SOURCES)
     await ok(['run', '--db', db, '--json'])
   }, 900_000)
 

@@ -37,6 +37,23 @@ export function ccx(
   })
 }
 
+/** What `ccx fixtures generate` writes for the marketing side, with the source each file loads as. */
+export const GENERATED_SOURCES: ReadonlyArray<readonly [string, string]> = [
+  ['probe', 'probe_events.csv'],
+  ['calls', 'calls.csv'],
+  ['chats', 'chats.ndjson'],
+  ['leads', 'leads.csv'],
+  ['orders', 'orders.csv'],
+]
+
+/** `ccx ingest SOURCE DIR/FILE --db DB` for each pair; each must exit 0. */
+export async function ingestEach(db: string, dir: string, sources: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (const [source, file] of sources) {
+    const r = await ccx(['ingest', source, join(dir, file), '--db', db, '--json'])
+    if (r.code !== 0) throw new Error(`ccx ingest ${source} ${file} exited ${r.code}\n${r.stderr}`)
+  }
+}
+
 export function tempDir(prefix = 'ccx-test-'): {path: string; cleanup: () => void} {
   const path = mkdtempSync(join(tmpdir(), prefix))
   return {path, cleanup: () => rmSync(path, {recursive: true, force: true})}
