@@ -366,37 +366,6 @@ export function percentileInterval(xs: number[]): Interval {
   return {low: percentile(sorted, 0.025), high: percentile(sorted, 0.975)}
 }
 
-/** Percentile bootstrap (calls resampled with replacement within successful and unsuccessful groups). */
-export function bootstrapConcentration(
-  m: HitMatrix,
-  k: number,
-  options: {resamples: number; rng: Rng},
-): {topKShare: Interval; concentrationIndex: Interval; hhi: Interval} {
-  const succ: number[] = []
-  const fail: number[] = []
-  m.success.forEach((s, i) => (s ? succ : fail).push(i))
-  const rows = new Int32Array(m.success.length)
-  const n = new Float64Array(m.scripts)
-  const top: number[] = []
-  const ci: number[] = []
-  const hh: number[] = []
-  for (let b = 0; b < options.resamples; b++) {
-    let r = 0
-    for (const group of [succ, fail]) for (let n = 0; n < group.length; n++) rows[r++] = group[Math.floor(options.rng() * group.length)]
-    const {s, u} = groupCounts(m, m.success, rows)
-    for (let j = 0; j < m.scripts; j++) n[j] = s[j] + u[j]
-    const c = concentration(chiExcess(scriptChiSquares(s, n, succ.length, rows.length)), k, m.scripts)
-    top.push(c.topKShare)
-    ci.push(c.concentrationIndex)
-    hh.push(c.hhi)
-  }
-  const interval = (xs: number[]) => {
-    xs.sort((x, y) => x - y)
-    return {low: percentile(xs, 0.025), high: percentile(xs, 0.975)}
-  }
-  return {topKShare: interval(top), concentrationIndex: interval(ci), hhi: interval(hh)}
-}
-
 export type Verdict = 'concentrated' | 'dispersed' | 'no evidence either way'
 
 export interface VerdictOptions {
