@@ -83,6 +83,15 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
     db: Flags.string({description: 'DuckDB database file [env: CCX_DB] (default: ./ccx.duckdb)', env: 'CCX_DB', helpGroup: 'GLOBAL'}),
   }
 
+  /**
+   * `--wait` for commands that write (ingest, run): a report or another writer holding the file is waited for, so a
+   * nightly job does not fail because an analyst ran a report at that moment.
+   */
+  static writerWaitFlag = Flags.integer({
+    description: 'seconds to wait while another ccx process (a report, ingest, run) uses the database (0: fail at once)',
+    default: 600,
+  })
+
   private openStores: Store[] = []
 
   protected dbPath(flagValue?: string): string {

@@ -47,12 +47,18 @@ export async function openDatabase(path: string, options: OpenWaitingOptions): P
         throw new CcxError(`database ${path} is still in use by ${holderOf(error.message)} after waiting ${options.waitS} s`, {
           code: 'DB_BUSY',
           exit: EXIT.databaseBusy,
-          suggestions: ['Wait longer with --wait SECONDS, or run the report when the writer (ingest, run, a scheduled job) is done.'],
+          suggestions: [
+            options.readOnly
+              ? 'Wait longer with --wait SECONDS, or run the report when the writer (ingest, run, a scheduled job) is done.'
+              : 'Wait longer with --wait SECONDS, or run it when the other ccx process (a report, ingest, run or a scheduled job) is done.',
+          ],
         })
       }
       if (waitedSince === undefined) {
         waitedSince = now
-        options.onWait?.(`${path} is being written by ${holderOf(error.message)}; waiting up to ${options.waitS} s for it (--wait)…`)
+        // a reader waits for a writer; a writer (ingest, run) waits for readers and writers alike
+        const use = options.readOnly ? 'being written' : 'in use'
+        options.onWait?.(`${path} is ${use} by ${holderOf(error.message)}; waiting up to ${options.waitS} s for it (--wait)…`)
       }
       await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - now))))
       delay = Math.min(1000, delay * 1.5)

@@ -62,6 +62,7 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
       description: 'show how each field resolves, the first rows and what would be quarantined or filtered; write nothing',
     }),
     replace: Flags.boolean({description: 'load a file that was loaded before again (another mapping): its earlier rows go, atomically'}),
+    wait: DataCommand.writerWaitFlag,
   }
 
   async run(): Promise<IngestResult> {
@@ -101,7 +102,7 @@ file, line, field, value and reason (see ccx quarantine). Formats: docs/formats.
     const maxBad = flags['max-bad'] === undefined ? config.ingest.maxBad : parseShare(flags['max-bad'])
     const db = this.dbPath(flags.db)
     // A dry run against a database that does not exist yet must not create it.
-    const store = await this.openStore(flags['dry-run'] && !existsSync(db) ? ':memory:' : db)
+    const store = await this.openStoreWaiting(flags['dry-run'] && !existsSync(db) ? ':memory:' : db, {readOnly: false, waitS: flags.wait})
     const bar = process.stderr.isTTY && !this.jsonEnabled() ? new ProgressBar() : undefined
     let result: IngestResult
     try {

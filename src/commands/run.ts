@@ -23,6 +23,7 @@ visitors with new or deleted rows, with the same result as a rebuild (docs/archi
     model: Flags.string({description: 'telesales: this trained script model instead of files.scriptModel'}),
     'qa-rules': Flags.string({description: 'qa: this quality-inspection rules file instead of files.qaRules'}),
     full: Flags.boolean({description: 'rebuild from all data instead of updating what changed since the last run'}),
+    wait: DataCommand.writerWaitFlag,
   }
 
   async run(): Promise<{pipelines: PipelineListing[]} | {outcomes: PipelineOutcome[]}> {
@@ -31,7 +32,7 @@ visitors with new or deleted rows, with the same result as a rebuild (docs/archi
     this.useConfig(withTelesalesFiles(this.ccxConfig, {scripts: flags.scripts, model: flags.model, qaRules: flags['qa-rules']}))
     const {loadPipelines} = await import('../pipelines/registry.js')
     const {listPipelines, runPipelines} = await import('../pipelines/runner.js')
-    const store = await this.openStore(this.dbPath(flags.db))
+    const store = await this.openStoreWaiting(this.dbPath(flags.db), {readOnly: false, waitS: flags.wait})
     const ctx = {store, config: this.ccxConfig, log: (m: string) => this.progress(m)}
     const pipelines = await loadPipelines()
     if (flags.list) {

@@ -62,7 +62,7 @@ describe('CLI skeleton', () => {
     dir.cleanup()
   })
 
-  it('a second writer gets a clear "database is in use" error', async () => {
+  it('a second writer with --wait 0 gets a clear "database is in use" error', async () => {
     const dir = tempDir()
     const db = join(dir.path, 'busy.duckdb')
     const {spawn} = await import('node:child_process')
@@ -76,7 +76,7 @@ describe('CLI skeleton', () => {
       {cwd: ROOT},
     )
     await new Promise<void>((r) => holder.stdout.once('data', () => r()))
-    const result = await ccx(['run', '--list', '--db', db]).finally(() => holder.kill('SIGKILL'))
+    const result = await ccx(['run', '--list', '--db', db, '--wait', '0']).finally(() => holder.kill('SIGKILL'))
     expect(result.code).toBe(4)
     expect(result.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toMatch(/database is in use by .*PID \d+.*use --db/)
     dir.cleanup()

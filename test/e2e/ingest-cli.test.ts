@@ -219,11 +219,11 @@ describe('ccx ingest calls: foreign CDR exports', () => {
 })
 
 describe('ccx ingest: concurrency and crashes', () => {
-  it('a second writer gets "database is in use"', async () => {
+  it('a second writer with --wait 0 gets "database is in use" at once', async () => {
     const db = join(dir.path, 'locked.duckdb')
     const holder = await Store.open(db)
     try {
-      const r = await ccx(['ingest', 'probe', join(BROKEN, 'probe_broken.csv'), '--db', db])
+      const r = await ccx(['ingest', 'probe', join(BROKEN, 'probe_broken.csv'), '--db', db, '--wait', '0'])
       expect(r.code).toBe(4)
       expect(r.stderr).toMatch(/database is in use by [\s\S]*use --db/)
     } finally {

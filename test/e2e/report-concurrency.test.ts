@@ -57,14 +57,14 @@ describe('reports at the same time', () => {
 })
 
 describe('a report and a writer', () => {
-  /** A process holding the database read-write (as ingest or run does) until told to let go. */
-  async function holdWriteLock(path: string) {
+  /** A process holding the database read-write (as ingest or run does), or read-only (as a report does), until told to let go. */
+  async function holdWriteLock(path: string, readOnly = false) {
     const holder = spawn(
       process.execPath,
       [
         '-e',
         `import('@duckdb/node-api').then(async ({DuckDBInstance}) => {
-          const db = await DuckDBInstance.create(${JSON.stringify(path)}); const c = await db.connect()
+          const db = await DuckDBInstance.create(${JSON.stringify(path)}, ${readOnly ? "{access_mode: 'READ_ONLY'}" : '{}'}); const c = await db.connect()
           console.log('held')
           process.stdin.once('data', () => { c.closeSync(); db.closeSync(); console.log('released') })
         })`,
@@ -119,6 +119,23 @@ describe('a report and a writer', () => {
     } finally {
       await holder.release()
       holder.end()
+    }
+  }, 600_000)
+
+  it('a writer (ingest) waits while a report reads the file, says so, and loads once it is free', async () => {
+    const reader = await holdWriteLock(db, true)
+    try {
+      const ingest = await spawnCcx(['ingest', 'orders', join(SAMPLES, 'orders.csv'), '--db', db, '--json'])
+      await ingest.waitFor('stderr', /is in use by PID \d+.*waiting up to 600 s/)
+      await reader.release()
+      const r = await ingest.exited
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toMatch(/is free after \d+(\.\d+)? s/)
+      // loaded before (beforeAll): every row is a duplicate, none lost
+      expect(r.json().totals).toMatchObject({read: r.json().totals.duplicate, loaded: 0, quarantined: 0})
+      expect(r.json().totals.read).toBeGreaterThan(0)
+    } finally {
+      reader.end()
     }
   }, 600_000)
 })
