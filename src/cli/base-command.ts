@@ -1,5 +1,5 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {loadConfig, resolveFrom, type LoadedConfig} from '../config/load.js'
+import {builtDefaults, findConfigFile, resolveFrom, type LoadedConfig} from '../config/locate.js'
 import {CcxError} from '../errors.js'
 import type {Store} from '../store/store.js'
 import {describeFailure, errorJson} from './failures.js'
@@ -15,14 +15,31 @@ export abstract class BaseCommand<_T extends typeof Command = typeof Command> ex
   }
 
   private loadedConfig?: LoadedConfig
+  /** Set by init(): the build's defaults when there is no config file, else the validating loader (zod, the schema). */
+  private configSource?: {defaults: LoadedConfig['config']} | {loader: typeof import('../config/load.js')}
 
+  async init(): Promise<void> {
+    await super.init()
+    // zod and the schema cost ~0.1 s of CPU to load: without a config file the build's defaults do (config/locate.ts)
+    const defaults = findConfigFile(this.configFlag()) === undefined ? builtDefaults() : undefined
+    this.configSource = defaults ? {defaults} : {loader: await import('../config/load.js')}
+  }
+
+  /** The config, read and validated when a command first asks for it (commands that never ask never fail on it). */
   protected get ccxConfig(): LoadedConfig {
     if (!this.loadedConfig) {
-      const raw = this.argv.find((a, i, all) => a.startsWith('--config=') || all[i - 1] === '--config')
-      const path = raw?.startsWith('--config=') ? raw.slice('--config='.length) : raw
-      this.loadedConfig = loadConfig(path)
+      if (!this.configSource) throw new Error('ccxConfig was read before the command was initialised')
+      this.loadedConfig =
+        'defaults' in this.configSource
+          ? {config: this.configSource.defaults, baseDir: process.cwd()}
+          : this.configSource.loader.loadConfig(this.configFlag())
     }
     return this.loadedConfig
+  }
+
+  private configFlag(): string | undefined {
+    const raw = this.argv.find((a, i, all) => a.startsWith('--config=') || all[i - 1] === '--config')
+    return raw?.startsWith('--config=') ? raw.slice('--config='.length) : raw
   }
 
   /** Replaces the loaded config for the rest of the command (flags that name a rule file in place of the config's). */

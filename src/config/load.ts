@@ -1,19 +1,12 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {dirname, isAbsolute, resolve} from 'node:path'
+import {dirname} from 'node:path'
 import {CcxError, EXIT} from '../errors.js'
 import {fileIssues} from './issues.js'
 import {JsonSyntaxError, parseJsonWithLines} from './json-positions.js'
+import {findConfigFile, type LoadedConfig} from './locate.js'
 import {ConfigSchema, type CcxConfig} from './schema.js'
 
-export const CONFIG_FILE_NAMES = ['ccx.config.json', '.ccx.json']
-
-export interface LoadedConfig {
-  config: CcxConfig
-  /** The file it came from; undefined when defaults were used. */
-  path?: string
-  /** Folder that relative paths in the config resolve from. */
-  baseDir: string
-}
+export {CONFIG_FILE_NAMES, resolveFrom, type LoadedConfig} from './locate.js'
 
 /** The defaults, when there is no config file; relative paths resolve from `baseDir`. */
 export function defaultConfig(baseDir = process.cwd()): LoadedConfig {
@@ -25,7 +18,7 @@ export function defaultConfig(baseDir = process.cwd()): LoadedConfig {
  * line and field (unknown keys, bad time zones, unknown pipelines…): exit 6.
  */
 export function loadConfig(explicitPath?: string, cwd = process.cwd()): LoadedConfig {
-  const path = explicitPath ? resolve(cwd, explicitPath) : discover(cwd)
+  const path = findConfigFile(explicitPath, cwd)
   if (!path) return defaultConfig(cwd)
   if (!existsSync(path)) {
     throw new CcxError(`config file not found: ${path}`, {code: 'CONFIG_MISSING', exit: EXIT.invalidConfig})
@@ -55,21 +48,4 @@ export function parseConfigText(text: string, path: string): CcxConfig {
     throw new CcxError(`config file ${path} is invalid:\n${list}`, {code: 'CONFIG_INVALID', exit: EXIT.invalidConfig, suggestions})
   }
   return parsed.data
-}
-
-function discover(start: string): string | undefined {
-  let dir = resolve(start)
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = resolve(dir, name)
-      if (existsSync(candidate)) return candidate
-    }
-    const parent = dirname(dir)
-    if (parent === dir) return undefined
-    dir = parent
-  }
-}
-
-export function resolveFrom(baseDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path)
 }

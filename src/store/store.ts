@@ -1,6 +1,6 @@
 import type {DuckDBAppender, DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import type * as DuckDB from '@duckdb/node-api'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -29,6 +29,16 @@ export function storeLimits(store: {memoryLimit?: string; tempDirectory?: string
 }
 
 /**
+ * @duckdb/node-api, from the build's one-file bundle when there is one (scripts/bundle-vendor.mjs: ~70 ms less CPU per
+ * command than its ~180 files), else the package (tests running the TypeScript sources). require, not import():
+ * importing this CommonJS package from ESM makes Node scan its files for named exports, 0.1–0.2 s of CPU.
+ */
+function duckdb(): typeof DuckDB {
+  const bundle = fileURLToPath(new URL('../vendor/duckdb-node-api.cjs', import.meta.url))
+  return createRequire(import.meta.url)(existsSync(bundle) ? bundle : '@duckdb/node-api') as typeof DuckDB
+}
+
+/**
  * The one DuckDB instance of this process and its connection.
  * DuckDB allows one read-write process per file; a second one gets a CcxError naming the holder.
  */
@@ -41,9 +51,7 @@ export class Store {
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Store> {
-    // require, not import(): importing this CommonJS package from ESM makes Node scan its ~120 files for named exports,
-    // about 0.1–0.2 s of CPU in every command that opens the database (a report's whole budget beside a small query)
-    const {DuckDBInstance} = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB
+    const {DuckDBInstance} = duckdb()
     let instance: DuckDBInstance
     const settings: Record<string, string> = {}
     if (options.readOnly) settings.access_mode = 'READ_ONLY'

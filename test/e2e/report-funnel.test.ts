@@ -1,7 +1,10 @@
-import {readFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ccx, tempDir} from '../helpers/cli.js'
+import {ROOT, RUN_JS, ccx, tempDir} from '../helpers/cli.js'
 import {buildFunnelFixture} from '../helpers/report-fixture.js'
 import {Store} from '../../src/store/store.js'
 
@@ -72,6 +75,35 @@ describe('ccx report funnel (e2e)', () => {
     await store.close()
     expect(pq.map((x) => x.count)).toEqual(COUNTS)
     expect(pq.map((x) => x.conv_first)).toEqual(CONV_FIRST)
+  }, 300_000)
+
+  it('loads what the report needs only: no zod without a config file, DuckDB from the one-file bundle of the build', async () => {
+    // docs/scale.md "Report CLI overhead": every module is CPU in each report's fixed cost
+    const log = join(dir.path, 'imports.log')
+    const run = async (cwd: string) => {
+      rmSync(log, {force: true})
+      const recorder = pathToFileURL(join(ROOT, 'test/helpers/import-recorder.mjs')).href
+      const {stdout} = await promisify(execFile)(process.execPath, ['--import', recorder, RUN_JS, 'report', 'funnel', ...range, '--json'], {
+        cwd,
+        env: {...process.env, IMPORT_LOG: log, NO_COLOR: '1'},
+      })
+      return {counts: JSON.parse(stdout).total.map((s: any) => s.count), loaded: readFileSync(log, 'utf8')}
+    }
+    const bare = await run(dir.path)
+    expect(bare.counts).toEqual(COUNTS)
+    expect(bare.loaded).toContain('/dist/vendor/duckdb-node-api.cjs')
+    for (const skipped of ['/node_modules/zod/', '/dist/config/schema.js', '/node_modules/@duckdb/node-api/', '/node_modules/semver/'])
+      expect(bare.loaded.includes(skipped), `${skipped} loaded`).toBe(false)
+    // with a config file, the file is validated (zod) and used: the same answer
+    const withConfig = join(dir.path, 'configured')
+    mkdirSync(withConfig, {recursive: true})
+    writeFileSync(join(withConfig, 'ccx.config.json'), JSON.stringify({timezone: 'Asia/Shanghai'}))
+    const configured = await run(withConfig)
+    expect(configured.counts).toEqual(COUNTS)
+    expect(configured.loaded).toContain('/dist/config/schema.js')
+    writeFileSync(join(withConfig, 'ccx.config.json'), JSON.stringify({timezone: 'Mars/Olympus'}))
+    const bad = await ccx(['report', 'funnel', ...range, '--json'], {cwd: withConfig})
+    expect(bad.code).toBe(6)
   }, 300_000)
 
   it('explains a bad flag value', async () => {

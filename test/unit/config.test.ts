@@ -82,6 +82,14 @@ describe('config validation', () => {
   })
 })
 
+describe('the defaults without a config file', () => {
+  it('the build wrote exactly the schema defaults (commands use them without loading zod)', () => {
+    // `npm test` builds first: dist/config/defaults.generated.json is scripts/config-defaults.mjs's output
+    const built = JSON.parse(readFileSync(join(ROOT, 'dist/config/defaults.generated.json'), 'utf8'))
+    expect(built).toStrictEqual(ConfigSchema.parse({}))
+  })
+})
+
 describe('docs/config.md and docs/ops.md', () => {
   it('their JSON examples are valid configs', () => {
     const examples = [...jsonBlocks('config.md'), ...jsonBlocks('ops.md').filter((b) => b.includes('"jobs"'))]
