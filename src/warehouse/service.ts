@@ -2,6 +2,7 @@
  * `ccx warehouse`: publish the normalized tables and marts day by day to ClickHouse, and the connection the
  * `report … --warehouse` queries use. See docs/scale.md "ClickHouse warehouse".
  */
+import {createHash} from 'node:crypto'
 import type {CcxConfig} from '../config/schema.js'
 import {CcxError, EXIT} from '../errors.js'
 import {readSql, renderSql, type Store} from '../store/store.js'
@@ -92,6 +93,10 @@ export async function ensureTables(wh: Warehouse): Promise<void> {
     for (const t of WAREHOUSE_TABLES) await wh.client.exec(renderSql(dist, {database: wh.database, table: t.name, cluster: wh.cluster}))
   }
   await wh.client.exec(`create table if not exists ${wh.database}.${SITES_TABLE} (site String, industry Nullable(String)) engine = TinyLog`)
+  // what each publish sent, per day and site (the latest row of a day and site counts): the next publish skips what is the same
+  await wh.client.exec(
+    `create table if not exists ${wh.database}.${PUBLISHED_TABLE} (day Date, site String, fingerprint String, published_ms UInt64) engine = MergeTree order by (day, site)`,
+  )
 }
 
 export interface PublishedDay {
@@ -106,20 +111,27 @@ export interface PublishResult {
   shards: number
   days: PublishedDay[]
   rows: number
+  /** Days of the range not sent: their rows are what the last publish sent (--all sends them). */
+  unchanged: number
 }
+
+/** The warehouse's record of what each publish sent (day, site, fingerprint). */
+const PUBLISHED_TABLE = 'ccx_published'
 
 /** Rows sent per INSERT: bounded memory for a day of tens of millions of events. */
 const CHUNK = 200_000
 
 /**
- * Publishes each day of [from, to] (default: every day with data): the day's rows of every table are replaced — the
- * day's partition dropped on every shard (or, for one site, its rows deleted) and the rows inserted again — so
- * re-publishing never doubles a day.
+ * Publishes each day of [from, to] (default: every day with data) whose rows changed since the last publish (`all`:
+ * every day): the day's rows of every table are replaced — the day's partition dropped on every shard (or, for one
+ * site, its rows deleted) and the rows inserted again — so re-publishing never doubles a day. A day is unchanged when
+ * every site's fingerprint of its rows (fingerprint.sql, all tables) is the one the warehouse recorded when it was last
+ * sent; the record is written after the day's rows, so an interrupted publish sends the day again.
  */
 export async function publish(
   store: Store,
   wh: Warehouse,
-  options: {from?: string | null; to?: string | null; site?: string; log: (m: string) => void},
+  options: {from?: string | null; to?: string | null; site?: string; all?: boolean; log: (m: string) => void},
 ): Promise<PublishResult> {
   await requireBuilt(store)
   await ensureTables(wh)
@@ -131,14 +143,28 @@ export async function publish(
   const days: PublishedDay[] = []
   if (!first || !last || first > last) {
     options.log('nothing to publish: no data in the range')
-    return {url: wh.client.url, cluster: wh.cluster, shards: wh.shards.length, days, rows: 0}
+    return {url: wh.client.url, cluster: wh.cluster, shards: wh.shards.length, days, rows: 0, unchanged: 0}
   }
+  const local = await localFingerprints(store, first, last, options.site)
+  const sent = await sentFingerprints(wh, first, last, options.site)
+  let unchanged = 0
   for (let day = first; day <= last; day = nextDay(day)) {
+    const sites = [...new Set([...(local.get(day)?.keys() ?? []), ...(sent.get(day)?.keys() ?? [])])]
+    const now = new Map(sites.map((site) => [site, local.get(day)?.get(site) ?? '']))
+    if (!options.all && sites.every((site) => now.get(site) === (sent.get(day)?.get(site) ?? ''))) {
+      unchanged++
+      continue
+    }
     const started = Date.now()
     const rows: Record<string, number> = {}
     for (const t of WAREHOUSE_TABLES) {
       await clearDay(wh, t, day, options.site)
       rows[t.name] = await copyDay(store, wh, t, day, options.site)
+    }
+    if (sites.length > 0) {
+      const published = Date.now()
+      const record = sites.map((site) => `${day}\t${tsvField(site)}\t${now.get(site)}\t${published}\n`).join('')
+      await wh.client.insertTsv(`${wh.database}.${PUBLISHED_TABLE}`, ['day', 'site', 'fingerprint', 'published_ms'], record)
     }
     const total = Object.values(rows).reduce((a, b) => a + b, 0)
     days.push({day, site: options.site ?? null, rows})
@@ -146,13 +172,65 @@ export async function publish(
       `published ${day}${options.site ? ` (site ${options.site})` : ''}: ${total} rows in ${WAREHOUSE_TABLES.length} tables, ${Date.now() - started} ms`,
     )
   }
+  if (unchanged > 0) options.log(`${unchanged} day(s) unchanged since the last publish, not sent (--all sends them)`)
   return {
     url: wh.client.url,
     cluster: wh.cluster,
     shards: wh.shards.length,
     days,
     rows: days.reduce((a, d) => a + Object.values(d.rows).reduce((x, y) => x + y, 0), 0),
+    unchanged,
   }
+}
+
+type DayFingerprints = Map<string, Map<string, string>>
+
+/** day → site ('' for rows without one) → fingerprint of the rows every table would publish for them. */
+async function localFingerprints(store: Store, first: string, last: string, site: string | undefined): Promise<DayFingerprints> {
+  const parts = new Map<string, string[]>()
+  for (const t of WAREHOUSE_TABLES) {
+    const sql = renderSql(readSql(import.meta.url, 'publish/fingerprint.sql'), {
+      query: publishQuery(t, site),
+      columns: t.columns.map(([c]) => c).join(', '),
+    })
+    const rows = await store.all<{day: string; site: string; n: number; h: string}>(sql, range(first, nextDay(last)))
+    for (const r of rows) {
+      const key = `${r.day}\u0001${r.site}`
+      parts.set(key, [...(parts.get(key) ?? []), `${t.name}:${r.n}:${r.h}`])
+    }
+  }
+  const out: DayFingerprints = new Map()
+  for (const [key, list] of parts) {
+    const [day, s] = key.split('\u0001')
+    if (!out.has(day)) out.set(day, new Map())
+    out.get(day)!.set(s, createHash('sha256').update(list.sort().join(';')).digest('hex').slice(0, 32))
+  }
+  return out
+}
+
+/** What the warehouse recorded for the days of the range (the latest publish of each day and site). */
+async function sentFingerprints(wh: Warehouse, first: string, last: string, site: string | undefined): Promise<DayFingerprints> {
+  // ClickHouse's aliases apply in WHERE too: `toString(day) as day` would compare strings with dates
+  const rows = await wh.client.all<{d: string; site: string; fingerprint: string}>(
+    `select toString(day) as d, site, argMax(fingerprint, published_ms) as fingerprint from ${wh.database}.${PUBLISHED_TABLE}
+     where day >= toDate(${chString(first)}) and day <= toDate(${chString(last)})${site === undefined ? '' : ` and site = ${chString(site)}`}
+     group by day, site`,
+  )
+  const out: DayFingerprints = new Map()
+  for (const r of rows) {
+    if (!out.has(r.d)) out.set(r.d, new Map())
+    out.get(r.d)!.set(r.site, r.fingerprint)
+  }
+  return out
+}
+
+/** A table's publish query for the rows of [$start, $end) (of one site). */
+function publishQuery(t: WarehouseTable, site: string | undefined): string {
+  return renderSql(readSql(import.meta.url, `publish/${t.file}`), {site_filter: site ? `site = ${sqlString(site)}` : 'true'})
+}
+
+function range(day: string, end: string): {start: string; end: string} {
+  return {start: `${day} 00:00:00`, end: `${end} 00:00:00`}
 }
 
 async function requireBuilt(store: Store): Promise<void> {
@@ -207,11 +285,11 @@ async function waitForMutations(shard: ClickHouse, database: string, table: stri
 }
 
 async function copyDay(store: Store, wh: Warehouse, t: WarehouseTable, day: string, site: string | undefined): Promise<number> {
-  const sql = renderSql(readSql(import.meta.url, `publish/${t.file}`), {site_filter: site ? `site = ${sqlString(site)}` : 'true'})
+  const sql = publishQuery(t, site)
   const columns = t.columns.map(([c]) => c)
   let copied = 0
   for (let offset = 0; ; offset += CHUNK) {
-    const rows = await store.all(`select * from (${sql}) order by all limit ${CHUNK} offset ${offset}`, {day: `${day} 00:00:00`})
+    const rows = await store.all(`select * from (${sql}) order by all limit ${CHUNK} offset ${offset}`, range(day, nextDay(day)))
     if (rows.length === 0) break
     const body = rows.map((r) => columns.map((c) => tsvField(r[c])).join('\t')).join('\n') + '\n'
     // synchronous: the rows are on their shards when the INSERT returns (a report right after sees them)

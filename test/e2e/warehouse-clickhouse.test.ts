@@ -119,8 +119,12 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
     const [a, b] = await Promise.all(two.shardUrls.map(visitors))
     expect([...a].filter((v) => b.has(v))).toEqual([])
 
-    await ok(['warehouse', 'publish', '--config', config2, '--from', '2026-10-25', '--to', '2026-10-26'])
-    await ok(['warehouse', 'publish', '--config', config2, '--from', '2026-10-25', '--to', '2026-10-25', '--site', 'canon'])
+    // --all: unchanged days are sent again (without it they are skipped, see below)
+    const again = (
+      await ok(['warehouse', 'publish', '--config', config2, '--from', '2026-10-25', '--to', '2026-10-26', '--all', '--json'])
+    ).json()
+    expect(again.days.map((d: {day: string}) => d.day)).toEqual(['2026-10-25', '2026-10-26'])
+    await ok(['warehouse', 'publish', '--config', config2, '--from', '2026-10-25', '--to', '2026-10-25', '--site', 'canon', '--all'])
     expect(await count(two.url, 'ccx_sessions')).toBe(sessions)
     expect(await count(two.url, 'ccx_funnel_steps')).toBe(steps)
     const status = (await ok(['warehouse', 'status', '--config', config2, '--json'])).json()
@@ -129,6 +133,38 @@ describe('ccx warehouse (ClickHouse 18.16, real servers)', () => {
 
   it('gives the same report rows as DuckDB for funnel, keywords, sources, geo and overview (two shards)', async () => {
     for (const args of REPORTS) {
+      const duck = (await ok(['report', ...args, '--config', config2, '--json'])).json()
+      const ch = (await ok(['report', ...args, '--config', config2, '--warehouse', '--json'])).json()
+      expectSameRows(duck, ch, args.join(' '))
+    }
+  }, 900_000)
+
+  it('sends only the days whose rows changed: none after no change, the new day after one more day of events', async () => {
+    const none = (await ok(['warehouse', 'publish', '--config', config2, '--json'])).json()
+    expect(none.days).toEqual([])
+    expect(none.rows).toBe(0)
+    expect(none.unchanged).toBe(14)
+    // one visitor's morning on 2026-11-01, written by hand in the probe's CSV format (a search visit, a chat, a lead)
+    const header =
+      'event_id,ts,site,visitor_id,type,url,title,referrer,ip,user_agent,x,y,selector,member_id,visit_count,directive_id,ref_id,value,props'
+    const ua = '"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"'
+    const v = 'vnovfirst0001'
+    const rows = [
+      `${v}.1,2026-11-01 09:12:03,canon,${v},pageview,https://www.canon.com.cn/product/eosr6m2/,EOS R6 Mark II - 佳能中国,https://www.baidu.com/s?wd=%E4%BD%B3%E8%83%BDR6%E4%BB%B7%E6%A0%BC&ie=utf-8,113.108.77.20,${ua},,,,,1,,,,`,
+      `${v}.2,2026-11-01 09:12:18,canon,${v},heartbeat,https://www.canon.com.cn/product/eosr6m2/,EOS R6 Mark II - 佳能中国,,113.108.77.20,${ua},,,,,1,,,,`,
+      `${v}.3,2026-11-01 09:14:40,canon,${v},pageview,https://www.canon.com.cn/stores,佳能专卖店与体验店查询,https://www.canon.com.cn/product/eosr6m2/,113.108.77.20,${ua},,,,,1,,,,`,
+      `${v}.4,2026-11-01 09:15:02,canon,${v},chat_request,https://www.canon.com.cn/stores,佳能专卖店与体验店查询,,113.108.77.20,${ua},,,,,1,,C-novfirst-1,,`,
+      `${v}.5,2026-11-01 09:21:30,canon,${v},lead,https://www.canon.com.cn/stores,佳能专卖店与体验店查询,,113.108.77.20,${ua},,,,,1,,L-novfirst-1,,`,
+    ]
+    const csv = join(dir.path, 'nov1.csv')
+    writeFileSync(csv, [header, ...rows, ''].join('\n'))
+    await ok(['ingest', 'probe', csv, '--db', db, '--json'])
+    await ok(['run', '--db', db, '--json'])
+    const next = (await ok(['warehouse', 'publish', '--config', config2, '--json'])).json()
+    expect(next.days.map((d: {day: string}) => d.day)).toEqual(['2026-11-01'])
+    expect(next.days[0].rows.ccx_sessions).toBe(1)
+    expect(next.unchanged).toBe(14)
+    for (const args of [['funnel', '--by', 'day'], ['overview'], ['keywords']]) {
       const duck = (await ok(['report', ...args, '--config', config2, '--json'])).json()
       const ch = (await ok(['report', ...args, '--config', config2, '--warehouse', '--json'])).json()
       expectSameRows(duck, ch, args.join(' '))

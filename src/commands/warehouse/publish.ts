@@ -5,17 +5,21 @@ import type {PublishResult} from '../../warehouse/service.js'
 export default class WarehousePublish extends DataCommand<typeof WarehousePublish> {
   static description = `Publish the normalized tables and marketing marts day by day to the ClickHouse warehouse (config warehouse.clickhouse).
 
-Each day (and site) is replaced: re-publishing a day never doubles it. Tables are sharded by visitor across the
+Each day (and site) is replaced: re-publishing a day never doubles it. Only the days whose rows changed since the last
+publish are sent (the warehouse records a fingerprint of each day and site); --all sends every day of the range.
+Tables are sharded by visitor across the
 cluster's shards; \`ccx report funnel|keywords|sources|geo|overview --warehouse\` then reads them. docs/scale.md.`
   static examples = [
     '<%= config.bin %> warehouse publish',
     '<%= config.bin %> warehouse publish --from yesterday --to yesterday',
+    '<%= config.bin %> warehouse publish --all --from 2026-11-01',
     '<%= config.bin %> warehouse publish --from 2026-11-01 --to 2026-11-30 --site canon-sz --json',
   ]
   static flags = {
     from: Flags.string({description: 'first day to publish (default: the first day with data)'}),
     to: Flags.string({description: 'last day to publish, inclusive (default: the last day with data)'}),
     site: Flags.string({description: 'only this site (its rows of each day are replaced; rows without a site are left)'}),
+    all: Flags.boolean({description: 'send every day of the range, also those unchanged since the last publish'}),
     wait: Flags.integer({description: 'seconds to wait while another ccx process writes the database', default: 120}),
   }
 
@@ -44,9 +48,16 @@ cluster's shards; \`ccx report funnel|keywords|sources|geo|overview --warehouse\
         },
       )
     }
-    const result = await publish(store, wh, {from: range.from, to: range.to, site: flags.site, log: (m) => this.progress(m)})
+    const result = await publish(store, wh, {
+      from: range.from,
+      to: range.to,
+      site: flags.site,
+      all: flags.all,
+      log: (m) => this.progress(m),
+    })
     this.log(
-      `published ${result.days.length} days, ${result.rows} rows to ${result.url} (${result.shards} shard${result.shards === 1 ? '' : 's'})`,
+      `published ${result.days.length} days, ${result.rows} rows to ${result.url} (${result.shards} shard${result.shards === 1 ? '' : 's'})` +
+        (result.unchanged > 0 ? `; ${result.unchanged} unchanged days not sent` : ''),
     )
     return result
   }

@@ -3,4 +3,4 @@ select strftime(ts, '%Y-%m-%d') as day, site, hash(visitor_id) as vid, visitor_i
   coalesce(ref_id, event_id) as id
 from events
 where not coalesce(is_bot, false) and type in ('pageview', 'invite_shown', 'invite_accepted', 'chat_request', 'register', 'message', 'lead', 'order')
-  and ts >= $day::TIMESTAMP and ts < $day::TIMESTAMP + INTERVAL 1 DAY and {{site_filter}}
+  and ts >= $start::TIMESTAMP and ts < $end::TIMESTAMP and {{site_filter}}

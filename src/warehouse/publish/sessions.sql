@@ -3,4 +3,4 @@ select strftime(started_at, '%Y-%m-%d') as day, site, hash(visitor_id) as vid, v
   epoch_us(started_at) as started_us, epoch_us(prev_started_at) as prev_started_us, is_returning,
   entry_url, medium, source, term, term_raw, campaign, country, province, city, isp, browser, os, device_type, intent
 from mart_sessions
-where started_at >= $day::TIMESTAMP and started_at < $day::TIMESTAMP + INTERVAL 1 DAY and {{site_filter}}
+where started_at >= $start::TIMESTAMP and started_at < $end::TIMESTAMP and {{site_filter}}

@@ -7,7 +7,7 @@ steps_probe as (
   select site, visitor_id, session_id, ts, type, coalesce(ref_id, event_id) as step_id, value as amount
   from events
   where not coalesce(is_bot, false) and type in ('chat_request', 'chat_start', 'message', 'lead', 'register', 'order')
-    and ts >= $day::TIMESTAMP and ts < $day::TIMESTAMP + INTERVAL 1 DAY
+    and ts >= $start::TIMESTAMP and ts < $end::TIMESTAMP
 ),
 steps_raw as (
   select site, visitor_id, offered_at as ts, 'call_' || direction as type, call_id as step_id, null::DOUBLE as amount from raw_calls
@@ -22,7 +22,7 @@ steps_raw as (
 ),
 steps_raw_s as (
   select coalesce(r.site, m.site) as site, r.visitor_id, m.session_id, r.ts, r.type, r.step_id, r.amount
-  from (select * from steps_raw where ts >= $day::TIMESTAMP and ts < $day::TIMESTAMP + INTERVAL 1 DAY) r
+  from (select * from steps_raw where ts >= $start::TIMESTAMP and ts < $end::TIMESTAMP) r
   asof left join step_sessions m on r.visitor_id = m.visitor_id and r.ts >= m.started_at
 )
 select strftime(ts, '%Y-%m-%d') as day, site, hash(visitor_id) as vid, visitor_id, session_id, epoch_us(ts) as ts_us, type, step_id, amount
