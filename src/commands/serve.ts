@@ -38,7 +38,7 @@ Events are appended durably to segment files in --log-dir (by default on disk ~1
 
   async run(): Promise<{stopped: true}> {
     const {flags} = await this.parse(Serve)
-    const {resolveFrom} = await import('../config/load.js')
+    const {resolveFrom} = await import('../config/locate.js')
     const {parseServeConfig} = await import('../config/serve.js')
     const {runServe} = await import('../serve/run.js')
     const base = this.ccxConfig.config.serve

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import type {LoadedConfig} from '../config/load.js'
-import {resolveFrom} from '../config/load.js'
+import {resolveFrom} from '../config/locate.js'
 import type {ServeConfig, AgentConfig} from '../config/serve.js'
 import type {Directive, Responder, ResponderAnswer} from './types.js'
 import type {VisitorState} from './state.js'

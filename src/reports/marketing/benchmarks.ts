@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {z} from 'zod'
-import {resolveFrom, type LoadedConfig} from '../../config/load.js'
+import {resolveFrom, type LoadedConfig} from '../../config/locate.js'
 import {CcxError, EXIT} from '../../errors.js'
 
 const rate = z.number().min(0).max(1)
