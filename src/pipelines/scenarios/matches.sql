@@ -1,8 +1,11 @@
--- The matches of scenario_matches_stage (sql-match.ts) with their session's time and intent, in time order: the
--- scenarios pipeline stores this as scenario_matches (or, incrementally, as the rows of the visitors in {{only}}).
-select m.session_id, s.site, s.visitor_id, s.started_at, i.intent,
-  m.scenario_id, m.priority, m.action_type, m.message, m.resource_id, m.resource_type, m.route_kind, m.route_target
-from scenario_matches_stage m
-join sessions s using (session_id)
-left join session_intents i using (session_id)
-order by s.started_at, m.session_id, m.seq
+-- The directives that fired (sql-match.ts: the candidates scn_dir that the limits let through, scn_fired), with their
+-- session's time and intent from its context (scn_ctx), in time order: the scenarios pipeline stores this as
+-- scenario_matches (or, incrementally, as the rows of the visitors it re-did). {{scenario_id}}, {{priority}} and
+-- {{action_type}}: the compiled scenarios' values looked up by d.s (and d.j).
+select c.session_id, c.site, c.visitor_id, c.started_at, c.intent,
+  {{scenario_id}} as scenario_id, {{priority}} as priority, {{action_type}} as action_type,
+  d.message, d.resource_id, d.resource_type, d.route_kind, d.route_target
+from scn_dir d
+join scn_fired f on f.k = d.k and f.s = d.s
+join scn_ctx c on c.rowid = d.k
+order by c.started_at, c.session_id, d.s, d.j
