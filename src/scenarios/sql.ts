@@ -1,4 +1,4 @@
-import type {Action, Conditions, ResourcePick} from '../vocab/scenarios.js'
+import type {Action, Conditions, ResourcePick, Scenario} from '../vocab/scenarios.js'
 import {TEXT_CONDITIONS, textConditionHolds, type CompiledScenarios, type TextCondition} from './engine.js'
 
 /**
@@ -19,8 +19,14 @@ export const SCENARIO_SQL_VERSION = 2
 
 export interface ScenarioSql {
   /**
-   * SELECT of every directive a context could get, before limits: k, s (index into compiled.scenarios), j (action),
-   * message, resource_id, resource_type, route_kind, route_target. A scenario is a candidate for context k when it has a row.
+   * SELECT of every directive a context could get, before limits: k, s (index into compiled.scenarios), j (action). A
+   * scenario is a candidate for context k when it has a row.
+   */
+  candidates: string
+  /**
+   * SELECT of the directives of the firings listed in `scn_fired (k, s)`: the context's session_id, site, visitor_id,
+   * started_at and intent, s, j, scenario_id, priority, action_type, message, resource_id, resource_type, route_kind,
+   * route_target.
    */
   directives: string
   /** The text conditions in use: for each, the scenarios that have it and the context column it reads. */
@@ -104,15 +110,20 @@ function messageSql(template: string, r: string | undefined, use: (column: strin
   return parts.length === 0 ? "''" : parts.join(' || ')
 }
 
-/** One action's directive for each context where it resolves (directiveFor in the engine). */
+/**
+ * One action of scenario `s` (directiveFor in the engine): `candidate` lists the contexts where its conditions hold and
+ * it resolves (k, s, j); `fired` gives its directive in each context where the scenario fired (scn_fired), which implies
+ * its conditions held, so only whether it resolves is asked again. Messages are built for firings only.
+ */
 function actionSql(
+  scenario: Scenario,
   s: number,
   j: number,
   a: Action,
   when: string,
   pickOf: (p: ResourcePick) => number,
   use: (column: string) => void,
-): string {
+): {candidate: string; fired: string} {
   const r = a.resource ? `r` : undefined
   if (a.resource) {
     use('city')
@@ -145,12 +156,20 @@ function actionSql(
       resolves.push(truthy)
     }
   }
-  return `select c.rowid as k, ${s} as s, ${j} as j,
+  const and = resolves.length > 0 ? `\n    and ${resolves.join(' and ')}` : ''
+  return {
+    candidate: `select c.rowid as k, ${s} as s, ${j} as j
+  from scn_ctx c${join}
+  where ${when}${and}`,
+    fired: `select c.session_id, c.site, c.visitor_id, c.started_at, c.intent, ${s} as s, ${j} as j,
+    ${q(scenario.id)} as scenario_id, ${num(scenario.priority)} as priority, ${q(a.type)} as action_type,
     ${a.message ? messageSql(a.message, r, use) : 'null::VARCHAR'} as message,
     ${r ? 'r.id' : 'null::VARCHAR'} as resource_id, ${r ? 'r.type' : 'null::VARCHAR'} as resource_type,
     ${routeKind} as route_kind, ${routeTarget} as route_target
-  from scn_ctx c${join}
-  where ${when}${resolves.length > 0 ? `\n    and ${resolves.join(' and ')}` : ''}`
+  from scn_ctx c
+  join scn_fired f on f.k = c.rowid and f.s = ${s}${join}
+  where true${and}`,
+  }
 }
 
 export function compileScenariosSql(compiled: CompiledScenarios): ScenarioSql {
@@ -166,19 +185,28 @@ export function compileScenariosSql(compiled: CompiledScenarios): ScenarioSql {
     return i
   }
   const text = new Map<TextCondition, number[]>()
-  const selects: string[] = []
+  const candidates: string[] = []
+  const fired: string[] = []
   const columns = new Set<string>()
   const use = (column: string) => columns.add(column)
   compiled.scenarios.forEach((scenario, s) => {
     for (const cond of Object.keys(TEXT_CONDITIONS) as TextCondition[])
       if (scenario.when[cond] !== undefined) text.set(cond, [...(text.get(cond) ?? []), s])
     const when = conditionSql(scenario.when, s, use)
-    scenario.actions.forEach((a, j) => selects.push(actionSql(s, j, a, when, pickOf, use)))
+    scenario.actions.forEach((a, j) => {
+      const sql = actionSql(scenario, s, j, a, when, pickOf, use)
+      candidates.push(sql.candidate)
+      fired.push(sql.fired)
+    })
   })
-  const empty = `select null::BIGINT as k, null::INTEGER as s, null::INTEGER as j, null::VARCHAR as message, null::VARCHAR as resource_id,
-    null::VARCHAR as resource_type, null::VARCHAR as route_kind, null::VARCHAR as route_target where false`
+  const noCandidates = 'select null::BIGINT as k, null::INTEGER as s, null::INTEGER as j where false'
+  const noDirectives = `select null::VARCHAR as session_id, null::VARCHAR as site, null::VARCHAR as visitor_id, null::TIMESTAMP as started_at,
+    null::VARCHAR as intent, null::INTEGER as s, null::INTEGER as j, null::VARCHAR as scenario_id, null::DOUBLE as priority,
+    null::VARCHAR as action_type, null::VARCHAR as message, null::VARCHAR as resource_id, null::VARCHAR as resource_type,
+    null::VARCHAR as route_kind, null::VARCHAR as route_target where false`
   return {
-    directives: selects.length > 0 ? selects.join('\nunion all\n') : empty,
+    candidates: candidates.length > 0 ? candidates.join('\nunion all\n') : noCandidates,
+    directives: fired.length > 0 ? fired.join('\nunion all\n') : noDirectives,
     textConditions: [...text].map(([condition, scenarios]) => ({condition, column: TEXT_CONDITIONS[condition], scenarios})),
     picks,
     columns: [...columns],

@@ -1,6 +1,5 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {sqlString} from '../../store/values.js'
 
 export interface SqlMatchCounts {
   /** Sessions evaluated (non-bot, in range). */
@@ -117,8 +116,8 @@ export async function matchSessionsSql(
     }
 
     step('text conditions and resources per distinct value')
-    await store.run(`create or replace temp table scn_dir as ${plan.directives}`)
-    step('candidate directives')
+    await store.run(`create or replace temp table scn_dir as ${plan.candidates}`)
+    step('candidates')
 
     // the limits, visitor by visitor in the engine's order; only visitors with a candidate can fire. n: the directives
     // a firing gives (its actions that resolve)
@@ -180,22 +179,7 @@ export async function matchSessionsSql(
     })
 
     step(`limits (${fired.k.length} firings)`)
-    const list = (values: string[]) => `[${values.join(', ')}]`
-    const at1 = (values: string[], type: string) => (n > 0 ? `${list(values)}[d.s + 1]` : `null::${type}`)
-    const types = list(compiled.scenarios.map((s) => list(s.actions.map((a) => sqlString(a.type)))))
-    await options.write(
-      renderSql(readSql(import.meta.url, 'matches.sql'), {
-        scenario_id: at1(
-          compiled.scenarios.map((s) => sqlString(s.id)),
-          'VARCHAR',
-        ),
-        priority: at1(
-          compiled.scenarios.map((s) => `${JSON.stringify(s.priority)}::DOUBLE`),
-          'DOUBLE',
-        ),
-        action_type: n > 0 ? `${types}[d.s + 1][d.j + 1]` : 'null::VARCHAR',
-      }),
-    )
+    await options.write(renderSql(readSql(import.meta.url, 'matches.sql'), {directives: plan.directives}))
     step('directives stored')
     const contextCount = await store.one<{n: number}>('select count(*)::INTEGER as n from scn_ctx')
     return {contexts: contextCount?.n ?? 0, matched: new Set(fired.k).size, directives}
