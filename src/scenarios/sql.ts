@@ -8,7 +8,7 @@ import {TEXT_CONDITIONS, textConditionHolds, type CompiledScenarios, type TextCo
  * - text conditions (case folding, place names without 省/市…) per distinct value: `scn_text (cond, s, value)` lists the
  *   values for which condition `cond` of scenario `s` holds (textConditionHolds);
  * - the directory's resource for each pick and distinct (city, province): `scn_res` (findResource);
- * - the firing limits, a state carried from session to session of a visitor: fireWithinLimits over streamed rows.
+ * - the firing limits, a state carried from session to session of a visitor: limitCounter over streamed rows.
  *
  * The context table `scn_ctx` has one row per evaluation, k being its rowid, with the columns of
  * src/pipelines/scenarios/contexts.sql that `columns` names.

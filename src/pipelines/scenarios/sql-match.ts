@@ -24,8 +24,8 @@ function replaceOnce(sql: string, from: string, to: string): string {
 /**
  * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidate directives are queries;
  * text conditions and resources are decided by the engine per distinct value; the firing limits by the engine's
- * fireWithinLimits over streamed integer rows (visitor, visit, pages, candidate scenario), never one object per
- * session. `write` receives the SELECT of the directives (matches.sql: session_id, site, visitor_id, started_at,
+ * limits (limitCounter: fireWithinLimits in typed arrays) over streamed integer rows (visitor, visit, pages, candidate
+ * scenario), never one object per session. `write` receives the SELECT of the directives (matches.sql: session_id, site, visitor_id, started_at,
  * intent, scenario_id, priority, action_type, message, resource_id, resource_type, route_kind, route_target; in time
  * order) while its inputs exist, and stores it: the same directives as matchSessions (match.ts).
  * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent).
@@ -44,7 +44,7 @@ export async function matchSessionsSql(
     cpu = process.cpuUsage()
   }
   const {compileScenariosSql, SCN_RES_COLUMNS, SCN_TEXT_COLUMNS} = await import('../../scenarios/sql.js')
-  const {fireWithinLimits, emptyState, textConditionHolds} = await import('../../scenarios/engine.js')
+  const {limitCounter, textConditionHolds} = await import('../../scenarios/engine.js')
   const {findResource} = await import('../../scenarios/directory.js')
   const plan = compileScenariosSql(compiled)
   try {
@@ -129,17 +129,17 @@ export async function matchSessionsSql(
        where c.vk in (select vk from scn_ctx where rowid in (select k from scn_dir))
        order by c.site, c.visitor_id, c.started_at, c.session_id, c.rowid, d.s`,
     )
-    const n = compiled.scenarios.length
-    const candidate = new Int32Array(n)
-    let state = emptyState()
-    let visitor: unknown = undefined
+    const limits = limitCounter(compiled)
+    const candidate = new Int32Array(compiled.scenarios.length)
+    const firedNow: number[] = []
+    let visitor: bigint | undefined
     let k: bigint | undefined
     let at = {visitNumber: 0, pages: 0}
     const flush = () => {
       if (k === undefined) return
-      const r = fireWithinLimits(state, at, compiled, (i) => candidate[i]! > 0)
-      state = r.state
-      for (const i of r.fired) {
+      firedNow.length = 0
+      limits.fire(at.visitNumber, at.pages, candidate, firedNow)
+      for (const i of firedNow) {
         fired.k.push(k)
         fired.s.push(i)
         directives += candidate[i]!
@@ -148,8 +148,9 @@ export async function matchSessionsSql(
     }
     for (;;) {
       const chunk = await stream.fetchChunk()
-      if (!chunk || chunk.rowCount === 0) break
-      const [ks, vks, visits, pages, ss, ns] = chunk.getColumns() as [
+      const rows = chunk?.rowCount ?? 0
+      if (rows === 0) break
+      const [ks, vks, visits, pages, ss, ns] = chunk!.getColumns() as [
         bigint[],
         bigint[],
         number[],
@@ -157,12 +158,12 @@ export async function matchSessionsSql(
         Array<number | null>,
         Array<number | null>,
       ]
-      for (let row = 0; row < chunk.rowCount; row++) {
+      for (let row = 0; row < rows; row++) {
         if (ks[row] !== k) {
           flush()
           if (vks[row] !== visitor) {
             visitor = vks[row]
-            state = emptyState()
+            limits.reset()
           }
           k = ks[row]
           at = {visitNumber: visits[row]!, pages: pages[row]!}
