@@ -22,12 +22,13 @@ function replaceOnce(sql: string, from: string, to: string): string {
 }
 
 /**
- * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidate directives are queries;
- * text conditions and resources are decided by the engine per distinct value; the firing limits by the engine's
- * limits (limitCounter: fireWithinLimits in typed arrays) over streamed integer rows (visitor, visit, pages, candidate
- * scenario), never one object per session. `write` receives the SELECT of the directives (matches.sql: session_id, site, visitor_id, started_at,
- * intent, scenario_id, priority, action_type, message, resource_id, resource_type, route_kind, route_target; in time
- * order) while its inputs exist, and stores it: the same directives as matchSessions (match.ts).
+ * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidates are queries; text
+ * conditions and resources are decided by the engine per distinct value; the firing limits by the engine's
+ * limitCounter (fireWithinLimits in typed arrays) over streamed integer rows (visitor, visit, pages, candidate
+ * scenario), never one object per session. `write` receives the SELECT of the directives (matches.sql: session_id,
+ * site, visitor_id, started_at, intent, scenario_id, priority, action_type, message, resource_id, resource_type,
+ * route_kind, route_target; in time order) while its inputs exist, and stores it: the same directives as
+ * matchSessions (match.ts).
  * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent).
  */
 export async function matchSessionsSql(
@@ -57,8 +58,7 @@ export async function matchSessionsSql(
     // only the columns the rules read (DuckDB then reads no other from the sessions), and the previous agent's as-of
     // join only when a rule reads it (it sorts every session, even with no calls or chats). A context's k is its rowid
     // (numbering the rows costs a pass that cannot run in parallel; inside the pipeline's transaction rowids start at
-    // 2^62, so k stays a bigint): the limits sort what they stream, and nothing else
-    // needs the engine's order.
+    // 2^62, so k stays a bigint): the limits sort what they stream, and nothing else needs the engine's order.
     const columns = [...new Set([...BASE_COLUMNS, ...plan.columns])]
     if (!columns.includes('previous_agent'))
       contexts = replaceOnce(
