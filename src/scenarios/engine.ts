@@ -165,6 +165,83 @@ export function fireWithinLimits(
   return {fired, state: next}
 }
 
+/** One visitor's limits at a time, in typed arrays: see limitCounter. */
+export interface LimitCounter {
+  /** Forgets the visitor: the next evaluation is another visitor's first (emptyState). */
+  reset(): void
+  /**
+   * fireWithinLimits for one evaluation: `candidate[i] > 0` for the scenarios whose conditions hold and that give a
+   * directive; pushes the indexes that fire onto `fired`, in firing order.
+   */
+  fire(visitNumber: number, pages: number, candidate: ArrayLike<number>, fired: number[]): void
+}
+
+/**
+ * The firing limits of fireWithinLimits without an object per evaluation, for the batch pipeline's hundreds of thousands
+ * of sessions: counters per scenario id (scenarios sharing an id share them, as in LimitState.byScenario) and in total.
+ * Gives the same firings and carries the same state as fireWithinLimits (test/unit/scenarios-engine.test.ts).
+ */
+export function limitCounter(compiled: CompiledScenarios): LimitCounter {
+  const n = compiled.scenarios.length
+  const ids: string[] = []
+  const slot = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    const id = compiled.scenarios[i]!.id
+    let k = ids.indexOf(id)
+    if (k < 0) k = ids.push(id) - 1
+    slot[i] = k
+  }
+  const cap = (v: number | undefined) => (v === undefined ? Infinity : v)
+  const lim = (l: Limits) => [cap(l.perVisitor), cap(l.perVisit), cap(l.perPageview)] as const
+  const file = lim(compiled.limits)
+  const per = compiled.scenarios.map((s) => lim(s.limits))
+  // per id: visitor, visit and page-view counts
+  const visitor = new Int32Array(ids.length)
+  const visit = new Int32Array(ids.length)
+  const pageview = new Int32Array(ids.length)
+  let total = [0, 0, 0]
+  let lastVisit: number | null = null
+  let lastPages: number | null = null
+  return {
+    reset() {
+      visitor.fill(0)
+      visit.fill(0)
+      pageview.fill(0)
+      total = [0, 0, 0]
+      lastVisit = null
+      lastPages = null
+    },
+    fire(visitNumber, pages, candidate, fired) {
+      const newVisit = lastVisit !== visitNumber
+      const newPage = newVisit || lastPages !== pages
+      lastVisit = visitNumber
+      lastPages = pages
+      if (newVisit) {
+        visit.fill(0)
+        total[1] = 0
+      }
+      if (newPage) {
+        pageview.fill(0)
+        total[2] = 0
+      }
+      for (let i = 0; i < n; i++) {
+        if (!(total[0]! < file[0] && total[1]! < file[1] && total[2]! < file[2])) break
+        const k = slot[i]!
+        const l = per[i]!
+        if (!(visitor[k]! < l[0] && visit[k]! < l[1] && pageview[k]! < l[2])) continue
+        if (!(candidate[i]! > 0)) continue
+        fired.push(i)
+        visitor[k]!++
+        visit[k]!++
+        pageview[k]!++
+        total[0]!++
+        total[1]!++
+        total[2]!++
+      }
+    },
+  }
+}
+
 /**
  * Pure: the directives the scenarios give for this context, highest priority first, within the firing
  * limits; returns the new limits state (the input state is not changed).

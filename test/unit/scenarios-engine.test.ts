@@ -1,7 +1,8 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {compileScenarios, emptyState, evaluate} from '../../src/scenarios/engine.js'
+import {compileScenarios, emptyState, evaluate, fireWithinLimits, limitCounter} from '../../src/scenarios/engine.js'
+import {mulberry32} from '../../src/stats/random.js'
 import type {ScenarioContext} from '../../src/scenarios/types.js'
 import type {Directory} from '../../src/vocab/directives.js'
 import type {ScenariosFile} from '../../src/vocab/scenarios.js'
@@ -204,5 +205,57 @@ describe('scenario engine rules', () => {
     const text = '{"scenarios": [{"id": "x", "actions": [\n  {"type": "invite", "message": "hi", "labels": {"acept": "好"}}]}]}'
     const result = checkScenariosText(text)
     expect(result.issues.map((i) => [i.line, i.field])).toEqual([[2, 'scenarios.0.actions.0.labels.acept']])
+  })
+})
+
+describe("limitCounter (the batch pipeline's limits)", () => {
+  it('fires what fireWithinLimits fires, evaluation by evaluation, over random rules and visitors', () => {
+    let firings = 0
+    let cut = 0
+    for (let seed = 1; seed <= 40; seed++) {
+      const rnd = mulberry32(seed)
+      const int = (n: number) => Math.floor(rnd() * n)
+      const limit = () => (rnd() < 0.4 ? undefined : int(4))
+      const limits = () => ({perPageview: limit(), perVisit: limit(), perVisitor: limit()})
+      const count = 2 + int(5)
+      const file: ScenariosFile = {
+        version: 1,
+        limits: rnd() < 0.3 ? {} : limits(),
+        // ids repeat now and then: such scenarios share their counters
+        scenarios: Array.from({length: count}, (_, i) => ({
+          id: rnd() < 0.15 ? 'shared' : `s${i}`,
+          priority: int(3),
+          enabled: true,
+          when: {},
+          actions: [{type: 'lead_form' as const, message: 'x'}],
+          limits: limits(),
+        })),
+      }
+      const c = compileScenarios(file)
+      const counter = limitCounter(c)
+      for (let v = 0; v < 20; v++) {
+        let state = emptyState()
+        counter.reset()
+        let visit = 1
+        let pages = 1
+        for (let e = 0; e < 1 + int(8); e++) {
+          // the same page view again, the next page, or the next visit
+          const r = rnd()
+          if (r < 0.3) visit += 1
+          else if (r < 0.7) pages += 1
+          const candidate = Int32Array.from({length: count}, () => (rnd() < 0.6 ? 1 + int(2) : 0))
+          const expected = fireWithinLimits(state, {visitNumber: visit, pages}, c, (i) => candidate[i]! > 0)
+          state = expected.state
+          const fired: number[] = []
+          counter.fire(visit, pages, candidate, fired)
+          expect(fired).toEqual(expected.fired)
+          firings += fired.length
+          cut += candidate.filter((x) => x > 0).length - fired.length
+        }
+      }
+    }
+    // the sequences exercised both firing and the limits refusing
+    expect(firings).toBeGreaterThan(100)
+    expect(cut).toBeGreaterThan(100)
   })
 })

@@ -1,4 +1,4 @@
--- One scenario context per non-bot session, in visitor order, with the agent who served the visitor last
+-- One scenario context per non-bot session (in no order: match.ts sorts them), with the agent who served the visitor last
 -- before the session (chat or call), when known. {{only}}: all sessions, or (an incremental run) those of some visitors.
 with served as (
   select visitor_id, coalesce(answered_at, requested_at) as ts, agent_id from raw_conversations where agent_id is not null and visitor_id is not null and {{only}}
@@ -25,4 +25,3 @@ select s.session_id, s.site, s.visitor_id,
 from s
 left join session_intents i using (session_id)
 asof left join served p on p.visitor_id = s.visitor_id and s.started_at > p.ts
-order by s.site, s.visitor_id, s.started_at, s.session_id

@@ -38,7 +38,9 @@ export async function matchSessions(
 ): Promise<SessionMatch[]> {
   const {evaluate, emptyState} = await import('../../scenarios/engine.js')
   const hasIntents = await store.tableExists('session_intents')
-  let sql = renderSql(readSql(import.meta.url, 'contexts.sql'), {only: 'true'})
+  // the engine's order: visitor by visitor, each visitor's sessions in time order
+  let sql = `select * from (${renderSql(readSql(import.meta.url, 'contexts.sql'), {only: 'true'})})
+    order by site, visitor_id, started_at, session_id`
   if (!hasIntents)
     sql = sql.replace(
       'left join session_intents i using (session_id)',

@@ -61,23 +61,25 @@ const scenarios: Pipeline = {
     const {compiled} = await loadCompiledScenarios(ctx)
     const {matchSessionsSql} = await import('./sql-match.js')
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
-    const counts = await matchSessionsSql(store, compiled, {only, log: ctx.log})
-    const matches = renderSql(readSql(import.meta.url, 'matches.sql'), {only})
     const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only})
+    const counts = await matchSessionsSql(store, compiled, {
+      only,
+      log: ctx.log,
+      write: (matches) =>
+        run.full
+          ? store.run(`create or replace table scenario_matches as ${matches}`)
+          : store.run(`delete from scenario_matches where visitor_id in (select visitor_id from scn_changed);
+              insert into scenario_matches by name ${matches}`),
+    })
     const t = performance.now()
     const cpu = process.cpuUsage()
-    if (run.full) {
-      await store.run(`create or replace table scenario_matches as ${matches}; drop table scenario_matches_stage`)
-      await store.run(`create or replace table session_outcomes as ${outcomes}`)
-    } else {
-      await store.run(`delete from scenario_matches where visitor_id in (select visitor_id from scn_changed);
-        insert into scenario_matches by name ${matches}; drop table scenario_matches_stage;
-        delete from session_outcomes where vid in (select hash(visitor_id) from scn_changed);
+    if (run.full) await store.run(`create or replace table session_outcomes as ${outcomes}`)
+    else
+      await store.run(`delete from session_outcomes where vid in (select hash(visitor_id) from scn_changed);
         insert into session_outcomes by name ${outcomes};
         drop table scn_changed`)
-    }
     const c = process.cpuUsage(cpu)
-    ctx.log(`  matches and outcomes: ${Math.round(performance.now() - t)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`)
+    ctx.log(`  outcomes: ${Math.round(performance.now() - t)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`)
     await saveRawTables(ctx, RAW, changed)
     const label = run.full ? '' : `${changed?.count} visitors re-done: `
     return {rowsWritten: counts.directives, message: `${label}${counts.matched} of ${counts.contexts} sessions matched a scenario`}

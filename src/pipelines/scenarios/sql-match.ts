@@ -1,6 +1,5 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
-import {sqlString} from '../../store/values.js'
 
 export interface SqlMatchCounts {
   /** Sessions evaluated (non-bot, in range). */
@@ -10,20 +9,32 @@ export interface SqlMatchCounts {
   directives: number
 }
 
-const SCRATCH = ['scn_ctx0', 'scn_ctx', 'scn_text', 'scn_res', 'scn_dir', 'scn_fired']
+const SCRATCH = ['scn_ctx', 'scn_text', 'scn_res', 'scn_dir', 'scn_fired']
+
+/** Context columns every run needs: the matches' own columns, the engine's order and the limits' inputs. */
+const BASE_COLUMNS = ['session_id', 'site', 'visitor_id', 'started_at', 'intent', 'visit_number', 'pages']
+/** contexts.sql's join for the previous agent (the calls and chats before each session). */
+const PREVIOUS_AGENT_JOIN = 'asof left join served p on p.visitor_id = s.visitor_id and s.started_at > p.ts'
+
+function replaceOnce(sql: string, from: string, to: string): string {
+  if (!sql.includes(from)) throw new Error(`contexts.sql no longer has \`${from}\``)
+  return sql.replace(from, to)
+}
 
 /**
- * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidate directives are queries;
- * text conditions and resources are decided by the engine per distinct value; the firing limits by the engine's
- * fireWithinLimits over streamed integer rows (visitor, visit, pages, candidate scenario), never one object per
- * session. Writes scenario_matches_stage (session_id, seq, scenario_id, priority, action_type, message, resource_id,
- * resource_type, route_kind, route_target): the same directives, in the same order, as matchSessions (match.ts).
+ * The scenarios over stored sessions, in SQL (src/scenarios/sql.ts): contexts and candidates are queries; text
+ * conditions and resources are decided by the engine per distinct value; the firing limits by the engine's
+ * limitCounter (fireWithinLimits in typed arrays) over streamed integer rows (visitor, visit, pages, candidate
+ * scenario), never one object per session. `write` receives the SELECT of the directives (matches.sql: session_id,
+ * site, visitor_id, started_at, intent, scenario_id, priority, action_type, message, resource_id, resource_type,
+ * route_kind, route_target; in time order) while its inputs exist, and stores it: the same directives as
+ * matchSessions (match.ts).
  * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent).
  */
 export async function matchSessionsSql(
   store: Store,
   compiled: CompiledScenarios,
-  options: {only?: string; from?: string; to?: string; log?: (message: string) => void} = {},
+  options: {only?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
 ): Promise<SqlMatchCounts> {
   let t = performance.now()
   let cpu = process.cpuUsage()
@@ -34,7 +45,7 @@ export async function matchSessionsSql(
     cpu = process.cpuUsage()
   }
   const {compileScenariosSql, SCN_RES_COLUMNS, SCN_TEXT_COLUMNS} = await import('../../scenarios/sql.js')
-  const {fireWithinLimits, emptyState, textConditionHolds} = await import('../../scenarios/engine.js')
+  const {limitCounter, textConditionHolds} = await import('../../scenarios/engine.js')
   const {findResource} = await import('../../scenarios/directory.js')
   const plan = compileScenariosSql(compiled)
   try {
@@ -44,16 +55,21 @@ export async function matchSessionsSql(
         'left join session_intents i using (session_id)',
         'left join (select null::VARCHAR as session_id, null::VARCHAR as intent, null::DOUBLE as confidence) i using (session_id)',
       )
-    // k, the engine's order, is numbered over the four sort columns alone and joined back by rowid: a window over every
-    // column of the contexts carried them all through its sort
-    await store.run(`create or replace temp table scn_ctx0 as select hash(site, visitor_id) as vk, * from (${contexts})`, {
-      from: options.from ?? null,
-      to: options.to ?? null,
-    })
-    await store.run(`create or replace temp table scn_ctx as
-       select n.k, c.* from scn_ctx0 c
-       join (select rowid as r, row_number() over (order by site, visitor_id, started_at, session_id) as k from scn_ctx0) n on n.r = c.rowid;
-       drop table scn_ctx0`)
+    // only the columns the rules read (DuckDB then reads no other from the sessions), and the previous agent's as-of
+    // join only when a rule reads it (it sorts every session, even with no calls or chats). A context's k is its rowid
+    // (numbering the rows costs a pass that cannot run in parallel; inside the pipeline's transaction rowids start at
+    // 2^62, so k stays a bigint): the limits sort what they stream, and nothing else needs the engine's order.
+    const columns = [...new Set([...BASE_COLUMNS, ...plan.columns])]
+    if (!columns.includes('previous_agent'))
+      contexts = replaceOnce(
+        replaceOnce(contexts, PREVIOUS_AGENT_JOIN, ''),
+        'p.agent_id as previous_agent',
+        'null::VARCHAR as previous_agent',
+      )
+    await store.run(
+      `create or replace temp table scn_ctx as select hash(site, visitor_id) as vk, ${columns.join(', ')} from (${contexts})`,
+      {from: options.from ?? null, to: options.to ?? null},
+    )
     step('contexts')
 
     // text conditions: the engine's answer per distinct value of the field
@@ -100,77 +116,74 @@ export async function matchSessionsSql(
     }
 
     step('text conditions and resources per distinct value')
-    await store.run(`create or replace temp table scn_dir as ${plan.directives}`)
-    step('candidate directives')
+    await store.run(`create or replace temp table scn_dir as ${plan.candidates}`)
+    step('candidates')
 
-    // the limits, visitor by visitor in the engine's order; only visitors with a candidate can fire
-    const fired = {k: [] as number[], s: [] as number[]}
+    // the limits, visitor by visitor in the engine's order; only visitors with a candidate can fire. n: the directives
+    // a firing gives (its actions that resolve)
+    const fired = {k: [] as bigint[], s: [] as number[]}
+    let directives = 0
     const stream = await store.connection.stream(
-      `select c.k::BIGINT as k, c.vk, c.visit_number, c.pages, d.s
-       from scn_ctx c left join (select distinct k, s from scn_dir) d using (k)
-       where c.vk in (select vk from scn_ctx where k in (select k from scn_dir))
-       order by c.k, d.s`,
+      `select c.rowid as k, c.vk, c.visit_number, c.pages, d.s, d.n::INTEGER as n
+       from scn_ctx c left join (select k, s, count(*) as n from scn_dir group by k, s) d on d.k = c.rowid
+       where c.vk in (select vk from scn_ctx where rowid in (select k from scn_dir))
+       order by c.site, c.visitor_id, c.started_at, c.session_id, c.rowid, d.s`,
     )
-    const n = compiled.scenarios.length
-    const candidate = new Uint8Array(n)
-    let state = emptyState()
-    let visitor: unknown = undefined
+    const limits = limitCounter(compiled)
+    const candidate = new Int32Array(compiled.scenarios.length)
+    const firedNow: number[] = []
+    let visitor: bigint | undefined
     let k: bigint | undefined
     let at = {visitNumber: 0, pages: 0}
     const flush = () => {
       if (k === undefined) return
-      const r = fireWithinLimits(state, at, compiled, (i) => candidate[i] === 1)
-      state = r.state
-      for (const i of r.fired) {
-        fired.k.push(Number(k))
+      firedNow.length = 0
+      limits.fire(at.visitNumber, at.pages, candidate, firedNow)
+      for (const i of firedNow) {
+        fired.k.push(k)
         fired.s.push(i)
+        directives += candidate[i]!
       }
       candidate.fill(0)
     }
     for (;;) {
       const chunk = await stream.fetchChunk()
-      if (!chunk || chunk.rowCount === 0) break
-      const [ks, vks, visits, pages, ss] = chunk.getColumns() as [bigint[], bigint[], number[], number[], Array<number | null>]
-      for (let row = 0; row < chunk.rowCount; row++) {
+      const rows = chunk?.rowCount ?? 0
+      if (rows === 0) break
+      const [ks, vks, visits, pages, ss, ns] = chunk!.getColumns() as [
+        bigint[],
+        bigint[],
+        number[],
+        number[],
+        Array<number | null>,
+        Array<number | null>,
+      ]
+      for (let row = 0; row < rows; row++) {
         if (ks[row] !== k) {
           flush()
           if (vks[row] !== visitor) {
             visitor = vks[row]
-            state = emptyState()
+            limits.reset()
           }
           k = ks[row]
           at = {visitNumber: visits[row]!, pages: pages[row]!}
         }
         const s = ss[row]
-        if (s !== null && s !== undefined) candidate[s] = 1
+        if (s !== null && s !== undefined) candidate[s] = ns[row]!
       }
     }
     flush()
     await store.run('create or replace temp table scn_fired (k BIGINT, s INTEGER)')
     await store.append('scn_fired', fired.k.length, (a, i) => {
-      a.appendBigInt(BigInt(fired.k[i]!))
+      a.appendBigInt(fired.k[i]!)
       a.appendInteger(fired.s[i]!)
     })
 
     step(`limits (${fired.k.length} firings)`)
-    const list = (values: string[]) => `[${values.join(', ')}]`
-    const ids = list(compiled.scenarios.map((s) => sqlString(s.id)))
-    const priorities = list(compiled.scenarios.map((s) => `${JSON.stringify(s.priority)}::DOUBLE`))
-    const types = list(compiled.scenarios.map((s) => list(s.actions.map((a) => sqlString(a.type)))))
-    await store.run(`create or replace table scenario_matches_stage as
-      select c.session_id, (row_number() over (partition by d.k order by d.s, d.j) - 1)::INTEGER as seq,
-        ${n > 0 ? `${ids}[d.s + 1]` : 'null::VARCHAR'} as scenario_id, ${n > 0 ? `${priorities}[d.s + 1]` : 'null::DOUBLE'} as priority,
-        ${n > 0 ? `${types}[d.s + 1][d.j + 1]` : 'null::VARCHAR'} as action_type,
-        d.message, d.resource_id, d.resource_type, d.route_kind, d.route_target
-      from scn_dir d
-      join scn_fired f on f.k = d.k and f.s = d.s
-      join scn_ctx c on c.k = d.k`)
-    step('directives')
-    const counts = await store.one<{contexts: number; matched: number; directives: number}>(
-      `select (select count(*) from scn_ctx)::INTEGER as contexts, (select count(distinct k) from scn_fired)::INTEGER as matched,
-        (select count(*) from scenario_matches_stage)::INTEGER as directives`,
-    )
-    return counts ?? {contexts: 0, matched: 0, directives: 0}
+    await options.write(renderSql(readSql(import.meta.url, 'matches.sql'), {directives: plan.directives}))
+    step('directives stored')
+    const contextCount = await store.one<{n: number}>('select count(*)::INTEGER as n from scn_ctx')
+    return {contexts: contextCount?.n ?? 0, matched: new Set(fired.k).size, directives}
   } finally {
     await store.run(SCRATCH.map((t) => `drop table if exists ${t};`).join('\n'))
   }
