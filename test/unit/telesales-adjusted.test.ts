@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {
   adjustedEffects,
   adjustedPermutationTest,
-  bootstrapAdjusted,
+  bootstrapEach,
   designRows,
   NullStepChi,
   type CallDesign,
@@ -91,20 +91,45 @@ describe('adjusted script effects (docs/metrics.md "Adjusted effect")', () => {
     expect(step.finish()[0]).toBeCloseTo(10000 / 600, 5)
   })
 
-  it('permutation test and bootstrap: p small with an effect, large without; replicates centre on the fit', () => {
+  it("each script alone (the verdict's statistic): the score test of its own score, the other scripts ignored", () => {
+    // script 0 scores (1, 0.5, 0.5, 0) on four calls, script 1 (0.5, 0, 0, 0); sales on the first two: c = 0.5.
+    // Script 0: S = 2, Q = 1.5, sales' sum 1.5 → g = 1.5 − 0.5·2 = 0.5, Q − S²/n = 0.5, χ² = 0.25 ÷ (0.25·0.5) = 2.
+    // Script 1: S = 0.5, Q = 0.25, sales' sum 0.5 → g = 0.25, Q − S²/n = 0.1875, χ² = 0.0625 ÷ (0.25·0.1875) = 4/3.
+    const design: CallDesign = {cols: [[0, 1], [0], [0], []], values: [[1, 0.5], [0.5], [0.5], []]}
+    const step = new NullStepChi(design, 2, 0.5, 1, false)
+    step.reset()
+    step.sale(0)
+    step.sale(1)
+    const chi = step.finish()
+    expect(chi[0]).toBeCloseTo(2, 10)
+    expect(chi[1]).toBeCloseTo(4 / 3, 10)
+    // on hits it is the Pearson χ² of the script's 2×2 table (as above: 16.67)
+    const {design: hits, success} = calls([
+      [[0], 40, 30],
+      [[], 60, 20],
+    ])
+    const alone = new NullStepChi(hits, 1, 0.5, 1, false)
+    alone.reset()
+    success.forEach((s, i) => s && alone.sale(i))
+    expect(alone.finish()[0]).toBeCloseTo(10000 / 600, 8)
+  })
+
+  it('permutation test and bootstrap: p small with an effect, large without; replicates centre on the observed χ²', () => {
     const rng = createRng(5)
     const cols = Array.from({length: 400}, () => [0, 1, 2].filter(() => rng() < 0.4))
     const effect = Uint8Array.from(cols, (c) => (rng() < (c.includes(1) ? 0.7 : 0.3) ? 1 : 0))
     const none = Uint8Array.from(cols, () => (rng() < 0.4 ? 1 : 0))
     const design: CallDesign = {cols, values: null}
     const strata = new Int32Array(400)
-    expect(adjustedPermutationTest(design, effect, strata, 3, 199, createRng(1)).pValue).toBe(1 / 200)
-    expect(adjustedPermutationTest(design, none, strata, 3, 199, createRng(1)).pValue).toBeGreaterThan(0.05)
-    const fit = adjustedEffects(designRows(design, effect), 3)
+    for (const joint of [true, false]) {
+      expect(adjustedPermutationTest(design, effect, strata, 3, 199, createRng(1), joint).pValue).toBe(1 / 200)
+      expect(adjustedPermutationTest(design, none, strata, 3, 199, createRng(1), joint).pValue).toBeGreaterThan(0.05)
+    }
+    const observed = adjustedPermutationTest(design, effect, strata, 3, 0, createRng(1), false).chi[1]
     const chis: number[] = []
-    bootstrapAdjusted(design, effect, fit, 200, createRng(2), (chi) => chis.push(chi[1]))
+    bootstrapEach(design, effect, 3, 200, createRng(2), (chi) => chis.push(chi[1]))
     chis.sort((a, b) => a - b)
-    expect(chis[10]).toBeLessThan(fit.chi[1])
-    expect(chis[189]).toBeGreaterThan(fit.chi[1])
+    expect(chis[10]).toBeLessThan(observed)
+    expect(chis[189]).toBeGreaterThan(observed)
   })
 })

@@ -15,7 +15,7 @@ export interface AdjustedEffects {
   chi: Float64Array
   intercept: number
   iterations: number
-  /** The inverse penalised information matrix ((K+1)², row-major; index 0 the intercept): the bootstrap's linearisation. */
+  /** The inverse penalised information matrix ((K+1)², row-major; index 0 the intercept). */
   inverse: Float64Array
 }
 
@@ -204,62 +204,6 @@ export function designRows(
 }
 
 /**
- * Bootstrap replicates of the adjusted χ² by linearisation (a one-step estimator): resampling calls within the
- * successful and the unsuccessful ones (as the marginal bootstrap does), β* = β̂ + H⁻¹·(Σ_{drawn} uᵢ − Σ_{all} uᵢ) with
- * uᵢ = xᵢ·(yᵢ − pᵢ) each call's score contribution at the fit, and χ²*ⱼ = β*ⱼ² ÷ Var(β̂ⱼ). It costs one pass over the
- * drawn calls per resample instead of a refit. Calls `each` with every replicate's χ² (reused array).
- */
-export function bootstrapAdjusted(
-  design: CallDesign,
-  success: ArrayLike<number>,
-  fit: AdjustedEffects,
-  resamples: number,
-  rng: () => number,
-  each: (chi: Float64Array) => void,
-): void {
-  const K = fit.beta.length
-  const d = K + 1
-  const n = design.cols.length
-  // residual of each call at the fit
-  const residual = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const cols = design.cols[i]
-    const x = design.values?.[i]
-    let eta = fit.intercept
-    for (let a = 0; a < cols.length; a++) eta += fit.beta[cols[a]] * (x ? x[a] : 1)
-    residual[i] = success[i] - 1 / (1 + Math.exp(-eta))
-  }
-  const all = new Float64Array(d)
-  const {offsets, index, value} = flatten(design)
-  const add = (target: Float64Array, i: number) => {
-    const r = residual[i]
-    target[0] += r
-    for (let h = offsets[i]; h < offsets[i + 1]; h++) target[index[h]] += r * value[h]
-  }
-  for (let i = 0; i < n; i++) add(all, i)
-  const succ: number[] = []
-  const fail: number[] = []
-  for (let i = 0; i < n; i++) (success[i] ? succ : fail).push(i)
-  const drawn = new Float64Array(d)
-  const chi = new Float64Array(K)
-  for (let b = 0; b < resamples; b++) {
-    drawn.fill(0)
-    for (const group of [succ, fail]) for (let r = 0; r < group.length; r++) add(drawn, group[Math.floor(rng() * group.length)])
-    for (let j = 0; j < K; j++) {
-      if (!Number.isFinite(fit.se[j])) {
-        chi[j] = 0
-        continue
-      }
-      let step = 0
-      for (let k = 0; k < d; k++) step += fit.inverse[(j + 1) * d + k] * (drawn[k] - all[k])
-      const beta = fit.beta[j] + step
-      chi[j] = (beta / fit.se[j]) ** 2
-    }
-    each(chi)
-  }
-}
-
-/**
  * The adjusted χ² of simulated outcomes, one Newton step from "no script matters" (the score test's step): with c the
  * observed conversion, H₀ = Σᵢ c(1−c)·x̃ᵢx̃ᵢᵀ + λ on the scripts (x̃ᵢ = (1, xᵢ)), computed once; per simulation
  * g = (0, Σ_{sales} xᵢ − (S/n)·Σᵢ xᵢ), step = H₀⁻¹·g, χ²ⱼ = stepⱼ² ÷ (H₀⁻¹)ⱼⱼ. The power's cheap stand-in for a refit.
@@ -277,6 +221,8 @@ export class NullStepChi {
     scripts: number,
     conversion: number,
     ridge = ADJUSTED_RIDGE,
+    /** false: each script's score test alone (its own intercept, no ridge), not adjusted for the others. */
+    joint = true,
   ) {
     this.d = scripts + 1
     this.flat = flatten(design)
@@ -299,14 +245,24 @@ export class NullStepChi {
       }
     }
     this.column[0] = n
-    for (let j = 1; j < this.d; j++) h[j * this.d + j] += this.column[j] > 0 ? ridge : 1
-    const l = cholesky(h, this.d)
     this.inverse = new Float64Array(this.d * this.d)
-    const unit = new Float64Array(this.d)
-    for (let j = 0; j < this.d; j++) {
-      unit.fill(0)
-      unit[j] = 1
-      this.inverse.set(solve(l, this.d, unit), j * this.d)
+    if (!joint) {
+      // each script with its own intercept: the 2×2 block [[v·n, v·Sⱼ], [v·Sⱼ, v·Qⱼ]], (H⁻¹)ⱼⱼ = 1 / (v·(Qⱼ − Sⱼ²/n));
+      // finish() reads only row j of the scripts' part, so the other entries stay 0
+      const d = this.d
+      for (let j = 1; j < d; j++) {
+        const spread = h[j * d + j] - (h[j] * h[j]) / h[0]
+        this.inverse[j * d + j] = this.column[j] > 0 && spread > 1e-12 * h[0] ? 1 / spread : 0
+      }
+    } else {
+      for (let j = 1; j < this.d; j++) h[j * this.d + j] += this.column[j] > 0 ? ridge : 1
+      const l = cholesky(h, this.d)
+      const unit = new Float64Array(this.d)
+      for (let j = 0; j < this.d; j++) {
+        unit.fill(0)
+        unit[j] = 1
+        this.inverse.set(solve(l, this.d, unit), j * this.d)
+      }
     }
     this.chi = new Float64Array(scripts)
     this.sums = new Float64Array(this.d)
@@ -330,7 +286,7 @@ export class NullStepChi {
     const d = this.d
     const rate = this.sums[0] / this.column[0]
     for (let j = 0; j < d - 1; j++) {
-      if (this.column[j + 1] === 0) {
+      if (this.column[j + 1] === 0 || this.inverse[(j + 1) * d + j + 1] === 0) {
         this.chi[j] = 0
         continue
       }
@@ -354,11 +310,12 @@ export function adjustedPermutationTest(
   scripts: number,
   permutations: number,
   rng: () => number,
+  joint = true,
 ): {maxChi: number; chi: Float64Array; pValue: number; nullMax: Float64Array; statistic: NullStepChi} {
   const n = success.length
   let sales = 0
   for (let i = 0; i < n; i++) sales += success[i]
-  const statistic = new NullStepChi(design, scripts, n > 0 ? sales / n : 0)
+  const statistic = new NullStepChi(design, scripts, n > 0 ? sales / n : 0, ADJUSTED_RIDGE, joint)
   const max = (chi: Float64Array) => chi.reduce((a, b) => Math.max(a, b), 0)
   statistic.reset()
   for (let i = 0; i < n; i++) if (success[i]) statistic.sale(i)
@@ -389,4 +346,52 @@ export function adjustedPermutationTest(
     if (nullMax[b] >= maxChi - 1e-9) atLeast++
   }
   return {maxChi, chi, pValue: (1 + atLeast) / (1 + permutations), nullMax: nullMax.sort(), statistic}
+}
+
+/**
+ * Bootstrap replicates of each script's own score-test χ² (NullStepChi with joint = false): calls resampled with
+ * replacement within the successful and the unsuccessful ones (sizes kept); per resample, with n calls, S sales,
+ * Sⱼ = Σ xᵢⱼ, Qⱼ = Σ xᵢⱼ², Gⱼ = Σ_{sales} xᵢⱼ and c = S/n: χ²ⱼ = (Gⱼ − c·Sⱼ)² ÷ (c(1−c)·(Qⱼ − Sⱼ²/n)) (0 when the
+ * script's evidence does not vary). Calls `each` with every replicate's χ² (reused array).
+ */
+export function bootstrapEach(
+  design: CallDesign,
+  success: ArrayLike<number>,
+  scripts: number,
+  resamples: number,
+  rng: () => number,
+  each: (chi: Float64Array) => void,
+): void {
+  const n = design.cols.length
+  const {offsets, index, value} = flatten(design)
+  const succ: number[] = []
+  const fail: number[] = []
+  for (let i = 0; i < n; i++) (success[i] ? succ : fail).push(i)
+  const sum = new Float64Array(scripts + 1)
+  const sq = new Float64Array(scripts + 1)
+  const sold = new Float64Array(scripts + 1)
+  const chi = new Float64Array(scripts)
+  const c = n > 0 ? succ.length / n : 0
+  for (let b = 0; b < resamples; b++) {
+    sum.fill(0)
+    sq.fill(0)
+    sold.fill(0)
+    for (const group of [succ, fail]) {
+      for (let r = 0; r < group.length; r++) {
+        const i = group[Math.floor(rng() * group.length)]
+        for (let h = offsets[i]; h < offsets[i + 1]; h++) {
+          const x = value[h]
+          sum[index[h]] += x
+          sq[index[h]] += x * x
+          if (group === succ) sold[index[h]] += x
+        }
+      }
+    }
+    for (let j = 0; j < scripts; j++) {
+      const spread = sq[j + 1] - (sum[j + 1] * sum[j + 1]) / n
+      const u = sold[j + 1] - c * sum[j + 1]
+      chi[j] = c > 0 && c < 1 && spread > 1e-12 * n ? (u * u) / (c * (1 - c) * spread) : 0
+    }
+    each(chi)
+  }
 }

@@ -16,7 +16,7 @@ import {
   type Verdict,
 } from './stats.js'
 import {concentrationPower, type PowerResult} from './power.js'
-import {adjustedEffects, adjustedPermutationTest, bootstrapAdjusted, designRows, type CallDesign} from './adjusted.js'
+import {adjustedEffects, adjustedPermutationTest, bootstrapEach, designRows, type CallDesign} from './adjusted.js'
 
 /** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
 export interface AnalysisCall {
@@ -212,15 +212,17 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
       design.cols.push([...cols].sort((a, b) => a - b))
     }
   })
+  // Shown per script: the effect adjusted for the other scripts (joint ridge regression).
   const fit = adjustedEffects(designRows(design, matrix.success), K)
-  // The verdict's test reads the same evidence: the largest adjusted χ² (one step from "no script matters") against
-  // its permutation null.
-  const adjustedTest = adjustedPermutationTest(design, matrix.success, matrix.strata, K, o.permutations, createRng(o.seed + 3))
-  const excess = chiExcess(fit.chi)
+  // The verdict's test, the ranking and the shares read each script's own score test on the same evidence (its score
+  // on every call, else its hits): on planted outcomes over the real dialogs it named the planted strategy more often
+  // than the joint adjusted χ², whose collinear noisy scores split the signal (docs/telesales.md).
+  const adjustedTest = adjustedPermutationTest(design, matrix.success, matrix.strata, K, o.permutations, createRng(o.seed + 3), false)
+  const excess = chiExcess(adjustedTest.chi)
   const conc = concentration(excess, o.topK, K)
   const replicates = {topKShare: [] as number[], concentrationIndex: [] as number[], hhi: [] as number[]}
   if (calls.length > 0)
-    bootstrapAdjusted(design, matrix.success, fit, o.bootstrap, createRng(o.seed + 1), (chi) => {
+    bootstrapEach(design, matrix.success, K, o.bootstrap, createRng(o.seed + 1), (chi) => {
       const c = concentration(chiExcess(chi), o.topK, K)
       replicates.topKShare.push(c.topKShare)
       replicates.concentrationIndex.push(c.concentrationIndex)
