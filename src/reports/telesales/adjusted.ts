@@ -1,9 +1,10 @@
 /**
- * Each script's effect on a sale adjusted for the other scripts said on the same calls: a logistic regression of the
- * outcome on every tested script's hit indicator together, with a small ridge penalty so that a script hit on every
- * (or no) successful call keeps a finite estimate. Scripts that are said together — or that detection confuses and
- * fires on the same sentences — then share the credit by what each adds beyond the others, instead of each taking the
- * whole marginal difference. Pure; docs/metrics.md "Adjusted effect".
+ * Script effects on a sale from each call's detection evidence (every script's score, else its hits):
+ * - the verdict's statistic: each script's own score-test χ² (NullStepChi) with its permutation test and bootstrap;
+ * - shown beside it, each script's effect adjusted for the other scripts said on the same calls: a logistic regression
+ *   of the outcome on every tested script together, with a small ridge penalty so that a script hit on every (or no)
+ *   successful call keeps a finite estimate.
+ * Pure; docs/metrics.md "Adjusted effect" and "The verdict's test".
  */
 
 export interface AdjustedEffects {
@@ -204,11 +205,14 @@ export function designRows(
 }
 
 /**
- * The adjusted χ² of simulated outcomes, one Newton step from "no script matters" (the score test's step): with c the
- * observed conversion, H₀ = Σᵢ c(1−c)·x̃ᵢx̃ᵢᵀ + λ on the scripts (x̃ᵢ = (1, xᵢ)), computed once; per simulation
- * g = (0, Σ_{sales} xᵢ − (S/n)·Σᵢ xᵢ), step = H₀⁻¹·g, χ²ⱼ = stepⱼ² ÷ (H₀⁻¹)ⱼⱼ. The power's cheap stand-in for a refit.
+ * Each script's own score-test χ² ("does this script's evidence separate sales from non-sales?", one Newton step from
+ * "no script matters" with the script's own intercept, the other scripts ignored): with c the observed conversion,
+ * Sⱼ = Σᵢ xᵢⱼ and Qⱼ = Σᵢ xᵢⱼ² over all calls (computed once) and per simulation gⱼ = Σ_{sales} xᵢⱼ − (S/n)·Sⱼ,
+ * χ²ⱼ = gⱼ² ÷ (c(1−c)·(Qⱼ − Sⱼ²/n)) (0 when the script's evidence does not vary). On hits it is the Pearson χ² of the
+ * script's 2×2 table. One pass over the sales per simulation.
  */
 export class NullStepChi {
+  /** Per column + 1: 1 ÷ (c(1−c)·(Qⱼ − Sⱼ²/n)), 0 when the evidence does not vary. */
   private readonly inverse: Float64Array
   private readonly column: Float64Array
   private readonly d: number
@@ -216,53 +220,24 @@ export class NullStepChi {
   readonly sums: Float64Array
   private readonly flat: ReturnType<typeof flatten>
 
-  constructor(
-    private readonly design: CallDesign,
-    scripts: number,
-    conversion: number,
-    ridge = ADJUSTED_RIDGE,
-    /** false: each script's score test alone (its own intercept, no ridge), not adjusted for the others. */
-    joint = true,
-  ) {
+  constructor(design: CallDesign, scripts: number, conversion: number) {
     this.d = scripts + 1
     this.flat = flatten(design)
     const n = design.cols.length
     // under "no script matters" every call weighs c(1−c)
     const v = Math.max(conversion * (1 - conversion), 1e-9)
-    const h = new Float64Array(this.d * this.d)
     this.column = new Float64Array(this.d)
-    for (let i = 0; i < n; i++) {
-      const cols = design.cols[i]
-      const x = design.values?.[i]
-      h[0] += v
-      for (let a = 0; a < cols.length; a++) {
-        const j = cols[a] + 1
-        const xa = x ? x[a] : 1
-        this.column[j] += xa
-        h[j] += v * xa
-        h[j * this.d] += v * xa
-        for (let b = 0; b < cols.length; b++) h[j * this.d + cols[b] + 1] += v * xa * (x ? x[b] : 1)
-      }
+    const squares = new Float64Array(this.d)
+    const {offsets, index, value} = this.flat
+    for (let h = 0; h < offsets[n]; h++) {
+      this.column[index[h]] += value[h]
+      squares[index[h]] += value[h] * value[h]
     }
     this.column[0] = n
-    this.inverse = new Float64Array(this.d * this.d)
-    if (!joint) {
-      // each script with its own intercept: the 2×2 block [[v·n, v·Sⱼ], [v·Sⱼ, v·Qⱼ]], (H⁻¹)ⱼⱼ = 1 / (v·(Qⱼ − Sⱼ²/n));
-      // finish() reads only row j of the scripts' part, so the other entries stay 0
-      const d = this.d
-      for (let j = 1; j < d; j++) {
-        const spread = h[j * d + j] - (h[j] * h[j]) / h[0]
-        this.inverse[j * d + j] = this.column[j] > 0 && spread > 1e-12 * h[0] ? 1 / spread : 0
-      }
-    } else {
-      for (let j = 1; j < this.d; j++) h[j * this.d + j] += this.column[j] > 0 ? ridge : 1
-      const l = cholesky(h, this.d)
-      const unit = new Float64Array(this.d)
-      for (let j = 0; j < this.d; j++) {
-        unit.fill(0)
-        unit[j] = 1
-        this.inverse.set(solve(l, this.d, unit), j * this.d)
-      }
+    this.inverse = new Float64Array(this.d)
+    for (let j = 1; j < this.d; j++) {
+      const spread = squares[j] - (this.column[j] * this.column[j]) / Math.max(1, n)
+      this.inverse[j] = this.column[j] > 0 && spread > 1e-12 * n ? 1 / (v * spread) : 0
     }
     this.chi = new Float64Array(scripts)
     this.sums = new Float64Array(this.d)
@@ -283,39 +258,32 @@ export class NullStepChi {
 
   /** The simulation's χ² per column. */
   finish(): Float64Array {
-    const d = this.d
     const rate = this.sums[0] / this.column[0]
-    for (let j = 0; j < d - 1; j++) {
-      if (this.column[j + 1] === 0 || this.inverse[(j + 1) * d + j + 1] === 0) {
-        this.chi[j] = 0
-        continue
-      }
-      let step = 0
-      for (let k = 1; k < d; k++) step += this.inverse[(j + 1) * d + k] * (this.sums[k] - rate * this.column[k])
-      this.chi[j] = (step * step) / this.inverse[(j + 1) * d + j + 1]
+    for (let j = 0; j < this.d - 1; j++) {
+      const g = this.sums[j + 1] - rate * this.column[j + 1]
+      this.chi[j] = g * g * this.inverse[j + 1]
     }
     return this.chi
   }
 }
 
 /**
- * The verdict's test on the adjusted evidence: T = the largest one-step adjusted χ² (NullStepChi) over the scripts;
- * its null distribution by permuting the outcomes within strata (the number of sales of each stratum kept), p =
- * (1 + #{T_b ≥ T}) ÷ (1 + B). nullMax ascending (the power reads it).
+ * The verdict's test: T = the largest per-script score-test χ² (NullStepChi) over the scripts; its null distribution by
+ * permuting the outcomes within strata (the number of sales of each stratum kept), p = (1 + #{T_b ≥ T}) ÷ (1 + B).
+ * nullMax ascending.
  */
-export function adjustedPermutationTest(
+export function scriptPermutationTest(
   design: CallDesign,
   success: ArrayLike<number>,
   strata: ArrayLike<number>,
   scripts: number,
   permutations: number,
   rng: () => number,
-  joint = true,
 ): {maxChi: number; chi: Float64Array; pValue: number; nullMax: Float64Array; statistic: NullStepChi} {
   const n = success.length
   let sales = 0
   for (let i = 0; i < n; i++) sales += success[i]
-  const statistic = new NullStepChi(design, scripts, n > 0 ? sales / n : 0, ADJUSTED_RIDGE, joint)
+  const statistic = new NullStepChi(design, scripts, n > 0 ? sales / n : 0)
   const max = (chi: Float64Array) => chi.reduce((a, b) => Math.max(a, b), 0)
   statistic.reset()
   for (let i = 0; i < n; i++) if (success[i]) statistic.sale(i)

@@ -16,7 +16,7 @@ import {
   type Verdict,
 } from './stats.js'
 import {concentrationPower, type PowerResult} from './power.js'
-import {adjustedEffects, adjustedPermutationTest, bootstrapEach, designRows, type CallDesign} from './adjusted.js'
+import {adjustedEffects, scriptPermutationTest, bootstrapEach, designRows, type CallDesign} from './adjusted.js'
 
 /** One analysed call: its outcome, who/where, the scripts it hit and the stages it reached. */
 export interface AnalysisCall {
@@ -28,7 +28,7 @@ export interface AnalysisCall {
   stages: string[]
   /**
    * The detector's best score per script on this call (0..1, the matcher's scale; call_script_scores), hits and
-   * misses alike. When every call has them, the adjusted effects read these instead of the hits.
+   * misses alike. When every call has them, the verdict's test and the adjusted effects read these instead of the hits.
    */
   scores?: ReadonlyMap<string, number>
 }
@@ -80,7 +80,7 @@ export interface ScriptRow extends EffectStats {
   adjustedLogOdds: number | null
   adjustedSe: number | null
   adjustedChi: number | null
-  /** Share of the success/failure difference this script carries (its adjusted χ² beyond chance ÷ all scripts'). */
+  /** Share of the success/failure difference this script carries (its χ² of the verdict's test beyond chance ÷ all scripts'). */
   share: number | null
   /** More common in successful (+1) or unsuccessful (−1) calls' hit distribution. */
   direction: 1 | -1 | 0
@@ -113,7 +113,7 @@ export interface ScriptsAnalysis {
   /** Scripts no test can judge: hit on no call, or on ≥ maxHitRate of them. */
   warnings: Array<{scriptId: string; hitRate: number; message: string}>
   /**
-   * pValue: permutation p of the largest adjusted per-script χ² (the verdict's test); pValueG and pValueJsd: of G and of the
+   * pValue: permutation p of the largest per-script score-test χ² on the scores, else the hits (the verdict's test); pValueG and pValueJsd: of G and of the
    * Jensen–Shannon divergence between the hit distributions of successful and unsuccessful calls.
    */
   test: {
@@ -134,7 +134,7 @@ export interface ScriptsAnalysis {
   concentration: {
     k: number
     scripts: number
-    /** What the adjusted effects read: the detector's scores on every call, or the hits. */
+    /** What the verdict's test and the adjusted effects read: the detector's scores on every call, or the hits. */
     evidence: 'scores' | 'hits'
     topKShare: number
     topKShareInterval: Interval
@@ -188,8 +188,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   )
   const stageColumns = library.stages.map((stage) => testedScripts.flatMap((x, j) => (x.stage === stage.id ? [j] : [])))
   const test = permutationTest(matrix, {permutations: o.permutations, rng: createRng(o.seed), groups: stageColumns})
-  // Who carries the difference: each script's effect adjusted for the others said (or detected) on the same calls, so
-  // scripts said together, or confused by detection, do not each take the whole marginal difference.
+  // What the tests read: each call's detector score for every script when all calls have them (they carry more than
+  // the thresholded hit), else the hits.
   const K = testedScripts.length
   const useScores = calls.length > 0 && calls.every((c) => c.scores !== undefined)
   const design: CallDesign = {cols: [], values: useScores ? [] : null}
@@ -217,8 +217,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
   // The verdict's test, the ranking and the shares read each script's own score test on the same evidence (its score
   // on every call, else its hits): on planted outcomes over the real dialogs it named the planted strategy more often
   // than the joint adjusted χ², whose collinear noisy scores split the signal (docs/telesales.md).
-  const adjustedTest = adjustedPermutationTest(design, matrix.success, matrix.strata, K, o.permutations, createRng(o.seed + 3), false)
-  const excess = chiExcess(adjustedTest.chi)
+  const scriptTest = scriptPermutationTest(design, matrix.success, matrix.strata, K, o.permutations, createRng(o.seed + 3))
+  const excess = chiExcess(scriptTest.chi)
   const conc = concentration(excess, o.topK, K)
   const replicates = {topKShare: [] as number[], concentrationIndex: [] as number[], hhi: [] as number[]}
   if (calls.length > 0)
@@ -234,8 +234,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     hhi: percentileInterval(replicates.hhi),
   }
   const effect = `one script's odds ratio of ${o.powerOddsRatio} (its calls' odds of a sale × ${o.powerOddsRatio})`
-  // The power of the marginal rule on the hits (the test above without adjustment, against its own null): its cost is
-  // scripts × simulations passes over the calls' hits, where the adjusted one would pass over every call's scores.
+  // The power of the same rule on the hits (against their own permutation null): its cost is scripts × simulations
+  // passes over the calls' hits, where on the scores it would pass over every call's scores.
   const power = concentrationPower(matrix, test.nullMax, {
     oddsRatio: o.powerOddsRatio,
     simulations: o.permutations > 0 ? o.powerSimulations : 0,
@@ -250,7 +250,7 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     {
       successCalls,
       failCalls,
-      pValue: adjustedTest.pValue,
+      pValue: scriptTest.pValue,
       topKShare: conc.topKShare,
       topKShareInterval: boot.topKShare,
       k: o.topK,
@@ -346,8 +346,8 @@ export function analyzeScripts(library: Library, calls: AnalysisCall[], partial:
     },
     warnings,
     test: {
-      maxChi: adjustedTest.maxChi,
-      pValue: adjustedTest.pValue,
+      maxChi: scriptTest.maxChi,
+      pValue: scriptTest.pValue,
       maxChiMarginal: test.maxChi,
       pValueMarginal: test.pValueMax,
       g: test.g,

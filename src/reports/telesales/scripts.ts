@@ -47,7 +47,7 @@ export async function scriptsReport(ctx: ReportContext, options: ScriptsOptions)
     given.detectionQuality = new Map(
       evaluation.scripts.flatMap((x) => (x.precision !== null && x.recall !== null ? [[x.id, {precision: x.precision, recall: x.recall}] as const] : [])),
     )
-  // Every call's best score per script (hits and misses): the adjusted effects read them (docs/metrics.md).
+  // Every call's best score per script (hits and misses): the verdict's test and the adjusted effects read them (docs/metrics.md).
   const scores = await loadScriptScores(ctx.store, filter)
   const scored = scores ? calls.map((c) => ({...c, scores: scores.get(c.callId) ?? new Map<string, number>()})) : calls
   const analysis = analyzeScripts(library, scored, given)
