@@ -317,10 +317,11 @@ export function scriptPermutationTest(
 }
 
 /**
- * Bootstrap replicates of each script's own score-test χ² (NullStepChi with joint = false): calls resampled with
- * replacement within the successful and the unsuccessful ones (sizes kept); per resample, with n calls, S sales,
- * Sⱼ = Σ xᵢⱼ, Qⱼ = Σ xᵢⱼ², Gⱼ = Σ_{sales} xᵢⱼ and c = S/n: χ²ⱼ = (Gⱼ − c·Sⱼ)² ÷ (c(1−c)·(Qⱼ − Sⱼ²/n)) (0 when the
- * script's evidence does not vary). Calls `each` with every replicate's χ² (reused array).
+ * Bootstrap replicates of each script's own score-test χ² (NullStepChi): calls resampled with replacement within the
+ * successful and the unsuccessful ones (sizes kept); per resample, with c = S/n the conversion, soldⱼ and restⱼ the
+ * drawn sales' and other calls' sums of xᵢⱼ: uⱼ = soldⱼ − c·(soldⱼ + restⱼ), χ²ⱼ = uⱼ² ÷ (c(1−c)·(Qⱼ − Sⱼ²/n)) with the
+ * denominator from all calls (one addition per drawn call and script). Calls `each` with every replicate's χ² (reused
+ * array).
  */
 export function bootstrapEach(
   design: CallDesign,
@@ -335,30 +336,34 @@ export function bootstrapEach(
   const succ: number[] = []
   const fail: number[] = []
   for (let i = 0; i < n; i++) (success[i] ? succ : fail).push(i)
-  const sum = new Float64Array(scripts + 1)
-  const sq = new Float64Array(scripts + 1)
-  const sold = new Float64Array(scripts + 1)
-  const chi = new Float64Array(scripts)
   const c = n > 0 ? succ.length / n : 0
-  for (let b = 0; b < resamples; b++) {
-    sum.fill(0)
-    sq.fill(0)
-    sold.fill(0)
-    for (const group of [succ, fail]) {
-      for (let r = 0; r < group.length; r++) {
-        const i = group[Math.floor(rng() * group.length)]
-        for (let h = offsets[i]; h < offsets[i + 1]; h++) {
-          const x = value[h]
-          sum[index[h]] += x
-          sq[index[h]] += x * x
-          if (group === succ) sold[index[h]] += x
-        }
-      }
+  const inverse = new Float64Array(scripts + 1)
+  const sum = new Float64Array(scripts + 1)
+  for (let h = 0; h < offsets[n]; h++) {
+    sum[index[h]] += value[h]
+    inverse[index[h]] += value[h] * value[h]
+  }
+  for (let j = 1; j <= scripts; j++) {
+    const spread = inverse[j] - (sum[j] * sum[j]) / Math.max(1, n)
+    inverse[j] = c > 0 && c < 1 && spread > 1e-12 * n ? 1 / (c * (1 - c) * spread) : 0
+  }
+  const sold = new Float64Array(scripts + 1)
+  const rest = new Float64Array(scripts + 1)
+  const chi = new Float64Array(scripts)
+  const draw = (group: number[], target: Float64Array) => {
+    for (let r = 0; r < group.length; r++) {
+      const i = group[Math.floor(rng() * group.length)]
+      for (let h = offsets[i]; h < offsets[i + 1]; h++) target[index[h]] += value[h]
     }
+  }
+  for (let b = 0; b < resamples; b++) {
+    sold.fill(0)
+    rest.fill(0)
+    draw(succ, sold)
+    draw(fail, rest)
     for (let j = 0; j < scripts; j++) {
-      const spread = sq[j + 1] - (sum[j + 1] * sum[j + 1]) / n
-      const u = sold[j + 1] - c * sum[j + 1]
-      chi[j] = c > 0 && c < 1 && spread > 1e-12 * n ? (u * u) / (c * (1 - c) * spread) : 0
+      const u = sold[j + 1] - c * (sold[j + 1] + rest[j + 1])
+      chi[j] = u * u * inverse[j + 1]
     }
     each(chi)
   }
