@@ -142,11 +142,11 @@ describe('verdict on real dialogs with detected scripts', () => {
         expect(o.power!, o.script).toBeLessThan(0.8)
       }
       // A centre's volume: 600 calls drawn with replacement from the real dialogs (each with its real text and its
-      // out-of-fold detection and scores). Ranked by the effect adjusted for the other scripts on the detector's scores
-      // (docs/metrics.md "Adjusted effect"), the planted strategy is first with a concentrated verdict in 6 of 9
-      // (docs/telesales.md; ranked by each script's marginal test on the hits it was 4 of 9): the issue's 5 of 6 is not
-      // met — the strategies detection confuses (task- → source-related inquiry, logical → emotion appeal) still take
-      // the credit or leave the test short. This guards the 6.
+      // out-of-fold detection and scores). Ranked by each script's own score test on the detector's scores (docs/metrics.md
+      // "The verdict's test"), the planted strategy is first with a concentrated verdict in 8 of 9 here (docs/telesales.md:
+      // 6 of 9 with the joint adjusted χ², 4 of 9 with the test on the hits); over 15 other resamples and cross-fit splits
+      // the mean is about 7.4 of 9. The miss here is logical-appeal credited to emotion-appeal (the detector confuses the
+      // pair). This guards the 8.
       const rng = createRng(42)
       const many = Array.from({length: 600}, () => dialogs[Math.floor(rng() * dialogs.length)])
       const outcomes = plant(many, 1)
@@ -154,7 +154,7 @@ describe('verdict on real dialogs with detected scripts', () => {
       for (const o of outcomes) expect(o.verdict, o.reason).not.toBe('dispersed')
       const named = outcomes.filter((o) => o.verdict === 'concentrated' && o.first === o.script)
       console.log(`planted strategy first with a concentrated verdict: ${named.length} of ${outcomes.length}`)
-      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(6)
+      expect(named.length, JSON.stringify(outcomes, null, 1)).toBeGreaterThanOrEqual(8)
 
       // No effect, few calls (40 dialogs, outcomes independent of what was said): not "dispersed".
       for (const seed of [1, 2, 3]) {
