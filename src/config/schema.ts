@@ -57,6 +57,8 @@ export const ConfigSchema = z.strictObject({
       tempDirectory: z.string().optional(),
       /** DuckDB worker threads (default: one per core). */
       threads: z.number().int().positive().optional(),
+      /** Raw events per batch of visitors in a full rebuild of normalize (default: from memoryLimit; docs/scale.md). */
+      rebuildBatchEvents: z.number().int().positive().optional(),
     })
     .prefault({}),
   ingest: z

@@ -2,7 +2,8 @@
 -- parameters on the landing URL (landing_map) win over the referrer (referrer_map); a referrer from the landing
 -- host or a site domain is internal. Same precedence as classifyReferrer() in src/enrich/referrer.ts.
 -- rid is the raw row's rowid: the narrow tables below carry it instead of the wide text columns. {{raw}} is
--- raw_probe_events (a full run) or norm_src, every event of the visitors an incremental run re-does (delta.sql).
+-- raw_probe_events (a full run) or norm_src, every event of the visitors an incremental run re-does (delta.sql);
+-- {{in_batch}} keeps the visitors of this batch of a full run (pipeline.ts, `batches`), or is true.
 create or replace temp table norm_attr as
 with joined as (
   select
@@ -13,7 +14,7 @@ with joined as (
   from {{raw}} e
   left join referrer_map r on r.referrer = e.referrer
   left join landing_map l on l.url = e.url
-  where e.type = 'pageview' and (r.referrer is not null or l.url is not null)
+  where e.type = 'pageview' and (r.referrer is not null or l.url is not null) and {{in_batch}}
 ), flagged as (
   select *,
     case when ref_host is null then false
@@ -67,4 +68,5 @@ select
   a.attr_key
 from {{raw}} e
 left join (select hash(user_agent) as ua_h, is_bot from ua_map) u on u.ua_h = hash(e.user_agent)
-left join norm_attr a on a.rid = e.rowid;
+left join norm_attr a on a.rid = e.rowid
+where {{in_batch}};

@@ -8,7 +8,15 @@ import {logDays, logVisitors, rawDelta, runInfo, saveWatermark} from '../changes
 import type {Pipeline, PipelineContext} from '../types.js'
 import {updateMaps} from './maps.js'
 
+// per set of visitors (all, an incremental run's, or a batch of a full rebuild), between staged.sql and dimensions.sql
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
+const SQL_FILES = ['staged.sql', ...STEPS, 'dimensions.sql', 'delta.sql', 'publish.sql', 'publish_delta.sql', 'views.sql']
+/**
+ * Raw events per batch of a full rebuild, per byte of DuckDB's memory limit: the working set of the sessionization and
+ * of tables.sql's joins is some hundreds of bytes per event (about 900 MB of buffer pool at 3 M events, docs/scale.md
+ * "Normalize's peak"), so a batch of limit / 500 events stays well inside the limit, whatever the history's size.
+ */
+const BATCH_EVENTS_PER_BYTE = 1 / 500
 const STAGED = [
   'sessions_core__staged',
   'session_sources__staged',
@@ -56,8 +64,11 @@ async function siteDomains(ctx: PipelineContext): Promise<string[]> {
   ].sort()
 }
 
-/** {{raw}}: the events a run sessionizes (all of raw_probe_events, or the affected visitors' in norm_src). */
-export function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events'): string {
+/**
+ * {{raw}}: the events a run sessionizes (all of raw_probe_events, or the affected visitors' in norm_src); {{in_batch}}:
+ * the condition on a raw row `e` that keeps batch `batch.index` of `batch.count` (by the visitor's sessionization key).
+ */
+export function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events', batch = {index: 0, count: 1}): string {
   const domainCheck =
     o.siteDomains.length === 0
       ? 'false'
@@ -69,7 +80,45 @@ export function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_e
     anonymize_ip: o.anonymizeIp ? 'true' : 'false',
     site_domain_check: domainCheck,
     raw,
+    in_batch: batch.count > 1 ? `hash(e.site, e.visitor_id) % ${batch.count} = ${batch.index}` : 'true',
   })
+}
+
+/** Bytes of a DuckDB size setting as current_setting('memory_limit') prints it ("953.6 MiB", "1.0 GiB"). */
+export function settingBytes(value: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.exec(value)
+  if (!m) return undefined
+  const unit = m[2].toLowerCase()
+  const powers: Record<string, number> = {
+    bytes: 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+  }
+  return Number(m[1]) * powers[unit]
+}
+
+/**
+ * How many batches of visitors a full rebuild sessionizes one after the other, so that each statement's working set is
+ * a batch's and the peak memory does not grow with the history: `store.rebuildBatchEvents` raw events per batch, or as
+ * many as DuckDB's memory limit holds comfortably. Each visitor is whole in one batch (sessions, visit numbers and
+ * dwell depend on all of a visitor's events and on nothing else), so the rows are those of a single pass.
+ */
+async function batchCount(ctx: PipelineContext): Promise<number> {
+  const events = await ctx.store.scalar<number>('select count(*)::BIGINT from raw_probe_events')
+  let perBatch = ctx.config.config.store.rebuildBatchEvents
+  if (perBatch === undefined) {
+    const limit = settingBytes(await ctx.store.scalar<string>(`select current_setting('memory_limit')`))
+    if (limit === undefined) return 1
+    perBatch = Math.max(100_000, Math.floor(limit * BATCH_EVENTS_PER_BYTE))
+  }
+  return Math.max(1, Math.ceil(Number(events) / perBatch))
 }
 
 /** The days a visitor's sessions in `table` cover (a session past midnight covers both days). */
@@ -103,7 +152,7 @@ const normalize: Pipeline = {
     const hash = createHash('sha256')
     hash.update(JSON.stringify(options(ctx, await siteDomains(ctx))))
     hash.update(JSON.stringify([REFERRER_PARSER_VERSION, IP_PARSER_VERSION, UA_PARSER_VERSION]))
-    for (const f of [...STEPS, 'delta.sql', 'publish.sql', 'publish_delta.sql', 'views.sql']) hash.update(readSql(import.meta.url, f))
+    for (const f of SQL_FILES) hash.update(readSql(import.meta.url, f))
     return hash.digest('hex')
   },
   // Everything heavy happens here, outside the transaction, into temp and `__staged` tables; run() publishes them.
@@ -135,11 +184,20 @@ const normalize: Pipeline = {
           `  delta: ${visitors} visitors with new${delta.deleted ? ' or deleted' : ''} events, ${events} events of theirs (${Date.now() - t} ms)`,
         )
       }
-      for (const step of STEPS) {
-        const t = Date.now()
-        await ctx.store.run(renderStep(step, o, raw))
-        ctx.log(`  ${step.replace('.sql', '')}: ${Date.now() - t} ms`)
-      }
+      const count = delta ? 1 : await batchCount(ctx)
+      if (count > 1) ctx.log(`  full rebuild in ${count} batches of visitors (bounded memory)`)
+      await ctx.store.run(readSql(import.meta.url, 'staged.sql'))
+      const took = new Map<string, number>()
+      for (let index = 0; index < count; index++)
+        for (const step of STEPS) {
+          const t = Date.now()
+          await ctx.store.run(renderStep(step, o, raw, {index, count}))
+          took.set(step, (took.get(step) ?? 0) + Date.now() - t)
+        }
+      const t = Date.now()
+      await ctx.store.run(readSql(import.meta.url, 'dimensions.sql'))
+      took.set('dimensions.sql', Date.now() - t)
+      for (const [step, ms] of took) ctx.log(`  ${step.replace('.sql', '')}: ${ms} ms`)
     } catch (error) {
       await ctx.store.run([...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n') + 'drop view if exists norm_ev;')
       throw error

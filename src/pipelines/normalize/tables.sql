@@ -1,7 +1,8 @@
--- The intermediate tables, staged: sessions (sessions_core and its three small dimensions: the `sessions` view of
--- views.sql joins them), event_sessions, visitors (docs/schema.md, "Intermediate: visitor intelligence"); publish.sql
--- puts them in place. The dimensions keep the repetitive text (source, place, device) out of the 1-row-per-visit table:
--- DuckDB spends most of a big table's write on its text columns.
+-- The intermediate tables of one set of visitors (all of them, an incremental run's, or one batch of a full rebuild),
+-- appended to the tables staged.sql created: sessions_core and its sources (the `sessions` view of views.sql joins
+-- them with the places and devices of dimensions.sql), event_sessions (docs/schema.md, "Intermediate: visitor
+-- intelligence"); publish.sql puts them in place. The dimensions keep the repetitive text (source, place, device) out
+-- of the 1-row-per-visit table: DuckDB spends most of a big table's write on its text columns.
 create or replace temp table norm_sess as
 with agg as (
   select vkey, seg_start_rn, sess_sub,
@@ -41,19 +42,15 @@ where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all
                   union all select member_rid from norm_sess where member_rid is not null);
 
 -- Each distinct traffic source, place and device once, keyed by a hash of its values (DISTINCT ON keeps the key
--- unique even if two ever collided). Sources: those of session entries (what the sessions view shows), so an
--- incremental run adds the new ones and drops those no session names any more (publish_delta.sql).
-create or replace table session_sources__staged as
+-- unique even if two ever collided; an earlier batch may have staged it already). Sources: those of session entries
+-- (what the sessions view shows), so an incremental run adds the new ones and drops those no session names any more
+-- (publish_delta.sql).
+insert into session_sources__staged by name
 select distinct on (source_key) source_key, medium, source, term, term_raw, campaign from norm_attr
-where rid in (select entry_rid from norm_sess where entry_rid is not null);
+where rid in (select entry_rid from norm_sess where entry_rid is not null)
+  and source_key not in (select source_key from session_sources__staged);
 
-create or replace table session_places__staged as
-select distinct on (place_key) hash(country, province, city, isp) as place_key, country, province, city, isp from ip_geo_map;
-
-create or replace table session_devices__staged as
-select distinct on (ua_h) hash(user_agent) as ua_h, browser, os, device_type, bot_name, brand, model, app from ua_map;
-
-create or replace table sessions_core__staged as
+insert into sessions_core__staged by name
 select
   f.site || '/' || f.visitor_id || '/' || n.session_no as session_id,
   f.site, f.visitor_id,
@@ -86,7 +83,7 @@ left join (select hash(ip) as ip_h, ip, country, province, city, isp from ip_geo
 -- Each event's session, position and (pageviews) dwell, keyed by the raw row's event_key: narrow, so writing it costs
 -- little; the `events` view adds the raw columns. Pageviews come from norm_pages, the other events from norm_seq.
 -- vkey: the visitor's sessionization key, by which an incremental run finds and replaces a visitor's events.
-create or replace table event_sessions__staged as
+insert into event_sessions__staged by name
 select p.pv_key as event_key, n.session_no::INTEGER as session_no, (p.pv_rn - n.first_rn + 1)::INTEGER as seq_in_session,
   p.dwell_s, p.engaged_s, p.is_bot, p.vkey
 from norm_pages p
@@ -96,20 +93,6 @@ select q.event_key, n.session_no::INTEGER, (q.rn - n.first_rn + 1)::INTEGER, nul
 from norm_seq q
 join norm_sess n using (vkey, seg_start_rn, sess_sub)
 where not q.is_pv;
-
-create or replace table visitors__staged as
-select c.site, c.visitor_id,
-  min(c.started_at) as first_seen,
-  max(c.ended_at) as last_seen,
-  max(c.visit_number)::INTEGER as visits,
-  count(*)::INTEGER as sessions,
-  arg_max(c.member_id, c.started_at) filter (where c.member_id is not null) as member_id,
-  arg_max(p.province, c.started_at) filter (where p.province is not null) as province,
-  arg_max(p.city, c.started_at) filter (where p.city is not null) as city,
-  bool_and(c.is_bot) as is_bot
-from sessions_core__staged c
-left join session_places__staged p using (place_key)
-group by c.site, c.visitor_id;
 
 drop table if exists norm_quoted;
 drop table if exists norm_sess;
