@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {openDatabase} from '../../src/cli/open-db.js'
+import {settingBytes} from '../../src/pipelines/normalize/pipeline.js'
 import {defaultConfig, parseConfigText} from '../../src/config/load.js'
 import {Store, storeLimits} from '../../src/store/store.js'
 import {tempDir} from '../helpers/cli.js'
@@ -40,5 +41,16 @@ describe("DuckDB's memory limit and spill folder from the config's store section
 
   it('a size DuckDB would not read is refused by the config check, naming the field', () => {
     expect(() => parseConfigText(JSON.stringify({store: {memoryLimit: 'lots'}}), 'ccx.config.json')).toThrow(/store\.memoryLimit/)
+  })
+
+  it("reads DuckDB's printed memory limit back in bytes (normalize sizes its rebuild batches from it)", async () => {
+    const store = await Store.open(join(dir.path, 'default.duckdb'), {memoryLimit: '1GB'})
+    // 1GB is 10^9 bytes, printed as 953.6 MiB: read back within the printed digit (DuckDB cuts 953.67 to 953.6)
+    expect(Math.abs(settingBytes(await store.scalar<string>("select current_setting('memory_limit')"))! - 1e9)).toBeLessThan(0.1 * 2 ** 20)
+    await store.close()
+    expect(settingBytes('1.5 GiB')).toBe(1.5 * 2 ** 30)
+    expect(settingBytes('512 KB')).toBe(512_000)
+    expect(settingBytes('100 bytes')).toBe(100)
+    expect(settingBytes('unlimited')).toBeUndefined()
   })
 })
