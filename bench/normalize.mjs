@@ -20,6 +20,7 @@ const arg = (name, fallback) => {
 }
 const SIZES = String(arg('events', process.env.BENCH_EVENTS ?? '5000000,10000000'))
   .split(',')
+  .filter(Boolean)
   .map(Number)
 const RSS_SIZES = String(arg('rss', '20000000')).split(',').filter(Boolean).map(Number)
 const SEED = Number(arg('seed', 42))
