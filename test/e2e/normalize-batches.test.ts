@@ -1,16 +1,8 @@
 import {copyFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {ccx, tempDir} from '../helpers/cli.js'
+import {ccx, GENERATED_SOURCES, tempDir} from '../helpers/cli.js'
 import {compareDatabases} from '../helpers/incremental.js'
-
-const SOURCES: Array<[string, string]> = [
-  ['probe', 'probe_events.csv'],
-  ['calls', 'calls.csv'],
-  ['chats', 'chats.ndjson'],
-  ['leads', 'leads.csv'],
-  ['orders', 'orders.csv'],
-]
 
 async function ok(args: string[]) {
   const r = await ccx(args, {timeoutMs: 900_000})
@@ -26,7 +18,7 @@ describe('a full rebuild in batches of visitors (bounded memory)', () => {
     const single = join(dir.path, 'single.duckdb')
     await ok(['sites', 'import', join(data, 'sites.json'), '--db', single, '--json'])
     const loaded: Record<string, number> = {}
-    for (const [source, file] of SOURCES)
+    for (const [source, file] of GENERATED_SOURCES)
       loaded[source] = (await ok(['ingest', source, join(data, file), '--db', single, '--json'])).json().totals.loaded as number
     const events = loaded.probe
     const batched = join(dir.path, 'batched.duckdb')
