@@ -15,16 +15,20 @@ export function runInfo(ctx: PipelineContext, pipeline = 'unknown'): RunInfo {
 }
 
 /**
- * Creates temp table `table (site, visitor_id)`: the distinct visitors the upstream pipelines logged since this
- * pipeline's last run. Returns how many.
+ * Creates temp table `table (site, visitor_id, from_ts)`: the distinct visitors the upstream pipelines logged since this
+ * pipeline's last run, and from when their sessions changed: the sessions that started before from_ts are as they were
+ * at this pipeline's last run (the earliest of the runs' from_ts; NULL: all of the visitor's rows may have changed).
+ * A consumer may ignore from_ts and re-do the visitors whole. Returns how many.
  */
 export async function upstreamVisitors(ctx: PipelineContext, table: string): Promise<number> {
   const run = runInfo(ctx)
   const producers = run.upstream.length > 0 ? run.upstream.map(sqlString).join(', ') : "''"
   await ctx.store.run(
     `create or replace temp table ${sqlIdent(table)} as
-     select distinct v.site, v.visitor_id from change_visitors v join change_runs r using (seq)
-     where v.seq > $since and v.seq < $seq and r.producer in (${producers})`,
+     select v.site, v.visitor_id, if(bool_or(v.from_ts is null), null, min(v.from_ts)) as from_ts
+     from change_visitors v join change_runs r using (seq)
+     where v.seq > $since and v.seq < $seq and r.producer in (${producers})
+     group by v.site, v.visitor_id`,
     {since: run.since ?? -1, seq: run.seq},
   )
   return ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`)
@@ -114,10 +118,16 @@ export async function rawTop(ctx: PipelineContext, source: string): Promise<numb
   return (await ctx.store.scalar<number | null>(`select max(${rawKey(source)}) from ${sqlIdent(source)}`)) ?? 0
 }
 
-/** Logs the visitors (a query of site, visitor_id) this run replaced, for the pipelines downstream. */
-export async function logVisitors(ctx: PipelineContext, query: string): Promise<number> {
+/**
+ * Logs the visitors (a query of site, visitor_id and, when `from` is set, from_ts) this run replaced rows of, for the
+ * pipelines downstream: from_ts is the start of the first session replaced (NULL: all of them).
+ */
+export async function logVisitors(ctx: PipelineContext, query: string, from = false): Promise<number> {
   const run = runInfo(ctx)
-  await ctx.store.run(`insert into change_visitors select distinct ${run.seq}, site, visitor_id from (${query})`)
+  await ctx.store.run(
+    `insert into change_visitors (seq, site, visitor_id, from_ts)
+     select ${run.seq}, site, visitor_id, ${from ? 'if(bool_or(from_ts is null), null, min(from_ts))' : 'null'} from (${query}) group by site, visitor_id`,
+  )
   const n = await ctx.store.scalar<number>(`select count(*)::INTEGER from change_visitors where seq = ${run.seq}`)
   run.visitorsLogged = n
   return n
