@@ -1,4 +1,4 @@
-import {copyFileSync, mkdirSync} from 'node:fs'
+import {copyFileSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
@@ -82,6 +82,92 @@ describe('incremental runs give the same rows as a full rebuild', () => {
     await expectSameAsFull(dir.path, db, 'retention')
     dir.cleanup()
   }, 900_000)
+
+  it('re-does a returning visitor from the stretch of activity its new events join, and only that (hand-written visits)', async () => {
+    // Written by hand, one visitor per case (30 min inactivity, a new session at a changed traffic source):
+    // A: two sessions on Feb 1; on Feb 2 a new one — both kept. B: a session at 08:00, then a stretch from 10:00 split by
+    // a new referrer into two sessions; a pageview 20 min after it joins the stretch — the Jan 31 session kept.
+    // C: the probe's visit counter says 9 on Feb 2 after two sessions — kept sessions become visits 7 and 8.
+    // D: a late click inside its first session — re-done whole. F: a pageview bridging the gap between two stretches —
+    // they merge, its 07:00 session kept. G: new. The member id of A's kept session stays the visitor's.
+    const header = 'event_id,ts,site,visitor_id,type,url,title,referrer,ip,user_agent,visit_count,member_id'
+    const ua = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+    let n = 0
+    const ev = (ts: string, visitor: string, type = 'pageview', ref = '', visits = '', member = '') =>
+      [`e${++n}`, `2026-02-${ts}`, 's1', visitor, type, 'https://s1.example.cn/p', 'Page', ref, '1.2.3.4', `"${ua}"`, visits, member].join(
+        ',',
+      )
+    const baidu = 'https://www.baidu.com/s?wd=%E6%89%93%E5%8D%B0%E6%9C%BA'
+    const google = 'https://www.google.com/search?q=scanner'
+    const first = [
+      ev('01 10:00:00', 'A', 'pageview', '', '', 'm1'),
+      ev('01 10:05:00', 'A'),
+      ev('01 14:00:00', 'A'),
+      ev('01 08:00:00', 'B'),
+      ev('01 10:00:00', 'B', 'pageview', baidu),
+      ev('01 10:10:00', 'B', 'pageview', google),
+      ev('01 10:20:00', 'B'),
+      ev('01 09:00:00', 'C', 'pageview', '', '1'),
+      ev('01 12:00:00', 'C', 'pageview', '', '2'),
+      ev('01 09:00:00', 'D'),
+      ev('01 09:20:00', 'D'),
+      ev('01 16:00:00', 'D'),
+      ev('01 07:00:00', 'F'),
+      ev('01 09:00:00', 'F'),
+      ev('01 09:50:00', 'F'),
+    ]
+    const second = [
+      ev('02 09:00:00', 'A'),
+      ev('02 09:10:00', 'A', 'click'),
+      ev('01 10:40:00', 'B'),
+      ev('01 10:41:00', 'B', 'click'),
+      ev('02 09:00:00', 'C', 'pageview', '', '9'),
+      ev('01 09:10:00', 'D', 'click'),
+      ev('01 09:25:00', 'F'),
+      ev('02 11:00:00', 'G'),
+    ]
+    const dir = tempDir('ccx-incr-hand-')
+    const db = join(dir.path, 'ccx.duckdb')
+    const write = (file: string, rows: string[]) => {
+      writeFileSync(join(dir.path, file), [header, ...rows].join('\n') + '\n')
+      return join(dir.path, file)
+    }
+    await ok(['ingest', 'probe', write('first.csv', first), '--db', db, '--json'])
+    await ok(['run', ...INCREMENTAL, '--db', db, '--json'])
+    await ok(['ingest', 'probe', write('second.csv', second), '--db', db, '--json'])
+    const outcomes = (await ok(['run', ...INCREMENTAL, '--db', db, '--json'])).outcomes as Array<{
+      pipeline: string
+      mode?: string
+      message: string
+    }>
+    expect(outcomes.filter((o) => o.mode !== 'incremental')).toEqual([])
+    // A, B, C and F keep earlier sessions; D (late event in its first session) and G (new) are whole
+    expect(outcomes.find((o) => o.pipeline === 'normalize')!.message).toMatch(
+      /^6 visitors re-done \(4 from their latest stretch of activity\)/,
+    )
+    const store = await Store.open(db, {readOnly: true})
+    const visits = await store.all<{visitor_id: string; visits: string}>(
+      `select visitor_id, string_agg(visit_number::VARCHAR, ',' order by visit_number) as visits from sessions group by visitor_id order by visitor_id`,
+    )
+    const member = await store.scalar<string>(`select member_id from visitors where visitor_id = 'A'`)
+    await store.close()
+    // A 3 sessions; B: 08:00 | Baidu 10:00 | Google 10:10–10:41; C shifted by 6; D 09:00–09:20 | 16:00; F 07:00 | 09:00–09:50
+    expect(visits).toEqual([
+      {visitor_id: 'A', visits: '1,2,3'},
+      {visitor_id: 'B', visits: '1,2,3'},
+      {visitor_id: 'C', visits: '7,8,9'},
+      {visitor_id: 'D', visits: '1,2'},
+      {visitor_id: 'F', visits: '1,2'},
+      {visitor_id: 'G', visits: '1'},
+    ])
+    expect(member).toBe('m1')
+    const full = join(dir.path, 'full.duckdb')
+    copyFileSync(db, full)
+    await ok(['run', ...INCREMENTAL, '--full', '--db', full, '--json'])
+    const diffs = await compareDatabases(db, full)
+    expect(diffs.filter((d) => d.onlyA + d.onlyB > 0 || d.rowsA !== d.rowsB)).toEqual([])
+    dir.cleanup()
+  }, 600_000)
 
   it('on 1 M generated events, a fifth of them arriving late and out of order', async () => {
     const events = Number(process.env.CCX_INCREMENTAL_TEST_EVENTS ?? 1_000_000)

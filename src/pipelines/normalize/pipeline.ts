@@ -10,7 +10,7 @@ import {updateMaps} from './maps.js'
 
 // per set of visitors (all, an incremental run's, or a batch of a full rebuild), between staged.sql and dimensions.sql
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
-const SQL_FILES = ['staged.sql', ...STEPS, 'dimensions.sql', 'delta.sql', 'publish.sql', 'publish_delta.sql', 'views.sql']
+const SQL_FILES = ['staged.sql', ...STEPS, 'dimensions.sql', 'delta.sql', 'shift.sql', 'publish.sql', 'publish_delta.sql', 'views.sql']
 /**
  * Raw events per batch of a full rebuild, per byte of DuckDB's memory limit: the working set of the sessionization and
  * of tables.sql's joins is some hundreds of bytes per event (about 900 MB of buffer pool at 3 M events, docs/scale.md
@@ -25,7 +25,18 @@ const STAGED = [
   'event_sessions__staged',
   'visitors__staged',
 ]
-const SCRATCH = ['norm_quoted', 'norm_sess', 'norm_pages', 'norm_seq', 'norm_attr', 'norm_src', 'norm_affected']
+const SCRATCH = [
+  'norm_quoted',
+  'norm_sess',
+  'norm_pages',
+  'norm_seq',
+  'norm_attr',
+  'norm_src',
+  'norm_affected',
+  'norm_shift',
+  'norm_gone',
+  'norm_new',
+]
 
 interface NormalizeOptions {
   inactivityS: number
@@ -65,10 +76,12 @@ async function siteDomains(ctx: PipelineContext): Promise<string[]> {
 }
 
 /**
- * {{raw}}: the events a run sessionizes (all of raw_probe_events, or the affected visitors' in norm_src); {{in_batch}}:
- * the condition on a raw row `e` that keeps batch `batch.index` of `batch.count` (by the visitor's sessionization key).
+ * {{raw}}: the events a run sessionizes (all of raw_probe_events, or the re-done visitors' in norm_src, whose kept
+ * sessions norm_affected counts); {{in_batch}}: the condition on a raw row `e` that keeps batch `batch.index` of
+ * `batch.count` (by the visitor's sessionization key).
  */
-export function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events', batch = {index: 0, count: 1}): string {
+function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events', batch = {index: 0, count: 1}): string {
+  const incremental = raw === 'norm_src'
   const domainCheck =
     o.siteDomains.length === 0
       ? 'false'
@@ -81,6 +94,13 @@ export function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_e
     site_domain_check: domainCheck,
     raw,
     in_batch: batch.count > 1 ? `hash(e.site, e.visitor_id) % ${batch.count} = ${batch.index}` : 'true',
+    kept: incremental ? 'coalesce(b.kept, 0)' : '0',
+    kept_shift: incremental ? 'coalesce(b.kept_shift, 0)' : '0',
+    kept_join: incremental ? 'left join norm_affected b on b.vkey = a.vkey' : '',
+    visitor_sessions: incremental
+      ? `(select * from sessions_core__staged union all by name
+          select c.* from sessions_core c join norm_affected a using (vkey) where c.started_at < a.cut_ts)`
+      : 'sessions_core__staged',
   })
 }
 
@@ -121,11 +141,18 @@ async function batchCount(ctx: PipelineContext): Promise<number> {
   return Math.max(1, Math.ceil(Number(events) / perBatch))
 }
 
-/** The days a visitor's sessions in `table` cover (a session past midnight covers both days). */
-function sessionDays(table: string): string {
+/** The days the sessions of `table` matching `where` cover (a session past midnight covers both days). */
+function sessionDays(table: string, where = 'true'): string {
   return `select site, unnest(generate_series(started_at::DATE, ended_at::DATE, interval 1 day))::DATE as day
-          from ${table} where vkey in (select vkey from norm_affected)`
+          from ${table} c where ${where}`
 }
+
+/**
+ * An incremental run's replaced sessions: the re-done ones (all of a visitor re-done whole) and the kept ones whose
+ * visit numbers move (norm_shift).
+ */
+const REPLACED = `c.vkey in (select vkey from norm_shift)
+  or exists (select 1 from norm_affected a where a.vkey = c.vkey and (a.cut_ts is null or c.started_at >= a.cut_ts))`
 
 const normalize: Pipeline = {
   name: 'normalize',
@@ -176,12 +203,21 @@ const normalize: Pipeline = {
       let raw = 'raw_probe_events'
       if (delta) {
         const t = Date.now()
-        await ctx.store.run(renderSql(readSql(import.meta.url, 'delta.sql'), {from: delta.from, deleted: delta.deleted ? 'true' : 'false'}))
+        await ctx.store.run(
+          renderSql(readSql(import.meta.url, 'delta.sql'), {
+            from: delta.from,
+            deleted: delta.deleted ? 'true' : 'false',
+            inactivity_s: o.inactivityS,
+          }),
+        )
         raw = 'norm_src'
-        const visitors = await ctx.store.scalar<number>('select count(*)::INTEGER from norm_affected')
+        const n = (await ctx.store.one<{visitors: number; known: number; whole: number}>(
+          `select count(*)::INTEGER as visitors, count(*) filter (where known)::INTEGER as known,
+             count(*) filter (where known and kept = 0)::INTEGER as whole from norm_affected`,
+        ))!
         const events = await ctx.store.scalar<number>('select count(*)::INTEGER from norm_src')
         ctx.log(
-          `  delta: ${visitors} visitors with new${delta.deleted ? ' or deleted' : ''} events, ${events} events of theirs (${Date.now() - t} ms)`,
+          `  delta: ${n.visitors} visitors with new${delta.deleted ? ' or deleted' : ''} events, ${n.known} of them known (${n.known - n.whole} re-done from their latest stretch of activity, ${n.whole} whole); ${events} events to sessionize (${Date.now() - t} ms)`,
         )
       }
       const count = delta ? 1 : await batchCount(ctx)
@@ -195,7 +231,8 @@ const normalize: Pipeline = {
           took.set(step, (took.get(step) ?? 0) + Date.now() - t)
         }
       const t = Date.now()
-      await ctx.store.run(readSql(import.meta.url, 'dimensions.sql'))
+      await ctx.store.run(renderStep('dimensions.sql', o, raw))
+      if (delta) await ctx.store.run(readSql(import.meta.url, 'shift.sql'))
       took.set('dimensions.sql', Date.now() - t)
       for (const [step, ms] of took) ctx.log(`  ${step.replace('.sql', '')}: ${ms} ms`)
     } catch (error) {
@@ -217,15 +254,21 @@ const normalize: Pipeline = {
       message = `${events} events, ${sessions} sessions`
       rowsWritten = events + sessions
     } else {
-      await logDays(ctx, sessionDays('sessions_core'))
+      await logDays(ctx, sessionDays('sessions_core', REPLACED))
       await logDays(ctx, sessionDays('sessions_core__staged'))
       const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core__staged')
       const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions__staged')
       await ctx.store.run(readSql(import.meta.url, 'publish_delta.sql'))
       await ctx.store.run(readSql(import.meta.url, 'views.sql'))
-      const visitors = await logVisitors(ctx, 'select site, visitor_id from norm_affected')
-      await ctx.store.run('drop table if exists norm_affected')
-      message = `${visitors} visitors re-done: ${events} events, ${sessions} sessions`
+      // from_ts: the first re-done session's start; the visitor's earlier sessions are as they were unless moved
+      const visitors = await logVisitors(
+        ctx,
+        `select site, visitor_id, case when vkey not in (select vkey from norm_shift) then cut_ts end as from_ts from norm_affected`,
+        true,
+      )
+      const partly = await ctx.store.scalar<number>('select count(*)::INTEGER from norm_affected where kept > 0')
+      message = `${visitors} visitors re-done (${partly} from their latest stretch of activity): ${events} events, ${sessions} sessions`
+      await ctx.store.run('drop table if exists norm_affected; drop table if exists norm_shift')
       rowsWritten = events + sessions
     }
     // single writer: nothing was loaded since stage() read raw_probe_events

@@ -1,11 +1,15 @@
--- An incremental run's publication (in the pipeline's transaction): the affected visitors' rows are replaced by the
--- recomputed ones (tables.sql, run over their events only); views.sql follows. The days their old and new sessions
--- cover are logged first by the pipeline (change_days), while the old rows are still there.
-delete from event_sessions where vkey in (select vkey from norm_affected);
+-- An incremental run's publication (in the pipeline's transaction): the re-done sessions of the affected visitors (all
+-- of a visitor's when it is re-done whole, else those from cut_ts on, delta.sql) are replaced by the recomputed ones
+-- (tables.sql, run over their events only); views.sql follows. The days their old and new sessions cover are logged
+-- first by the pipeline (change_days), while the old rows are still there.
+delete from event_sessions s using norm_affected a where s.vkey = a.vkey and s.session_no > a.kept;
 insert into event_sessions by name select * from event_sessions__staged;
 drop table event_sessions__staged;
 
-delete from sessions_core where vkey in (select vkey from norm_affected);
+delete from sessions_core c using norm_affected a where c.vkey = a.vkey and (a.cut_ts is null or c.started_at >= a.cut_ts);
+-- the kept sessions of a visitor whose re-done ones raised the probe's visit shift move with it (norm_shift)
+update sessions_core c set visit_number = c.visit_number + d.delta, is_returning = c.visit_number + d.delta > 1
+from norm_shift d where c.vkey = d.vkey;
 insert into sessions_core by name select * from sessions_core__staged;
 drop table sessions_core__staged;
 

@@ -4,7 +4,8 @@ create or replace table sessions_core__staged (
   session_id VARCHAR, site VARCHAR, visitor_id VARCHAR, visit_number INTEGER, is_returning BOOLEAN,
   started_at TIMESTAMP, ended_at TIMESTAMP, duration_s DOUBLE, engaged_s DOUBLE, pageviews INTEGER, events INTEGER,
   entry_url VARCHAR, exit_url VARCHAR, entry_title VARCHAR, bounce BOOLEAN, source_key UBIGINT, referrer VARCHAR,
-  place_key UBIGINT, ua_h UBIGINT, is_bot BOOLEAN, member_id VARCHAR, ip VARCHAR, engagement_events INTEGER, vkey UBIGINT
+  place_key UBIGINT, ua_h UBIGINT, is_bot BOOLEAN, member_id VARCHAR, ip VARCHAR, engagement_events INTEGER, probe_visits INTEGER,
+  vkey UBIGINT
 );
 
 create or replace table event_sessions__staged (

@@ -23,13 +23,16 @@ with agg as (
   from norm_seq
   group by vkey, seg_start_rn, sess_sub
 ), numbered as (
-  select *, row_number() over (partition by vkey order by first_rn) as session_no from agg
+  -- {{kept}}: the sessions an incremental run keeps before these (delta.sql), else 0
+  select a.*, row_number() over (partition by a.vkey order by a.first_rn) + {{kept}} as session_no, {{kept_shift}} as kept_shift
+  from agg a {{kept_join}}
 ), engaged as (
   select vkey, seg_start_rn, sess_sub, sum(engaged_s) as engaged_s from norm_pages group by vkey, seg_start_rn, sess_sub
 )
--- the probe's own visit counter knows visits before the data began: shift our ordinal by what it says
+-- the probe's own visit counter knows visits before the data began: shift our ordinal by what it says (in any of the
+-- visitor's sessions: kept_shift is what the kept ones say)
 select a.*, coalesce(g.engaged_s, 0) as engaged_s,
-  session_no + greatest(0, coalesce(max(probe_visit_count - session_no) over (partition by vkey), 0)) as visit_number
+  session_no + greatest(kept_shift, coalesce(max(probe_visit_count - session_no) over (partition by vkey), 0)) as visit_number
 from numbered a
 left join engaged g using (vkey, seg_start_rn, sess_sub);
 
@@ -71,6 +74,8 @@ select
   n.is_bot, member.member_id,
   case when {{anonymize_ip}} then null else geo.ip end as ip,
   n.engagement_events::INTEGER as engagement_events,
+  -- the probe's visit counter (its highest in the session): what an incremental run that keeps this session needs
+  n.probe_visit_count::INTEGER as probe_visits,
   -- the sessionization key (hash of site and visitor id): incremental runs replace a visitor's rows by it
   n.vkey
 from norm_sess n
