@@ -29,7 +29,7 @@ const intents: Pipeline = {
   incremental: true,
   fingerprint: async (ctx) => (await classifierSetup(ctx)).fingerprint + SQL.map((f) => readSql(import.meta.url, f)).join('\n'),
   // Classification and the cache (valid on its own) outside the transaction; run() publishes session_intents.
-  // Incremental: only the sessions of the visitors normalize re-did since the last run.
+  // Incremental: only the sessions normalize re-did since the last run (changes.ts upstreamVisitors: from_ts).
   async stage(ctx) {
     const {store} = ctx
     const run = runInfo(ctx, 'intents')
@@ -42,7 +42,9 @@ const intents: Pipeline = {
     if (!run.full) {
       const n = await upstreamVisitors(ctx, 'intent_changed')
       ctx.log(`  ${n} visitors re-done upstream`)
-      sessions = '(select * from sessions semi join intent_changed using (site, visitor_id))'
+      // only the sessions normalize re-did: those from from_ts on (all of a visitor's when it is NULL)
+      sessions =
+        '(select s.* from sessions s join intent_changed c using (site, visitor_id) where c.from_ts is null or s.started_at >= c.from_ts)'
     }
     await store.run(renderSql(readSql(import.meta.url, 'session_keys.sql'), {sessions}))
     await store.run(readSql(import.meta.url, 'new_texts.sql'))
@@ -77,7 +79,10 @@ const intents: Pipeline = {
       return {rowsWritten: await ctx.store.scalar<number>('select count(*)::INTEGER from session_intents')}
     }
     const rows = await ctx.store.scalar<number>('select count(*)::INTEGER from session_intents__staged')
-    await ctx.store.run(`delete from session_intents where vkey in (select hash(site, visitor_id) from intent_changed);
+    // the changed visitors' rows but those of the sessions they keep (started before from_ts)
+    await ctx.store.run(`delete from session_intents where vkey in (select hash(site, visitor_id) from intent_changed)
+        and session_id not in (select k.session_id from sessions_core k join intent_changed c using (site, visitor_id)
+                               where c.from_ts is not null and k.started_at < c.from_ts);
       insert into session_intents by name select * from session_intents__staged;
       drop table session_intents__staged; drop table intent_changed`)
     return {rowsWritten: rows}

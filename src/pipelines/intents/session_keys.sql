@@ -1,7 +1,6 @@
 -- Each session's classification key (md5_number of keyword, landing path and title), computed once: new_texts.sql and
 -- session_intents.sql both read it, so neither recomputes the URL regex and the hash per session. A missing and an
--- empty keyword are the same input. {{sessions}}: all sessions, or (an incremental run) those of the visitors
--- normalize re-did.
+-- empty keyword are the same input. The sessions: all of them, or (an incremental run) those normalize re-did.
 create or replace temp table intent_session_keys as
 with s as (
   select session_id, hash(site, visitor_id) as vkey,
