@@ -132,10 +132,13 @@ describe('incremental runs give the same rows as a full rebuild', () => {
       writeFileSync(join(dir.path, file), [header, ...rows].join('\n') + '\n')
       return join(dir.path, file)
     }
+    // these runs sessionize in batches of 4 events' worth of visitors (the full rebuild below in one pass)
+    const config = join(dir.path, 'ccx.config.json')
+    writeFileSync(config, JSON.stringify({store: {rebuildBatchEvents: 4}}))
     await ok(['ingest', 'probe', write('first.csv', first), '--db', db, '--json'])
-    await ok(['run', ...INCREMENTAL, '--db', db, '--json'])
+    await ok(['run', ...INCREMENTAL, '--db', db, '--config', config, '--json'])
     await ok(['ingest', 'probe', write('second.csv', second), '--db', db, '--json'])
-    const outcomes = (await ok(['run', ...INCREMENTAL, '--db', db, '--json'])).outcomes as Array<{
+    const outcomes = (await ok(['run', ...INCREMENTAL, '--db', db, '--config', config, '--json'])).outcomes as Array<{
       pipeline: string
       mode?: string
       message: string
@@ -143,7 +146,7 @@ describe('incremental runs give the same rows as a full rebuild', () => {
     expect(outcomes.filter((o) => o.mode !== 'incremental')).toEqual([])
     // A, B, C and F keep earlier sessions; D (late event in its first session) and G (new) are whole
     expect(outcomes.find((o) => o.pipeline === 'normalize')!.message).toMatch(
-      /^6 visitors re-done \(4 from their latest stretch of activity\)/,
+      /^sessionized in [2-9] batches of visitors; 6 visitors re-done \(4 from their latest stretch of activity\)/,
     )
     const store = await Store.open(db, {readOnly: true})
     const visits = await store.all<{visitor_id: string; visits: string}>(

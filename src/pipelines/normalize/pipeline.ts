@@ -125,13 +125,14 @@ export function settingBytes(value: string): number | undefined {
 }
 
 /**
- * How many batches of visitors a full rebuild sessionizes one after the other, so that each statement's working set is
- * a batch's and the peak memory does not grow with the history: `store.rebuildBatchEvents` raw events per batch, or as
- * many as DuckDB's memory limit holds comfortably. Each visitor is whole in one batch (sessions, visit numbers and
+ * How many batches of visitors a run sessionizes one after the other (of all raw events in a full rebuild, of the
+ * re-done visitors' in an incremental run: `raw`), so that each statement's working set is a batch's and the peak memory
+ * does not grow with the data: `store.rebuildBatchEvents` raw events per batch, or as many as DuckDB's memory limit
+ * holds comfortably. Each visitor is whole in one batch (sessions, visit numbers and
  * dwell depend on all of a visitor's events and on nothing else), so the rows are those of a single pass.
  */
-async function batchCount(ctx: PipelineContext): Promise<number> {
-  const events = await ctx.store.scalar<number>('select count(*)::BIGINT from raw_probe_events')
+async function batchCount(ctx: PipelineContext, raw: string): Promise<number> {
+  const events = await ctx.store.scalar<number>(`select count(*)::BIGINT from ${raw}`)
   let perBatch = ctx.config.config.store.rebuildBatchEvents
   if (perBatch === undefined) {
     const limit = settingBytes(await ctx.store.scalar<string>(`select current_setting('memory_limit')`))
@@ -220,8 +221,9 @@ const normalize: Pipeline = {
           `  delta: ${n.visitors} visitors with new${delta.deleted ? ' or deleted' : ''} events, ${n.known} of them known (${n.known - n.whole} re-done from their latest stretch of activity, ${n.whole} whole); ${events} events to sessionize (${Date.now() - t} ms)`,
         )
       }
-      const count = delta ? 1 : await batchCount(ctx)
-      if (count > 1) ctx.log(`  full rebuild in ${count} batches of visitors (bounded memory)`)
+      // an incremental run's events (a day's, say) are batched the same way when they are many
+      const count = await batchCount(ctx, raw)
+      if (count > 1) ctx.log(`  ${delta ? 'the re-done visitors' : 'full rebuild'} in ${count} batches of visitors (bounded memory)`)
       await ctx.store.run(readSql(import.meta.url, 'staged.sql'))
       const took = new Map<string, number>()
       for (let index = 0; index < count; index++)
@@ -230,11 +232,13 @@ const normalize: Pipeline = {
           await ctx.store.run(renderStep(step, o, raw, {index, count}))
           took.set(step, (took.get(step) ?? 0) + Date.now() - t)
         }
+      await ctx.store.run('drop table if exists norm_src')
       const t = Date.now()
       await ctx.store.run(renderStep('dimensions.sql', o, raw))
       if (delta) await ctx.store.run(readSql(import.meta.url, 'shift.sql'))
       took.set('dimensions.sql', Date.now() - t)
       for (const [step, ms] of took) ctx.log(`  ${step.replace('.sql', '')}: ${ms} ms`)
+      return count > 1 ? {message: `sessionized in ${count} batches of visitors`} : undefined
     } catch (error) {
       await ctx.store.run([...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n') + 'drop view if exists norm_ev;')
       throw error

@@ -105,4 +105,3 @@ drop table if exists norm_pages;
 drop table if exists norm_seq;
 drop view if exists norm_ev;
 drop table if exists norm_attr;
-drop table if exists norm_src;
