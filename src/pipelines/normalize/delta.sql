@@ -66,10 +66,6 @@ where c.vkey in (select vkey from norm_gone);
 drop table norm_gone;
 drop table norm_new;
 
--- the raw rows: new ones by the key's zone maps, older ones of the re-done sessions by their keys in event_sessions
-create or replace temp table norm_src as
-select * from raw_probe_events where event_key > {{from}}
-union all
-select * from raw_probe_events
-where event_key <= {{from}}
-  and event_key in (select s.event_key from event_sessions s join norm_affected a using (vkey) where s.session_no > a.kept);
+-- the keys of the older raw rows to sessionize again: the events of the re-done sessions (source.sql reads them)
+create or replace temp table norm_old_keys as
+select s.event_key from event_sessions s join norm_affected a using (vkey) where s.session_no > a.kept;

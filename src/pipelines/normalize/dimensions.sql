@@ -9,7 +9,7 @@ select distinct on (place_key) hash(country, province, city, isp) as place_key, 
 create or replace table session_devices__staged as
 select distinct on (ua_h) hash(user_agent) as ua_h, browser, os, device_type, bot_name, brand, model, app from ua_map;
 
-create or replace table visitors__staged as
+create or replace {{temp}} table visitors__staged as
 select c.site, c.visitor_id,
   min(c.started_at) as first_seen,
   max(c.ended_at) as last_seen,

@@ -10,7 +10,17 @@ import {updateMaps} from './maps.js'
 
 // per set of visitors (all, an incremental run's, or a batch of a full rebuild), between staged.sql and dimensions.sql
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
-const SQL_FILES = ['staged.sql', ...STEPS, 'dimensions.sql', 'delta.sql', 'shift.sql', 'publish.sql', 'publish_delta.sql', 'views.sql']
+const SQL_FILES = [
+  'staged.sql',
+  ...STEPS,
+  'dimensions.sql',
+  'delta.sql',
+  'source.sql',
+  'shift.sql',
+  'publish.sql',
+  'publish_delta.sql',
+  'views.sql',
+]
 /**
  * Raw events per batch of a full rebuild, per byte of DuckDB's memory limit: the working set of the sessionization and
  * of tables.sql's joins is some hundreds of bytes per event (about 900 MB of buffer pool at 3 M events, docs/scale.md
@@ -36,6 +46,7 @@ const SCRATCH = [
   'norm_shift',
   'norm_gone',
   'norm_new',
+  'norm_old_keys',
 ]
 
 interface NormalizeOptions {
@@ -94,6 +105,7 @@ function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events',
     site_domain_check: domainCheck,
     raw,
     in_batch: batch.count > 1 ? `hash(e.site, e.visitor_id) % ${batch.count} = ${batch.index}` : 'true',
+    temp: incremental ? 'temp' : '',
     kept: incremental ? 'coalesce(b.kept, 0)' : '0',
     kept_shift: incremental ? 'coalesce(b.kept_shift, 0)' : '0',
     kept_join: incremental ? 'left join norm_affected b on b.vkey = a.vkey' : '',
@@ -211,6 +223,8 @@ const normalize: Pipeline = {
             inactivity_s: o.inactivityS,
           }),
         )
+        const low = await ctx.store.scalar<number | null>('select min(event_key) from norm_old_keys')
+        await ctx.store.run(renderSql(readSql(import.meta.url, 'source.sql'), {from: delta.from, low: low ?? delta.from + 1}))
         raw = 'norm_src'
         const n = (await ctx.store.one<{visitors: number; known: number; whole: number}>(
           `select count(*)::INTEGER as visitors, count(*) filter (where known)::INTEGER as known,
@@ -224,7 +238,7 @@ const normalize: Pipeline = {
       // an incremental run's events (a day's, say) are batched the same way when they are many
       const count = await batchCount(ctx, raw)
       if (count > 1) ctx.log(`  ${delta ? 'the re-done visitors' : 'full rebuild'} in ${count} batches of visitors (bounded memory)`)
-      await ctx.store.run(readSql(import.meta.url, 'staged.sql'))
+      await ctx.store.run(renderStep('staged.sql', o, raw))
       const took = new Map<string, number>()
       for (let index = 0; index < count; index++)
         for (const step of STEPS) {
