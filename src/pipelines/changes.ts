@@ -148,13 +148,22 @@ function pipelineName(ctx: PipelineContext): string {
 export interface VisitorChanges {
   count: number
   deltas: Map<string, RawDelta>
+  /**
+   * A timestamp literal (SQL) no re-done session starts before: the earliest from_ts when every changed visitor has
+   * one, else undefined (some visitor is re-done whole). A constant filter on it lets DuckDB skip old row groups of
+   * time-ordered tables.
+   */
+  since?: string
 }
 
 /**
  * The start of an incremental pipeline that reads raw tables with visitor ids (marketing marts, scenarios): decides
- * the run's mode and, when it is incremental, creates temp table `table (visitor_id)` — the visitors upstream pipelines
- * re-did and those named by rows of `raw` loaded or deleted since this pipeline's last run. A raw table without a
- * watermark yet makes the run full. Pair with saveRawTables() in run().
+ * the run's mode and, when it is incremental, creates temp table `table (visitor_id, vid, from_ts)` — the visitors
+ * upstream pipelines re-did and those named by rows of `raw` loaded or deleted since this pipeline's last run; vid is
+ * hash(visitor_id). from_ts (upstreamVisitors): that visitor's sessions that started before it are as they were at this
+ * pipeline's last run, on every site (the earliest over its sites); NULL: re-do the visitor whole, as for every visitor
+ * a raw row names (a call, chat, lead or order may attach to any of its sessions). A raw table without a watermark yet
+ * makes the run full. Pair with saveRawTables() in run().
  */
 export async function incrementalVisitors(
   ctx: PipelineContext,
@@ -165,7 +174,7 @@ export async function incrementalVisitors(
   const run = runInfo(ctx, pipeline)
   if (run.full) return {run}
   const upstream = `${table}_upstream`
-  const parts = [`select visitor_id from ${sqlIdent(upstream)}`]
+  const parts = [`select visitor_id, from_ts from ${sqlIdent(upstream)}`]
   const deltas = new Map<string, RawDelta>()
   for (const source of raw) {
     const changed = await rawChangedVisitors(ctx, source)
@@ -174,16 +183,36 @@ export async function incrementalVisitors(
       run.reason = 'no watermark on a raw table it reads'
       return {run}
     }
-    parts.push(changed.sql)
+    parts.push(`select visitor_id, null::TIMESTAMP from (${changed.sql})`)
     deltas.set(source, changed.delta)
   }
   await upstreamVisitors(ctx, upstream)
-  await ctx.store.run(`create or replace temp table ${sqlIdent(table)} as select distinct visitor_id from (${parts.join(' union all ')});
+  await ctx.store.run(`create or replace temp table ${sqlIdent(table)} as
+      select visitor_id, hash(visitor_id) as vid, if(bool_or(from_ts is null), null, min(from_ts)) as from_ts
+      from (${parts.join(' union all ')}) group by visitor_id;
     drop table ${sqlIdent(upstream)}`)
-  return {run, changed: {count: await ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`), deltas}}
+  const sum = await ctx.store.one<{n: number; since: string | null}>(
+    `select count(*)::INTEGER as n, if(bool_or(from_ts is null), null, strftime(min(from_ts), '%Y-%m-%d %H:%M:%S.%f')) as since
+     from ${sqlIdent(table)}`,
+  )
+  const since = sum?.since ? `TIMESTAMP ${sqlString(sum.since)}` : undefined
+  return {run, changed: {count: sum?.n ?? 0, deltas, since}}
 }
 
 /** Records how far this run read each raw table of incrementalVisitors() (inside run()). */
 export async function saveRawTables(ctx: PipelineContext, raw: readonly string[], changed?: VisitorChanges): Promise<void> {
   for (const source of raw) await saveRawVisitors(ctx, source, changed?.deltas.get(source))
+}
+
+/**
+ * A condition choosing the rows an incremental run re-does (for the full run: 'true'): those of the visitors in
+ * `table` (incrementalVisitors) whose time `ts` is at or after the visitor's from_ts (or all of its rows when NULL).
+ * `visitor` and `ts` are SQL expressions of the row; a row without a time (ts 'null') counts as re-done only for a
+ * whole visitor.
+ */
+export function changedRows(table: string, changed: VisitorChanges | undefined, visitor: string, ts: string): string {
+  if (!changed) return 'true'
+  const bound = changed.since ? ` and ${ts} >= ${changed.since}` : ''
+  // alias chg: the row's own alias must not be shadowed
+  return `(exists (select 1 from ${sqlIdent(table)} chg where chg.visitor_id = ${visitor} and (chg.from_ts is null or ${ts} >= chg.from_ts))${bound})`
 }

@@ -3,10 +3,11 @@ import {MART_INPUTS, MART_TABLES} from '../../marts/marketing.js'
 import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
-import {incrementalVisitors, saveRawTables} from '../changes.js'
+import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
+const SQL = ['mart_sessions.sql', 'mart_funnel_steps.sql']
 
 const pipeline: Pipeline = {
   name: 'marketing-marts',
@@ -15,39 +16,62 @@ const pipeline: Pipeline = {
   writes: MART_TABLES,
   incremental: true,
   follows: RAW,
-  fingerprint: () => readSql(import.meta.url, 'marts.sql') + PAGE_LEVEL_EVENT_TYPES.join(','),
+  fingerprint: () => SQL.map((f) => readSql(import.meta.url, f)).join('\n') + PAGE_LEVEL_EVENT_TYPES.join(','),
   async run(ctx) {
     const {store} = ctx
-    // mart_changed (visitor_id): whose sessions upstream re-did, or whom new calls, chats, leads or orders name
+    // mart_changed (visitor_id, vid, from_ts): whose sessions upstream re-did and from when, or whom new calls, chats,
+    // leads or orders name (whole)
     const {run, changed} = await incrementalVisitors(ctx, 'marketing-marts', RAW, 'mart_changed')
-    const intents = (await store.tableExists('session_intents'))
-      ? '(select session_id, arg_max(intent, confidence) as intent from session_intents group by session_id)'
-      : '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
+    const hasIntents = await store.tableExists('session_intents')
+    // an incremental run reads the intents of the sessions it re-does only (`s`: mart_sessions.sql's chosen sessions)
+    const intents = !hasIntents
+      ? '(select null::VARCHAR as session_id, null::VARCHAR as intent where false)'
+      : `(select session_id, arg_max(intent, confidence) as intent from session_intents ${run.full ? '' : 'where session_id in (select session_id from s)'} group by session_id)`
     // the mart holds every step but the page-level events (vocab MART_STEP_TYPES), which the funnel reads from events
     const pageLevelTypes = PAGE_LEVEL_EVENT_TYPES.map(sqlString).join(', ')
-    const sql = (suffix: string, only: string) =>
-      renderSql(readSql(import.meta.url, 'marts.sql'), {
+    const only = (visitor: string, ts: string) => changedRows('mart_changed', changed, visitor, ts)
+    const sessionsSql = (table: string, keptLast: string) =>
+      renderSql(readSql(import.meta.url, 'mart_sessions.sql'), {
+        mart_sessions: table,
+        only: only('s.visitor_id', 's.started_at'),
         intents,
+        kept_last: keptLast,
+      })
+    const stepsSql = (table: string, sessions: string, sessionsAll: string) =>
+      renderSql(readSql(import.meta.url, 'mart_funnel_steps.sql'), {
+        mart_funnel_steps: table,
+        mart_sessions: sessions,
+        sessions: sessionsAll,
+        only_raw: only('r.visitor_id', 'r.ts'),
+        only_events: only('e.visitor_id', 'e.ts'),
         page_level_types: pageLevelTypes,
-        mart_sessions: `mart_sessions${suffix}`,
-        mart_funnel_steps: `mart_funnel_steps${suffix}`,
-        only,
       })
     let message: string
     let rows: number
-    if (run.full) {
-      await store.run(sql('', 'true'))
+    if (run.full || !changed) {
+      const none = '(select null::VARCHAR as site, null::VARCHAR as visitor_id, null::TIMESTAMP as last_started_at where false)'
+      await store.run(sessionsSql('mart_sessions', none))
+      await store.run(stepsSql('mart_funnel_steps', 'mart_sessions', 'mart_sessions'))
       rows = await store.scalar<number>('select count(*)::INTEGER from mart_funnel_steps')
       message = `${rows} funnel steps`
     } else {
-      await store.run(sql('__delta', 'visitor_id in (select visitor_id from mart_changed)'))
+      // the rows of the changed visitors from their from_ts go; those before stay as they were (sessions that started
+      // before from_ts are unchanged upstream, and a step before it attaches to one of them)
+      const bound = (ts: string) => (changed.since ? ` and ${ts} >= ${changed.since}` : '')
+      await store.run(`delete from mart_sessions m using mart_changed c
+        where m.visitor_id = c.visitor_id and (c.from_ts is null or m.started_at >= c.from_ts)${bound('m.started_at')}`)
+      const keptLast = `(select site, visitor_id, max(started_at) as last_started_at from mart_sessions
+        where visitor_id in (select visitor_id from mart_changed where from_ts is not null) group by site, visitor_id)`
+      await store.run(sessionsSql('mart_sessions__delta', keptLast))
+      await store.run(`insert into mart_sessions by name select * from mart_sessions__delta`)
+      await store.run(`delete from mart_funnel_steps f using mart_changed c
+        where f.vid = c.vid and (c.from_ts is null or f.ts >= c.from_ts)${bound('f.ts')}`)
+      const changedSessions = '(select * from mart_sessions where visitor_id in (select visitor_id from mart_changed))'
+      await store.run(stepsSql('mart_funnel_steps__delta', 'mart_sessions__delta', changedSessions))
       rows = await store.scalar<number>('select count(*)::INTEGER from mart_funnel_steps__delta')
-      await store.run(`delete from mart_sessions where visitor_id in (select visitor_id from mart_changed);
-        insert into mart_sessions by name select * from mart_sessions__delta;
-        delete from mart_funnel_steps where vid in (select hash(visitor_id) from mart_changed);
-        insert into mart_funnel_steps by name select * from mart_funnel_steps__delta;
+      await store.run(`insert into mart_funnel_steps by name select * from mart_funnel_steps__delta;
         drop table mart_sessions__delta; drop table mart_funnel_steps__delta; drop table mart_changed`)
-      message = `${changed?.count} visitors re-done: ${rows} funnel steps`
+      message = `${changed.count} visitors re-done: ${rows} funnel steps`
     }
     await saveRawTables(ctx, RAW, changed)
     return {rowsWritten: rows, message}

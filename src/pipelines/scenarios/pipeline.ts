@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql} from '../../store/store.js'
-import {incrementalVisitors, saveRawTables} from '../changes.js'
+import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
@@ -36,8 +36,11 @@ const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
 
 /**
  * Matches every stored session against the scenarios (in SQL, sql-match.ts) and records each session's outcomes for
- * replay. Incremental: only the sessions of the visitors that changed (the limits carry from session to session of a
- * visitor, so all of a changed visitor's sessions are matched again).
+ * replay. Incremental: only the sessions of the visitors that changed. The limits carry from session to session of a
+ * visitor, so all of a changed visitor's sessions are matched again, but only the directives of the sessions from its
+ * from_ts are replaced: those before are the same sessions, matched in the same order from the same empty state, so
+ * they fire as they did. Outcomes are replaced whole: a lead or order in a re-done session is `later` for every
+ * earlier one.
  */
 const scenarios: Pipeline = {
   name: 'scenarios',
@@ -62,20 +65,22 @@ const scenarios: Pipeline = {
     const {matchSessionsSql} = await import('./sql-match.js')
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
     const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only})
+    const redone = run.full ? undefined : changedRows('scn_changed', changed, 'c.visitor_id', 'c.started_at')
     const counts = await matchSessionsSql(store, compiled, {
       only,
+      keep: redone,
       log: ctx.log,
-      write: (matches) =>
-        run.full
-          ? store.run(`create or replace table scenario_matches as ${matches}`)
-          : store.run(`delete from scenario_matches where visitor_id in (select visitor_id from scn_changed);
-              insert into scenario_matches by name ${matches}`),
+      write: async (matches) => {
+        if (run.full) return store.run(`create or replace table scenario_matches as ${matches}`)
+        await store.run(`delete from scenario_matches c where ${redone}`)
+        await store.run(`insert into scenario_matches by name ${matches}`)
+      },
     })
     const t = performance.now()
     const cpu = process.cpuUsage()
     if (run.full) await store.run(`create or replace table session_outcomes as ${outcomes}`)
     else
-      await store.run(`delete from session_outcomes where vid in (select hash(visitor_id) from scn_changed);
+      await store.run(`delete from session_outcomes where vid in (select vid from scn_changed);
         insert into session_outcomes by name ${outcomes};
         drop table scn_changed`)
     const c = process.cpuUsage(cpu)

@@ -30,11 +30,13 @@ function replaceOnce(sql: string, from: string, to: string): string {
  * route_kind, route_target; in time order) while its inputs exist, and stores it: the same directives as
  * matchSessions (match.ts).
  * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent).
+ * `keep`: a condition on the sessions' columns (visitor_id, started_at, …; alias c) choosing whose directives `write`
+ * gets (default: all); the others still carry the limits.
  */
 export async function matchSessionsSql(
   store: Store,
   compiled: CompiledScenarios,
-  options: {only?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
+  options: {only?: string; keep?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
 ): Promise<SqlMatchCounts> {
   let t = performance.now()
   let cpu = process.cpuUsage()
@@ -179,6 +181,8 @@ export async function matchSessionsSql(
       a.appendInteger(fired.s[i]!)
     })
 
+    if (options.keep)
+      await store.run(`delete from scn_fired where k in (select c.rowid from scn_ctx c where not (${options.keep}))`)
     step(`limits (${fired.k.length} firings)`)
     await options.write(renderSql(readSql(import.meta.url, 'matches.sql'), {directives: plan.directives}))
     step('directives stored')

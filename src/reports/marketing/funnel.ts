@@ -199,7 +199,7 @@ export async function funnelSql(store: Store, options: FunnelOptions): Promise<s
   let unitKey: string
   let sessionKey: string
   if (mart) {
-    // integer keys, page-level events left out: see src/pipelines/marketing/marts.sql
+    // integer keys, page-level events left out: see src/pipelines/marketing/mart_funnel_steps.sql
     source = `steps as (select * from mart_funnel_steps where ${siteFilter(options.site)} and type in (${[...laterTypes].map(sqlString).join(', ') || "''"}))`
     sessionsTable = `(select * from mart_sessions where ${siteFilter(options.site)})`
     unitKey = unit === 'visitor' ? 'visitor_key' : 'session_key'
