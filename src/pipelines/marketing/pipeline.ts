@@ -30,10 +30,15 @@ const pipeline: Pipeline = {
     // the mart holds every step but the page-level events (vocab MART_STEP_TYPES), which the funnel reads from events
     const pageLevelTypes = PAGE_LEVEL_EVENT_TYPES.map(sqlString).join(', ')
     const only = (visitor: string, ts: string) => changedRows('mart_changed', changed, visitor, ts)
+    // an inner join, not a filter: DuckDB then joins the changed visitors before the view's dimensions, not after
+    const sessions = changed
+      ? `(select s.* from mart_changed chg join sessions s
+          on chg.visitor_id = s.visitor_id and (chg.from_ts is null or s.started_at >= chg.from_ts))`
+      : 'sessions'
     const sessionsSql = (table: string, keptLast: string) =>
       renderSql(readSql(import.meta.url, 'mart_sessions.sql'), {
         mart_sessions: table,
-        only: only('s.visitor_id', 's.started_at'),
+        sessions,
         intents,
         kept_last: keptLast,
       })
