@@ -4,7 +4,7 @@
 -- changed visitors' sessions from their from_ts), which the pipeline adds to the rows it kept of mart_sessions.
 
 -- One row per non-bot session with its breakdown dimensions and its classified intent.
-create or replace table {{mart_sessions}} as
+create or replace {{temp}} table {{mart_sessions}} as
 with s as (
   select * from {{sessions}} s where not coalesce(s.is_bot, false)
 )

@@ -37,6 +37,8 @@ const pipeline: Pipeline = {
       : 'sessions'
     const sessionsSql = (table: string, keptLast: string) =>
       renderSql(readSql(import.meta.url, 'mart_sessions.sql'), {
+        // a delta is a temp table: as a stored one its rows were compressed and written once more before the insert
+        temp: table === 'mart_sessions' ? '' : 'temp',
         mart_sessions: table,
         sessions,
         intents,
@@ -44,6 +46,7 @@ const pipeline: Pipeline = {
       })
     const stepsSql = (table: string, sessions: string, sessionsAll: string) =>
       renderSql(readSql(import.meta.url, 'mart_funnel_steps.sql'), {
+        temp: table === 'mart_funnel_steps' ? '' : 'temp',
         mart_funnel_steps: table,
         mart_sessions: sessions,
         sessions: sessionsAll,
