@@ -2,14 +2,14 @@ import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {ccx, GENERATED_SOURCES, tempDir} from '../helpers/cli.js'
+import {ccx, GENERATED_SOURCES, ROOT, tempDir} from '../helpers/cli.js'
 import {compareDatabases, splitFile} from '../helpers/incremental.js'
 
 const DOWNSTREAM = ['marketing-marts', 'scenarios']
 const TABLES = ['mart_sessions', 'mart_funnel_steps', 'scenario_matches', 'session_outcomes']
 
-async function ok(args: string[]) {
-  const r = await ccx(args, {timeoutMs: 600_000})
+async function ok(args: string[], cwd?: string) {
+  const r = await ccx(args, {timeoutMs: 600_000, cwd})
   expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
   return r.json()
 }
@@ -39,6 +39,17 @@ function splitProbeByTime(path: string, first: string, second: string) {
 describe('marketing marts and scenarios re-do a changed visitor from its from_ts', () => {
   it('gives the rows of a full rebuild (new sessions after a gap, late events, new leads for old sessions)', async () => {
     const dir = tempDir('ccx-incr-from-')
+    // the shipped scenarios with tight limits per visitor: what a visitor's kept sessions fired decides what its re-done
+    // ones may fire (the limits are what the scenarios carry from session to session)
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'defaults/scenarios.json'), 'utf8')) as {
+      limits: object
+      scenarios: Array<{limits?: object}>
+    }
+    shipped.limits = {...shipped.limits, perVisitor: 2}
+    for (const sc of shipped.scenarios) sc.limits = {...sc.limits, perVisitor: 1}
+    writeFileSync(join(dir.path, 'rules.json'), JSON.stringify(shipped))
+    writeFileSync(join(dir.path, 'ccx.config.json'), JSON.stringify({files: {scenarios: 'rules.json'}}))
+    const run = (args: string[]) => ok(args, dir.path)
     const data = join(dir.path, 'data')
     await ok(['fixtures', 'generate', '--out', data, '--visitors', '800', '--days', '12', '--seed', 'from-ts', '--json'])
     mkdirSync(join(data, 'b1'))
@@ -50,10 +61,10 @@ describe('marketing marts and scenarios re-do a changed visitor from its from_ts
     const before = join(dir.path, 'before.duckdb')
     await ok(['sites', 'import', join(data, 'sites.json'), '--db', db, '--json'])
     for (const [source, file] of GENERATED_SOURCES) await ok(['ingest', source, join(data, 'b1', file), '--db', db, '--json'])
-    await ok(['run', '--db', db, '--json'])
+    await run(['run', '--db', db, '--json'])
     copyFileSync(db, before)
     for (const [source, file] of GENERATED_SOURCES) await ok(['ingest', source, join(data, 'b2', file), '--db', db, '--json'])
-    await ok(['run', 'normalize', 'identities', 'intents', '--db', db, '--json'])
+    await run(['run', 'normalize', 'identities', 'intents', '--db', db, '--json'])
 
     const store = await Store.open(db)
     await store.run(`attach '${before}' as old (read_only)`)
@@ -91,11 +102,11 @@ describe('marketing marts and scenarios re-do a changed visitor from its from_ts
     expect(shape!.kept).toBeGreaterThan(20)
     expect(shape!.leads).toBeGreaterThan(0)
 
-    const outcomes = (await ok(['run', ...DOWNSTREAM, '--db', db, '--json'])).outcomes as Array<{pipeline: string; mode?: string}>
+    const outcomes = (await run(['run', ...DOWNSTREAM, '--db', db, '--json'])).outcomes as Array<{pipeline: string; mode?: string}>
     expect(outcomes.filter((o) => DOWNSTREAM.includes(o.pipeline) && o.mode !== 'incremental')).toEqual([])
     const full = join(dir.path, 'full.duckdb')
     copyFileSync(db, full)
-    await ok(['run', ...DOWNSTREAM, '--full', '--db', full, '--json'])
+    await run(['run', ...DOWNSTREAM, '--full', '--db', full, '--json'])
     const diffs = await compareDatabases(db, full, TABLES)
     expect(diffs.filter((d) => d.onlyA + d.onlyB > 0 || d.rowsA !== d.rowsB)).toEqual([])
     for (const d of diffs) expect(d.rowsA, d.table).toBeGreaterThan(0)

@@ -3,6 +3,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql} from '../../store/store.js'
 import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
+import {sqlString} from '../../store/values.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
@@ -36,11 +37,10 @@ const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
 
 /**
  * Matches every stored session against the scenarios (in SQL, sql-match.ts) and records each session's outcomes for
- * replay. Incremental: only the sessions of the visitors that changed. The limits carry from session to session of a
- * visitor, so all of a changed visitor's sessions are matched again, but only the directives of the sessions from its
- * from_ts are replaced: those before are the same sessions, matched in the same order from the same empty state, so
- * they fire as they did. Outcomes are replaced whole: a lead or order in a re-done session is `later` for every
- * earlier one.
+ * replay. Incremental: only the sessions of the visitors that changed, from their from_ts. The limits carry from
+ * session to session of a visitor: the sessions before from_ts are as they were, so their stored firings, replayed,
+ * give the state the first re-done session starts from. Outcomes are replaced whole: a lead or order in a re-done
+ * session is `later` for every earlier one.
  */
 const scenarios: Pipeline = {
   name: 'scenarios',
@@ -66,9 +66,25 @@ const scenarios: Pipeline = {
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
     const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only})
     const redone = run.full ? undefined : changedRows('scn_changed', changed, 'c.visitor_id', 'c.started_at')
+    // The sessions before a visitor's from_ts are as they were: their stored firings seed the limits, and only the
+    // sessions from from_ts are matched. A firing is stored as its directives' scenario_id, so this needs ids that name
+    // one scenario each; else all of the visitor's sessions are matched again and only those from from_ts written.
+    const ids = compiled.scenarios.map((sc) => sc.id)
+    const seed =
+      !run.full && ids.length > 0 && new Set(ids).size === ids.length
+        ? `select s.site, s.visitor_id, s.started_at, s.session_id,
+             coalesce(s.visit_number, 1)::INTEGER as visit_number, coalesce(s.pageviews, 0)::INTEGER as pages, ix.s
+           from sessions s join scn_changed chg on chg.visitor_id = s.visitor_id and s.started_at < chg.from_ts
+           left join (select distinct m.session_id, m.scenario_id from scenario_matches m
+             where m.visitor_id in (select visitor_id from scn_changed where from_ts is not null)) m on m.session_id = s.session_id
+           left join (values ${ids.map((id, i) => `(${sqlString(id)}, ${i})`).join(', ')}) ix(scenario_id, s) on ix.scenario_id = m.scenario_id
+           where not coalesce(s.is_bot, false)`
+        : undefined
     const counts = await matchSessionsSql(store, compiled, {
       only,
-      keep: redone,
+      onlySessions: seed ? changedRows('scn_changed', changed, 's.visitor_id', 's.started_at') : undefined,
+      keep: seed ? undefined : redone,
+      seed,
       log: ctx.log,
       write: async (matches) => {
         if (run.full) return store.run(`create or replace table scenario_matches as ${matches}`)

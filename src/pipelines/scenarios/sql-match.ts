@@ -29,14 +29,19 @@ function replaceOnce(sql: string, from: string, to: string): string {
  * site, visitor_id, started_at, intent, scenario_id, priority, action_type, message, resource_id, resource_type,
  * route_kind, route_target; in time order) while its inputs exist, and stores it: the same directives as
  * matchSessions (match.ts).
- * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent).
+ * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent);
+ * `onlySessions` (alias s, default `only`): which of their sessions are matched.
  * `keep`: a condition on the sessions' columns (visitor_id, started_at, …; alias c) choosing whose directives `write`
  * gets (default: all); the others still carry the limits.
+ * `seed`: SELECT of sessions matched before (site, visitor_id, started_at, session_id, visit_number, pages, s: the
+ * index of a scenario that fired there, one row each, or NULL), which precede the matched sessions of their visitor:
+ * the limits replay their firings (fire() with exactly the scenarios that fired gives the same firings and state)
+ * instead of matching them again. A replay that does not fire them all throws.
  */
 export async function matchSessionsSql(
   store: Store,
   compiled: CompiledScenarios,
-  options: {only?: string; keep?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
+  options: {only?: string; onlySessions?: string; keep?: string; seed?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
 ): Promise<SqlMatchCounts> {
   let t = performance.now()
   let cpu = process.cpuUsage()
@@ -51,7 +56,10 @@ export async function matchSessionsSql(
   const {findResource} = await import('../../scenarios/directory.js')
   const plan = compileScenariosSql(compiled)
   try {
-    let contexts = renderSql(readSql(import.meta.url, 'contexts.sql'), {only: options.only ?? 'true'})
+    let contexts = renderSql(readSql(import.meta.url, 'contexts.sql'), {
+      only: options.only ?? 'true',
+      only_sessions: options.onlySessions ?? options.only ?? 'true',
+    })
     if (!(await store.tableExists('session_intents')))
       contexts = contexts.replace(
         'left join session_intents i using (session_id)',
@@ -125,11 +133,22 @@ export async function matchSessionsSql(
     // a firing gives (its actions that resolve)
     const fired = {k: [] as bigint[], s: [] as number[]}
     let directives = 0
+    // seeded sessions get negative keys: their firings are replayed, not recorded
+    const seeded = options.seed
+      ? `union all
+         select -dense_rank() over (order by site, visitor_id, started_at, session_id), hash(site, visitor_id), site, visitor_id,
+           started_at, session_id, visit_number, pages, s, 1
+         from (${options.seed})`
+      : ''
     const stream = await store.connection.stream(
-      `select c.rowid as k, c.vk, c.visit_number, c.pages, d.s, d.n::INTEGER as n
-       from scn_ctx c left join (select k, s, count(*) as n from scn_dir group by k, s) d on d.k = c.rowid
-       where c.vk in (select vk from scn_ctx where rowid in (select k from scn_dir))
-       order by c.site, c.visitor_id, c.started_at, c.session_id, c.rowid, d.s`,
+      `with c as (
+         select c.rowid as k, c.vk, c.site, c.visitor_id, c.started_at, c.session_id, c.visit_number, c.pages, d.s, d.n::INTEGER as n
+         from scn_ctx c left join (select k, s, count(*) as n from scn_dir group by k, s) d on d.k = c.rowid
+         ${seeded}
+       )
+       select k, vk, visit_number, pages, s, n from c
+       where vk in (select vk from scn_ctx where rowid in (select k from scn_dir))
+       order by site, visitor_id, started_at, session_id, k, s`,
     )
     const limits = limitCounter(compiled)
     const candidate = new Int32Array(compiled.scenarios.length)
@@ -141,6 +160,13 @@ export async function matchSessionsSql(
       if (k === undefined) return
       firedNow.length = 0
       limits.fire(at.visitNumber, at.pages, candidate, firedNow)
+      if (k < 0n) {
+        const expected = candidate.reduce((n, c) => n + (c > 0 ? 1 : 0), 0)
+        if (firedNow.length !== expected || firedNow.some((i) => !(candidate[i]! > 0)))
+          throw new Error(`scenario limits: replaying the stored firings of an earlier session did not fire them all`)
+        candidate.fill(0)
+        return
+      }
       for (const i of firedNow) {
         fired.k.push(k)
         fired.s.push(i)
