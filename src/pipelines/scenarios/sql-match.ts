@@ -41,7 +41,16 @@ function replaceOnce(sql: string, from: string, to: string): string {
 export async function matchSessionsSql(
   store: Store,
   compiled: CompiledScenarios,
-  options: {only?: string; onlySessions?: string; keep?: string; seed?: string; from?: string; to?: string; log?: (message: string) => void; write: (matches: string) => Promise<void>},
+  options: {
+    only?: string
+    onlySessions?: string
+    keep?: string
+    seed?: string
+    from?: string
+    to?: string
+    log?: (message: string) => void
+    write: (matches: string) => Promise<void>
+  },
 ): Promise<SqlMatchCounts> {
   let t = performance.now()
   let cpu = process.cpuUsage()
@@ -207,8 +216,7 @@ export async function matchSessionsSql(
       a.appendInteger(fired.s[i]!)
     })
 
-    if (options.keep)
-      await store.run(`delete from scn_fired where k in (select c.rowid from scn_ctx c where not (${options.keep}))`)
+    if (options.keep) await store.run(`delete from scn_fired where k in (select c.rowid from scn_ctx c where not (${options.keep}))`)
     step(`limits (${fired.k.length} firings)`)
     await options.write(renderSql(readSql(import.meta.url, 'matches.sql'), {directives: plan.directives}))
     step('directives stored')
