@@ -70,7 +70,7 @@ const intents: Pipeline = {
       a.appendInteger(batch.decisionOf[k]!)
     })
     await store.run(renderSql(readSql(import.meta.url, 'save_decisions.sql'), {classifier: sqlString(fingerprint)}))
-    await store.run(readSql(import.meta.url, 'session_intents.sql'))
+    await store.run(renderSql(readSql(import.meta.url, 'session_intents.sql'), {temp: run.full ? '' : 'temp'}))
     return {message: `${termIdx.length} new distinct texts classified (${terms.length} keywords × ${pages.length} pages)`}
   },
   async run(ctx) {
