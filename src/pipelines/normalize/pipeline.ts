@@ -140,8 +140,8 @@ export function settingBytes(value: string): number | undefined {
  * How many batches of visitors a run sessionizes one after the other (of all raw events in a full rebuild, of the
  * re-done visitors' in an incremental run: `raw`), so that each statement's working set is a batch's and the peak memory
  * does not grow with the data: `store.rebuildBatchEvents` raw events per batch, or as many as DuckDB's memory limit
- * holds comfortably. Each visitor is whole in one batch (sessions, visit numbers and
- * dwell depend on all of a visitor's events and on nothing else), so the rows are those of a single pass.
+ * holds comfortably. Each visitor is whole in one batch (sessions, visit numbers and dwell depend on a visitor's events
+ * and, in an incremental run, on its kept sessions, norm_affected), so the rows are those of a single pass.
  */
 async function batchCount(ctx: PipelineContext, raw: string): Promise<number> {
   const events = await ctx.store.scalar<number>(`select count(*)::BIGINT from ${raw}`)
