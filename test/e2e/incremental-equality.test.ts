@@ -2,7 +2,7 @@ import {copyFileSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+import {ccxOk, ROOT, tempDir} from '../helpers/cli.js'
 import {compareDatabases, splitFile} from '../helpers/incremental.js'
 
 const INCREMENTAL = ['normalize', 'identities', 'intents', 'marketing-marts', 'scenarios']
@@ -15,11 +15,7 @@ const SOURCES: Array<[string, string]> = [
   ['orders', 'orders.csv'],
 ]
 
-async function ok(args: string[]) {
-  const r = await ccx(args, {timeoutMs: 900_000})
-  expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r.json()
-}
+const ok = async (args: string[]) => (await ccxOk(args, {timeoutMs: 900_000})).json()
 
 /** `ccx run` after a change: the incremental pipelines must not have rebuilt in full. */
 async function runIncremental(db: string) {

@@ -2,17 +2,13 @@ import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {Store} from '../../src/store/store.js'
-import {ccx, GENERATED_SOURCES, ROOT, tempDir} from '../helpers/cli.js'
+import {ccxOk, GENERATED_SOURCES, ROOT, tempDir} from '../helpers/cli.js'
 import {compareDatabases, splitFile} from '../helpers/incremental.js'
 
 const DOWNSTREAM = ['marketing-marts', 'scenarios']
 const TABLES = ['mart_sessions', 'mart_funnel_steps', 'scenario_matches', 'session_outcomes']
 
-async function ok(args: string[], cwd?: string) {
-  const r = await ccx(args, {timeoutMs: 600_000, cwd})
-  expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r.json()
-}
+const ok = async (args: string[], cwd?: string) => (await ccxOk(args, {timeoutMs: 600_000, cwd})).json()
 
 /**
  * The probe file in two batches by time: the events after `cutoff` (the last days: returning visitors' new sessions

@@ -1,14 +1,10 @@
 import {copyFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {ccx, GENERATED_SOURCES, tempDir} from '../helpers/cli.js'
+import {ccxOk, GENERATED_SOURCES, tempDir} from '../helpers/cli.js'
 import {compareDatabases} from '../helpers/incremental.js'
 
-async function ok(args: string[]) {
-  const r = await ccx(args, {timeoutMs: 900_000})
-  expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r
-}
+const ok = (args: string[]) => ccxOk(args, {timeoutMs: 900_000})
 
 describe('a full rebuild in batches of visitors (bounded memory)', () => {
   it('gives the rows of a single pass, row by row, in every published table', async () => {

@@ -1,7 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {ccx, ROOT, tempDir} from '../helpers/cli.js'
+import {ccxOk, ROOT, tempDir} from '../helpers/cli.js'
 
 // One freshness policy for every report family: after more data is ingested, a report says which pipelines are
 // stale (one stderr line, `stale` in the JSON) and still shows the numbers of the last run; --refresh runs them first.
@@ -12,11 +12,7 @@ const SERVICE = join(ROOT, 'test/fixtures/service')
 const dir = tempDir('ccx-freshness-')
 afterAll(() => dir.cleanup())
 
-async function ok(args: string[]) {
-  const r = await ccx(args, {timeoutMs: 300_000})
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r
-}
+const ok = (args: string[]) => ccxOk(args, {timeoutMs: 300_000})
 
 describe('marketing reports', () => {
   const db = join(dir.path, 'marketing.duckdb')

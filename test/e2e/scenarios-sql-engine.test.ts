@@ -5,13 +5,9 @@ import {loadConfig} from '../../src/config/load.js'
 import {matchSessions} from '../../src/pipelines/scenarios/match.js'
 import {loadCompiledScenarios} from '../../src/pipelines/scenarios/pipeline.js'
 import {Store} from '../../src/store/store.js'
-import {ccx, tempDir, GENERATED_SOURCES, ingestEach} from '../helpers/cli.js'
+import {ccxOk, GENERATED_SOURCES, ingestEach, tempDir} from '../helpers/cli.js'
 
-async function ok(args: string[], cwd?: string) {
-  const r = await ccx(args, {timeoutMs: 600_000, cwd})
-  expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r.json()
-}
+const ok = async (args: string[], cwd?: string) => (await ccxOk(args, {timeoutMs: 600_000, cwd})).json()
 
 type Row = {
   session_id: string

@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ccx, tempDir, GENERATED_SOURCES, ingestEach} from '../helpers/cli.js'
+import {ccx, ccxOk, GENERATED_SOURCES, ingestEach, tempDir} from '../helpers/cli.js'
 import {startClickHouseCluster, type ClickHouseCluster} from '../helpers/clickhouse.js'
 import {Store} from '../../src/store/store.js'
 
@@ -32,11 +32,7 @@ function expectSameRows(a: unknown, b: unknown, path = ''): void {
   expect(b, path).toEqual(a)
 }
 
-async function ok(args: string[]) {
-  const r = await ccx(args, {timeoutMs: 900_000})
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0)
-  return r
-}
+const ok = (args: string[]) => ccxOk(args, {timeoutMs: 900_000})
 
 const REPORTS: string[][] = [
   ['overview'],

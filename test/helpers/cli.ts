@@ -2,6 +2,7 @@ import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {expect} from 'vitest'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const RUN_JS = join(ROOT, 'bin/run.js')
@@ -35,6 +36,13 @@ export function ccx(
     )
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
+}
+
+/** `ccx(args)` that must exit 0: the test fails naming the command and its stderr otherwise. */
+export async function ccxOk(args: string[], options: Parameters<typeof ccx>[1] = {}): Promise<CliResult> {
+  const r = await ccx(args, options)
+  expect(r.code, `ccx ${args.join(' ')}\n${r.stderr}`).toBe(0)
+  return r
 }
 
 /** What `ccx fixtures generate` writes for the marketing side, with the source each file loads as. */
