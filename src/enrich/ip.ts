@@ -9,8 +9,7 @@ export interface IpGeo {
   isp: string | null
 }
 
-/** Bump when the mapping rules change, so the normalize pipeline re-looks-up cached rows. */
-export const IP_PARSER_VERSION = 1
+export {IP_PARSER_VERSION} from './versions.js'
 
 type Ip2RegionHit = {country: string; province: string; city: string; isp: string}
 

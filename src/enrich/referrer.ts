@@ -14,8 +14,7 @@ import {
 
 export type Medium = 'search' | 'social' | 'email' | 'paid' | 'internal' | 'referral' | 'direct'
 
-/** Bump when classification rules change: the normalize pipeline re-parses mapping rows of older versions. */
-export const REFERRER_PARSER_VERSION = 2
+export {REFERRER_PARSER_VERSION} from './versions.js'
 
 /** What a referrer URL alone says (no landing page, no site domains). */
 export interface ReferrerParts {

@@ -22,8 +22,7 @@ export interface UserAgentInfo {
   botName: string | null
 }
 
-/** Bump when the rules change, so the normalize pipeline re-parses cached rows. */
-export const UA_PARSER_VERSION = 2
+export {UA_PARSER_VERSION} from './versions.js'
 
 /** Named crawlers first (their name is reported): the Chinese engines' and the big ones, then tools. */
 const NAMED_BOTS: Array<[string, RegExp]> = [

@@ -1,10 +1,12 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {dirname, isAbsolute, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {dirname, isAbsolute, resolve} from 'node:path'
 import {z} from 'zod'
 import {CcxError, EXIT} from '../../errors.js'
 import type {IntentModel} from './model.js'
+import {defaultIntentsPath} from './paths.js'
 import type {IntentsFile} from './types.js'
+
+export {defaultIntentsPath, defaultsDir, intentsPathFor} from './paths.js'
 
 const RuleSchema = z
   .object({
@@ -44,15 +46,6 @@ export const IntentsFileSchema = z.object({
     )
     .min(1),
 })
-
-/** The repository's `defaults/` folder, from src/ (dev) and dist/ (built) alike. */
-export function defaultsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../defaults')
-}
-
-export function defaultIntentsPath(): string {
-  return join(defaultsDir(), 'intents.json')
-}
 
 export function loadIntentsFile(path: string): IntentsFile {
   if (!existsSync(path)) throw new CcxError(`intents file not found: ${path}`, {code: 'INTENTS_MISSING', exit: EXIT.badInput})
@@ -100,11 +93,4 @@ export function loadIntents(
   if (!rel) return {file}
   const abs = isAbsolute(rel) ? rel : modelPath ? resolve(rel) : resolve(dirname(intentsPath), rel)
   return {file, model: loadModel(abs), modelPath: abs}
-}
-
-/** The intents file the config names (relative to the config's folder), else the shipped default. */
-export function intentsPathFor(config: {config: {files: {intents?: string}}; baseDir: string}, flag?: string): string {
-  if (flag) return resolve(flag)
-  const p = config.config.files.intents
-  return p ? (isAbsolute(p) ? p : resolve(config.baseDir, p)) : defaultIntentsPath()
 }

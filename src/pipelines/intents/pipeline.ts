@@ -1,11 +1,29 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
+import {dirname, isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {runInfo, upstreamVisitors} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 
 const SQL = ['session_keys.sql', 'new_texts.sql', 'save_decisions.sql', 'session_intents.sql']
+
+/** The bytes of the intents file and of the model it names, hashed: what classifierSetup's fingerprint is, without
+ * the schema and the model's parse (a report checking freshness pays for this). Anything unusual (a missing file,
+ * JSON that does not parse) goes the full way, so the error is the one a run gives. */
+async function classifierFingerprint(ctx: PipelineContext): Promise<string> {
+  const {intentsPathFor} = await import('../../enrich/intent/paths.js')
+  const path = intentsPathFor(ctx.config)
+  try {
+    const bytes = readFileSync(path)
+    const model = (JSON.parse(bytes.toString('utf8')) as {model?: unknown}).model
+    const hash = createHash('sha256').update(bytes)
+    if (typeof model === 'string' && model) hash.update(readFileSync(isAbsolute(model) ? model : resolve(dirname(path), model)))
+    return hash.digest('hex').slice(0, 16)
+  } catch {
+    return (await classifierSetup(ctx)).fingerprint
+  }
+}
 
 async function classifierSetup(ctx: PipelineContext) {
   const {intentsPathFor, loadIntents} = await import('../../enrich/intent/file.js')
@@ -27,7 +45,7 @@ const intents: Pipeline = {
   reads: ['sessions'],
   writes: ['session_intents'],
   incremental: true,
-  fingerprint: async (ctx) => (await classifierSetup(ctx)).fingerprint + SQL.map((f) => readSql(import.meta.url, f)).join('\n'),
+  fingerprint: async (ctx) => (await classifierFingerprint(ctx)) + SQL.map((f) => readSql(import.meta.url, f)).join('\n'),
   // Classification and the cache (valid on its own) outside the transaction; run() publishes session_intents.
   // Incremental: only the sessions normalize re-did since the last run (changes.ts upstreamVisitors: from_ts).
   async stage(ctx) {

@@ -1,12 +1,9 @@
 import {createHash} from 'node:crypto'
-import {IP_PARSER_VERSION} from '../../enrich/ip.js'
-import {REFERRER_PARSER_VERSION} from '../../enrich/referrer.js'
-import {UA_PARSER_VERSION} from '../../enrich/ua.js'
+import {IP_PARSER_VERSION, REFERRER_PARSER_VERSION, UA_PARSER_VERSION} from '../../enrich/versions.js'
 import {readSql, renderSql} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {logDays, logVisitors, rawDelta, runInfo, saveWatermark} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
-import {updateMaps} from './maps.js'
 
 // per set of visitors (all, an incremental run's, or a batch of a full rebuild), between staged.sql and dimensions.sql
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
@@ -205,6 +202,8 @@ const normalize: Pipeline = {
       run.reason = 'no watermark yet'
     }
     const started = Date.now()
+    // the parsers load their lists on import: only a run needs them, not a report checking freshness
+    const {updateMaps} = await import('./maps.js')
     const counts = await updateMaps(ctx.store, delta?.from)
     ctx.log(
       `  parsed new distinct values: ${counts.referrers} referrers, ${counts.landings} campaign URLs, ${counts.ips} IPs, ${counts.userAgents} user agents (${Date.now() - started} ms)`,
