@@ -1,13 +1,14 @@
 -- Traffic source of each pageview that has a referrer or campaign parameters (others are direct): campaign
 -- parameters on the landing URL (landing_map) win over the referrer (referrer_map); a referrer from the landing
 -- host or a site domain is internal. Same precedence as classifyReferrer() in src/enrich/referrer.ts.
--- rid is the raw row's rowid: the narrow tables below carry it instead of the wide text columns. {{raw}} is
--- raw_probe_events (a full run) or norm_src, every event of the visitors an incremental run re-does (delta.sql);
+-- rid is the raw row's rowid (norm_src, a view, names it raw_rowid): the narrow tables below carry it instead of the
+-- wide text columns. {{raw}} is raw_probe_events (a full run) or norm_src, every event of the visitors an incremental
+-- run re-does (delta.sql, source.sql);
 -- {{in_batch}} keeps the visitors of this batch of a full run (pipeline.ts, `batches`), or is true.
 create or replace temp table norm_attr as
 with joined as (
   select
-    e.rowid as rid, e.url,
+    e.{{rowid}} as rid, e.url,
     r.host as ref_host, r.medium as ref_medium, r.source as ref_source, r.term as ref_term, r.term_raw as ref_term_raw,
     l.url is not null as has_landing, l.medium as l_medium, l.fallback_medium as l_fallback, l.source as l_source,
     l.term as l_term, l.term_raw as l_term_raw, l.campaign as l_campaign
@@ -51,7 +52,7 @@ create or replace temp view norm_ev as
 select
   -- windows sort on an integer visitor key, much faster than on (site, visitor_id) text; 64-bit hash collisions
   -- among even millions of visitors are vanishingly rare (~1e-8)
-  e.rowid as rid, e.event_key, hash(e.event_id) as event_h, hash(e.site, e.visitor_id) as vkey, e.ts,
+  e.{{rowid}} as rid, e.event_key, hash(e.event_id) as event_h, hash(e.site, e.visitor_id) as vkey, e.ts,
   e.type = 'pageview' as is_pv,
   -- visitor actions (not pageviews, heartbeats or what the system showed): they make a visit engaged
   e.type not in ('pageview', 'heartbeat', 'invite_shown') as is_action,
@@ -64,9 +65,9 @@ select
   case when e.ip <> '' then hash(e.ip) end as ip_h,
   u.ua_h,
   -- the member id travels as its row's rowid (a number sorts far cheaper than text); tables.sql fetches the text
-  case when e.member_id <> '' then e.rowid end as member_rid,
+  case when e.member_id <> '' then e.{{rowid}} end as member_rid,
   a.attr_key
 from {{raw}} e
 left join (select hash(user_agent) as ua_h, is_bot from ua_map) u on u.ua_h = hash(e.user_agent)
-left join norm_attr a on a.rid = e.rowid
+left join norm_attr a on a.rid = e.{{rowid}}
 where {{in_batch}};

@@ -38,7 +38,7 @@ const SCRATCH = [
   'norm_pages',
   'norm_seq',
   'norm_attr',
-  'norm_src',
+  'norm_old_rows',
   'norm_affected',
   'norm_shift',
   'norm_gone',
@@ -101,6 +101,7 @@ function renderStep(file: string, o: NormalizeOptions, raw = 'raw_probe_events',
     anonymize_ip: o.anonymizeIp ? 'true' : 'false',
     site_domain_check: domainCheck,
     raw,
+    rowid: incremental ? 'raw_rowid' : 'rowid',
     in_batch: batch.count > 1 ? `hash(e.site, e.visitor_id) % ${batch.count} = ${batch.index}` : 'true',
     temp: incremental ? 'temp' : '',
     kept: incremental ? 'coalesce(b.kept, 0)' : '0',
@@ -245,7 +246,7 @@ const normalize: Pipeline = {
           await ctx.store.run(renderStep(step, o, raw, {index, count}))
           took.set(step, (took.get(step) ?? 0) + Date.now() - t)
         }
-      await ctx.store.run('drop table if exists norm_src')
+      await ctx.store.run('drop view if exists norm_src; drop table if exists norm_old_rows')
       const t = Date.now()
       await ctx.store.run(renderStep('dimensions.sql', o, raw))
       if (delta) await ctx.store.run(readSql(import.meta.url, 'shift.sql'))
@@ -253,7 +254,10 @@ const normalize: Pipeline = {
       for (const [step, ms] of took) ctx.log(`  ${step.replace('.sql', '')}: ${ms} ms`)
       return count > 1 ? {message: `sessionized in ${count} batches of visitors`} : undefined
     } catch (error) {
-      await ctx.store.run([...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n') + 'drop view if exists norm_ev;')
+      await ctx.store.run(
+        [...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n') +
+          'drop view if exists norm_ev; drop view if exists norm_src;',
+      )
       throw error
     } finally {
       await ctx.store.run(`set preserve_insertion_order = ${keepOrder ? 'true' : 'false'}`)

@@ -39,9 +39,9 @@ left join engaged g using (vkey, seg_start_rn, sess_sub);
 -- the raw text of the few rows sessions quote: the entry pageview (the first event when the session has no
 -- pageview: it still names the site and visitor), the exit pageview and the last identified member's event
 create or replace temp table norm_quoted as
-select e.rowid as rid, e.site, e.visitor_id, e.url, e.title, e.referrer, e.member_id
+select e.{{rowid}} as rid, e.site, e.visitor_id, e.url, e.title, e.referrer, e.member_id
 from {{raw}} e
-where e.rowid in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess
+where e.{{rowid}} in (select coalesce(entry_rid, first_rid) from norm_sess union all select exit_rid from norm_sess
                   union all select member_rid from norm_sess where member_rid is not null);
 
 -- Each distinct traffic source, place and device once, keyed by a hash of its values (DISTINCT ON keeps the key
