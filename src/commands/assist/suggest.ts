@@ -16,8 +16,8 @@ CSAT top-2-box of that conversation (docs/metrics.md "Agent assist").`
     group: Flags.string({description: 'only replies of this agent group (queue)'}),
     'min-similarity': Flags.string({description: 'leave out past messages less similar than this (0..1)', default: '0.2'}),
     synonyms: Flags.string({description: 'synonyms file (default: files.synonyms, else defaults/bot-synonyms.json)'}),
-    from: Flags.string({description: 'first day (YYYY-MM-DD) of the conversations read'}),
-    to: Flags.string({description: 'last day, inclusive'}),
+    from: Flags.string({description: 'first day of the conversations read: YYYY-MM-DD, "YYYY-MM-DD HH:MM", today, yesterday or Nd'}),
+    to: Flags.string({description: 'last day, inclusive (a time: exclusive)'}),
   }
 
   async run(): Promise<{message: string; exchanges: number; suggestions: Suggestion[]}> {
@@ -25,14 +25,16 @@ CSAT top-2-box of that conversation (docs/metrics.md "Agent assist").`
     const {suggestReplies} = await import('../../selfservice/assist/service.js')
     const {loadSynonyms, synonymsPathFor} = await import('../../selfservice/bot/synonyms.js')
     const {parseThreshold} = await import('../../selfservice/bot/flags.js')
+    const {parseRange} = await import('../../reports/range.js')
+    // the reports' one date parser: an impossible or unknown date is exit 2 before the database is opened
+    const range = parseRange({from: flags.from, to: flags.to}, {timeZone: this.ccxConfig.config.timezone})
     const store = await this.openStore(this.dbPath(flags.db), {readOnly: true})
     const {exchanges, suggestions} = await suggestReplies(store, args.message, {
       synonyms: loadSynonyms(synonymsPathFor(this.ccxConfig, flags.synonyms)),
       top: flags.top,
       group: flags.group,
       minSimilarity: parseThreshold(flags['min-similarity'], '--min-similarity'),
-      from: flags.from,
-      to: flags.to,
+      ...range,
     })
     this.table(
       suggestions.map((s) => ({

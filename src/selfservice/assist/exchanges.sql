@@ -16,5 +16,5 @@ join raw_conversations c using (conversation_id)
 left join leads l using (conversation_id)
 where m.sender_type = 'visitor' and m.next_type = 'agent'
   and ($from::VARCHAR is null or c.requested_at >= $from::TIMESTAMP)
-  and ($to::VARCHAR is null or c.requested_at < $to::DATE + INTERVAL 1 DAY)
+  and ($to::VARCHAR is null or c.requested_at < $to::TIMESTAMP)
 order by m.conversation_id, m.seq

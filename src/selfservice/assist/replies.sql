@@ -4,5 +4,5 @@ from raw_messages m join raw_conversations c using (conversation_id)
 where m.sender_type = 'agent' and m.text is not null and trim(m.text) <> ''
   and ($grp::VARCHAR is null or c.queue = $grp::VARCHAR)
   and ($from::VARCHAR is null or c.requested_at >= $from::TIMESTAMP)
-  and ($to::VARCHAR is null or c.requested_at < $to::DATE + INTERVAL 1 DAY)
+  and ($to::VARCHAR is null or c.requested_at < $to::TIMESTAMP)
 order by m.conversation_id, m.seq

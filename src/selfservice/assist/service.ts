@@ -4,9 +4,10 @@ import {jiebaWords} from '../bot/text.js'
 import {ReplySuggester, type PastExchange, type Suggestion} from './suggest.js'
 import {minePhrases, templateTokenizer, type Phrase} from './templates.js'
 
+/** [from, to) as `YYYY-MM-DD HH:MM:SS` from src/reports/range.ts (the commands parse --from/--to); null where open. */
 export interface AssistRange {
-  from?: string
-  to?: string
+  from?: string | null
+  to?: string | null
 }
 
 async function requireChats(store: Store): Promise<void> {
