@@ -47,7 +47,8 @@ FILE.csv|.parquet|.arrow or --csv.`
     const {CcxError, EXIT} = await import('../../errors.js')
     const {withTelesalesFiles} = await import('../../telesales/configured.js')
     this.useConfig(withTelesalesFiles(this.ccxConfig, {scripts: flags.scripts, model: flags.model}))
-    if (flags.all === Boolean(args.callId)) {
+    // an unset boolean flag is undefined, not false: without a call id and without --all this must still be refused
+    if (Boolean(flags.all) === Boolean(args.callId)) {
       throw new CcxError(args.callId ? 'give a call id or --all, not both' : 'give a call id, or --all for every stored hit', {
         code: 'BAD_USAGE',
         exit: EXIT.usage,
