@@ -117,6 +117,8 @@ export abstract class DataCommand<T extends typeof Command = typeof Command> ext
 
   /** Opens the database (lazily importing DuckDB, so `--help` stays fast); closed when the command ends. */
   protected async openStore(path: string, options: {readOnly?: boolean} = {}): Promise<Store> {
+    // a reader creates nothing: a missing file is exit 5 naming it, as for the reports (src/cli/open-db.ts)
+    if (options.readOnly) return this.openStoreWaiting(path, {readOnly: true, waitS: 0})
     const {Store} = await import('../store/store.js')
     const store = await Store.open(path, {...(await this.storeLimits()), ...options})
     this.openStores.push(store)
