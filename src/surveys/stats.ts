@@ -68,7 +68,7 @@ export interface FrequentWord {
   word: string
   /** Answers that use it (an answer counts once). */
   answers: number
-  /** Up to `examples` answers that use it, shortest first (they read best in a table). */
+  /** Up to `examples` distinct answers that use it, shortest first (they read best in a table). */
   examples: string[]
 }
 
@@ -90,9 +90,7 @@ export function frequentWords(texts: string[], tokenize: (s: string) => string[]
     .map(([word, set]) => ({
       word,
       answers: set.size,
-      examples: [...set]
-        .map((k) => texts[k])
-        .sort((a, b) => a.length - b.length || a.localeCompare(b))
-        .slice(0, examples),
+      // distinct answers: the same short reply given ten times is one example
+      examples: [...new Set([...set].map((k) => texts[k]))].sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, examples),
     }))
 }

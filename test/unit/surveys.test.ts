@@ -136,6 +136,12 @@ describe('survey statistics (hand-computed)', () => {
       {word: 'long', answers: 2, examples: ['the wait was long', 'long wait and rude']},
     ])
   })
+
+  it('examples are distinct answers: the same reply given three times is one example', () => {
+    const tok = (s: string) => s.split(' ')
+    const words = frequentWords(['slow reply', 'slow reply', 'slow reply', 'very slow reply today'], tok, 1)
+    expect(words).toEqual([{word: 'reply', answers: 4, examples: ['slow reply', 'very slow reply today']}])
+  })
 })
 
 describe('the survey directive in the scenario engine', () => {
