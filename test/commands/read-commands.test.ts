@@ -48,6 +48,12 @@ describe('commands that read the database outside the report runner', () => {
     expect(r.json().error).toMatchObject({code: 'BAD_USAGE', message: 'give a call id, or --all for every stored hit'})
   })
 
+  it('scripts hits of one call refuses --from/--to/--site (they select the calls of --all) instead of ignoring them', async () => {
+    const r = await ccx(['scripts', 'hits', 'T0000001', '--from', '2026-02-30', '--db', join(dir.path, 'none.duckdb'), '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json().error).toMatchObject({code: 'BAD_USAGE', message: '--from select the calls of --all; one call (T0000001) has no range'})
+  })
+
   it('assist --from/--to take days as the reports do: --to includes its whole day', async () => {
     // hand-written: two conversations on 1 March (the second one minute before midnight), one on 2 March
     const chat = (id: string, at: string, replies: string[]) => ({

@@ -55,6 +55,15 @@ FILE.csv|.parquet|.arrow or --csv.`
         suggestions: ['ccx scripts hits T0000042', 'ccx scripts hits --all --out hits.parquet'],
       })
     }
+    // one call has no range: a --from/--to/--site there would be ignored without a word (an impossible date included)
+    const rangeFlags = (['from', 'to', 'site'] as const).filter((f) => flags[f] !== undefined)
+    if (!flags.all && rangeFlags.length > 0) {
+      throw new CcxError(`--${rangeFlags.join(', --')} select the calls of --all; one call (${args.callId}) has no range`, {
+        code: 'BAD_USAGE',
+        exit: EXIT.usage,
+        suggestions: [`ccx scripts hits ${args.callId}`, `ccx scripts hits --all --${rangeFlags[0]} …`],
+      })
+    }
     return flags.all ? this.all(flags) : this.one(args.callId!, flags)
   }
 
