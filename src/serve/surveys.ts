@@ -1,5 +1,6 @@
 // What serve needs of questionnaires: the event types scenarios fire on, and the active version a survey directive
-// hands the probe. Loaded once at start; a scenario naming a questionnaire the file lacks stops serve (exit 6).
+// hands the probe. Loaded once at start when a scenario names a questionnaire or the config names a file (an invalid
+// file stops serve with exit 6, as `ccx surveys check` reports it); a scenario naming a questionnaire the file lacks too.
 import {CcxError, EXIT} from '../errors.js'
 import type {LoadedConfig} from '../config/load.js'
 import type {Questionnaire} from '../vocab/surveys.js'
@@ -16,7 +17,7 @@ export async function createSurveyPicker(config: LoadedConfig, scenarios: Scenar
   const triggers = new Set(scenarios.scenarios.flatMap((s) => (s.enabled ? (s.when.on ?? []) : [])))
   const named = scenarios.scenarios.flatMap((s) => s.actions.flatMap((a) => (a.survey ? [{scenario: s.id, survey: a.survey}] : [])))
   const byId = new Map<string, Questionnaire[]>()
-  if (named.length > 0) {
+  if (named.length > 0 || config.config.files.surveys) {
     const {loadSurveysFile, surveysPathFor} = await import('../surveys/load.js')
     const path = surveysPathFor(config)
     for (const q of loadSurveysFile(path).surveys)

@@ -1,9 +1,12 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {ConfigSchema} from '../../src/config/schema.js'
+import {createSurveyPicker} from '../../src/serve/surveys.js'
 import {checkAnswers} from '../../src/surveys/check-answers.js'
 import {checkSurveysText} from '../../src/surveys/check.js'
 import {csatStats, frequentWords, npsStats} from '../../src/surveys/stats.js'
+import type {ScenariosFile} from '../../src/vocab/scenarios.js'
 import {ROOT} from '../helpers/cli.js'
 
 const sample = (name: string) => readFileSync(join(ROOT, 'fixtures/samples/surveys', name), 'utf8')
@@ -207,5 +210,21 @@ describe('scenarios check knows the questionnaires', () => {
       },
     ])
     expect(checkScenariosText(text.replace('post-chat-v2', 'post-chat'), {surveys: ['post-chat', 'exit']}).issues).toEqual([])
+  })
+})
+
+describe("serve's questionnaires", () => {
+  const scenarios = {version: 1, limits: {}, scenarios: []} as unknown as ScenariosFile
+  const configWith = (surveys?: string) => ({config: ConfigSchema.parse({files: surveys ? {surveys} : {}}), baseDir: ROOT})
+
+  it('an invalid file the config names stops serve (exit 6, its line), even when no scenario asks for a survey', async () => {
+    const start = createSurveyPicker(configWith('fixtures/samples/surveys/broken-type.json'), scenarios)
+    await expect(start).rejects.toMatchObject({code: 'SURVEYS_INVALID', exit: 6})
+    await expect(start).rejects.toThrow(/broken-type\.json:9: surveys\[0\]\.questions\[1\]\.type/)
+  })
+
+  it('without a survey scenario and without a configured file, the shipped file is not read', async () => {
+    const picker = await createSurveyPicker(configWith(), scenarios)
+    expect(picker.payload('post-chat', '2026-10-01', {intent: null, conversationId: null})).toBeNull()
   })
 })
