@@ -139,3 +139,33 @@ describe('HTML report', () => {
     expect(html).toContain('<dd>benchmarks: ccx example figures</dd>')
   })
 })
+
+describe('the sources chart', () => {
+  it('compiles without Vega-Lite warnings and ranks the bars by share', async () => {
+    const {sourcesChart} = await import('../../src/reports/marketing/sources.js')
+    const vl = await import('vega-lite')
+    const warnings: string[] = []
+    const logger = {
+      level: () => logger,
+      info: () => logger,
+      debug: () => logger,
+      error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+      warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+    }
+    const result = {
+      mediums: [
+        {medium: 'direct', sessions: 30},
+        {medium: 'search', sessions: 60},
+        {medium: 'social', sessions: 10},
+      ],
+      engines: [
+        {engine: 'baidu', sessions: 40},
+        {engine: 'sogou', sessions: 20},
+      ],
+    }
+    const spec = sourcesChart(result as never) as {vconcat: Array<{encoding: {y: {sort: unknown}}}>}
+    vl.compile(spec as never, {logger: logger as never})
+    expect(warnings).toEqual([])
+    expect(spec.vconcat[0]!.encoding.y.sort).toEqual({field: 'share', op: 'max', order: 'descending'})
+  })
+})

@@ -123,7 +123,9 @@ export function sourcesChart(result: SourcesResult): object {
       data: {values},
       width: 300,
       encoding: {
-        y: {field: 'name', type: 'nominal', title: null, sort: '-x'},
+        // by the largest share, with max, not sum ('-x'): the bar and text layers union their domains, which only count, min and max
+        // can sort (with sum Vega-Lite warned and dropped the order)
+        y: {field: 'name', type: 'nominal', title: null, sort: {field: 'share', op: 'max', order: 'descending'}},
         x: {field: 'share', type: 'quantitative', title: 'share of sessions', axis: {format: '%'}, scale: {zero: true}},
       },
       layer: [
