@@ -19,6 +19,9 @@ const ROOT = resolve(import.meta.dirname, '..')
 const RUN = join(ROOT, 'bin/run.js')
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
 const EXTRA_WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
+// BENCH_BOT_KB=N: every ccx process also answers /bot from an N-entry KB (bench:bot's), to see that /collect does not
+// pay for the bot being there (issue 18: the ratio must not drop)
+const BOT_KB = Number(process.env.BENCH_BOT_KB ?? 0)
 const CONNECTIONS = 50
 const dir = mkdtempSync(join(tmpdir(), 'ccx-bench-serve-'))
 
@@ -114,11 +117,18 @@ const config = {
   },
 }
 writeFileSync(join(dir, 'ccx.config.json'), JSON.stringify(config))
+const botArgs = []
+if (BOT_KB > 0) {
+  const {largeKb} = await import('../fixtures/generator/kb.js')
+  const kbFile = join(dir, 'kb.json')
+  writeFileSync(kbFile, JSON.stringify({kb: 1, entries: largeKb(BOT_KB).map((e) => ({...e, version: 1}))}))
+  botArgs.push('--bot-kb', kbFile)
+}
 
 const bare = await startProcess(['-e', BARE], dir)
 const logDir = join(dir, 'log')
-const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir], dir)
-const strict = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-ack'), '--sync', 'ack'], dir)
+const serve = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', logDir, ...botArgs], dir)
+const strict = await startProcess([RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-ack'), '--sync', 'ack', ...botArgs], dir)
 await load(bare.port, 2) // warm-up
 await load(serve.port, 2)
 await load(strict.port, 2)
@@ -164,7 +174,7 @@ const line = (label, rs) =>
   `p50 ${median(rs.map((r) => r.latency.p50))} ms  p99 ${Math.max(...rs.map((r) => r.latency.p99))} ms  ` +
   `errors ${rs.reduce((n, r) => n + r.errors, 0)} non2xx ${rs.reduce((n, r) => n + r.non2xx, 0)}`
 console.log(
-  `\nccx serve bench (${CONNECTIONS} connections, ${ROUNDS} rounds of ${half} s per side after a warm-up, 3 events per request; one process each; min / median / max)`,
+  `\nccx serve bench (${CONNECTIONS} connections, ${ROUNDS} rounds of ${half} s per side after a warm-up, 3 events per request; one process each${BOT_KB > 0 ? `; ccx with a ${BOT_KB}-entry bot KB loaded` : ''}; min / median / max)`,
 )
 console.log(
   `machine: ${loadBefore.cores} cores; load (1 min / 5 min) ${loadBefore.load1} / ${loadBefore.load5} before, ${loadAfter.load1} / ${loadAfter.load5} after`,
@@ -192,7 +202,7 @@ console.log(
 if (EXTRA_WORKERS > 1) {
   // Extra line, not the comparison above: N worker processes (node:cluster) against the same single bare process.
   const workers = await startProcess(
-    [RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-workers'), '--workers', String(EXTRA_WORKERS)],
+    [RUN, 'serve', '--port', '0', '--log-dir', join(dir, 'log-workers'), '--workers', String(EXTRA_WORKERS), ...botArgs],
     dir,
   )
   await load(workers.port, 2)
