@@ -40,8 +40,14 @@ function hopAddress(raw: string): string | null {
   return isIP(hop) === 0 ? null : plainAddress(hop)
 }
 
+/** Addresses whose verdict is remembered; past it the memory starts over (a flood of new addresses costs what it did). */
+const VERDICTS_MAX = 10_000
+
 export class ProxyTrust {
   private readonly list = new BlockList()
+  // BlockList.check builds a SocketAddress per call: two per proxied request were 6% of serve's CPU in bench:serve's
+  // profile. The proxies' own addresses and returning visitors' ask again and again.
+  private readonly verdicts = new Map<string, boolean>()
   /** Hops that were not addresses (counted by the caller in /metrics). */
   malformed = 0
 
@@ -56,8 +62,14 @@ export class ProxyTrust {
   }
 
   trusts(address: string): boolean {
-    const version = isIP(address)
-    return version !== 0 && this.list.check(address, version === 4 ? 'ipv4' : 'ipv6')
+    let verdict = this.verdicts.get(address)
+    if (verdict === undefined) {
+      const version = isIP(address)
+      verdict = version !== 0 && this.list.check(address, version === 4 ? 'ipv4' : 'ipv6')
+      if (this.verdicts.size >= VERDICTS_MAX) this.verdicts.clear()
+      this.verdicts.set(address, verdict)
+    }
+    return verdict
   }
 
   /**

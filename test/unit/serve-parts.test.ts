@@ -24,6 +24,18 @@ describe('ProxyTrust', () => {
     expect(trust.malformed).toBe(2)
     expect(trust.clientOf('127.0.0.1', undefined)).toBe('127.0.0.1')
   })
+
+  it('gives the same verdicts when asked again, and after more addresses than it remembers', () => {
+    const fresh = new ProxyTrust(['10.0.0.0/8', '2001:db8::/32'])
+    const asked = ['10.1.2.3', '113.116.1.1', '2001:db8::9', '240e:3b0::1', 'not-an-address']
+    const expected = [true, false, true, false, false]
+    expect(asked.map((a) => fresh.trusts(a))).toEqual(expected)
+    expect(asked.map((a) => fresh.trusts(a))).toEqual(expected)
+    for (let i = 0; i < 25_000; i++) fresh.trusts(`${i % 2 ? 10 : 11}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)
+    expect(fresh.trusts('11.0.0.1')).toBe(false)
+    expect(fresh.trusts('10.0.0.1')).toBe(true)
+    expect(asked.map((a) => fresh.trusts(a))).toEqual(expected)
+  })
 })
 
 describe('origins', () => {
