@@ -35,6 +35,8 @@ describe('KB files', () => {
       '3 id faq-001: duplicate id (first on line 2)',
       '4 id faq 003: must be letters, digits, _ . : or - (no spaces)',
       '4 answer : must not be empty',
+      // checked although the row failed the schema: one import names every problem
+      '4 followups[0] faq-009: no entry with this id in the file',
     ])
   })
 

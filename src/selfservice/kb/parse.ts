@@ -69,6 +69,8 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
   const firstLine = new Map<string, number>()
   const similarOwner = new Map<string, string>()
   const questionOwner = new Map<string, {id: string; line: number}>()
+  // follow-ups of entries that failed the schema: still checked against the file's ids, so one pass names every problem
+  const unchecked: Array<{id: string | undefined; line: number; followups: string[]}> = []
   for (const item of raw.items) {
     // duplicates are found on the raw id, so an invalid first copy still names the second
     const rawId = (item.value as {id?: unknown} | null)?.id
@@ -87,6 +89,13 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
         const field = head ? formatPath([head, ...i.path.slice(1)]) : formatPath(i.path)
         result.issues.push({line: item.lineOf(i.path), field, value: valueAt(item.value, i.path), message: i.message})
       }
+      const followups = (item.value as {followups?: unknown} | null)?.followups
+      if (Array.isArray(followups))
+        unchecked.push({
+          id: typeof rawId === 'string' ? rawId.trim() : undefined,
+          line: item.line,
+          followups: followups.filter((f) => typeof f === 'string'),
+        })
       continue
     }
     const entry = toEntry(parsed.data)
@@ -115,14 +124,14 @@ export function parseKb(text: string, format?: 'csv' | 'json', encoding: ParsedK
     result.entries.push(entry)
     result.lines.push(item.line)
   }
-  result.entries.forEach((e, k) => {
-    e.followups.forEach((f, j) => {
-      if (!firstLine.has(f))
-        result.issues.push({line: result.lines[k], field: `followups[${j}]`, value: f, message: `no entry with this id in the file`})
-      else if (f === e.id)
-        result.issues.push({line: result.lines[k], field: `followups[${j}]`, value: f, message: 'an entry cannot follow itself'})
+  const checkFollowups = (id: string | undefined, line: number, followups: string[]) =>
+    followups.forEach((f, j) => {
+      if (!firstLine.has(f)) result.issues.push({line, field: `followups[${j}]`, value: f, message: `no entry with this id in the file`})
+      else if (f === id) result.issues.push({line, field: `followups[${j}]`, value: f, message: 'an entry cannot follow itself'})
     })
-  })
+  result.entries.forEach((e, k) => checkFollowups(e.id, result.lines[k]!, e.followups))
+  for (const u of unchecked) checkFollowups(u.id, u.line, u.followups)
+  result.issues.sort((a, b) => a.line - b.line)
   return result
 }
 
