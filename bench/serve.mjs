@@ -49,6 +49,17 @@ function procCpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
+/** CPU of a process and its children (a `--workers` primary and its workers), from /proc. */
+function treeCpuMs(pid) {
+  let kids
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return procCpuMs(pid)
+  }
+  return procCpuMs(pid) + kids.reduce((sum, k) => sum + treeCpuMs(k), 0)
+}
+
 let counter = 0
 function body() {
   const n = counter++
@@ -206,7 +217,10 @@ if (EXTRA_WORKERS > 1) {
     dir,
   )
   await load(workers.port, 2)
+  // the workers' CPU too (they are the primary's children): without it this line printed "cpu NaN"
+  const cpu0 = treeCpuMs(workers.child.pid)
   const workersResult = await load(workers.port, DURATION)
+  workersResult.cpuMs = treeCpuMs(workers.child.pid) - cpu0
   workers.child.kill('SIGTERM')
   await new Promise((r) => workers.child.once('exit', r))
   console.log(
