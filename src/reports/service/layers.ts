@@ -380,7 +380,15 @@ export default defineReport<LayersOptions, LayersReport>({
               ? 'see the bot’s own exchanges'
               : 'n/a (use --bot-labels)',
         },
-        {measure: 'hotline transfers repeating a chat question', value: `${percent(report.transfers.share)} of ${report.transfers.calls}`},
+        {
+          measure: 'hotline transfers repeating a chat question',
+          // a same-queue transfer without a transcript counts as a repeat: say how many rest on that proxy
+          value:
+            `${percent(report.transfers.share)} of ${report.transfers.calls}` +
+            (report.transfers.byTopic > 0
+              ? ` (${report.transfers.byTopic} judged by the queue alone, no transcript: a proxy; ${report.transfers.byText} by text)`
+              : ''),
+        },
       ],
     },
     ...(report.botExchanges ? [{title: "The bot's own exchanges (serve /bot)", rows: botExchangeTable(report.botExchanges)}] : []),
