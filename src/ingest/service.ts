@@ -3,9 +3,10 @@ import {closeSync, createReadStream, createWriteStream, openSync, readSync, rmSy
 import {join, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {CcxError, EXIT} from '../errors.js'
-import {readSql, type Store} from '../store/store.js'
+import {readSql, renderSql, type Store} from '../store/store.js'
 import {sqlString as q} from '../store/values.js'
 import {SOURCES, type SourceName, type SourceSpec} from '../vocab/sources.js'
+import {CALL_OUTCOMES, UNRESOLVED_OUTCOMES} from '../vocab/values.js'
 import {
   detectDelimiter,
   detectEncoding,
@@ -119,6 +120,28 @@ export function fingerprintFile(path: string): string {
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * A warning when loaded calls carry outcomes the resolution rate does not know: they count as resolved, which is
+ * wrong when the column means something else (a file's own disposition codes matched to `outcome` by name).
+ */
+async function unknownOutcomes(store: Store, ingestId: number): Promise<string | null> {
+  const sql = renderSql(readSql(import.meta.url, 'unknown_outcomes.sql'), {known: CALL_OUTCOMES.map(q).join(', ')})
+  const rows = await store.all<{outcome: string; n: number}>(sql, {id: ingestId})
+  if (rows.length === 0) return null
+  const total = rows.reduce((a, r) => a + r.n, 0)
+  const top =
+    rows
+      .slice(0, 5)
+      .map((r) => `${r.outcome} ${r.n}`)
+      .join(', ') + (rows.length > 5 ? `, … ${rows.length - 5} more` : '')
+  return (
+    `warning: ${total} call${total === 1 ? ' has' : 's have'} an outcome ccx does not know (${top}): an answered call counts as ` +
+    `resolved unless its outcome is ${UNRESOLVED_OUTCOMES.join(' or ')} (docs/metrics.md). If the column is not a resolution ` +
+    `outcome, leave it out (--map outcome=, or "outcome": null); otherwise map its codes ({"outcome": {"column": ..., ` +
+    `"values": {${JSON.stringify(rows[0]!.outcome)}: "<${CALL_OUTCOMES.join('|')}>"}}}); then ingest the file again with --replace`
+  )
 }
 
 /** Thrown inside a dry run's transaction to roll it back, carrying what the run found. */
@@ -435,6 +458,10 @@ async function ingestOne(store: Store, file: string, spec: SourceSpec, userMappi
       }
       if (spec.name === 'probe')
         await protectProbeRows(store, ingestId, {ip: options.ipMode ?? 'keep', keepContacts: Boolean(options.keepContacts)})
+      if (spec.name === 'calls' && counts.loaded > 0) {
+        const warning = await unknownOutcomes(store, ingestId)
+        if (warning) notes.push(warning)
+      }
       if (format === 'ndjson' || format === 'access-log') await restoreRawLines(store, ingestId, lineSource, lineEncoding)
       if (summary.read === 0 && !(summary.agentStates && summary.agentStates.loaded + summary.agentStates.duplicate > 0)) {
         throw new CcxError(

@@ -90,6 +90,14 @@ export type ChatChannel = (typeof CHAT_CHANNEL.values)[number]
 export const AGENT_STATE = vocabulary('agent state', ['available', 'busy', 'talk', 'hold', 'wrap', 'break', 'offline'])
 export type AgentState = (typeof AGENT_STATE.values)[number]
 
+/**
+ * Call outcomes the resolution rate reads (docs/metrics.md): an answered call is resolved unless its outcome is one of
+ * UNRESOLVED_OUTCOMES. Outcome stays free text — a CRM's own words load — but any word outside CALL_OUTCOMES counts as
+ * resolved, so ingest warns about such words (a file's AGENT/HANG codes matched to `outcome` by name would read 100 %).
+ */
+export const UNRESOLVED_OUTCOMES = ['unresolved', 'callback'] as const
+export const CALL_OUTCOMES = ['resolved', 'sale', 'no_sale', 'lead', ...UNRESOLVED_OUTCOMES] as const
+
 /** The value a raw (trimmed) spelling means, or undefined when it is none of the vocabulary's. */
 export function canonicalValue<T extends string>(vocab: Vocabulary<T>, raw: string): T | undefined {
   const v = raw.trim()

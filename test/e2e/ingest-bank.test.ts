@@ -236,4 +236,36 @@ describe('the same file mapped naively: errors or warnings, never a silent wrong
     expect(plain.r.json().reasons[0]).toMatchObject({code: 'bad_value', field: 'disposition', value: 'AGENT'})
     expect(plain.r.json().reasons[0].hint).toMatch(/"values": \{"AGENT": "<value>"\}/)
   })
+
+  it(
+    'the file`s outcome column matched to ccx`s outcome by name: loaded with a warning naming its codes, not a silent 100 % resolution',
+    {timeout: HEAVY},
+    async () => {
+      // everything mapped right except that the outcome column (AGENT / HANG) is neither used for disposition nor left out
+      const mapping = JSON.parse(readFileSync(MAP, 'utf8'))
+      delete mapping.disposition
+      delete mapping.outcome
+      const byName = join(dir.path, 'byname.map.json')
+      writeFileSync(byName, JSON.stringify(mapping))
+      const {r, db} = await load('byname', ['--map-file', byName, '--json'])
+      expect(r.code).toBe(0)
+      const f = r.json().files[0]
+      expect(f).toMatchObject({loaded: 38, quarantined: 0})
+      // 29 AGENT + 9 HANG rows (the PHANTOM ones are filtered): none is an outcome ccx knows
+      const warning = f.notes.find((n: string) => n.startsWith('warning: 38 calls have an outcome'))
+      expect(warning).toMatch(/AGENT 29, HANG 9/)
+      expect(warning).toMatch(/resolved unless its outcome is unresolved or callback/)
+      expect(warning).toMatch(/--map outcome=/)
+      expect(warning).toMatch(/--replace/)
+      // the warning is on stderr too, naming the file
+      const text = await ccx(['ingest', 'calls', BANK, '--map-file', byName, '--db', join(dir.path, 'byname2.duckdb')])
+      expect(oneLine(text.stderr)).toMatch(/anonymous_bank.tsv: warning: 38 calls have an outcome ccx does not know \(AGENT 29, HANG 9\)/)
+      // leaving it out (as the warning says) gives an unknown resolution rate and no warning
+      const fixed = await ccx(['ingest', 'calls', BANK, '--map-file', byName, '--map', 'outcome=', '--db', db, '--replace', '--json'])
+      expect(fixed.code).toBe(0)
+      expect(fixed.json().files[0].notes.join()).not.toMatch(/outcome ccx does not know/)
+      const total = (await ccx(['report', 'service', '--refresh', '--db', db, '--by', 'total', '--json'])).json().total
+      expect(total.resolutionRate).toBeNull()
+    },
+  )
 })

@@ -8,9 +8,9 @@ select
   -- A call whose end precedes its answer has no known handle time (a missing end still counts as talk 0).
   case when answered and coalesce(quality, '') not like '%end_before_answer%' then coalesce(talk_s, 0) + hold_s + wrap_s end as handle_s,
   0 as reply_n, 0.0 as reply_sum_s, csat,
-  -- A call resolves unless its outcome says otherwise (unresolved, callback); with no outcome at all the status is
-  -- unknown (left out of the resolution rate), never assumed resolved.
-  case when answered and outcome is not null then outcome not in ('unresolved', 'callback') end as resolved,
+  -- A call resolves unless its outcome says otherwise ({{unresolved}}: src/vocab/values.ts); with no outcome at all the
+  -- status is unknown (left out of the resolution rate), never assumed resolved.
+  case when answered and outcome is not null then outcome not in ({{unresolved}}) end as resolved,
   case when answered and ended_at is not null then date_diff('millisecond', offered_at, ended_at) / 1000.0 end as contact_duration_s,
   outcome, transferred_from, quality
 from call_facts

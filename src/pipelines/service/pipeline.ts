@@ -1,8 +1,12 @@
 import {readSql, renderSql} from '../../store/store.js'
 import {KPI_DEFAULTS, kpiCountersSql} from '../../marts/service.js'
+import {sqlString} from '../../store/values.js'
+import {UNRESOLVED_OUTCOMES} from '../../vocab/values.js'
 import type {Pipeline} from '../types.js'
 
 const STEPS = ['call_facts.sql', 'chat_facts.sql', 'contact_facts.sql']
+/** A step's SQL with the outcomes that make a call unresolved (the one list, src/vocab/values.ts). */
+const stepSql = (file: string) => renderSql(readSql(import.meta.url, file), {unresolved: UNRESOLVED_OUTCOMES.map(sqlString).join(', ')})
 
 /** The report's counter query, grouped by day × site × kind × channel × queue, at the default thresholds. */
 function dailyKpisSql(): string {
@@ -25,9 +29,9 @@ const service: Pipeline = {
   description: 'service quality facts and daily KPI counters',
   reads: ['raw_calls', 'raw_conversations', 'raw_messages', 'sites'],
   writes: ['call_facts', 'chat_facts', 'contact_facts', 'service_kpis_daily'],
-  fingerprint: () => [...STEPS.map((f) => readSql(import.meta.url, f)), dailyKpisSql()].join('\n'),
+  fingerprint: () => [...STEPS.map(stepSql), dailyKpisSql()].join('\n'),
   async run({store}) {
-    for (const step of STEPS) await store.run(readSql(import.meta.url, step))
+    for (const step of STEPS) await store.run(stepSql(step))
     await store.run(dailyKpisSql(), DAILY_DEFAULTS)
     const rows = await store.scalar<number>('select count(*) from contact_facts')
     return {rowsWritten: rows}
