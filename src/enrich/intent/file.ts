@@ -1,9 +1,9 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {dirname, isAbsolute, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {z} from 'zod'
 import {CcxError, EXIT} from '../../errors.js'
 import type {IntentModel} from './model.js'
-import {defaultIntentsPath} from './paths.js'
+import {defaultIntentsPath, modelPathIn} from './paths.js'
 import type {IntentsFile} from './types.js'
 
 export {defaultIntentsPath, defaultsDir, intentsPathFor} from './paths.js'
@@ -91,6 +91,6 @@ export function loadIntents(
   const file = loadIntentsFile(intentsPath)
   const rel = modelPath ?? file.model
   if (!rel) return {file}
-  const abs = isAbsolute(rel) ? rel : modelPath ? resolve(rel) : resolve(dirname(intentsPath), rel)
+  const abs = modelPath ? resolve(modelPath) : modelPathIn(intentsPath, rel)
   return {file, model: loadModel(abs), modelPath: abs}
 }

@@ -18,3 +18,8 @@ export function intentsPathFor(config: {config: {files: {intents?: string}}; bas
   const p = config.config.files.intents
   return p ? (isAbsolute(p) ? p : resolve(config.baseDir, p)) : defaultIntentsPath()
 }
+
+/** The model an intents file names (`model`), relative to the file's folder unless absolute. */
+export function modelPathIn(intentsPath: string, model: string): string {
+  return isAbsolute(model) ? model : resolve(dirname(intentsPath), model)
+}

@@ -1,6 +1,5 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {dirname, isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {runInfo, upstreamVisitors} from '../changes.js'
@@ -12,13 +11,13 @@ const SQL = ['session_keys.sql', 'new_texts.sql', 'save_decisions.sql', 'session
  * the schema and the model's parse (a report checking freshness pays for this). Anything unusual (a missing file,
  * JSON that does not parse) goes the full way, so the error is the one a run gives. */
 async function classifierFingerprint(ctx: PipelineContext): Promise<string> {
-  const {intentsPathFor} = await import('../../enrich/intent/paths.js')
+  const {intentsPathFor, modelPathIn} = await import('../../enrich/intent/paths.js')
   const path = intentsPathFor(ctx.config)
   try {
     const bytes = readFileSync(path)
     const model = (JSON.parse(bytes.toString('utf8')) as {model?: unknown}).model
     const hash = createHash('sha256').update(bytes)
-    if (typeof model === 'string' && model) hash.update(readFileSync(isAbsolute(model) ? model : resolve(dirname(path), model)))
+    if (typeof model === 'string' && model) hash.update(readFileSync(modelPathIn(path, model)))
     return hash.digest('hex').slice(0, 16)
   } catch {
     return (await classifierSetup(ctx)).fingerprint
