@@ -4,6 +4,9 @@ import {orderPipelines, withUpstream, dependencies} from '../../src/pipelines/gr
 import {runPipelines, listPipelines} from '../../src/pipelines/runner.js'
 import type {Pipeline, PipelineContext} from '../../src/pipelines/types.js'
 import {loadConfig} from '../../src/config/load.js'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 function pipeline(name: string, reads: string[], writes: string[], calls: string[]): Pipeline {
   return {
@@ -125,5 +128,39 @@ describe('store', () => {
     expect(versions[0].version).toBe(1)
     expect(await store.scalar('select 40::BIGINT + 2')).toBe(42)
     await store.close()
+  })
+})
+
+describe('checkpoints during a run', () => {
+  it('keeps row groups as the run appended them (no vacuum merges), and restores the setting after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccx-vacuum-'))
+    const store = await Store.open(join(dir, 'v.duckdb'))
+    try {
+      const rows = (n: number) => `select range as x, md5(range::VARCHAR) as y from range(${n})`
+      // 130,000 rows: one full row group of 122,880 and a partly filled one, three times over
+      await store.run(`create table t as ${rows(130_000)}; checkpoint`)
+      const seen: number[] = []
+      const grow: Pipeline = {
+        name: 'grow',
+        description: 'grow',
+        reads: [],
+        writes: ['t'],
+        async run(c) {
+          seen.push(Number(await c.store.scalar(`select current_setting('max_vacuum_tasks')::INTEGER`)))
+          await c.store.run(`insert into t ${rows(130_000)}`)
+          return {rowsWritten: 130_000}
+        },
+      }
+      const ctx = {store, config: loadConfig(undefined, '/nonexistent-dir-for-defaults'), log: () => {}}
+      for (let i = 0; i < 2; i++) await runPipelines([grow], ctx, {force: true})
+      expect(seen).toEqual([0, 0])
+      expect(await store.scalar(`select current_setting('max_vacuum_tasks')::INTEGER`)).toBe(100)
+      // with DuckDB's default the checkpoints merge the partly filled groups: 4 row groups instead of these 6
+      expect(await store.scalar(`select count(distinct row_group_id)::INTEGER from pragma_storage_info('t')`)).toBe(6)
+      expect(await store.scalar('select count(*)::INTEGER from t')).toBe(390_000)
+    } finally {
+      await store.close()
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
