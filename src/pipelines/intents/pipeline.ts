@@ -4,6 +4,7 @@ import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {runInfo, upstreamVisitors} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
+import {sessionsOf} from '../normalize/views.js'
 
 const SQL = ['session_keys.sql', 'new_texts.sql', 'save_decisions.sql', 'session_intents.sql']
 
@@ -41,7 +42,7 @@ async function columns(store: Store, sql: string): Promise<unknown[][]> {
 const intents: Pipeline = {
   name: 'intents',
   description: 'classify session intent (rules + model) per distinct keyword/landing page',
-  reads: ['sessions'],
+  reads: ['sessions', 'sessions_core'],
   writes: ['session_intents'],
   incremental: true,
   fingerprint: async (ctx) => (await classifierFingerprint(ctx)) + SQL.map((f) => readSql(import.meta.url, f)).join('\n'),
@@ -60,8 +61,9 @@ const intents: Pipeline = {
       const n = await upstreamVisitors(ctx, 'intent_changed')
       ctx.log(`  ${n} visitors re-done upstream`)
       // only the sessions normalize re-did: those from from_ts on (all of a visitor's when it is NULL)
-      sessions =
-        '(select s.* from sessions s join intent_changed c using (site, visitor_id) where c.from_ts is null or s.started_at >= c.from_ts)'
+      sessions = `(${sessionsOf(
+        '(select s.* from sessions_core s join intent_changed c using (site, visitor_id) where c.from_ts is null or s.started_at >= c.from_ts)',
+      )})`
     }
     await store.run(renderSql(readSql(import.meta.url, 'session_keys.sql'), {sessions}))
     await store.run(readSql(import.meta.url, 'new_texts.sql'))

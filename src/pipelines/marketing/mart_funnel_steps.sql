@@ -4,7 +4,8 @@
 -- the whole mart_sessions, or the changed visitors' part of it). vid (hash of the visitor id) and ts are what an
 -- incremental run replaces a visitor's steps by: `only_raw` and `only_events` keep the steps of the changed visitors at or after their
 -- from_ts, and `mart_sessions` holds the sessions it re-did (a full run: every step, every session).
-create or replace {{temp}} table {{mart_funnel_steps}} as
+-- {{write}}: `create or replace table mart_funnel_steps as` (full) or `insert into mart_funnel_steps by name`
+{{write}}
 with raw_steps as (
   select site, visitor_id, offered_at as ts, 'call_' || direction as type from raw_calls where visitor_id is not null
   union all

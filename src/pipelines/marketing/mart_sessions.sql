@@ -1,10 +1,11 @@
 -- Marketing marts: compact, integer-keyed copies of what the funnel and keyword reports read, so a report on
 -- tens of millions of events scans a few million narrow rows. A full run builds `mart_sessions` as the mart from every
--- session (`sessions` is the view, `kept_last` empty); an incremental run builds the rows it re-does (`sessions`: the
--- changed visitors' sessions from their from_ts), which the pipeline adds to the rows it kept of mart_sessions.
+-- session (`sessions` is the view, `kept_last` empty); an incremental run inserts the rows it re-does (`sessions`: the
+-- changed visitors' sessions from their from_ts) beside the rows it kept of mart_sessions.
 
 -- One row per non-bot session with its breakdown dimensions and its classified intent.
-create or replace {{temp}} table {{mart_sessions}} as
+-- {{write}}: `create or replace table mart_sessions as` (full) or `insert into mart_sessions by name` (incremental)
+{{write}}
 with s as (
   select * from {{sessions}} s where not coalesce(s.is_bot, false)
 )

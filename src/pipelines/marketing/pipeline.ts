@@ -4,6 +4,7 @@ import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
 import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
+import {sessionsOf} from '../normalize/views.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
@@ -30,24 +31,18 @@ const pipeline: Pipeline = {
     // the mart holds every step but the page-level events (vocab MART_STEP_TYPES), which the funnel reads from events
     const pageLevelTypes = PAGE_LEVEL_EVENT_TYPES.map(sqlString).join(', ')
     const only = (visitor: string, ts: string) => changedRows('mart_changed', changed, visitor, ts)
-    // an inner join, not a filter: DuckDB then joins the changed visitors before the view's dimensions, not after
+    // the changed visitors' sessions_core rows first, then the dimensions (not the view, then a filter)
     const sessions = changed
-      ? `(select s.* from mart_changed chg join sessions s
-          on chg.visitor_id = s.visitor_id and (chg.from_ts is null or s.started_at >= chg.from_ts))`
+      ? `(${sessionsOf(`(select c.* from mart_changed chg join sessions_core c
+          on chg.visitor_id = c.visitor_id and (chg.from_ts is null or c.started_at >= chg.from_ts))`)})`
       : 'sessions'
-    const sessionsSql = (table: string, keptLast: string) =>
-      renderSql(readSql(import.meta.url, 'mart_sessions.sql'), {
-        // a delta is a temp table: as a stored one its rows were compressed and written once more before the insert
-        temp: table === 'mart_sessions' ? '' : 'temp',
-        mart_sessions: table,
-        sessions,
-        intents,
-        kept_last: keptLast,
-      })
-    const stepsSql = (table: string, sessions: string, sessionsAll: string) =>
+    // an incremental run inserts its rows straight into the marts (a temp delta cost a copy of every re-done row)
+    const write = (table: string) => (run.full || !changed ? `create or replace table ${table} as` : `insert into ${table} by name`)
+    const sessionsSql = (keptLast: string) =>
+      renderSql(readSql(import.meta.url, 'mart_sessions.sql'), {write: write('mart_sessions'), sessions, intents, kept_last: keptLast})
+    const stepsSql = (sessions: string, sessionsAll: string) =>
       renderSql(readSql(import.meta.url, 'mart_funnel_steps.sql'), {
-        temp: table === 'mart_funnel_steps' ? '' : 'temp',
-        mart_funnel_steps: table,
+        write: write('mart_funnel_steps'),
         mart_sessions: sessions,
         sessions: sessionsAll,
         only_raw: only('r.visitor_id', 'r.ts'),
@@ -58,8 +53,8 @@ const pipeline: Pipeline = {
     let rows: number
     if (run.full || !changed) {
       const none = '(select null::VARCHAR as site, null::VARCHAR as visitor_id, null::TIMESTAMP as last_started_at where false)'
-      await store.run(sessionsSql('mart_sessions', none))
-      await store.run(stepsSql('mart_funnel_steps', 'mart_sessions', 'mart_sessions'))
+      await store.run(sessionsSql(none))
+      await store.run(stepsSql('mart_sessions', 'mart_sessions'))
       rows = await store.scalar<number>('select count(*)::INTEGER from mart_funnel_steps')
       message = `${rows} funnel steps`
     } else {
@@ -70,15 +65,14 @@ const pipeline: Pipeline = {
         where m.visitor_id = c.visitor_id and (c.from_ts is null or m.started_at >= c.from_ts)${bound('m.started_at')}`)
       const keptLast = `(select site, visitor_id, max(started_at) as last_started_at from mart_sessions
         where visitor_id in (select visitor_id from mart_changed where from_ts is not null) group by site, visitor_id)`
-      await store.run(sessionsSql('mart_sessions__delta', keptLast))
-      await store.run(`insert into mart_sessions by name select * from mart_sessions__delta`)
+      await store.run(sessionsSql(keptLast))
       await store.run(`delete from mart_funnel_steps f using mart_changed c
         where f.vid = c.vid and (c.from_ts is null or f.ts >= c.from_ts)${bound('f.ts')}`)
+      // the sessions it re-did: exactly the rows the delete above took and the insert put back
+      const redone = `(select * from mart_sessions m where ${only('m.visitor_id', 'm.started_at')})`
       const changedSessions = '(select * from mart_sessions where visitor_id in (select visitor_id from mart_changed))'
-      await store.run(stepsSql('mart_funnel_steps__delta', 'mart_sessions__delta', changedSessions))
-      rows = await store.scalar<number>('select count(*)::INTEGER from mart_funnel_steps__delta')
-      await store.run(`insert into mart_funnel_steps by name select * from mart_funnel_steps__delta;
-        drop table mart_sessions__delta; drop table mart_funnel_steps__delta; drop table mart_changed`)
+      rows = Number(await store.scalar<number>(stepsSql(redone, changedSessions)))
+      await store.run('drop table mart_changed')
       message = `${changed.count} visitors re-done: ${rows} funnel steps`
     }
     await saveRawTables(ctx, RAW, changed)

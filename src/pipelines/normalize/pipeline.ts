@@ -4,6 +4,7 @@ import {readSql, renderSql} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
 import {logDays, logVisitors, rawDelta, runInfo, saveWatermark} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
+import {viewsSql} from './views.js'
 
 // per set of visitors (all, an incremental run's, or a batch of a full rebuild), between staged.sql and dimensions.sql
 const STEPS = ['attribution.sql', 'sessionize.sql', 'pages.sql', 'tables.sql']
@@ -17,6 +18,7 @@ const SQL_FILES = [
   'publish.sql',
   'publish_delta.sql',
   'views.sql',
+  'sessions.sql',
 ]
 /**
  * Raw events per batch of a full rebuild, per byte of DuckDB's memory limit: the working set of the sessionization and
@@ -152,18 +154,20 @@ async function batchCount(ctx: PipelineContext, raw: string): Promise<number> {
   return Math.max(1, Math.ceil(Number(events) / perBatch))
 }
 
-/** The days the sessions of `table` matching `where` cover (a session past midnight covers both days). */
-function sessionDays(table: string, where = 'true'): string {
-  return `select site, unnest(generate_series(started_at::DATE, ended_at::DATE, interval 1 day))::DATE as day
-          from ${table} c where ${where}`
+/** The days the sessions of `table` cover (a session past midnight covers both days). */
+function sessionDays(table: string): string {
+  return `select site, unnest(generate_series(started_at::DATE, ended_at::DATE, interval 1 day))::DATE as day from ${table} c`
 }
 
 /**
- * An incremental run's replaced sessions: the re-done ones (all of a visitor re-done whole) and the kept ones whose
- * visit numbers move (norm_shift).
+ * An incremental run's replaced sessions (site, started_at, ended_at): the re-done ones (all of a visitor re-done whole)
+ * and the kept ones whose visit numbers move (norm_shift). Joins, not an OR of two subqueries in a filter: DuckDB then
+ * hashes the affected visitors instead of testing every stored session (0.27 → 0.1 s at 10 M events).
  */
-const REPLACED = `c.vkey in (select vkey from norm_shift)
-  or exists (select 1 from norm_affected a where a.vkey = c.vkey and (a.cut_ts is null or c.started_at >= a.cut_ts))`
+const REPLACED = `(select c.site, c.started_at, c.ended_at from sessions_core c join norm_affected a using (vkey)
+    where a.cut_ts is null or c.started_at >= a.cut_ts
+  union all
+  select c.site, c.started_at, c.ended_at from sessions_core c semi join norm_shift d using (vkey))`
 
 const normalize: Pipeline = {
   name: 'normalize',
@@ -269,18 +273,18 @@ const normalize: Pipeline = {
     let rowsWritten: number
     if (run.full) {
       await ctx.store.run(readSql(import.meta.url, 'publish.sql'))
-      await ctx.store.run(readSql(import.meta.url, 'views.sql'))
+      await ctx.store.run(viewsSql())
       const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core')
       const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions')
       message = `${events} events, ${sessions} sessions`
       rowsWritten = events + sessions
     } else {
-      await logDays(ctx, sessionDays('sessions_core', REPLACED))
+      await logDays(ctx, sessionDays(REPLACED))
       await logDays(ctx, sessionDays('sessions_core__staged'))
       const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core__staged')
       const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions__staged')
       await ctx.store.run(readSql(import.meta.url, 'publish_delta.sql'))
-      await ctx.store.run(readSql(import.meta.url, 'views.sql'))
+      await ctx.store.run(viewsSql())
       // from_ts: the first re-done session's start; the visitor's earlier sessions are as they were unless moved
       const visitors = await logVisitors(
         ctx,

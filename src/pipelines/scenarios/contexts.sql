@@ -1,12 +1,12 @@
 -- One scenario context per non-bot session (in no order: match.ts sorts them), with the agent who served the visitor last
 -- before the session (chat or call), when known. `only`: all sessions, or (an incremental run) those of some visitors;
--- `only_sessions` (alias s): which of their sessions.
+-- `only_sessions` (alias s): which of their sessions; `sessions`: the view, or its rows over those sessions alone.
 with served as (
   select visitor_id, coalesce(answered_at, requested_at) as ts, agent_id from raw_conversations where agent_id is not null and visitor_id is not null and {{only}}
   union all
   select visitor_id, coalesce(answered_at, offered_at) as ts, agent_id from raw_calls where agent_id is not null and visitor_id is not null and {{only}}
 ), s as (
-  select * from sessions s
+  select * from {{sessions}} s
   where not coalesce(is_bot, false)
     and ($from::VARCHAR is null or started_at >= $from::TIMESTAMP)
     and ($to::VARCHAR is null or started_at < $to::TIMESTAMP)

@@ -16,7 +16,9 @@ select s.session_id,
   coalesce(bool_or(c.kind = 'order' and c.ts > s.ended_at), false) as order_later,
   count(c.ts) > 0 as converted,
   hash(any_value(s.visitor_id)) as vid
-from (select * from sessions where {{only}}) s
+-- {{sessions}}: the view, or (an incremental run) sessions_core, which has these columns (the view joins every
+-- session's dimensions before the filter)
+from (select session_id, site, visitor_id, started_at, ended_at from {{sessions}} where {{only}}) s
 left join conv c
   on c.visitor_id = s.visitor_id and (c.site is null or c.site = s.site) and c.ts >= s.started_at
 group by s.session_id

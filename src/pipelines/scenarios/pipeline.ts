@@ -45,7 +45,7 @@ const RAW = ['raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls']
 const scenarios: Pipeline = {
   name: 'scenarios',
   description: 'match sessions to marketing/service scenarios; record session outcomes (lead/order)',
-  reads: ['sessions', 'session_intents', 'events', 'raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls'],
+  reads: ['sessions', 'sessions_core', 'session_intents', 'events', 'raw_leads', 'raw_orders', 'raw_conversations', 'raw_calls'],
   writes: ['scenario_matches', 'session_outcomes'],
   incremental: true,
   follows: RAW,
@@ -64,7 +64,7 @@ const scenarios: Pipeline = {
     const {compiled} = await loadCompiledScenarios(ctx)
     const {matchSessionsSql} = await import('./sql-match.js')
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
-    const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only})
+    const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only, sessions: run.full ? 'sessions' : 'sessions_core'})
     const redone = run.full ? undefined : changedRows('scn_changed', changed, 'c.visitor_id', 'c.started_at')
     // The sessions before a visitor's from_ts are as they were: their stored firings seed the limits, and only the
     // sessions from from_ts are matched. A firing is stored as its directives' scenario_id, so this needs ids that name
@@ -74,7 +74,7 @@ const scenarios: Pipeline = {
       !run.full && ids.length > 0 && new Set(ids).size === ids.length
         ? `select s.site, s.visitor_id, s.started_at, s.session_id,
              coalesce(s.visit_number, 1)::INTEGER as visit_number, coalesce(s.pageviews, 0)::INTEGER as pages, ix.s
-           from sessions s join scn_changed chg on chg.visitor_id = s.visitor_id and s.started_at < chg.from_ts
+           from sessions_core s join scn_changed chg on chg.visitor_id = s.visitor_id and s.started_at < chg.from_ts
            left join (select distinct m.session_id, m.scenario_id from scenario_matches m
              where m.visitor_id in (select visitor_id from scn_changed where from_ts is not null)) m on m.session_id = s.session_id
            left join (values ${ids.map((id, i) => `(${sqlString(id)}, ${i})`).join(', ')}) ix(scenario_id, s) on ix.scenario_id = m.scenario_id

@@ -44,7 +44,9 @@ export async function replayScenarios(
 ): Promise<ReplayReport> {
   const matches = await matchSessions(store, compiled, range)
   const outcomes = new Map<string, boolean>()
-  const reader = await store.connection.runAndReadAll(renderSql(readSql(import.meta.url, 'outcomes.sql'), {only: 'true'}))
+  const reader = await store.connection.runAndReadAll(
+    renderSql(readSql(import.meta.url, 'outcomes.sql'), {only: 'true', sessions: 'sessions'}),
+  )
   for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>)
     outcomes.set(r.session_id, r.converted)
   const matched = {sessions: 0, converted: 0}

@@ -1,5 +1,6 @@
 import type {CompiledScenarios} from '../../scenarios/engine.js'
 import {readSql, renderSql, type Store} from '../../store/store.js'
+import {sessionsOf} from '../normalize/views.js'
 
 export interface SqlMatchCounts {
   /** Sessions evaluated (non-bot, in range). */
@@ -65,9 +66,12 @@ export async function matchSessionsSql(
   const {findResource} = await import('../../scenarios/directory.js')
   const plan = compileScenariosSql(compiled)
   try {
+    const onlySessions = options.onlySessions ?? options.only ?? 'true'
     let contexts = renderSql(readSql(import.meta.url, 'contexts.sql'), {
       only: options.only ?? 'true',
-      only_sessions: options.onlySessions ?? options.only ?? 'true',
+      only_sessions: onlySessions,
+      // a few visitors' sessions: their sessions_core rows first, then the view's dimensions
+      sessions: onlySessions === 'true' ? 'sessions' : `(${sessionsOf(`(select s.* from sessions_core s where ${onlySessions})`)})`,
     })
     if (!(await store.tableExists('session_intents')))
       contexts = contexts.replace(
