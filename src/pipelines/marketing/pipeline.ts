@@ -4,7 +4,7 @@ import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
 import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
-import {sessionsOf} from '../normalize/views.js'
+import {eventsOf, sessionsOf} from '../normalize/views.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
@@ -47,6 +47,10 @@ const pipeline: Pipeline = {
         sessions: sessionsAll,
         only_raw: only('r.visitor_id', 'r.ts'),
         only_events: only('e.visitor_id', 'e.ts'),
+        // the changed visitors' raw rows first, then their sessions (not the view, then a filter)
+        events: changed
+          ? `(${eventsOf(`(select * from raw_probe_events e where e.type not in (${pageLevelTypes}) and ${only('e.visitor_id', 'e.ts')})`)})`
+          : 'events',
         page_level_types: pageLevelTypes,
       })
     let message: string

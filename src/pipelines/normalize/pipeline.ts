@@ -19,6 +19,7 @@ const SQL_FILES = [
   'publish_delta.sql',
   'views.sql',
   'sessions.sql',
+  'events.sql',
 ]
 /**
  * Raw events per batch of a full rebuild, per byte of DuckDB's memory limit: the working set of the sessionization and

@@ -5,6 +5,7 @@ import {readSql, renderSql} from '../../store/store.js'
 import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
 import {sqlString} from '../../store/values.js'
 import type {Pipeline, PipelineContext} from '../types.js'
+import {eventsOf} from '../normalize/views.js'
 
 /** Scenario and directory files from the config (relative to its folder), else the shipped ones. */
 export async function scenarioFiles(ctx: Pick<PipelineContext, 'config'>, overrides: {scenarios?: string; directory?: string} = {}) {
@@ -64,7 +65,11 @@ const scenarios: Pipeline = {
     const {compiled} = await loadCompiledScenarios(ctx)
     const {matchSessionsSql} = await import('./sql-match.js')
     const only = run.full ? 'true' : 'visitor_id in (select visitor_id from scn_changed)'
-    const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {only, sessions: run.full ? 'sessions' : 'sessions_core'})
+    const outcomes = renderSql(readSql(import.meta.url, 'outcomes.sql'), {
+      only,
+      sessions: run.full ? 'sessions' : 'sessions_core',
+      events: run.full ? 'events' : `(${eventsOf(`(select * from raw_probe_events where type in ('lead', 'order') and ${only})`)})`,
+    })
     const redone = run.full ? undefined : changedRows('scn_changed', changed, 'c.visitor_id', 'c.started_at')
     // The sessions before a visitor's from_ts are as they were: their stored firings seed the limits, and only the
     // sessions from from_ts are matched. A firing is stored as its directives' scenario_id, so this needs ids that name

@@ -45,7 +45,7 @@ export async function replayScenarios(
   const matches = await matchSessions(store, compiled, range)
   const outcomes = new Map<string, boolean>()
   const reader = await store.connection.runAndReadAll(
-    renderSql(readSql(import.meta.url, 'outcomes.sql'), {only: 'true', sessions: 'sessions'}),
+    renderSql(readSql(import.meta.url, 'outcomes.sql'), {only: 'true', sessions: 'sessions', events: 'events'}),
   )
   for (const r of reader.getRowObjectsJS() as unknown as Array<{session_id: string; converted: boolean}>)
     outcomes.set(r.session_id, r.converted)
