@@ -7,11 +7,11 @@
 // Usage: npm run bench:incremental [-- --base 5000000,10000000 --day 1000000 --rounds 3 --warmup 1 --seed 5 --keep]
 // Target (docs/architecture.md "Incremental runs"): median wall ratio (+1 M on the history) / (first 1 M) ≤ 1.5 at
 // every history size, and peak RSS < 1.5 GB.
-import {copyFileSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {writeBigProbeCsvApart} from './lib/probe-gen.mjs'
-import {measure} from './lib/measure.mjs'
+import {copyToDisk, measure} from './lib/measure.mjs'
 import {alternate, report} from './lib/rounds.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -75,7 +75,7 @@ try {
           name: `+${DAY / 1e6} M on ${base / 1e6} M (incremental)`,
           run: async () => {
             fresh(onTop)
-            copyFileSync(historyDb, onTop)
+            copyToDisk(historyDb, onTop)
             await ccx(onTop, ['ingest', 'probe', day])
             const r = await ccx(onTop, ['run', ...PIPELINES])
             const notIncremental = r.json.outcomes.filter((o) => PIPELINES.includes(o.pipeline) && o.mode !== 'incremental')

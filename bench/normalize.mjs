@@ -1,15 +1,16 @@
 // Normalize speed and memory: on the benchmark probe data (bench/lib/probe-gen.mjs), `ccx run intents identities`
 // (normalize + classify + identity: those and their upstream) against `ccx ingest probe` of the same file, alternated over
-// rounds after a warm-up (bench/lib/rounds.mjs): the run side starts from a copy of an ingested database, the ingest side
+// rounds after a warm-up (bench/lib/rounds.mjs): the run side starts from a copy of an ingested database
+// (written to disk before the clock starts: copyToDisk), the ingest side
 // from an empty one. Then, for memory only, one ingest and one run at the --rss sizes. Every other pipeline runs after
 // it, for information.
 // Usage: npm run bench:normalize [-- --events 5000000,10000000 --rss 20000000 --rounds 3 --warmup 1 --seed 42 --keep DIR]
 // Targets: median wall ratio run / ingest ≤ 1.5; peak RSS of ingest and of the run < 1.5 GB at every size.
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {writeBigProbeCsvApart} from './lib/probe-gen.mjs'
-import {measure} from './lib/measure.mjs'
+import {copyToDisk, measure} from './lib/measure.mjs'
 import {alternate, machine, report} from './lib/rounds.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -78,7 +79,7 @@ for (const events of [...SIZES, ...RSS_SIZES]) {
   // the target is normalize + classify + identity: `ccx run intents identities` runs exactly that (and normalize)
   const run = async () => {
     fresh(runDb)
-    copyFileSync(ingested, runDb)
+    copyToDisk(ingested, runDb)
     const r = await ccx(runDb, ['run', 'intents', 'identities'])
     if (r.failed) throw new Error(`ccx run intents identities failed: ${r.failed}`)
     return r
