@@ -5,6 +5,15 @@
  */
 
 /** What the marts are built from: they are fresh when rebuilt after the last change of every one of these. */
-export const MART_INPUTS = ['events', 'sessions', 'sessions_core', 'session_intents', 'raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
+export const MART_INPUTS = [
+  'events',
+  'sessions',
+  'sessions_core',
+  'session_intents',
+  'raw_calls',
+  'raw_conversations',
+  'raw_leads',
+  'raw_orders',
+]
 
 export const MART_TABLES = ['mart_sessions', 'mart_funnel_steps']
