@@ -11,7 +11,8 @@ import {existsSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {readSql, Store} from '../dist/store/store.js'
+import {Store} from '../dist/store/store.js'
+import {viewsSql} from '../dist/pipelines/normalize/views.js'
 import {funnelReport} from '../dist/reports/marketing/funnel.js'
 import {keywordReport} from '../dist/reports/marketing/keywords.js'
 import martsPipeline from '../dist/pipelines/marketing/pipeline.js'
@@ -90,7 +91,7 @@ async function generate(store) {
   await store.run(`
     insert into event_sessions
     select j, (j % ${SESSIONS} // ${VISITORS} + 1)::INTEGER, (j // ${SESSIONS} + 1)::INTEGER, 30, null, false from range(${EVENTS}) t(j)`)
-  await store.run(readSql(new URL('../dist/pipelines/normalize/pipeline.js', import.meta.url).href, 'views.sql'))
+  await store.run(viewsSql())
   await store.run('drop table sessions_flat')
   await store.run('checkpoint')
 }
