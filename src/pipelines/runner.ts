@@ -110,103 +110,104 @@ export interface RunOptions {
 
 /** Runs pipelines in dependency order, skipping those whose inputs are unchanged since their last success. */
 export async function runPipelines(all: Pipeline[], ctx: PipelineContext, options: RunOptions = {}): Promise<PipelineOutcome[]> {
-  const plan = options.names && options.names.length > 0 ? withUpstream(all, options.names) : orderPipelines(all)
-  const deps = dependencies(all)
-  const writers = new Map<string, string>()
-  for (const p of all) for (const t of p.writes) writers.set(t, p.name)
-  const outcomes: PipelineOutcome[] = []
-  let failed = false
   // No row-group merges at this run's checkpoints: DuckDB's vacuum re-compresses the partly filled row groups of every
   // table a run appends to (about a second of a 5 M + 1 M incremental run, for about one row group fewer per table);
   // a full rebuild writes its tables anew (docs/scale.md, "Checkpoints during runs")
   const vacuumTasks = await ctx.store.scalar<number>(`select current_setting('max_vacuum_tasks')::INTEGER`)
   await ctx.store.run('set max_vacuum_tasks = 0')
   try {
-    await runPlan()
+    const outcomes = await runPlan(all, ctx, options)
     // the run's own checkpoint, without merges (closing the database would checkpoint with the setting restored)
     if (outcomes.some((o) => o.status === 'ran')) await ctx.store.run('checkpoint')
+    return outcomes
   } finally {
     await ctx.store.run(`set max_vacuum_tasks = ${Number(vacuumTasks)}`)
   }
-  return outcomes
+}
 
-  async function runPlan(): Promise<void> {
-    for (const p of plan) {
-      if (failed) {
-        outcomes.push({pipeline: p.name, status: 'not-run', durationMs: 0, message: 'an upstream pipeline failed'})
-        continue
-      }
-      const code = await codeFingerprint(p, ctx)
-      const versions = await readVersions(p, ctx)
-      const fingerprint = await inputFingerprint(p, ctx, code, versions)
-      const previous = await ctx.store.one<PreviousState>(
-        'select input_fingerprint, input_versions, code_fingerprint, change_cursor, mode, status from pipeline_state where pipeline = $p',
-        {p: p.name},
-      )
-      if (
-        !options.force &&
-        !options.full &&
-        previous?.status === 'ok' &&
-        previous.input_fingerprint === fingerprint &&
-        (await outputsExist(p, ctx.store))
-      ) {
-        outcomes.push({pipeline: p.name, status: 'skipped', durationMs: 0, message: 'inputs unchanged'})
-        continue
-      }
-      const started = new Date()
-      const upstream = deps.get(p.name) ?? []
-      const reason = await runMode(p, ctx, previous, code, upstream, Boolean(options.full), versions, writers)
-      const seq = Number(await ctx.store.scalar(`select nextval('change_seq')`))
-      const run: RunInfo = {
-        pipeline: p.name,
-        seq,
-        full: !p.incremental || reason !== '',
-        reason,
-        since: previous?.change_cursor ?? null,
-        upstream,
-        visitorsLogged: 0,
-      }
-      const pctx: PipelineContext = {...ctx, run}
-      ctx.log(`▶ ${p.name}: ${p.description}${p.incremental ? (run.full ? ` [full: ${reason}]` : ' [incremental]') : ''}`)
-      try {
-        const staged = p.stage ? await p.stage(pctx) : undefined
-        const result = await ctx.store.transaction(async () => {
-          const r = await p.run(pctx)
-          if (staged?.message) r.message = r.message ? `${staged.message}; ${r.message}` : staged.message
-          for (const t of p.writes) await ctx.store.bumpTableVersion(t)
-          await ctx.store.run(`insert into change_runs values ($seq, $p, $full, $n, now()::TIMESTAMP)`, {
-            seq,
-            p: p.name,
-            full: run.full,
-            n: run.visitorsLogged,
-          })
-          return r
-        })
-        const durationMs = Date.now() - started.getTime()
-        const mode = p.incremental ? (run.full ? 'full' : 'incremental') : 'full'
-        const state = {fingerprint, versions: JSON.stringify(versions), code, cursor: seq, mode}
-        await saveState(ctx.store, p.name, state, 'ok', started, durationMs, result.rowsWritten, result.message)
-        outcomes.push({pipeline: p.name, status: 'ran', mode, durationMs, rowsWritten: result.rowsWritten, message: result.message})
-        ctx.log(`  ✓ ${p.name} (${durationMs} ms${result.rowsWritten === undefined ? '' : `, ${result.rowsWritten} rows`})`)
-      } catch (error) {
-        const durationMs = Date.now() - started.getTime()
-        const message = error instanceof Error ? error.message : String(error)
-        // a failed run keeps the cursor and code fingerprint of the last success: the next run picks up from there
-        const kept = {
-          fingerprint: null,
-          versions: previous?.input_versions ?? null,
-          code: previous?.code_fingerprint ?? null,
-          cursor: previous?.change_cursor ?? null,
-          mode: previous?.mode ?? null,
-        }
-        await saveState(ctx.store, p.name, kept, 'failed', started, durationMs, undefined, message)
-        outcomes.push({pipeline: p.name, status: 'failed', durationMs, message})
-        ctx.log(`  ✗ ${p.name}: ${message}`)
-        failed = true
-      }
+async function runPlan(all: Pipeline[], ctx: PipelineContext, options: RunOptions): Promise<PipelineOutcome[]> {
+  const plan = options.names && options.names.length > 0 ? withUpstream(all, options.names) : orderPipelines(all)
+  const deps = dependencies(all)
+  const writers = new Map<string, string>()
+  for (const p of all) for (const t of p.writes) writers.set(t, p.name)
+  const outcomes: PipelineOutcome[] = []
+  let failed = false
+  for (const p of plan) {
+    if (failed) {
+      outcomes.push({pipeline: p.name, status: 'not-run', durationMs: 0, message: 'an upstream pipeline failed'})
+      continue
     }
-    if (outcomes.some((o) => o.status === 'ran')) await pruneChangeLog(ctx.store, all)
+    const code = await codeFingerprint(p, ctx)
+    const versions = await readVersions(p, ctx)
+    const fingerprint = await inputFingerprint(p, ctx, code, versions)
+    const previous = await ctx.store.one<PreviousState>(
+      'select input_fingerprint, input_versions, code_fingerprint, change_cursor, mode, status from pipeline_state where pipeline = $p',
+      {p: p.name},
+    )
+    if (
+      !options.force &&
+      !options.full &&
+      previous?.status === 'ok' &&
+      previous.input_fingerprint === fingerprint &&
+      (await outputsExist(p, ctx.store))
+    ) {
+      outcomes.push({pipeline: p.name, status: 'skipped', durationMs: 0, message: 'inputs unchanged'})
+      continue
+    }
+    const started = new Date()
+    const upstream = deps.get(p.name) ?? []
+    const reason = await runMode(p, ctx, previous, code, upstream, Boolean(options.full), versions, writers)
+    const seq = Number(await ctx.store.scalar(`select nextval('change_seq')`))
+    const run: RunInfo = {
+      pipeline: p.name,
+      seq,
+      full: !p.incremental || reason !== '',
+      reason,
+      since: previous?.change_cursor ?? null,
+      upstream,
+      visitorsLogged: 0,
+    }
+    const pctx: PipelineContext = {...ctx, run}
+    ctx.log(`▶ ${p.name}: ${p.description}${p.incremental ? (run.full ? ` [full: ${reason}]` : ' [incremental]') : ''}`)
+    try {
+      const staged = p.stage ? await p.stage(pctx) : undefined
+      const result = await ctx.store.transaction(async () => {
+        const r = await p.run(pctx)
+        if (staged?.message) r.message = r.message ? `${staged.message}; ${r.message}` : staged.message
+        for (const t of p.writes) await ctx.store.bumpTableVersion(t)
+        await ctx.store.run(`insert into change_runs values ($seq, $p, $full, $n, now()::TIMESTAMP)`, {
+          seq,
+          p: p.name,
+          full: run.full,
+          n: run.visitorsLogged,
+        })
+        return r
+      })
+      const durationMs = Date.now() - started.getTime()
+      const mode = p.incremental ? (run.full ? 'full' : 'incremental') : 'full'
+      const state = {fingerprint, versions: JSON.stringify(versions), code, cursor: seq, mode}
+      await saveState(ctx.store, p.name, state, 'ok', started, durationMs, result.rowsWritten, result.message)
+      outcomes.push({pipeline: p.name, status: 'ran', mode, durationMs, rowsWritten: result.rowsWritten, message: result.message})
+      ctx.log(`  ✓ ${p.name} (${durationMs} ms${result.rowsWritten === undefined ? '' : `, ${result.rowsWritten} rows`})`)
+    } catch (error) {
+      const durationMs = Date.now() - started.getTime()
+      const message = error instanceof Error ? error.message : String(error)
+      // a failed run keeps the cursor and code fingerprint of the last success: the next run picks up from there
+      const kept = {
+        fingerprint: null,
+        versions: previous?.input_versions ?? null,
+        code: previous?.code_fingerprint ?? null,
+        cursor: previous?.change_cursor ?? null,
+        mode: previous?.mode ?? null,
+      }
+      await saveState(ctx.store, p.name, kept, 'failed', started, durationMs, undefined, message)
+      outcomes.push({pipeline: p.name, status: 'failed', durationMs, message})
+      ctx.log(`  ✗ ${p.name}: ${message}`)
+      failed = true
+    }
   }
+  if (outcomes.some((o) => o.status === 'ran')) await pruneChangeLog(ctx.store, all)
+  return outcomes
 }
 
 /**
