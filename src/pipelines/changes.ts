@@ -191,12 +191,19 @@ export async function incrementalVisitors(
       select visitor_id, hash(visitor_id) as vid, if(bool_or(from_ts is null), null, min(from_ts)) as from_ts
       from (${parts.join(' union all ')}) group by visitor_id;
     drop table ${sqlIdent(upstream)}`)
-  const sum = await ctx.store.one<{n: number; since: string | null}>(
-    `select count(*)::INTEGER as n, if(bool_or(from_ts is null), null, strftime(min(from_ts), '%Y-%m-%d %H:%M:%S.%f')) as since
-     from ${sqlIdent(table)}`,
+  const count = await ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`)
+  return {run, changed: {count, deltas, since: await changedSince(ctx, table)}}
+}
+
+/**
+ * VisitorChanges.since of a table of changed visitors with from_ts (upstreamVisitors, incrementalVisitors): a
+ * TIMESTAMP literal no re-done session starts before, or undefined when some visitor is re-done whole (NULL).
+ */
+export async function changedSince(ctx: PipelineContext, table: string): Promise<string | undefined> {
+  const since = await ctx.store.scalar<string | null>(
+    `select if(bool_or(from_ts is null), null, strftime(min(from_ts), '%Y-%m-%d %H:%M:%S.%f')) from ${sqlIdent(table)}`,
   )
-  const since = sum?.since ? `TIMESTAMP ${sqlString(sum.since)}` : undefined
-  return {run, changed: {count: sum?.n ?? 0, deltas, since}}
+  return since ? `TIMESTAMP ${sqlString(since)}` : undefined
 }
 
 /** Records how far this run read each raw table of incrementalVisitors() (inside run()). */
@@ -215,4 +222,33 @@ export function changedRows(table: string, changed: VisitorChanges | undefined, 
   const bound = changed.since ? ` and ${ts} >= ${changed.since}` : ''
   // alias chg: the row's own alias must not be shadowed
   return `(exists (select 1 from ${sqlIdent(table)} chg where chg.visitor_id = ${visitor} and (chg.from_ts is null or ${ts} >= chg.from_ts))${bound})`
+}
+
+/** changedRows()' condition on a row `t` joined to its visitor's row `chg` of the changed visitors' table. */
+function redoneJoined(changed: VisitorChanges, ts: string): string {
+  const bound = changed.since ? ` and t.${ts} >= ${changed.since}` : ''
+  return `(chg.from_ts is null or t.${ts} >= chg.from_ts)${bound}`
+}
+
+/**
+ * The rows of `source` (alias t) that changedRows() chooses, as a subquery joining them to their visitors in `table`
+ * (one row per visitor): DuckDB turns changedRows()' correlated EXISTS into a grouping of the whole source by visitor
+ * and time first (0.5 s of CPU on 1.7 M mart_sessions rows, against 0.15 s for the join). `key`: the visitor column
+ * both have (visitor_id, or vid: hash(visitor_id)); `ts`: the source's time column; `where`: more conditions on t.
+ */
+export function changedRowsOf(
+  source: string,
+  table: string,
+  changed: VisitorChanges,
+  key: 'visitor_id' | 'vid',
+  ts: string,
+  where = 'true',
+): string {
+  return `(select t.* from ${source} t join ${sqlIdent(table)} chg on t.${key} = chg.${key}
+    where ${where} and ${redoneJoined(changed, ts)})`
+}
+
+/** Deletes the rows of `target` that changedRowsOf() would choose (the same join). */
+export function deleteChangedRows(target: string, table: string, changed: VisitorChanges, key: 'visitor_id' | 'vid', ts: string): string {
+  return `delete from ${target} t using ${sqlIdent(table)} chg where t.${key} = chg.${key} and ${redoneJoined(changed, ts)}`
 }

@@ -26,8 +26,9 @@ where not coalesce(is_bot, false)
 group by visitor_id;
 
 -- linked: the person has identifiers records link (recomputed from the records every run); the others are lone
--- visitors, which an incremental run replaces visitor by visitor.
-create or replace table customer_ids__staged as
+-- visitors, which an incremental run replaces visitor by visitor. An incremental run copies customer_ids__staged and
+-- customers__staged into the published tables: they are temp tables then ({{temp}}), not written to the file twice.
+create or replace {{temp}} table customer_ids__staged as
 select hash(a.customer_id) as customer_key, a.customer_id, m.kind, m.value as id, true as linked
 from idn_members m join idn_anchor a using (component)
 union all
@@ -37,7 +38,7 @@ select hash('visitor:' || visitor_id), 'visitor:' || visitor_id, 'visitor', visi
 create or replace table identity_named__staged as
 select distinct value as visitor_id from idn_nodes where kind = 'visitor';
 
-create or replace table customers__staged as
+create or replace {{temp}} table customers__staged as
 with linked as (
   select i.customer_key, i.customer_id, i.kind, i.id
   from customer_ids__staged i where i.linked

@@ -66,7 +66,7 @@ const identities: Pipeline = {
         lone = 'visitor_id in (select visitor_id from idn_affected)'
         ctx.log(`  ${await ctx.store.scalar<number>('select count(*)::INTEGER from idn_affected')} lone visitors to re-do`)
       }
-      await ctx.store.run(renderSql(readSql(import.meta.url, 'persons.sql'), {lone}))
+      await ctx.store.run(renderSql(readSql(import.meta.url, 'persons.sql'), {lone, temp: run.full ? '' : 'temp'}))
       ctx.log(`  persons: ${Date.now() - t} ms`)
     } catch (error) {
       await ctx.store.run([...STAGED, ...SCRATCH].map((t) => `drop table if exists ${t};`).join('\n'))

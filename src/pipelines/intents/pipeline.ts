@@ -2,10 +2,12 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {readSql, renderSql, type Store} from '../../store/store.js'
 import {sqlString} from '../../store/values.js'
-import {runInfo, upstreamVisitors} from '../changes.js'
+import {changedSince, runInfo, upstreamVisitors} from '../changes.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 import {sessionsOf} from '../normalize/views.js'
 
+/** intent_changed by sessions_core's vkey (hash(site, visitor_id)): a join on it hashes no strings. */
+const BY_VKEY = 'select hash(site, visitor_id) as vkey, from_ts from intent_changed'
 const SQL = ['session_keys.sql', 'new_texts.sql', 'save_decisions.sql', 'session_intents.sql']
 
 /** The bytes of the intents file and of the model it names, hashed: what classifierSetup's fingerprint is, without
@@ -60,9 +62,12 @@ const intents: Pipeline = {
     if (!run.full) {
       const n = await upstreamVisitors(ctx, 'intent_changed')
       ctx.log(`  ${n} visitors re-done upstream`)
-      // only the sessions normalize re-did: those from from_ts on (all of a visitor's when it is NULL)
+      // only the sessions normalize re-did: those from from_ts on (all of a visitor's when it is NULL); the earliest
+      // from_ts lets DuckDB skip the older row groups
+      const since = await changedSince(ctx, 'intent_changed')
       sessions = `(${sessionsOf(
-        '(select s.* from sessions_core s join intent_changed c using (site, visitor_id) where c.from_ts is null or s.started_at >= c.from_ts)',
+        `(select s.* from sessions_core s join (${BY_VKEY}) c using (vkey)
+          where (c.from_ts is null or s.started_at >= c.from_ts)${since ? ` and s.started_at >= ${since}` : ''})`,
       )})`
     }
     await store.run(renderSql(readSql(import.meta.url, 'session_keys.sql'), {sessions}))
@@ -99,8 +104,8 @@ const intents: Pipeline = {
     }
     const rows = await ctx.store.scalar<number>('select count(*)::INTEGER from session_intents__staged')
     // the changed visitors' rows but those of the sessions they keep (started before from_ts)
-    await ctx.store.run(`delete from session_intents where vkey in (select hash(site, visitor_id) from intent_changed)
-        and session_id not in (select k.session_id from sessions_core k join intent_changed c using (site, visitor_id)
+    await ctx.store.run(`delete from session_intents where vkey in (select vkey from (${BY_VKEY}))
+        and session_id not in (select k.session_id from sessions_core k join (${BY_VKEY}) c using (vkey)
                                where c.from_ts is not null and k.started_at < c.from_ts);
       insert into session_intents by name select * from session_intents__staged;
       drop table session_intents__staged; drop table intent_changed`)

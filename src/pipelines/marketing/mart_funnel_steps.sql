@@ -2,9 +2,9 @@
 -- report reads those from `events` directly). Calls, conversations, CRM leads and orders get the visitor's
 -- latest session that started at or before them (of any site: calls and CRM rows match the visitor id: `sessions` is
 -- the whole mart_sessions, or the changed visitors' part of it). vid (hash of the visitor id) and ts are what an
--- incremental run replaces a visitor's steps by: `only_raw` and `only_events` keep the steps of the changed visitors at or after their
+-- incremental run replaces a visitor's steps by: `only_raw` keeps the steps of the changed visitors at or after their
 -- from_ts, `mart_sessions` holds the sessions it re-did (a full run: every step, every session), and `events` is the
--- view or (an incremental run) the changed visitors' raw rows with their sessions (eventsOf).
+-- view or (an incremental run) the changed visitors' raw rows from their from_ts with their sessions (eventsOf).
 -- {{write}}: `create or replace table mart_funnel_steps as` (full) or `insert into mart_funnel_steps by name`
 {{write}}
 with raw_steps as (
@@ -27,7 +27,7 @@ select * from (
   union all
   select e.site, hash(e.site, e.visitor_id), hash(e.session_id), e.ts, e.type, hash(e.visitor_id)
   from {{events}} e
-  where not coalesce(e.is_bot, false) and e.type not in ({{page_level_types}}) and {{only_events}}
+  where not coalesce(e.is_bot, false) and e.type not in ({{page_level_types}})
   union all
   select * from raw_with_session
 )

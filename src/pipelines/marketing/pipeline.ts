@@ -3,7 +3,7 @@ import {MART_INPUTS, MART_TABLES} from '../../marts/marketing.js'
 import type {Pipeline} from '../types.js'
 import {PAGE_LEVEL_EVENT_TYPES} from '../../vocab/events.js'
 import {sqlString} from '../../store/values.js'
-import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
+import {changedRows, changedRowsOf, deleteChangedRows, incrementalVisitors, saveRawTables} from '../changes.js'
 import {eventsOf, sessionsOf} from '../normalize/views.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
@@ -30,11 +30,9 @@ const pipeline: Pipeline = {
       : `(select session_id, arg_max(intent, confidence) as intent from session_intents ${run.full ? '' : 'where session_id in (select session_id from s)'} group by session_id)`
     // the mart holds every step but the page-level events (vocab MART_STEP_TYPES), which the funnel reads from events
     const pageLevelTypes = PAGE_LEVEL_EVENT_TYPES.map(sqlString).join(', ')
-    const only = (visitor: string, ts: string) => changedRows('mart_changed', changed, visitor, ts)
     // the changed visitors' sessions_core rows first, then the dimensions (not the view, then a filter)
     const sessions = changed
-      ? `(${sessionsOf(`(select c.* from mart_changed chg join sessions_core c
-          on chg.visitor_id = c.visitor_id and (chg.from_ts is null or c.started_at >= chg.from_ts))`)})`
+      ? `(${sessionsOf(changedRowsOf('sessions_core', 'mart_changed', changed, 'visitor_id', 'started_at'))})`
       : 'sessions'
     // an incremental run inserts its rows straight into the marts (a temp delta cost a copy of every re-done row)
     const write = (table: string) => (run.full || !changed ? `create or replace table ${table} as` : `insert into ${table} by name`)
@@ -45,11 +43,10 @@ const pipeline: Pipeline = {
         write: write('mart_funnel_steps'),
         mart_sessions: sessions,
         sessions: sessionsAll,
-        only_raw: only('r.visitor_id', 'r.ts'),
-        only_events: only('e.visitor_id', 'e.ts'),
+        only_raw: changedRows('mart_changed', changed, 'r.visitor_id', 'r.ts'),
         // the changed visitors' raw rows first, then their sessions (not the view, then a filter)
         events: changed
-          ? `(${eventsOf(`(select * from raw_probe_events e where e.type not in (${pageLevelTypes}) and ${only('e.visitor_id', 'e.ts')})`)})`
+          ? `(${eventsOf(changedRowsOf('raw_probe_events', 'mart_changed', changed, 'visitor_id', 'ts', `t.type not in (${pageLevelTypes})`))})`
           : 'events',
         page_level_types: pageLevelTypes,
       })
@@ -64,16 +61,13 @@ const pipeline: Pipeline = {
     } else {
       // the rows of the changed visitors from their from_ts go; those before stay as they were (sessions that started
       // before from_ts are unchanged upstream, and a step before it attaches to one of them)
-      const bound = (ts: string) => (changed.since ? ` and ${ts} >= ${changed.since}` : '')
-      await store.run(`delete from mart_sessions m using mart_changed c
-        where m.visitor_id = c.visitor_id and (c.from_ts is null or m.started_at >= c.from_ts)${bound('m.started_at')}`)
+      await store.run(deleteChangedRows('mart_sessions', 'mart_changed', changed, 'visitor_id', 'started_at'))
       const keptLast = `(select site, visitor_id, max(started_at) as last_started_at from mart_sessions
         where visitor_id in (select visitor_id from mart_changed where from_ts is not null) group by site, visitor_id)`
       await store.run(sessionsSql(keptLast))
-      await store.run(`delete from mart_funnel_steps f using mart_changed c
-        where f.vid = c.vid and (c.from_ts is null or f.ts >= c.from_ts)${bound('f.ts')}`)
+      await store.run(deleteChangedRows('mart_funnel_steps', 'mart_changed', changed, 'vid', 'ts'))
       // the sessions it re-did: exactly the rows the delete above took and the insert put back
-      const redone = `(select * from mart_sessions m where ${only('m.visitor_id', 'm.started_at')})`
+      const redone = changedRowsOf('mart_sessions', 'mart_changed', changed, 'visitor_id', 'started_at')
       const changedSessions = '(select * from mart_sessions where visitor_id in (select visitor_id from mart_changed))'
       rows = Number(await store.scalar<number>(stepsSql(redone, changedSessions)))
       await store.run('drop table mart_changed')

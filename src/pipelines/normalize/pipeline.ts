@@ -165,10 +165,10 @@ function sessionDays(table: string): string {
  * and the kept ones whose visit numbers move (norm_shift). Joins, not an OR of two subqueries in a filter: DuckDB then
  * hashes the affected visitors instead of testing every stored session (0.27 → 0.05 s at 10 M events).
  */
-const REPLACED = `(select c.site, c.started_at, c.ended_at from sessions_core c join norm_affected a using (vkey)
+const REPLACED = `(select c.vkey, c.site, c.started_at, c.ended_at from sessions_core c join norm_affected a using (vkey)
     where a.cut_ts is null or c.started_at >= a.cut_ts
   union all
-  select c.site, c.started_at, c.ended_at from sessions_core c semi join norm_shift d using (vkey))`
+  select c.vkey, c.site, c.started_at, c.ended_at from sessions_core c semi join norm_shift d using (vkey))`
 
 const normalize: Pipeline = {
   name: 'normalize',
@@ -280,21 +280,29 @@ const normalize: Pipeline = {
       message = `${events} events, ${sessions} sessions`
       rowsWritten = events + sessions
     } else {
-      await logDays(ctx, sessionDays(REPLACED))
+      // the replaced sessions once: the days they cover, and each visitor's first changed session (from_ts below)
+      await ctx.store.run(`create or replace temp table norm_replaced as select * from ${REPLACED}`)
+      await logDays(ctx, sessionDays('norm_replaced'))
       await logDays(ctx, sessionDays('sessions_core__staged'))
+      await ctx.store.run(`create or replace temp table norm_from as
+        select vkey, min(started_at) as from_ts
+        from (select vkey, started_at from norm_replaced union all select vkey, started_at from sessions_core__staged)
+        group by vkey;
+        drop table norm_replaced`)
       const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core__staged')
       const events = await ctx.store.scalar<number>('select count(*)::INTEGER from event_sessions__staged')
       await ctx.store.run(readSql(import.meta.url, 'publish_delta.sql'))
       await ctx.store.run(viewsSql())
-      // from_ts: the first re-done session's start; the visitor's earlier sessions are as they were unless moved
+      // from_ts: the start of the visitor's first session replaced or added (its earlier ones are as they were), also
+      // when it is re-done whole: downstream readers then bound their scans by the earliest from_ts (changes.ts since)
       const visitors = await logVisitors(
         ctx,
-        `select site, visitor_id, case when vkey not in (select vkey from norm_shift) then cut_ts end as from_ts from norm_affected`,
+        'select a.site, a.visitor_id, f.from_ts from norm_affected a left join norm_from f using (vkey)',
         true,
       )
       const partly = await ctx.store.scalar<number>('select count(*)::INTEGER from norm_affected where kept > 0')
       message = `${visitors} visitors re-done (${partly} from their latest stretch of activity): ${events} events, ${sessions} sessions`
-      await ctx.store.run('drop table if exists norm_affected; drop table if exists norm_shift')
+      await ctx.store.run('drop table if exists norm_affected; drop table if exists norm_shift; drop table if exists norm_from')
       rowsWritten = events + sessions
     }
     // single writer: nothing was loaded since stage() read raw_probe_events

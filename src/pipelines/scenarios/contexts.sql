@@ -1,6 +1,6 @@
 -- One scenario context per non-bot session (in no order: match.ts sorts them), with the agent who served the visitor last
--- before the session (chat or call), when known. `only`: all sessions, or (an incremental run) those of some visitors;
--- `only_sessions` (alias s): which of their sessions; `sessions`: the view, or its rows over those sessions alone.
+-- before the session (chat or call), when known. `only`: all visitors, or (an incremental run) some of them (the calls
+-- and chats read); `sessions`: the view, or its rows over the sessions to match alone.
 with served as (
   select visitor_id, coalesce(answered_at, requested_at) as ts, agent_id from raw_conversations where agent_id is not null and visitor_id is not null and {{only}}
   union all
@@ -10,7 +10,6 @@ with served as (
   where not coalesce(is_bot, false)
     and ($from::VARCHAR is null or started_at >= $from::TIMESTAMP)
     and ($to::VARCHAR is null or started_at < $to::TIMESTAMP)
-    and {{only_sessions}}
 )
 select s.session_id, s.site, s.visitor_id,
   i.intent, coalesce(i.confidence, 0) as confidence,

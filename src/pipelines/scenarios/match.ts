@@ -39,7 +39,7 @@ export async function matchSessions(
   const {evaluate, emptyState} = await import('../../scenarios/engine.js')
   const hasIntents = await store.tableExists('session_intents')
   // the engine's order: visitor by visitor, each visitor's sessions in time order
-  let sql = `select * from (${renderSql(readSql(import.meta.url, 'contexts.sql'), {only: 'true', only_sessions: 'true', sessions: 'sessions'})})
+  let sql = `select * from (${renderSql(readSql(import.meta.url, 'contexts.sql'), {only: 'true', sessions: 'sessions'})})
     order by site, visitor_id, started_at, session_id`
   if (!hasIntents)
     sql = sql.replace(

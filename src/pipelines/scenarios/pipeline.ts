@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, resolve} from 'node:path'
 import {readSql, renderSql} from '../../store/store.js'
-import {changedRows, incrementalVisitors, saveRawTables} from '../changes.js'
+import {changedRows, changedRowsOf, deleteChangedRows, incrementalVisitors, saveRawTables} from '../changes.js'
 import {sqlString} from '../../store/values.js'
 import type {Pipeline, PipelineContext} from '../types.js'
 import {eventsOf} from '../normalize/views.js'
@@ -87,13 +87,13 @@ const scenarios: Pipeline = {
         : undefined
     const counts = await matchSessionsSql(store, compiled, {
       only,
-      onlySessions: seed ? changedRows('scn_changed', changed, 's.visitor_id', 's.started_at') : undefined,
+      sessionRows: seed && changed ? changedRowsOf('sessions_core', 'scn_changed', changed, 'visitor_id', 'started_at') : undefined,
       keep: seed ? undefined : redone,
       seed,
       log: ctx.log,
       write: async (matches) => {
-        if (run.full) return store.run(`create or replace table scenario_matches as ${matches}`)
-        await store.run(`delete from scenario_matches c where ${redone}`)
+        if (run.full || !changed) return store.run(`create or replace table scenario_matches as ${matches}`)
+        await store.run(deleteChangedRows('scenario_matches', 'scn_changed', changed, 'visitor_id', 'started_at'))
         await store.run(`insert into scenario_matches by name ${matches}`)
       },
     })

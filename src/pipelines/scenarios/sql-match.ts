@@ -31,7 +31,7 @@ function replaceOnce(sql: string, from: string, to: string): string {
  * route_kind, route_target; in time order) while its inputs exist, and stores it: the same directives as
  * matchSessions (match.ts).
  * `only`: a condition on visitor_id choosing the sessions (and the calls and chats that name a previous agent);
- * `onlySessions` (alias s, default `only`): which of their sessions are matched.
+ * `sessionRows`: a subquery of the sessions_core rows to match, with all its columns (default: those `only` chooses).
  * `keep`: a condition on the sessions' columns (visitor_id, started_at, …; alias c) choosing whose directives `write`
  * gets (default: all); the others still carry the limits.
  * `seed`: SELECT of sessions matched before (site, visitor_id, started_at, session_id, visit_number, pages, s: the
@@ -44,7 +44,7 @@ export async function matchSessionsSql(
   compiled: CompiledScenarios,
   options: {
     only?: string
-    onlySessions?: string
+    sessionRows?: string
     keep?: string
     seed?: string
     from?: string
@@ -66,12 +66,12 @@ export async function matchSessionsSql(
   const {findResource} = await import('../../scenarios/directory.js')
   const plan = compileScenariosSql(compiled)
   try {
-    const onlySessions = options.onlySessions ?? options.only ?? 'true'
+    const only = options.only ?? 'true'
+    const rows = options.sessionRows ?? (only === 'true' ? undefined : `(select s.* from sessions_core s where ${only})`)
     let contexts = renderSql(readSql(import.meta.url, 'contexts.sql'), {
-      only: options.only ?? 'true',
-      only_sessions: onlySessions,
+      only,
       // a few visitors' sessions: their sessions_core rows first, then the view's dimensions
-      sessions: onlySessions === 'true' ? 'sessions' : `(${sessionsOf(`(select s.* from sessions_core s where ${onlySessions})`)})`,
+      sessions: rows ? `(${sessionsOf(rows)})` : 'sessions',
     })
     if (!(await store.tableExists('session_intents')))
       contexts = contexts.replace(
