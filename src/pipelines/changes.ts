@@ -15,17 +15,27 @@ export function runInfo(ctx: PipelineContext, pipeline = 'unknown'): RunInfo {
 }
 
 /**
+ * How a consumer of change_visitors reads renumbered_from (normalize moved the visit numbers of sessions from then on,
+ * nothing else of them): 'merge' (default) re-does them (from_ts is the earlier of the two); 'ignore' (a reader of no
+ * visit numbers) keeps them; 'column' keeps renumbered_from as a column of its own (the reader updates the numbers).
+ */
+export type Renumbered = 'merge' | 'ignore' | 'column'
+
+/**
  * Creates temp table `table (site, visitor_id, from_ts)`: the distinct visitors the upstream pipelines logged since this
  * pipeline's last run, and from when their sessions changed: the sessions that started before from_ts are as they were
  * at this pipeline's last run (the earliest of the runs' from_ts; NULL: all of the visitor's rows may have changed).
- * A consumer may ignore from_ts and re-do the visitors whole. Returns how many.
+ * With `renumbered` 'column', a fourth column renumbered_from. A consumer may ignore from_ts and re-do the visitors
+ * whole. Returns how many.
  */
-export async function upstreamVisitors(ctx: PipelineContext, table: string): Promise<number> {
+export async function upstreamVisitors(ctx: PipelineContext, table: string, renumbered: Renumbered = 'merge'): Promise<number> {
   const run = runInfo(ctx)
   const producers = run.upstream.length > 0 ? run.upstream.map(sqlString).join(', ') : "''"
+  const from = renumbered === 'merge' ? 'least(v.from_ts, v.renumbered_from)' : 'v.from_ts'
   await ctx.store.run(
     `create or replace temp table ${sqlIdent(table)} as
-     select v.site, v.visitor_id, if(bool_or(v.from_ts is null), null, min(v.from_ts)) as from_ts
+     select v.site, v.visitor_id, if(bool_or(v.from_ts is null), null, min(${from})) as from_ts
+       ${renumbered === 'column' ? ', min(v.renumbered_from) as renumbered_from' : ''}
      from change_visitors v join change_runs r using (seq)
      where v.seq > $since and v.seq < $seq and r.producer in (${producers})
      group by v.site, v.visitor_id`,
@@ -119,14 +129,17 @@ export async function rawTop(ctx: PipelineContext, source: string): Promise<numb
 }
 
 /**
- * Logs the visitors (a query of site, visitor_id and, when `from` is set, from_ts) this run replaced rows of, for the
- * pipelines downstream: from_ts is the start of the first session replaced (NULL: all of them).
+ * Logs the visitors (a query of site, visitor_id and, when `from` is set, from_ts and renumbered_from) this run replaced
+ * rows of, for the pipelines downstream: from_ts is the start of the first session replaced or added (NULL: all of
+ * them), renumbered_from that of the first earlier one whose visit numbers alone moved (NULL: none).
  */
 export async function logVisitors(ctx: PipelineContext, query: string, from = false): Promise<number> {
   const run = runInfo(ctx)
   await ctx.store.run(
-    `insert into change_visitors (seq, site, visitor_id, from_ts)
-     select ${run.seq}, site, visitor_id, ${from ? 'if(bool_or(from_ts is null), null, min(from_ts))' : 'null'} from (${query}) group by site, visitor_id`,
+    `insert into change_visitors (seq, site, visitor_id, from_ts, renumbered_from)
+     select ${run.seq}, site, visitor_id,
+       ${from ? 'if(bool_or(from_ts is null), null, min(from_ts)), min(renumbered_from)' : 'null, null'}
+     from (${query}) group by site, visitor_id`,
   )
   const n = await ctx.store.scalar<number>(`select count(*)::INTEGER from change_visitors where seq = ${run.seq}`)
   run.visitorsLogged = n
@@ -170,11 +183,14 @@ export async function incrementalVisitors(
   pipeline: string,
   raw: readonly string[],
   table: string,
+  renumbered: Renumbered = 'merge',
 ): Promise<{run: RunInfo; changed?: VisitorChanges}> {
   const run = runInfo(ctx, pipeline)
   if (run.full) return {run}
   const upstream = `${table}_upstream`
-  const parts = [`select visitor_id, from_ts from ${sqlIdent(upstream)}`]
+  const parts = [
+    `select visitor_id, from_ts, ${renumbered === 'column' ? 'renumbered_from' : 'null::TIMESTAMP as renumbered_from'} from ${sqlIdent(upstream)}`,
+  ]
   const deltas = new Map<string, RawDelta>()
   for (const source of raw) {
     const changed = await rawChangedVisitors(ctx, source)
@@ -183,13 +199,14 @@ export async function incrementalVisitors(
       run.reason = 'no watermark on a raw table it reads'
       return {run}
     }
-    parts.push(`select visitor_id, null::TIMESTAMP from (${changed.sql})`)
+    parts.push(`select visitor_id, null::TIMESTAMP, null::TIMESTAMP from (${changed.sql})`)
     deltas.set(source, changed.delta)
   }
-  await upstreamVisitors(ctx, upstream)
+  await upstreamVisitors(ctx, upstream, renumbered)
   await ctx.store.run(`create or replace temp table ${sqlIdent(table)} as
-      select visitor_id, hash(visitor_id) as vid, if(bool_or(from_ts is null), null, min(from_ts)) as from_ts
-      from (${parts.join(' union all ')}) group by visitor_id;
+      select visitor_id, hash(visitor_id) as vid, if(bool_or(from_ts is null), null, min(from_ts)) as from_ts,
+        min(renumbered_from) as renumbered_from
+      from (${parts.map((p) => `(${p})`).join(' union all ')}) group by visitor_id;
     drop table ${sqlIdent(upstream)}`)
   const count = await ctx.store.scalar<number>(`select count(*)::INTEGER from ${sqlIdent(table)}`)
   return {run, changed: {count, deltas, since: await changedSince(ctx, table)}}

@@ -60,7 +60,8 @@ const intents: Pipeline = {
     await store.run('delete from intent_text_cache where classifier <> $f', {f: fingerprint})
     let sessions = 'sessions'
     if (!run.full) {
-      const n = await upstreamVisitors(ctx, 'intent_changed')
+      // intents read no visit numbers: sessions whose numbers alone moved keep theirs
+      const n = await upstreamVisitors(ctx, 'intent_changed', 'ignore')
       ctx.log(`  ${n} visitors re-done upstream`)
       // only the sessions normalize re-did: those from from_ts on (all of a visitor's when it is NULL); the earliest
       // from_ts lets DuckDB skip the older row groups

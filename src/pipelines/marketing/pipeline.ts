@@ -8,7 +8,7 @@ import {eventsOf, sessionsOf} from '../normalize/views.js'
 
 /** Raw tables the marts read directly: their new rows (by ingest_id) name the visitors to re-do. */
 const RAW = ['raw_calls', 'raw_conversations', 'raw_leads', 'raw_orders']
-const SQL = ['mart_sessions.sql', 'mart_funnel_steps.sql']
+const SQL = ['mart_sessions.sql', 'mart_funnel_steps.sql', 'renumber.sql']
 
 const pipeline: Pipeline = {
   name: 'marketing-marts',
@@ -22,7 +22,8 @@ const pipeline: Pipeline = {
     const {store} = ctx
     // mart_changed (visitor_id, vid, from_ts): whose sessions upstream re-did and from when, or whom new calls, chats,
     // leads or orders name (whole)
-    const {run, changed} = await incrementalVisitors(ctx, 'marketing-marts', RAW, 'mart_changed')
+    // renumbered sessions (visit numbers moved upstream, nothing else) are updated, not re-done (renumbered_from)
+    const {run, changed} = await incrementalVisitors(ctx, 'marketing-marts', RAW, 'mart_changed', 'column')
     const hasIntents = await store.tableExists('session_intents')
     // an incremental run reads the intents of the sessions it re-does only (`s`: mart_sessions.sql's chosen sessions)
     const intents = !hasIntents
@@ -65,6 +66,7 @@ const pipeline: Pipeline = {
       const keptLast = `(select site, visitor_id, max(started_at) as last_started_at from mart_sessions
         where visitor_id in (select visitor_id from mart_changed where from_ts is not null) group by site, visitor_id)`
       await store.run(sessionsSql(keptLast))
+      await store.run(readSql(import.meta.url, 'renumber.sql'))
       await store.run(deleteChangedRows('mart_funnel_steps', 'mart_changed', changed, 'vid', 'ts'))
       // the sessions it re-did: exactly the rows the delete above took and the insert put back
       const redone = changedRowsOf('mart_sessions', 'mart_changed', changed, 'visitor_id', 'started_at')

@@ -161,14 +161,18 @@ function sessionDays(table: string): string {
 }
 
 /**
- * An incremental run's replaced sessions (site, started_at, ended_at): the re-done ones (all of a visitor re-done whole)
- * and the kept ones whose visit numbers move (norm_shift). Joins, not an OR of two subqueries in a filter: DuckDB then
- * hashes the affected visitors instead of testing every stored session (0.27 → 0.05 s at 10 M events).
+ * An incremental run's replaced sessions (vkey, site, started_at, ended_at, renumbered): the re-done ones (all of a
+ * visitor re-done whole) and the kept ones whose visit numbers move (norm_shift; renumbered). Joins, not an OR of two
+ * subqueries in a filter: DuckDB then hashes the affected visitors instead of testing every stored session (0.27 →
+ * 0.05 s at 10 M events).
  */
-const REPLACED = `(select c.vkey, c.site, c.started_at, c.ended_at from sessions_core c join norm_affected a using (vkey)
-    where a.cut_ts is null or c.started_at >= a.cut_ts
+const REPLACED = `(select c.vkey, c.site, c.started_at, c.ended_at, false as renumbered
+  from sessions_core c join norm_affected a using (vkey)
+  where a.cut_ts is null or c.started_at >= a.cut_ts
   union all
-  select c.vkey, c.site, c.started_at, c.ended_at from sessions_core c semi join norm_shift d using (vkey))`
+  select c.vkey, c.site, c.started_at, c.ended_at, true
+  from sessions_core c join norm_affected a using (vkey) semi join norm_shift d using (vkey)
+  where c.started_at < a.cut_ts)`
 
 const normalize: Pipeline = {
   name: 'normalize',
@@ -285,8 +289,10 @@ const normalize: Pipeline = {
       await logDays(ctx, sessionDays('norm_replaced'))
       await logDays(ctx, sessionDays('sessions_core__staged'))
       await ctx.store.run(`create or replace temp table norm_from as
-        select vkey, min(started_at) as from_ts
-        from (select vkey, started_at from norm_replaced union all select vkey, started_at from sessions_core__staged)
+        select vkey, min(started_at) filter (where not renumbered) as from_ts,
+          min(started_at) filter (where renumbered) as renumbered_from
+        from (select vkey, started_at, renumbered from norm_replaced
+          union all select vkey, started_at, false from sessions_core__staged)
         group by vkey;
         drop table norm_replaced`)
       const sessions = await ctx.store.scalar<number>('select count(*)::INTEGER from sessions_core__staged')
@@ -294,10 +300,11 @@ const normalize: Pipeline = {
       await ctx.store.run(readSql(import.meta.url, 'publish_delta.sql'))
       await ctx.store.run(viewsSql())
       // from_ts: the start of the visitor's first session replaced or added (its earlier ones are as they were), also
-      // when it is re-done whole: downstream readers then bound their scans by the earliest from_ts (changes.ts since)
+      // when it is re-done whole: downstream readers then bound their scans by the earliest from_ts (changes.ts since);
+      // renumbered_from: the first of the earlier ones whose visit numbers moved (readers of visit numbers)
       const visitors = await logVisitors(
         ctx,
-        'select a.site, a.visitor_id, f.from_ts from norm_affected a left join norm_from f using (vkey)',
+        'select a.site, a.visitor_id, f.from_ts, f.renumbered_from from norm_affected a left join norm_from f using (vkey)',
         true,
       )
       const partly = await ctx.store.scalar<number>('select count(*)::INTEGER from norm_affected where kept > 0')
