@@ -87,16 +87,32 @@ export async function saveWatermark(ctx: PipelineContext, source: string, high?:
 }
 
 /**
- * For a raw table with a visitor_id column (calls, chats, leads, orders): SQL selecting the visitor ids of its rows
- * loaded since this pipeline's last run and of its rows deleted since (found through source_visitors). Undefined when
- * the pipeline has no watermark on it yet (it must rebuild in full).
+ * The earliest time at which a row of a raw table with visitor ids bears on a reader (SQL over the row's columns): a
+ * funnel step at offered_at, requested_at or ts (marketing marts), and the agent who served the visitor from
+ * coalesce(answered_at, …) on (scenarios' previous agent; an answer may be logged before the offer).
+ */
+const RAW_FROM: Record<string, string> = {
+  raw_calls: 'least(offered_at, coalesce(answered_at, offered_at))',
+  raw_conversations: 'least(requested_at, coalesce(answered_at, requested_at))',
+  raw_leads: 'ts',
+  raw_orders: 'ts',
+}
+
+/**
+ * For a raw table with a visitor_id column (calls, chats, leads, orders): SQL selecting the visitor ids (visitor_id,
+ * from_ts) of its rows loaded since this pipeline's last run, with the time from which each bears on the readers
+ * (RAW_FROM; NULL for a table without one), and of its rows deleted since (found through source_visitors; from_ts NULL:
+ * their times are gone). Undefined when the pipeline has no watermark on it yet (it must rebuild in full).
  */
 export async function rawChangedVisitors(ctx: PipelineContext, source: string): Promise<{sql: string; delta: RawDelta} | undefined> {
   const delta = await rawDelta(ctx, source)
   if (!delta) return undefined
-  const parts = [`select visitor_id from ${sqlIdent(source)} where ingest_id > ${delta.from} and visitor_id is not null`]
+  const from = RAW_FROM[source] ?? 'null::TIMESTAMP'
+  const parts = [
+    `select visitor_id, ${from} as from_ts from ${sqlIdent(source)} where ingest_id > ${delta.from} and visitor_id is not null`,
+  ]
   if (delta.deleted)
-    parts.push(`select sv.visitor_id from source_visitors sv
+    parts.push(`select sv.visitor_id, null::TIMESTAMP from source_visitors sv
       where sv.pipeline = ${sqlString(runInfo(ctx).pipeline)} and sv.source = ${sqlString(source)}
         and not exists (select 1 from ${sqlIdent(source)} r where r.ingest_id = sv.ingest_id and r.visitor_id = sv.visitor_id)`)
   return {sql: parts.join(' union all '), delta}
@@ -174,9 +190,11 @@ export interface VisitorChanges {
  * the run's mode and, when it is incremental, creates temp table `table (visitor_id, vid, from_ts)` — the visitors
  * upstream pipelines re-did and those named by rows of `raw` loaded or deleted since this pipeline's last run; vid is
  * hash(visitor_id). from_ts (upstreamVisitors): that visitor's sessions that started before it are as they were at this
- * pipeline's last run, on every site (the earliest over its sites); NULL: re-do the visitor whole, as for every visitor
- * a raw row names (a call, chat, lead or order may attach to any of its sessions). A raw table without a watermark yet
- * makes the run full. Pair with saveRawTables() in run().
+ * pipeline's last run, on every site (the earliest over its sites); for a visitor a new raw row names, the time from
+ * which that row bears on the readers (RAW_FROM: a call is a step at its offer, attached to the latest session before;
+ * it changes nothing earlier); NULL: re-do the visitor whole (a deleted raw row named it). With `renumbered` 'column',
+ * renumbered_from too (upstreamVisitors). A raw table without a watermark yet makes the run full. Pair with
+ * saveRawTables() in run().
  */
 export async function incrementalVisitors(
   ctx: PipelineContext,
@@ -199,7 +217,7 @@ export async function incrementalVisitors(
       run.reason = 'no watermark on a raw table it reads'
       return {run}
     }
-    parts.push(`select visitor_id, null::TIMESTAMP, null::TIMESTAMP from (${changed.sql})`)
+    parts.push(`select visitor_id, from_ts, null::TIMESTAMP from (${changed.sql})`)
     deltas.set(source, changed.delta)
   }
   await upstreamVisitors(ctx, upstream, renumbered)

@@ -91,7 +91,7 @@ describe('marketing marts and scenarios re-do a changed visitor from its from_ts
         -- visitors that keep sessions: re-done only from a later session
         (select count(distinct v.visitor_id) from change_visitors v join old.sessions s using (site, visitor_id)
           where v.seq = ${seq} and s.started_at < v.from_ts)::INTEGER as kept,
-        -- visitors re-done in part upstream whom a new lead names (they go whole)
+        -- visitors re-done in part upstream whom a new lead names (re-done from the lead on, changes.ts RAW_FROM)
         (select count(distinct l.visitor_id) from raw_leads l join change_visitors v using (visitor_id)
           where v.seq = ${seq} and l.ingest_id = (select max(ingest_id) from raw_leads))::INTEGER as leads`)
     await store.close()
