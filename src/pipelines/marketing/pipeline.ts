@@ -20,9 +20,9 @@ const pipeline: Pipeline = {
   fingerprint: () => SQL.map((f) => readSql(import.meta.url, f)).join('\n') + PAGE_LEVEL_EVENT_TYPES.join(','),
   async run(ctx) {
     const {store} = ctx
-    // mart_changed (visitor_id, vid, from_ts): whose sessions upstream re-did and from when, or whom new calls, chats,
-    // leads or orders name (whole)
-    // renumbered sessions (visit numbers moved upstream, nothing else) are updated, not re-done (renumbered_from)
+    // mart_changed (visitor_id, vid, from_ts, renumbered_from): whose sessions upstream re-did and from when, or whom
+    // new calls, chats, leads or orders name (from the row's time); renumbered sessions (visit numbers moved upstream,
+    // nothing else) are updated, not re-done
     const {run, changed} = await incrementalVisitors(ctx, 'marketing-marts', RAW, 'mart_changed', 'column')
     const hasIntents = await store.tableExists('session_intents')
     // an incremental run reads the intents of the sessions it re-does only (`s`: mart_sessions.sql's chosen sessions)
