@@ -66,7 +66,8 @@ const pipeline: Pipeline = {
       const keptLast = `(select site, visitor_id, max(started_at) as last_started_at from mart_sessions
         where visitor_id in (select visitor_id from mart_changed where from_ts is not null) group by site, visitor_id)`
       await store.run(sessionsSql(keptLast))
-      await store.run(readSql(import.meta.url, 'renumber.sql'))
+      if (await store.scalar<boolean>('select count(*) > 0 from mart_changed where renumbered_from is not null'))
+        await store.run(readSql(import.meta.url, 'renumber.sql'))
       await store.run(deleteChangedRows('mart_funnel_steps', 'mart_changed', changed, 'vid', 'ts'))
       // the sessions it re-did: exactly the rows the delete above took and the insert put back
       const redone = changedRowsOf('mart_sessions', 'mart_changed', changed, 'visitor_id', 'started_at')
